@@ -1,0 +1,144 @@
+/* Devices, drivers and buses: registration and lookup (drivers/base/core.c, bus.c, driver.c). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/device.h"
+#include "base/probe.h"
+
+const char *dev_driver_string(const struct device *dev)
+{
+	if (dev->driver)
+		return dev->driver->name;
+	return dev->bus ? dev->bus->name : "";
+}
+
+const char *dev_name(const struct device *dev)
+{
+	return dev->name;
+}
+
+void dev_printk(const struct device *dev, const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return;
+	klog_printf(&dev->k->log, "%s %s: %s", dev_driver_string(dev), dev->name, msg);
+	free(msg);
+}
+
+void kprintf(struct kernel *k, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	klog_vprintf(&k->log, fmt, ap);
+	va_end(ap);
+}
+
+static int grow(void *arrp, size_t *cap, size_t n, size_t elem)
+{
+	void **arr = arrp;
+	if (n < *cap)
+		return 0;
+	size_t ncap = *cap ? *cap * 2 : 32;
+	void *p = realloc(*arr, ncap * elem);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+void device_initialize(struct kernel *k, struct device *dev, const struct bus_type *bus,
+		       struct device *parent, const char *name)
+{
+	memset(dev, 0, sizeof(*dev));
+	dev->k = k;
+	dev->bus = bus;
+	dev->parent = parent;
+	dev->of_node = -1;
+	dev->match_driver = true;
+	snprintf(dev->name, sizeof(dev->name), "%s", name);
+	/* Linux's defaults: 64 KiB segments, 4 GiB boundary (dma_get_max_seg_size/boundary) */
+	dev->max_segment_size = 0x10000;
+	dev->seg_boundary_mask = 0xffffffffULL;
+}
+
+int device_add(struct device *dev)
+{
+	struct kernel *k = dev->k;
+	if (grow(&k->devices, &k->devices_cap, k->ndevices, sizeof(*k->devices)))
+		return -ENOMEM;
+	dev->index = k->ndevices;
+	k->devices[k->ndevices++] = dev;
+	if (dev->match_driver)
+		device_initial_probe(dev);
+	return 0;
+}
+
+void device_del(struct device *dev)
+{
+	struct kernel *k = dev->k;
+	device_release_driver(dev);
+	deferred_probe_remove(dev);
+	dev->dead = true;
+	for (size_t i = 0; i < k->ndevices; i++) {
+		if (k->devices[i] == dev) {
+			memmove(&k->devices[i], &k->devices[i + 1],
+				(k->ndevices - i - 1) * sizeof(*k->devices));
+			k->ndevices--;
+			break;
+		}
+	}
+}
+
+struct device_driver *driver_find(struct kernel *k, const char *name, const struct bus_type *bus)
+{
+	for (size_t i = 0; i < k->ndrivers; i++)
+		if (k->drivers[i]->bus == bus && !strcmp(k->drivers[i]->name, name))
+			return k->drivers[i];
+	return NULL;
+}
+
+struct device *bus_find_device_by_name(struct kernel *k, const struct bus_type *bus, const char *name)
+{
+	for (size_t i = 0; i < k->ndevices; i++)
+		if (k->devices[i]->bus == bus && !strcmp(k->devices[i]->name, name))
+			return k->devices[i];
+	return NULL;
+}
+
+int driver_register(struct kernel *k, struct device_driver *drv)
+{
+	if (driver_find(k, drv->name, drv->bus))
+		return -EBUSY;
+	if (grow(&k->drivers, &k->drivers_cap, k->ndrivers, sizeof(*k->drivers)))
+		return -ENOMEM;
+	k->drivers[k->ndrivers++] = drv;
+	drv->registered = true;
+	/* a new driver may be what deferred devices wait for: extend the timeout (5.19+) */
+	if (k->deferred_timeout_at_ns)
+		k->deferred_timeout_at_ns = k->log.clock_ns + (u64)k->deferred_probe_timeout * 1000000000ULL;
+	driver_attach(k, drv);
+	return 0;
+}
+
+void driver_unregister(struct kernel *k, struct device_driver *drv)
+{
+	for (size_t i = 0; i < k->ndevices; i++)
+		if (k->devices[i]->driver == drv)
+			device_release_driver(k->devices[i]);
+	for (size_t i = 0; i < k->ndrivers; i++) {
+		if (k->drivers[i] == drv) {
+			memmove(&k->drivers[i], &k->drivers[i + 1],
+				(k->ndrivers - i - 1) * sizeof(*k->drivers));
+			k->ndrivers--;
+			break;
+		}
+	}
+	drv->registered = false;
+}

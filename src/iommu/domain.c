@@ -1,0 +1,158 @@
+/*
+ * IOMMU domains (drivers/iommu/iommu.c, 6.1): allocation from the bus's ops,
+ * attaching groups, and iommu_map()/iommu_unmap() splitting a range into the
+ * largest page sizes the domain supports.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include "iommu/iommu.h"
+
+struct iommu_domain *iommu_domain_alloc_type(struct kernel *k, const struct bus_type *bus, unsigned type)
+{
+	struct iommu_core *c = iommu_core(k);
+	const struct iommu_ops *ops = NULL;
+	for (size_t i = 0; i < c->nbus_ops; i++)
+		if (c->bus_ops_bus[i] == bus)
+			ops = c->bus_ops[i];
+	if (!ops || !ops->domain_alloc)
+		return NULL;
+	struct iommu_domain *domain = ops->domain_alloc(k, type);
+	if (!domain)
+		return NULL;
+	domain->type = type;
+	domain->k = k;
+	/* all sizes by default; the driver narrows them when the domain is finalised */
+	if (!domain->pgsize_bitmap)
+		domain->pgsize_bitmap = ops->pgsize_bitmap;
+	if (!domain->ops)
+		domain->ops = ops->default_domain_ops;
+	return domain;
+}
+
+void iommu_domain_free(struct iommu_domain *domain)
+{
+	if (domain && domain->ops && domain->ops->free)
+		domain->ops->free(domain);
+}
+
+struct iommu_domain *iommu_get_domain_for_dev(struct device *dev)
+{
+	return dev->iommu_group ? dev->iommu_group->domain : NULL;
+}
+
+int iommu_attach_group(struct iommu_domain *domain, struct iommu_group *group)
+{
+	if (group->domain && group->domain != group->default_domain && group->domain != domain)
+		return -EBUSY;
+	for (size_t i = 0; i < group->ndevices; i++) {
+		int ret = domain->ops->attach_dev(domain, group->devices[i]);
+		if (ret) {
+			/* put the ones already moved back where they were */
+			for (size_t j = 0; j < i && group->domain; j++)
+				group->domain->ops->attach_dev(group->domain, group->devices[j]);
+			return ret;
+		}
+	}
+	group->domain = domain;
+	return 0;
+}
+
+void iommu_detach_group(struct iommu_domain *domain, struct iommu_group *group)
+{
+	if (group->domain != domain)
+		return;
+	group->domain = group->owner ? NULL : group->default_domain;
+	for (size_t i = 0; group->domain && i < group->ndevices; i++)
+		group->domain->ops->attach_dev(group->domain, group->devices[i]);
+	if (!group->domain && domain->ops->detach_dev)
+		for (size_t i = 0; i < group->ndevices; i++)
+			domain->ops->detach_dev(domain, group->devices[i]);
+}
+
+/* iommu_pgsize(): the biggest page that fits alignment and length, and how many in a row. */
+static size_t iommu_pgsize(u64 bitmap, u64 iova, u64 paddr, size_t size, size_t *count)
+{
+	u64 addr_merge = iova | paddr;
+	u64 pgsizes = bitmap & ((2ULL << (63 - __builtin_clzll(size))) - 1);
+	if (addr_merge)
+		pgsizes &= (addr_merge & -addr_merge) * 2 - 1;
+	if (!pgsizes)
+		return 0;
+	size_t pgsize = 1ULL << (63 - __builtin_clzll(pgsizes));
+	/* more pages of this size while the next bigger size is not yet aligned */
+	u64 bigger = bitmap & ~((pgsize << 1) - 1);
+	size_t n = size / pgsize;
+	if (bigger) {
+		u64 next = 1ULL << __builtin_ctzll(bigger);
+		u64 offset = next - (iova & (next - 1));
+		if ((iova ^ paddr) & (next - 1))
+			offset = size;
+		if (offset < size)
+			n = offset / pgsize;
+		if (!n)
+			n = 1;
+	}
+	*count = n;
+	return pgsize;
+}
+
+int iommu_map(struct iommu_domain *domain, u64 iova, u64 paddr, size_t size, int prot)
+{
+	if (!domain || !(domain->type & __IOMMU_DOMAIN_PAGING) || !domain->ops->map_pages)
+		return -EINVAL;
+	u64 min_pagesz = domain->pgsize_bitmap & -domain->pgsize_bitmap;
+	if (!min_pagesz || !IS_ALIGNED(iova | paddr | size, min_pagesz) || !size)
+		return -EINVAL;
+	size_t done = 0;
+	while (done < size) {
+		size_t count = 0, mapped = 0;
+		size_t pgsize = iommu_pgsize(domain->pgsize_bitmap, iova + done, paddr + done,
+					     size - done, &count);
+		if (!pgsize)
+			break;
+		int ret = domain->ops->map_pages(domain, iova + done, paddr + done, pgsize, count,
+						 prot, &mapped);
+		done += mapped;
+		if (ret) {
+			if (done)
+				iommu_unmap(domain, iova, done);	/* never half-applied */
+			return ret;
+		}
+	}
+	return 0;
+}
+
+size_t iommu_unmap(struct iommu_domain *domain, u64 iova, size_t size)
+{
+	if (!domain || !(domain->type & __IOMMU_DOMAIN_PAGING) || !domain->ops->unmap_pages)
+		return 0;
+	u64 min_pagesz = domain->pgsize_bitmap & -domain->pgsize_bitmap;
+	if (!min_pagesz || !IS_ALIGNED(iova | size, min_pagesz))
+		return 0;
+	size_t done = 0;
+	while (done < size) {
+		size_t count = 0;
+		size_t pgsize = iommu_pgsize(domain->pgsize_bitmap, iova + done, iova + done,
+					     size - done, &count);
+		if (!pgsize)
+			break;
+		size_t got = domain->ops->unmap_pages(domain, iova + done, pgsize, count);
+		if (!got)
+			break;
+		done += got;
+	}
+	if (domain->ops->flush_iotlb_all && done)
+		domain->ops->flush_iotlb_all(domain);
+	return done;
+}
+
+u64 iommu_iova_to_phys(struct iommu_domain *domain, u64 iova)
+{
+	if (!domain)
+		return 0;
+	if (domain->type == IOMMU_DOMAIN_IDENTITY)
+		return iova;
+	if (domain->type == IOMMU_DOMAIN_BLOCKED || !domain->ops->iova_to_phys)
+		return 0;
+	return domain->ops->iova_to_phys(domain, iova);
+}

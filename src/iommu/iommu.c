@@ -1,0 +1,277 @@
+/*
+ * IOMMU core, device side (drivers/iommu/iommu.c, 6.1): the default domain
+ * policy, registered instances, fwspec, and iommu_probe_device().
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "iommu/iommu.h"
+
+struct iommu_core *iommu_core(struct kernel *k)
+{
+	if (!k->iommu)
+		k->iommu = calloc(1, sizeof(struct iommu_core));
+	return k->iommu;
+}
+
+static const char *iommu_domain_type_str(unsigned int t)
+{
+	switch (t) {
+	case IOMMU_DOMAIN_BLOCKED:
+		return "Blocked";
+	case IOMMU_DOMAIN_IDENTITY:
+		return "Passthrough";
+	case IOMMU_DOMAIN_UNMANAGED:
+		return "Unmanaged";
+	case IOMMU_DOMAIN_DMA:
+	case IOMMU_DOMAIN_DMA_FQ:
+		return "Translated";
+	default:
+		return "Unknown";
+	}
+}
+
+/*
+ * passthrough/strict: -1 when not on the command line, else 0/1.
+ * CONFIG_IOMMU_DEFAULT_DMA_STRICT=y, so the default is translated and strict.
+ */
+int iommu_subsys_init(struct kernel *k, int passthrough, int strict)
+{
+	struct iommu_core *c = iommu_core(k);
+	if (!c)
+		return -ENOMEM;
+	c->def_domain_type = IOMMU_DOMAIN_DMA;
+	c->dma_strict = true;
+	if (passthrough >= 0) {
+		c->cmd_line_dma_api = true;
+		c->def_domain_type = passthrough ? IOMMU_DOMAIN_IDENTITY : IOMMU_DOMAIN_DMA;
+	}
+	if (strict >= 0) {
+		c->cmd_line_strict = true;
+		c->dma_strict = strict;
+	}
+	bool pt = c->def_domain_type == IOMMU_DOMAIN_IDENTITY;
+	if (!pt && !c->dma_strict)
+		c->def_domain_type = IOMMU_DOMAIN_DMA_FQ;
+	/* the format really is "%s %s": a trailing space when not set on the command line */
+	kprintf(k, "iommu: Default domain type: %s %s", iommu_domain_type_str(c->def_domain_type),
+		c->cmd_line_dma_api ? "(set via kernel command line)" : "");
+	if (!pt)
+		kprintf(k, "iommu: DMA domain TLB invalidation policy: %s mode %s",
+			c->dma_strict ? "strict" : "lazy",
+			c->cmd_line_strict ? "(set via kernel command line)" : "");
+	return 0;
+}
+
+void iommu_core_free(struct kernel *k)
+{
+	struct iommu_core *c = k->iommu;
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->ngroups; i++) {
+		struct iommu_group *g = c->groups[i];
+		if (!g)
+			continue;
+		if (g->default_domain)
+			iommu_domain_free(g->default_domain);
+		free(g->devices);
+		free(g);
+	}
+	free(c->groups);
+	free(c->iommus);
+	free(c);
+	k->iommu = NULL;
+}
+
+int iommu_device_register(struct kernel *k, struct iommu_device *iommu)
+{
+	struct iommu_core *c = iommu_core(k);
+	struct iommu_device **p = realloc(c->iommus, (c->niommus + 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	c->iommus = p;
+	c->iommus[c->niommus++] = iommu;
+	return 0;
+}
+
+struct iommu_device *iommu_device_from_fwnode(struct kernel *k, int fwnode)
+{
+	struct iommu_core *c = iommu_core(k);
+	for (size_t i = 0; i < c->niommus; i++)
+		if (c->iommus[i]->fwnode == fwnode)
+			return c->iommus[i];
+	return NULL;
+}
+
+const struct iommu_ops *iommu_ops_from_fwnode(struct kernel *k, int fwnode)
+{
+	struct iommu_device *iommu = iommu_device_from_fwnode(k, fwnode);
+	return iommu ? iommu->ops : NULL;
+}
+
+static const struct iommu_ops *bus_iommu_ops(struct kernel *k, const struct bus_type *bus)
+{
+	struct iommu_core *c = iommu_core(k);
+	for (size_t i = 0; i < c->nbus_ops; i++)
+		if (c->bus_ops_bus[i] == bus)
+			return c->bus_ops[i];
+	return NULL;
+}
+
+/* bus_set_iommu(): the ops for a bus, then bus_iommu_probe() of what is already there. */
+int bus_set_iommu(struct kernel *k, const struct bus_type *bus, const struct iommu_ops *ops)
+{
+	struct iommu_core *c = iommu_core(k);
+	if (bus_iommu_ops(k, bus))
+		return -EBUSY;
+	if (c->nbus_ops == sizeof(c->bus_ops) / sizeof(c->bus_ops[0]))
+		return -ENOSPC;
+	c->bus_ops[c->nbus_ops] = ops;
+	c->bus_ops_bus[c->nbus_ops++] = bus;
+	for (size_t i = 0; i < k->ndevices; i++) {
+		struct device *dev = k->devices[i];
+		if (dev->bus == bus && !device_iommu_mapped(dev))
+			iommu_probe_device(dev);	/* most fail: no fwspec yet (seed 004) */
+	}
+	return 0;
+}
+
+static struct dev_iommu *dev_iommu_get(struct device *dev)
+{
+	if (!dev->iommu)
+		dev->iommu = calloc(1, sizeof(*dev->iommu));
+	return dev->iommu;
+}
+
+static void dev_iommu_free(struct device *dev)
+{
+	if (!dev->iommu)
+		return;
+	iommu_fwspec_free(dev);
+	free(dev->iommu);
+	dev->iommu = NULL;
+}
+
+int iommu_fwspec_init(struct device *dev, int iommu_fwnode, const struct iommu_ops *ops)
+{
+	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
+	if (fwspec)
+		return ops == fwspec->ops ? 0 : -EINVAL;
+	if (!dev_iommu_get(dev))
+		return -ENOMEM;
+	fwspec = calloc(1, sizeof(*fwspec));
+	if (!fwspec)
+		return -ENOMEM;
+	fwspec->iommu_fwnode = iommu_fwnode;
+	fwspec->ops = ops;
+	dev->iommu->fwspec = fwspec;
+	return 0;
+}
+
+void iommu_fwspec_free(struct device *dev)
+{
+	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
+	if (!fwspec)
+		return;
+	free(fwspec->ids);
+	free(fwspec);
+	dev->iommu->fwspec = NULL;
+}
+
+int iommu_fwspec_add_ids(struct device *dev, const u32 *ids, int num)
+{
+	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
+	if (!fwspec || num < 0)
+		return -EINVAL;
+	u32 *p = realloc(fwspec->ids, (fwspec->num_ids + num) * sizeof(*p) + 1);
+	if (!p)
+		return -ENOMEM;
+	memcpy(p + fwspec->num_ids, ids, num * sizeof(*p));
+	fwspec->ids = p;
+	fwspec->num_ids += num;
+	return 0;
+}
+
+static struct iommu_group *iommu_group_get_for_dev(struct device *dev, const struct iommu_ops *ops)
+{
+	struct iommu_group *group = iommu_group_get(dev);
+	if (group)
+		return group;
+	group = ops->device_group(dev);
+	if (!group)
+		return NULL;
+	if (iommu_group_add_device(group, dev))
+		return NULL;
+	return group;
+}
+
+static int iommu_alloc_default_domain(struct iommu_group *group, struct device *dev)
+{
+	struct iommu_core *c = iommu_core(dev->k);
+	if (group->default_domain)
+		return 0;
+	const struct iommu_ops *ops = dev->iommu->iommu_dev->ops;
+	unsigned int type = ops->def_domain_type ? ops->def_domain_type(dev) : 0;
+	if (!type)
+		type = c->def_domain_type;
+	struct iommu_domain *dom = iommu_domain_alloc_type(dev->k, dev->bus, type);
+	if (!dom && type != IOMMU_DOMAIN_DMA) {
+		dom = iommu_domain_alloc_type(dev->k, dev->bus, IOMMU_DOMAIN_DMA);
+		if (dom)
+			kprintf(dev->k, "iommu: Failed to allocate default IOMMU domain of type %u for group %d - Falling back to IOMMU_DOMAIN_DMA",
+				type, group->id);
+	}
+	if (!dom)
+		return -ENOMEM;
+	group->default_domain = dom;
+	if (!group->domain)
+		group->domain = dom;
+	return 0;
+}
+
+int iommu_probe_device(struct device *dev)
+{
+	const struct iommu_ops *ops = bus_iommu_ops(dev->k, dev->bus);
+	struct iommu_device *iommu_dev = NULL;
+	int ret;
+
+	if (!ops)
+		return -ENODEV;
+	if (!dev_iommu_get(dev))
+		return -ENOMEM;
+	ret = ops->probe_device(dev, &iommu_dev);
+	if (ret) {
+		dev_iommu_free(dev);	/* the fwspec goes too: the next probe starts over */
+		return ret;
+	}
+	dev->iommu->iommu_dev = iommu_dev;
+	struct iommu_group *group = iommu_group_get_for_dev(dev, ops);
+	if (!group) {
+		if (ops->release_device)
+			ops->release_device(dev);
+		dev_iommu_free(dev);
+		return -ENODEV;
+	}
+	iommu_alloc_default_domain(group, dev);
+	/* a device joining a group user space has claimed stays off the default domain */
+	if (group->default_domain && !group->owner && group->domain == group->default_domain) {
+		ret = group->default_domain->ops->attach_dev(group->default_domain, dev);
+		if (ret) {
+			iommu_release_device(dev);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void iommu_release_device(struct device *dev)
+{
+	if (!dev->iommu)
+		return;
+	if (dev->iommu_group)
+		iommu_group_remove_device(dev);
+	const struct iommu_device *iommu_dev = dev->iommu->iommu_dev;
+	if (iommu_dev && iommu_dev->ops->release_device)
+		iommu_dev->ops->release_device(dev);
+	dev_iommu_free(dev);
+}

@@ -1,0 +1,185 @@
+/*
+ * IOMMU core (drivers/iommu/iommu.c, 6.1): fwspec, device probe, groups,
+ * default domains, DMA ownership, reserved regions.
+ */
+#ifndef IOMMUSIM_IOMMU_IOMMU_H
+#define IOMMUSIM_IOMMU_IOMMU_H
+
+#include "base/device.h"
+
+/* domain types, as include/linux/iommu.h composes them */
+#define __IOMMU_DOMAIN_PAGING (1U << 0)
+#define __IOMMU_DOMAIN_DMA_API (1U << 1)
+#define __IOMMU_DOMAIN_PT (1U << 2)
+#define __IOMMU_DOMAIN_DMA_FQ (1U << 3)
+#define IOMMU_DOMAIN_BLOCKED (0U)
+#define IOMMU_DOMAIN_IDENTITY (__IOMMU_DOMAIN_PT)
+#define IOMMU_DOMAIN_UNMANAGED (__IOMMU_DOMAIN_PAGING)
+#define IOMMU_DOMAIN_DMA (__IOMMU_DOMAIN_PAGING | __IOMMU_DOMAIN_DMA_API)
+#define IOMMU_DOMAIN_DMA_FQ (IOMMU_DOMAIN_DMA | __IOMMU_DOMAIN_DMA_FQ)
+
+/* reserved region types */
+enum iommu_resv_type {
+	IOMMU_RESV_DIRECT,
+	IOMMU_RESV_DIRECT_RELAXABLE,
+	IOMMU_RESV_RESERVED,
+	IOMMU_RESV_MSI,
+	IOMMU_RESV_SW_MSI,
+};
+
+struct iommu_resv_region {
+	u64 start, length;
+	int prot;
+	enum iommu_resv_type type;
+};
+
+#define IOMMU_MAX_RESV 8
+
+struct iommu_domain;
+struct iommu_group;
+struct iommu_device;
+
+struct iommu_domain_ops {
+	int (*attach_dev)(struct iommu_domain *domain, struct device *dev);
+	void (*detach_dev)(struct iommu_domain *domain, struct device *dev);
+	int (*map_pages)(struct iommu_domain *domain, u64 iova, u64 paddr, size_t pgsize,
+			 size_t pgcount, int prot, size_t *mapped);
+	size_t (*unmap_pages)(struct iommu_domain *domain, u64 iova, size_t pgsize, size_t pgcount);
+	u64 (*iova_to_phys)(struct iommu_domain *domain, u64 iova);
+	void (*flush_iotlb_all)(struct iommu_domain *domain);
+	void (*free)(struct iommu_domain *domain);
+};
+
+struct iommu_ops {
+	const char *name;
+	/* 0 and *out, or -errno: the device is not this IOMMU's master */
+	int (*probe_device)(struct device *dev, struct iommu_device **out);
+	void (*release_device)(struct device *dev);
+	struct iommu_group *(*device_group)(struct device *dev);
+	struct iommu_domain *(*domain_alloc)(struct kernel *k, unsigned int type);
+	int (*of_xlate)(struct device *dev, const u32 *args, int nargs);
+	int (*def_domain_type)(struct device *dev);
+	int (*get_resv_regions)(struct device *dev, struct iommu_resv_region *out, int max);
+	u64 pgsize_bitmap;
+	const struct iommu_domain_ops *default_domain_ops;
+};
+
+/* A registered IOMMU instance (iommu_device_register) */
+struct iommu_device {
+	const struct iommu_ops *ops;
+	int fwnode;			/* DT node offset of the IOMMU */
+	struct device *dev;
+	void *priv;			/* driver instance */
+};
+
+struct iommu_fwspec {
+	const struct iommu_ops *ops;	/* NULL: the IOMMU driver has not probed yet */
+	int iommu_fwnode;
+	u32 *ids;
+	unsigned int num_ids;
+};
+
+struct dev_iommu {
+	struct iommu_fwspec *fwspec;
+	struct iommu_device *iommu_dev;
+	void *priv;			/* the IOMMU driver's per-master data */
+};
+
+struct iommu_domain {
+	unsigned int type;
+	const struct iommu_domain_ops *ops;
+	u64 pgsize_bitmap;
+	struct {
+		u64 aperture_start, aperture_end;
+		bool force_aperture;
+	} geometry;
+	struct kernel *k;
+	void *iova_cookie;		/* dma-iommu's state for DMA domains */
+	void *priv;			/* the IOMMU driver's domain */
+};
+
+struct iommu_group {
+	struct kernel *k;
+	int id;
+	struct device **devices;	/* in the order they were added */
+	size_t ndevices, cap;
+	struct iommu_domain *default_domain;
+	struct iommu_domain *domain;	/* currently attached */
+	unsigned int owner_cnt;
+	void *owner;			/* user-space owner (VFIO), NULL: kernel */
+};
+
+/* per-kernel state of the IOMMU core */
+struct iommu_core {
+	unsigned int def_domain_type;
+	bool dma_strict;
+	bool cmd_line_dma_api, cmd_line_strict;	/* set via kernel command line */
+	struct iommu_group **groups;	/* by id; NULL where free (ida) */
+	size_t ngroups;
+	struct iommu_device **iommus;	/* registered instances */
+	size_t niommus;
+	/* bus_set_iommu() in 6.1: which ops probe the devices of each bus */
+	const struct iommu_ops *bus_ops[4];
+	const struct bus_type *bus_ops_bus[4];
+	size_t nbus_ops;
+};
+
+struct iommu_core *iommu_core(struct kernel *k);
+/*
+ * iommu_subsys_init(): default domain type from iommu.passthrough / iommu.strict
+ * (and the config defaults), logging Linux's two lines.
+ */
+int iommu_subsys_init(struct kernel *k, int passthrough, int strict);
+void iommu_core_free(struct kernel *k);
+
+int iommu_device_register(struct kernel *k, struct iommu_device *iommu);
+/* iommu_ops_from_fwnode() */
+const struct iommu_ops *iommu_ops_from_fwnode(struct kernel *k, int fwnode);
+struct iommu_device *iommu_device_from_fwnode(struct kernel *k, int fwnode);
+/* bus_set_iommu(): set ops for a bus and probe its existing devices */
+int bus_set_iommu(struct kernel *k, const struct bus_type *bus, const struct iommu_ops *ops);
+
+int iommu_fwspec_init(struct device *dev, int iommu_fwnode, const struct iommu_ops *ops);
+void iommu_fwspec_free(struct device *dev);
+int iommu_fwspec_add_ids(struct device *dev, const u32 *ids, int num);
+static inline struct iommu_fwspec *dev_iommu_fwspec_get(struct device *dev)
+{
+	return dev->iommu ? dev->iommu->fwspec : NULL;
+}
+static inline bool device_iommu_mapped(struct device *dev)
+{
+	return dev->iommu_group != NULL;
+}
+
+int iommu_probe_device(struct device *dev);
+void iommu_release_device(struct device *dev);
+
+struct iommu_group *iommu_group_alloc(struct kernel *k);
+struct iommu_group *iommu_group_get(struct device *dev);
+int iommu_group_add_device(struct iommu_group *group, struct device *dev);
+void iommu_group_remove_device(struct device *dev);
+struct iommu_group *generic_device_group(struct device *dev);
+struct iommu_group *pci_device_group(struct device *dev);
+struct iommu_domain *iommu_get_domain_for_dev(struct device *dev);
+/* every device of the group, for VFIO's viability check and the sysfs view */
+size_t iommu_group_devices(struct iommu_group *group, struct device ***out);
+
+const char *iommu_domain_type_sysfs(const struct iommu_domain *domain);
+int iommu_get_group_resv_regions(struct iommu_group *group, struct iommu_resv_region *out, int max);
+
+/* DMA ownership (seed 001): kernel drivers vs user space on one group */
+int iommu_device_use_default_domain(struct device *dev);
+void iommu_device_unuse_default_domain(struct device *dev);
+int iommu_group_claim_dma_owner(struct iommu_group *group, void *owner);
+void iommu_group_release_dma_owner(struct iommu_group *group);
+bool iommu_group_dma_owner_claimed(struct iommu_group *group);
+
+int iommu_attach_group(struct iommu_domain *domain, struct iommu_group *group);
+void iommu_detach_group(struct iommu_domain *domain, struct iommu_group *group);
+struct iommu_domain *iommu_domain_alloc_type(struct kernel *k, const struct bus_type *bus, unsigned type);
+void iommu_domain_free(struct iommu_domain *domain);
+int iommu_map(struct iommu_domain *domain, u64 iova, u64 paddr, size_t size, int prot);
+size_t iommu_unmap(struct iommu_domain *domain, u64 iova, size_t size);
+u64 iommu_iova_to_phys(struct iommu_domain *domain, u64 iova);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * of_iommu_configure() as in Linux 6.1: on DT systems this is where a master
+ * gets its fwspec and, through the replayed iommu_probe_device(), its group:
+ * from really_probe() -> dma_configure, the first time a driver tries it.
+ */
+#include <errno.h>
+#include "iommu/of_iommu.h"
+#include "fw/of.h"
+#include "pci/pci.h"
+
+#define NO_IOMMU 1
+
+static int of_iommu_xlate(struct device *dev, int iommu_np, const u32 *args, int nargs)
+{
+	struct kernel *k = dev->k;
+	const struct iommu_ops *ops = iommu_ops_from_fwnode(k, iommu_np);
+	if ((ops && !ops->of_xlate) || !of_device_is_available(k->fdt, iommu_np))
+		return NO_IOMMU;
+	int ret = iommu_fwspec_init(dev, iommu_np, ops);
+	if (ret)
+		return ret;
+	/* an empty fwspec names the IOMMU we wait for */
+	if (!ops)
+		return driver_deferred_probe_check_state(dev);
+	return ops->of_xlate(dev, args, nargs);
+}
+
+static int of_iommu_configure_dev_id(int master_np, struct device *dev, u32 id)
+{
+	int target;
+	u32 out;
+	int err = of_map_id(dev->k->fdt, master_np, id, "iommu-map", "iommu-map-mask", &target, &out);
+	if (err == -ENODEV) {
+		char name[64];
+		of_device_name(dev->k->fdt, master_np, name, sizeof(name));
+		kprintf(dev->k, "%s: no iommu-map translation for id 0x%x", name, id);
+		return NO_IOMMU;
+	}
+	if (err)
+		return err;
+	if (target < 0)
+		return NO_IOMMU;	/* no iommu-map at all */
+	return of_iommu_xlate(dev, target, &out, 1);
+}
+
+struct of_pci_iommu_alias_info {
+	struct device *dev;
+	int np;
+};
+
+static int of_pci_iommu_init(struct pci_dev *pdev, u16 alias, void *data)
+{
+	struct of_pci_iommu_alias_info *info = data;
+	(void)pdev;
+	return of_iommu_configure_dev_id(info->np, info->dev, alias);
+}
+
+static int of_iommu_configure_device(int master_np, struct device *dev, const u32 *id)
+{
+	if (id)
+		return of_iommu_configure_dev_id(master_np, dev, *id);
+	int err = NO_IOMMU;
+	for (int idx = 0;; idx++) {
+		int target, nargs;
+		u32 args[8];
+		int r = of_parse_phandle_with_args(dev->k->fdt, master_np, "iommus", "#iommu-cells",
+						   idx, &target, args, 8, &nargs);
+		if (r == -ENOENT)
+			break;
+		if (r)
+			return r;
+		err = of_iommu_xlate(dev, target, args, nargs);
+		if (err)
+			break;
+	}
+	return err;
+}
+
+int of_iommu_configure(struct device *dev, int master_np, const u32 *id,
+		       const struct iommu_ops **ops)
+{
+	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
+	int err;
+
+	*ops = NULL;
+	if (master_np < 0)
+		return 0;
+	if (fwspec) {
+		if (fwspec->ops) {
+			*ops = fwspec->ops;
+			return 0;
+		}
+		/* deferred last time: start again from scratch */
+		iommu_fwspec_free(dev);
+	}
+
+	if (dev_is_pci(dev)) {
+		struct of_pci_iommu_alias_info info = { .dev = dev, .np = master_np };
+		err = pci_for_each_dma_alias(to_pci_dev(dev), of_pci_iommu_init, &info);
+	} else {
+		err = of_iommu_configure_device(master_np, dev, id);
+	}
+
+	if (!err) {
+		fwspec = dev_iommu_fwspec_get(dev);
+		*ops = fwspec ? fwspec->ops : NULL;
+	}
+	/* the IOMMU driver missed this device when it registered: replay its probe */
+	if (!err && !device_iommu_mapped(dev))
+		err = iommu_probe_device(dev);
+
+	if (err == -EPROBE_DEFER) {
+		*ops = NULL;
+		return -EPROBE_DEFER;
+	}
+	if (err < 0)
+		*ops = NULL;	/* "Adding to IOMMU failed" is only a debug message */
+	return 0;
+}

@@ -1,0 +1,78 @@
+/*
+ * The PCI hardware a machine exposes: what config-space reads would return
+ * for each function, and how buses hang below bridges. Built by the machine
+ * builder; enumerated by pci/ the way Linux does (bus numbers are not here:
+ * Linux assigns them).
+ */
+#ifndef IOMMUSIM_MACHINE_HW_PCI_H
+#define IOMMUSIM_MACHINE_HW_PCI_H
+
+#include "base/bits.h"
+
+/* PCIe capability device/port type (PCI_EXP_FLAGS_TYPE), or none. */
+enum hw_pcie_type {
+	HW_PCIE_NONE = -1,		/* conventional PCI: no PCIe capability */
+	HW_PCIE_ENDPOINT = 0x0,
+	HW_PCIE_LEG_END = 0x1,
+	HW_PCIE_ROOT_PORT = 0x4,
+	HW_PCIE_UPSTREAM = 0x5,
+	HW_PCIE_DOWNSTREAM = 0x6,
+	HW_PCIE_PCI_BRIDGE = 0x7,	/* PCIe-to-PCI bridge (pcie-pci-bridge) */
+	HW_PCIE_PCIE_BRIDGE = 0x8,	/* PCI-to-PCIe bridge */
+	HW_PCIE_RC_END = 0x9,		/* root complex integrated endpoint */
+	HW_PCIE_RC_EC = 0xa,
+};
+
+/* virtio personality of a virtio-*-pci or virtio-*-device (virtio-mmio) */
+enum hw_virtio_id {
+	HW_VIRTIO_NONE = 0,
+	HW_VIRTIO_NET = 1,
+	HW_VIRTIO_BLK = 2,
+	HW_VIRTIO_RNG = 4,
+};
+
+struct hw_virtio {
+	enum hw_virtio_id id;
+	bool legacy;		/* offers the legacy (0.9.5) interface */
+	bool modern;		/* offers the virtio 1.0 interface */
+	bool iommu_platform;	/* offers VIRTIO_F_ACCESS_PLATFORM */
+	const char *drive_file;	/* virtio-blk: -drive file= (NULL: no medium) */
+	bool drive_readonly;
+	const char *netdev;	/* virtio-net: netdev id */
+	u32 num_queues;		/* virtio-blk num-queues */
+	u32 seg_max;		/* virtio-blk config seg_max */
+	u32 queue_size;		/* virtqueue size (QEMU default 256) */
+};
+
+struct hw_pci_bus;
+
+struct hw_pci_fn {
+	u8 devfn;
+	u16 vendor, device;
+	u16 subsystem_vendor, subsystem_device;
+	u8 revision;
+	u32 class;			/* 24-bit class code, e.g. 0x060400 */
+	u8 header_type;			/* 0 normal, 1 bridge (bit 7 not included) */
+	bool multifunction;		/* header type bit 7, on function 0 */
+	enum hw_pcie_type pcie_type;
+	bool has_acs;			/* ACS extended capability present */
+	u16 acs_cap;			/* its capability bits (PCI_ACS_SV|TB|RR|CR|UF...) */
+	bool hotplug_slot;		/* PCIe slot capable of hotplug (root/downstream ports) */
+	bool shpc;			/* bridge with a standard hotplug controller (pci-bridge, pcie-pci-bridge) */
+	u8 chassis;			/* root port chassis= / pci-bridge chassis_nr= */
+	u16 slot;			/* root port physical slot= */
+	struct hw_pci_bus *secondary;	/* bridges: the bus behind */
+	const char *qemu_driver;	/* "virtio-blk-pci", "pcie-root-port", ... */
+	const char *qemu_id;		/* id= or NULL */
+	struct hw_virtio *virtio;	/* virtio personality or NULL */
+};
+
+struct hw_pci_bus {
+	bool is_express;		/* PCIe bus (root bus of pcie.0, or below a PCIe port) */
+	bool is_root;
+	const char *qemu_id;		/* "pcie.0" or the bridge's id */
+	struct hw_pci_fn *bridge;	/* NULL on the root bus */
+	struct hw_pci_fn *fn[256];	/* by devfn */
+};
+
+#endif

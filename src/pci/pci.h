@@ -1,0 +1,125 @@
+/*
+ * PCI core (drivers/pci): the buses and functions Linux enumerates from the
+ * machine's PCI hardware, their requester IDs, DMA aliases and ACS.
+ */
+#ifndef IOMMUSIM_PCI_PCI_H
+#define IOMMUSIM_PCI_PCI_H
+
+#include "base/device.h"
+#include "machine/hw_pci.h"
+
+#define PCI_SLOT(devfn) (((devfn) >> 3) & 0x1f)
+#define PCI_FUNC(devfn) ((devfn) & 0x07)
+#define PCI_DEVFN(slot, fn) ((((slot) & 0x1f) << 3) | ((fn) & 0x07))
+#define PCI_DEVID(bus, devfn) ((((u16)(bus)) << 8) | (devfn))
+
+/* ACS capability/control bits (PCI_ACS_*) */
+#define PCI_ACS_SV 0x0001
+#define PCI_ACS_TB 0x0002
+#define PCI_ACS_RR 0x0004
+#define PCI_ACS_CR 0x0008
+#define PCI_ACS_UF 0x0010
+#define PCI_ACS_EC 0x0020
+#define PCI_ACS_DT 0x0040
+/* what the IOMMU core needs for isolation (REQ_ACS_FLAGS) */
+#define REQ_ACS_FLAGS (PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF)
+
+struct pci_dev;
+
+struct pci_bus {
+	struct pci_bus *parent;
+	struct pci_dev *self;		/* bridge leading here; NULL on the root bus */
+	u8 number, primary, busn_end;	/* busn_end: subordinate bus number */
+	struct pci_dev **devices;	/* in devfn order */
+	size_t ndevices;
+	struct pci_bus **children;
+	size_t nchildren;
+	const struct hw_pci_bus *hw;
+	struct pci_host *host;
+};
+
+struct pci_dev {
+	struct device dev;
+	struct pci_bus *bus;
+	struct pci_bus *subordinate;	/* bridges */
+	u8 devfn;
+	u16 vendor, device, subsystem_vendor, subsystem_device;
+	u8 revision;
+	u32 class;
+	u8 hdr_type;			/* without the multifunction bit */
+	bool multifunction;
+	int pcie_type;			/* enum hw_pcie_type; HW_PCIE_NONE: conventional */
+	bool has_acs;
+	u16 acs_ctrl;			/* ACS controls the kernel enabled */
+	bool is_hotplug_bridge;
+	u32 dev_flags;
+	const struct hw_pci_fn *hw;
+};
+
+#define PCI_DEV_FLAGS_BRIDGE_XLATE_ROOT (1u << 9)
+#define PCI_DEV_FLAG_PCIE_BRIDGE_ALIAS (1u << 8)
+
+struct pci_host {
+	struct device *bridge_parent;	/* the host bridge's platform device (DT node owner) */
+	int domain;
+	struct pci_bus *root;
+	struct pci_dev **all;		/* every function, in enumeration order */
+	size_t nall;
+};
+
+extern const struct bus_type pci_bus_type;
+
+static inline struct pci_dev *to_pci_dev(struct device *dev)
+{
+	return (struct pci_dev *)dev;	/* dev is the first member */
+}
+static inline bool dev_is_pci(const struct device *dev)
+{
+	return dev->bus == &pci_bus_type;
+}
+static inline bool pci_is_pcie(const struct pci_dev *pdev)
+{
+	return pdev->pcie_type != HW_PCIE_NONE;
+}
+static inline bool pci_is_root_bus(const struct pci_bus *bus)
+{
+	return bus->parent == NULL;
+}
+static inline u16 pci_dev_id(const struct pci_dev *pdev)
+{
+	return PCI_DEVID(pdev->bus->number, pdev->devfn);
+}
+
+/*
+ * Enumerate the machine's PCI hardware under a host bridge as Linux does:
+ * functions scanned slot by slot, bus numbers assigned depth first; each
+ * function added to the driver core but not yet probed. Logs Linux's lines.
+ */
+struct pci_host *pci_scan_root_bus(struct kernel *k, struct device *bridge_parent,
+				   const struct hw_pci_bus *root);
+/* pci_bus_add_devices(): let drivers probe, bus by bus as Linux orders it. */
+void pci_bus_add_devices(struct pci_bus *bus);
+void pci_host_free(struct pci_host *host);
+struct pci_dev *pci_get_by_name(struct kernel *k, const char *name);
+
+/* pci_for_each_dma_alias(): fn(pdev_or_bridge, alias, data); nonzero stops. */
+int pci_for_each_dma_alias(struct pci_dev *pdev,
+			   int (*fn)(struct pci_dev *pdev, u16 alias, void *data), void *data);
+bool pci_acs_enabled(struct pci_dev *pdev, u16 acs_flags);
+bool pci_acs_path_enabled(struct pci_dev *start, struct pci_dev *end, u16 acs_flags);
+
+/* The PCI driver interface (struct pci_driver) */
+struct pci_device_id {
+	u32 vendor, device;		/* PCI_ANY_ID matches all */
+	u32 class, class_mask;
+};
+#define PCI_ANY_ID (~0u)
+
+struct pci_driver {
+	struct device_driver driver;
+	const struct pci_device_id *id_table;	/* terminated by vendor == 0 && class_mask == 0 */
+	int (*probe)(struct pci_dev *pdev, const struct pci_device_id *id);
+	void (*remove)(struct pci_dev *pdev);
+};
+
+#endif

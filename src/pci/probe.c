@@ -1,0 +1,226 @@
+/*
+ * Enumeration as drivers/pci/probe.c does it on a host bridge no firmware
+ * configured: every slot of a bus is scanned first (function 0, then 1-7 only
+ * when function 0 is multifunction), then each bridge in devfn order gets the
+ * next bus number and is scanned in turn, so numbers go depth first.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pci/pci.h"
+
+static int push(void *arrp, size_t *n, void *item)
+{
+	void ***arr = arrp;
+	/* grow in powers of two: n is the count, capacity is the next power */
+	if ((*n & (*n - 1)) == 0) {
+		size_t cap = *n ? *n * 2 : 4;
+		void **p = realloc(*arr, cap * sizeof(void *));
+		if (!p)
+			return -ENOMEM;
+		*arr = p;
+	}
+	(*arr)[(*n)++] = item;
+	return 0;
+}
+
+static struct pci_dev *pci_setup_device(struct pci_bus *bus, const struct hw_pci_fn *fn)
+{
+	struct pci_host *host = bus->host;
+	struct kernel *k = host->bridge_parent->k;
+	struct pci_dev *pdev = calloc(1, sizeof(*pdev));
+	if (!pdev)
+		return NULL;
+	char name[32];
+	snprintf(name, sizeof(name), "%04x:%02x:%02x.%d", host->domain, bus->number,
+		 PCI_SLOT(fn->devfn), PCI_FUNC(fn->devfn));
+	device_initialize(k, &pdev->dev, &pci_bus_type,
+			  bus->self ? &bus->self->dev : host->bridge_parent, name);
+	pdev->dev.busdata = pdev;
+	pdev->bus = bus;
+	pdev->hw = fn;
+	pdev->devfn = fn->devfn;
+	pdev->vendor = fn->vendor;
+	pdev->device = fn->device;
+	pdev->subsystem_vendor = fn->subsystem_vendor;
+	pdev->subsystem_device = fn->subsystem_device;
+	pdev->revision = fn->revision;
+	pdev->class = fn->class;
+	pdev->hdr_type = fn->header_type;
+	pdev->multifunction = fn->multifunction;
+	pdev->pcie_type = fn->pcie_type;
+	pdev->has_acs = fn->has_acs;
+	/* pci_std_enable_acs(): the kernel turns on every isolation control present */
+	pdev->acs_ctrl = fn->has_acs ? fn->acs_cap & (PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF) : 0;
+	pdev->is_hotplug_bridge = fn->hotplug_slot;
+	/* pci_device_add(): the default masks of a PCI function, 32-bit */
+	pdev->dev.dma_mask_store = DMA_BIT_MASK(32);
+	pdev->dev.dma_mask = &pdev->dev.dma_mask_store;
+	pdev->dev.coherent_dma_mask = DMA_BIT_MASK(32);
+	/* not probed until pci_bus_add_device() */
+	pdev->dev.match_driver = false;
+	dev_info(&pdev->dev, "[%04x:%04x] type %02x class %#08x\n", pdev->vendor, pdev->device,
+		 pdev->hdr_type, pdev->class);
+	return pdev;
+}
+
+static int pci_scan_slot(struct pci_bus *bus, int slot)
+{
+	const struct hw_pci_bus *hw = bus->hw;
+	for (int fn = 0; fn < 8; fn++) {
+		const struct hw_pci_fn *f = hw->fn[PCI_DEVFN(slot, fn)];
+		if (!f) {
+			if (fn == 0)
+				return 0;	/* function 0 is required */
+			continue;
+		}
+		struct pci_dev *pdev = pci_setup_device(bus, f);
+		if (!pdev)
+			return -ENOMEM;
+		if (fn > 0)
+			pdev->multifunction = true;
+		if (push(&bus->devices, &bus->ndevices, pdev) ||
+		    push(&bus->host->all, &bus->host->nall, pdev) ||
+		    device_add(&pdev->dev)) {
+			return -ENOMEM;
+		}
+		if (fn == 0 && !f->multifunction)
+			return 0;
+	}
+	return 0;
+}
+
+/* PCIe root and downstream ports have one link partner: only device 0 is scanned. */
+static bool only_one_child(const struct pci_bus *bus)
+{
+	const struct pci_dev *bridge = bus->self;
+	return bridge && (bridge->pcie_type == HW_PCIE_ROOT_PORT ||
+			  bridge->pcie_type == HW_PCIE_DOWNSTREAM);
+}
+
+static int pci_scan_child_bus(struct pci_bus *bus, int *max);
+
+static int pci_scan_bridge(struct pci_bus *bus, struct pci_dev *bridge, int *max)
+{
+	if (!bridge->hw->secondary)
+		return 0;
+	if (*max >= 0xff) {
+		dev_info(&bridge->dev, "can't allocate a bus number\n");
+		return 0;
+	}
+	struct pci_bus *child = calloc(1, sizeof(*child));
+	if (!child)
+		return -ENOMEM;
+	child->parent = bus;
+	child->self = bridge;
+	child->host = bus->host;
+	child->hw = bridge->hw->secondary;
+	child->primary = bus->number;
+	child->number = (u8)(++*max);
+	bridge->subordinate = child;
+	if (push(&bus->children, &bus->nchildren, child))
+		return -ENOMEM;
+	int ret = pci_scan_child_bus(child, max);
+	child->busn_end = (u8)*max;
+	return ret;
+}
+
+static int pci_scan_child_bus(struct pci_bus *bus, int *max)
+{
+	for (int slot = 0; slot < 32; slot++) {
+		if (only_one_child(bus) && slot > 0)
+			break;
+		int ret = pci_scan_slot(bus, slot);
+		if (ret)
+			return ret;
+	}
+	for (size_t i = 0; i < bus->ndevices; i++) {
+		struct pci_dev *dev = bus->devices[i];
+		if (dev->hdr_type == 1) {
+			int ret = pci_scan_bridge(bus, dev, max);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+struct pci_host *pci_scan_root_bus(struct kernel *k, struct device *bridge_parent,
+				   const struct hw_pci_bus *root)
+{
+	struct pci_host *host = calloc(1, sizeof(*host));
+	struct pci_bus *bus = calloc(1, sizeof(*bus));
+	if (!host || !bus) {
+		free(host);
+		free(bus);
+		return NULL;
+	}
+	host->bridge_parent = bridge_parent;
+	host->root = bus;
+	bus->host = host;
+	bus->hw = root;
+	k->pci = host;
+	dev_info(bridge_parent, "PCI host bridge to bus %04x:00\n", host->domain);
+	int max = 0;
+	if (pci_scan_child_bus(bus, &max))
+		kprintf(k, "pci %04x:00: out of memory while scanning", host->domain);
+	bus->busn_end = 0xff;
+	for (size_t i = 0; i < host->nall; i++) {
+		struct pci_bus *sub = host->all[i]->subordinate;
+		if (!sub)
+			continue;
+		if (sub->busn_end != sub->number)
+			dev_info(&host->all[i]->dev, "PCI bridge to [bus %02x-%02x]\n", sub->number, sub->busn_end);
+		else
+			dev_info(&host->all[i]->dev, "PCI bridge to [bus %02x]\n", sub->number);
+	}
+	return host;
+}
+
+/* Devices of this bus first, then each child bus (drivers/pci/bus.c). */
+void pci_bus_add_devices(struct pci_bus *bus)
+{
+	for (size_t i = 0; i < bus->ndevices; i++) {
+		struct pci_dev *dev = bus->devices[i];
+		dev->dev.match_driver = true;
+		device_initial_probe(&dev->dev);
+	}
+	for (size_t i = 0; i < bus->ndevices; i++) {
+		struct pci_dev *dev = bus->devices[i];
+		if (dev->subordinate)
+			pci_bus_add_devices(dev->subordinate);
+	}
+}
+
+static void pci_bus_free(struct pci_bus *bus)
+{
+	for (size_t i = 0; i < bus->nchildren; i++)
+		pci_bus_free(bus->children[i]);
+	free(bus->children);
+	free(bus->devices);
+	free(bus);
+}
+
+void pci_host_free(struct pci_host *host)
+{
+	if (!host)
+		return;
+	for (size_t i = 0; i < host->nall; i++) {
+		free(host->all[i]->dev.driver_override);
+		free(host->all[i]);
+	}
+	free(host->all);
+	pci_bus_free(host->root);
+	free(host);
+}
+
+struct pci_dev *pci_get_by_name(struct kernel *k, const char *name)
+{
+	struct pci_host *host = k->pci;
+	if (!host)
+		return NULL;
+	for (size_t i = 0; i < host->nall; i++)
+		if (!strcmp(host->all[i]->dev.name, name))
+			return host->all[i];
+	return NULL;
+}
