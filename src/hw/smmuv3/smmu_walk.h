@@ -1,0 +1,66 @@
+/*
+ * Generic AArch64 long-descriptor table walker (the smmu-common half of the
+ * model): knows granules, levels, descriptors and permissions, nothing of
+ * STEs or CDs. Stage 1 tables may live in IPA space, with each table access
+ * translated by stage 2 (nested).
+ */
+#ifndef IOMMUSIM_HW_SMMUV3_SMMU_WALK_H
+#define IOMMUSIM_HW_SMMUV3_SMMU_WALK_H
+
+#include "base/bits.h"
+#include "hw/mem.h"
+
+/* One stage's table configuration, already validated by the decoder. */
+struct smmu_tt {
+	u64 ttb; /* level-start table address */
+	u8 granule_shift; /* 12, 14 or 16 */
+	u8 in_bits; /* input address size: 64 - TxSZ */
+	u8 start_level; /* 0..3 */
+	u8 out_bits; /* effective output size (IPS / S2PS clamped to OAS) */
+	bool affd; /* access flag faults disabled */
+	bool ha; /* hardware sets the access flag */
+	bool disabled; /* EPD0: every walk faults */
+};
+
+struct smmu_walk_fault {
+	u8 type; /* SMMU_EVT_F_TRANSLATION, _ADDR_SIZE, _ACCESS, _PERMISSION, _WALK_EABT */
+	bool s2;
+	u8 class; /* SMMU_EVT_CLASS_* */
+	u64 ipa; /* the stage-2 input that faulted (s2) */
+	u64 fetch_addr; /* F_WALK_EABT: descriptor address */
+};
+
+struct smmu_walk_result {
+	u64 out; /* output address of the input address */
+	u8 size_shift; /* log2 of the mapping (page or block) size */
+	bool readable, writable;
+};
+
+struct smmu_walk_stats {
+	u64 walks;
+	u64 reads;
+};
+
+/*
+ * Return the level at which a walk of in_bits starts with a granule, for
+ * stage 1 (no concatenation), or -1 when out of range.
+ */
+int smmu_walk_s1_start_level(unsigned granule_shift, unsigned in_bits);
+/*
+ * Stage 2 start level from SL0 (VTCR encoding), or -1 when SL0 is reserved
+ * or inconsistent with in_bits (more than 16 concatenated tables, or fewer
+ * bits than a level resolves).
+ */
+int smmu_walk_s2_start_level(unsigned granule_shift, unsigned sl0, unsigned in_bits);
+
+/*
+ * Walk one stage for addr. s2 non-NULL on a stage-1 walk means the stage-1
+ * tables are in IPA space and every table access goes through stage 2.
+ * is_s2 says which stage tt is (for fault reporting and permissions).
+ * Returns 0, or -EFAULT with *fault filled in.
+ */
+int smmu_walk(struct guest_mem *mem, const struct smmu_tt *tt, bool is_s2,
+	      const struct smmu_tt *s2, u64 addr, bool write, struct smmu_walk_result *res,
+	      struct smmu_walk_fault *fault, struct smmu_walk_stats *stats);
+
+#endif

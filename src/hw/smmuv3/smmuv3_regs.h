@@ -1,0 +1,128 @@
+/*
+ * SMMUv3 programming interface: register offsets and fields (SMMUv3 spec
+ * chapter 6). Page 1 registers sit at 0x10000 + their page-0 offset.
+ */
+#ifndef IOMMUSIM_HW_SMMUV3_REGS_H
+#define IOMMUSIM_HW_SMMUV3_REGS_H
+
+#include "base/bits.h"
+
+#define SMMU_REG_IDR0 0x00
+#define IDR0_S2P BIT(0)
+#define IDR0_S1P BIT(1)
+#define IDR0_TTF GENMASK(3, 2)
+#define IDR0_TTF_AARCH64 2
+#define IDR0_COHACC BIT(4)
+#define IDR0_HTTU GENMASK(7, 6)
+#define IDR0_HYP BIT(9)
+#define IDR0_ASID16 BIT(12)
+#define IDR0_MSI BIT(13)
+#define IDR0_SEV BIT(14)
+#define IDR0_VMID16 BIT(18)
+#define IDR0_CD2L BIT(19)
+#define IDR0_TTENDIAN GENMASK(22, 21)
+#define IDR0_TTENDIAN_LE 2
+#define IDR0_STALL_MODEL GENMASK(25, 24)
+#define IDR0_TERM_MODEL BIT(26)
+#define IDR0_ST_LVL GENMASK(28, 27)
+#define IDR0_ST_LVL_2LVL 1
+
+#define SMMU_REG_IDR1 0x04
+#define IDR1_SIDSIZE GENMASK(5, 0)
+#define IDR1_SSIDSIZE GENMASK(10, 6)
+#define IDR1_PRIQS GENMASK(15, 11)
+#define IDR1_EVTQS GENMASK(20, 16)
+#define IDR1_CMDQS GENMASK(25, 21)
+
+#define SMMU_REG_IDR2 0x08
+#define SMMU_REG_IDR3 0x0c
+#define IDR3_HAD BIT(2)
+#define IDR3_RIL BIT(10)
+#define IDR3_BBML GENMASK(12, 11)
+#define SMMU_REG_IDR4 0x10
+#define SMMU_REG_IDR5 0x14
+#define IDR5_OAS GENMASK(2, 0)
+#define IDR5_GRAN4K BIT(4)
+#define IDR5_GRAN16K BIT(5)
+#define IDR5_GRAN64K BIT(6)
+
+#define SMMU_REG_IIDR 0x18
+#define SMMU_REG_AIDR 0x1c
+
+#define SMMU_REG_CR0 0x20
+#define CR0_SMMUEN BIT(0)
+#define CR0_PRIQEN BIT(1)
+#define CR0_EVTQEN BIT(2)
+#define CR0_CMDQEN BIT(3)
+#define CR0_ATSCHK BIT(4)
+#define CR0_VMW GENMASK(8, 6)
+#define CR0_WRITABLE (CR0_SMMUEN | CR0_EVTQEN | CR0_CMDQEN | CR0_ATSCHK | CR0_VMW)
+#define SMMU_REG_CR0ACK 0x24
+#define SMMU_REG_CR1 0x28
+#define SMMU_REG_CR2 0x2c
+#define CR2_E2H BIT(0)
+#define CR2_RECINVSID BIT(1)
+#define CR2_PTM BIT(2)
+#define SMMU_REG_STATUSR 0x40
+
+#define SMMU_REG_GBPA 0x44
+#define GBPA_UPDATE BIT(31)
+#define GBPA_ABORT BIT(20)
+/* ABORT, INSTCFG, PRIVCFG, SHCFG, ALLOCCFG, MTCFG, MemAttr */
+#define GBPA_FIELDS (GBPA_ABORT | GENMASK(19, 16) | GENMASK(13, 8) | GENMASK(4, 0))
+#define GBPA_RESET_VAL 0x1000 /* SHCFG = use incoming, not aborting (as QEMU) */
+
+#define SMMU_REG_IRQ_CTRL 0x50
+#define IRQ_CTRL_GERROR_IRQEN BIT(0)
+#define IRQ_CTRL_PRIQ_IRQEN BIT(1)
+#define IRQ_CTRL_EVTQ_IRQEN BIT(2)
+#define SMMU_REG_IRQ_CTRLACK 0x54
+
+#define SMMU_REG_GERROR 0x60
+#define GERROR_CMDQ_ERR BIT(0)
+#define GERROR_EVTQ_ABT_ERR BIT(2)
+#define GERROR_MSI_CMDQ_ABT_ERR BIT(4)
+#define GERROR_MSI_EVTQ_ABT_ERR BIT(5)
+#define GERROR_MSI_GERROR_ABT_ERR BIT(7)
+#define GERROR_SFM_ERR BIT(8)
+#define SMMU_REG_GERRORN 0x64
+#define SMMU_REG_GERROR_IRQ_CFG0 0x68
+#define SMMU_REG_GERROR_IRQ_CFG1 0x70
+#define SMMU_REG_GERROR_IRQ_CFG2 0x74
+
+#define SMMU_REG_STRTAB_BASE 0x80
+#define STRTAB_BASE_ADDR GENMASK_ULL(51, 6)
+#define STRTAB_BASE_RA BIT(62)
+#define SMMU_REG_STRTAB_BASE_CFG 0x88
+#define STRTAB_BASE_CFG_LOG2SIZE GENMASK(5, 0)
+#define STRTAB_BASE_CFG_SPLIT GENMASK(10, 6)
+#define STRTAB_BASE_CFG_FMT GENMASK(17, 16)
+#define STRTAB_BASE_CFG_FMT_LINEAR 0
+#define STRTAB_BASE_CFG_FMT_2LVL 1
+
+#define SMMU_REG_CMDQ_BASE 0x90
+#define SMMU_REG_CMDQ_PROD 0x98
+#define SMMU_REG_CMDQ_CONS 0x9c
+#define SMMU_REG_EVTQ_BASE 0xa0
+/* EVTQ_PROD/CONS live in page 1; page 0 aliases them as QEMU does. */
+#define SMMU_REG_EVTQ_PROD 0xa8
+#define SMMU_REG_EVTQ_CONS 0xac
+#define SMMU_REG_EVTQ_IRQ_CFG0 0xb0
+#define SMMU_REG_EVTQ_IRQ_CFG1 0xb8
+#define SMMU_REG_EVTQ_IRQ_CFG2 0xbc
+#define SMMU_PAGE1 0x10000
+
+/* Queue base registers and index registers. */
+#define Q_BASE_LOG2SIZE GENMASK_ULL(4, 0)
+#define Q_BASE_ADDR GENMASK_ULL(51, 5)
+#define Q_BASE_RWA BIT(62)
+#define Q_OVF BIT(31) /* PROD.OVFLG / CONS.OVACKFLG */
+#define CMDQ_CONS_ERR GENMASK(30, 24)
+#define CMDQ_CERROR_NONE 0
+#define CMDQ_CERROR_ILL 1
+#define CMDQ_CERROR_ABT 2
+
+/* Primecell/CoreLink ID registers at 0xfd0..0xffc (QEMU: MMU-600 values). */
+#define SMMU_REG_IDREGS 0xfd0
+
+#endif
