@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -605,9 +606,10 @@ u64 swiotlb_tbl_map_single(struct io_tlb_mem *mem, const struct swiotlb_dev *dev
 	boundary = dev_seg_boundary(dev);
 	/*
 	 * Linux BUG()s on an empty allocation and on a boundary that is not
-	 * 2^n - 1; a size beyond the pool can never fit.
+	 * 2^n - 1. Sizes are kept where slot counts cannot overflow; anything
+	 * larger than the pool still gets the "full" message, as in Linux.
 	 */
-	if (!alloc_size || alloc_size > (size_t)(mem->end - mem->start) ||
+	if (!alloc_size || alloc_size > (SIZE_MAX >> 1) ||
 	    (boundary != ULONG_MAX && !is_pow2(boundary + 1))) {
 		mem->stats.errors++;
 		return DMA_MAPPING_ERROR;

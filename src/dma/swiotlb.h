@@ -20,22 +20,9 @@
 #include <stddef.h>
 
 #include "base/bits.h"
+#include "dma/mapping.h" /* enum dma_data_direction, DMA_MAPPING_ERROR */
 #include "hw/mem.h"
 
-#ifndef IOMMUSIM_DMA_DATA_DIRECTION
-#define IOMMUSIM_DMA_DATA_DIRECTION
-/* include/linux/dma-direction.h */
-enum dma_data_direction {
-	DMA_BIDIRECTIONAL = 0,
-	DMA_TO_DEVICE = 1,
-	DMA_FROM_DEVICE = 2,
-	DMA_NONE = 3,
-};
-#endif
-
-#ifndef DMA_MAPPING_ERROR
-#define DMA_MAPPING_ERROR (~0ULL)
-#endif
 #ifndef DMA_ATTR_SKIP_CPU_SYNC
 #define DMA_ATTR_SKIP_CPU_SYNC (1UL << 5)
 #endif
@@ -62,6 +49,7 @@ enum dma_data_direction {
 
 /* What swiotlb reads from struct device. */
 struct swiotlb_dev {
+	void *owner;                    /* the caller's device (struct device *), for its log callback */
 	const char *name;               /* dev_name(), e.g. "0000:00:02.0" */
 	unsigned int min_align_mask;    /* dma_get_min_align_mask(); 0 without dma_parms */
 	unsigned long seg_boundary_mask;/* dma_parms->segment_boundary_mask; 0 = ULONG_MAX */

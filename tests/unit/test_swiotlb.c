@@ -275,6 +275,11 @@ Test(swiotlb, never_crosses_a_segment)
 		     DMA_MAPPING_ERROR);
 	cr_assert_str_eq(logs[0].text, "swiotlb buffer is full (sz: 264192 bytes), total 256 "
 				       "(slots), used 0 (slots)");
+	cr_assert_eq(swiotlb_tbl_map_single(&mem, &plain, BUF, 16, 1 << 20, 0, DMA_TO_DEVICE, 0),
+		     DMA_MAPPING_ERROR);
+	cr_assert_str_eq(logs[1].text, "swiotlb buffer is full (sz: 1048576 bytes), total 256 "
+				       "(slots), used 0 (slots)");
+	cr_assert_eq(mem.stats.full, 2);
 }
 
 Test(swiotlb, full_pool_message_and_error)
