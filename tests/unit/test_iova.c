@@ -5,6 +5,13 @@
 
 #include "dma/iova.h"
 
+/* Small deterministic generator (portable, unlike rand_r). */
+static int next_rand(unsigned int *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (int)((*seed >> 16) & 0x7fff);
+}
+
 #define PFN_32 0xFFFFFUL        /* DMA_BIT_MASK(32) >> 12 */
 #define PFN_48 0xFFFFFFFFFUL    /* DMA_BIT_MASK(48) >> 12 */
 
@@ -443,14 +450,14 @@ Test(iova, random_stress_invariants)
 	int i;
 
 	for (i = 0; i < 20000; i++) {
-		int k = rand_r(&seed) % SLOTS;
+		int k = next_rand(&seed) % SLOTS;
 
 		if (live[k]) {
 			__free_iova(&d, live[k]);
 			live[k] = NULL;
 		} else {
-			unsigned long size = (unsigned long)(rand_r(&seed) % 40) + 1;
-			unsigned long limit = (rand_r(&seed) & 1) ? PFN_32 : 0x3FFF;
+			unsigned long size = (unsigned long)(next_rand(&seed) % 40) + 1;
+			unsigned long limit = (next_rand(&seed) & 1) ? PFN_32 : 0x3FFF;
 
 			live[k] = alloc_iova(&d, size, limit, true);
 			if (live[k]) {

@@ -6,6 +6,13 @@
 
 #include "dma/swiotlb.h"
 
+/* Small deterministic generator (portable, unlike rand_r). */
+static int next_rand(unsigned int *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (int)((*seed >> 16) & 0x7fff);
+}
+
 #define RAM_SIZE (256ULL << 20)
 #define POOL_BASE 0x48000000ULL
 #define BUF 0x41000000ULL
@@ -574,7 +581,7 @@ Test(swiotlb, random_map_unmap_keeps_lists)
 	init_pool(2048, 2);
 	fill(BUF, 0, 8192);
 	for (i = 0; i < 5000; i++) {
-		int k = rand_r(&seed) % N;
+		int k = next_rand(&seed) % N;
 
 		swiotlb_set_cpu(&mem, (unsigned int)i & 1);
 		if (live[k]) {
@@ -582,7 +589,7 @@ Test(swiotlb, random_map_unmap_keeps_lists)
 							      DMA_TO_DEVICE, 0), 0);
 			live[k] = 0;
 		} else {
-			size_t sz = (size_t)(rand_r(&seed) % (64 * 1024)) + 1;
+			size_t sz = (size_t)(next_rand(&seed) % (64 * 1024)) + 1;
 			u64 t = swiotlb_tbl_map_single(&mem, &plain, BUF, 0, sz, 0,
 						       DMA_TO_DEVICE, 0);
 
