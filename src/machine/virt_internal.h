@@ -1,0 +1,102 @@
+/* Shared between the virt builder's files: build state and helpers. */
+#ifndef IOMMUSIM_MACHINE_VIRT_INTERNAL_H
+#define IOMMUSIM_MACHINE_VIRT_INTERNAL_H
+
+#include <stddef.h>
+#include "machine/machine.h"
+
+/* QEMU 7.2 virt memory map (hw/arm/virt.c base_memmap/extended_memmap) */
+#define VIRT_GIC_DIST_BASE 0x08000000ULL
+#define VIRT_GIC_DIST_SIZE 0x10000ULL
+#define VIRT_GIC_CPU_BASE 0x08010000ULL
+#define VIRT_GIC_CPU_SIZE 0x10000ULL
+#define VIRT_GIC_V2M_BASE 0x08020000ULL
+#define VIRT_GIC_V2M_SIZE 0x1000ULL
+#define VIRT_GIC_ITS_BASE 0x08080000ULL
+#define VIRT_GIC_ITS_SIZE 0x20000ULL
+#define VIRT_GIC_REDIST_BASE 0x080a0000ULL
+#define VIRT_GIC_REDIST_SIZE 0x00f60000ULL
+#define VIRT_UART_BASE 0x09000000ULL
+#define VIRT_RTC_BASE 0x09010000ULL
+#define VIRT_FW_CFG_BASE 0x09020000ULL
+#define VIRT_GPIO_BASE 0x09030000ULL
+#define VIRT_PLATFORM_BUS_BASE 0x0c000000ULL
+#define VIRT_PLATFORM_BUS_SIZE 0x02000000ULL
+#define VIRT_PCIE_MMIO_BASE 0x10000000ULL
+#define VIRT_PCIE_MMIO_SIZE 0x2eff0000ULL
+#define VIRT_PCIE_PIO_BASE 0x3eff0000ULL
+#define VIRT_PCIE_PIO_SIZE 0x10000ULL
+/* high regions float above RAM, from 256GiB when RAM is small */
+#define VIRT_HIGH_PCIE_ECAM_BASE 0x4010000000ULL
+#define VIRT_HIGH_PCIE_ECAM_SIZE 0x10000000ULL
+#define VIRT_HIGH_PCIE_MMIO_BASE 0x8000000000ULL
+#define VIRT_HIGH_PCIE_MMIO_SIZE 0x8000000000ULL
+#define VIRT_RAM_BASE 0x40000000ULL
+
+/* a15irqmap: SPI numbers */
+#define VIRT_IRQ_UART 1
+#define VIRT_IRQ_RTC 2
+#define VIRT_IRQ_PCIE 3
+#define VIRT_IRQ_GPIO 7
+#define VIRT_IRQ_MMIO 16
+#define VIRT_IRQ_SMMU 74
+#define VIRT_IRQ_PLATFORM_BUS 112
+
+/* QEMU's PCI IDs */
+#define PCI_VENDOR_ID_REDHAT 0x1b36
+#define PCI_VENDOR_ID_REDHAT_QUMRANET 0x1af4
+#define PCI_DEVICE_ID_REDHAT_BRIDGE 0x0001
+#define PCI_DEVICE_ID_REDHAT_PCIE_HOST 0x0008
+#define PCI_DEVICE_ID_REDHAT_PCIE_RP 0x000c
+#define PCI_DEVICE_ID_REDHAT_PCIE_BRIDGE 0x000e
+#define PCI_SUBDEVICE_ID_QEMU 0x1100
+#define PCI_DEVICE_ID_VIRTIO_10_BASE 0x1040
+
+/* PCI_ACS_* capability bits (include/uapi/linux/pci_regs.h) */
+#define PCI_ACS_SV 0x0001
+#define PCI_ACS_TB 0x0002
+#define PCI_ACS_RR 0x0004
+#define PCI_ACS_CR 0x0008
+#define PCI_ACS_UF 0x0010
+#define PCI_ACS_DT 0x0040
+
+#define PCI_SLOT(devfn) (((devfn) >> 3) & 0x1f)
+#define PCI_FUNC(devfn) ((devfn) & 0x07)
+#define PCI_DEVFN(slot, fn) ((((slot) & 0x1f) << 3) | ((fn) & 0x07))
+
+/* A string -> pointer map for ids (open addressing, grows). */
+struct idmap {
+	size_t cap, n;
+	const char **keys;
+	void **vals;
+};
+
+int idmap_put(struct idmap *m, const char *key, void *val);
+void *idmap_get(const struct idmap *m, const char *key);
+void idmap_free(struct idmap *m);
+
+/* PCI hardware tree (virt_pci.c) */
+struct hw_pci_bus *virt_pci_bus_new(bool express, bool root, const char *id,
+				    struct hw_pci_fn *bridge);
+void virt_pci_tree_free(struct hw_pci_bus *bus);
+struct hw_pci_fn *virt_pci_fn_new(const char *driver, const char *id);
+void virt_pci_fn_free(struct hw_pci_fn *fn);
+/*
+ * Place fn on bus as do_pci_register_device + pci_init_multifunction do:
+ * devfn < 0 picks the first free function-0 slot. min_slot is the first slot
+ * the bus's hotplug controller accepts (SHPC: 1). 0 or -EINVAL with msg.
+ */
+int virt_pci_place(struct hw_pci_bus *bus, struct hw_pci_fn *fn, int devfn,
+		   const char *name, char *err, size_t errlen);
+
+/* Device tree (virt_fdt.c) */
+struct virt_fdt_cfg {
+	int gic_version;
+	bool its;
+	bool smmu;
+	u64 ram_size;
+	const char *append;
+};
+int virt_fdt_build(const struct virt_fdt_cfg *cfg, void **fdt, size_t *size);
+
+#endif

@@ -1,0 +1,941 @@
+/*
+ * QEMU 7.2's "virt" machine from a parsed command line (hw/arm/virt.c plus
+ * the devices' realize functions): machine options, -device in command-line
+ * order, and the messages QEMU gives when one of them is wrong.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine/virt_internal.h"
+
+enum dev_kind {
+	DEV_PCIE_ROOT_PORT,
+	DEV_PCI_BRIDGE,
+	DEV_PCIE_PCI_BRIDGE,
+	DEV_VIRTIO_PCI,
+	DEV_VIRTIO_MMIO,
+};
+
+struct dev_model {
+	const char *name;
+	enum dev_kind kind;
+	enum hw_virtio_id vid;
+};
+
+static const struct dev_model dev_models[] = {
+	{ "pcie-root-port", DEV_PCIE_ROOT_PORT, HW_VIRTIO_NONE },
+	{ "pci-bridge", DEV_PCI_BRIDGE, HW_VIRTIO_NONE },
+	{ "pcie-pci-bridge", DEV_PCIE_PCI_BRIDGE, HW_VIRTIO_NONE },
+	{ "virtio-net-pci", DEV_VIRTIO_PCI, HW_VIRTIO_NET },
+	{ "virtio-blk-pci", DEV_VIRTIO_PCI, HW_VIRTIO_BLK },
+	{ "virtio-rng-pci", DEV_VIRTIO_PCI, HW_VIRTIO_RNG },
+	{ "virtio-net-device", DEV_VIRTIO_MMIO, HW_VIRTIO_NET },
+	{ "virtio-blk-device", DEV_VIRTIO_MMIO, HW_VIRTIO_BLK },
+	{ "virtio-rng-device", DEV_VIRTIO_MMIO, HW_VIRTIO_RNG },
+};
+
+/* QEMU's own names for the virtio personalities (the proxied vdev type) */
+static const char *vdev_type(enum hw_virtio_id id)
+{
+	switch (id) {
+	case HW_VIRTIO_NET: return "virtio-net-device";
+	case HW_VIRTIO_BLK: return "virtio-blk-device";
+	default: return "virtio-rng-device";
+	}
+}
+
+/* Properties of one -device after globals and its own options are applied. */
+struct dev_cfg {
+	const struct dev_model *model;
+	const char *id, *bus, *drive, *netdev;
+	int devfn;			/* -1: first free slot */
+	bool multifunction;
+	/* bridges */
+	unsigned chassis, slot, port;
+	bool hotplug, shpc;
+	/* virtio */
+	int disable_legacy;		/* -1 auto, 0 off, 1 on */
+	bool disable_modern, iommu_platform;
+	u32 num_queues, queue_size;
+	bool seg_max_adjust;
+};
+
+struct build {
+	const struct qemu_cmdline *cmd;
+	struct machine *m;
+	char *err;
+	size_t errlen;
+	struct idmap buses;		/* bus id -> struct hw_pci_bus */
+	bool *drive_used, *netdev_used;
+	bool mmio_legacy;		/* -global virtio-mmio.force-legacy */
+	u32 *rp_chassis_slot;		/* chassis << 16 | slot of each root port */
+	size_t nrp;
+	char where[512];		/* "-device ...: " prefix for messages */
+};
+
+static int fail(struct build *b, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	if (!b->err || !b->errlen)
+		return -EINVAL;
+	n = (size_t)snprintf(b->err, b->errlen, "%s", b->where);
+	if (n >= b->errlen)
+		return -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(b->err + n, b->errlen - n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* Rebuild the option text for messages, re-escaping commas as ",,". */
+static void set_where(struct build *b, const char *opt, const char *first,
+		      const struct qemu_optlist *l)
+{
+	size_t n = 0, cap = sizeof(b->where);
+	char *w = b->where;
+
+#define PUT(...) do { if (n < cap) n += (size_t)snprintf(w + n, cap - n, __VA_ARGS__); } while (0)
+	PUT("%s ", opt);
+	if (first)
+		PUT("%s", first);
+	for (size_t i = 0; l && i < l->nopts; i++) {
+		PUT("%s%s=", (i || first) ? "," : "", l->opts[i].key);
+		for (const char *c = l->opts[i].val; *c; c++)
+			PUT(*c == ',' ? ",," : "%c", *c);
+	}
+	PUT(": ");
+#undef PUT
+	if (n >= cap)
+		snprintf(w + cap - 6, 6, "...: ");
+}
+
+/* ---- property value parsers, worded like QEMU's visitors ---- */
+
+static int prop_bool(struct build *b, const char *key, const char *val, bool *out)
+{
+	int v;
+
+	if (qemu_parse_bool(val, &v))
+		return fail(b, "Parameter '%s' expects 'on' or 'off'", key);
+	*out = v;
+	return 0;
+}
+
+static int prop_uint(struct build *b, const char *key, const char *val,
+		     unsigned long long max, const char *tname, unsigned *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(val, &end, 0);
+	if (!*val || *end || errno || val[0] == '-')
+		return fail(b, "Parameter '%s' expects %s", key, tname);
+	if (v > max)
+		return fail(b, "Parameter '%s' expects %s", key, tname);
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int prop_on_off_auto(struct build *b, const char *key, const char *val, int *out)
+{
+	if (!strcmp(val, "on"))
+		*out = 1;
+	else if (!strcmp(val, "off"))
+		*out = 0;
+	else if (!strcmp(val, "auto"))
+		*out = -1;
+	else
+		return fail(b, "Parameter '%s' does not accept value '%s'", key, val);
+	return 0;
+}
+
+/* DEFINE_PROP_PCI_DEVFN: "slot[.fn]" in hex, slot <= 0x1f, fn <= 7 */
+static int prop_devfn(struct build *b, const char *drv, const char *val, int *out)
+{
+	char *end;
+	unsigned long slot, fn = 0;
+
+	errno = 0;
+	slot = strtoul(val, &end, 16);
+	if (end == val || errno || val[0] == '-' || val[0] == '+')
+		goto bad;
+	if (*end == '.') {
+		const char *f = end + 1;
+
+		fn = strtoul(f, &end, 16);
+		if (end == f || f[0] == '-' || f[0] == '+')
+			goto bad;
+	}
+	if (*end || slot > 0x1f || fn > 7)
+		goto bad;
+	*out = PCI_DEVFN(slot, fn);
+	return 0;
+bad:
+	return fail(b, "Property '%s.addr' doesn't take value '%s'", drv, val);
+}
+
+static const char *const ignored_pci_props[] = {
+	"romfile", "rombar", "x-pcie-lnksta-dllla", "x-pcie-extcap-init", NULL,
+};
+static const char *const ignored_virtio_props[] = {
+	"vectors", "ioeventfd", "event_idx", "indirect_desc", "packed", "ats",
+	"bootindex", "notify_on_empty", "any_layout", "use-started", NULL,
+};
+static const char *const ignored_blk_props[] = {
+	"serial", "write-cache", "config-wce", "logical_block_size",
+	"physical_block_size", "discard", "write-zeroes", NULL,
+};
+static const char *const ignored_net_props[] = {
+	"mac", "mq", "rx_queue_size", "tx_queue_size", "host_mtu", "speed", "duplex", NULL,
+};
+static const char *const ignored_rng_props[] = { "max-bytes", "period", NULL };
+static const char *const bridge_reserve_props[] = {
+	"bus-reserve", "io-reserve", "mem-reserve", "pref32-reserve", "pref64-reserve", NULL,
+};
+
+static bool in_list(const char *const *l, const char *key)
+{
+	for (; *l; l++)
+		if (!strcmp(*l, key))
+			return true;
+	return false;
+}
+
+/* Apply one property; -EINVAL (message set) for an unknown key or bad value. */
+static int apply_prop(struct build *b, struct dev_cfg *c, const char *key, const char *val)
+{
+	const struct dev_model *dm = c->model;
+	const bool pci = dm->kind != DEV_VIRTIO_MMIO;
+	const bool virtio = dm->kind == DEV_VIRTIO_PCI || dm->kind == DEV_VIRTIO_MMIO;
+
+	if (!strcmp(key, "id")) {
+		c->id = val;
+		return 0;
+	}
+	if (!strcmp(key, "bus")) {
+		c->bus = val;
+		return 0;
+	}
+	if (pci) {
+		if (!strcmp(key, "addr"))
+			return prop_devfn(b, dm->name, val, &c->devfn);
+		if (!strcmp(key, "multifunction"))
+			return prop_bool(b, key, val, &c->multifunction);
+		if (in_list(ignored_pci_props, key))
+			return 0;
+	}
+	switch (dm->kind) {
+	case DEV_PCIE_ROOT_PORT:
+		if (!strcmp(key, "chassis"))
+			return prop_uint(b, key, val, 0xff, "uint8_t", &c->chassis);
+		if (!strcmp(key, "slot"))
+			return prop_uint(b, key, val, 0xffff, "uint16_t", &c->slot);
+		if (!strcmp(key, "port"))
+			return prop_uint(b, key, val, 0xff, "uint8_t", &c->port);
+		if (!strcmp(key, "hotplug"))
+			return prop_bool(b, key, val, &c->hotplug);
+		if (in_list(bridge_reserve_props, key) || !strcmp(key, "x-speed") ||
+		    !strcmp(key, "x-width"))
+			return 0;
+		break;
+	case DEV_PCI_BRIDGE:
+		if (!strcmp(key, "chassis_nr"))
+			return prop_uint(b, key, val, 0xff, "uint8_t", &c->chassis);
+		if (!strcmp(key, "shpc"))
+			return prop_bool(b, key, val, &c->shpc);
+		if (!strcmp(key, "msi")) {
+			int v;
+
+			return prop_on_off_auto(b, key, val, &v);
+		}
+		if (in_list(bridge_reserve_props, key))
+			return 0;
+		break;
+	case DEV_PCIE_PCI_BRIDGE:
+		if (!strcmp(key, "msi")) {
+			int v;
+
+			return prop_on_off_auto(b, key, val, &v);
+		}
+		break;
+	case DEV_VIRTIO_PCI:
+		if (!strcmp(key, "disable-legacy"))
+			return prop_on_off_auto(b, key, val, &c->disable_legacy);
+		if (!strcmp(key, "disable-modern"))
+			return prop_bool(b, key, val, &c->disable_modern);
+		break;
+	case DEV_VIRTIO_MMIO:
+		break;
+	}
+	if (virtio) {
+		if (!strcmp(key, "iommu_platform"))
+			return prop_bool(b, key, val, &c->iommu_platform);
+		if (in_list(ignored_virtio_props, key))
+			return 0;
+		switch (dm->vid) {
+		case HW_VIRTIO_BLK:
+			if (!strcmp(key, "drive")) {
+				c->drive = val;
+				return 0;
+			}
+			if (!strcmp(key, "num-queues"))
+				return prop_uint(b, key, val, 0xffff, "uint16_t", &c->num_queues);
+			if (!strcmp(key, "queue-size"))
+				return prop_uint(b, key, val, 0xffff, "uint16_t", &c->queue_size);
+			if (!strcmp(key, "seg-max-adjust"))
+				return prop_bool(b, key, val, &c->seg_max_adjust);
+			if (in_list(ignored_blk_props, key))
+				return 0;
+			break;
+		case HW_VIRTIO_NET:
+			if (!strcmp(key, "netdev")) {
+				c->netdev = val;
+				return 0;
+			}
+			if (in_list(ignored_net_props, key))
+				return 0;
+			break;
+		default:
+			if (in_list(ignored_rng_props, key))
+				return 0;
+			break;
+		}
+	}
+	return fail(b, "Property '%s.%s' not found", dm->name, key);
+}
+
+static const struct dev_model *find_model(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(dev_models); i++)
+		if (!strcmp(dev_models[i].name, name))
+			return &dev_models[i];
+	return NULL;
+}
+
+static int find_drive(const struct build *b, const char *id)
+{
+	for (size_t i = 0; i < b->cmd->ndrives; i++) {
+		const char *d = qemu_opt_get(&b->cmd->drives[i], "id");
+
+		if (d && !strcmp(d, id))
+			return (int)i;
+	}
+	return -1;
+}
+
+static int find_netdev(const struct build *b, const char *id)
+{
+	for (size_t i = 0; i < b->cmd->nnetdevs; i++) {
+		const char *d = qemu_opt_get(&b->cmd->netdevs[i], "id");
+
+		if (d && !strcmp(d, id))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The virtio personality: backends, queues (virtio-blk/-net/-rng realize). */
+static int virtio_personality(struct build *b, const struct dev_cfg *c, struct hw_virtio *v)
+{
+	v->id = c->model->vid;
+	v->iommu_platform = c->iommu_platform;
+	switch (v->id) {
+	case HW_VIRTIO_BLK: {
+		int d;
+		const char *file, *ro;
+
+		if (!c->drive)
+			return fail(b, "drive property not set");
+		d = find_drive(b, c->drive);
+		if (d < 0)
+			return fail(b, "Property '%s.drive' can't find value '%s'",
+				    vdev_type(v->id), c->drive);
+		if (b->drive_used[d])
+			return fail(b, "Drive '%s' is already in use by another device", c->drive);
+		b->drive_used[d] = true;
+		file = qemu_opt_get(&b->cmd->drives[d], "file");
+		ro = qemu_opt_get(&b->cmd->drives[d], "readonly");
+		if (file && *file) {
+			v->drive_file = strdup(file);
+			if (!v->drive_file)
+				return -ENOMEM;
+		}
+		if (ro) {
+			int r;
+
+			if (qemu_parse_bool(ro, &r))
+				return fail(b, "Parameter 'readonly' expects 'on' or 'off'");
+			v->drive_readonly = r;
+		}
+		/* num-queues auto: one per vCPU, and iommusim has one */
+		v->num_queues = c->num_queues ? c->num_queues : 1;
+		v->queue_size = c->queue_size ? c->queue_size : 256;
+		if (v->queue_size <= 2)
+			return fail(b, "invalid queue-size property (%u), must be > 2", v->queue_size);
+		if (v->queue_size & (v->queue_size - 1))
+			return fail(b, "invalid queue-size property (%u), must be a power of 2",
+				    v->queue_size);
+		if (v->queue_size > 1024)
+			return fail(b, "invalid queue-size property (%u), must be <= 1024",
+				    v->queue_size);
+		/* seg-max-adjust (default on since 5.0): seg_max = queue_size - 2 */
+		v->seg_max = c->seg_max_adjust ? v->queue_size - 2 : 128 - 2;
+		break;
+	}
+	case HW_VIRTIO_NET:
+		if (c->netdev) {
+			int n = find_netdev(b, c->netdev);
+
+			if (n < 0)
+				return fail(b, "Property '%s.netdev' can't find value '%s'",
+					    vdev_type(v->id), c->netdev);
+			if (b->netdev_used[n])
+				return fail(b, "Property '%s.netdev' can't take value '%s', it's in use",
+					    vdev_type(v->id), c->netdev);
+			b->netdev_used[n] = true;
+			v->netdev = strdup(c->netdev);
+			if (!v->netdev)
+				return -ENOMEM;
+		}
+		v->queue_size = 256;
+		break;
+	default:
+		v->queue_size = 8;	/* virtio-rng's single 8-entry queue */
+		break;
+	}
+	return 0;
+}
+
+static struct hw_pci_bus *resolve_pci_bus(struct build *b, const struct dev_cfg *c)
+{
+	struct hw_pci_bus *bus;
+
+	if (!c->bus)
+		return b->m->pci_root;	/* qbus_find_recursive: pcie.0 is never "full" */
+	if (!strcmp(c->bus, "pcie.0"))
+		return b->m->pci_root;
+	bus = idmap_get(&b->buses, c->bus);
+	if (!bus) {
+		if (!strncmp(c->bus, "virtio-mmio-bus.", 16))
+			fail(b, "Device '%s' can't go on virtio-mmio-bus bus", c->model->name);
+		else
+			fail(b, "Bus '%s' not found", c->bus);
+	}
+	return bus;
+}
+
+static int realize_pci(struct build *b, struct dev_cfg *c)
+{
+	const struct dev_model *dm = c->model;
+	struct hw_pci_bus *bus = resolve_pci_bus(b, c);
+	struct hw_pci_fn *fn;
+	int ret;
+
+	if (!bus)
+		return -EINVAL;
+	fn = virt_pci_fn_new(dm->name, c->id);
+	if (!fn)
+		return -ENOMEM;
+	fn->multifunction = c->multifunction;
+
+	switch (dm->kind) {
+	case DEV_PCIE_ROOT_PORT:
+		fn->vendor = PCI_VENDOR_ID_REDHAT;
+		fn->device = PCI_DEVICE_ID_REDHAT_PCIE_RP;
+		fn->class = 0x060400;
+		fn->header_type = 1;
+		fn->pcie_type = HW_PCIE_ROOT_PORT;
+		fn->hotplug_slot = c->hotplug;
+		/* gen_pcie_root_port: rp_realize adds ACS at GEN_PCIE_ROOT_PORT_ACS_OFFSET;
+		 * pcie_acs_init gives downstream ports SV, TB, RR, CR, UF, DT */
+		fn->has_acs = true;
+		fn->acs_cap = PCI_ACS_SV | PCI_ACS_TB | PCI_ACS_RR | PCI_ACS_CR |
+			      PCI_ACS_UF | PCI_ACS_DT;
+		fn->chassis = (u8)c->chassis;
+		fn->slot = (u16)c->slot;
+		break;
+	case DEV_PCI_BRIDGE:
+		fn->vendor = PCI_VENDOR_ID_REDHAT;
+		fn->device = PCI_DEVICE_ID_REDHAT_BRIDGE;
+		fn->class = 0x060400;
+		fn->header_type = 1;
+		fn->shpc = c->shpc;
+		fn->chassis = (u8)c->chassis;
+		break;
+	case DEV_PCIE_PCI_BRIDGE:
+		fn->vendor = PCI_VENDOR_ID_REDHAT;
+		fn->device = PCI_DEVICE_ID_REDHAT_PCIE_BRIDGE;
+		fn->class = 0x060400;
+		fn->header_type = 1;
+		fn->pcie_type = HW_PCIE_PCI_BRIDGE;
+		fn->shpc = true;	/* pcie_pci_bridge_realize always inits SHPC */
+		break;
+	case DEV_VIRTIO_PCI: {
+		/* virtio_pci_realize: a "PCIe port" is an express bus that is not a root bus */
+		bool pcie_port = bus->is_express && !bus->is_root;
+		bool legacy, modern = !c->disable_modern;
+		struct hw_virtio *v = calloc(1, sizeof(*v));
+
+		if (!v) {
+			virt_pci_fn_free(fn);
+			return -ENOMEM;
+		}
+		fn->virtio = v;
+		legacy = c->disable_legacy < 0 ? !pcie_port : !c->disable_legacy;
+		if (!legacy && !modern) {
+			virt_pci_fn_free(fn);
+			return fail(b, "device cannot work as neither modern nor legacy mode is enabled");
+		}
+		ret = virtio_personality(b, c, v);
+		if (ret) {
+			virt_pci_fn_free(fn);
+			return ret;
+		}
+		/* virtio_pci_device_plugged: legacy can't offer ACCESS_PLATFORM */
+		if (legacy && c->iommu_platform) {
+			virt_pci_fn_free(fn);
+			return fail(b, "VIRTIO_F_IOMMU_PLATFORM was supported by neither legacy nor transitional device");
+		}
+		v->legacy = legacy;
+		v->modern = modern;
+		fn->vendor = PCI_VENDOR_ID_REDHAT_QUMRANET;
+		fn->subsystem_vendor = PCI_VENDOR_ID_REDHAT_QUMRANET;
+		switch (v->id) {
+		case HW_VIRTIO_NET: fn->class = 0x020000; break;
+		case HW_VIRTIO_BLK: fn->class = 0x010000; break;
+		default: fn->class = 0x00ff00; break;
+		}
+		if (legacy) {
+			/* transitional: 0x1000 + n IDs, subsystem id = virtio device id */
+			fn->device = v->id == HW_VIRTIO_NET ? 0x1000 :
+				     v->id == HW_VIRTIO_BLK ? 0x1001 : 0x1005;
+			fn->subsystem_device = (u16)v->id;
+			fn->revision = 0;
+		} else {
+			fn->device = (u16)(PCI_DEVICE_ID_VIRTIO_10_BASE + v->id);
+			fn->subsystem_device = PCI_SUBDEVICE_ID_QEMU;
+			fn->revision = 1;
+		}
+		/* PCIe endpoint capability only behind a PCIe port, and only if modern */
+		fn->pcie_type = (pcie_port && modern) ? HW_PCIE_ENDPOINT : HW_PCIE_NONE;
+		break;
+	}
+	case DEV_VIRTIO_MMIO:
+		break;
+	}
+
+	{
+		char msg[256];
+
+		ret = virt_pci_place(bus, fn, c->devfn, dm->name, msg, sizeof(msg));
+		if (ret) {
+			virt_pci_fn_free(fn);
+			return fail(b, "%s", msg);
+		}
+	}
+
+	/* bridge realize steps that can fail, after the function is registered */
+	if (dm->kind == DEV_PCI_BRIDGE && !c->chassis) {
+		bus->fn[fn->devfn] = NULL;
+		virt_pci_fn_free(fn);
+		return fail(b, "Bridge chassis not specified. Each bridge is required to be assigned a unique chassis id > 0.");
+	}
+	if (dm->kind == DEV_PCIE_ROOT_PORT) {
+		u32 key = (u32)c->chassis << 16 | c->slot;
+		u32 *n;
+
+		for (size_t i = 0; i < b->nrp; i++) {
+			if (b->rp_chassis_slot[i] == key) {
+				bus->fn[fn->devfn] = NULL;
+				virt_pci_fn_free(fn);
+				/* pcie_chassis_add_slot() -> -EBUSY */
+				return fail(b, "Can't add chassis slot, error %d", -EBUSY);
+			}
+		}
+		n = realloc(b->rp_chassis_slot, (b->nrp + 1) * sizeof(*n));
+		if (!n) {
+			bus->fn[fn->devfn] = NULL;
+			virt_pci_fn_free(fn);
+			return -ENOMEM;
+		}
+		b->rp_chassis_slot = n;
+		n[b->nrp++] = key;
+	}
+	if (fn->header_type == 1) {
+		/* bridges name their secondary bus after their id */
+		fn->secondary = virt_pci_bus_new(dm->kind == DEV_PCIE_ROOT_PORT, false, c->id, fn);
+		if (!fn->secondary ||
+		    (c->id && idmap_put(&b->buses, fn->secondary->qemu_id, fn->secondary))) {
+			bus->fn[fn->devfn] = NULL;
+			virt_pci_fn_free(fn);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* virtio-*-device: the first free virtio-mmio transport, highest address first. */
+static int realize_mmio(struct build *b, struct dev_cfg *c)
+{
+	struct hw_virtio *v;
+	int idx = -1, ret;
+
+	if (c->bus) {
+		char *end;
+		long n;
+
+		if (!strcmp(c->bus, "pcie.0") || idmap_get(&b->buses, c->bus)) {
+			struct hw_pci_bus *pb = !strcmp(c->bus, "pcie.0") ? b->m->pci_root :
+						idmap_get(&b->buses, c->bus);
+
+			return fail(b, "Device '%s' can't go on %s bus", c->model->name,
+				    pb->is_express ? "PCIE" : "PCI");
+		}
+		if (strncmp(c->bus, "virtio-mmio-bus.", 16))
+			return fail(b, "Bus '%s' not found", c->bus);
+		errno = 0;
+		n = strtol(c->bus + 16, &end, 10);
+		if (errno || *end || end == c->bus + 16 || n < 0 || n >= VIRT_MMIO_TRANSPORTS)
+			return fail(b, "Bus '%s' not found", c->bus);
+		if (b->m->mmio[n])
+			return fail(b, "Bus '%s' is full", c->bus);
+		idx = (int)n;
+	} else {
+		/*
+		 * virt creates the transports in increasing address order and
+		 * qbus_realize prepends each bus, so qbus_find_recursive meets the
+		 * highest-addressed transport first.
+		 */
+		for (int i = VIRT_MMIO_TRANSPORTS - 1; i >= 0; i--) {
+			if (!b->m->mmio[i]) {
+				idx = i;
+				break;
+			}
+		}
+		if (idx < 0)
+			return fail(b, "No 'virtio-bus' bus found for device '%s'", c->model->name);
+	}
+	v = calloc(1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	ret = virtio_personality(b, c, v);
+	if (ret) {
+		free((char *)v->drive_file);
+		free((char *)v->netdev);
+		free(v);
+		return ret;
+	}
+	/* force-legacy=on (default): virtio-mmio version 1, legacy only */
+	v->legacy = b->mmio_legacy;
+	v->modern = !b->mmio_legacy;
+	b->m->mmio[idx] = v;
+	return 0;
+}
+
+static int add_device(struct build *b, const char *driver, const struct qemu_optlist *l)
+{
+	struct dev_cfg c = {
+		.devfn = -1, .hotplug = true, .shpc = true, .disable_legacy = -1,
+		.seg_max_adjust = true,
+	};
+	int ret;
+
+	set_where(b, "-device", driver, l);
+	c.model = find_model(driver);
+	if (!c.model)
+		return fail(b, "'%s' is not a valid device model name", driver);
+
+	/* -global driver.prop=value are defaults the device's own options override */
+	for (size_t i = 0; i < b->cmd->nglobals; i++) {
+		const struct qemu_optlist *g = &b->cmd->globals[i];
+
+		if (strcmp(g->driver, driver))
+			continue;
+		ret = apply_prop(b, &c, g->opts[0].key, g->opts[0].val);
+		if (ret) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "%s", b->err ? b->err + strlen(b->where) : "");
+			set_where(b, "-global", NULL, NULL);
+			return fail(b, "can't apply global %s.%s=%s: %s", g->driver,
+				    g->opts[0].key, g->opts[0].val, msg);
+		}
+	}
+	for (size_t i = 0; l && i < l->nopts; i++) {
+		ret = apply_prop(b, &c, l->opts[i].key, l->opts[i].val);
+		if (ret)
+			return ret;
+	}
+	if (c.model->kind == DEV_VIRTIO_MMIO)
+		return realize_mmio(b, &c);
+	return realize_pci(b, &c);
+}
+
+static int parse_machine(struct build *b, int *gic, bool *its, bool *smmu)
+{
+	const struct qemu_optlist *ml = &b->cmd->machine;
+	const char *type = qemu_opt_get(ml, "type");
+
+	set_where(b, "-machine", NULL, ml);
+	if (!type)
+		return fail(b, "No machine specified, and there is no default");
+	if (strcmp(type, "virt") && strcmp(type, "virt-7.2"))
+		return fail(b, "unsupported machine type '%s'", type);
+
+	*gic = 0;	/* VIRT_GIC_VERSION_NOSEL */
+	*its = true;
+	*smmu = false;
+	for (size_t i = 0; i < ml->nopts; i++) {
+		const char *k = ml->opts[i].key, *v = ml->opts[i].val;
+		bool bv;
+
+		if (!strcmp(k, "type")) {
+			continue;
+		} else if (!strcmp(k, "iommu")) {
+			if (!strcmp(v, "smmuv3"))
+				*smmu = true;
+			else if (!strcmp(v, "none"))
+				*smmu = false;
+			else
+				return fail(b, "Invalid iommu value (valid values are none, smmuv3)");
+		} else if (!strcmp(k, "gic-version")) {
+			if (!strcmp(v, "2"))
+				*gic = 2;
+			else if (!strcmp(v, "3") || !strcmp(v, "max"))
+				*gic = 3;	/* max on TCG without EL2: GICv3 */
+			else if (!strcmp(v, "4"))
+				return fail(b, "tcg does not support GICv4 emulation, is virtualization=on?");
+			else if (!strcmp(v, "host"))
+				return fail(b, "gic-version=host requires KVM");
+			else
+				return fail(b, "Invalid gic-version value (valid values are 3, 2, host, max)");
+		} else if (!strcmp(k, "its")) {
+			if (prop_bool(b, k, v, &bv))
+				return -EINVAL;
+			*its = bv;
+		} else if (!strcmp(k, "x-smmu-translate-all")) {
+			if (prop_bool(b, k, v, &bv))
+				return -EINVAL;
+			b->m->smmu_translate_all = bv;
+		} else if (!strcmp(k, "accel")) {
+			if (strcmp(v, "tcg"))
+				return fail(b, "accelerator '%s' is not modelled (iommusim is TCG-only)", v);
+		} else {
+			return fail(b, "Property 'virt-7.2-machine.%s' not found", k);
+		}
+	}
+	/* finalize_gic_version(): NOSEL with one CPU on TCG is GICv2 */
+	if (!*gic)
+		*gic = 2;
+	return 0;
+}
+
+static int parse_globals(struct build *b)
+{
+	b->mmio_legacy = true;
+	for (size_t i = 0; i < b->cmd->nglobals; i++) {
+		const struct qemu_optlist *g = &b->cmd->globals[i];
+		const char *k = g->opts[0].key, *v = g->opts[0].val;
+
+		set_where(b, "-global", NULL, NULL);
+		if (!strcmp(g->driver, "virtio-mmio")) {
+			bool bv;
+
+			if (strcmp(k, "force-legacy"))
+				return fail(b, "can't apply global virtio-mmio.%s=%s: Property 'virtio-mmio.%s' not found",
+					    k, v, k);
+			if (prop_bool(b, k, v, &bv))
+				return -EINVAL;
+			b->mmio_legacy = bv;
+		} else if (!find_model(g->driver)) {
+			return fail(b, "global %s.%s=%s: driver '%s' is not modelled", g->driver, k, v,
+				    g->driver);
+		}
+	}
+	return 0;
+}
+
+static int parse_mem(struct build *b)
+{
+	const char *s = b->cmd->mem;
+	unsigned long long sz;
+	size_t len;
+
+	b->m->ram_size = 128ULL << 20;	/* mc->default_ram_size */
+	if (!s)
+		return 0;
+	set_where(b, "-m", s, NULL);
+	if (qemu_parse_size(s, &sz))
+		return fail(b, "Parameter 'size' expects a non-negative number below 2^64");
+	len = strlen(s);
+	/* a suffix-less -m is in MiB */
+	if (len && s[len - 1] >= '0' && s[len - 1] <= '9') {
+		if (sz > (~0ULL >> 20))
+			return fail(b, "ram size too large");
+		sz <<= 20;
+	}
+	if (!sz)
+		return fail(b, "ram size can't be 0");
+	sz = ALIGN_UP(sz, 8192);
+	/* RAM must end below the 256GiB floating high-IO area */
+	if (sz > 255ULL * SZ_1G)
+		return fail(b, "ram size too large for iommusim's fixed high memory map");
+	b->m->ram_size = sz;
+	return 0;
+}
+
+/* -drive if=virtio (virt's default interface) plugs a virtio-blk-pci itself */
+static int implicit_drives(struct build *b)
+{
+	for (size_t i = 0; i < b->cmd->ndrives; i++) {
+		const struct qemu_optlist *d = &b->cmd->drives[i];
+		const char *ifv = qemu_opt_get(d, "if");
+		const char *id = qemu_opt_get(d, "id");
+		struct qemu_optlist l = { 0 };
+		struct qemu_opt o = { .key = "drive" };
+
+		set_where(b, "-drive", NULL, d);
+		if (ifv && !strcmp(ifv, "none"))
+			continue;
+		if (ifv && strcmp(ifv, "virtio"))
+			return fail(b, "interface if=%s is not modelled (use if=none or if=virtio)", ifv);
+		if (!id)
+			return fail(b, "an implicit virtio drive needs id= in iommusim");
+		if (b->drive_used[i])
+			return fail(b, "Drive '%s' is already in use because it has been automatically connected to another device (did you need 'if=none' in the drive options?)",
+				    id);
+		o.val = (char *)id;
+		l.nopts = 1;
+		l.opts = &o;
+		{
+			int ret = add_device(b, "virtio-blk-pci", &l);
+
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+void machine_free(struct machine *m)
+{
+	if (!m)
+		return;
+	free(m->fdt);
+	free((char *)m->append);
+	virt_pci_tree_free(m->pci_root);
+	for (int i = 0; i < VIRT_MMIO_TRANSPORTS; i++) {
+		if (!m->mmio[i])
+			continue;
+		free((char *)m->mmio[i]->drive_file);
+		free((char *)m->mmio[i]->netdev);
+		free(m->mmio[i]);
+	}
+	memset(m, 0, sizeof(*m));
+}
+
+int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
+		       char *err, size_t errlen)
+{
+	struct machine m = { 0 };
+	struct build b = { .cmd = cmd, .m = &m, .err = err, .errlen = errlen };
+	struct virt_fdt_cfg fc = { 0 };
+	struct hw_pci_fn *host;
+	int gic = 2, ret;
+	bool its = true, smmu = false;
+
+	memset(out, 0, sizeof(*out));
+	if (err && errlen)
+		err[0] = '\0';
+	b.drive_used = calloc(cmd->ndrives + 1, sizeof(bool));
+	b.netdev_used = calloc(cmd->nnetdevs + 1, sizeof(bool));
+	if (!b.drive_used || !b.netdev_used) {
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	ret = parse_machine(&b, &gic, &its, &smmu);
+	if (!ret)
+		ret = parse_mem(&b);
+	if (!ret)
+		ret = parse_globals(&b);
+	if (ret)
+		goto out;
+	for (size_t i = 0; i < cmd->nnetdevs; i++) {
+		static const char *const types[] = {
+			"user", "tap", "bridge", "socket", "stream", "dgram", "vde",
+			"l2tpv3", "hubport", "vhost-user", "vhost-vdpa", NULL,
+		};
+		const char *t = qemu_opt_get(&cmd->netdevs[i], "type");
+
+		set_where(&b, "-netdev", NULL, &cmd->netdevs[i]);
+		if (!t) {
+			ret = fail(&b, "Parameter 'type' is missing");
+			goto out;
+		}
+		if (!in_list(types, t)) {
+			ret = fail(&b, "Parameter 'type' does not accept value '%s'", t);
+			goto out;
+		}
+	}
+
+	m.ram_base = VIRT_RAM_BASE;
+	m.gic_version = gic;
+	m.has_smmu = smmu;
+	m.append = strdup(cmd->append ? cmd->append : "");
+	/* gpex: pcie.0 with its host bridge function gpex-root at 00:00.0 */
+	m.pci_root = virt_pci_bus_new(true, true, "pcie.0", NULL);
+	host = virt_pci_fn_new("gpex-root", NULL);
+	if (!m.append || !m.pci_root || !host) {
+		virt_pci_fn_free(host);
+		ret = -ENOMEM;
+		goto out;
+	}
+	host->vendor = PCI_VENDOR_ID_REDHAT;
+	host->device = PCI_DEVICE_ID_REDHAT_PCIE_HOST;
+	host->class = 0x060000;
+	host->subsystem_vendor = PCI_VENDOR_ID_REDHAT_QUMRANET;
+	host->subsystem_device = PCI_SUBDEVICE_ID_QEMU;
+	host->devfn = 0;
+	m.pci_root->fn[0] = host;
+
+	for (size_t i = 0; i < cmd->ndevices; i++) {
+		ret = add_device(&b, cmd->devices[i].driver, &cmd->devices[i]);
+		if (ret)
+			goto out;
+	}
+	ret = implicit_drives(&b);
+	if (ret)
+		goto out;
+
+	fc.gic_version = gic;
+	fc.its = its;
+	fc.smmu = smmu;
+	fc.ram_size = m.ram_size;
+	fc.append = m.append;
+	ret = virt_fdt_build(&fc, &m.fdt, &m.fdt_size);
+	if (ret) {
+		b.where[0] = '\0';
+		fail(&b, "could not build the device tree: %s", strerror(-ret));
+		goto out;
+	}
+out:
+	if (ret == -ENOMEM && err && errlen)
+		snprintf(err, errlen, "out of memory");
+	free(b.drive_used);
+	free(b.netdev_used);
+	free(b.rp_chassis_slot);
+	idmap_free(&b.buses);
+	if (ret) {
+		machine_free(&m);
+		return ret < 0 ? ret : -EINVAL;
+	}
+	*out = m;
+	return 0;
+}
