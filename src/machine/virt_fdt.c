@@ -85,9 +85,9 @@ static void pcell(struct fdtw *w, const char *name, u32 v)
 
 static void pcells_arr(struct fdtw *w, const char *name, const u32 *v, int n)
 {
-	fdt32_t be[64];
+	fdt32_t be[4 * 4 * 10];
 
-	if (n > 64) {
+	if (n > (int)ARRAY_SIZE(be)) {
 		chk(w, -FDT_ERR_INTERNAL);
 		return;
 	}
