@@ -140,6 +140,8 @@ static int cfg_build(struct smmu_hw *smmu, u32 sid, u32 ssid, struct smmu_xlate_
 	xc->s1 = STE_CONFIG_S1_EN(xc->ste.config);
 	xc->s2 = STE_CONFIG_S2_EN(xc->ste.config);
 	xc->record_s2 = xc->ste.s2r;
+	/* Without a CD (stage 1 bypassed) nothing suppresses stage-1 faults. */
+	xc->record_s1 = true;
 	/* With S2P the STE's VMID tags stage-1 entries too (spec 3.17). */
 	xc->vmid = smmu->cfg.s2 ? xc->ste.vmid : 0;
 
