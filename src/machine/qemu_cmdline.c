@@ -24,6 +24,12 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Arrays grow to the next power of two, so n appends cost O(n) copying. */
+static bool needs_growth(size_t n)
+{
+	return n == 0 || (n & (n - 1)) == 0;
+}
+
 static void optlist_free(struct qemu_optlist *l)
 {
 	for (size_t i = 0; i < l->nopts; i++) {
@@ -38,11 +44,14 @@ static void optlist_free(struct qemu_optlist *l)
 static int optlist_add(struct qemu_optlist *l, const char *key, size_t klen,
 		       const char *val)
 {
-	struct qemu_opt *n = realloc(l->opts, (l->nopts + 1) * sizeof(*n));
+	struct qemu_opt *n = l->opts;
 
-	if (!n)
-		return -ENOMEM;
-	l->opts = n;
+	if (needs_growth(l->nopts)) {
+		n = realloc(l->opts, (l->nopts ? l->nopts * 2 : 1) * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		l->opts = n;
+	}
 	n[l->nopts].key = strndup(key, klen);
 	n[l->nopts].val = strdup(val);
 	if (!n[l->nopts].key || !n[l->nopts].val) {
@@ -176,11 +185,14 @@ static int check_id(const char *opt, const char *arg, const char *list,
 
 static int list_append(struct qemu_optlist **arr, size_t *n, struct qemu_optlist *l)
 {
-	struct qemu_optlist *a = realloc(*arr, (*n + 1) * sizeof(*a));
+	struct qemu_optlist *a = *arr;
 
-	if (!a)
-		return -ENOMEM;
-	*arr = a;
+	if (needs_growth(*n)) {
+		a = realloc(*arr, (*n ? *n * 2 : 1) * sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		*arr = a;
+	}
 	a[(*n)++] = *l;
 	memset(l, 0, sizeof(*l));
 	return 0;

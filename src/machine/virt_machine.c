@@ -105,8 +105,12 @@ static void set_where(struct build *b, const char *opt, const char *first,
 		PUT("%s", first);
 	for (size_t i = 0; l && i < l->nopts; i++) {
 		PUT("%s%s=", (i || first) ? "," : "", l->opts[i].key);
-		for (const char *c = l->opts[i].val; *c; c++)
-			PUT(*c == ',' ? ",," : "%c", *c);
+		for (const char *c = l->opts[i].val; *c && n + 2 < cap; c++) {
+			if (*c == ',')
+				w[n++] = ',';
+			w[n++] = *c;
+		}
+		w[n < cap ? n : cap - 1] = '\0';
 	}
 	PUT(": ");
 #undef PUT
