@@ -122,7 +122,7 @@ static void set_where(struct build *b, const char *opt, const char *first,
 
 static int prop_bool(struct build *b, const char *key, const char *val, bool *out)
 {
-	int v;
+	int v = 0;
 
 	if (qemu_parse_bool(val, &v))
 		return fail(b, "Parameter '%s' expects 'on' or 'off'", key);
@@ -254,7 +254,7 @@ static int apply_prop(struct build *b, struct dev_cfg *c, const char *key, const
 		if (!strcmp(key, "shpc"))
 			return prop_bool(b, key, val, &c->shpc);
 		if (!strcmp(key, "msi")) {
-			int v;
+			int v = 0;
 
 			return prop_on_off_auto(b, key, val, &v);
 		}
@@ -263,7 +263,7 @@ static int apply_prop(struct build *b, struct dev_cfg *c, const char *key, const
 		break;
 	case DEV_PCIE_PCI_BRIDGE:
 		if (!strcmp(key, "msi")) {
-			int v;
+			int v = 0;
 
 			return prop_on_off_auto(b, key, val, &v);
 		}
@@ -697,7 +697,7 @@ static int parse_machine(struct build *b, int *gic, bool *its, bool *smmu)
 	*smmu = false;
 	for (size_t i = 0; i < ml->nopts; i++) {
 		const char *k = ml->opts[i].key, *v = ml->opts[i].val;
-		bool bv;
+		bool bv = false;
 
 		if (!strcmp(k, "type")) {
 			continue;
@@ -749,7 +749,7 @@ static int parse_globals(struct build *b)
 
 		set_where(b, "-global", NULL, NULL);
 		if (!strcmp(g->driver, "virtio-mmio")) {
-			bool bv;
+			bool bv = false;
 
 			if (strcmp(k, "force-legacy"))
 				return fail(b, "can't apply global virtio-mmio.%s=%s: Property 'virtio-mmio.%s' not found",
