@@ -15,6 +15,7 @@ struct device_driver;
 struct dev_iommu;
 struct iommu_group;
 struct dma_map_ops;
+struct page_alloc;
 
 struct bus_type {
 	const char *name;		/* "pci", "platform", "virtio" */
@@ -93,9 +94,13 @@ struct kernel {
 	const void *fdt;		/* the firmware's device tree */
 	void *cmdline;			/* struct kernel_cmdline * */
 	void *pci;			/* struct pci_host * */
+	void *platform;			/* platform devices made from the DT */
+	void *hw;			/* struct hw_system *: the machine's hardware */
+	struct page_alloc *pages;	/* guest RAM the kernel allocates from */
 	void *iommu;			/* struct iommu_core * */
 	void *smmu;			/* struct arm_smmu_device * */
 	void *modules;			/* loaded modules */
+	void *virtio;			/* virtio bus state */
 };
 
 /* dev_driver_string(): the driver's name, else the bus name. */

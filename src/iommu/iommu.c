@@ -268,10 +268,10 @@ void iommu_release_device(struct device *dev)
 {
 	if (!dev->iommu)
 		return;
-	if (dev->iommu_group)
-		iommu_group_remove_device(dev);
 	const struct iommu_device *iommu_dev = dev->iommu->iommu_dev;
 	if (iommu_dev && iommu_dev->ops->release_device)
 		iommu_dev->ops->release_device(dev);
+	if (dev->iommu_group)
+		iommu_group_remove_device(dev);
 	dev_iommu_free(dev);
 }

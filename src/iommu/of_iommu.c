@@ -96,6 +96,7 @@ int of_iommu_configure(struct device *dev, int master_np, const u32 *id,
 
 	if (dev_is_pci(dev)) {
 		struct of_pci_iommu_alias_info info = { .dev = dev, .np = master_np };
+		to_pci_dev(dev)->bus->host->acs_requested = true;	/* pci_request_acs() */
 		err = pci_for_each_dma_alias(to_pci_dev(dev), of_pci_iommu_init, &info);
 	} else {
 		err = of_iommu_configure_device(master_np, dev, id);

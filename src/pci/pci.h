@@ -65,6 +65,7 @@ struct pci_host {
 	struct pci_bus *root;
 	struct pci_dev **all;		/* every function, in enumeration order */
 	size_t nall;
+	bool acs_requested;		/* pci_request_acs() was called */
 };
 
 extern const struct bus_type pci_bus_type;

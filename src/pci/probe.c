@@ -50,8 +50,14 @@ static struct pci_dev *pci_setup_device(struct pci_bus *bus, const struct hw_pci
 	pdev->multifunction = fn->multifunction;
 	pdev->pcie_type = fn->pcie_type;
 	pdev->has_acs = fn->has_acs;
-	/* pci_std_enable_acs(): the kernel turns on every isolation control present */
-	pdev->acs_ctrl = fn->has_acs ? fn->acs_cap & (PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF) : 0;
+	/*
+	 * pci_acs_init(): ACS controls are turned on only once pci_request_acs()
+	 * was called. On DT systems 6.1 calls it from of_iommu_configure(), at the
+	 * first driver probe, long after boot-time enumeration: so functions
+	 * enumerated at boot keep ACS off (QEMU's root ports have the capability).
+	 */
+	if (fn->has_acs && host->acs_requested)
+		pdev->acs_ctrl = fn->acs_cap & (PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF);
 	pdev->is_hotplug_bridge = fn->hotplug_slot;
 	/* pci_device_add(): the default masks of a PCI function, 32-bit */
 	pdev->dev.dma_mask_store = DMA_BIT_MASK(32);

@@ -1,0 +1,29 @@
+/*
+ * The kernel's allocator of guest physical memory (pages for page tables,
+ * stream tables, queues, DMA buffers). Blocks are power-of-two pages,
+ * naturally aligned, taken from the top of RAM downwards and recycled per
+ * order, so a map/unmap loop reuses the same pages.
+ */
+#ifndef IOMMUSIM_BASE_PAGE_ALLOC_H
+#define IOMMUSIM_BASE_PAGE_ALLOC_H
+
+#include "base/bits.h"
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1ULL << PAGE_SHIFT)
+#define PAGE_ALLOC_MAX_ORDER 20
+
+struct page_alloc {
+	u64 low, top;			/* [low, top) still never handed out */
+	u64 *free[PAGE_ALLOC_MAX_ORDER + 1];
+	size_t nfree[PAGE_ALLOC_MAX_ORDER + 1], capfree[PAGE_ALLOC_MAX_ORDER + 1];
+	u64 allocated_bytes;
+};
+
+void page_alloc_init(struct page_alloc *pa, u64 base, u64 size);
+void page_alloc_destroy(struct page_alloc *pa);
+/* A block of at least size bytes aligned to its own size; 0 when out of memory. */
+u64 page_alloc(struct page_alloc *pa, u64 size);
+void page_free(struct page_alloc *pa, u64 addr, u64 size);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * pci-host-generic (drivers/pci/controller/pci-host-generic.c): binds the
+ * ECAM host node and enumerates the machine's PCI hardware below it.
+ */
+#include <errno.h>
+#include "drivers/drivers.h"
+#include "machine/machine.h"
+#include "pci/pci.h"
+
+static const char *const gen_pci_of_match[] = { "pci-host-ecam-generic", NULL };
+
+static int gen_pci_probe(struct platform_device *pdev)
+{
+	struct kernel *k = pdev->dev.k;
+	const struct machine *m = k->machine;
+	if (!m || !m->pci_root)
+		return -ENODEV;
+	dev_info(&pdev->dev, "ECAM at [mem %#010llx-%#010llx] for [bus 00-ff]\n",
+		 (unsigned long long)pdev->base, (unsigned long long)(pdev->base + pdev->size - 1));
+	struct pci_host *host = pci_scan_root_bus(k, &pdev->dev, m->pci_root);
+	if (!host)
+		return -ENOMEM;
+	pci_bus_add_devices(host->root);
+	return 0;
+}
+
+struct platform_driver gen_pci_driver = {
+	.driver = { .name = "pci-host-generic", .bus = &platform_bus_type },
+	.of_match_table = gen_pci_of_match,
+	.probe = gen_pci_probe,
+};

@@ -1,0 +1,48 @@
+/*
+ * The hardware of one machine instance: guest RAM and the MMIO devices the
+ * kernel side reaches through ioremap(). Only addresses cross this line.
+ */
+#ifndef IOMMUSIM_HW_SYSTEM_H
+#define IOMMUSIM_HW_SYSTEM_H
+
+#include "base/bits.h"
+#include "hw/mem.h"
+
+struct smmu_hw;
+
+/* A register window as a driver sees it after ioremap(). */
+struct hw_mmio {
+	void *opaque;
+	u64 (*read)(void *opaque, u64 offset, unsigned size);
+	void (*write)(void *opaque, u64 offset, u64 val, unsigned size);
+	u64 size;
+};
+
+struct hw_system {
+	struct guest_mem *mem;
+	struct smmu_hw *smmu;		/* NULL without iommu=smmuv3 */
+	u64 smmu_base;
+	bool smmu_translate_all;	/* no device DMA bypasses the SMMU */
+};
+
+/* 0 and *out for an MMIO window starting at pa, or -ENODEV. */
+int hw_ioremap(struct hw_system *hw, u64 pa, u64 size, struct hw_mmio *out);
+
+static inline u32 readl(const struct hw_mmio *m, u64 off)
+{
+	return (u32)m->read(m->opaque, off, 4);
+}
+static inline u64 readq(const struct hw_mmio *m, u64 off)
+{
+	return m->read(m->opaque, off, 8);
+}
+static inline void writel(const struct hw_mmio *m, u64 off, u32 val)
+{
+	m->write(m->opaque, off, val, 4);
+}
+static inline void writeq(const struct hw_mmio *m, u64 off, u64 val)
+{
+	m->write(m->opaque, off, val, 8);
+}
+
+#endif

@@ -1,0 +1,163 @@
+/*
+ * The boot sequence. What matters for the answers is the order: the IOMMU
+ * core's subsys_initcall, the DT's platform devices, the built-in drivers at
+ * device_initcall in link order (PCI before the IOMMU: pcieport, then the
+ * host bridge which enumerates and defers the bridges on the missing SMMU,
+ * then arm-smmu-v3), late_initcall's deferred probe, and then init loading
+ * modules one by one.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "init/boot.h"
+#include "init/cmdline.h"
+#include "base/page_alloc.h"
+#include "base/platform.h"
+#include "drivers/drivers.h"
+#include "drivers/virtio.h"
+#include "hw/system.h"
+#include "hw/smmuv3/smmu_hw.h"
+#include "iommu/iommu.h"
+#include "smmuv3/arm_smmu_v3.h"
+#include "smmuv3/smmu_tables.h"
+
+const char *const default_init_modules[] = {
+	"virtio_pci", "virtio_blk", "virtio_net", "virtio_mmio", "virtio_rng", "vfio_pci",
+	"vfio_iommu_type1", NULL,
+};
+
+#define NSEC_PER_SEC 1000000000ULL
+/* virtual times of the boot phases (the log stamps are modelled, not measured) */
+#define LATE_INITCALL_NS (NSEC_PER_SEC / 2)
+#define INIT_START_NS (2 * NSEC_PER_SEC)
+
+static struct hw_system *hw_system_new(const struct machine *m)
+{
+	struct hw_system *hw = calloc(1, sizeof(*hw));
+	if (!hw)
+		return NULL;
+	hw->mem = guest_mem_new(m->ram_base, m->ram_size);
+	hw->smmu_translate_all = m->smmu_translate_all;
+	if (hw->mem && m->has_smmu) {
+		struct smmu_hw_config cfg;
+		smmu_hw_config_qemu_virt(&cfg);
+		hw->smmu = smmu_hw_new(hw->mem, &cfg);
+		hw->smmu_base = VIRT_SMMU_BASE;
+	}
+	if (!hw->mem || (m->has_smmu && !hw->smmu)) {
+		smmu_hw_free(hw->smmu);
+		guest_mem_free(hw->mem);
+		free(hw);
+		return NULL;
+	}
+	return hw;
+}
+
+static void hw_system_free(struct hw_system *hw)
+{
+	if (!hw)
+		return;
+	smmu_hw_free(hw->smmu);
+	guest_mem_free(hw->mem);
+	free(hw);
+}
+
+struct kernel *kernel_boot(const struct machine *m, const struct boot_options *opts,
+			   char *err, size_t errlen)
+{
+	struct kernel_cmdline *cmdline = calloc(1, sizeof(*cmdline));
+	struct kernel *k = calloc(1, sizeof(*k));
+	struct page_alloc *pages = calloc(1, sizeof(*pages));
+	if (!cmdline || !k || !pages) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	if (kernel_cmdline_parse(m->append, cmdline, err, errlen))
+		goto fail;
+	klog_init(&k->log);
+	k->machine = (void *)m;
+	k->fdt = m->fdt;
+	k->cmdline = cmdline;
+	k->deferred_probe_timeout = cmdline->deferred_probe_timeout;
+	k->hw = hw_system_new(m);
+	if (!k->hw) {
+		snprintf(err, errlen, "cannot create the machine's memory (-m %llu)",
+			 (unsigned long long)m->ram_size);
+		goto fail;
+	}
+	/* the kernel's own allocations come from the top half of RAM */
+	page_alloc_init(pages, m->ram_base + m->ram_size / 2, m->ram_size / 2);
+	k->pages = pages;
+
+	kprintf(k, "Kernel command line: %s", m->append ? m->append : "");
+	if (cmdline->unknown)
+		kprintf(k, "Unknown kernel command line parameters \"%s\", will be passed to user space.",
+			cmdline->unknown);
+	/* subsys_initcall */
+	iommu_subsys_init(k, cmdline->iommu_passthrough, cmdline->iommu_strict);
+	/* arch_initcall_sync: of_platform_default_populate_init */
+	if (m->fdt)
+		of_platform_populate(k);
+	/* device_initcall, in link order: drivers/pci/pcie, drivers/pci/controller, drivers/iommu */
+	driver_register(k, &pcie_portdriver.driver);
+	driver_register(k, &gen_pci_driver.driver);
+	driver_register(k, &arm_smmu_driver.driver);
+	/* late_initcall */
+	if (k->log.clock_ns < LATE_INITCALL_NS)
+		k->log.clock_ns = LATE_INITCALL_NS;
+	deferred_probe_initcall(k);
+
+	/* init */
+	if (k->log.clock_ns < INIT_START_NS)
+		k->log.clock_ns = INIT_START_NS;
+	const char *const *mods = opts && opts->init_modules ? opts->init_modules : default_init_modules;
+	for (; *mods; mods++)
+		modprobe(k, *mods);
+	return k;
+fail:
+	if (cmdline)
+		kernel_cmdline_free(cmdline);
+	free(cmdline);
+	free(pages);
+	free(k);
+	return NULL;
+}
+
+void kernel_sleep(struct kernel *k, u64 ns)
+{
+	k->log.clock_ns += ns;
+	driver_core_tick(k);
+}
+
+void kernel_free(struct kernel *k)
+{
+	if (!k)
+		return;
+	for (size_t i = k->ndevices; i-- > 0;)
+		iommu_release_device(k->devices[i]);
+	virtio_devices_free(k);
+	iommu_core_free(k);
+	pci_host_free(k->pci);
+	platform_devices_free(k);
+	modules_free(k);
+	if (k->smmu) {
+		struct arm_smmu_device *smmu = k->smmu;
+		arm_smmu_free_structures(smmu);
+		free(smmu->streams);
+		free(smmu);
+	}
+	hw_system_free(k->hw);
+	if (k->pages) {
+		page_alloc_destroy(k->pages);
+		free(k->pages);
+	}
+	if (k->cmdline) {
+		kernel_cmdline_free(k->cmdline);
+		free(k->cmdline);
+	}
+	free(k->devices);
+	free(k->drivers);
+	free(k->deferred);
+	klog_free(&k->log);
+	free(k);
+}

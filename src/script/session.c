@@ -1,0 +1,122 @@
+/* The public handle: build the machine, boot it, tear it down. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "iommusim/iommusim.h"
+#include "script/session.h"
+#include "init/boot.h"
+
+static int read_file(const char *path, void **data, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -errno;
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap);
+	size_t got;
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			char *p = realloc(buf, cap *= 2);
+			if (!p) {
+				free(buf);
+				buf = NULL;
+			}
+			buf = p;
+		}
+	}
+	fclose(f);
+	if (!buf)
+		return -ENOMEM;
+	*data = buf;
+	*size = n;
+	return 0;
+}
+
+/* dtc -I dts -O dtb: the user's source compiled by the real tool */
+static int compile_dts(const char *path, void **data, size_t *size, char *err, size_t errlen)
+{
+	char tmpl[] = "/tmp/iommusim-dtb-XXXXXX";
+	int fd = mkstemp(tmpl);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	char *cmd = NULL;
+	if (asprintf(&cmd, "dtc -q -I dts -O dtb -o '%s' '%s' 2>&1", tmpl, path) < 0) {
+		unlink(tmpl);
+		return -ENOMEM;
+	}
+	FILE *p = popen(cmd, "r");
+	free(cmd);
+	char msg[256] = "";
+	size_t n = p ? fread(msg, 1, sizeof(msg) - 1, p) : 0;
+	msg[n] = '\0';
+	int status = p ? pclose(p) : -1;
+	int ret = 0;
+	if (status != 0) {
+		snprintf(err, errlen, "--dts %s: dtc failed: %s", path, msg[0] ? msg : "cannot run dtc");
+		ret = -EINVAL;
+	} else {
+		ret = read_file(tmpl, data, size);
+	}
+	unlink(tmpl);
+	return ret;
+}
+
+struct iommusim *iommusim_boot(int argc, char **argv, const struct iommusim_options *opts,
+			       char *err, size_t errlen)
+{
+	struct iommusim *sim = calloc(1, sizeof(*sim));
+	if (!sim) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (qemu_cmdline_parse(argc, argv, &sim->cmd, err, errlen))
+		goto fail;
+	const char *dtb = opts ? opts->dtb_path : NULL;
+	const char *dts = opts ? opts->dts_path : NULL;
+	if (dtb || dts) {
+		void *blob = NULL;
+		size_t size = 0;
+		int r = dts ? compile_dts(dts, &blob, &size, err, errlen) : read_file(dtb, &blob, &size);
+		if (r && !err[0])
+			snprintf(err, errlen, "%s: %s", dts ? dts : dtb, strerror(-r));
+		if (r)
+			goto fail;
+		r = dtb_machine_build(blob, size, sim->cmd.append, &sim->machine, err, errlen);
+		free(blob);
+		if (r)
+			goto fail;
+	} else if (virt_machine_build(&sim->cmd, &sim->machine, err, errlen)) {
+		goto fail;
+	}
+	struct boot_options bo = { .init_modules = opts ? opts->init_modules : NULL };
+	sim->k = kernel_boot(&sim->machine, &bo, err, errlen);
+	if (!sim->k)
+		goto fail;
+	return sim;
+fail:
+	iommusim_free(sim);
+	return NULL;
+}
+
+void iommusim_free(struct iommusim *sim)
+{
+	if (!sim)
+		return;
+	kernel_free(sim->k);
+	machine_free(&sim->machine);
+	qemu_cmdline_free(&sim->cmd);
+	free(sim);
+}
+
+int iommusim_dump_dts(struct iommusim *sim, FILE *out)
+{
+	return machine_dump_dts(&sim->machine, out);
+}
+
+void iommusim_dmesg(struct iommusim *sim, FILE *out)
+{
+	klog_dump(&sim->k->log, out);
+}

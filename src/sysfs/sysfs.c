@@ -1,0 +1,784 @@
+/*
+ * The virtual sysfs. Paths are parsed by component; each directory renders
+ * its entries from the model, each attribute its value, in Linux's format
+ * (note Linux prints "%#x"-style values with 0x even for zero).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sysfs/sysfs.h"
+#include "base/platform.h"
+#include "dma/dma_mask.h"
+#include "drivers/virtio.h"
+#include "iommu/iommu.h"
+#include "pci/pci.h"
+
+#define MAX_DEBUG 8
+static struct {
+	const char *name;
+	sysfs_debug_read_fn fn;
+} debug_files[MAX_DEBUG];
+
+void sysfs_register_debug(const char *name, sysfs_debug_read_fn fn)
+{
+	for (int i = 0; i < MAX_DEBUG; i++) {
+		if (!debug_files[i].name || !strcmp(debug_files[i].name, name)) {
+			debug_files[i].name = name;
+			debug_files[i].fn = fn;
+			return;
+		}
+	}
+}
+
+void sysfs_buf_free(struct sysfs_buf *b)
+{
+	free(b->text);
+	for (size_t i = 0; i < b->nnames; i++)
+		free(b->names[i]);
+	free(b->names);
+	memset(b, 0, sizeof(*b));
+}
+
+static int emit(struct sysfs_buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int emit(struct sysfs_buf *out, const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	if (out->text) {
+		char *j = NULL;
+		r = asprintf(&j, "%s%s", out->text, s);
+		free(s);
+		if (r < 0)
+			return -ENOMEM;
+		free(out->text);
+		s = j;
+	}
+	out->text = s;
+	return 0;
+}
+
+static int add_name(struct sysfs_buf *out, const char *name)
+{
+	char **p = realloc(out->names, (out->nnames + 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	out->names = p;
+	out->names[out->nnames] = strdup(name);
+	return out->names[out->nnames++] ? 0 : -ENOMEM;
+}
+
+/* --- paths --- */
+
+#define MAX_COMPONENTS 24
+
+struct spath {
+	char *buf;
+	char *c[MAX_COMPONENTS];
+	int n;
+};
+
+/* Split "/sys/a/b" into components below /sys; -ENOENT for paths outside /sys. */
+static int split_path(const char *path, struct spath *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	if (strncmp(path, "/sys", 4) || (path[4] && path[4] != '/'))
+		return -ENOENT;
+	sp->buf = strdup(path + 4);
+	if (!sp->buf)
+		return -ENOMEM;
+	for (char *save = NULL, *t = strtok_r(sp->buf, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(t, "."))
+			continue;
+		if (!strcmp(t, "..")) {
+			if (sp->n)
+				sp->n--;
+			continue;
+		}
+		if (sp->n == MAX_COMPONENTS) {
+			free(sp->buf);
+			return -ENAMETOOLONG;
+		}
+		sp->c[sp->n++] = t;
+	}
+	return 0;
+}
+
+static bool is(const struct spath *sp, int i, const char *s)
+{
+	return i < sp->n && !strcmp(sp->c[i], s);
+}
+
+int sysfs_device_path(const struct device *dev, char *buf, size_t len)
+{
+	/* the parent chain, PCI functions hanging below "pciDDDD:BB" of their host */
+	const char *parts[16];
+	int n = 0;
+	char hostname[24] = "";
+	for (const struct device *d = dev; d && n < 14; d = d->parent) {
+		parts[n++] = d->name;
+		if (dev_is_pci(d) && (!d->parent || !dev_is_pci(d->parent))) {
+			const struct pci_dev *p = (const struct pci_dev *)d;
+			snprintf(hostname, sizeof(hostname), "pci%04x:%02x", p->bus->host->domain, 0);
+			parts[n++] = hostname;
+		}
+	}
+	const struct device *top = dev;
+	while (top->parent)
+		top = top->parent;
+	int off = snprintf(buf, len, "devices%s", top->bus == &platform_bus_type ? "/platform" : "");
+	while (n-- > 0 && off >= 0 && (size_t)off < len)
+		off += snprintf(buf + off, len - off, "/%s", parts[n]);
+	return off;
+}
+
+/* "../" for every component of from (a directory below /sys), then to */
+static int emit_rel_link(struct sysfs_buf *out, const char *from_dir, const char *to)
+{
+	int depth = 1;
+	for (const char *p = from_dir; *p; p++)
+		depth += *p == '/';
+	char rel[512] = "";
+	size_t off = 0;
+	for (int i = 0; i < depth && off + 3 < sizeof(rel); i++)
+		off += snprintf(rel + off, sizeof(rel) - off, "../");
+	return emit(out, "%s%s", rel, to);
+}
+
+static const struct bus_type *const buses[] = { &pci_bus_type, &platform_bus_type, &virtio_bus };
+
+static const struct bus_type *find_bus(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(buses); i++)
+		if (!strcmp(buses[i]->name, name))
+			return buses[i];
+	return NULL;
+}
+
+static struct device *find_dev(struct kernel *k, const struct bus_type *bus, const char *name)
+{
+	return bus ? bus_find_device_by_name(k, bus, name) : NULL;
+}
+
+static struct iommu_group *find_group(struct kernel *k, const char *s)
+{
+	char *end;
+	long id = strtol(s, &end, 10);
+	struct iommu_core *c = iommu_core(k);
+	if (*end || end == s || id < 0 || (size_t)id >= c->ngroups)
+		return NULL;
+	return c->groups[id];
+}
+
+/* --- device attributes --- */
+
+enum attr_kind { ATTR_RO, ATTR_RW, ATTR_WO, ATTR_LINK };
+
+struct dev_attr {
+	const char *name;
+	enum attr_kind kind;
+	bool pci_only;
+};
+
+static const struct dev_attr dev_attrs[] = {
+	{ "class", ATTR_RO, true },
+	{ "consistent_dma_mask_bits", ATTR_RO, true },
+	{ "device", ATTR_RO, false },
+	{ "dma_mask_bits", ATTR_RO, true },
+	{ "driver", ATTR_LINK, false },
+	{ "driver_override", ATTR_RW, false },
+	{ "iommu_group", ATTR_LINK, false },
+	{ "modalias", ATTR_RO, false },
+	{ "revision", ATTR_RO, true },
+	{ "subsystem_device", ATTR_RO, true },
+	{ "subsystem_vendor", ATTR_RO, true },
+	{ "vendor", ATTR_RO, false },
+};
+
+static const struct dev_attr *find_attr(const struct device *dev, const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(dev_attrs); i++) {
+		const struct dev_attr *a = &dev_attrs[i];
+		if (strcmp(a->name, name))
+			continue;
+		if (a->pci_only && !dev_is_pci(dev))
+			return NULL;
+		/* virtio devices have device/vendor; platform devices have neither */
+		if ((!strcmp(name, "device") || !strcmp(name, "vendor")) && dev->bus == &platform_bus_type)
+			return NULL;
+		if (!strcmp(name, "driver_override") && dev->bus == &virtio_bus)
+			return NULL;
+		return a;
+	}
+	return NULL;
+}
+
+static int dev_attr_show(struct device *dev, const char *name, struct sysfs_buf *out)
+{
+	if (dev_is_pci(dev)) {
+		struct pci_dev *p = to_pci_dev(dev);
+		if (!strcmp(name, "vendor"))
+			return emit(out, "0x%04x\n", p->vendor);
+		if (!strcmp(name, "device"))
+			return emit(out, "0x%04x\n", p->device);
+		if (!strcmp(name, "class"))
+			return emit(out, "0x%06x\n", p->class);
+		if (!strcmp(name, "revision"))
+			return emit(out, "0x%02x\n", p->revision);
+		if (!strcmp(name, "subsystem_vendor"))
+			return emit(out, "0x%04x\n", p->subsystem_vendor);
+		if (!strcmp(name, "subsystem_device"))
+			return emit(out, "0x%04x\n", p->subsystem_device);
+		if (!strcmp(name, "dma_mask_bits"))
+			return emit(out, "%d\n", dma_mask_bits(dev->dma_mask ? *dev->dma_mask : 0));
+		if (!strcmp(name, "consistent_dma_mask_bits"))
+			return emit(out, "%d\n", dma_mask_bits(dev->coherent_dma_mask));
+		if (!strcmp(name, "modalias"))
+			return emit(out, "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X\n", p->vendor,
+				    p->device, p->subsystem_vendor, p->subsystem_device,
+				    (p->class >> 16) & 0xff, (p->class >> 8) & 0xff, p->class & 0xff);
+	}
+	if (dev->bus == &virtio_bus) {
+		struct virtio_device *v = dev_to_virtio(dev);
+		if (!strcmp(name, "vendor"))
+			return emit(out, "0x%04x\n", v->vendor);
+		if (!strcmp(name, "device"))
+			return emit(out, "0x%04x\n", v->device_id);
+		if (!strcmp(name, "modalias"))
+			return emit(out, "virtio:d%08Xv%08X\n", v->device_id, v->vendor);
+	}
+	if (!strcmp(name, "modalias"))
+		return emit(out, "of:N%sT(null)\n", dev->name);
+	if (!strcmp(name, "driver_override"))
+		return emit(out, "%s\n", dev->driver_override ? dev->driver_override : "(null)");
+	return -ENOENT;
+}
+
+/* driver_set_override(): a trailing newline is dropped; empty clears it */
+static int driver_override_store(struct device *dev, const char *val)
+{
+	size_t len = strlen(val);
+	if (len >= 4095)
+		return -EINVAL;
+	char *s = strndup(val, len);
+	if (!s)
+		return -ENOMEM;
+	if (len && s[len - 1] == '\n')
+		s[--len] = '\0';
+	free(dev->driver_override);
+	dev->driver_override = len ? s : NULL;
+	if (!len)
+		free(s);
+	return 0;
+}
+
+static int dev_link(struct device *dev, const char *name, struct sysfs_buf *out)
+{
+	char dir[256];
+	sysfs_device_path(dev, dir, sizeof(dir));
+	char to[128];
+	if (!strcmp(name, "driver")) {
+		if (!dev->driver)
+			return -ENOENT;
+		snprintf(to, sizeof(to), "bus/%s/drivers/%s", dev->bus->name, dev->driver->name);
+	} else if (!strcmp(name, "iommu_group")) {
+		if (!dev->iommu_group)
+			return -ENOENT;
+		snprintf(to, sizeof(to), "kernel/iommu_groups/%d", dev->iommu_group->id);
+	} else {
+		return -EINVAL;
+	}
+	return emit_rel_link(out, dir, to);
+}
+
+/* --- resolving a path to an object --- */
+
+enum node_kind {
+	N_DIR,			/* a directory: list() fills names */
+	N_FILE,			/* a readable attribute */
+	N_LINK,
+	N_WO,			/* write-only attribute */
+};
+
+struct node {
+	enum node_kind kind;
+	struct device *dev;		/* the device an attribute belongs to */
+	const char *attr;
+	struct iommu_group *group;
+	const struct bus_type *bus;
+	struct device_driver *drv;
+	int what;			/* which special file */
+};
+
+enum {
+	W_NONE, W_GROUPS, W_GROUP, W_GROUP_DEVICES, W_GROUP_TYPE, W_GROUP_RESV, W_GROUP_DEV,
+	W_BUS_ROOT, W_BUS, W_BUS_DEVICES, W_BUS_DEVLINK, W_BUS_DRIVERS, W_DRIVER, W_DRIVER_BIND,
+	W_DRIVER_UNBIND, W_DRIVER_DEVLINK, W_DRIVERS_PROBE, W_DRIVERS_AUTOPROBE, W_DEVICE,
+	W_DEVICE_ATTR, W_DEBUG_DEFERRED, W_DEBUG, W_DEBUG_EXT, W_ROOT, W_KERNEL, W_DEBUG_IOMMUSIM,
+};
+
+static int resolve_device_dir(struct device *dev, const struct spath *sp, int i, struct node *nd)
+{
+	nd->dev = dev;
+	if (i == sp->n) {
+		nd->kind = N_DIR;
+		nd->what = W_DEVICE;
+		return 0;
+	}
+	if (i + 1 != sp->n)
+		return -ENOENT;
+	const struct dev_attr *a = find_attr(dev, sp->c[i]);
+	if (!a)
+		return -ENOENT;
+	nd->attr = a->name;
+	nd->what = W_DEVICE_ATTR;
+	nd->kind = a->kind == ATTR_LINK ? N_LINK : N_FILE;
+	if (a->kind == ATTR_LINK) {
+		if ((!strcmp(a->name, "driver") && !dev->driver) ||
+		    (!strcmp(a->name, "iommu_group") && !dev->iommu_group))
+			return -ENOENT;
+	}
+	return 0;
+}
+
+static int resolve(struct kernel *k, const struct spath *sp, struct node *nd)
+{
+	memset(nd, 0, sizeof(*nd));
+	nd->kind = N_DIR;
+	if (sp->n == 0) {
+		nd->what = W_ROOT;
+		return 0;
+	}
+	if (is(sp, 0, "kernel")) {
+		if (sp->n == 1) {
+			nd->what = W_KERNEL;
+			return 0;
+		}
+		if (is(sp, 1, "iommu_groups")) {
+			if (sp->n == 2) {
+				nd->what = W_GROUPS;
+				return 0;
+			}
+			nd->group = find_group(k, sp->c[2]);
+			if (!nd->group)
+				return -ENOENT;
+			if (sp->n == 3) {
+				nd->what = W_GROUP;
+				return 0;
+			}
+			if (sp->n == 4 && is(sp, 3, "type")) {
+				nd->kind = N_FILE;
+				nd->what = W_GROUP_TYPE;
+				return 0;
+			}
+			if (sp->n == 4 && is(sp, 3, "reserved_regions")) {
+				nd->kind = N_FILE;
+				nd->what = W_GROUP_RESV;
+				return 0;
+			}
+			if (is(sp, 3, "devices")) {
+				if (sp->n == 4) {
+					nd->what = W_GROUP_DEVICES;
+					return 0;
+				}
+				for (size_t i = 0; i < nd->group->ndevices; i++) {
+					struct device *d = nd->group->devices[i];
+					if (!strcmp(d->name, sp->c[4])) {
+						if (sp->n == 5) {
+							nd->kind = N_LINK;
+							nd->what = W_GROUP_DEV;
+							nd->dev = d;
+							return 0;
+						}
+						return resolve_device_dir(d, sp, 5, nd);
+					}
+				}
+			}
+			return -ENOENT;
+		}
+		if (is(sp, 1, "debug")) {
+			if (sp->n == 2) {
+				nd->what = W_DEBUG;
+				return 0;
+			}
+			if (sp->n == 3 && is(sp, 2, "devices_deferred")) {
+				nd->kind = N_FILE;
+				nd->what = W_DEBUG_DEFERRED;
+				return 0;
+			}
+			if (is(sp, 2, "iommusim")) {
+				if (sp->n == 3) {
+					nd->what = W_DEBUG_IOMMUSIM;
+					return 0;
+				}
+				for (int i = 0; i < MAX_DEBUG && debug_files[i].name; i++) {
+					if (!strcmp(debug_files[i].name, sp->c[3])) {
+						nd->kind = N_FILE;
+						nd->what = W_DEBUG_EXT;
+						nd->attr = debug_files[i].name;
+						return 0;
+					}
+				}
+			}
+		}
+		return -ENOENT;
+	}
+	if (is(sp, 0, "bus")) {
+		if (sp->n == 1) {
+			nd->what = W_BUS_ROOT;
+			return 0;
+		}
+		nd->bus = find_bus(sp->c[1]);
+		if (!nd->bus)
+			return -ENOENT;
+		if (sp->n == 2) {
+			nd->what = W_BUS;
+			return 0;
+		}
+		if (sp->n == 3 && is(sp, 2, "drivers_probe")) {
+			nd->kind = N_WO;
+			nd->what = W_DRIVERS_PROBE;
+			return 0;
+		}
+		if (sp->n == 3 && is(sp, 2, "drivers_autoprobe")) {
+			nd->kind = N_FILE;
+			nd->what = W_DRIVERS_AUTOPROBE;
+			return 0;
+		}
+		if (is(sp, 2, "devices")) {
+			if (sp->n == 3) {
+				nd->what = W_BUS_DEVICES;
+				return 0;
+			}
+			struct device *dev = find_dev(k, nd->bus, sp->c[3]);
+			if (!dev)
+				return -ENOENT;
+			if (sp->n == 4) {
+				/* the entry itself is a link; following it lists the device */
+				nd->dev = dev;
+				nd->what = W_DEVICE;
+				return 0;
+			}
+			return resolve_device_dir(dev, sp, 4, nd);
+		}
+		if (is(sp, 2, "drivers")) {
+			if (sp->n == 3) {
+				nd->what = W_BUS_DRIVERS;
+				return 0;
+			}
+			nd->drv = driver_find(k, sp->c[3], nd->bus);
+			if (!nd->drv)
+				return -ENOENT;
+			if (sp->n == 4) {
+				nd->what = W_DRIVER;
+				return 0;
+			}
+			if (sp->n == 5 && is(sp, 4, "bind")) {
+				nd->kind = N_WO;
+				nd->what = W_DRIVER_BIND;
+				return 0;
+			}
+			if (sp->n == 5 && is(sp, 4, "unbind")) {
+				nd->kind = N_WO;
+				nd->what = W_DRIVER_UNBIND;
+				return 0;
+			}
+			struct device *dev = find_dev(k, nd->bus, sp->c[4]);
+			if (!dev || dev->driver != nd->drv)
+				return -ENOENT;
+			if (sp->n == 5) {
+				nd->kind = N_LINK;
+				nd->what = W_DRIVER_DEVLINK;
+				nd->dev = dev;
+				return 0;
+			}
+			return resolve_device_dir(dev, sp, 5, nd);
+		}
+		return -ENOENT;
+	}
+	if (is(sp, 0, "devices")) {
+		/* match a device's own /sys/devices path as a prefix */
+		for (size_t i = 0; i < k->ndevices; i++) {
+			char p[256];
+			sysfs_device_path(k->devices[i], p, sizeof(p));
+			int comps = 1;
+			for (char *c = p; *c; c++)
+				comps += *c == '/';
+			if (comps > sp->n)
+				continue;
+			char joined[256] = "";
+			size_t off = 0;
+			for (int j = 0; j < comps && off < sizeof(joined); j++)
+				off += snprintf(joined + off, sizeof(joined) - off, "%s%s", j ? "/" : "", sp->c[j]);
+			if (!strcmp(joined, p))
+				return resolve_device_dir(k->devices[i], sp, comps, nd);
+		}
+		return -ENOENT;
+	}
+	return -ENOENT;
+}
+
+static int sorted_names(struct sysfs_buf *out)
+{
+	for (size_t i = 1; i < out->nnames; i++) {
+		char *x = out->names[i];
+		size_t j = i;
+		while (j > 0 && strcmp(out->names[j - 1], x) > 0) {
+			out->names[j] = out->names[j - 1];
+			j--;
+		}
+		out->names[j] = x;
+	}
+	return 0;
+}
+
+int sysfs_list(struct kernel *k, const char *path, struct sysfs_buf *out)
+{
+	struct spath sp;
+	struct node nd;
+	memset(out, 0, sizeof(*out));
+	int ret = split_path(path, &sp);
+	if (ret)
+		return ret;
+	ret = resolve(k, &sp, &nd);
+	free(sp.buf);
+	if (ret)
+		return ret;
+	if (nd.kind != N_DIR)
+		return -ENOTDIR;
+	struct iommu_core *c = iommu_core(k);
+	char num[24];
+	switch (nd.what) {
+	case W_ROOT:
+		add_name(out, "bus");
+		add_name(out, "devices");
+		add_name(out, "kernel");
+		break;
+	case W_KERNEL:
+		add_name(out, "debug");
+		add_name(out, "iommu_groups");
+		break;
+	case W_DEBUG:
+		add_name(out, "devices_deferred");
+		add_name(out, "iommusim");
+		break;
+	case W_DEBUG_IOMMUSIM:
+		for (int i = 0; i < MAX_DEBUG && debug_files[i].name; i++)
+			add_name(out, debug_files[i].name);
+		break;
+	case W_GROUPS:
+		/* ls sorts names as strings: 0 1 10 11 2 ... */
+		for (size_t i = 0; i < c->ngroups; i++) {
+			if (c->groups[i]) {
+				snprintf(num, sizeof(num), "%zu", i);
+				add_name(out, num);
+			}
+		}
+		break;
+	case W_GROUP:
+		add_name(out, "devices");
+		add_name(out, "reserved_regions");
+		add_name(out, "type");
+		break;
+	case W_GROUP_DEVICES:
+		for (size_t i = 0; i < nd.group->ndevices; i++)
+			add_name(out, nd.group->devices[i]->name);
+		break;
+	case W_BUS_ROOT:
+		for (size_t i = 0; i < ARRAY_SIZE(buses); i++)
+			add_name(out, buses[i]->name);
+		break;
+	case W_BUS:
+		add_name(out, "devices");
+		add_name(out, "drivers");
+		add_name(out, "drivers_autoprobe");
+		add_name(out, "drivers_probe");
+		break;
+	case W_BUS_DEVICES:
+		for (size_t i = 0; i < k->ndevices; i++)
+			if (k->devices[i]->bus == nd.bus)
+				add_name(out, k->devices[i]->name);
+		break;
+	case W_BUS_DRIVERS:
+		for (size_t i = 0; i < k->ndrivers; i++)
+			if (k->drivers[i]->bus == nd.bus)
+				add_name(out, k->drivers[i]->name);
+		break;
+	case W_DRIVER:
+		add_name(out, "bind");
+		add_name(out, "unbind");
+		for (size_t i = 0; i < k->ndevices; i++)
+			if (k->devices[i]->driver == nd.drv)
+				add_name(out, k->devices[i]->name);
+		break;
+	case W_DEVICE:
+		for (size_t i = 0; i < ARRAY_SIZE(dev_attrs); i++) {
+			struct node tmp;
+			struct spath one = { .n = 1 };
+			one.c[0] = (char *)dev_attrs[i].name;
+			if (!resolve_device_dir(nd.dev, &one, 0, &tmp))
+				add_name(out, dev_attrs[i].name);
+		}
+		break;
+	default:
+		return -ENOTDIR;
+	}
+	return sorted_names(out);
+}
+
+static int show_resv(struct kernel *k, struct iommu_group *group, struct sysfs_buf *out)
+{
+	static const char *const type_str[] = { "direct", "direct-relaxable", "reserved", "msi", "msi" };
+	struct iommu_resv_region r[IOMMU_MAX_RESV * 4];
+	int n = iommu_get_group_resv_regions(group, r, (int)ARRAY_SIZE(r));
+	(void)k;
+	out->text = strdup("");
+	for (int i = 0; i < n; i++)
+		emit(out, "0x%016llx 0x%016llx %s\n", (unsigned long long)r[i].start,
+		     (unsigned long long)(r[i].start + r[i].length - 1), type_str[r[i].type]);
+	return 0;
+}
+
+int sysfs_read(struct kernel *k, const char *path, struct sysfs_buf *out)
+{
+	struct spath sp;
+	struct node nd;
+	memset(out, 0, sizeof(*out));
+	int ret = split_path(path, &sp);
+	if (ret)
+		return ret;
+	ret = resolve(k, &sp, &nd);
+	const char *rest = sp.n > 3 ? sp.c[3] : "";
+	if (ret)
+		goto done;
+	if (nd.kind == N_DIR) {
+		ret = -EISDIR;
+		goto done;
+	}
+	if (nd.kind == N_WO) {
+		ret = -EACCES;
+		goto done;
+	}
+	switch (nd.what) {
+	case W_GROUP_TYPE:
+		ret = emit(out, "%s\n", iommu_domain_type_sysfs(nd.group->default_domain));
+		break;
+	case W_GROUP_RESV:
+		ret = show_resv(k, nd.group, out);
+		break;
+	case W_DRIVERS_AUTOPROBE:
+		ret = emit(out, "1\n");
+		break;
+	case W_DEBUG_DEFERRED:
+		out->text = strdup("");
+		for (size_t i = 0; i < k->ndeferred; i++)
+			emit(out, "%s\t\n", k->deferred[i]->name);
+		break;
+	case W_DEBUG_EXT:
+		for (int i = 0; i < MAX_DEBUG && debug_files[i].name; i++)
+			if (!strcmp(debug_files[i].name, nd.attr))
+				ret = debug_files[i].fn(k, rest, out);
+		break;
+	case W_DEVICE_ATTR:
+		if (nd.kind == N_LINK) {
+			/* cat follows the link: a directory */
+			ret = -EISDIR;
+			break;
+		}
+		ret = dev_attr_show(nd.dev, nd.attr, out);
+		break;
+	default:
+		ret = -EISDIR;
+	}
+done:
+	free(sp.buf);
+	return ret;
+}
+
+int sysfs_readlink(struct kernel *k, const char *path, struct sysfs_buf *out)
+{
+	struct spath sp;
+	struct node nd;
+	memset(out, 0, sizeof(*out));
+	int ret = split_path(path, &sp);
+	if (ret)
+		return ret;
+	ret = resolve(k, &sp, &nd);
+	bool bus_entry = !ret && nd.what == W_DEVICE && sp.n == 4 && is(&sp, 0, "bus");
+	free(sp.buf);
+	if (ret)
+		return ret;
+	char devpath[256];
+	if (bus_entry) {
+		sysfs_device_path(nd.dev, devpath, sizeof(devpath));
+		return emit_rel_link(out, "bus/x/devices", devpath);
+	}
+	if (nd.kind != N_LINK)
+		return -EINVAL;
+	switch (nd.what) {
+	case W_GROUP_DEV:
+		sysfs_device_path(nd.dev, devpath, sizeof(devpath));
+		return emit_rel_link(out, "kernel/iommu_groups/N/devices", devpath);
+	case W_DRIVER_DEVLINK:
+		sysfs_device_path(nd.dev, devpath, sizeof(devpath));
+		return emit_rel_link(out, "bus/x/drivers/y", devpath);
+	default:
+		return dev_link(nd.dev, nd.attr, out);
+	}
+}
+
+/* sysfs_streq(): a value with or without its trailing newline */
+static char *strip_nl(const char *val)
+{
+	char *s = strdup(val);
+	if (s) {
+		size_t n = strlen(s);
+		if (n && s[n - 1] == '\n')
+			s[n - 1] = '\0';
+	}
+	return s;
+}
+
+int sysfs_write(struct kernel *k, const char *path, const char *val)
+{
+	struct spath sp;
+	struct node nd;
+	int ret = split_path(path, &sp);
+	if (ret)
+		return ret;
+	ret = resolve(k, &sp, &nd);
+	free(sp.buf);
+	if (ret)
+		return ret;
+	if (nd.kind == N_DIR)
+		return -EISDIR;
+	char *name = strip_nl(val);
+	if (!name)
+		return -ENOMEM;
+	switch (nd.what) {
+	case W_DRIVER_BIND:
+		ret = driver_bind_store(nd.drv, find_dev(k, nd.bus, name));
+		break;
+	case W_DRIVER_UNBIND:
+		ret = driver_unbind_store(nd.drv, find_dev(k, nd.bus, name));
+		break;
+	case W_DRIVERS_PROBE:
+		ret = bus_rescan_store(find_dev(k, nd.bus, name));
+		break;
+	case W_DEVICE_ATTR:
+		if (!strcmp(nd.attr, "driver_override"))
+			ret = driver_override_store(nd.dev, val);
+		else
+			ret = -EACCES;
+		break;
+	default:
+		ret = -EACCES;
+	}
+	free(name);
+	return ret;
+}

@@ -1,0 +1,39 @@
+/*
+ * The virtual /sys (and /sys/kernel/debug), rendered from model state on
+ * every access with Linux's names and formats. Errors are the errno a real
+ * open/read/write would give.
+ */
+#ifndef IOMMUSIM_SYSFS_SYSFS_H
+#define IOMMUSIM_SYSFS_SYSFS_H
+
+#include "base/device.h"
+
+/* A list of directory entries or a file's text, malloc'd. */
+struct sysfs_buf {
+	char *text;		/* file contents, or NULL */
+	char **names;		/* directory entries */
+	size_t nnames;
+};
+
+void sysfs_buf_free(struct sysfs_buf *b);
+
+/* cat: -ENOENT, -EISDIR, -EACCES (write-only attribute) */
+int sysfs_read(struct kernel *k, const char *path, struct sysfs_buf *out);
+/* ls: -ENOENT, -ENOTDIR; entries sorted as ls sorts them */
+int sysfs_list(struct kernel *k, const char *path, struct sysfs_buf *out);
+/* echo V > path: the store's result (0 or -errno); -EACCES on read-only files */
+int sysfs_write(struct kernel *k, const char *path, const char *val);
+/* readlink: the relative target, -EINVAL when not a link */
+int sysfs_readlink(struct kernel *k, const char *path, struct sysfs_buf *out);
+
+/* A device's directory under /sys/devices, e.g. "devices/platform/4010000000.pcie/pci0000:00/0000:00:01.0" */
+int sysfs_device_path(const struct device *dev, char *buf, size_t len);
+
+/*
+ * Extra files other layers publish under /sys/kernel/debug/iommusim/...:
+ * a read callback for a path prefix. The callback gets the rest of the path.
+ */
+typedef int (*sysfs_debug_read_fn)(struct kernel *k, const char *rest, struct sysfs_buf *out);
+void sysfs_register_debug(const char *name, sysfs_debug_read_fn fn);
+
+#endif
