@@ -116,7 +116,16 @@ static int xlate(struct smmu_hw *smmu, u32 sid, u32 ssid, u64 iova, bool write, 
 		*shift = 12;
 		return 0;
 	}
-	ret = smmu_hw_cfg_get(smmu, sid, ssid, &xc, ev);
+	/* Config cache hit inline: this is the hot path of every DMA. */
+	const struct smmu_cfg_entry *ce = &smmu->cfgc.e[smmu_cfg_index(sid, ssid)];
+
+	if (ce->valid && ce->sid == sid && ce->ssid == ssid) {
+		smmu->stats.cfg_hits++;
+		xc = &ce->xc;
+		ret = 0;
+	} else {
+		ret = smmu_hw_cfg_get(smmu, sid, ssid, &xc, ev);
+	}
 	if (ret) {
 		smmu->stats.faults++;
 		/* Invalid StreamIDs are only recorded with CR2.RECINVSID. */
