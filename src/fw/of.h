@@ -38,6 +38,9 @@ int of_find_node_by_phandle(const void *fdt, u32 phandle);
  * Returns -ENODEV when the map exists but no entry matches (Linux: "no
  * iommu-map translation for id 0x.. on ..." is the caller's message),
  * -EINVAL when the map is malformed.
+ * Also, as drivers/of/base.c: -ENODEV when the matching entry's phandle
+ * names no node, -EFAULT when the <map>-mask clears bits of an id-base
+ * met before a match ("Invalid %s translation - %s-mask ... ignores id-base").
  */
 int of_map_id(const void *fdt, int node, u32 id, const char *map_name,
 	      const char *map_mask_name, int *target, u32 *id_out);
@@ -58,6 +61,13 @@ int of_property_read_u32(const void *fdt, int node, const char *name, u32 *out);
  * dma-ranges of the node's bus (the parent chain, as of_dma_get_range does):
  * the highest reachable CPU address + 1 as a limit. Returns 0 and *limit=0
  * when there are no dma-ranges (no restriction), -EINVAL when malformed.
+ * Precisely: the search starts at node itself, exactly as of_dma_get_range(np)
+ * does (an empty dma-ranges defers to the parent; once a level was looked at,
+ * a missing one ends the search with "none"). On success *dma_start is the
+ * lowest bus address of all entries, *cpu_start the CPU address it maps to,
+ * and *size the span from *dma_start to the highest entry end (so the limit
+ * is *dma_start + *size); *size = 0 means no dma-ranges. Linux's
+ * "size & 1" mask workaround is left to the caller (of_dma_configure_id).
  */
 int of_dma_range_limit(const void *fdt, int node, u64 *dma_start, u64 *cpu_start, u64 *size);
 
