@@ -1,0 +1,35 @@
+/*
+ * The event queue, driver side (Linux 6.1 arm_smmu_evtq_thread): drain the
+ * records the SMMU wrote to guest memory and report them in dmesg.
+ */
+#ifndef IOMMUSIM_SMMUV3_EVTQ_H
+#define IOMMUSIM_SMMUV3_EVTQ_H
+
+#include "smmuv3/arm_smmu_v3.h"
+
+#define EVTQ_ENT_DWORDS 4
+#define EVTQ_0_ID GENMASK_ULL(7, 0)
+#define EVTQ_0_SSV BIT(11)
+#define EVTQ_0_SSID GENMASK_ULL(31, 12)
+#define EVTQ_0_SID GENMASK_ULL(63, 32)
+#define EVTQ_1_STALL BIT(31)
+#define EVTQ_1_S2 BIT(39)
+#define EVTQ_2_ADDR GENMASK_ULL(63, 0)
+
+#define EVT_ID_TRANSLATION_FAULT 0x10
+#define EVT_ID_ADDR_SIZE_FAULT 0x11
+#define EVT_ID_ACCESS_FAULT 0x12
+#define EVT_ID_PERMISSION_FAULT 0x13
+
+/* printk's DEFAULT_RATELIMIT_INTERVAL (5 s) and DEFAULT_RATELIMIT_BURST */
+#define ARM_SMMU_EVT_RATELIMIT_NS (5ULL * 1000000000ULL)
+#define ARM_SMMU_EVT_RATELIMIT_BURST 10
+
+/*
+ * Drain the EVTQ: each record is printed as "event 0x%02x received:" and its
+ * four dwords (rate limited as printk_ratelimit), and an overflow flagged by
+ * the SMMU is reported once and acknowledged.
+ */
+void arm_smmu_evtq_thread(struct arm_smmu_device *smmu);
+
+#endif
