@@ -194,7 +194,8 @@ void deferred_probe_run_pending(struct kernel *k)
 		struct device **active = malloc((n ? n : 1) * sizeof(*active));
 		if (!active)
 			return;
-		memcpy(active, k->deferred, n * sizeof(*active));
+		if (n)
+			memcpy(active, k->deferred, n * sizeof(*active));
 		for (size_t i = 0; i < n; i++)
 			deferred_probe_remove(active[i]);
 		k->probe_depth++;

@@ -18,6 +18,8 @@
 #include "hw/system.h"
 #include "hw/smmuv3/smmu_hw.h"
 #include "iommu/iommu.h"
+#include "fw/of.h"
+#include <libfdt.h>
 #include "smmuv3/arm_smmu_v3.h"
 #include "smmuv3/smmu_tables.h"
 
@@ -31,20 +33,51 @@ const char *const default_init_modules[] = {
 #define LATE_INITCALL_NS (NSEC_PER_SEC / 2)
 #define INIT_START_NS (2 * NSEC_PER_SEC)
 
+/*
+ * RAM and the SMMU as the firmware describes them: virt's builder says so
+ * directly; for a user's DT, the first memory node and the first
+ * "arm,smmu-v3" node (the hardware is then QEMU's SMMU model at that address).
+ */
+static void machine_hw_layout(const struct machine *m, u64 *ram_base, u64 *ram_size,
+			      bool *smmu, u64 *smmu_base)
+{
+	*ram_base = m->ram_base;
+	*ram_size = m->ram_size;
+	*smmu = m->has_smmu;
+	*smmu_base = VIRT_SMMU_BASE;
+	if (!m->fdt)
+		return;
+	if (!*ram_size) {
+		int node = fdt_node_offset_by_prop_value(m->fdt, -1, "device_type", "memory",
+							 sizeof("memory"));
+		if (node >= 0)
+			of_address(m->fdt, node, 0, ram_base, ram_size);
+	}
+	if (!*smmu) {
+		int node = fdt_node_offset_by_compatible(m->fdt, -1, "arm,smmu-v3");
+		u64 size;
+		if (node >= 0 && of_device_is_available(m->fdt, node) &&
+		    !of_address(m->fdt, node, 0, smmu_base, &size))
+			*smmu = true;
+	}
+}
+
 static struct hw_system *hw_system_new(const struct machine *m)
 {
 	struct hw_system *hw = calloc(1, sizeof(*hw));
 	if (!hw)
 		return NULL;
-	hw->mem = guest_mem_new(m->ram_base, m->ram_size);
+	u64 ram_base, ram_size;
+	bool smmu;
+	machine_hw_layout(m, &ram_base, &ram_size, &smmu, &hw->smmu_base);
+	hw->mem = guest_mem_new(ram_base, ram_size);
 	hw->smmu_translate_all = m->smmu_translate_all;
-	if (hw->mem && m->has_smmu) {
+	if (hw->mem && smmu) {
 		struct smmu_hw_config cfg;
 		smmu_hw_config_qemu_virt(&cfg);
 		hw->smmu = smmu_hw_new(hw->mem, &cfg);
-		hw->smmu_base = VIRT_SMMU_BASE;
 	}
-	if (!hw->mem || (m->has_smmu && !hw->smmu)) {
+	if (!hw->mem || (smmu && !hw->smmu)) {
 		smmu_hw_free(hw->smmu);
 		guest_mem_free(hw->mem);
 		free(hw);
@@ -81,12 +114,12 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 	k->deferred_probe_timeout = cmdline->deferred_probe_timeout;
 	k->hw = hw_system_new(m);
 	if (!k->hw) {
-		snprintf(err, errlen, "cannot create the machine's memory (-m %llu)",
-			 (unsigned long long)m->ram_size);
+		snprintf(err, errlen, "the machine has no usable RAM (check -m or the DT's memory node)");
 		goto fail;
 	}
 	/* the kernel's own allocations come from the top half of RAM */
-	page_alloc_init(pages, m->ram_base + m->ram_size / 2, m->ram_size / 2);
+	struct guest_mem *mem = ((struct hw_system *)k->hw)->mem;
+	page_alloc_init(pages, guest_mem_base(mem) + guest_mem_size(mem) / 2, guest_mem_size(mem) / 2);
 	k->pages = pages;
 
 	kprintf(k, "Kernel command line: %s", m->append ? m->append : "");
@@ -115,6 +148,8 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 		modprobe(k, *mods);
 	return k;
 fail:
+	if (k)
+		hw_system_free(k->hw);
 	if (cmdline)
 		kernel_cmdline_free(cmdline);
 	free(cmdline);
@@ -125,8 +160,14 @@ fail:
 
 void kernel_sleep(struct kernel *k, u64 ns)
 {
-	k->log.clock_ns += ns;
+	u64 target = k->log.clock_ns + ns;
+	/* delayed work runs at its own time, not at the end of the sleep */
+	if (k->deferred_timeout_at_ns && k->deferred_timeout_at_ns <= target &&
+	    k->deferred_timeout_at_ns > k->log.clock_ns)
+		k->log.clock_ns = k->deferred_timeout_at_ns;
 	driver_core_tick(k);
+	if (k->log.clock_ns < target)
+		k->log.clock_ns = target;
 }
 
 void kernel_free(struct kernel *k)

@@ -52,6 +52,8 @@ static int compile_dts(const char *path, void **data, size_t *size, char *err, s
 	char msg[256] = "";
 	size_t n = p ? fread(msg, 1, sizeof(msg) - 1, p) : 0;
 	msg[n] = '\0';
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
 	int status = p ? pclose(p) : -1;
 	int ret = 0;
 	if (status != 0) {
