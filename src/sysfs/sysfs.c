@@ -502,7 +502,9 @@ static int resolve(struct kernel *k, const struct spath *sp, struct node *nd)
 		return -ENOENT;
 	}
 	if (is(sp, 0, "devices")) {
-		/* match a device's own /sys/devices path as a prefix */
+		/* the device whose own /sys/devices path is the longest prefix */
+		struct device *best = NULL;
+		int best_comps = 0;
 		for (size_t i = 0; i < k->ndevices; i++) {
 			char p[256];
 			sysfs_device_path(k->devices[i], p, sizeof(p));
@@ -515,10 +517,12 @@ static int resolve(struct kernel *k, const struct spath *sp, struct node *nd)
 			size_t off = 0;
 			for (int j = 0; j < comps && off < sizeof(joined); j++)
 				off += snprintf(joined + off, sizeof(joined) - off, "%s%s", j ? "/" : "", sp->c[j]);
-			if (!strcmp(joined, p))
-				return resolve_device_dir(k->devices[i], sp, comps, nd);
+			if (!strcmp(joined, p) && comps > best_comps) {
+				best = k->devices[i];
+				best_comps = comps;
+			}
 		}
-		return -ENOENT;
+		return best ? resolve_device_dir(best, sp, best_comps, nd) : -ENOENT;
 	}
 	return -ENOENT;
 }

@@ -1,0 +1,67 @@
+/* Boot a machine from one string of QEMU arguments, for the unit tests. */
+#ifndef IOMMUSIM_TESTS_BOOT_UTIL_H
+#define IOMMUSIM_TESTS_BOOT_UTIL_H
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "iommusim/iommusim.h"
+#include "script/session.h"
+#include "pci/pci.h"
+#include "iommu/iommu.h"
+#include "sysfs/sysfs.h"
+
+static inline struct iommusim *boot_str(const char *args, char *err, size_t errlen)
+{
+	char *copy = strdup(args);
+	char *argv[256];
+	int argc = 0;
+	for (char *save = NULL, *t = strtok_r(copy, " ", &save); t && argc < 255;
+	     t = strtok_r(NULL, " ", &save)) {
+		/* '~' stands for a space inside one argument (-append "a b") */
+		for (char *c = t; *c; c++)
+			if (*c == '~')
+				*c = ' ';
+		argv[argc++] = t;
+	}
+	struct iommusim *sim = iommusim_boot(argc, argv, NULL, err, errlen);
+	free(copy);
+	return sim;
+}
+
+static inline struct iommusim *boot_ok(const char *args)
+{
+	char err[256] = "";
+	struct iommusim *sim = boot_str(args, err, sizeof(err));
+	cr_assert_not_null(sim, "boot failed: %s", err);
+	return sim;
+}
+
+static inline struct pci_dev *pdev_of(struct iommusim *sim, const char *name)
+{
+	struct pci_dev *p = pci_get_by_name(sim->k, name);
+	cr_assert_not_null(p, "no PCI function %s", name);
+	return p;
+}
+
+static inline int group_of(struct iommusim *sim, const char *name)
+{
+	struct pci_dev *p = pdev_of(sim, name);
+	return p->dev.iommu_group ? p->dev.iommu_group->id : -1;
+}
+
+/* Run script lines, return what they printed. */
+static inline char *run(struct iommusim *sim, const char *lines)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	FILE *in = fmemopen((void *)lines, strlen(lines), "r");
+	iommusim_run_script(sim, in, out);
+	fclose(in);
+	fclose(out);
+	return buf;
+}
+
+#endif
