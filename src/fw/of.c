@@ -9,6 +9,7 @@
 #include <libfdt.h>
 
 #include "fw/of.h"
+#include "fw/of_index.h"
 
 /* OF_ROOT_NODE_{ADDR,SIZE}_CELLS_DEFAULT and OF_MAX_ADDR_CELLS */
 #define OF_ROOT_ADDR_CELLS_DEFAULT 1
@@ -63,7 +64,7 @@ int of_find_node_by_phandle(const void *fdt, u32 phandle)
 
 	if (!phandle || phandle == (u32)-1)
 		return -FDT_ERR_NOTFOUND;
-	off = fdt_node_offset_by_phandle(fdt, phandle);
+	off = of_phandle_node(fdt, phandle);
 	return off < 0 ? -FDT_ERR_NOTFOUND : off;
 }
 
@@ -86,7 +87,7 @@ static int bus_n_cells(const void *fdt, int np, const char *name, int dflt)
 
 		if (p && len >= 4)
 			return (int)fdt32_to_cpu(*p);
-		np = fdt_parent_offset(fdt, np);
+		np = of_parent(fdt, np);
 	}
 	return dflt;
 }
@@ -154,7 +155,7 @@ static u64 bus_map(bool pci, const fdt32_t *addr, const fdt32_t *range, int na, 
 static int translate(const void *fdt, int dev, const fdt32_t *in, const char *rprop, u64 *out)
 {
 	fdt32_t addr[OF_MAX_ADDR_CELLS];
-	int parent = fdt_parent_offset(fdt, dev);
+	int parent = of_parent(fdt, dev);
 	int na, ns, pna, pns;
 	bool pci;
 
@@ -173,7 +174,7 @@ static int translate(const void *fdt, int dev, const fdt32_t *in, const char *rp
 		bool ppci;
 
 		dev = parent;
-		pparent = fdt_parent_offset(fdt, dev);
+		pparent = of_parent(fdt, dev);
 		if (pparent < 0) {
 			/* reached the root */
 			*out = read_number(addr, na);
@@ -222,7 +223,7 @@ static int translate(const void *fdt, int dev, const fdt32_t *in, const char *rp
 
 int of_address(const void *fdt, int node, int idx, u64 *addr, u64 *size)
 {
-	int parent = fdt_parent_offset(fdt, node);
+	int parent = of_parent(fdt, node);
 	int na, ns, len, onesize;
 	const fdt32_t *reg;
 
@@ -249,7 +250,7 @@ int of_device_name(const void *fdt, int node, char *buf, size_t len)
 	int n = 0;
 
 	/* of_device_make_bus_id(): climb until a "reg" translates */
-	while (node >= 0 && fdt_parent_offset(fdt, node) >= 0) {
+	while (node >= 0 && of_parent(fdt, node) >= 0) {
 		const char *full = fdt_get_name(fdt, node, NULL);
 		const char *reg = fdt_getprop(fdt, node, "reg", NULL);
 		char tmp[256];
@@ -281,7 +282,7 @@ int of_device_name(const void *fdt, int node, char *buf, size_t len)
 			}
 			memcpy(name, tmp, sizeof(name));
 		}
-		node = fdt_parent_offset(fdt, node);
+		node = of_parent(fdt, node);
 	}
 	if (!name[0])
 		return -EINVAL;	/* the root gets no name this way */
@@ -402,7 +403,7 @@ int of_dma_range_limit(const void *fdt, int node, u64 *dma_start, u64 *cpu_start
 		if (found && !ranges)
 			return 0;
 		found = true;
-		np = fdt_parent_offset(fdt, np);
+		np = of_parent(fdt, np);
 	}
 	if (np < 0 || !ranges)
 		return 0;
@@ -411,7 +412,7 @@ int of_dma_range_limit(const void *fdt, int node, u64 *dma_start, u64 *cpu_start
 	na = is_pci_bus(fdt, np) ? 3 : bus_n_cells(fdt, np, "#address-cells", OF_ROOT_ADDR_CELLS_DEFAULT);
 	ns = is_pci_bus(fdt, np) ? 2 : bus_n_cells(fdt, np, "#size-cells", OF_ROOT_SIZE_CELLS_DEFAULT);
 	{
-		int pp = fdt_parent_offset(fdt, np);
+		int pp = of_parent(fdt, np);
 		int dummy;
 
 		if (pp < 0)

@@ -4,13 +4,14 @@
 
 #include <libfdt.h>
 #include <stdbool.h>
+#include "fw/of_index.h"
 
 /* of_get_parent(): the parent node, or -1 at the root or on error. */
 static inline int of_get_parent(const void *fdt, int node)
 {
 	if (!fdt || node <= 0)
 		return -1;
-	int parent = fdt_parent_offset(fdt, node);
+	int parent = of_parent(fdt, node);
 	return parent < 0 ? -1 : parent;
 }
 

@@ -19,6 +19,7 @@
 #include "hw/smmuv3/smmu_hw.h"
 #include "iommu/iommu.h"
 #include "fw/of.h"
+#include "fw/of_index.h"
 #include <libfdt.h>
 #include "smmuv3/arm_smmu_v3.h"
 #include "smmuv3/smmu_tables.h"
@@ -110,6 +111,8 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 	klog_init(&k->log);
 	k->machine = (void *)m;
 	k->fdt = m->fdt;
+	if (m->fdt)
+		of_index_attach(m->fdt);
 	k->cmdline = cmdline;
 	k->deferred_probe_timeout = cmdline->deferred_probe_timeout;
 	k->hw = hw_system_new(m);
@@ -200,5 +203,7 @@ void kernel_free(struct kernel *k)
 	free(k->drivers);
 	free(k->deferred);
 	klog_free(&k->log);
+	if (k->fdt)
+		of_index_detach(k->fdt);
 	free(k);
 }
