@@ -20,3 +20,11 @@ int hw_ioremap(struct hw_system *hw, u64 pa, u64 size, struct hw_mmio *out)
 	}
 	return -ENODEV;
 }
+
+int hw_request_irq(struct hw_system *hw, u64 pa, void (*handler)(void *opaque, int line), void *opaque)
+{
+	if (!hw->smmu || pa != hw->smmu_base)
+		return -ENODEV;
+	smmu_hw_set_irq(hw->smmu, handler, opaque);
+	return 0;
+}

@@ -25,6 +25,12 @@ struct hw_system {
 	bool smmu_translate_all;	/* no device DMA bypasses the SMMU */
 };
 
+/*
+ * request_irq() for the interrupt lines of the device at pa: handler(opaque,
+ * line) runs when the device raises one. 0 or -ENODEV.
+ */
+int hw_request_irq(struct hw_system *hw, u64 pa, void (*handler)(void *opaque, int line), void *opaque);
+
 /* 0 and *out for an MMIO window starting at pa, or -ENODEV. */
 int hw_ioremap(struct hw_system *hw, u64 pa, u64 size, struct hw_mmio *out);
 

@@ -12,6 +12,7 @@
 #include "sysfs/sysfs.h"
 #include "drivers/drivers.h"
 #include "init/boot.h"
+#include "script/verbs.h"
 
 typedef int (*cmd_fn)(struct iommusim *sim, struct script_cmd *c, FILE *out);
 
@@ -180,10 +181,28 @@ static int cmd_lsmod(struct iommusim *sim, struct script_cmd *c, FILE *out)
 	return 0;
 }
 
+static int cmd_dma(struct iommusim *sim, struct script_cmd *c, FILE *out)
+{
+	return verb_dma(sim->k, c->argc, c->argv, out);
+}
+
+static int cmd_mem(struct iommusim *sim, struct script_cmd *c, FILE *out)
+{
+	return verb_mem(sim->k, c->argc, c->argv, out);
+}
+
+static int cmd_iommu(struct iommusim *sim, struct script_cmd *c, FILE *out)
+{
+	return verb_iommu(sim->k, c->argc, c->argv, out);
+}
+
 static const struct {
 	const char *name;
 	cmd_fn fn;
 } commands[] = {
+	{ "dma", cmd_dma },
+	{ "mem", cmd_mem },
+	{ "iommu", cmd_iommu },
 	{ "echo", cmd_echo },
 	{ "cat", cmd_cat },
 	{ "ls", cmd_ls },

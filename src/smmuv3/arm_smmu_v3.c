@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include "smmuv3/arm_smmu_v3.h"
 #include "smmuv3/smmu_tables.h"
+#include "smmuv3/cmdq.h"
 #include "hw/smmuv3/smmuv3_regs.h"
 #include "fw/of.h"
 #include "fw/of_node.h"
@@ -167,6 +168,8 @@ static int arm_smmu_device_probe(struct platform_device *pdev)
 		ret = -ENOMEM;
 		goto err;
 	}
+	/* the wired eventq/gerror/cmdq-sync lines (virt has no MSIs for the SMMU) */
+	hw_request_irq(hw, pdev->base, arm_smmu_irq_handler, smmu);
 	ret = arm_smmu_device_hw_probe(smmu);
 	if (ret)
 		goto err;

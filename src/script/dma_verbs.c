@@ -1,0 +1,202 @@
+/*
+ * Script verbs that make devices do DMA and look at memory:
+ *   dma read|write DEVICE ADDR LEN [PATTERN]
+ *   mem read|write PA LEN [PATTERN]
+ *   iommu map DEVICE IOVA PA LEN [r|w|rw]   /  iommu unmap DEVICE IOVA LEN
+ * A PATTERN is a byte (0xNN) repeated, or a string repeated.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "script/verbs.h"
+#include "drivers/device_dma.h"
+#include "hw/system.h"
+#include "iommu/iommu.h"
+#include "pgtable/io_pgtable.h"
+#include "pci/pci.h"
+
+#define MAX_XFER (16u << 20)
+
+static int parse_u64(const char *s, u64 *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || s[0] == '-')
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_len(const char *s, u64 *out)
+{
+	if (parse_u64(s, out) || !*out || *out > MAX_XFER)
+		return -EINVAL;
+	return 0;
+}
+
+static void fill_pattern(u8 *buf, size_t len, const char *pat)
+{
+	u64 byte;
+	if (pat && !strncmp(pat, "0x", 2) && !parse_u64(pat, &byte) && byte <= 0xff) {
+		memset(buf, (int)byte, len);
+		return;
+	}
+	size_t plen = pat ? strlen(pat) : 0;
+	for (size_t i = 0; i < len; i++)
+		buf[i] = plen ? (u8)pat[i % plen] : (u8)i;
+}
+
+/* Like xxd: offset, 16 bytes in hex pairs, then the printable ones. */
+static void hexdump(FILE *out, u64 base, const u8 *buf, size_t len)
+{
+	for (size_t off = 0; off < len; off += 16) {
+		fprintf(out, "%010llx:", (unsigned long long)(base + off));
+		for (size_t i = 0; i < 16; i++) {
+			if (i % 2 == 0)
+				fputc(' ', out);
+			if (off + i < len)
+				fprintf(out, "%02x", buf[off + i]);
+			else
+				fputs("  ", out);
+		}
+		fputs("  ", out);
+		for (size_t i = 0; i < 16 && off + i < len; i++)
+			fputc(buf[off + i] >= 0x20 && buf[off + i] < 0x7f ? buf[off + i] : '.', out);
+		fputc('\n', out);
+	}
+}
+
+struct device *verb_find_device(struct kernel *k, const char *name)
+{
+	for (size_t i = 0; i < k->ndevices; i++)
+		if (!strcmp(k->devices[i]->name, name))
+			return k->devices[i];
+	return NULL;
+}
+
+int verb_dma(struct kernel *k, int argc, char **argv, FILE *out)
+{
+	u64 addr, len;
+	bool write = argc >= 2 && !strcmp(argv[1], "write");
+	if (argc < 5 || argc > 6 || (strcmp(argv[1], "read") && !write) || (!write && argc == 6)) {
+		fprintf(out, "dma: usage: dma read|write DEVICE ADDR LEN [PATTERN]\n");
+		return -EINVAL;
+	}
+	struct device *dev = verb_find_device(k, argv[2]);
+	if (!dev) {
+		fprintf(out, "dma: %s: no such device\n", argv[2]);
+		return -ENODEV;
+	}
+	if (parse_u64(argv[3], &addr) || parse_len(argv[4], &len)) {
+		fprintf(out, "dma: bad address or length '%s %s' (length 1..%u)\n", argv[3], argv[4], MAX_XFER);
+		return -EINVAL;
+	}
+	u8 *buf = calloc(1, len);
+	if (!buf)
+		return -ENOMEM;
+	if (write)
+		fill_pattern(buf, len, argc == 6 ? argv[5] : NULL);
+	int ret = device_dma(dev, addr, buf, len, write, false);
+	if (ret)
+		fprintf(out, "dma: %s: %s of %llu bytes at %#llx failed: %s\n", dev->name,
+			write ? "write" : "read", (unsigned long long)len, (unsigned long long)addr,
+			strerror(-ret));
+	else if (!write)
+		hexdump(out, addr, buf, len);
+	free(buf);
+	return ret;
+}
+
+int verb_mem(struct kernel *k, int argc, char **argv, FILE *out)
+{
+	struct hw_system *hw = k->hw;
+	u64 pa, len;
+	bool write = argc >= 2 && !strcmp(argv[1], "write");
+	if (argc < 4 || argc > 5 || (strcmp(argv[1], "read") && !write) || (!write && argc == 5)) {
+		fprintf(out, "mem: usage: mem read|write PA LEN [PATTERN]\n");
+		return -EINVAL;
+	}
+	if (parse_u64(argv[2], &pa) || parse_len(argv[3], &len)) {
+		fprintf(out, "mem: bad address or length '%s %s' (length 1..%u)\n", argv[2], argv[3], MAX_XFER);
+		return -EINVAL;
+	}
+	u8 *buf = calloc(1, len);
+	if (!buf)
+		return -ENOMEM;
+	int ret;
+	if (write) {
+		fill_pattern(buf, len, argc == 5 ? argv[4] : NULL);
+		ret = guest_mem_write(hw->mem, pa, buf, len);
+	} else {
+		ret = guest_mem_read(hw->mem, pa, buf, len);
+		if (!ret)
+			hexdump(out, pa, buf, len);
+	}
+	if (ret)
+		fprintf(out, "mem: %#llx+%#llx is not RAM\n", (unsigned long long)pa, (unsigned long long)len);
+	free(buf);
+	return ret;
+}
+
+static int parse_prot(const char *s, int *prot)
+{
+	if (!strcmp(s, "r"))
+		*prot = IOMMU_READ;
+	else if (!strcmp(s, "w"))
+		*prot = IOMMU_WRITE;
+	else if (!strcmp(s, "rw"))
+		*prot = IOMMU_READ | IOMMU_WRITE;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int verb_iommu(struct kernel *k, int argc, char **argv, FILE *out)
+{
+	bool map = argc >= 2 && !strcmp(argv[1], "map");
+	bool unmap = argc >= 2 && !strcmp(argv[1], "unmap");
+	if ((map && (argc < 6 || argc > 7)) || (unmap && argc != 5) || (!map && !unmap)) {
+		fprintf(out, "iommu: usage: iommu map DEVICE IOVA PA LEN [r|w|rw] | iommu unmap DEVICE IOVA LEN\n");
+		return -EINVAL;
+	}
+	struct device *dev = verb_find_device(k, argv[2]);
+	if (!dev) {
+		fprintf(out, "iommu: %s: no such device\n", argv[2]);
+		return -ENODEV;
+	}
+	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
+	if (!domain) {
+		fprintf(out, "iommu: %s: not in an IOMMU domain\n", dev->name);
+		return -ENODEV;
+	}
+	u64 iova, pa = 0, len;
+	int prot = IOMMU_READ | IOMMU_WRITE;
+	if (parse_u64(argv[3], &iova) || (map && parse_u64(argv[4], &pa)) ||
+	    parse_u64(argv[map ? 5 : 4], &len) || (map && argc == 7 && parse_prot(argv[6], &prot))) {
+		fprintf(out, "iommu: bad argument\n");
+		return -EINVAL;
+	}
+	if (dev->dma_coherent)
+		prot |= IOMMU_CACHE;
+	if (!(domain->type & __IOMMU_DOMAIN_PAGING)) {
+		fprintf(out, "iommu: %s: its domain (%s) has no page tables\n", dev->name,
+			iommu_domain_type_sysfs(domain));
+		return -EINVAL;
+	}
+	if (map) {
+		int ret = iommu_map(domain, iova, pa, len, prot);
+		if (ret)
+			fprintf(out, "iommu: map %#llx -> %#llx (%#llx bytes) failed: %s\n",
+				(unsigned long long)iova, (unsigned long long)pa, (unsigned long long)len,
+				strerror(-ret));
+		return ret;
+	}
+	size_t done = iommu_unmap(domain, iova, len);
+	if (done != len) {
+		fprintf(out, "iommu: unmap %#llx (%#llx bytes) unmapped %#zx\n", (unsigned long long)iova,
+			(unsigned long long)len, done);
+		return -EINVAL;
+	}
+	return 0;
+}
