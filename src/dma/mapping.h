@@ -1,4 +1,9 @@
-/* The DMA API's per-device ops (include/linux/dma-map-ops.h). */
+/*
+ * The DMA API (include/linux/dma-mapping.h, dma-map-ops.h; Linux 6.1):
+ * what drivers call, and the per-device ops behind it. dev->dma_ops NULL
+ * means dma-direct (with swiotlb bouncing when needed); iommu_dma_ops is
+ * dma-iommu for devices in a DMA or DMA-FQ domain.
+ */
 #ifndef IOMMUSIM_DMA_MAPPING_H
 #define IOMMUSIM_DMA_MAPPING_H
 
@@ -13,14 +18,84 @@ enum dma_data_direction {
 	DMA_NONE = 3,
 };
 
-struct dma_map_ops {
-	const char *name;		/* how the views name them: "dma-iommu" */
-	u64 (*map_page)(struct device *dev, u64 phys, size_t size, enum dma_data_direction dir);
-	void (*unmap_page)(struct device *dev, u64 dma, size_t size, enum dma_data_direction dir);
+/* attrs */
+#define DMA_ATTR_SKIP_CPU_SYNC (1UL << 5)
+#define DMA_ATTR_NO_WARN (1UL << 8)
+
+/* A scatterlist entry: CPU side (page_link as a guest PA) and DMA side. */
+struct scatterlist {
+	u64 phys;		/* guest physical address of the data */
+	u32 length;
+	u64 dma_address;	/* filled by dma_map_sg */
+	u32 dma_length;
 };
 
-/* dev->dma_ops, or dma-direct when NULL */
+struct dma_map_ops {
+	const char *name;	/* how the views name them: "dma-iommu" */
+	u64 (*map_page)(struct device *dev, u64 phys, size_t size, enum dma_data_direction dir,
+			unsigned long attrs);
+	void (*unmap_page)(struct device *dev, u64 dma, size_t size, enum dma_data_direction dir,
+			   unsigned long attrs);
+	/* number of DMA segments (<= nents), or a negative errno */
+	int (*map_sg)(struct device *dev, struct scatterlist *sg, int nents,
+		      enum dma_data_direction dir, unsigned long attrs);
+	void (*unmap_sg)(struct device *dev, struct scatterlist *sg, int nents,
+			 enum dma_data_direction dir, unsigned long attrs);
+	/* returns the CPU-side PA of the buffer (0 on failure), *dma_handle the device side */
+	u64 (*alloc)(struct device *dev, size_t size, u64 *dma_handle, unsigned long attrs);
+	void (*free)(struct device *dev, size_t size, u64 cpu_pa, u64 dma_handle, unsigned long attrs);
+	void (*sync_single_for_cpu)(struct device *dev, u64 dma, size_t size, enum dma_data_direction dir);
+	void (*sync_single_for_device)(struct device *dev, u64 dma, size_t size, enum dma_data_direction dir);
+	size_t (*max_mapping_size)(struct device *dev);
+	u64 (*get_required_mask)(struct device *dev);
+};
+
+/* Per-device counters, shown in /sys/kernel/debug/iommusim/dma/DEVICE. */
+struct dma_dev_stats {
+	u64 maps, unmaps, map_errors;
+	u64 sg_maps, sg_segments_in, sg_segments_out;
+	u64 allocs, frees;
+	u64 bounces, bounce_bytes;	/* swiotlb copies */
+	u64 iova_cache_hits, iova_cache_misses;
+	u64 invalidations;		/* IOTLB invalidations this device's unmaps caused */
+	u64 fq_flushes;			/* flush-queue flushes (DMA-FQ) */
+};
+
+/* dev->dma_ops, or "dma-direct" when NULL */
 const char *dma_ops_name(const struct device *dev);
+struct dma_dev_stats *dma_dev_stats(struct device *dev);
+
+/* the API drivers call; every one validates its arguments and never half-applies */
+u64 dma_map_page_attrs(struct device *dev, u64 phys, size_t size, enum dma_data_direction dir,
+		       unsigned long attrs);
+void dma_unmap_page_attrs(struct device *dev, u64 addr, size_t size, enum dma_data_direction dir,
+			  unsigned long attrs);
+static inline u64 dma_map_single(struct device *dev, u64 phys, size_t size, enum dma_data_direction dir)
+{
+	return dma_map_page_attrs(dev, phys, size, dir, 0);
+}
+static inline void dma_unmap_single(struct device *dev, u64 addr, size_t size, enum dma_data_direction dir)
+{
+	dma_unmap_page_attrs(dev, addr, size, dir, 0);
+}
+static inline bool dma_mapping_error(struct device *dev, u64 addr)
+{
+	(void)dev;
+	return addr == DMA_MAPPING_ERROR;
+}
+/* dma_map_sg_attrs(): segments mapped (0 on failure, as Linux) */
+int dma_map_sg_attrs(struct device *dev, struct scatterlist *sg, int nents,
+		     enum dma_data_direction dir, unsigned long attrs);
+void dma_unmap_sg_attrs(struct device *dev, struct scatterlist *sg, int nents,
+			enum dma_data_direction dir, unsigned long attrs);
+u64 dma_alloc_coherent(struct device *dev, size_t size, u64 *dma_handle);
+void dma_free_coherent(struct device *dev, size_t size, u64 cpu_pa, u64 dma_handle);
+void dma_sync_single_for_cpu(struct device *dev, u64 addr, size_t size, enum dma_data_direction dir);
+void dma_sync_single_for_device(struct device *dev, u64 addr, size_t size, enum dma_data_direction dir);
+size_t dma_max_mapping_size(struct device *dev);
+/* dma_get_max_seg_size() / dma_set_max_seg_size() */
+unsigned int dma_get_max_seg_size(struct device *dev);
+int dma_set_max_seg_size(struct device *dev, unsigned int size);
 
 /* arm64's arch_setup_dma_ops(): coherency, and dma-iommu when an IOMMU is there. */
 void arch_setup_dma_ops(struct device *dev, u64 dma_base, u64 size, bool iommu, bool coherent);
