@@ -476,7 +476,7 @@ Test(smmu_domain, range_invalidation_splits_like_linux, .fini = teardown)
 	add_master(&sid, 1);
 	struct iommu_domain *dom = attach_new(IOMMU_DOMAIN_UNMANAGED);
 	u64 buf = page_alloc(&F.pages, 64 * SZ_4K);
-	size_t mapped;
+	size_t mapped = 0;
 	cr_assert_eq(dom->ops->map_pages(dom, 0x200000, buf, SZ_4K, 64, IOMMU_READ, &mapped), 0);
 	cr_assert_eq(mapped, 64 * SZ_4K);
 	/* 33 pages: 1 page (scale 0) then 32 pages (num 1, scale 5): two commands */
@@ -519,7 +519,7 @@ Test(smmu_domain, without_ril_one_command_per_granule, .fini = teardown)
 	add_master(&sid, 1);
 	struct iommu_domain *dom = attach_new(IOMMU_DOMAIN_DMA);
 	u64 buf = page_alloc(&F.pages, 4 * SZ_4K);
-	size_t mapped;
+	size_t mapped = 0;
 	cr_assert_eq(dom->ops->map_pages(dom, 0x400000, buf, SZ_4K, 4, IOMMU_READ, &mapped), 0);
 	u64 va = F.smmu.stats.cmds[CMDQ_OP_TLBI_NH_VA];
 	cr_assert_eq(dom->ops->unmap_pages(dom, 0x400000, SZ_4K, 4), 4 * SZ_4K);
@@ -534,7 +534,7 @@ Test(smmu_domain, dma_fq_defers_invalidation, .fini = teardown)
 	add_master(&sid, 1);
 	struct iommu_domain *dom = attach_new(IOMMU_DOMAIN_DMA_FQ);
 	u64 buf = page_alloc(&F.pages, SZ_4K);
-	size_t mapped;
+	size_t mapped = 0;
 	cr_assert_eq(dom->ops->map_pages(dom, 0x1000, buf, SZ_4K, 1, IOMMU_READ, &mapped), 0);
 	u64 tlbi = F.smmu.stats.tlbi;
 	cr_assert_eq(dom->ops->unmap_pages(dom, 0x1000, SZ_4K, 1), SZ_4K);
@@ -615,7 +615,7 @@ Test(smmu_domain, s2_only_smmu_gets_s2_domains, .fini = teardown)
 	read_ste(sid, ste);
 	cr_assert_eq(FIELD_GET(STRTAB_STE_0_CFG, ste[0]), STRTAB_STE_0_CFG_S2_TRANS);
 	cr_assert_eq(FIELD_GET(STRTAB_STE_2_S2VMID, ste[2]), 1);
-	size_t mapped;
+	size_t mapped = 0;
 	cr_assert_eq(dom->ops->map_pages(dom, 0x80000, buf, SZ_4K, 1, IOMMU_READ | IOMMU_WRITE, &mapped), 0);
 	cr_assert_eq(smmu_hw_translate(F.hw, sid, SMMU_NO_SSID, 0x80010, true, &out, NULL), 0);
 	cr_assert_eq(out, buf + 0x10);
@@ -667,7 +667,7 @@ Test(smmu_domain, nested_over_s2_parent, .fini = teardown)
 	read_ste(sid, ste);
 	cr_assert_eq(FIELD_GET(STRTAB_STE_0_CFG, ste[0]), STRTAB_STE_0_CFG_S2_TRANS);
 	u64 buf = page_alloc(&F.pages, SZ_4K), out = 0;
-	size_t mapped;
+	size_t mapped = 0;
 	cr_assert_eq(s2->ops->map_pages(s2, 0x100000, buf, SZ_4K, 1, IOMMU_READ | IOMMU_WRITE, &mapped), 0);
 	cr_assert_eq(smmu_hw_translate(F.hw, sid, SMMU_NO_SSID, 0x100008, false, &out, NULL), 0);
 	cr_assert_eq(out, buf + 8);
