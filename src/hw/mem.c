@@ -29,7 +29,7 @@ struct guest_mem *guest_mem_new(u64 ram_base, u64 ram_size)
 	struct guest_mem *mem;
 	u64 nchunks;
 
-	if (!ram_size || !IS_ALIGNED(ram_size, MEM_PAGE_SIZE) ||
+	if (!ram_size || ram_size > GUEST_MEM_MAX_SIZE || !IS_ALIGNED(ram_size, MEM_PAGE_SIZE) ||
 	    !IS_ALIGNED(ram_base, MEM_PAGE_SIZE))
 		return NULL;
 	/* The header's contract: base + size itself must not wrap. */

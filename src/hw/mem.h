@@ -12,8 +12,10 @@
 struct guest_mem;
 
 #define VIRT_RAM_BASE 0x40000000ULL
+/* the most RAM the model takes (its page directory stays small below this) */
+#define GUEST_MEM_MAX_SIZE (1ULL << 40)
 
-/* NULL when size is 0 or not page aligned, or base+size overflows. */
+/* NULL when size is 0, above GUEST_MEM_MAX_SIZE or not page aligned, or base+size overflows. */
 struct guest_mem *guest_mem_new(u64 ram_base, u64 ram_size);
 void guest_mem_free(struct guest_mem *mem);
 u64 guest_mem_base(const struct guest_mem *mem);
