@@ -141,8 +141,7 @@ size_t iommu_unmap(struct iommu_domain *domain, u64 iova, size_t size)
 			break;
 		done += got;
 	}
-	if (domain->ops->flush_iotlb_all && done)
-		domain->ops->flush_iotlb_all(domain);
+	/* the driver's unmap_pages invalidated what it removed (strict), or queued it (DMA-FQ) */
 	return done;
 }
 

@@ -12,6 +12,7 @@
 #include "fw/of.h"
 #include "fw/of_node.h"
 #include "pci/pci.h"
+#include "init/cmdline.h"
 
 static const char *const arm_smmu_of_match[] = { "arm,smmu-v3", NULL };
 
@@ -173,6 +174,9 @@ static int arm_smmu_device_probe(struct platform_device *pdev)
 	ret = arm_smmu_device_hw_probe(smmu);
 	if (ret)
 		goto err;
+	/* arm-smmu-v3.disable_bypass=0 lets streams without a master bypass */
+	const struct kernel_cmdline *cmdline = k->cmdline;
+	smmu->allow_bypass = cmdline && !cmdline->disable_bypass;
 	ret = arm_smmu_init_structures(smmu);
 	if (ret)
 		goto err;
