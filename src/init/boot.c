@@ -23,6 +23,7 @@
 #include <libfdt.h>
 #include "smmuv3/arm_smmu_v3.h"
 #include "smmuv3/smmu_tables.h"
+#include "smmuv3/event_log.h"
 
 const char *const default_init_modules[] = {
 	"virtio_pci", "virtio_blk", "virtio_net", "virtio_mmio", "virtio_rng", "vfio_pci",
@@ -187,6 +188,7 @@ void kernel_free(struct kernel *k)
 	if (k->smmu) {
 		struct arm_smmu_device *smmu = k->smmu;
 		arm_smmu_free_structures(smmu);
+		arm_smmu_event_log_free(smmu);
 		free(smmu->streams);
 		free(smmu);
 	}

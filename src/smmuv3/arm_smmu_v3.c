@@ -8,6 +8,7 @@
 #include "smmuv3/arm_smmu_v3.h"
 #include "smmuv3/smmu_tables.h"
 #include "smmuv3/cmdq.h"
+#include "smmuv3/event_log.h"
 #include "hw/smmuv3/smmuv3_regs.h"
 #include "fw/of.h"
 #include "fw/of_node.h"
@@ -194,6 +195,7 @@ static int arm_smmu_device_probe(struct platform_device *pdev)
 	if (ret)
 		goto err_tables;
 	/* 6.1's arm_smmu_set_bus_ops(): the PCI bus, then the platform bus */
+	arm_smmu_event_log_register_debugfs();
 	bus_set_iommu(k, &pci_bus_type, &arm_smmu_ops);
 	bus_set_iommu(k, &platform_bus_type, &arm_smmu_ops);
 	return 0;

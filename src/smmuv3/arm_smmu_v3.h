@@ -51,6 +51,7 @@
 #define ARM64_VA_BITS 48
 
 struct arm_smmu_master;
+struct arm_smmu_event_rec;
 
 struct arm_smmu_stream {
 	u32 id;
@@ -100,6 +101,10 @@ struct arm_smmu_device {
 	/* arm-smmu-v3.disable_bypass=0: unattached streams bypass instead of aborting */
 	bool allow_bypass;
 	struct arm_smmu_stats stats;
+	struct arm_smmu_event_log {
+		struct arm_smmu_event_rec *recs;
+		u64 total;
+	} event_log;
 };
 
 struct arm_smmu_domain;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include "smmuv3/evtq.h"
 #include "smmuv3/ste.h"
+#include "smmuv3/event_log.h"
 #include "hw/smmuv3/smmuv3_regs.h"
 
 static u32 q_idx(const struct arm_smmu_queue *q, u32 p)
@@ -113,6 +114,7 @@ void arm_smmu_evtq_thread(struct arm_smmu_device *smmu)
 		while (!queue_remove_raw(smmu, q, evt)) {
 			u8 id = (u8)FIELD_GET(EVTQ_0_ID, evt[0]);
 			smmu->stats.events++;
+			arm_smmu_event_log_add(smmu, evt);
 			if (!handle_evt(smmu, evt) || !evt_ratelimit(smmu))
 				continue;
 			smmu->stats.events_printed++;
