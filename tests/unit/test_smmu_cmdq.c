@@ -124,7 +124,7 @@ Test(smmu_cmdq, tlbi_nh_va_asid_vaa_all)
 
 	/* NH_ALL drops all stage-1 entries. */
 	mwr64(sb, mrd64(sb) + 0x100000);
-	cr_assert_eq(xl(2, 0x10000), 0x42100000);
+	cr_assert_eq(xl(2, 0x10000), 0x42100000, "NH_ASID 100 must keep ASID 200's entry cached");
 	t_cmd(OP(CMD_TLBI_NH_ALL), 0);
 	cr_assert_eq(xl(2, 0x10000), 0x42200000);
 	cr_assert_eq(st->tlb_invalidations, 5);
