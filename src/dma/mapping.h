@@ -59,6 +59,8 @@ struct dma_dev_stats {
 	u64 iova_cache_hits, iova_cache_misses;
 	u64 invalidations;		/* IOTLB invalidations this device's unmaps caused */
 	u64 fq_flushes;			/* flush-queue flushes (DMA-FQ) */
+	u64 unmap_errors;		/* unmaps of addresses this device never mapped */
+	u64 syncs;			/* dma_sync_* calls */
 };
 
 /* dev->dma_ops, or "dma-direct" when NULL */
@@ -102,5 +104,26 @@ void arch_setup_dma_ops(struct device *dev, u64 dma_base, u64 size, bool iommu, 
 /* dma-iommu's hook: dev->dma_ops = iommu_dma_ops for a DMA domain. */
 void iommu_setup_dma_ops(struct device *dev, u64 dma_base, u64 dma_limit);
 extern const struct dma_map_ops iommu_dma_ops;
+
+/*
+ * Boot and teardown of the DMA layer (kernel_boot calls it right after
+ * iommu_subsys_init): the default swiotlb pool as arm64's mem_init() makes
+ * it, only when RAM reaches past the 32-bit DMA zone or with swiotlb=force.
+ * 0, or -ENOMEM.
+ */
+int dma_subsys_init(struct kernel *k);
+void dma_subsys_exit(struct kernel *k);
+
+/*
+ * dma-iommu's flush queue: the 10 ms timer runs on the next DMA call once
+ * the virtual clock passed it; these run it now. iommu_dma_flush_fq: -ENODEV
+ * when the device's domain has no flush queue. iommu_dma_run_fq_timers: every
+ * expired timer of the kernel's DMA domains.
+ */
+int iommu_dma_flush_fq(struct device *dev);
+void iommu_dma_run_fq_timers(struct kernel *k);
+
+/* The "key: value" lines of /sys/kernel/debug/iommusim/dma/DEVICE, malloc'd (NULL on ENOMEM). */
+char *dma_dev_stats_text(struct device *dev);
 
 #endif

@@ -15,6 +15,7 @@
 #include "base/platform.h"
 #include "drivers/drivers.h"
 #include "drivers/virtio.h"
+#include "dma/mapping.h"
 #include "hw/system.h"
 #include "hw/smmuv3/smmu_hw.h"
 #include "iommu/iommu.h"
@@ -121,9 +122,10 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 		snprintf(err, errlen, "the machine has no usable RAM (check -m or the DT's memory node)");
 		goto fail;
 	}
-	/* the kernel's own allocations come from the top half of RAM */
+	/* the kernel's own allocations (and the swiotlb pool) come from the top 3/4 of RAM */
 	struct guest_mem *mem = ((struct hw_system *)k->hw)->mem;
-	page_alloc_init(pages, guest_mem_base(mem) + guest_mem_size(mem) / 2, guest_mem_size(mem) / 2);
+	page_alloc_init(pages, guest_mem_base(mem) + guest_mem_size(mem) / 4,
+			guest_mem_size(mem) - guest_mem_size(mem) / 4);
 	k->pages = pages;
 
 	kprintf(k, "Kernel command line: %s", m->append ? m->append : "");
@@ -131,6 +133,8 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 		kprintf(k, "Unknown kernel command line parameters \"%s\", will be passed to user space.",
 			cmdline->unknown);
 	/* subsys_initcall */
+	/* mm_init -> mem_init -> swiotlb_init(): before any initcall, so its lines come first */
+	dma_subsys_init(k);
 	iommu_subsys_init(k, cmdline->iommu_passthrough, cmdline->iommu_strict);
 	/* arch_initcall_sync: of_platform_default_populate_init */
 	if (m->fdt)
@@ -178,6 +182,7 @@ void kernel_free(struct kernel *k)
 {
 	if (!k)
 		return;
+	dma_subsys_exit(k);
 	for (size_t i = k->ndevices; i-- > 0;)
 		iommu_release_device(k->devices[i]);
 	virtio_devices_free(k);

@@ -657,7 +657,8 @@ int sysfs_read(struct kernel *k, const char *path, struct sysfs_buf *out)
 	if (ret)
 		return ret;
 	ret = resolve(k, &sp, &nd);
-	const char *rest = sp.n > 3 ? sp.c[3] : "";
+	/* what follows /sys/kernel/debug/iommusim/NAME, e.g. a device name */
+	const char *rest = sp.n > 4 ? sp.c[4] : "";
 	if (ret)
 		goto done;
 	if (nd.kind == N_DIR) {

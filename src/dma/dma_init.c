@@ -1,0 +1,201 @@
+/*
+ * The DMA layer's boot: arm64 mem_init()'s swiotlb_init() for the default
+ * bounce pool, and the bookkeeping that ties per-kernel and per-device DMA
+ * state to a struct kernel (which has no slot for it: a small registry).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include "dma/dma_internal.h"
+#include "base/page_alloc.h"
+#include "hw/system.h"
+#include "init/cmdline.h"
+#include "smmuv3/arm_smmu_v3.h"
+
+/* arm64 ZONE_DMA32 (zone_dma_bits 32 on virt: no dma-ranges limit it) */
+#define ARM64_DMA_ZONE_LIMIT (1ULL << 32)
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct dma_core **registry;
+static size_t nregistry, capregistry;
+
+static int grow(void *arrp, size_t *cap, size_t n, size_t elem)
+{
+	void **arr = arrp;
+	if (n < *cap)
+		return 0;
+	size_t ncap = *cap ? *cap * 2 : 8;
+	void *p = realloc(*arr, ncap * elem);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+static struct dma_core *registry_find(struct kernel *k)
+{
+	for (size_t i = 0; i < nregistry; i++)
+		if (registry[i]->k == k)
+			return registry[i];
+	return NULL;
+}
+
+/* swiotlb's messages: pr_info lines as they are, dev_* lines with the device prefix */
+static void swiotlb_log_glue(void *ctx, int level, const struct swiotlb_dev *sdev, const char *text)
+{
+	struct dma_core *core = ctx;
+	(void)level;
+	if (sdev && sdev->owner)
+		dev_printk(sdev->owner, "%s", text);
+	else
+		kprintf(core->k, "%s", text);
+}
+
+static u64 swiotlb_clock_glue(void *ctx)
+{
+	struct dma_core *core = ctx;
+	return core->k->log.clock_ns;
+}
+
+struct dma_core *dma_core_get(struct kernel *k)
+{
+	if (!k)
+		return NULL;
+	pthread_mutex_lock(&registry_lock);
+	struct dma_core *core = registry_find(k);
+	if (!core && !grow(&registry, &capregistry, nregistry, sizeof(*registry))) {
+		core = calloc(1, sizeof(*core));
+		if (core) {
+			core->k = k;
+			core->io_tlb.log = swiotlb_log_glue;
+			core->io_tlb.clock = swiotlb_clock_glue;
+			core->io_tlb.ctx = core;
+			struct kernel_cmdline *c = k->cmdline;
+			core->forcedac = c && c->iommu_forcedac == 1;
+			struct hw_system *hw = k->hw;
+			if (hw && hw->mem)
+				core->ram_end = guest_mem_base(hw->mem) + guest_mem_size(hw->mem);
+			registry[nregistry++] = core;
+		}
+	}
+	pthread_mutex_unlock(&registry_lock);
+	return core;
+}
+
+struct dma_dev_state *dma_dev_state(struct device *dev)
+{
+	if (!dev)
+		return NULL;
+	if (dev->dma_state)
+		return dev->dma_state;
+	struct dma_core *core = dma_core_get(dev->k);
+	if (!core || grow(&core->devs, &core->capdevs, core->ndevs, sizeof(*core->devs)))
+		return NULL;
+	struct dma_dev_state *st = calloc(1, sizeof(*st));
+	if (!st)
+		return NULL;
+	st->dev = dev;
+	st->core = core;
+	st->sdev.owner = dev;
+	st->sdev.name = dev->name;
+	core->devs[core->ndevs++] = st;
+	dev->dma_state = st;
+	return st;
+}
+
+struct dma_dev_stats *dma_dev_stats(struct device *dev)
+{
+	struct dma_dev_state *st = dma_dev_state(dev);
+	return st ? &st->stats : NULL;
+}
+
+int dma_core_track_cookie(struct dma_core *core, struct iommu_dma_cookie *cookie)
+{
+	if (grow(&core->cookies, &core->capcookies, core->ncookies, sizeof(*core->cookies)))
+		return -ENOMEM;
+	core->cookies[core->ncookies++] = cookie;
+	return 0;
+}
+
+u64 dma_dev_tlbi_count(struct device *dev)
+{
+	struct iommu_device *iommu = dev->iommu ? dev->iommu->iommu_dev : NULL;
+	if (!iommu || iommu->ops != &arm_smmu_ops || !iommu->priv)
+		return 0;
+	return ((struct arm_smmu_device *)iommu->priv)->stats.tlbi;
+}
+
+int dma_subsys_init(struct kernel *k)
+{
+	struct dma_core *core = dma_core_get(k);
+	struct kernel_cmdline *c = k ? k->cmdline : NULL;
+	struct hw_system *hw = k ? k->hw : NULL;
+	if (!core || !hw || !hw->mem)
+		return -ENOMEM;
+	dma_debugfs_init();
+	/* arm64 mem_init(): swiotlb only when max_pfn > PFN_DOWN(arm64_dma_phys_limit) */
+	struct swiotlb_params p = {
+		.nslabs = c ? c->swiotlb_nslabs : 0,
+		.force = c && c->swiotlb_force,
+		.nr_cpus = DMA_NR_CPUS,
+		.addressing_limit = core->ram_end > ARM64_DMA_ZONE_LIMIT,
+		.verbose = true,	/* SWIOTLB_VERBOSE */
+		.gmem = hw->mem,
+		.log = swiotlb_log_glue,
+		.clock = swiotlb_clock_glue,
+		.ctx = core,
+	};
+	if (!p.addressing_limit && !p.force)
+		return 0;
+	u64 bytes = swiotlb_size_or_default(&p);
+	/* memblock_alloc_low(): below the DMA zone limit, from the kernel's RAM */
+	p.base = bytes && k->pages ? page_alloc(k->pages, bytes) : 0;
+	if (!p.base || p.base + bytes > ARM64_DMA_ZONE_LIMIT) {
+		if (p.base)
+			page_free(k->pages, p.base, bytes);
+		kprintf(k, "software IO TLB: %s: Failed to allocate %llu bytes align=0x%llx",
+			"swiotlb_init_remap", (unsigned long long)bytes, (unsigned long long)PAGE_SIZE);
+		return -ENOMEM;
+	}
+	int ret = swiotlb_init(&core->io_tlb, &p);
+	if (ret || !core->io_tlb.nslabs)
+		page_free(k->pages, p.base, bytes);
+	return ret;
+}
+
+void dma_subsys_exit(struct kernel *k)
+{
+	if (!k)
+		return;
+	pthread_mutex_lock(&registry_lock);
+	struct dma_core *core = NULL;
+	for (size_t i = 0; i < nregistry; i++) {
+		if (registry[i]->k == k) {
+			core = registry[i];
+			registry[i] = registry[--nregistry];
+			break;
+		}
+	}
+	if (!nregistry) {
+		free(registry);
+		registry = NULL;
+		capregistry = 0;
+	}
+	pthread_mutex_unlock(&registry_lock);
+	if (!core)
+		return;
+	for (size_t i = 0; i < core->ndevs; i++) {
+		/* the device may be gone already: only clear what still points here */
+		free(core->devs[i]);
+	}
+	for (size_t i = 0; i < k->ndevices; i++)
+		if (k->devices[i])
+			k->devices[i]->dma_state = NULL;
+	for (size_t i = 0; i < core->ncookies; i++)
+		iommu_put_dma_cookie(core->cookies[i]);
+	swiotlb_exit(&core->io_tlb);
+	free(core->devs);
+	free(core->cookies);
+	free(core);
+}
