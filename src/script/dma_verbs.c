@@ -14,6 +14,7 @@
 #include "iommu/iommu.h"
 #include "pgtable/io_pgtable.h"
 #include "pci/pci.h"
+#include "hw/smmuv3/smmu_debug.h"
 
 #define MAX_XFER (16u << 20)
 
@@ -199,4 +200,37 @@ int verb_iommu(struct kernel *k, int argc, char **argv, FILE *out)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* smmu ste DEVICE | smmu walk DEVICE IOVA [r|w]: the hardware's view of a device's DMA */
+int verb_smmu(struct kernel *k, int argc, char **argv, FILE *out)
+{
+	struct hw_system *hw = k->hw;
+	bool ste = argc == 3 && !strcmp(argv[1], "ste");
+	bool walk = (argc == 4 || argc == 5) && !strcmp(argv[1], "walk");
+	if (!ste && !walk) {
+		fprintf(out, "smmu: usage: smmu ste DEVICE | smmu walk DEVICE IOVA [r|w]\n");
+		return -EINVAL;
+	}
+	struct device *dev = verb_find_device(k, argv[2]);
+	if (!dev) {
+		fprintf(out, "smmu: %s: no such device\n", argv[2]);
+		return -ENODEV;
+	}
+	u32 sid;
+	if (!hw->smmu || device_stream_id(dev, &sid)) {
+		fprintf(out, "smmu: %s: its DMA does not go through an SMMU\n", dev->name);
+		return -ENODEV;
+	}
+	if (ste) {
+		fprintf(out, "%s: sid 0x%x\n", dev->name, sid);
+		return smmu_hw_debug_ste(hw->smmu, sid, SMMU_NO_SSID, out);
+	}
+	u64 iova;
+	bool write = argc == 5 && !strcmp(argv[4], "w");
+	if (parse_u64(argv[3], &iova) || (argc == 5 && !write && strcmp(argv[4], "r"))) {
+		fprintf(out, "smmu: bad argument\n");
+		return -EINVAL;
+	}
+	return smmu_hw_debug_walk(hw->smmu, sid, SMMU_NO_SSID, iova, write, out);
 }

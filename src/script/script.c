@@ -196,10 +196,16 @@ static int cmd_iommu(struct iommusim *sim, struct script_cmd *c, FILE *out)
 	return verb_iommu(sim->k, c->argc, c->argv, out);
 }
 
+static int cmd_smmu(struct iommusim *sim, struct script_cmd *c, FILE *out)
+{
+	return verb_smmu(sim->k, c->argc, c->argv, out);
+}
+
 static const struct {
 	const char *name;
 	cmd_fn fn;
 } commands[] = {
+	{ "smmu", cmd_smmu },
 	{ "dma", cmd_dma },
 	{ "mem", cmd_mem },
 	{ "iommu", cmd_iommu },

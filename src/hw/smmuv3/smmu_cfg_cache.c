@@ -29,7 +29,7 @@ static int read_words(struct smmu_hw *smmu, u64 pa, u64 *w, unsigned n)
 }
 
 /* Address of the STE for sid, or an event (C_BAD_STREAMID / F_STE_FETCH). */
-static int ste_locate(struct smmu_hw *smmu, u32 sid, u32 ssid, u64 *addr, struct smmu_event *ev)
+int smmu_hw_ste_locate(struct smmu_hw *smmu, u32 sid, u32 ssid, u64 *addr, struct smmu_event *ev)
 {
 	unsigned log2size = (unsigned)FIELD_GET(STRTAB_BASE_CFG_LOG2SIZE, smmu->strtab_base_cfg);
 	unsigned fmt = (unsigned)FIELD_GET(STRTAB_BASE_CFG_FMT, smmu->strtab_base_cfg);
@@ -106,7 +106,7 @@ static int cd_fetch(struct smmu_hw *smmu, u32 sid, u32 ssid, u32 index, struct s
 	return 0;
 }
 
-static int cfg_build(struct smmu_hw *smmu, u32 sid, u32 ssid, struct smmu_xlate_cfg *xc,
+int smmu_hw_cfg_build(struct smmu_hw *smmu, u32 sid, u32 ssid, struct smmu_xlate_cfg *xc,
 		     struct smmu_event *ev)
 {
 	u64 addr, ste[STE_DWORDS];
@@ -114,7 +114,7 @@ static int cfg_build(struct smmu_hw *smmu, u32 sid, u32 ssid, struct smmu_xlate_
 	int ret;
 
 	memset(xc, 0, sizeof(*xc));
-	ret = ste_locate(smmu, sid, ssid, &addr, ev);
+	ret = smmu_hw_ste_locate(smmu, sid, ssid, &addr, ev);
 	if (ret)
 		return ret;
 	if (read_words(smmu, addr, ste, STE_DWORDS)) {
@@ -189,7 +189,7 @@ int smmu_hw_cfg_get(struct smmu_hw *smmu, u32 sid, u32 ssid, const struct smmu_x
 		return 0;
 	}
 	smmu->stats.cfg_misses++;
-	ret = cfg_build(smmu, sid, ssid, &fresh, ev);
+	ret = smmu_hw_cfg_build(smmu, sid, ssid, &fresh, ev);
 	if (ret)
 		return ret;
 	e->valid = true;

@@ -73,6 +73,10 @@ void smmu_hw_cmdq_process(struct smmu_hw *smmu);
 int smmu_hw_cfg_get(struct smmu_hw *smmu, u32 sid, u32 ssid, const struct smmu_xlate_cfg **xc,
 		    struct smmu_event *ev);
 /* Drop cached configs; the counts say how many entries went. */
+/* The STE address for sid, and a config read from memory without the cache (debug views too). */
+int smmu_hw_ste_locate(struct smmu_hw *smmu, u32 sid, u32 ssid, u64 *addr, struct smmu_event *ev);
+int smmu_hw_cfg_build(struct smmu_hw *smmu, u32 sid, u32 ssid, struct smmu_xlate_cfg *xc,
+		      struct smmu_event *ev);
 u64 smmu_hw_cfg_inval_sid_range(struct smmu_hw *smmu, u32 sid_first, u64 nr);
 u64 smmu_hw_cfg_inval_cd(struct smmu_hw *smmu, u32 sid, u32 ssid);
 u64 smmu_hw_cfg_inval_all(struct smmu_hw *smmu);

@@ -94,6 +94,8 @@ int smmu_walk(struct guest_mem *mem, const struct smmu_tt *tt, bool is_s2,
 			fault->fetch_addr = daddr;
 			return -EFAULT;
 		}
+		if (stats->trace)
+			stats->trace(stats->trace_opaque, is_s2, level, daddr, desc);
 		if (!(desc & PTE_VALID))
 			return walk_fault(fault, SMMU_EVT_F_TRANSLATION, is_s2, addr);
 

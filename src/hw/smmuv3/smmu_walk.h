@@ -39,6 +39,9 @@ struct smmu_walk_result {
 struct smmu_walk_stats {
 	u64 walks;
 	u64 reads;
+	/* optional: every descriptor read, for the debug views (NULL on the fast path) */
+	void (*trace)(void *opaque, bool s2, unsigned level, u64 desc_addr, u64 desc);
+	void *trace_opaque;
 };
 
 /*
