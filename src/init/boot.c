@@ -20,6 +20,7 @@
 #include "hw/smmuv3/smmu_hw.h"
 #include "iommu/iommu.h"
 #include "fw/of.h"
+#include "sysfs/sysfs.h"
 #include "fw/of_index.h"
 #include <libfdt.h>
 #include "smmuv3/arm_smmu_v3.h"
@@ -132,6 +133,8 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 	if (cmdline->unknown)
 		kprintf(k, "Unknown kernel command line parameters \"%s\", will be passed to user space.",
 			cmdline->unknown);
+	if (((struct hw_system *)k->hw)->smmu)
+		smmu_stats_register_debugfs();
 	/* subsys_initcall */
 	/* mm_init -> mem_init -> swiotlb_init(): before any initcall, so its lines come first */
 	dma_subsys_init(k);

@@ -35,5 +35,7 @@ int sysfs_device_path(const struct device *dev, char *buf, size_t len);
  */
 typedef int (*sysfs_debug_read_fn)(struct kernel *k, const char *rest, struct sysfs_buf *out);
 void sysfs_register_debug(const char *name, sysfs_debug_read_fn fn);
+/* /sys/kernel/debug/iommusim/smmu: hardware and driver counters of the SMMU */
+void smmu_stats_register_debugfs(void);
 
 #endif
