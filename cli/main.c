@@ -13,9 +13,10 @@ static void usage(FILE *f)
 		"usage: iommusim boot -M virt,iommu=smmuv3[,gic-version=2|3] [-m SIZE]\n"
 		"                     [-device DEV,...]... [-drive ...] [-netdev ...] [-global D.P=V]\n"
 		"                     [-append \"KERNEL CMDLINE\"] [--dtb FILE | --dts FILE]\n"
-		"                     [--script FILE|-] [--json] [--dump-dts] [--no-init]\n"
+		"                     [--script FILE|-] [--json] [--dot] [--dump-dts] [--no-init]\n"
 		"\n"
-		"With no --script, prints the IOMMU groups and every PCI function.\n"
+		"With no --script, prints the IOMMU groups and every PCI function\n"
+		"(--json for programs, --dot for a Graphviz picture of the topology).\n"
 		"--script runs shell-style commands on the booted system (echo/cat/ls/readlink/\n"
 		"dmesg/sleep/modprobe/rmmod/lsmod); '-' reads them from stdin.\n");
 }
@@ -35,7 +36,7 @@ int main(int argc, char **argv)
 	char **qargv = calloc(argc + 1, sizeof(*qargv));
 	int qargc = 0;
 	const char *script = NULL;
-	bool json = false, dump_dts = false;
+	bool json = false, dump_dts = false, dot = false;
 	static const char *const no_modules[] = { NULL };
 	struct iommusim_options opts = { 0 };
 	if (!qargv)
@@ -58,6 +59,8 @@ int main(int argc, char **argv)
 				opts.dts_path = v;
 		} else if (!strcmp(a, "--json")) {
 			json = true;
+		} else if (!strcmp(a, "--dot")) {
+			dot = true;
 		} else if (!strcmp(a, "--dump-dts")) {
 			dump_dts = true;
 		} else if (!strcmp(a, "--no-init")) {
@@ -76,6 +79,8 @@ int main(int argc, char **argv)
 	int rc = 0;
 	if (dump_dts) {
 		rc = iommusim_dump_dts(sim, stdout) ? 1 : 0;
+	} else if (dot) {
+		iommusim_print_dot(sim, stdout);
 	} else if (script) {
 		FILE *in = strcmp(script, "-") ? fopen(script, "r") : stdin;
 		if (!in) {

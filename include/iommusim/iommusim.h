@@ -41,6 +41,8 @@ int iommusim_run_script(struct iommusim *sim, FILE *in, FILE *out);
 
 /* The boot summary: groups then every PCI function, as text or JSON. */
 void iommusim_print_summary(struct iommusim *sim, FILE *out, bool json);
+/* The topology as a Graphviz digraph: buses, bridges, StreamIDs, groups and their domains. */
+void iommusim_print_dot(struct iommusim *sim, FILE *out);
 /* The kernel log with its virtual timestamps. */
 void iommusim_dmesg(struct iommusim *sim, FILE *out);
 
