@@ -149,17 +149,29 @@ int dma_subsys_init(struct kernel *k)
 	if (!p.addressing_limit && !p.force)
 		return 0;
 	u64 bytes = swiotlb_size_or_default(&p);
-	/* memblock_alloc_low(): below the DMA zone limit, from the kernel's RAM */
+	/*
+	 * memblock_alloc_low(): below the DMA zone limit. From the kernel's
+	 * pages when they are low enough, else from the RAM under them (the
+	 * page allocator never hands out below pages->low).
+	 */
+	bool from_pages = false;
 	p.base = bytes && k->pages ? page_alloc(k->pages, bytes) : 0;
-	if (!p.base || p.base + bytes > ARM64_DMA_ZONE_LIMIT) {
+	if (p.base && p.base + bytes <= ARM64_DMA_ZONE_LIMIT) {
+		from_pages = true;
+	} else {
 		if (p.base)
 			page_free(k->pages, p.base, bytes);
+		u64 lim = MIN(k->pages ? k->pages->low : core->ram_end, ARM64_DMA_ZONE_LIMIT);
+		u64 ram_base = guest_mem_base(hw->mem);
+		p.base = bytes && lim >= ram_base + bytes ? ALIGN_DOWN(lim - bytes, PAGE_SIZE) : 0;
+	}
+	if (!p.base) {
 		kprintf(k, "software IO TLB: %s: Failed to allocate %llu bytes align=0x%llx",
 			"swiotlb_init_remap", (unsigned long long)bytes, (unsigned long long)PAGE_SIZE);
 		return -ENOMEM;
 	}
 	int ret = swiotlb_init(&core->io_tlb, &p);
-	if (ret || !core->io_tlb.nslabs)
+	if ((ret || !core->io_tlb.nslabs) && from_pages)
 		page_free(k->pages, p.base, bytes);
 	return ret;
 }
