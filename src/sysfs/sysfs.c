@@ -313,6 +313,8 @@ struct node {
 	const struct bus_type *bus;
 	struct device_driver *drv;
 	int what;			/* which special file */
+	bool bus_entry;			/* /sys/bus/B/devices/D itself: a link */
+	char rest[64];			/* the component after /sys/kernel/debug/iommusim/NAME */
 };
 
 enum {
@@ -322,14 +324,18 @@ enum {
 	W_DEVICE_ATTR, W_DEBUG_DEFERRED, W_DEBUG, W_DEBUG_EXT, W_ROOT, W_KERNEL, W_DEBUG_IOMMUSIM,
 };
 
+static int leaf(struct node *nd, enum node_kind kind, int what)
+{
+	nd->kind = kind;
+	nd->what = what;
+	return 0;
+}
+
 static int resolve_device_dir(struct device *dev, const struct spath *sp, int i, struct node *nd)
 {
 	nd->dev = dev;
-	if (i == sp->n) {
-		nd->kind = N_DIR;
-		nd->what = W_DEVICE;
-		return 0;
-	}
+	if (i == sp->n)
+		return leaf(nd, N_DIR, W_DEVICE);
 	if (i + 1 != sp->n)
 		return -ENOENT;
 	const struct dev_attr *a = find_attr(dev, sp->c[i]);
@@ -350,42 +356,26 @@ static int resolve(struct kernel *k, const struct spath *sp, struct node *nd)
 {
 	memset(nd, 0, sizeof(*nd));
 	nd->kind = N_DIR;
-	if (sp->n == 0) {
-		nd->what = W_ROOT;
-		return 0;
-	}
+	if (sp->n == 0)
+		return leaf(nd, N_DIR, W_ROOT);
 	if (is(sp, 0, "kernel")) {
-		if (sp->n == 1) {
-			nd->what = W_KERNEL;
-			return 0;
-		}
+		if (sp->n == 1)
+			return leaf(nd, N_DIR, W_KERNEL);
 		if (is(sp, 1, "iommu_groups")) {
-			if (sp->n == 2) {
-				nd->what = W_GROUPS;
-				return 0;
-			}
+			if (sp->n == 2)
+				return leaf(nd, N_DIR, W_GROUPS);
 			nd->group = find_group(k, sp->c[2]);
 			if (!nd->group)
 				return -ENOENT;
-			if (sp->n == 3) {
-				nd->what = W_GROUP;
-				return 0;
-			}
-			if (sp->n == 4 && is(sp, 3, "type")) {
-				nd->kind = N_FILE;
-				nd->what = W_GROUP_TYPE;
-				return 0;
-			}
-			if (sp->n == 4 && is(sp, 3, "reserved_regions")) {
-				nd->kind = N_FILE;
-				nd->what = W_GROUP_RESV;
-				return 0;
-			}
+			if (sp->n == 3)
+				return leaf(nd, N_DIR, W_GROUP);
+			if (sp->n == 4 && is(sp, 3, "type"))
+				return leaf(nd, N_FILE, W_GROUP_TYPE);
+			if (sp->n == 4 && is(sp, 3, "reserved_regions"))
+				return leaf(nd, N_FILE, W_GROUP_RESV);
 			if (is(sp, 3, "devices")) {
-				if (sp->n == 4) {
-					nd->what = W_GROUP_DEVICES;
-					return 0;
-				}
+				if (sp->n == 4)
+					return leaf(nd, N_DIR, W_GROUP_DEVICES);
 				for (size_t i = 0; i < nd->group->ndevices; i++) {
 					struct device *d = nd->group->devices[i];
 					if (!strcmp(d->name, sp->c[4])) {
@@ -402,20 +392,13 @@ static int resolve(struct kernel *k, const struct spath *sp, struct node *nd)
 			return -ENOENT;
 		}
 		if (is(sp, 1, "debug")) {
-			if (sp->n == 2) {
-				nd->what = W_DEBUG;
-				return 0;
-			}
-			if (sp->n == 3 && is(sp, 2, "devices_deferred")) {
-				nd->kind = N_FILE;
-				nd->what = W_DEBUG_DEFERRED;
-				return 0;
-			}
+			if (sp->n == 2)
+				return leaf(nd, N_DIR, W_DEBUG);
+			if (sp->n == 3 && is(sp, 2, "devices_deferred"))
+				return leaf(nd, N_FILE, W_DEBUG_DEFERRED);
 			if (is(sp, 2, "iommusim")) {
-				if (sp->n == 3) {
-					nd->what = W_DEBUG_IOMMUSIM;
-					return 0;
-				}
+				if (sp->n == 3)
+					return leaf(nd, N_DIR, W_DEBUG_IOMMUSIM);
 				for (int i = 0; i < MAX_DEBUG && debug_files[i].name; i++) {
 					if (!strcmp(debug_files[i].name, sp->c[3])) {
 						nd->kind = N_FILE;
@@ -429,32 +412,20 @@ static int resolve(struct kernel *k, const struct spath *sp, struct node *nd)
 		return -ENOENT;
 	}
 	if (is(sp, 0, "bus")) {
-		if (sp->n == 1) {
-			nd->what = W_BUS_ROOT;
-			return 0;
-		}
+		if (sp->n == 1)
+			return leaf(nd, N_DIR, W_BUS_ROOT);
 		nd->bus = find_bus(sp->c[1]);
 		if (!nd->bus)
 			return -ENOENT;
-		if (sp->n == 2) {
-			nd->what = W_BUS;
-			return 0;
-		}
-		if (sp->n == 3 && is(sp, 2, "drivers_probe")) {
-			nd->kind = N_WO;
-			nd->what = W_DRIVERS_PROBE;
-			return 0;
-		}
-		if (sp->n == 3 && is(sp, 2, "drivers_autoprobe")) {
-			nd->kind = N_FILE;
-			nd->what = W_DRIVERS_AUTOPROBE;
-			return 0;
-		}
+		if (sp->n == 2)
+			return leaf(nd, N_DIR, W_BUS);
+		if (sp->n == 3 && is(sp, 2, "drivers_probe"))
+			return leaf(nd, N_WO, W_DRIVERS_PROBE);
+		if (sp->n == 3 && is(sp, 2, "drivers_autoprobe"))
+			return leaf(nd, N_FILE, W_DRIVERS_AUTOPROBE);
 		if (is(sp, 2, "devices")) {
-			if (sp->n == 3) {
-				nd->what = W_BUS_DEVICES;
-				return 0;
-			}
+			if (sp->n == 3)
+				return leaf(nd, N_DIR, W_BUS_DEVICES);
 			struct device *dev = find_dev(k, nd->bus, sp->c[3]);
 			if (!dev)
 				return -ENOENT;
@@ -467,27 +438,17 @@ static int resolve(struct kernel *k, const struct spath *sp, struct node *nd)
 			return resolve_device_dir(dev, sp, 4, nd);
 		}
 		if (is(sp, 2, "drivers")) {
-			if (sp->n == 3) {
-				nd->what = W_BUS_DRIVERS;
-				return 0;
-			}
+			if (sp->n == 3)
+				return leaf(nd, N_DIR, W_BUS_DRIVERS);
 			nd->drv = driver_find(k, sp->c[3], nd->bus);
 			if (!nd->drv)
 				return -ENOENT;
-			if (sp->n == 4) {
-				nd->what = W_DRIVER;
-				return 0;
-			}
-			if (sp->n == 5 && is(sp, 4, "bind")) {
-				nd->kind = N_WO;
-				nd->what = W_DRIVER_BIND;
-				return 0;
-			}
-			if (sp->n == 5 && is(sp, 4, "unbind")) {
-				nd->kind = N_WO;
-				nd->what = W_DRIVER_UNBIND;
-				return 0;
-			}
+			if (sp->n == 4)
+				return leaf(nd, N_DIR, W_DRIVER);
+			if (sp->n == 5 && is(sp, 4, "bind"))
+				return leaf(nd, N_WO, W_DRIVER_BIND);
+			if (sp->n == 5 && is(sp, 4, "unbind"))
+				return leaf(nd, N_WO, W_DRIVER_UNBIND);
 			struct device *dev = find_dev(k, nd->bus, sp->c[4]);
 			if (!dev || dev->driver != nd->drv)
 				return -ENOENT;
@@ -527,6 +488,22 @@ static int resolve(struct kernel *k, const struct spath *sp, struct node *nd)
 	return -ENOENT;
 }
 
+/* split + resolve: the node a path names, with what its callers need of the path */
+static int lookup(struct kernel *k, const char *path, struct node *nd)
+{
+	struct spath sp;
+	int ret = split_path(path, &sp);
+	if (ret)
+		return ret;
+	ret = resolve(k, &sp, nd);
+	if (!ret) {
+		nd->bus_entry = nd->what == W_DEVICE && sp.n == 4 && is(&sp, 0, "bus");
+		snprintf(nd->rest, sizeof(nd->rest), "%s", sp.n > 4 ? sp.c[4] : "");
+	}
+	free(sp.buf);
+	return ret;
+}
+
 static int sorted_names(struct sysfs_buf *out)
 {
 	for (size_t i = 1; i < out->nnames; i++) {
@@ -543,14 +520,9 @@ static int sorted_names(struct sysfs_buf *out)
 
 int sysfs_list(struct kernel *k, const char *path, struct sysfs_buf *out)
 {
-	struct spath sp;
 	struct node nd;
 	memset(out, 0, sizeof(*out));
-	int ret = split_path(path, &sp);
-	if (ret)
-		return ret;
-	ret = resolve(k, &sp, &nd);
-	free(sp.buf);
+	int ret = lookup(k, path, &nd);
 	if (ret)
 		return ret;
 	if (nd.kind != N_DIR)
@@ -650,25 +622,17 @@ static int show_resv(struct kernel *k, struct iommu_group *group, struct sysfs_b
 
 int sysfs_read(struct kernel *k, const char *path, struct sysfs_buf *out)
 {
-	struct spath sp;
 	struct node nd;
 	memset(out, 0, sizeof(*out));
-	int ret = split_path(path, &sp);
+	int ret = lookup(k, path, &nd);
 	if (ret)
 		return ret;
-	ret = resolve(k, &sp, &nd);
+	if (nd.kind == N_DIR)
+		return -EISDIR;
+	if (nd.kind == N_WO)
+		return -EACCES;
 	/* what follows /sys/kernel/debug/iommusim/NAME, e.g. a device name */
-	const char *rest = sp.n > 4 ? sp.c[4] : "";
-	if (ret)
-		goto done;
-	if (nd.kind == N_DIR) {
-		ret = -EISDIR;
-		goto done;
-	}
-	if (nd.kind == N_WO) {
-		ret = -EACCES;
-		goto done;
-	}
+	const char *rest = nd.rest;
 	switch (nd.what) {
 	case W_GROUP_TYPE:
 		ret = emit(out, "%s\n", iommu_domain_type_sysfs(nd.group->default_domain));
@@ -700,24 +664,17 @@ int sysfs_read(struct kernel *k, const char *path, struct sysfs_buf *out)
 	default:
 		ret = -EISDIR;
 	}
-done:
-	free(sp.buf);
 	return ret;
 }
 
 int sysfs_readlink(struct kernel *k, const char *path, struct sysfs_buf *out)
 {
-	struct spath sp;
 	struct node nd;
 	memset(out, 0, sizeof(*out));
-	int ret = split_path(path, &sp);
+	int ret = lookup(k, path, &nd);
 	if (ret)
 		return ret;
-	ret = resolve(k, &sp, &nd);
-	bool bus_entry = !ret && nd.what == W_DEVICE && sp.n == 4 && is(&sp, 0, "bus");
-	free(sp.buf);
-	if (ret)
-		return ret;
+	bool bus_entry = nd.bus_entry;
 	char devpath[256];
 	if (bus_entry) {
 		sysfs_device_path(nd.dev, devpath, sizeof(devpath));
@@ -751,13 +708,8 @@ static char *strip_nl(const char *val)
 
 int sysfs_write(struct kernel *k, const char *path, const char *val)
 {
-	struct spath sp;
 	struct node nd;
-	int ret = split_path(path, &sp);
-	if (ret)
-		return ret;
-	ret = resolve(k, &sp, &nd);
-	free(sp.buf);
+	int ret = lookup(k, path, &nd);
 	if (ret)
 		return ret;
 	if (nd.kind == N_DIR)
