@@ -1,11 +1,23 @@
+/*
+ * The virtio bus (drivers/virtio/virtio.c, 6.1): match by device ID, and
+ * virtio_dev_probe's feature negotiation before the driver's probe.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "drivers/virtio.h"
+#include "hw/virtqueue_dev.h"
+
+struct virtio_hw_slot {
+	struct hw_virtio *hw;
+	struct vdev_hw *vhw;
+};
 
 struct virtio_state {
 	struct virtio_device **devs;	/* by index; NULL where free */
 	size_t n;
+	struct virtio_hw_slot *hws;	/* the device models, one per hw_virtio */
+	size_t nhws;
 };
 
 static struct virtio_state *virtio_state(struct kernel *k)
@@ -24,17 +36,89 @@ static int virtio_dev_match(struct device *dev, struct device_driver *drv)
 	return 0;
 }
 
+void virtio_add_status(struct virtio_device *vdev, u8 status)
+{
+	if (vdev->config)
+		vdev->config->set_status(vdev, (u8)(vdev->config->get_status(vdev) | status));
+}
+
+void virtio_device_ready(struct virtio_device *vdev)
+{
+	virtio_add_status(vdev, VIRTIO_CONFIG_S_DRIVER_OK);
+}
+
+static u64 table_bits(const unsigned *t, unsigned n)
+{
+	u64 f = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (t[i] < 64)
+			f |= BIT(t[i]);
+	return f;
+}
+
+u64 virtio_negotiate(const struct virtio_driver *drv, u64 device_features)
+{
+	u64 driver_features = table_bits(drv->feature_table, drv->feature_table_size);
+	u64 driver_features_legacy = drv->feature_table_legacy ?
+		table_bits(drv->feature_table_legacy, drv->feature_table_size_legacy) : driver_features;
+	u64 f = (device_features & BIT(VIRTIO_F_VERSION_1)) ? driver_features & device_features
+							     : driver_features_legacy & device_features;
+	/* transport features are always preserved for finalize_features to judge */
+	for (unsigned i = VIRTIO_TRANSPORT_F_START; i < VIRTIO_TRANSPORT_F_END; i++)
+		if (device_features & BIT(i))
+			f |= BIT(i);
+	return f;
+}
+
+/* virtio_features_ok(): FEATURES_OK for a VERSION_1 device, and the device must keep it */
+static int virtio_features_ok(struct virtio_device *vdev)
+{
+	if (!virtio_has_feature(vdev, VIRTIO_F_VERSION_1))
+		return 0;
+	virtio_add_status(vdev, VIRTIO_CONFIG_S_FEATURES_OK);
+	u8 status = vdev->config->get_status(vdev);
+	if (!(status & VIRTIO_CONFIG_S_FEATURES_OK)) {
+		dev_err(&vdev->dev, "virtio: device refuses features: %x\n", status);
+		return -ENODEV;
+	}
+	return 0;
+}
+
 static int virtio_dev_probe(struct device *dev)
 {
+	struct virtio_device *vdev = dev_to_virtio(dev);
 	struct virtio_driver *vdrv = (struct virtio_driver *)dev->driver;
-	return vdrv->probe ? vdrv->probe(dev_to_virtio(dev)) : 0;
+	int err;
+	if (!vdev->config)
+		return vdrv->probe ? vdrv->probe(vdev) : 0;
+	virtio_add_status(vdev, VIRTIO_CONFIG_S_DRIVER);
+	vdev->features = virtio_negotiate(vdrv, vdev->config->get_features(vdev));
+	err = vdev->config->finalize_features(vdev);
+	if (!err)
+		err = virtio_features_ok(vdev);
+	if (!err && vdrv->probe)
+		err = vdrv->probe(vdev);
+	if (err) {
+		virtio_add_status(vdev, VIRTIO_CONFIG_S_FAILED);
+		return err;
+	}
+	if (!(vdev->config->get_status(vdev) & VIRTIO_CONFIG_S_DRIVER_OK))
+		virtio_device_ready(vdev);
+	return 0;
 }
 
 static void virtio_dev_remove(struct device *dev)
 {
+	struct virtio_device *vdev = dev_to_virtio(dev);
 	struct virtio_driver *vdrv = (struct virtio_driver *)dev->driver;
 	if (vdrv->remove)
-		vdrv->remove(dev_to_virtio(dev));
+		vdrv->remove(vdev);
+	/* the driver is gone: reset, then acknowledge again for the next one */
+	if (vdev->config) {
+		vdev->config->set_status(vdev, 0);
+		virtio_add_status(vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	}
+	vdev->features = 0;
 }
 
 const struct bus_type virtio_bus = {
@@ -44,8 +128,39 @@ const struct bus_type virtio_bus = {
 	.remove = virtio_dev_remove,
 };
 
+struct vdev_hw *virtio_hw_lookup(struct kernel *k, struct hw_virtio *hw, struct device *bus_master)
+{
+	struct virtio_state *st = virtio_state(k);
+	if (!st || !hw)
+		return NULL;
+	for (size_t i = 0; i < st->nhws; i++)
+		if (st->hws[i].hw == hw)
+			return st->hws[i].vhw;
+	struct virtio_hw_slot *p = realloc(st->hws, (st->nhws + 1) * sizeof(*p));
+	if (!p)
+		return NULL;
+	st->hws = p;
+	char err[256] = "";
+	struct vdev_hw *vhw = vdev_hw_new(k, hw, bus_master, err, sizeof(err));
+	if (!vhw) {
+		/* QEMU would not have started; the transport sees no device */
+		if (err[0])
+			kprintf(k, "iommusim: %s", err);
+		return NULL;
+	}
+	st->hws[st->nhws++] = (struct virtio_hw_slot){ hw, vhw };
+	return vhw;
+}
+
+struct virtio_device *virtio_device_by_index(struct kernel *k, unsigned index)
+{
+	struct virtio_state *st = k->virtio;
+	return st && index < st->n ? st->devs[index] : NULL;
+}
+
 struct virtio_device *register_virtio_device(struct device *transport, struct hw_virtio *hw,
-					     bool legacy)
+					     bool legacy, const struct virtio_config_ops *ops,
+					     struct vdev_hw *vhw)
 {
 	struct kernel *k = transport->k;
 	struct virtio_state *st = virtio_state(k);
@@ -74,7 +189,14 @@ struct virtio_device *register_virtio_device(struct device *transport, struct hw
 	vdev->hw = hw;
 	vdev->legacy = legacy;
 	vdev->dma_dev = transport;
+	vdev->config = ops;
+	vdev->vhw = vhw;
 	st->devs[idx] = vdev;
+	/* register_virtio_device(): reset, then ACKNOWLEDGE, before the bus probes */
+	if (ops) {
+		ops->set_status(vdev, 0);
+		virtio_add_status(vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	}
 	device_add(&vdev->dev);
 	return vdev;
 }
@@ -92,9 +214,21 @@ void virtio_devices_free(struct kernel *k)
 	struct virtio_state *st = k->virtio;
 	if (!st)
 		return;
-	for (size_t i = 0; i < st->n; i++)
-		free(st->devs[i]);
+	for (size_t i = 0; i < st->n; i++) {
+		struct virtio_device *vdev = st->devs[i];
+		if (vdev && vdev->dev.driver) {
+			struct virtio_driver *vdrv = (struct virtio_driver *)vdev->dev.driver;
+			if (vdrv->release)
+				vdrv->release(vdev);
+		}
+		if (vdev)
+			free(vdev->vqs);
+		free(vdev);
+	}
+	for (size_t i = 0; i < st->nhws; i++)
+		vdev_hw_free(st->hws[i].vhw);
 	free(st->devs);
+	free(st->hws);
 	free(st);
 	k->virtio = NULL;
 }

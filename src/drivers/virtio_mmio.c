@@ -7,7 +7,48 @@
 #include "drivers/drivers.h"
 #include "drivers/virtio.h"
 #include "dma/dma_mask.h"
+#include "base/page_alloc.h"
 #include "machine/machine.h"
+#include "hw/virtqueue_dev.h"
+
+#define VIRTIO_MMIO_VRING_ALIGN PAGE_SIZE
+
+static u64 vm_get_features(struct virtio_device *vdev)
+{
+	return vdev->vhw ? vdev_hw_device_features(vdev->vhw, vdev->legacy) : 0;
+}
+
+/* vm_finalize_features() */
+static int vm_finalize_features(struct virtio_device *vdev)
+{
+	vring_transport_features(vdev);
+	if (!vdev->legacy && !virtio_has_feature(vdev, VIRTIO_F_VERSION_1)) {
+		dev_err(&vdev->dev, "New virtio-mmio devices (version 2) must provide VIRTIO_F_VERSION_1 feature!\n");
+		return -EINVAL;
+	}
+	if (vdev->legacy)
+		vdev->features &= 0xffffffffULL;
+	return vdev->vhw ? vdev_hw_set_features(vdev->vhw, vdev->features) : -ENODEV;
+}
+
+static int vm_find_vqs(struct virtio_device *vdev, unsigned nvqs, struct virtqueue *vqs[])
+{
+	int err = virtio_transport_find_vqs(vdev, nvqs, vqs, VIRTIO_MMIO_VRING_ALIGN, vdev->legacy);
+	if (err == -E2BIG)
+		dev_err(&vdev->dev, "platform bug: legacy virtio-mmio must not be used with RAM above 0x%llxGB\n",
+			1ULL << (32 + PAGE_SHIFT - 30));
+	return err;
+}
+
+static const struct virtio_config_ops virtio_mmio_config_ops = {
+	.get_features = vm_get_features,
+	.finalize_features = vm_finalize_features,
+	.get_status = virtio_transport_get_status,
+	.set_status = virtio_transport_set_status,
+	.get = virtio_transport_get,
+	.find_vqs = vm_find_vqs,
+	.del_vqs = virtio_transport_del_vqs,
+};
 
 static const char *const virtio_mmio_match[] = { "virtio,mmio", NULL };
 
@@ -37,7 +78,11 @@ static int virtio_mmio_probe(struct platform_device *pdev)
 		rc = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(32));
 	if (rc)
 		dev_warn(&pdev->dev, "Failed to enable 64-bit or 32-bit DMA.  Trying to continue, but this might not work.\n");
-	pdev->dev.drvdata = register_virtio_device(&pdev->dev, hw, hw->legacy);
+	struct vdev_hw *vhw = virtio_hw_lookup(pdev->dev.k, hw, &pdev->dev);
+	if (!vhw)
+		return -ENODEV;
+	vhw->legacy_iface = hw->legacy;
+	pdev->dev.drvdata = register_virtio_device(&pdev->dev, hw, hw->legacy, &virtio_mmio_config_ops, vhw);
 	return pdev->dev.drvdata ? 0 : -ENOMEM;
 }
 

@@ -49,7 +49,7 @@ static void fill_pattern(u8 *buf, size_t len, const char *pat)
 }
 
 /* Like xxd: offset, 16 bytes in hex pairs, then the printable ones. */
-static void hexdump(FILE *out, u64 base, const u8 *buf, size_t len)
+void hexdump(FILE *out, u64 base, const u8 *buf, size_t len)
 {
 	for (size_t off = 0; off < len; off += 16) {
 		fprintf(out, "%010llx:", (unsigned long long)(base + off));

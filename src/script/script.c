@@ -191,6 +191,11 @@ static int cmd_mem(struct iommusim *sim, struct script_cmd *c, FILE *out)
 	return verb_mem(sim->k, c->argc, c->argv, out);
 }
 
+static int cmd_blk(struct iommusim *sim, struct script_cmd *c, FILE *out)
+{
+	return verb_blk(sim->k, c->argc, c->argv, out);
+}
+
 static int cmd_iommu(struct iommusim *sim, struct script_cmd *c, FILE *out)
 {
 	return verb_iommu(sim->k, c->argc, c->argv, out);
@@ -207,6 +212,7 @@ static const struct {
 } commands[] = {
 	{ "smmu", cmd_smmu },
 	{ "dma", cmd_dma },
+	{ "blk", cmd_blk },
 	{ "mem", cmd_mem },
 	{ "iommu", cmd_iommu },
 	{ "echo", cmd_echo },

@@ -6,6 +6,10 @@
 #include "base/device.h"
 
 struct device *verb_find_device(struct kernel *k, const char *name);
+/* xxd-style dump: address, 16 bytes as hex pairs, the printable ones */
+void hexdump(FILE *out, u64 base, const u8 *buf, size_t len);
+/* blk read|raw-read DEVICE SECTOR COUNT, blk write DEVICE SECTOR COUNT PATTERN */
+int verb_blk(struct kernel *k, int argc, char **argv, FILE *out);
 int verb_dma(struct kernel *k, int argc, char **argv, FILE *out);
 int verb_mem(struct kernel *k, int argc, char **argv, FILE *out);
 int verb_iommu(struct kernel *k, int argc, char **argv, FILE *out);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sysfs/sysfs.h"
+#include "sysfs/block.h"
 #include "base/platform.h"
 #include "dma/dma_mask.h"
 #include "drivers/virtio.h"
@@ -192,6 +193,7 @@ static const struct dev_attr dev_attrs[] = {
 	{ "dma_mask_bits", ATTR_RO, true },
 	{ "driver", ATTR_LINK, false },
 	{ "driver_override", ATTR_RW, false },
+	{ "features", ATTR_RO, false },
 	{ "iommu_group", ATTR_LINK, false },
 	{ "modalias", ATTR_RO, false },
 	{ "revision", ATTR_RO, true },
@@ -212,6 +214,9 @@ static const struct dev_attr *find_attr(const struct device *dev, const char *na
 		if ((!strcmp(name, "device") || !strcmp(name, "vendor")) && dev->bus == &platform_bus_type)
 			return NULL;
 		if (!strcmp(name, "driver_override") && dev->bus == &virtio_bus)
+			return NULL;
+		/* virtio's features_show */
+		if (!strcmp(name, "features") && dev->bus != &virtio_bus)
 			return NULL;
 		return a;
 	}
@@ -251,6 +256,15 @@ static int dev_attr_show(struct device *dev, const char *name, struct sysfs_buf 
 			return emit(out, "0x%04x\n", v->device_id);
 		if (!strcmp(name, "modalias"))
 			return emit(out, "virtio:d%08Xv%08X\n", v->device_id, v->vendor);
+		if (!strcmp(name, "features")) {
+			/* a bitstring, bit 0 first, as features_show prints it */
+			char bits[66];
+			for (int i = 0; i < 64; i++)
+				bits[i] = (v->features >> i) & 1 ? '1' : '0';
+			bits[64] = '\n';
+			bits[65] = '\0';
+			return emit(out, "%s", bits);
+		}
 	}
 	if (!strcmp(name, "modalias"))
 		return emit(out, "of:N%sT(null)\n", dev->name);
@@ -518,11 +532,28 @@ static int sorted_names(struct sysfs_buf *out)
 	return 0;
 }
 
+/* /sys/block is rendered by sysfs/block.c: 1 when path is there (*ret set) */
+static int block_dispatch(struct kernel *k, const char *path, struct sysfs_buf *out, bool list, int *ret)
+{
+	struct spath sp;
+	if (split_path(path, &sp))
+		return 0;
+	int mine = is(&sp, 0, "block");
+	if (mine)
+		*ret = list ? sysfs_block_list(k, sp.c + 1, sp.n - 1, out)
+			    : sysfs_block_read(k, sp.c + 1, sp.n - 1, out);
+	free(sp.buf);
+	return mine;
+}
+
 int sysfs_list(struct kernel *k, const char *path, struct sysfs_buf *out)
 {
 	struct node nd;
 	memset(out, 0, sizeof(*out));
-	int ret = lookup(k, path, &nd);
+	int ret;
+	if (block_dispatch(k, path, out, true, &ret))
+		return ret ? ret : sorted_names(out);
+	ret = lookup(k, path, &nd);
 	if (ret)
 		return ret;
 	if (nd.kind != N_DIR)
@@ -531,6 +562,7 @@ int sysfs_list(struct kernel *k, const char *path, struct sysfs_buf *out)
 	char num[24];
 	switch (nd.what) {
 	case W_ROOT:
+		add_name(out, "block");
 		add_name(out, "bus");
 		add_name(out, "devices");
 		add_name(out, "kernel");
@@ -624,7 +656,10 @@ int sysfs_read(struct kernel *k, const char *path, struct sysfs_buf *out)
 {
 	struct node nd;
 	memset(out, 0, sizeof(*out));
-	int ret = lookup(k, path, &nd);
+	int ret;
+	if (block_dispatch(k, path, out, false, &ret))
+		return ret;
+	ret = lookup(k, path, &nd);
 	if (ret)
 		return ret;
 	if (nd.kind == N_DIR)

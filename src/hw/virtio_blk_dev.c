@@ -1,0 +1,245 @@
+/*
+ * QEMU 7.2's virtio-blk over a raw file. Requests are handled as
+ * virtio_blk_handle_vq() does: suppress notifications, pop every element,
+ * check headers (a malformed one is virtio_error), check the sector range
+ * (out of range: VIRTIO_BLK_S_IOERR), do the I/O, write the status byte and
+ * push. A write to a read-only drive fails with EACCES, which the default
+ * werror policy reports to the guest as VIRTIO_BLK_S_IOERR.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "hw/virtio_blk_dev.h"
+
+/* BDRV_REQUEST_MAX_SECTORS: INT_MAX bytes rounded down to the sector */
+#define BDRV_REQUEST_MAX_SECTORS ((0x7fffffffu & ~511u) >> 9)
+
+static void put_le(u8 *p, u64 v, int n)
+{
+	for (int i = 0; i < n; i++, v >>= 8)
+		p[i] = (u8)v;
+}
+
+static u64 get_le(const u8 *p, int n)
+{
+	u64 v = 0;
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+int vdev_blk_init(struct vdev_hw *d, char *err, size_t errlen)
+{
+	struct vdev_blk *b = calloc(1, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	const struct hw_virtio *hw = d->hw;
+	b->readonly = hw->drive_readonly;
+	b->logical_block_size = BDRV_SECTOR_SIZE;
+	if (hw->drive_file) {
+		b->file = fopen(hw->drive_file, b->readonly ? "rb" : "r+b");
+		if (!b->file) {
+			int e = errno;
+			snprintf(err, errlen, "Could not open '%s': %s", hw->drive_file, strerror(e));
+			free(b);
+			return -e;
+		}
+		struct stat st;
+		if (fstat(fileno(b->file), &st) || !S_ISREG(st.st_mode)) {
+			snprintf(err, errlen, "Could not open '%s': not a regular file", hw->drive_file);
+			fclose(b->file);
+			free(b);
+			return -EINVAL;
+		}
+		/* bdrv_refresh_total_sectors(): a partial last sector counts, reading as zeros */
+		b->total_sectors = ((u64)st.st_size + BDRV_SECTOR_SIZE - 1) / BDRV_SECTOR_SIZE;
+	}
+	u8 *c = b->config;
+	put_le(c + VIRTIO_BLK_CFG_CAPACITY, b->total_sectors, 8);
+	put_le(c + VIRTIO_BLK_CFG_SEG_MAX, hw->seg_max, 4);
+	put_le(c + VIRTIO_BLK_CFG_BLK_SIZE, b->logical_block_size, 4);
+	c[VIRTIO_BLK_CFG_WCE] = 1;	/* cache=writeback (the default) */
+	put_le(c + VIRTIO_BLK_CFG_NUM_QUEUES, d->nqueues, 2);
+	/* discard / write-zeroes limits as virtio_blk_update_config fills them */
+	put_le(c + 36, BDRV_REQUEST_MAX_SECTORS, 4);
+	put_le(c + 40, 1, 4);
+	put_le(c + 44, b->logical_block_size >> 9, 4);
+	put_le(c + 48, BDRV_REQUEST_MAX_SECTORS, 4);
+	put_le(c + 52, 1, 4);
+	c[56] = 1;
+	d->blk = b;
+	return 0;
+}
+
+void vdev_blk_free(struct vdev_hw *d)
+{
+	if (!d->blk)
+		return;
+	if (d->blk->file)
+		fclose(d->blk->file);
+	free(d->blk);
+	d->blk = NULL;
+}
+
+u64 vdev_blk_features(const struct vdev_hw *d, u64 f)
+{
+	/* properties on by default: config-wce, discard, write-zeroes */
+	f |= BIT(VIRTIO_BLK_F_CONFIG_WCE) | BIT(VIRTIO_BLK_F_DISCARD) | BIT(VIRTIO_BLK_F_WRITE_ZEROES);
+	f |= BIT(VIRTIO_BLK_F_SEG_MAX) | BIT(VIRTIO_BLK_F_GEOMETRY) | BIT(VIRTIO_BLK_F_TOPOLOGY) |
+	     BIT(VIRTIO_BLK_F_BLK_SIZE);
+	if (!(f & BIT(VDEV_F_VERSION_1))) {
+		/* a legacy-only device keeps the old SCSI passthrough bit and drops ANY_LAYOUT */
+		f &= ~BIT(VDEV_F_ANY_LAYOUT);
+		f |= BIT(VIRTIO_BLK_F_SCSI);
+	}
+	f |= BIT(VIRTIO_BLK_F_FLUSH);	/* write cache enabled */
+	if (d->blk && d->blk->readonly)
+		f |= BIT(VIRTIO_BLK_F_RO);
+	if (d->nqueues > 1)
+		f |= BIT(VIRTIO_BLK_F_MQ);
+	return f;
+}
+
+static bool sect_range_ok(const struct vdev_blk *b, u64 sector, size_t size)
+{
+	u64 nb = size >> 9;
+	u64 mask = (b->logical_block_size / BDRV_SECTOR_SIZE) - 1;
+	if (nb > BDRV_REQUEST_MAX_SECTORS || (sector & mask) || size % b->logical_block_size)
+		return false;
+	return sector <= b->total_sectors && nb <= b->total_sectors - sector;
+}
+
+static int file_read(struct vdev_blk *b, u64 off, u8 *buf, size_t len)
+{
+	memset(buf, 0, len);
+	if (!b->file || fseeko(b->file, (off_t)off, SEEK_SET))
+		return -EIO;
+	size_t n = fread(buf, 1, len, b->file);
+	/* raw-posix pads a read past the end of the file with zeros */
+	if (n < len && ferror(b->file)) {
+		clearerr(b->file);
+		return -EIO;
+	}
+	clearerr(b->file);
+	return 0;
+}
+
+static int file_write(struct vdev_blk *b, u64 off, const u8 *buf, size_t len)
+{
+	if (!b->file)
+		return -ENOMEDIUM;
+	if (b->readonly)
+		return -EACCES;
+	if (fseeko(b->file, (off_t)off, SEEK_SET) || fwrite(buf, 1, len, b->file) != len ||
+	    fflush(b->file)) {
+		clearerr(b->file);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* 0: completed or to be completed; -1: virtio_error, the element is dropped */
+static int handle_request(struct vdev_hw *d, unsigned q, struct vdev_elem *elem)
+{
+	struct vdev_blk *b = d->blk;
+	if (elem->out_num < 1 || elem->in_num < 1) {
+		virtio_error(d, "virtio-blk missing headers");
+		return -1;
+	}
+	if (elem->out_len < 16) {
+		virtio_error(d, "virtio-blk request outhdr too short");
+		return -1;
+	}
+	if (elem->in[elem->in_num - 1].len < 1) {
+		virtio_error(d, "virtio-blk request inhdr too short");
+		return -1;
+	}
+	u32 type = (u32)get_le(elem->out_data, 4);
+	u64 sector = get_le(elem->out_data + 8, 8);
+	size_t data_in = elem->in_len - 1;	/* the last byte is the status */
+	u8 status = VIRTIO_BLK_S_OK;
+	switch (type & ~(VIRTIO_BLK_T_OUT | VIRTIO_BLK_T_BARRIER)) {
+	case VIRTIO_BLK_T_IN: {
+		bool is_write = type & VIRTIO_BLK_T_OUT;
+		size_t size = is_write ? elem->out_len - 16 : data_in;
+		if (!sect_range_ok(b, sector, size)) {
+			status = VIRTIO_BLK_S_IOERR;
+			break;
+		}
+		if (is_write) {
+			if (file_write(b, sector * BDRV_SECTOR_SIZE, elem->out_data + 16, size))
+				status = VIRTIO_BLK_S_IOERR;
+			else
+				b->writes++;
+			break;
+		}
+		u8 *buf = malloc(size ? size : 1);
+		if (!buf || file_read(b, sector * BDRV_SECTOR_SIZE, buf, size)) {
+			status = VIRTIO_BLK_S_IOERR;
+			free(buf);
+			break;
+		}
+		int ret = vdev_elem_write(d, elem, 0, buf, size);
+		free(buf);
+		if (ret) {
+			/* the buffer could not be mapped for writing (dma_memory_map failed) */
+			virtio_error(d, "virtio: bogus descriptor or out of resources");
+			return -1;
+		}
+		b->reads++;
+		break;
+	}
+	case VIRTIO_BLK_T_FLUSH:
+		if (b->file && !b->readonly)
+			fflush(b->file);
+		break;
+	case VIRTIO_BLK_T_GET_ID: {
+		/* no serial= property: an empty, NUL-terminated id */
+		u8 nul = 0;
+		if (data_in && vdev_elem_write(d, elem, 0, &nul, 1)) {
+			virtio_error(d, "virtio: bogus descriptor or out of resources");
+			return -1;
+		}
+		break;
+	}
+	default:
+		status = VIRTIO_BLK_S_UNSUPP;
+		break;
+	}
+	if (status == VIRTIO_BLK_S_IOERR)
+		b->ioerrs++;
+	if (vdev_elem_write(d, elem, data_in, &status, 1)) {
+		virtio_error(d, "virtio: bogus descriptor or out of resources");
+		return -1;
+	}
+	virtqueue_push(d, q, elem, (u32)elem->in_len);
+	return 0;
+}
+
+void vdev_blk_handle_output(struct vdev_hw *d, unsigned q)
+{
+	if (q >= d->nqueues || !d->vq[q].ready || d->broken)
+		return;
+	struct vdev_elem *elem = malloc(sizeof(*elem));
+	if (!elem)
+		return;
+	bool suppress = d->vq[q].notification;
+	unsigned rounds = 0;
+	do {
+		if (suppress)
+			virtio_queue_set_notification(d, q, false);
+		while (virtqueue_pop(d, q, elem) > 0) {
+			int ret = handle_request(d, q, elem);
+			vdev_elem_release(elem);
+			if (ret) {
+				/* virtqueue_detach_element */
+				d->vq[q].inuse--;
+				break;
+			}
+		}
+		if (suppress)
+			virtio_queue_set_notification(d, q, true);
+	} while (!virtio_queue_empty(d, q) && ++rounds < 4 * VIRTQUEUE_MAX_SIZE);
+	free(elem);
+}

@@ -1,0 +1,125 @@
+/*
+ * The device side of virtio (QEMU 7.2 hw/virtio/virtio.c): host features,
+ * the split virtqueues as the device reads them (virtqueue_pop/push), and
+ * every access to descriptors, rings and buffers made as the device's own
+ * DMA (device_dma). QEMU gives a device without VIRTIO_F_ACCESS_PLATFORM the
+ * plain memory address space; with it, the IOMMU's (here: the SMMU).
+ *
+ * A DMA that faults behaves as in QEMU: a ring read through a faulting
+ * IOMMU returns 0 (the unassigned region), a ring write is dropped, and a
+ * buffer that cannot be mapped is virtio_error() ("virtio: bogus descriptor
+ * or out of resources"): the device is broken and the element never used.
+ */
+#ifndef IOMMUSIM_HW_VIRTQUEUE_DEV_H
+#define IOMMUSIM_HW_VIRTQUEUE_DEV_H
+
+#include "base/device.h"
+#include "machine/hw_pci.h"
+
+#define VDEV_MAX_QUEUES 8
+#define VIRTQUEUE_MAX_SIZE 1024
+
+/* struct vring_desc flags */
+/* transport feature bits the device side looks at (virtio spec numbers) */
+#define VDEV_F_ANY_LAYOUT 27
+#define VDEV_F_EVENT_IDX 29
+#define VDEV_F_VERSION_1 32
+#define VDEV_F_ACCESS_PLATFORM 33
+
+#define VRING_DESC_F_NEXT 1
+#define VRING_DESC_F_WRITE 2
+#define VRING_DESC_F_INDIRECT 4
+#define VRING_USED_F_NO_NOTIFY 1
+#define VRING_AVAIL_F_NO_INTERRUPT 1
+
+struct vdev_queue {
+	u16 num_max;			/* QUEUE_NUM_MAX (queue-size) */
+	u16 num;			/* what the driver set */
+	u64 desc, avail, used;		/* device-side addresses (IOVA or PA) */
+	bool ready;
+	bool notification;		/* vq->notification */
+	u16 last_avail_idx, shadow_avail_idx, used_idx, inuse;
+	u64 kicks, popped, pushed;
+};
+
+/* One buffer of an element: a device-side address and its length. */
+struct vdev_iov {
+	u64 addr;
+	u32 len;
+};
+
+/* VirtQueueElement, with the buffers still unmapped (addresses only). */
+struct vdev_elem {
+	u16 index;			/* head descriptor */
+	unsigned out_num, in_num;
+	struct vdev_iov out[VIRTQUEUE_MAX_SIZE], in[VIRTQUEUE_MAX_SIZE];
+	u8 *out_data;			/* the device-readable bytes, read at pop */
+	size_t out_len, in_len;
+};
+
+struct vdev_blk;
+
+struct vdev_hw {
+	struct kernel *k;
+	struct hw_virtio *hw;
+	struct device *bus_master;	/* the PCI function or platform device that does the DMA */
+	bool legacy_iface;		/* the driver uses the legacy (0.9.5) interface */
+	u64 host_features;		/* vdev->host_features after get_features */
+	u64 guest_features;
+	u8 status;
+	bool broken;			/* virtio_error() happened */
+	char error[160];		/* QEMU's error_report() of it */
+	unsigned nqueues;
+	struct vdev_queue vq[VDEV_MAX_QUEUES];
+	struct vdev_blk *blk;		/* virtio-blk backend, or NULL */
+	u64 dma_faults;			/* device DMA that faulted */
+	u64 isr;			/* interrupts raised (used buffer notifications) */
+};
+
+/*
+ * QEMU's device for hw behind bus_master: host features per its type and
+ * transport (modern adds VERSION_1; legacy PCI also shows BAD_FEATURE). NULL
+ * on allocation failure or a drive that cannot be opened (err says why).
+ */
+struct vdev_hw *vdev_hw_new(struct kernel *k, struct hw_virtio *hw, struct device *bus_master,
+			    char *err, size_t errlen);
+void vdev_hw_free(struct vdev_hw *d);
+/* A transport reset (status 0): queues, features and the broken flag cleared. */
+void vdev_hw_reset(struct vdev_hw *d);
+
+/* The features the transport's feature register shows (legacy: low 32 bits incl. BAD_FEATURE). */
+u64 vdev_hw_device_features(const struct vdev_hw *d, bool legacy_iface);
+/* virtio_set_features(): 0, or -EINVAL for bits the device does not offer. */
+int vdev_hw_set_features(struct vdev_hw *d, u64 features);
+/* QEMU's access: plain memory unless ACCESS_PLATFORM was negotiated (or the machine forces the SMMU). */
+bool vdev_hw_bypass_iommu(const struct vdev_hw *d);
+/* Device config space (virtio-blk: struct virtio_blk_config); out of range reads as 0. */
+void vdev_hw_config_read(const struct vdev_hw *d, unsigned offset, void *buf, unsigned len);
+
+/* Set queue q's size and ring addresses and enable it: 0, -EINVAL (q, num out of range). */
+int vdev_hw_queue_set(struct vdev_hw *d, unsigned q, u16 num, u64 desc, u64 avail, u64 used);
+/* Driver notify: the device's handle_output for queue q. */
+void vdev_hw_notify(struct vdev_hw *d, unsigned q);
+
+/* The device's own DMA: 0 or -EFAULT (counted in dma_faults). */
+int vdev_dma(struct vdev_hw *d, u64 addr, void *buf, size_t len, bool write);
+
+/*
+ * virtqueue_pop(): 1 and *elem filled, 0 when the queue is empty (or reads
+ * as empty through a faulting IOMMU), -EIO after virtio_error().
+ */
+int virtqueue_pop(struct vdev_hw *d, unsigned q, struct vdev_elem *elem);
+/* virtqueue_push() + virtio_notify(): used element with len bytes written. */
+void virtqueue_push(struct vdev_hw *d, unsigned q, const struct vdev_elem *elem, u32 len);
+/* Write len bytes into the element's device-writable buffers from offset; 0 or -EFAULT. */
+int vdev_elem_write(struct vdev_hw *d, const struct vdev_elem *elem, size_t offset,
+		    const void *buf, size_t len);
+void vdev_elem_release(struct vdev_elem *elem);
+/* virtio_queue_set_notification(): the EVENT_IDX or NO_NOTIFY suppression QEMU writes */
+void virtio_queue_set_notification(struct vdev_hw *d, unsigned q, bool enable);
+/* virtio_queue_empty(): reads avail->idx (0 through a faulting IOMMU) */
+bool virtio_queue_empty(struct vdev_hw *d, unsigned q);
+/* virtio_error(): broken, VERSION_1 devices also set NEEDS_RESET. */
+void virtio_error(struct vdev_hw *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * blk: the disk I/O a shell would do with dd on /dev/vdX, through the
+ * virtio_blk driver, its virtqueue, the device's DMA and the SMMU.
+ *   blk read DEVICE SECTOR COUNT           (prints the bytes like mem read)
+ *   blk write DEVICE SECTOR COUNT PATTERN  (PATTERN: 0xNN or a string, repeated)
+ *   blk raw-read DEVICE SECTOR COUNT       (one request, one segment, no queue limits)
+ * DEVICE is the disk (vda) or its virtio device (virtio1). COUNT is in
+ * 512-byte sectors, 1..32768. Bad input prints why and sends nothing.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "script/verbs.h"
+#include "base/page_alloc.h"
+#include "drivers/virtio_blk.h"
+#include "hw/system.h"
+
+#define BLK_MAX_SECTORS 32768u
+
+static int parse_num(const char *s, u64 *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || s[0] == '-')
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static void fill(u8 *buf, size_t len, const char *pat)
+{
+	u64 byte;
+	if (!strncmp(pat, "0x", 2) && !parse_num(pat, &byte) && byte <= 0xff) {
+		memset(buf, (int)byte, len);
+		return;
+	}
+	size_t plen = strlen(pat);
+	for (size_t i = 0; i < len; i++)
+		buf[i] = plen ? (u8)pat[i % plen] : 0;
+}
+
+int verb_blk(struct kernel *k, int argc, char **argv, FILE *out)
+{
+	bool write = argc >= 2 && !strcmp(argv[1], "write");
+	bool raw = argc >= 2 && !strcmp(argv[1], "raw-read");
+	bool read = argc >= 2 && !strcmp(argv[1], "read");
+	if ((!write && !raw && !read) || argc != (write ? 6 : 5)) {
+		fprintf(out, "blk: usage: blk read|raw-read DEVICE SECTOR COUNT | blk write DEVICE SECTOR COUNT PATTERN\n");
+		return -EINVAL;
+	}
+	struct virtio_blk *vblk = virtblk_find(k, argv[2]);
+	if (!vblk) {
+		fprintf(out, "blk: %s: no such disk\n", argv[2]);
+		return -ENODEV;
+	}
+	u64 sector, count;
+	if (parse_num(argv[3], &sector) || parse_num(argv[4], &count) || !count || count > BLK_MAX_SECTORS) {
+		fprintf(out, "blk: bad sector or count '%s %s' (count 1..%u sectors)\n", argv[3], argv[4],
+			BLK_MAX_SECTORS);
+		return -EINVAL;
+	}
+	const char *name = vblk->disk_name;
+	/* the block device ends at its capacity: dd reads nothing past it, writes get ENOSPC */
+	if (!raw && (sector > vblk->capacity || count > vblk->capacity - sector)) {
+		fprintf(out, "blk: %s: sectors %llu..%llu are beyond the end of the disk (%llu sectors)\n", name,
+			(unsigned long long)sector, (unsigned long long)(sector + count - 1),
+			(unsigned long long)vblk->capacity);
+		return -EINVAL;
+	}
+	if (write && vblk->ro) {
+		/* blkdev_write_iter() on a read-only disk */
+		fprintf(out, "blk: %s: write error: %s\n", name, strerror(EPERM));
+		return -EPERM;
+	}
+	size_t len = (size_t)count << SECTOR_SHIFT;
+	struct guest_mem *mem = ((struct hw_system *)k->hw)->mem;
+	u8 *buf = calloc(1, len);
+	u64 pa = buf ? page_alloc(k->pages, len) : 0;
+	if (!pa) {
+		free(buf);
+		fprintf(out, "blk: %s: no memory for %zu bytes\n", name, len);
+		return -ENOMEM;
+	}
+	if (write) {
+		fill(buf, len, argv[5]);
+		guest_mem_write(mem, pa, buf, len);
+	} else {
+		/* what the page cache held before: poison, so unread bytes show */
+		guest_mem_fill(mem, pa, 0xdb, len);
+	}
+	int ret = virtblk_rw(vblk, write, sector, count, pa, raw);
+	const char *what = write ? "write" : "read";
+	switch (ret) {
+	case 0:
+		if (!write) {
+			guest_mem_read(mem, pa, buf, len);
+			hexdump(out, sector << SECTOR_SHIFT, buf, len);
+		}
+		break;
+	case -ETIMEDOUT:
+		fprintf(out, "blk: %s: %s of %llu sectors at sector %llu never completed: the device has not used the buffers (Linux waits for ever: 6.1's virtio_blk has no timeout handler)\n",
+			name, what, (unsigned long long)count, (unsigned long long)sector);
+		break;
+	case -ENOMEM:
+		fprintf(out, "blk: %s: %s of %llu sectors at sector %llu could not be mapped for DMA (BLK_STS_RESOURCE: blk-mq requeues it and retries)\n",
+			name, what, (unsigned long long)count, (unsigned long long)sector);
+		break;
+	default:
+		fprintf(out, "blk: %s: %s of %llu sectors at sector %llu failed: %s\n", name, what,
+			(unsigned long long)count, (unsigned long long)sector, strerror(-ret));
+		break;
+	}
+	/* a request the device still holds keeps its buffer, as the kernel would */
+	if (ret != -ETIMEDOUT)
+		page_free(k->pages, pa, len);
+	free(buf);
+	return ret;
+}

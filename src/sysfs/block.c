@@ -1,0 +1,126 @@
+/*
+ * /sys/block: one directory per virtio disk with the attributes Linux 6.1
+ * shows (block/genhd.c, block/blk-sysfs.c), each "%lu\n" or text as there.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sysfs/block.h"
+#include "drivers/virtio_blk.h"
+
+static const char *const disk_attrs[] = { "queue", "removable", "ro", "size" };
+static const char *const queue_attrs[] = {
+	"hw_sector_size", "logical_block_size", "max_hw_sectors_kb", "max_sectors_kb",
+	"max_segment_size", "max_segments", "minimum_io_size", "optimal_io_size",
+	"physical_block_size", "write_cache",
+};
+
+static int set_text(struct sysfs_buf *out, const char *fmt, unsigned long v)
+{
+	if (asprintf(&out->text, fmt, v) < 0) {
+		out->text = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int add(struct sysfs_buf *out, const char *name)
+{
+	char **p = realloc(out->names, (out->nnames + 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	out->names = p;
+	p[out->nnames] = strdup(name);
+	return p[out->nnames++] ? 0 : -ENOMEM;
+}
+
+static bool in(const char *const *list, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i], s))
+			return true;
+	return false;
+}
+
+/* only disk names, never the virtioN aliases virtblk_find also accepts */
+static struct virtio_blk *disk(struct kernel *k, const char *name)
+{
+	struct virtio_blk *v = virtblk_find(k, name);
+	return v && !strcmp(v->disk_name, name) ? v : NULL;
+}
+
+int sysfs_block_list(struct kernel *k, char **c, int n, struct sysfs_buf *out)
+{
+	if (n == 0) {
+		struct virtio_blk *all[64];
+		size_t cnt = MIN(virtblk_list(k, all, ARRAY_SIZE(all)), ARRAY_SIZE(all));
+		for (size_t i = 0; i < cnt; i++)
+			if (add(out, all[i]->disk_name))
+				return -ENOMEM;
+		return 0;
+	}
+	if (!disk(k, c[0]))
+		return -ENOENT;
+	if (n == 1) {
+		for (size_t i = 0; i < ARRAY_SIZE(disk_attrs); i++)
+			if (add(out, disk_attrs[i]))
+				return -ENOMEM;
+		return 0;
+	}
+	if (n == 2 && !strcmp(c[1], "queue")) {
+		for (size_t i = 0; i < ARRAY_SIZE(queue_attrs); i++)
+			if (add(out, queue_attrs[i]))
+				return -ENOMEM;
+		return 0;
+	}
+	if ((n == 2 && in(disk_attrs, ARRAY_SIZE(disk_attrs), c[1])) ||
+	    (n == 3 && !strcmp(c[1], "queue") && in(queue_attrs, ARRAY_SIZE(queue_attrs), c[2])))
+		return -ENOTDIR;
+	return -ENOENT;
+}
+
+int sysfs_block_read(struct kernel *k, char **c, int n, struct sysfs_buf *out)
+{
+	if (n == 0)
+		return -EISDIR;
+	struct virtio_blk *v = disk(k, c[0]);
+	if (!v)
+		return -ENOENT;
+	if (n == 1 || (n == 2 && !strcmp(c[1], "queue")))
+		return -EISDIR;
+	const struct blk_limits *l = &v->lim;
+	if (n == 2) {
+		if (!strcmp(c[1], "size"))
+			return set_text(out, "%lu\n", (unsigned long)v->capacity);
+		if (!strcmp(c[1], "ro"))
+			return set_text(out, "%lu\n", v->ro ? 1ul : 0ul);
+		if (!strcmp(c[1], "removable"))
+			return set_text(out, "%lu\n", 0);
+		return -ENOENT;
+	}
+	if (n != 3 || strcmp(c[1], "queue"))
+		return -ENOENT;
+	const char *a = c[2];
+	/* queue_var_show(): "%lu\n"; the *_kb ones are an int of sectors >> 1 */
+	if (!strcmp(a, "max_segment_size"))
+		return set_text(out, "%lu\n", l->max_segment_size);
+	if (!strcmp(a, "max_segments"))
+		return set_text(out, "%lu\n", l->max_segments);
+	if (!strcmp(a, "max_hw_sectors_kb"))
+		return set_text(out, "%lu\n", (unsigned long)(int)(l->max_hw_sectors >> 1));
+	if (!strcmp(a, "max_sectors_kb"))
+		return set_text(out, "%lu\n", (unsigned long)(int)(l->max_sectors >> 1));
+	if (!strcmp(a, "logical_block_size") || !strcmp(a, "hw_sector_size"))
+		return set_text(out, "%lu\n", l->logical_block_size);
+	if (!strcmp(a, "physical_block_size"))
+		return set_text(out, "%lu\n", l->physical_block_size);
+	if (!strcmp(a, "minimum_io_size"))
+		return set_text(out, "%lu\n", l->io_min);
+	if (!strcmp(a, "optimal_io_size"))
+		return set_text(out, "%lu\n", l->io_opt);
+	if (!strcmp(a, "write_cache")) {
+		out->text = strdup(v->writeback ? "write back\n" : "write through\n");
+		return out->text ? 0 : -ENOMEM;
+	}
+	return -ENOENT;
+}
