@@ -288,10 +288,10 @@ static int __iommu_dma_unmap(struct dma_call *c, u64 dma_addr, size_t size)
 	if (!iova || iova->pfn_lo != iova_pfn(iovad, dma_addr) ||
 	    iova->pfn_hi < iova_pfn(iovad, dma_addr + size - 1))
 		return -EINVAL;
-	if (!c->domain->ops->iova_to_phys || !c->domain->ops->iova_to_phys(c->domain, dma_addr))
-		return -EINVAL;	/* never mapped, or unmapped already */
 	bool queued = c->cookie->fq_domain != NULL && c->domain->type == IOMMU_DOMAIN_DMA_FQ;
 	size_t unmapped = dma_iommu_unmap_fast(c->domain, dma_addr, size);
+	if (!unmapped)
+		return -EINVAL;	/* never mapped, or unmapped already: nothing changed */
 	if (unmapped != size)
 		dev_warn(c->st->dev, "WARNING: unmapped 0x%zx of 0x%zx bytes at IOVA 0x%llx",
 			 unmapped, size, (unsigned long long)dma_addr);
