@@ -316,6 +316,8 @@ static int virtblk_request(struct virtio_blk *vblk, int op, u64 sector, u64 pa, 
 	unsigned out = 1 + (op == REQ_OP_WRITE ? nseg : 0);
 	unsigned in = 1 + (op == REQ_OP_WRITE ? 0 : nseg);
 	vblk->requests++;
+	vblk->last_requests++;
+	vblk->last_segments += nseg;
 	int err = virtqueue_add_sgs(vq, sg, out, in, r);
 	free(sg);
 	if (err) {
@@ -374,6 +376,7 @@ int virtblk_rw(struct virtio_blk *vblk, bool write, u64 sector, u64 nsect, u64 b
 	max_bytes = MIN(max_bytes, seg_bytes);
 	max_bytes = ALIGN_DOWN(max_bytes, vblk->lim.logical_block_size);
 	u64 left = nsect << SECTOR_SHIFT;
+	vblk->last_requests = vblk->last_segments = 0;
 	while (left) {
 		u64 chunk = raw ? left : MIN(left, max_bytes);
 		int ret = virtblk_request(vblk, write ? REQ_OP_WRITE : REQ_OP_READ, sector, buf_pa, chunk, raw);

@@ -52,6 +52,7 @@ struct virtio_blk {
 	struct blk_limits lim;
 	struct virtblk_req *inflight;	/* requests the device has not completed */
 	u64 requests, errors, stuck;
+	unsigned last_requests, last_segments;	/* how the last virtblk_rw was split */
 };
 
 /*

@@ -229,14 +229,20 @@ int virtqueue_add_sgs(struct virtqueue *vq, const struct vring_sg *sgs, unsigned
 			break;
 	}
 	if (mapped == total && indirect) {
-		/* vring_map_single() of the filled table */
+		/* fill the table, then vring_map_single() it (a bounce copies it now) */
+		for (unsigned n = 0; n < total; n++) {
+			u16 flags = (u16)((n < out_sgs ? 0 : VRING_DESC_F_WRITE) |
+					  (n + 1 < total ? VRING_DESC_F_NEXT : 0));
+			cpu_wdesc(vq, ind_pa + 16ULL * n, addr[n], sgs[n].length, flags, (u16)(n + 1));
+			ind[n] = (struct vring_desc_extra){ addr[n], sgs[n].length, flags, (u16)(n + 1) };
+		}
 		ind_dma = vq->use_dma_api ? dma_map_single(vring_dma_dev(vq), ind_pa, ind_bytes, DMA_TO_DEVICE)
 					  : ind_pa;
 		if (ind_dma == DMA_MAPPING_ERROR)
 			mapped = total + 1;
 	}
 	if (mapped != total) {
-		/* unmap_release */
+		/* unmap_release: every buffer mapped so far */
 		for (unsigned n = 0; n < MIN(mapped, total); n++) {
 			struct vring_desc_extra e = { addr[n], sgs[n].length,
 						      (u16)(n < out_sgs ? 0 : VRING_DESC_F_WRITE), 0 };
@@ -250,15 +256,10 @@ int virtqueue_add_sgs(struct virtqueue *vq, const struct vring_sg *sgs, unsigned
 		vq->map_errors++;
 		return -ENOMEM;
 	}
-	u16 i = indirect ? 0 : head, prev = i;
-	for (unsigned n = 0; n < total; n++) {
+	u16 i = head;
+	for (unsigned n = 0; n < total && !indirect; n++) {
 		u16 flags = (u16)((n < out_sgs ? 0 : VRING_DESC_F_WRITE) | (n + 1 < total ? VRING_DESC_F_NEXT : 0));
-		prev = i;
-		if (indirect) {
-			cpu_wdesc(vq, ind_pa + 16ULL * i, addr[n], sgs[n].length, flags, (u16)(i + 1));
-			ind[i] = (struct vring_desc_extra){ addr[n], sgs[n].length, flags, (u16)(i + 1) };
-			i++;
-		} else {
+		{
 			u16 next = vq->desc_extra[i].next;
 			cpu_wdesc(vq, vq->desc_pa + 16ULL * i, addr[n], sgs[n].length, flags, next);
 			vq->desc_extra[i].addr = addr[n];
@@ -267,7 +268,6 @@ int virtqueue_add_sgs(struct virtqueue *vq, const struct vring_sg *sgs, unsigned
 			i = next;
 		}
 	}
-	(void)prev;
 	free(addr);
 	if (indirect) {
 		cpu_wdesc(vq, vq->desc_pa + 16ULL * head, ind_dma, (u32)ind_bytes, VRING_DESC_F_INDIRECT,

@@ -37,7 +37,11 @@ int vdev_blk_init(struct vdev_hw *d, char *err, size_t errlen)
 	const struct hw_virtio *hw = d->hw;
 	b->readonly = hw->drive_readonly;
 	b->logical_block_size = BDRV_SECTOR_SIZE;
-	if (hw->drive_file) {
+	if (hw->drive_file && !strncmp(hw->drive_file, "null-co://", 10)) {
+		/* QEMU's null block driver: size 1 GiB by default, data never transferred */
+		b->null_co = true;
+		b->total_sectors = (1ULL << 30) / BDRV_SECTOR_SIZE;
+	} else if (hw->drive_file) {
 		b->file = fopen(hw->drive_file, b->readonly ? "rb" : "r+b");
 		if (!b->file) {
 			int e = errno;
@@ -127,6 +131,10 @@ static int file_read(struct vdev_blk *b, u64 off, u8 *buf, size_t len)
 
 static int file_write(struct vdev_blk *b, u64 off, const u8 *buf, size_t len)
 {
+	if (b->readonly)
+		return -EACCES;
+	if (b->null_co)
+		return 0;
 	if (!b->file)
 		return -ENOMEDIUM;
 	if (b->readonly)
@@ -172,6 +180,10 @@ static int handle_request(struct vdev_hw *d, unsigned q, struct vdev_elem *elem)
 				status = VIRTIO_BLK_S_IOERR;
 			else
 				b->writes++;
+			break;
+		}
+		if (b->null_co) {
+			b->reads++;
 			break;
 		}
 		u8 *buf = malloc(size ? size : 1);

@@ -47,7 +47,8 @@
 #define VIRTIO_BLK_ID_BYTES 20
 
 struct vdev_blk {
-	FILE *file;			/* NULL: no medium */
+	FILE *file;			/* NULL: no medium, or null-co */
+	bool null_co;			/* file=null-co://: 1 GiB, reads leave the buffers alone (read-zeroes=off) */
 	bool readonly;
 	u64 total_sectors;		/* DIV_ROUND_UP(file size, 512), as QEMU's raw format */
 	u32 logical_block_size;

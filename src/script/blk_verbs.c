@@ -4,6 +4,7 @@
  *   blk read DEVICE SECTOR COUNT           (prints the bytes like mem read)
  *   blk write DEVICE SECTOR COUNT PATTERN  (PATTERN: 0xNN or a string, repeated)
  *   blk raw-read DEVICE SECTOR COUNT       (one request, one segment, no queue limits)
+ *   blk read -q ... / blk raw-read -q ...  (no dump: how many requests and segments it took)
  * DEVICE is the disk (vda) or its virtio device (virtio1). COUNT is in
  * 512-byte sectors, 1..32768. Bad input prints why and sends nothing.
  */
@@ -42,11 +43,21 @@ static void fill(u8 *buf, size_t len, const char *pat)
 
 int verb_blk(struct kernel *k, int argc, char **argv, FILE *out)
 {
+	bool quiet = argc >= 3 && !strcmp(argv[2], "-q") && strcmp(argv[1], "write");
+	char *args[6];
+	if (quiet) {
+		/* drop the flag: the rest parses as usual */
+		for (int i = 0, j = 0; i < argc && j < 6; i++)
+			if (i != 2)
+				args[j++] = argv[i];
+		argc--;
+		argv = args;
+	}
 	bool write = argc >= 2 && !strcmp(argv[1], "write");
 	bool raw = argc >= 2 && !strcmp(argv[1], "raw-read");
 	bool read = argc >= 2 && !strcmp(argv[1], "read");
 	if ((!write && !raw && !read) || argc != (write ? 6 : 5)) {
-		fprintf(out, "blk: usage: blk read|raw-read DEVICE SECTOR COUNT | blk write DEVICE SECTOR COUNT PATTERN\n");
+		fprintf(out, "blk: usage: blk read|raw-read [-q] DEVICE SECTOR COUNT | blk write DEVICE SECTOR COUNT PATTERN\n");
 		return -EINVAL;
 	}
 	struct virtio_blk *vblk = virtblk_find(k, argv[2]);
@@ -93,7 +104,12 @@ int verb_blk(struct kernel *k, int argc, char **argv, FILE *out)
 	const char *what = write ? "write" : "read";
 	switch (ret) {
 	case 0:
-		if (!write) {
+		if (quiet)
+			fprintf(out, "blk: %s: read %llu sectors at sector %llu in %u request%s, %u segment%s\n", name,
+				(unsigned long long)count, (unsigned long long)sector, vblk->last_requests,
+				vblk->last_requests == 1 ? "" : "s", vblk->last_segments,
+				vblk->last_segments == 1 ? "" : "s");
+		else if (!write) {
 			guest_mem_read(mem, pa, buf, len);
 			hexdump(out, sector << SECTOR_SHIFT, buf, len);
 		}
