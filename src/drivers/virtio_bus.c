@@ -142,12 +142,8 @@ struct vdev_hw *virtio_hw_lookup(struct kernel *k, struct hw_virtio *hw, struct 
 	st->hws = p;
 	char err[256] = "";
 	struct vdev_hw *vhw = vdev_hw_new(k, hw, bus_master, err, sizeof(err));
-	if (!vhw) {
-		/* QEMU would not have started; the transport sees no device */
-		if (err[0])
-			kprintf(k, "iommusim: %s", err);
+	if (!vhw)
 		return NULL;
-	}
 	st->hws[st->nhws++] = (struct virtio_hw_slot){ hw, vhw };
 	return vhw;
 }

@@ -43,21 +43,26 @@ int vdev_blk_init(struct vdev_hw *d, char *err, size_t errlen)
 		b->total_sectors = (1ULL << 30) / BDRV_SECTOR_SIZE;
 	} else if (hw->drive_file) {
 		b->file = fopen(hw->drive_file, b->readonly ? "rb" : "r+b");
-		if (!b->file) {
-			int e = errno;
-			snprintf(err, errlen, "Could not open '%s': %s", hw->drive_file, strerror(e));
-			free(b);
-			return -e;
-		}
 		struct stat st;
-		if (fstat(fileno(b->file), &st) || !S_ISREG(st.st_mode)) {
-			snprintf(err, errlen, "Could not open '%s': not a regular file", hw->drive_file);
+		if (!b->file) {
+			/* QEMU would refuse to start; the model keeps a device without medium */
+			snprintf(err, errlen, "Could not open '%s': %s", hw->drive_file, strerror(errno));
+		} else if (fstat(fileno(b->file), &st) || !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode) ||
+							      S_ISBLK(st.st_mode))) {
+			snprintf(err, errlen, "Could not open '%s': not a file or device", hw->drive_file);
 			fclose(b->file);
-			free(b);
-			return -EINVAL;
+			b->file = NULL;
+		} else {
+			/* host_device for /dev/...: its length is where it seeks to (0 for /dev/null) */
+			off_t size = st.st_size;
+			if (!S_ISREG(st.st_mode)) {
+				size = fseeko(b->file, 0, SEEK_END) ? 0 : ftello(b->file);
+				if (size < 0)
+					size = 0;
+			}
+			/* bdrv_refresh_total_sectors(): a partial last sector counts, reading as zeros */
+			b->total_sectors = ((u64)size + BDRV_SECTOR_SIZE - 1) / BDRV_SECTOR_SIZE;
 		}
-		/* bdrv_refresh_total_sectors(): a partial last sector counts, reading as zeros */
-		b->total_sectors = ((u64)st.st_size + BDRV_SECTOR_SIZE - 1) / BDRV_SECTOR_SIZE;
 	}
 	u8 *c = b->config;
 	put_le(c + VIRTIO_BLK_CFG_CAPACITY, b->total_sectors, 8);

@@ -55,6 +55,7 @@ struct vdev_hw *vdev_hw_new(struct kernel *k, struct hw_virtio *hw, struct devic
 	switch (hw->id) {
 	case HW_VIRTIO_BLK:
 		d->nqueues = MIN(MAX(hw->num_queues, 1u), (unsigned)VDEV_MAX_QUEUES);
+		/* err says why a drive did not open; the device then has no medium */
 		if (vdev_blk_init(d, err, errlen)) {
 			free(d);
 			return NULL;
