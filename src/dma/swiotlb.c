@@ -463,24 +463,6 @@ static int find_slots(struct io_tlb_mem *mem, const struct swiotlb_dev *dev, u64
 	return -1;
 }
 
-/* Copy size bytes between two guest ranges; nothing is copied on -EFAULT. */
-static int guest_copy(struct guest_mem *gm, u64 dst, u64 src, size_t size)
-{
-	u8 buf[4096];
-
-	if (!guest_mem_valid(gm, dst, size) || !guest_mem_valid(gm, src, size))
-		return -EFAULT;
-	while (size) {
-		size_t n = MIN(size, sizeof(buf));
-
-		if (guest_mem_read(gm, src, buf, n) || guest_mem_write(gm, dst, buf, n))
-			return -EFAULT;
-		src += n;
-		dst += n;
-		size -= n;
-	}
-	return 0;
-}
 
 /*
  * swiotlb_bounce(): copy between the original buffer and the pool,
@@ -526,13 +508,13 @@ static int swiotlb_bounce(struct io_tlb_mem *mem, const struct swiotlb_dev *dev,
 	}
 
 	if (dir == DMA_TO_DEVICE) {
-		ret = guest_copy(mem->gmem, tlb_addr, orig_addr, size);
+		ret = guest_mem_copy(mem->gmem, tlb_addr, orig_addr, size);
 		if (!ret) {
 			mem->stats.bounces_to_device++;
 			mem->stats.bounce_bytes_to_device += size;
 		}
 	} else {
-		ret = guest_copy(mem->gmem, orig_addr, tlb_addr, size);
+		ret = guest_mem_copy(mem->gmem, orig_addr, tlb_addr, size);
 		if (!ret) {
 			mem->stats.bounces_from_device++;
 			mem->stats.bounce_bytes_from_device += size;

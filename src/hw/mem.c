@@ -175,6 +175,40 @@ int guest_mem_write(struct guest_mem *mem, u64 pa, const void *buf, size_t len)
 	return 0;
 }
 
+int guest_mem_copy(struct guest_mem *mem, u64 dst, u64 src, size_t len)
+{
+	if (!guest_mem_valid(mem, dst, len) || !guest_mem_valid(mem, src, len))
+		return -EFAULT;
+	u64 doff = dst - mem->base, soff = src - mem->base;
+	int ret = chunks_prepare(mem, doff, len);
+	if (ret)
+		return ret;
+	/* chunk by chunk, straight between them: one copy, as memmove would do */
+	bool backwards = doff > soff && doff < soff + len;
+	while (len) {
+		u64 d = backwards ? doff + len - 1 : doff, s = backwards ? soff + len - 1 : soff;
+		size_t n = backwards ? MIN(len, (size_t)MIN((d & (CHUNK_SIZE - 1)) + 1, (s & (CHUNK_SIZE - 1)) + 1))
+				     : MIN(len, (size_t)MIN(CHUNK_SIZE - (d & (CHUNK_SIZE - 1)),
+							    CHUNK_SIZE - (s & (CHUNK_SIZE - 1))));
+		if (backwards) {
+			d -= n - 1;
+			s -= n - 1;
+		}
+		u8 *dchunk = chunk_peek(mem, d) + (d & (CHUNK_SIZE - 1));
+		const u8 *schunk = chunk_peek(mem, s);
+		if (schunk)
+			memmove(dchunk, schunk + (s & (CHUNK_SIZE - 1)), n);
+		else
+			memset(dchunk, 0, n);
+		if (!backwards) {
+			doff += n;
+			soff += n;
+		}
+		len -= n;
+	}
+	return 0;
+}
+
 int guest_mem_fill(struct guest_mem *mem, u64 pa, int byte, size_t len)
 {
 	u64 off;

@@ -27,6 +27,8 @@ bool guest_mem_valid(const struct guest_mem *mem, u64 pa, u64 len);
 int guest_mem_read(struct guest_mem *mem, u64 pa, void *buf, size_t len);
 int guest_mem_write(struct guest_mem *mem, u64 pa, const void *buf, size_t len);
 int guest_mem_fill(struct guest_mem *mem, u64 pa, int byte, size_t len);
+/* memmove() between two guest ranges (they may overlap); -EFAULT copies nothing. */
+int guest_mem_copy(struct guest_mem *mem, u64 dst, u64 src, size_t len);
 /* Naturally aligned little-endian 64-bit accesses: the table walkers' fast path. */
 int guest_mem_read64(struct guest_mem *mem, u64 pa, u64 *val);
 int guest_mem_write64(struct guest_mem *mem, u64 pa, u64 val);

@@ -155,3 +155,34 @@ Test(hw_mem, large_sparse_ram)
 	cr_assert_eq(v, 42);
 	guest_mem_free(big);
 }
+
+Test(hw_mem, copy_across_chunks_overlapping_and_from_untouched)
+{
+	u64 base = guest_mem_base(mem);
+	static u8 src[200000], back[200000];
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (u8)(i * 7 + 1);
+	/* a range spanning several 64 KiB chunks, copied to an unaligned place */
+	cr_assert_eq(guest_mem_write(mem, base + 0x1234, src, sizeof(src)), 0);
+	cr_assert_eq(guest_mem_copy(mem, base + 0x100001, base + 0x1234, sizeof(src)), 0);
+	cr_assert_eq(guest_mem_read(mem, base + 0x100001, back, sizeof(back)), 0);
+	cr_assert_eq(memcmp(src, back, sizeof(src)), 0);
+	/* overlapping forwards (dst above src): memmove semantics */
+	cr_assert_eq(guest_mem_copy(mem, base + 0x1234 + 70000, base + 0x1234, 100000), 0);
+	cr_assert_eq(guest_mem_read(mem, base + 0x1234 + 70000, back, 100000), 0);
+	cr_assert_eq(memcmp(src, back, 100000), 0);
+	/* overlapping backwards (dst below src) */
+	cr_assert_eq(guest_mem_write(mem, base + 0x300000, src, sizeof(src)), 0);
+	cr_assert_eq(guest_mem_copy(mem, base + 0x300000 - 5000, base + 0x300000, sizeof(src)), 0);
+	cr_assert_eq(guest_mem_read(mem, base + 0x300000 - 5000, back, sizeof(src)), 0);
+	cr_assert_eq(memcmp(src, back, sizeof(src)), 0);
+	/* from memory never written: zeroes arrive */
+	cr_assert_eq(guest_mem_copy(mem, base + 0x100001, base + 0x700000, 1000), 0);
+	cr_assert_eq(guest_mem_read(mem, base + 0x100001, back, 1000), 0);
+	for (int i = 0; i < 1000; i++)
+		cr_assert_eq(back[i], 0);
+	/* out of RAM on either side: nothing copied */
+	cr_assert_eq(guest_mem_copy(mem, base + guest_mem_size(mem) - 10, base, 100), -EFAULT);
+	cr_assert_eq(guest_mem_copy(mem, base, base - 4096, 100), -EFAULT);
+	cr_assert_eq(guest_mem_read(mem, base, back, 1), 0);
+}

@@ -1,7 +1,7 @@
 /*
  * TLB maintenance. Small address ranges are found by probing the hash for
- * every entry size in use; anything larger scans the whole array, which is
- * what a range TLBI over many pages would cost a real walk-cache too.
+ * every entry size in use; anything larger, or an invalidation without the
+ * full tag, visits the valid entries only (a bitmap tracks them).
  */
 #include "hw/smmuv3/smmu_tlb.h"
 
@@ -14,11 +14,18 @@ void smmu_tlb_init(struct smmu_tlb *tlb)
 	memset(tlb, 0, sizeof(*tlb));
 }
 
+static void drop(struct smmu_tlb *tlb, unsigned idx)
+{
+	tlb->e[idx].kind = SMMU_TLB_INVALID;
+	tlb->valid[idx / 64] &= ~BIT(idx % 64);
+}
+
 void smmu_tlb_insert(struct smmu_tlb *tlb, const struct smmu_tlb_entry *ent)
 {
 	unsigned idx = smmu_tlb_index(ent->in, ent->size_shift, ent->kind, ent->asid, ent->vmid);
 
 	tlb->e[idx] = *ent;
+	tlb->valid[idx / 64] |= BIT(idx % 64);
 	tlb->shifts |= BIT(ent->size_shift);
 }
 
@@ -88,7 +95,7 @@ u64 smmu_tlb_invalidate(struct smmu_tlb *tlb, const struct smmu_tlb_inval *inv)
 					e = &tlb->e[smmu_tlb_index(a, shift, k, inv->asid, inv->vmid)];
 					if (e->in == a && e->size_shift == shift &&
 					    entry_matches(e, inv)) {
-						e->kind = SMMU_TLB_INVALID;
+						drop(tlb, (unsigned)(e - tlb->e));
 						dropped++;
 					}
 				}
@@ -98,10 +105,14 @@ u64 smmu_tlb_invalidate(struct smmu_tlb *tlb, const struct smmu_tlb_inval *inv)
 		}
 		return dropped;
 	}
-	for (unsigned i = 0; i < SMMU_TLB_ENTRIES; i++) {
-		if (entry_matches(&tlb->e[i], inv)) {
-			tlb->e[i].kind = SMMU_TLB_INVALID;
-			dropped++;
+	/* the scan visits only the entries that hold something */
+	for (unsigned w = 0; w < SMMU_TLB_ENTRIES / 64; w++) {
+		for (u64 bits = tlb->valid[w]; bits; bits &= bits - 1) {
+			unsigned i = w * 64 + (unsigned)__builtin_ctzll(bits);
+			if (entry_matches(&tlb->e[i], inv)) {
+				drop(tlb, i);
+				dropped++;
+			}
 		}
 	}
 	return dropped;
@@ -111,9 +122,9 @@ u64 smmu_tlb_flush_all(struct smmu_tlb *tlb)
 {
 	u64 dropped = 0;
 
-	for (unsigned i = 0; i < SMMU_TLB_ENTRIES; i++) {
-		if (tlb->e[i].kind != SMMU_TLB_INVALID) {
-			tlb->e[i].kind = SMMU_TLB_INVALID;
+	for (unsigned w = 0; w < SMMU_TLB_ENTRIES / 64; w++) {
+		for (u64 bits = tlb->valid[w]; bits; bits &= bits - 1) {
+			drop(tlb, w * 64 + (unsigned)__builtin_ctzll(bits));
 			dropped++;
 		}
 	}

@@ -37,6 +37,7 @@ struct smmu_tlb_entry {
 struct smmu_tlb {
 	struct smmu_tlb_entry e[SMMU_TLB_ENTRIES];
 	u64 shifts; /* bit n set when some entry has size_shift n */
+	u64 valid[SMMU_TLB_ENTRIES / 64]; /* which entries hold a translation: scans visit only those */
 };
 
 /* Which entries an invalidation hits; range is [start, start+len) on in (or ipa). */
