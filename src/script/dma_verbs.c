@@ -15,6 +15,7 @@
 #include "pgtable/io_pgtable.h"
 #include "pci/pci.h"
 #include "hw/smmuv3/smmu_debug.h"
+#include "dma/mapping.h"
 
 #define MAX_XFER (16u << 20)
 
@@ -76,12 +77,81 @@ struct device *verb_find_device(struct kernel *k, const char *name)
 	return NULL;
 }
 
+static int parse_dir(const char *s, enum dma_data_direction *dir)
+{
+	static const char *const names[] = { "bidirectional", "to-device", "from-device" };
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(s, names[i])) {
+			*dir = (enum dma_data_direction)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* dma map|unmap|sync|alloc: the DMA API as a driver calls it */
+static int dma_api_verb(struct device *dev, int argc, char **argv, FILE *out)
+{
+	const char *op = argv[1];
+	u64 a, len;
+	enum dma_data_direction dir = DMA_BIDIRECTIONAL;
+	if (!strcmp(op, "alloc")) {
+		u64 handle;
+		if (argc != 4 || parse_len(argv[3], &len))
+			goto usage;
+		u64 pa = dma_alloc_coherent(dev, len, &handle);
+		if (!pa) {
+			fprintf(out, "dma: %s: dma_alloc_coherent of %llu bytes failed\n", dev->name,
+				(unsigned long long)len);
+			return -ENOMEM;
+		}
+		fprintf(out, "cpu 0x%llx dma 0x%llx\n", (unsigned long long)pa, (unsigned long long)handle);
+		return 0;
+	}
+	bool sync = !strcmp(op, "sync");
+	int dir_arg = sync ? 6 : 5;
+	if (argc < 5 || argc > dir_arg + 1 || parse_u64(argv[3], &a) || parse_len(argv[4], &len) ||
+	    (argc == dir_arg + 1 && parse_dir(argv[dir_arg], &dir)) ||
+	    (sync && (argc < 6 || (strcmp(argv[5], "for-cpu") && strcmp(argv[5], "for-device")))))
+		goto usage;
+	if (!strcmp(op, "map")) {
+		u64 dma = dma_map_page_attrs(dev, a, len, dir, 0);
+		if (dma == DMA_MAPPING_ERROR) {
+			fprintf(out, "dma: %s: dma_map of %#llx+%#llx failed (%s)\n", dev->name,
+				(unsigned long long)a, (unsigned long long)len, dma_ops_name(dev));
+			return -ENOMEM;
+		}
+		fprintf(out, "dma 0x%llx (%s)\n", (unsigned long long)dma, dma_ops_name(dev));
+	} else if (!strcmp(op, "unmap")) {
+		/* Linux only WARNs on a bad unmap; the model refuses it and counts it */
+		u64 errors = dma_dev_stats(dev)->unmap_errors;
+		dma_unmap_page_attrs(dev, a, len, dir, 0);
+		if (dma_dev_stats(dev)->unmap_errors != errors) {
+			fprintf(out, "dma: %s: unmap of %#llx+%#llx refused: not a live mapping\n", dev->name,
+				(unsigned long long)a, (unsigned long long)len);
+			return -EINVAL;
+		}
+	} else if (sync) {
+		if (!strcmp(argv[5], "for-cpu"))
+			dma_sync_single_for_cpu(dev, a, len, dir);
+		else
+			dma_sync_single_for_device(dev, a, len, dir);
+	}
+	return 0;
+usage:
+	fprintf(out, "dma: usage: dma map DEVICE PA LEN [DIR] | dma unmap DEVICE DMA LEN [DIR] | "
+		     "dma sync DEVICE DMA LEN for-cpu|for-device [DIR] | dma alloc DEVICE LEN "
+		     "(DIR: bidirectional, to-device, from-device)\n");
+	return -EINVAL;
+}
+
 int verb_dma(struct kernel *k, int argc, char **argv, FILE *out)
 {
 	u64 addr, len;
 	bool write = argc >= 2 && !strcmp(argv[1], "write");
-	if (argc < 5 || argc > 6 || (strcmp(argv[1], "read") && !write) || (!write && argc == 6)) {
-		fprintf(out, "dma: usage: dma read|write DEVICE ADDR LEN [PATTERN]\n");
+	bool api = argc >= 3 && (!strcmp(argv[1], "map") || !strcmp(argv[1], "unmap") ||
+				 !strcmp(argv[1], "sync") || !strcmp(argv[1], "alloc"));
+	if (!api && (argc < 5 || argc > 6 || (strcmp(argv[1], "read") && !write) || (!write && argc == 6))) {
+		fprintf(out, "dma: usage: dma read|write DEVICE ADDR LEN [PATTERN] | dma map|unmap|sync|alloc ...\n");
 		return -EINVAL;
 	}
 	struct device *dev = verb_find_device(k, argv[2]);
@@ -89,6 +159,8 @@ int verb_dma(struct kernel *k, int argc, char **argv, FILE *out)
 		fprintf(out, "dma: %s: no such device\n", argv[2]);
 		return -ENODEV;
 	}
+	if (api)
+		return dma_api_verb(dev, argc, argv, out);
 	if (parse_u64(argv[3], &addr) || parse_len(argv[4], &len)) {
 		fprintf(out, "dma: bad address or length '%s %s' (length 1..%u)\n", argv[3], argv[4], MAX_XFER);
 		return -EINVAL;
