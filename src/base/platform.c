@@ -69,15 +69,21 @@ struct platform_list {
 	size_t n;
 };
 
-int of_platform_populate(struct kernel *k)
+/* of_default_bus_match_table: buses whose children are populated too */
+static bool of_is_simple_bus(const void *fdt, int node)
+{
+	static const char *const buses[] = { "simple-bus", "simple-mfd", "isa", "arm,amba-bus" };
+	for (size_t i = 0; i < ARRAY_SIZE(buses); i++)
+		if (of_device_is_compatible(fdt, node, buses[i]))
+			return true;
+	return false;
+}
+
+static int populate_children(struct kernel *k, struct platform_list *list, int bus, struct device *parent)
 {
 	const void *fdt = k->fdt;
-	struct platform_list *list = calloc(1, sizeof(*list));
-	if (!list)
-		return -ENOMEM;
-	k->platform = list;
 	int node;
-	fdt_for_each_subnode(node, fdt, 0) {
+	fdt_for_each_subnode(node, fdt, bus) {
 		if (!fdt_getprop(fdt, node, "compatible", NULL) || !of_device_is_available(fdt, node))
 			continue;
 		if (fdt_getprop(fdt, node, "interrupt-controller", NULL) ||
@@ -97,7 +103,7 @@ int of_platform_populate(struct kernel *k)
 		}
 		list->devs = p;
 		list->devs[list->n++] = pdev;
-		device_initialize(k, &pdev->dev, &platform_bus_type, NULL, name);
+		device_initialize(k, &pdev->dev, &platform_bus_type, parent, name);
 		pdev->dev.of_node = node;
 		pdev->dev.busdata = pdev;
 		of_address(fdt, node, 0, &pdev->base, &pdev->size);
@@ -106,8 +112,22 @@ int of_platform_populate(struct kernel *k)
 		pdev->dev.dma_mask = &pdev->platform_dma_mask;
 		pdev->dev.coherent_dma_mask = DMA_BIT_MASK(32);
 		device_add(&pdev->dev);
+		if (of_is_simple_bus(fdt, node)) {
+			int ret = populate_children(k, list, node, &pdev->dev);
+			if (ret)
+				return ret;
+		}
 	}
 	return 0;
+}
+
+int of_platform_populate(struct kernel *k)
+{
+	struct platform_list *list = calloc(1, sizeof(*list));
+	if (!list)
+		return -ENOMEM;
+	k->platform = list;
+	return populate_children(k, list, 0, NULL);
 }
 
 void platform_devices_free(struct kernel *k)

@@ -3,17 +3,17 @@
  * bounce pool, and the bookkeeping that ties per-kernel and per-device DMA
  * state to a struct kernel (which has no slot for it: a small registry).
  */
+#include <libfdt.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include "fw/of.h"
 #include "dma/dma_internal.h"
 #include "base/page_alloc.h"
 #include "hw/system.h"
 #include "init/cmdline.h"
 #include "smmuv3/arm_smmu_v3.h"
 
-/* arm64 ZONE_DMA32 (zone_dma_bits 32 on virt: no dma-ranges limit it) */
-#define ARM64_DMA_ZONE_LIMIT (1ULL << 32)
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct dma_core **registry;
@@ -126,6 +126,32 @@ u64 dma_dev_tlbi_count(struct device *dev)
 	return ((struct arm_smmu_device *)iommu->priv)->stats.tlbi;
 }
 
+/*
+ * arm64's arm64_dma_phys_limit: ZONE_DMA covers zone_dma_bits = min(32,
+ * fls64(of_dma_get_max_cpu_address())), the lowest top any dma-ranges in the
+ * DT reaches; the limit is then capped by the end of RAM (max_zone_phys).
+ */
+static u64 arm64_dma_phys_limit(const void *fdt, u64 ram_base, u64 ram_end)
+{
+	u64 max_cpu = ~0ULL;
+	int depth = 0;
+	for (int node = fdt ? 0 : -1; node >= 0; node = fdt_next_node(fdt, node, &depth)) {
+		int len;
+		u64 dma_start, cpu_start, size;
+		if (!fdt_getprop(fdt, node, "dma-ranges", &len) || len <= 0 ||
+		    of_dma_range_limit(fdt, node, &dma_start, &cpu_start, &size) || !size)
+			continue;
+		max_cpu = MIN(max_cpu, cpu_start + size - 1);
+	}
+	unsigned bits = MIN(32u, max_cpu ? 64u - (unsigned)__builtin_clzll(max_cpu) : 0u);
+	u64 zone_mask = DMA_BIT_MASK(bits);
+	if (ram_base > 0xffffffffULL)
+		zone_mask = ~0ULL;
+	else if (ram_base > zone_mask)
+		zone_mask = 0xffffffffULL;
+	return MIN(zone_mask, ram_end - 1) + 1;
+}
+
 int dma_subsys_init(struct kernel *k)
 {
 	struct dma_core *core = dma_core_get(k);
@@ -135,11 +161,12 @@ int dma_subsys_init(struct kernel *k)
 		return -ENOMEM;
 	dma_debugfs_init();
 	/* arm64 mem_init(): swiotlb only when max_pfn > PFN_DOWN(arm64_dma_phys_limit) */
+	u64 zone_limit = arm64_dma_phys_limit(k->fdt, guest_mem_base(hw->mem), core->ram_end);
 	struct swiotlb_params p = {
 		.nslabs = c ? c->swiotlb_nslabs : 0,
 		.force = c && c->swiotlb_force,
 		.nr_cpus = DMA_NR_CPUS,
-		.addressing_limit = core->ram_end > ARM64_DMA_ZONE_LIMIT,
+		.addressing_limit = core->ram_end > zone_limit,
 		.verbose = true,	/* SWIOTLB_VERBOSE */
 		.gmem = hw->mem,
 		.log = swiotlb_log_glue,
@@ -156,12 +183,12 @@ int dma_subsys_init(struct kernel *k)
 	 */
 	bool from_pages = false;
 	p.base = bytes && k->pages ? page_alloc(k->pages, bytes) : 0;
-	if (p.base && p.base + bytes <= ARM64_DMA_ZONE_LIMIT) {
+	if (p.base && p.base + bytes <= zone_limit) {
 		from_pages = true;
 	} else {
 		if (p.base)
 			page_free(k->pages, p.base, bytes);
-		u64 lim = MIN(k->pages ? k->pages->low : core->ram_end, ARM64_DMA_ZONE_LIMIT);
+		u64 lim = MIN(k->pages ? k->pages->low : core->ram_end, zone_limit);
 		u64 ram_base = guest_mem_base(hw->mem);
 		p.base = bytes && lim >= ram_base + bytes ? ALIGN_DOWN(lim - bytes, PAGE_SIZE) : 0;
 	}
