@@ -76,7 +76,8 @@ int of_index_attach(const void *fdt)
 			ph[nph++] = (struct phandle_ent){ p, node };
 		}
 	}
-	qsort(ph, nph, sizeof(*ph), cmp_ph);
+	if (nph)
+		qsort(ph, nph, sizeof(*ph), cmp_ph);
 	*ix = (struct of_index){ fdt, parent, nslots, ph, nph };
 	return 0;
 }
