@@ -164,7 +164,9 @@ void dma_free_coherent(struct device *dev, size_t size, u64 cpu_pa, u64 dma_hand
 		st->stats.frees++;
 }
 
-void dma_sync_single_for_cpu(struct device *dev, u64 addr, size_t size, enum dma_data_direction dir)
+/* the two sync directions share their checks and counting */
+static void dma_sync_single(struct device *dev, u64 addr, size_t size, enum dma_data_direction dir,
+			    bool for_cpu)
 {
 	if (!dev || !valid_dma_direction(dir) || !size)
 		return;
@@ -172,24 +174,26 @@ void dma_sync_single_for_cpu(struct device *dev, u64 addr, size_t size, enum dma
 	if (!st)
 		return;
 	st->stats.syncs++;
-	if (!dev->dma_ops)
-		dma_direct_sync_single_for_cpu(dev, addr, size, dir);
-	else if (dev->dma_ops->sync_single_for_cpu)
+	if (!dev->dma_ops) {
+		if (for_cpu)
+			dma_direct_sync_single_for_cpu(dev, addr, size, dir);
+		else
+			dma_direct_sync_single_for_device(dev, addr, size, dir);
+	} else if (for_cpu && dev->dma_ops->sync_single_for_cpu) {
 		dev->dma_ops->sync_single_for_cpu(dev, addr, size, dir);
+	} else if (!for_cpu && dev->dma_ops->sync_single_for_device) {
+		dev->dma_ops->sync_single_for_device(dev, addr, size, dir);
+	}
+}
+
+void dma_sync_single_for_cpu(struct device *dev, u64 addr, size_t size, enum dma_data_direction dir)
+{
+	dma_sync_single(dev, addr, size, dir, true);
 }
 
 void dma_sync_single_for_device(struct device *dev, u64 addr, size_t size, enum dma_data_direction dir)
 {
-	if (!dev || !valid_dma_direction(dir) || !size)
-		return;
-	struct dma_dev_state *st = state_of(dev);
-	if (!st)
-		return;
-	st->stats.syncs++;
-	if (!dev->dma_ops)
-		dma_direct_sync_single_for_device(dev, addr, size, dir);
-	else if (dev->dma_ops->sync_single_for_device)
-		dev->dma_ops->sync_single_for_device(dev, addr, size, dir);
+	dma_sync_single(dev, addr, size, dir, false);
 }
 
 size_t dma_max_mapping_size(struct device *dev)

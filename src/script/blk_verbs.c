@@ -18,29 +18,6 @@
 
 #define BLK_MAX_SECTORS 32768u
 
-static int parse_num(const char *s, u64 *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
-	if (errno || end == s || *end || s[0] == '-')
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-static void fill(u8 *buf, size_t len, const char *pat)
-{
-	u64 byte;
-	if (!strncmp(pat, "0x", 2) && !parse_num(pat, &byte) && byte <= 0xff) {
-		memset(buf, (int)byte, len);
-		return;
-	}
-	size_t plen = strlen(pat);
-	for (size_t i = 0; i < len; i++)
-		buf[i] = plen ? (u8)pat[i % plen] : 0;
-}
-
 int verb_blk(struct kernel *k, int argc, char **argv, FILE *out)
 {
 	bool quiet = argc >= 3 && !strcmp(argv[2], "-q") && strcmp(argv[1], "write");
@@ -66,7 +43,7 @@ int verb_blk(struct kernel *k, int argc, char **argv, FILE *out)
 		return -ENODEV;
 	}
 	u64 sector, count;
-	if (parse_num(argv[3], &sector) || parse_num(argv[4], &count) || !count || count > BLK_MAX_SECTORS) {
+	if (verb_parse_u64(argv[3], &sector) || verb_parse_u64(argv[4], &count) || !count || count > BLK_MAX_SECTORS) {
 		fprintf(out, "blk: bad sector or count '%s %s' (count 1..%u sectors)\n", argv[3], argv[4],
 			BLK_MAX_SECTORS);
 		return -EINVAL;
@@ -94,7 +71,7 @@ int verb_blk(struct kernel *k, int argc, char **argv, FILE *out)
 		return -ENOMEM;
 	}
 	if (write) {
-		fill(buf, len, argv[5]);
+		verb_fill_pattern(buf, len, argv[5]);
 		guest_mem_write(mem, pa, buf, len);
 	} else {
 		/* what the page cache held before: poison, so unread bytes show */

@@ -19,7 +19,7 @@
 
 #define MAX_XFER (16u << 20)
 
-static int parse_u64(const char *s, u64 *out)
+int verb_parse_u64(const char *s, u64 *out)
 {
 	char *end;
 	errno = 0;
@@ -32,15 +32,15 @@ static int parse_u64(const char *s, u64 *out)
 
 static int parse_len(const char *s, u64 *out)
 {
-	if (parse_u64(s, out) || !*out || *out > MAX_XFER)
+	if (verb_parse_u64(s, out) || !*out || *out > MAX_XFER)
 		return -EINVAL;
 	return 0;
 }
 
-static void fill_pattern(u8 *buf, size_t len, const char *pat)
+void verb_fill_pattern(u8 *buf, size_t len, const char *pat)
 {
 	u64 byte;
-	if (pat && !strncmp(pat, "0x", 2) && !parse_u64(pat, &byte) && byte <= 0xff) {
+	if (pat && !strncmp(pat, "0x", 2) && !verb_parse_u64(pat, &byte) && byte <= 0xff) {
 		memset(buf, (int)byte, len);
 		return;
 	}
@@ -109,7 +109,7 @@ static int dma_api_verb(struct device *dev, int argc, char **argv, FILE *out)
 	}
 	bool sync = !strcmp(op, "sync");
 	int dir_arg = sync ? 6 : 5;
-	if (argc < 5 || argc > dir_arg + 1 || parse_u64(argv[3], &a) || parse_len(argv[4], &len) ||
+	if (argc < 5 || argc > dir_arg + 1 || verb_parse_u64(argv[3], &a) || parse_len(argv[4], &len) ||
 	    (argc == dir_arg + 1 && parse_dir(argv[dir_arg], &dir)) ||
 	    (sync && (argc < 6 || (strcmp(argv[5], "for-cpu") && strcmp(argv[5], "for-device")))))
 		goto usage;
@@ -161,7 +161,7 @@ int verb_dma(struct kernel *k, int argc, char **argv, FILE *out)
 	}
 	if (api)
 		return dma_api_verb(dev, argc, argv, out);
-	if (parse_u64(argv[3], &addr) || parse_len(argv[4], &len)) {
+	if (verb_parse_u64(argv[3], &addr) || parse_len(argv[4], &len)) {
 		fprintf(out, "dma: bad address or length '%s %s' (length 1..%u)\n", argv[3], argv[4], MAX_XFER);
 		return -EINVAL;
 	}
@@ -169,7 +169,7 @@ int verb_dma(struct kernel *k, int argc, char **argv, FILE *out)
 	if (!buf)
 		return -ENOMEM;
 	if (write)
-		fill_pattern(buf, len, argc == 6 ? argv[5] : NULL);
+		verb_fill_pattern(buf, len, argc == 6 ? argv[5] : NULL);
 	int ret = device_dma(dev, addr, buf, len, write, false);
 	if (ret)
 		fprintf(out, "dma: %s: %s of %llu bytes at %#llx failed: %s\n", dev->name,
@@ -190,7 +190,7 @@ int verb_mem(struct kernel *k, int argc, char **argv, FILE *out)
 		fprintf(out, "mem: usage: mem read|write PA LEN [PATTERN]\n");
 		return -EINVAL;
 	}
-	if (parse_u64(argv[2], &pa) || parse_len(argv[3], &len)) {
+	if (verb_parse_u64(argv[2], &pa) || parse_len(argv[3], &len)) {
 		fprintf(out, "mem: bad address or length '%s %s' (length 1..%u)\n", argv[2], argv[3], MAX_XFER);
 		return -EINVAL;
 	}
@@ -199,7 +199,7 @@ int verb_mem(struct kernel *k, int argc, char **argv, FILE *out)
 		return -ENOMEM;
 	int ret;
 	if (write) {
-		fill_pattern(buf, len, argc == 5 ? argv[4] : NULL);
+		verb_fill_pattern(buf, len, argc == 5 ? argv[4] : NULL);
 		ret = guest_mem_write(hw->mem, pa, buf, len);
 	} else {
 		ret = guest_mem_read(hw->mem, pa, buf, len);
@@ -245,8 +245,8 @@ int verb_iommu(struct kernel *k, int argc, char **argv, FILE *out)
 	}
 	u64 iova, pa = 0, len;
 	int prot = IOMMU_READ | IOMMU_WRITE;
-	if (parse_u64(argv[3], &iova) || (map && parse_u64(argv[4], &pa)) ||
-	    parse_u64(argv[map ? 5 : 4], &len) || (map && argc == 7 && parse_prot(argv[6], &prot))) {
+	if (verb_parse_u64(argv[3], &iova) || (map && verb_parse_u64(argv[4], &pa)) ||
+	    verb_parse_u64(argv[map ? 5 : 4], &len) || (map && argc == 7 && parse_prot(argv[6], &prot))) {
 		fprintf(out, "iommu: bad argument\n");
 		return -EINVAL;
 	}
@@ -300,7 +300,7 @@ int verb_smmu(struct kernel *k, int argc, char **argv, FILE *out)
 	}
 	u64 iova;
 	bool write = argc == 5 && !strcmp(argv[4], "w");
-	if (parse_u64(argv[3], &iova) || (argc == 5 && !write && strcmp(argv[4], "r"))) {
+	if (verb_parse_u64(argv[3], &iova) || (argc == 5 && !write && strcmp(argv[4], "r"))) {
 		fprintf(out, "smmu: bad argument\n");
 		return -EINVAL;
 	}

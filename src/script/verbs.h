@@ -8,6 +8,10 @@
 struct device *verb_find_device(struct kernel *k, const char *name);
 /* xxd-style dump: address, 16 bytes as hex pairs, the printable ones */
 void hexdump(FILE *out, u64 base, const u8 *buf, size_t len);
+/* a number as strtoull(.., 0) reads it, whole and not negative: 0 or -EINVAL */
+int verb_parse_u64(const char *s, u64 *out);
+/* PATTERN: a byte 0xNN, or a string, repeated; NULL gives 0, 1, 2, ... */
+void verb_fill_pattern(u8 *buf, size_t len, const char *pat);
 /* blk read|raw-read DEVICE SECTOR COUNT, blk write DEVICE SECTOR COUNT PATTERN */
 int verb_blk(struct kernel *k, int argc, char **argv, FILE *out);
 int verb_dma(struct kernel *k, int argc, char **argv, FILE *out);
