@@ -13,7 +13,7 @@
 
 #include "machine/qemu_cmdline.h"
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+void qemu_set_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -113,7 +113,7 @@ static int parse_opts(const char *opt, const char *arg, const char *implied,
 			free(val);
 		} else if (p[klen] == '=') {
 			if (klen == 0) {
-				set_err(err, errlen, "%s %s: Invalid parameter ''", opt, arg);
+				qemu_set_err(err, errlen, "%s %s: Invalid parameter ''", opt, arg);
 				return -EINVAL;
 			}
 			p += klen + 1;
@@ -124,7 +124,7 @@ static int parse_opts(const char *opt, const char *arg, const char *implied,
 			free(val);
 		} else {
 			if (klen == 0) {
-				set_err(err, errlen, "%s %s: Invalid parameter ''", opt, arg);
+				qemu_set_err(err, errlen, "%s %s: Invalid parameter ''", opt, arg);
 				return -EINVAL;
 			}
 			/* a bare flag means "on" */
@@ -169,14 +169,14 @@ static int check_id(const char *opt, const char *arg, const char *list,
 	if (!id)
 		return 0;
 	if (!id_wellformed(id)) {
-		set_err(err, errlen, "%s %s: Parameter 'id' expects an identifier", opt, arg);
+		qemu_set_err(err, errlen, "%s %s: Parameter 'id' expects an identifier", opt, arg);
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < nprev; i++) {
 		const char *o = qemu_opt_get(&prev[i], "id");
 
 		if (o && !strcmp(o, id)) {
-			set_err(err, errlen, "%s %s: Duplicate ID '%s' for %s", opt, arg, id, list);
+			qemu_set_err(err, errlen, "%s %s: Duplicate ID '%s' for %s", opt, arg, id, list);
 			return -EINVAL;
 		}
 	}
@@ -229,7 +229,7 @@ static int parse_global(const char *opt, const char *arg, struct qemu_optlist *l
 		p = qemu_opt_get(&tmp, "property");
 		v = qemu_opt_get(&tmp, "value");
 		if (!d || !p || !v || tmp.nopts != 3) {
-			set_err(err, errlen,
+			qemu_set_err(err, errlen,
 				"%s %s: options 'driver', 'property', and 'value' are required",
 				opt, arg);
 			optlist_free(&tmp);
@@ -256,7 +256,7 @@ static int parse_device(const char *opt, const char *arg, struct qemu_optlist *l
 	}
 	drv = qemu_opt_get(&tmp, "driver");
 	if (!drv || !*drv) {
-		set_err(err, errlen, "%s %s: Parameter 'driver' is missing", opt, arg);
+		qemu_set_err(err, errlen, "%s %s: Parameter 'driver' is missing", opt, arg);
 		optlist_free(&tmp);
 		return -EINVAL;
 	}
@@ -301,7 +301,7 @@ int qemu_cmdline_parse(int argc, char **argv, struct qemu_cmdline *out,
 		struct qemu_optlist l = { .argi = i };
 
 		if (!opt || opt[0] != '-') {
-			set_err(err, errlen, "%s: invalid option", opt ? opt : "(null)");
+			qemu_set_err(err, errlen, "%s: invalid option", opt ? opt : "(null)");
 			ret = -EINVAL;
 			break;
 		}
@@ -312,12 +312,12 @@ int qemu_cmdline_parse(int argc, char **argv, struct qemu_cmdline *out,
 		    strcmp(opt, "-device") && strcmp(opt, "-drive") &&
 		    strcmp(opt, "-netdev") && strcmp(opt, "-global") &&
 		    strcmp(opt, "-append") && strcmp(opt, "-smp")) {
-			set_err(err, errlen, "%s: invalid option", argv[i]);
+			qemu_set_err(err, errlen, "%s: invalid option", argv[i]);
 			ret = -EINVAL;
 			break;
 		}
 		if (i + 1 >= argc || !argv[i + 1]) {
-			set_err(err, errlen, "%s: requires an argument", argv[i]);
+			qemu_set_err(err, errlen, "%s: requires an argument", argv[i]);
 			ret = -EINVAL;
 			break;
 		}
@@ -335,7 +335,7 @@ int qemu_cmdline_parse(int argc, char **argv, struct qemu_cmdline *out,
 				const char *sz = qemu_opt_get(&m, "size");
 
 				if (!sz || !*sz) {
-					set_err(err, errlen, "%s %s: missing 'size' option value", opt, arg);
+					qemu_set_err(err, errlen, "%s %s: missing 'size' option value", opt, arg);
 					ret = -EINVAL;
 				} else {
 					ret = replace_str(&c.mem, sz);
@@ -361,7 +361,7 @@ int qemu_cmdline_parse(int argc, char **argv, struct qemu_cmdline *out,
 		} else if (!strcmp(opt, "-netdev")) {
 			ret = parse_opts(opt, arg, "type", &l, err, errlen);
 			if (!ret && !qemu_opt_get(&l, "id")) {
-				set_err(err, errlen, "%s %s: Parameter 'id' is missing", opt, arg);
+				qemu_set_err(err, errlen, "%s %s: Parameter 'id' is missing", opt, arg);
 				ret = -EINVAL;
 			}
 			if (!ret)
@@ -376,7 +376,7 @@ int qemu_cmdline_parse(int argc, char **argv, struct qemu_cmdline *out,
 		optlist_free(&l);
 	}
 	if (ret == -ENOMEM)
-		set_err(err, errlen, "out of memory");
+		qemu_set_err(err, errlen, "out of memory");
 	if (ret) {
 		qemu_cmdline_free(&c);
 		return ret;

@@ -42,6 +42,9 @@ int qemu_cmdline_parse(int argc, char **argv, struct qemu_cmdline *out,
 		       char *err, size_t errlen);
 void qemu_cmdline_free(struct qemu_cmdline *cmd);
 
+/* An error message into err (when there is room), printf style. */
+void qemu_set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Value of key in an option list, or NULL. */
 const char *qemu_opt_get(const struct qemu_optlist *l, const char *key);
 /*

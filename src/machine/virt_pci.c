@@ -11,16 +11,6 @@
 
 #include "machine/virt_internal.h"
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- id map: FNV-1a, linear probing ---- */
 
@@ -183,13 +173,13 @@ int virt_pci_place(struct hw_pci_bus *bus, struct hw_pci_fn *fn, int devfn,
 			if (!bus->fn[devfn])
 				break;
 		if (devfn >= 256) {
-			set_err(err, errlen,
+			qemu_set_err(err, errlen,
 				"PCI: no slot/function available for %s, all in use or reserved",
 				name);
 			return -EINVAL;
 		}
 	} else if (bus->fn[devfn]) {
-		set_err(err, errlen,
+		qemu_set_err(err, errlen,
 			"PCI: slot %d function %d not available for %s, in use by %s,id=%s",
 			PCI_SLOT(devfn), PCI_FUNC(devfn), name,
 			bus->fn[devfn]->qemu_driver, id_or_null(bus->fn[devfn]));
@@ -201,7 +191,7 @@ int virt_pci_place(struct hw_pci_bus *bus, struct hw_pci_fn *fn, int devfn,
 		struct hw_pci_fn *f0 = bus->fn[PCI_DEVFN(PCI_SLOT(devfn), 0)];
 
 		if (f0 && !f0->multifunction) {
-			set_err(err, errlen,
+			qemu_set_err(err, errlen,
 				"PCI: single function device can't be populated in function %x.%x",
 				PCI_SLOT(devfn), PCI_FUNC(devfn));
 			return -EINVAL;
@@ -209,7 +199,7 @@ int virt_pci_place(struct hw_pci_bus *bus, struct hw_pci_fn *fn, int devfn,
 	} else if (!fn->multifunction) {
 		for (int f = 1; f < 8; f++) {
 			if (bus->fn[PCI_DEVFN(PCI_SLOT(devfn), f)]) {
-				set_err(err, errlen,
+				qemu_set_err(err, errlen,
 					"PCI: %x.0 indicates single function, but %x.%x is already populated.",
 					PCI_SLOT(devfn), PCI_SLOT(devfn), f);
 				return -EINVAL;
@@ -219,7 +209,7 @@ int virt_pci_place(struct hw_pci_bus *bus, struct hw_pci_fn *fn, int devfn,
 
 	/* hotplug handler plug callback (shpc_device_plug_cb), cold plug too */
 	if (shpc && PCI_SLOT(devfn) < 1) {
-		set_err(err, errlen,
+		qemu_set_err(err, errlen,
 			"Unsupported PCI slot %d for standard hotplug controller. Valid slots are between 1 and 31.",
 			PCI_SLOT(devfn));
 		return -EINVAL;
