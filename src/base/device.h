@@ -84,7 +84,7 @@ struct kernel {
 	size_t ndeferred, deferred_cap;
 	bool deferred_probe_enabled;	/* set at late_initcall */
 	bool initcalls_done;
-	int deferred_probe_timeout;	/* seconds; <=0: already expired */
+	int deferred_probe_timeout;	/* seconds; 0: expired, -1: wait for ever */
 	u64 deferred_timeout_at_ns;	/* when the timeout work fires (0: none) */
 	bool deferred_trigger;		/* a bind happened: rerun the pending list */
 	int probe_depth;

@@ -63,7 +63,7 @@ void driver_deferred_probe_trigger(struct kernel *k)
 
 int driver_deferred_probe_check_state(struct device *dev)
 {
-	if (dev->k->deferred_probe_timeout <= 0 && dev->k->initcalls_done) {
+	if (dev->k->deferred_probe_timeout == 0 && dev->k->initcalls_done) {
 		dev_warn(dev, "deferred probe timeout, ignoring dependency\n");
 		return -ETIMEDOUT;
 	}
