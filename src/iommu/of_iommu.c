@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include "iommu/of_iommu.h"
+#include <libfdt.h>
 #include "fw/of.h"
 #include "pci/pci.h"
 
@@ -31,9 +32,10 @@ static int of_iommu_configure_dev_id(int master_np, struct device *dev, u32 id)
 	u32 out;
 	int err = of_map_id(dev->k->fdt, master_np, id, "iommu-map", "iommu-map-mask", &target, &out);
 	if (err == -ENODEV) {
-		char name[64];
-		of_device_name(dev->k->fdt, master_np, name, sizeof(name));
-		kprintf(dev->k, "%s: no iommu-map translation for id 0x%x", name, id);
+		/* of_map_id()'s "%pOF: ... on %pOF": the node's full path, no target found */
+		char path[256] = "?";
+		fdt_get_path(dev->k->fdt, master_np, path, sizeof(path));
+		kprintf(dev->k, "%s: no iommu-map translation for id 0x%x on (null)", path, id);
 		return NO_IOMMU;
 	}
 	if (err)
