@@ -12,7 +12,6 @@
 #include "base/page_alloc.h"
 #include "hw/system.h"
 #include "init/cmdline.h"
-#include "smmuv3/arm_smmu_v3.h"
 
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -121,9 +120,7 @@ int dma_core_track_cookie(struct dma_core *core, struct iommu_dma_cookie *cookie
 u64 dma_dev_tlbi_count(struct device *dev)
 {
 	struct iommu_device *iommu = dev->iommu ? dev->iommu->iommu_dev : NULL;
-	if (!iommu || iommu->ops != &arm_smmu_ops || !iommu->priv)
-		return 0;
-	return ((struct arm_smmu_device *)iommu->priv)->stats.tlbi;
+	return iommu ? iommu->invalidations : 0;
 }
 
 /*

@@ -70,6 +70,7 @@ struct iommu_device {
 	int fwnode;			/* DT node offset of the IOMMU */
 	struct device *dev;
 	void *priv;			/* driver instance */
+	u64 invalidations;		/* IOTLB invalidation commands the driver sent */
 };
 
 struct iommu_fwspec {

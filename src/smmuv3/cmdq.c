@@ -139,9 +139,10 @@ static void count_cmd(struct arm_smmu_device *smmu, u64 cmd0)
 {
 	u8 op = (u8)FIELD_GET(CMDQ_0_OP, cmd0);
 	smmu->stats.cmds[op]++;
-	if (op >= CMDQ_OP_TLBI_NH_ALL && op <= CMDQ_OP_TLBI_NSNH_ALL)
+	if (op >= CMDQ_OP_TLBI_NH_ALL && op <= CMDQ_OP_TLBI_NSNH_ALL) {
 		smmu->stats.tlbi++;
-	else if (op >= CMDQ_OP_CFGI_STE && op <= CMDQ_OP_CFGI_CD_ALL)
+		smmu->iommu.invalidations++;
+	} else if (op >= CMDQ_OP_CFGI_STE && op <= CMDQ_OP_CFGI_CD_ALL)
 		smmu->stats.cfgi++;
 	else if (op == CMDQ_OP_CMD_SYNC)
 		smmu->stats.syncs++;
