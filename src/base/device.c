@@ -73,7 +73,6 @@ int device_add(struct device *dev)
 	struct kernel *k = dev->k;
 	if (grow(&k->devices, &k->devices_cap, k->ndevices, sizeof(*k->devices)))
 		return -ENOMEM;
-	dev->index = k->ndevices;
 	k->devices[k->ndevices++] = dev;
 	if (dev->match_driver)
 		device_initial_probe(dev);
@@ -119,7 +118,6 @@ int driver_register(struct kernel *k, struct device_driver *drv)
 	if (grow(&k->drivers, &k->drivers_cap, k->ndrivers, sizeof(*k->drivers)))
 		return -ENOMEM;
 	k->drivers[k->ndrivers++] = drv;
-	drv->registered = true;
 	/* a new driver may be what deferred devices wait for: extend the timeout (5.19+) */
 	if (k->deferred_timeout_at_ns)
 		k->deferred_timeout_at_ns = k->log.clock_ns + (u64)k->deferred_probe_timeout * 1000000000ULL;
@@ -140,5 +138,4 @@ void driver_unregister(struct kernel *k, struct device_driver *drv)
 			break;
 		}
 	}
-	drv->registered = false;
 }

@@ -36,8 +36,6 @@ struct device_driver {
 	int (*probe)(struct device *dev);
 	void (*remove)(struct device *dev);
 	const void *id_table;		/* bus specific */
-	/* state */
-	bool registered;
 };
 
 struct device {
@@ -69,8 +67,7 @@ struct device {
 	void *dma_state;		/* dma/ layer per-device data */
 
 	/* deferred probe */
-	bool deferred;
-	size_t index;			/* order of device_add */
+	bool deferred;			/* on the pending list */
 };
 
 /* One booted system. */
