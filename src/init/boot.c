@@ -179,6 +179,8 @@ void kernel_sleep(struct kernel *k, u64 ns)
 	driver_core_tick(k);
 	if (k->log.clock_ns < target)
 		k->log.clock_ns = target;
+	/* dma-iommu's flush-queue timers (10 ms) that expired meanwhile */
+	iommu_dma_run_fq_timers(k);
 }
 
 void kernel_free(struct kernel *k)
