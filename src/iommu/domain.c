@@ -40,33 +40,23 @@ struct iommu_domain *iommu_get_domain_for_dev(struct device *dev)
 	return dev->iommu_group ? dev->iommu_group->domain : NULL;
 }
 
+/* Only a group sitting in its default or blocking domain takes a new one. */
 int iommu_attach_group(struct iommu_domain *domain, struct iommu_group *group)
 {
-	if (group->domain && group->domain != group->default_domain && group->domain != domain)
+	if (group->domain && group->domain != group->default_domain &&
+	    group->domain != group->blocking_domain)
 		return -EBUSY;
-	for (size_t i = 0; i < group->ndevices; i++) {
-		int ret = domain->ops->attach_dev(domain, group->devices[i]);
-		if (ret) {
-			/* put the ones already moved back where they were */
-			for (size_t j = 0; j < i && group->domain; j++)
-				group->domain->ops->attach_dev(group->domain, group->devices[j]);
-			return ret;
-		}
-	}
-	group->domain = domain;
-	return 0;
+	return iommu_group_set_domain(group, domain);
 }
 
+/* __iommu_group_set_core_domain(): blocking while user space owns it, else default */
 void iommu_detach_group(struct iommu_domain *domain, struct iommu_group *group)
 {
 	if (group->domain != domain)
 		return;
-	group->domain = group->owner ? NULL : group->default_domain;
-	for (size_t i = 0; group->domain && i < group->ndevices; i++)
-		group->domain->ops->attach_dev(group->domain, group->devices[i]);
-	if (!group->domain && domain->ops->detach_dev)
-		for (size_t i = 0; i < group->ndevices; i++)
-			domain->ops->detach_dev(domain, group->devices[i]);
+	struct iommu_domain *core = group->owner ? group->blocking_domain : group->default_domain;
+	if (core)
+		iommu_group_set_domain(group, core);
 }
 
 /* iommu_pgsize(): the biggest page that fits alignment and length, and how many in a row. */

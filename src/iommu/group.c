@@ -76,6 +76,8 @@ void iommu_group_remove_device(struct device *dev)
 		group->domain = NULL;
 	if (group->default_domain)
 		iommu_domain_free(group->default_domain);
+	if (group->blocking_domain)
+		iommu_domain_free(group->blocking_domain);
 	free(group->devices);
 	free(group);
 }
@@ -193,14 +195,51 @@ bool iommu_group_dma_owner_claimed(struct iommu_group *group)
 	return group->owner_cnt != 0;
 }
 
+/* attach every member to domain; on failure put the ones moved back */
+int iommu_group_set_domain(struct iommu_group *group, struct iommu_domain *domain)
+{
+	if (group->domain == domain)
+		return 0;
+	for (size_t i = 0; i < group->ndevices; i++) {
+		int ret = domain->ops->attach_dev(domain, group->devices[i]);
+		if (ret) {
+			for (size_t j = 0; j < i && group->domain; j++)
+				group->domain->ops->attach_dev(group->domain, group->devices[j]);
+			return ret;
+		}
+	}
+	group->domain = domain;
+	return 0;
+}
+
+/*
+ * __iommu_group_alloc_blocking_domain(): a BLOCKED domain, or for drivers
+ * that have none (arm-smmu-v3 in 6.1) an empty UNMANAGED one: every DMA faults.
+ */
+static int iommu_group_alloc_blocking_domain(struct iommu_group *group)
+{
+	if (group->blocking_domain)
+		return 0;
+	if (!group->ndevices)
+		return -EINVAL;
+	const struct bus_type *bus = group->devices[0]->bus;
+	group->blocking_domain = iommu_domain_alloc_type(group->k, bus, IOMMU_DOMAIN_BLOCKED);
+	if (!group->blocking_domain)
+		group->blocking_domain = iommu_domain_alloc_type(group->k, bus, IOMMU_DOMAIN_UNMANAGED);
+	return group->blocking_domain ? 0 : -EINVAL;
+}
+
 int iommu_group_claim_dma_owner(struct iommu_group *group, void *owner)
 {
 	if (group->owner_cnt)
 		return -EPERM;
 	if (group->domain && group->domain != group->default_domain)
 		return -EBUSY;
-	/* 6.1 moves the group to a blocking domain while user space owns it */
-	group->domain = NULL;
+	int ret = iommu_group_alloc_blocking_domain(group);
+	if (!ret)
+		ret = iommu_group_set_domain(group, group->blocking_domain);
+	if (ret)
+		return ret;
 	group->owner = owner;
 	group->owner_cnt++;
 	return 0;
@@ -210,11 +249,11 @@ void iommu_group_release_dma_owner(struct iommu_group *group)
 {
 	if (!group->owner_cnt || !group->owner)
 		return;
+	/* back to the default domain; it takes any device as it took them before */
+	if (group->default_domain)
+		iommu_group_set_domain(group, group->default_domain);
 	group->owner_cnt = 0;
 	group->owner = NULL;
-	group->domain = group->default_domain;
-	for (size_t i = 0; group->domain && i < group->ndevices; i++)
-		group->domain->ops->attach_dev(group->domain, group->devices[i]);
 }
 
 /* --- sysfs views --- */

@@ -74,6 +74,8 @@ void iommu_core_free(struct kernel *k)
 			continue;
 		if (g->default_domain)
 			iommu_domain_free(g->default_domain);
+		if (g->blocking_domain)
+			iommu_domain_free(g->blocking_domain);
 		free(g->devices);
 		free(g);
 	}

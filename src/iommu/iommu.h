@@ -105,6 +105,7 @@ struct iommu_group {
 	struct device **devices;	/* in the order they were added */
 	size_t ndevices, cap;
 	struct iommu_domain *default_domain;
+	struct iommu_domain *blocking_domain;	/* what a user-owned group sits in by itself */
 	struct iommu_domain *domain;	/* currently attached */
 	unsigned int owner_cnt;
 	void *owner;			/* user-space owner (VFIO), NULL: kernel */
@@ -176,6 +177,8 @@ void iommu_group_release_dma_owner(struct iommu_group *group);
 bool iommu_group_dma_owner_claimed(struct iommu_group *group);
 
 int iommu_attach_group(struct iommu_domain *domain, struct iommu_group *group);
+/* attach every member of the group to domain (all or none) */
+int iommu_group_set_domain(struct iommu_group *group, struct iommu_domain *domain);
 void iommu_detach_group(struct iommu_domain *domain, struct iommu_group *group);
 struct iommu_domain *iommu_domain_alloc_type(struct kernel *k, const struct bus_type *bus, unsigned type);
 void iommu_domain_free(struct iommu_domain *domain);
