@@ -13,11 +13,6 @@ const char *dev_driver_string(const struct device *dev)
 	return dev->bus ? dev->bus->name : "";
 }
 
-const char *dev_name(const struct device *dev)
-{
-	return dev->name;
-}
-
 void dev_printk(const struct device *dev, const char *fmt, ...)
 {
 	char *msg = NULL;

@@ -102,7 +102,6 @@ struct kernel {
 
 /* dev_driver_string(): the driver's name, else the bus name. */
 const char *dev_driver_string(const struct device *dev);
-const char *dev_name(const struct device *dev);
 void dev_printk(const struct device *dev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 #define dev_info dev_printk

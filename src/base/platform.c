@@ -144,11 +144,3 @@ void platform_devices_free(struct kernel *k)
 	k->platform = NULL;
 }
 
-struct platform_device *platform_find_by_compatible(struct kernel *k, const char *compat)
-{
-	struct platform_list *list = k->platform;
-	for (size_t i = 0; list && i < list->n; i++)
-		if (of_device_is_compatible(k->fdt, list->devs[i]->dev.of_node, compat))
-			return list->devs[i];
-	return NULL;
-}

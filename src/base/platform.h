@@ -31,6 +31,5 @@ static inline struct platform_device *to_platform_device(struct device *dev)
  */
 int of_platform_populate(struct kernel *k);
 void platform_devices_free(struct kernel *k);
-struct platform_device *platform_find_by_compatible(struct kernel *k, const char *compat);
 
 #endif

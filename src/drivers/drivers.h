@@ -20,7 +20,6 @@ extern struct virtio_driver virtio_blk_driver, virtio_net_driver, virtio_rng_dri
 int modprobe(struct kernel *k, const char *name);
 /* rmmod: -ENOENT when not loaded, -EBUSY when another module uses it */
 int rmmod(struct kernel *k, const char *name);
-bool module_loaded(struct kernel *k, const char *name);
 /* names of every modelled module, and whether loaded, for lsmod */
 size_t module_list(struct kernel *k, const char **names, bool *loaded, size_t max);
 void modules_free(struct kernel *k);

@@ -54,12 +54,6 @@ static int find_module(const char *name)
 	return -1;
 }
 
-bool module_loaded(struct kernel *k, const char *name)
-{
-	int i = find_module(name);
-	return i >= 0 && mod_state(k)->loaded[i];
-}
-
 int modprobe(struct kernel *k, const char *name)
 {
 	int i = find_module(name);

@@ -82,12 +82,6 @@ void iommu_group_remove_device(struct device *dev)
 	free(group);
 }
 
-size_t iommu_group_devices(struct iommu_group *group, struct device ***out)
-{
-	*out = group->devices;
-	return group->ndevices;
-}
-
 struct iommu_group *generic_device_group(struct device *dev)
 {
 	return iommu_group_alloc(dev->k);

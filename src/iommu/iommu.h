@@ -163,8 +163,6 @@ void iommu_group_remove_device(struct device *dev);
 struct iommu_group *generic_device_group(struct device *dev);
 struct iommu_group *pci_device_group(struct device *dev);
 struct iommu_domain *iommu_get_domain_for_dev(struct device *dev);
-/* every device of the group, for VFIO's viability check and the sysfs view */
-size_t iommu_group_devices(struct iommu_group *group, struct device ***out);
 
 const char *iommu_domain_type_sysfs(const struct iommu_domain *domain);
 int iommu_get_group_resv_regions(struct iommu_group *group, struct iommu_resv_region *out, int max);
