@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include "iommusim/iommusim.h"
 
@@ -18,7 +19,8 @@ static void usage(FILE *f)
 		"With no --script, prints the IOMMU groups and every PCI function\n"
 		"(--json for programs, --dot for a Graphviz picture of the topology).\n"
 		"--script runs shell-style commands on the booted system (echo/cat/ls/readlink/\n"
-		"dmesg/sleep/modprobe/rmmod/lsmod); '-' reads them from stdin.\n");
+		"dmesg/sleep/modprobe/rmmod/lsmod, and the model's verbs mem/dma/iommu/smmu/blk);\n"
+		"'-' reads them from stdin. See README.md.\n");
 }
 
 int main(int argc, char **argv)
@@ -84,7 +86,7 @@ int main(int argc, char **argv)
 	} else if (script) {
 		FILE *in = strcmp(script, "-") ? fopen(script, "r") : stdin;
 		if (!in) {
-			fprintf(stderr, "iommusim: --script %s: cannot open\n", script);
+			fprintf(stderr, "iommusim: --script %s: %s\n", script, strerror(errno));
 			rc = 2;
 		} else {
 			iommusim_run_script(sim, in, stdout);
