@@ -188,6 +188,23 @@ void dma_direct_sync_single_for_device(struct device *dev, u64 addr, size_t size
 	bounce_end(st, &st->core->io_tlb, m);
 }
 
+/*
+ * dma_direct_supported(): every mask of 32 bits or more (arm64 has ZONE_DMA32
+ * memory); a smaller one must still reach min(last page of RAM, the top of
+ * ZONE_DMA), where the allocator can always find memory for the device.
+ */
+bool dma_direct_supported(struct device *dev, u64 mask)
+{
+	if (mask >= DMA_BIT_MASK(32))
+		return true;
+	struct dma_core *core = dma_core_get(dev->k);
+	if (!core)
+		return false;
+	u64 min_mask = core->ram_end > PAGE_SIZE ? core->ram_end - PAGE_SIZE : 0;
+	min_mask = MIN(min_mask, DMA_BIT_MASK(core->zone_dma_bits));
+	return mask >= min_mask;
+}
+
 /* dma_direct_get_required_mask(): enough bits for the last page of RAM */
 u64 dma_direct_get_required_mask(struct device *dev)
 {

@@ -72,6 +72,7 @@ struct dma_core *dma_core_get(struct kernel *k)
 			core->io_tlb.ctx = core;
 			struct kernel_cmdline *c = k->cmdline;
 			core->forcedac = c && c->iommu_forcedac == 1;
+			core->zone_dma_bits = 32;	/* until dma_subsys_init reads the DT */
 			struct hw_system *hw = k->hw;
 			if (hw && hw->mem)
 				core->ram_end = guest_mem_base(hw->mem) + guest_mem_size(hw->mem);
@@ -124,11 +125,10 @@ u64 dma_dev_tlbi_count(struct device *dev)
 }
 
 /*
- * arm64's arm64_dma_phys_limit: ZONE_DMA covers zone_dma_bits = min(32,
- * fls64(of_dma_get_max_cpu_address())), the lowest top any dma-ranges in the
- * DT reaches; the limit is then capped by the end of RAM (max_zone_phys).
+ * arm64's zone_dma_bits = min(32, fls64(of_dma_get_max_cpu_address())): the
+ * lowest top any dma-ranges in the DT reaches.
  */
-static u64 arm64_dma_phys_limit(const void *fdt, u64 ram_base, u64 ram_end)
+static unsigned arm64_zone_dma_bits(const void *fdt)
 {
 	u64 max_cpu = ~0ULL;
 	int depth = 0;
@@ -140,7 +140,12 @@ static u64 arm64_dma_phys_limit(const void *fdt, u64 ram_base, u64 ram_end)
 			continue;
 		max_cpu = MIN(max_cpu, cpu_start + size - 1);
 	}
-	unsigned bits = MIN(32u, max_cpu ? 64u - (unsigned)__builtin_clzll(max_cpu) : 0u);
+	return MIN(32u, max_cpu ? 64u - (unsigned)__builtin_clzll(max_cpu) : 0u);
+}
+
+/* arm64_dma_phys_limit = max_zone_phys(zone_dma_bits): capped by the end of RAM */
+static u64 arm64_dma_phys_limit(unsigned bits, u64 ram_base, u64 ram_end)
+{
 	u64 zone_mask = DMA_BIT_MASK(bits);
 	if (ram_base > 0xffffffffULL)
 		zone_mask = ~0ULL;
@@ -158,7 +163,8 @@ int dma_subsys_init(struct kernel *k)
 		return -ENOMEM;
 	dma_debugfs_init();
 	/* arm64 mem_init(): swiotlb only when max_pfn > PFN_DOWN(arm64_dma_phys_limit) */
-	u64 zone_limit = arm64_dma_phys_limit(k->fdt, guest_mem_base(hw->mem), core->ram_end);
+	core->zone_dma_bits = arm64_zone_dma_bits(k->fdt);
+	u64 zone_limit = arm64_dma_phys_limit(core->zone_dma_bits, guest_mem_base(hw->mem), core->ram_end);
 	struct swiotlb_params p = {
 		.nslabs = c ? c->swiotlb_nslabs : 0,
 		.force = c && c->swiotlb_force,

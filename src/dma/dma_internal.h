@@ -22,6 +22,7 @@ struct dma_core {
 	struct io_tlb_mem io_tlb;	/* io_tlb_default_mem */
 	bool forcedac;			/* iommu.forcedac=1 */
 	u64 ram_end;			/* end of RAM: dma_direct_get_required_mask() */
+	unsigned zone_dma_bits;		/* arm64's zone_dma_bits: dma_direct_supported() */
 	struct dma_dev_state **devs;	/* every per-device state, freed at exit */
 	size_t ndevs, capdevs;
 	struct iommu_dma_cookie **cookies;
@@ -85,6 +86,7 @@ void dma_direct_sync_single_for_device(struct device *dev, u64 addr, size_t size
 				       enum dma_data_direction dir);
 size_t dma_direct_max_mapping_size(struct device *dev);
 u64 dma_direct_get_required_mask(struct device *dev);
+bool dma_direct_supported(struct device *dev, u64 mask);
 
 /* dma_fq.c: the flush queue of a DMA-FQ domain */
 int iommu_dma_init_fq(struct iommu_domain *domain);

@@ -1,17 +1,13 @@
 #include <errno.h>
 #include "dma/dma_mask.h"
-#include "dma/mapping.h"
+#include "dma/dma_internal.h"
 
-/*
- * dma_supported(): dma-iommu takes any mask; dma-direct takes every mask of
- * 32 bits or more (dma_direct_supported). Smaller ones would have to reach
- * the top of RAM on virt, whose RAM starts at 1 GiB: refused here.
- */
-static bool dma_supported(const struct device *dev, u64 mask)
+/* dma_supported(): dma-iommu has no dma_supported op, so takes any mask */
+static bool dma_supported(struct device *dev, u64 mask)
 {
 	if (dev->dma_ops)
 		return true;
-	return mask >= DMA_BIT_MASK(32);
+	return dma_direct_supported(dev, mask);
 }
 
 int dma_set_mask(struct device *dev, u64 mask)

@@ -240,3 +240,32 @@ Test(dma_direct, bad_input_changes_nothing)
 	cr_assert_eq(st->unmaps, 1);
 	iommusim_free(sim);
 }
+
+/*
+ * dma_direct_supported(): a mask below 32 bits is still fine when it covers
+ * min(last page of RAM, ZONE_DMA's top): 128M virt ends RAM at 0x48000000.
+ */
+Test(dma_direct, small_mask_supported_when_it_covers_ram)
+{
+	struct iommusim *sim = boot_ok(NOIOMMU);
+	struct device *dev = dev_of(sim);
+	cr_assert_eq(dma_set_mask_and_coherent(dev, DMA_BIT_MASK(31)), 0, "0x7fffffff >= 0x47fff000");
+	cr_assert_eq(*dev->dma_mask, DMA_BIT_MASK(31));
+	cr_assert_eq(dev->coherent_dma_mask, DMA_BIT_MASK(31));
+	cr_assert_eq(dma_set_mask(dev, 0x47fff000ULL), 0, "exactly the last page");
+	cr_assert_eq(dma_set_mask(dev, 0x47ffefffULL), -EIO);
+	cr_assert_eq(dma_set_coherent_mask(dev, DMA_BIT_MASK(30)), -EIO);
+	cr_assert_eq(*dev->dma_mask, 0x47fff000ULL, "a refused mask changes nothing");
+	cr_assert_eq(dev->coherent_dma_mask, DMA_BIT_MASK(31));
+	iommusim_free(sim);
+}
+
+/* with RAM past 4 GiB the ZONE_DMA top (32 bits) is the floor */
+Test(dma_direct, small_mask_refused_when_ram_is_large)
+{
+	struct iommusim *sim = boot_ok("-M virt -m 4G -device virtio-net-pci,bus=pcie.0");
+	struct device *dev = dev_of(sim);
+	cr_assert_eq(dma_set_mask(dev, DMA_BIT_MASK(31)), -EIO);
+	cr_assert_eq(dma_set_mask(dev, DMA_BIT_MASK(32)), 0);
+	iommusim_free(sim);
+}
