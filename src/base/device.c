@@ -113,18 +113,35 @@ int driver_register(struct kernel *k, struct device_driver *drv)
 	if (grow(&k->drivers, &k->drivers_cap, k->ndrivers, sizeof(*k->drivers)))
 		return -ENOMEM;
 	k->drivers[k->ndrivers++] = drv;
-	/* a new driver may be what deferred devices wait for: extend the timeout (5.19+) */
+	driver_attach(k, drv);
+	/*
+	 * deferred_probe_extend_timeout(), once bus_add_driver() has attached: a
+	 * pending timeout restarts from now, as a new driver may be what
+	 * deferred devices wait for.
+	 */
 	if (k->deferred_timeout_at_ns)
 		k->deferred_timeout_at_ns = k->log.clock_ns + (u64)k->deferred_probe_timeout * 1000000000ULL;
-	driver_attach(k, drv);
 	return 0;
+}
+
+/* driver_detach(): the driver's devices from the last bound to the first. */
+static void driver_detach(struct kernel *k, struct device_driver *drv)
+{
+	for (;;) {
+		struct device *last = NULL;
+		for (size_t i = 0; i < k->ndevices; i++)
+			if (k->devices[i]->driver == drv &&
+			    (!last || k->devices[i]->bind_seq > last->bind_seq))
+				last = k->devices[i];
+		if (!last)
+			return;
+		device_release_driver(last);
+	}
 }
 
 void driver_unregister(struct kernel *k, struct device_driver *drv)
 {
-	for (size_t i = 0; i < k->ndevices; i++)
-		if (k->devices[i]->driver == drv)
-			device_release_driver(k->devices[i]);
+	driver_detach(k, drv);
 	for (size_t i = 0; i < k->ndrivers; i++) {
 		if (k->drivers[i] == drv) {
 			memmove(&k->drivers[i], &k->drivers[i + 1],

@@ -68,6 +68,7 @@ struct device {
 
 	/* deferred probe */
 	bool deferred;			/* on the pending list */
+	u64 bind_seq;			/* when it was bound: its place in the driver's device list */
 };
 
 /* One booted system. */
@@ -85,6 +86,7 @@ struct kernel {
 	u64 deferred_timeout_at_ns;	/* when the timeout work fires (0: none) */
 	bool deferred_trigger;		/* a bind happened: rerun the pending list */
 	int probe_depth;
+	u64 bind_seq;			/* bindings so far */
 
 	/* subsystems, owned by their layers */
 	void *machine;			/* const struct machine * */

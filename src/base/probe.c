@@ -88,6 +88,8 @@ static int call_driver_probe(struct device *dev, struct device_driver *drv)
 
 static void driver_bound(struct device *dev)
 {
+	/* klist_add_tail() on the driver's devices: driver_detach() walks them from the tail */
+	dev->bind_seq = ++dev->k->bind_seq;
 	deferred_probe_remove(dev);
 	driver_deferred_probe_trigger(dev->k);
 }
@@ -116,7 +118,8 @@ static int really_probe(struct device *dev, struct device_driver *drv)
 	return 0;
 }
 
-static int driver_probe_device(struct device_driver *drv, struct device *dev)
+/* __driver_probe_device(): -ENODEV, -EBUSY, 0 bound, or what really_probe() returned. */
+static int __driver_probe_device(struct device_driver *drv, struct device *dev)
 {
 	if (dev->dead)
 		return -ENODEV;
@@ -125,10 +128,23 @@ static int driver_probe_device(struct device_driver *drv, struct device *dev)
 	dev->k->probe_depth++;
 	int ret = really_probe(dev, drv);
 	dev->k->probe_depth--;
+	return ret;
+}
+
+/* The outermost probe has finished: the queued deferred-probe work runs now. */
+static void probe_done(struct kernel *k)
+{
+	if (k->probe_depth == 0)
+		deferred_probe_run_pending(k);
+}
+
+/* driver_probe_device(): a deferral, either sign, queues the device for a retry. */
+static int driver_probe_device(struct device_driver *drv, struct device *dev)
+{
+	int ret = __driver_probe_device(drv, dev);
 	if (ret == -EPROBE_DEFER || ret == EPROBE_DEFER)
 		driver_deferred_probe_add(dev);
-	if (dev->k->probe_depth == 0)
-		deferred_probe_run_pending(dev->k);
+	probe_done(dev->k);
 	return ret;
 }
 
@@ -235,7 +251,12 @@ int driver_bind_store(struct device_driver *drv, struct device *dev)
 {
 	if (!dev || !driver_match_device(drv, dev))
 		return -ENODEV;
-	int ret = driver_probe_device(drv, dev);
+	/*
+	 * device_driver_attach() calls __driver_probe_device(): a deferral here
+	 * is returned as -EAGAIN and does not put the device on the pending list.
+	 */
+	int ret = __driver_probe_device(drv, dev);
+	probe_done(dev->k);
 	if (ret > 0)
 		ret = -ret;
 	if (ret == -EPROBE_DEFER)

@@ -220,8 +220,9 @@ static int iommu_alloc_default_domain(struct iommu_group *group, struct device *
 	if (!dom && type != IOMMU_DOMAIN_DMA) {
 		dom = iommu_domain_alloc_type(dev->k, dev->bus, IOMMU_DOMAIN_DMA);
 		if (dom)
-			kprintf(dev->k, "iommu: Failed to allocate default IOMMU domain of type %u for group %d - Falling back to IOMMU_DOMAIN_DMA",
-				type, group->id);
+			/* Linux prints group->name, which only a few drivers set: "(null)" */
+			kprintf(dev->k, "iommu: Failed to allocate default IOMMU domain of type %u for group (null) - Falling back to IOMMU_DOMAIN_DMA",
+				type);
 	}
 	if (!dom)
 		return -ENOMEM;

@@ -151,6 +151,26 @@ static int pci_scan_child_bus(struct pci_bus *bus, int *max)
 	return 0;
 }
 
+/*
+ * pci_bus_assign_resources(): each bridge of a bus in devfn order, its
+ * subtree first, then pci_setup_bridge() logs the bus range it forwards.
+ */
+static void pci_bus_setup_bridges(struct pci_bus *bus)
+{
+	for (size_t i = 0; i < bus->ndevices; i++) {
+		struct pci_dev *dev = bus->devices[i];
+		struct pci_bus *sub = dev->subordinate;
+		if (!sub)
+			continue;
+		pci_bus_setup_bridges(sub);
+		/* %pR of a bus resource: one number when it spans a single bus */
+		if (sub->busn_end != sub->number)
+			dev_info(&dev->dev, "PCI bridge to [bus %02x-%02x]\n", sub->number, sub->busn_end);
+		else
+			dev_info(&dev->dev, "PCI bridge to [bus %02x]\n", sub->number);
+	}
+}
+
 struct pci_host *pci_scan_root_bus(struct kernel *k, struct device *bridge_parent,
 				   const struct hw_pci_bus *root)
 {
@@ -171,15 +191,7 @@ struct pci_host *pci_scan_root_bus(struct kernel *k, struct device *bridge_paren
 	if (pci_scan_child_bus(bus, &max))
 		kprintf(k, "pci %04x:00: out of memory while scanning", host->domain);
 	bus->busn_end = 0xff;
-	for (size_t i = 0; i < host->nall; i++) {
-		struct pci_bus *sub = host->all[i]->subordinate;
-		if (!sub)
-			continue;
-		if (sub->busn_end != sub->number)
-			dev_info(&host->all[i]->dev, "PCI bridge to [bus %02x-%02x]\n", sub->number, sub->busn_end);
-		else
-			dev_info(&host->all[i]->dev, "PCI bridge to [bus %02x]\n", sub->number);
-	}
+	pci_bus_setup_bridges(bus);
 	return host;
 }
 

@@ -94,3 +94,189 @@ Test(iommu_groups, group_ids_are_reused_lowest_first)
 	cr_assert_eq(g->id, 0, "the freed id comes back first");
 	iommusim_free(sim);
 }
+
+/* --- the driver core and the IOMMU core on a bus of their own --- */
+
+static int fake_match(struct device *dev, struct device_driver *drv)
+{
+	(void)dev;
+	(void)drv;
+	return 1;
+}
+
+static const struct bus_type fake_bus = { .name = "fake", .match = fake_match };
+
+static int probe_defers(struct device *dev)
+{
+	(void)dev;
+	return -EPROBE_DEFER;
+}
+
+static int probe_ok(struct device *dev)
+{
+	klog_advance(&dev->k->log, 1000);	/* a probe takes time */
+	return 0;
+}
+
+static void remove_logs(struct device *dev)
+{
+	kprintf(dev->k, "remove %s", dev->name);
+}
+
+static void fake_kernel(struct kernel *k)
+{
+	memset(k, 0, sizeof(*k));
+	klog_init(&k->log);
+	k->deferred_probe_enabled = true;
+	k->initcalls_done = true;
+	k->deferred_probe_timeout = -1;
+}
+
+static void fake_kernel_free(struct kernel *k)
+{
+	free(k->devices);
+	free(k->drivers);
+	free(k->deferred);
+	iommu_core_free(k);
+	klog_free(&k->log);
+}
+
+static size_t log_index(struct kernel *k, const char *text)
+{
+	for (size_t i = 0; i < klog_count(&k->log); i++)
+		if (strstr(klog_line(&k->log, i), text))
+			return i;
+	return (size_t)-1;
+}
+
+Test(driver_core, bind_store_deferral_is_not_queued)
+{
+	struct kernel k;
+	fake_kernel(&k);
+	struct device_driver drv = { .name = "defers", .bus = &fake_bus, .probe = probe_defers };
+	struct device dev;
+	device_initialize(&k, &dev, &fake_bus, NULL, "d0");
+	dev.match_driver = false;
+	cr_assert_eq(device_add(&dev), 0);
+	cr_assert_eq(driver_register(&k, &drv), 0);
+	dev.match_driver = true;
+	/* device_driver_attach() calls __driver_probe_device(): no deferred list, -EAGAIN */
+	cr_assert_eq(driver_bind_store(&drv, &dev), -EAGAIN);
+	cr_assert_eq(k.ndeferred, 0);
+	cr_assert_not(dev.deferred);
+	cr_assert_null(dev.driver);
+	/* drivers_probe goes through device_attach(): that one queues it, and succeeds */
+	cr_assert_eq(bus_rescan_store(&dev), 0);
+	cr_assert_eq(k.ndeferred, 1);
+	cr_assert(dev.deferred);
+	/* binding an unknown device or one of another driver */
+	cr_assert_eq(driver_bind_store(&drv, NULL), -ENODEV);
+	cr_assert_eq(driver_unbind_store(&drv, &dev), -ENODEV);
+	fake_kernel_free(&k);
+}
+
+Test(driver_core, driver_detach_unbinds_the_last_bound_first)
+{
+	struct kernel k;
+	fake_kernel(&k);
+	struct device_driver drv = { .name = "ok", .bus = &fake_bus, .probe = probe_ok,
+				     .remove = remove_logs };
+	struct device a, b;
+	device_initialize(&k, &a, &fake_bus, NULL, "a");
+	device_initialize(&k, &b, &fake_bus, NULL, "b");
+	a.match_driver = b.match_driver = false;
+	cr_assert_eq(device_add(&a), 0);
+	cr_assert_eq(device_add(&b), 0);
+	cr_assert_eq(driver_register(&k, &drv), 0);
+	/* a binds before b: b, bound last, is released first */
+	b.match_driver = a.match_driver = true;
+	cr_assert_eq(driver_bind_store(&drv, &a), 0);
+	cr_assert_eq(driver_bind_store(&drv, &b), 0);
+	cr_assert_eq(driver_bind_store(&drv, &a), -EBUSY);
+	driver_unregister(&k, &drv);
+	size_t ra = log_index(&k, "remove a"), rb = log_index(&k, "remove b");
+	cr_assert_neq(ra, (size_t)-1);
+	cr_assert_neq(rb, (size_t)-1);
+	cr_assert_lt(rb, ra, "driver_detach() takes the driver's device list from its tail");
+	cr_assert_null(a.driver);
+	cr_assert_null(b.driver);
+	fake_kernel_free(&k);
+}
+
+Test(driver_core, timeout_extended_after_the_new_driver_probed)
+{
+	struct kernel k;
+	fake_kernel(&k);
+	k.deferred_probe_timeout = 10;
+	k.deferred_timeout_at_ns = 5;	/* the timeout work is pending */
+	struct device_driver drv = { .name = "ok", .bus = &fake_bus, .probe = probe_ok };
+	struct device dev;
+	device_initialize(&k, &dev, &fake_bus, NULL, "d0");
+	dev.match_driver = false;
+	cr_assert_eq(device_add(&dev), 0);
+	dev.match_driver = true;
+	cr_assert_eq(driver_register(&k, &drv), 0);
+	cr_assert_eq(dev.driver, &drv);
+	/* deferred_probe_extend_timeout() runs after bus_add_driver() attached */
+	cr_assert_eq(k.deferred_timeout_at_ns, k.log.clock_ns + 10000000000ULL);
+	fake_kernel_free(&k);
+}
+
+static struct iommu_device fake_iommu;
+
+static int fake_probe_device(struct device *dev, struct iommu_device **out)
+{
+	(void)dev;
+	*out = &fake_iommu;
+	return 0;
+}
+
+static int fake_attach(struct iommu_domain *domain, struct device *dev)
+{
+	(void)domain;
+	(void)dev;
+	return 0;
+}
+
+static void fake_domain_free(struct iommu_domain *domain)
+{
+	free(domain);
+}
+
+static const struct iommu_domain_ops fake_domain_ops = { .attach_dev = fake_attach,
+							 .free = fake_domain_free };
+
+/* only DMA domains: an identity default domain falls back */
+static struct iommu_domain *fake_domain_alloc(struct kernel *k, unsigned int type)
+{
+	(void)k;
+	return type == IOMMU_DOMAIN_DMA ? calloc(1, sizeof(struct iommu_domain)) : NULL;
+}
+
+static const struct iommu_ops fake_iommu_ops = {
+	.name = "fake",
+	.probe_device = fake_probe_device,
+	.device_group = generic_device_group,
+	.domain_alloc = fake_domain_alloc,
+	.pgsize_bitmap = 0x1000,
+	.default_domain_ops = &fake_domain_ops,
+};
+
+Test(iommu_core, default_domain_falls_back_to_dma)
+{
+	struct kernel k;
+	fake_kernel(&k);
+	fake_iommu.ops = &fake_iommu_ops;
+	struct device dev;
+	device_initialize(&k, &dev, &fake_bus, NULL, "d0");
+	cr_assert_eq(bus_set_iommu(&k, &fake_bus, &fake_iommu_ops), 0);
+	iommu_core(&k)->def_domain_type = IOMMU_DOMAIN_IDENTITY;
+	cr_assert_eq(iommu_probe_device(&dev), 0);
+	cr_assert_not_null(dev.iommu_group);
+	cr_assert_eq(dev.iommu_group->default_domain->type, IOMMU_DOMAIN_DMA);
+	/* pr_warn() of group->name, which no one set: printk's "(null)" */
+	cr_assert_neq(log_index(&k, "iommu: Failed to allocate default IOMMU domain of type 4 "
+				    "for group (null) - Falling back to IOMMU_DOMAIN_DMA"), (size_t)-1);
+	iommu_release_device(&dev);
+	fake_kernel_free(&k);
+}

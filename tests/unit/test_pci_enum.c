@@ -93,3 +93,27 @@ Test(pci_enum, acs_stays_off_for_boot_time_functions)
 	cr_assert(rp->bus->host->acs_requested, "of_iommu_configure requested it since");
 	iommusim_free(sim);
 }
+
+Test(pci_enum, bridge_windows_logged_children_first)
+{
+	/* pci_bus_assign_resources(): a bridge is set up after everything below it */
+	struct iommusim *sim = boot_ok(RP "-device pcie-root-port,id=rp1,chassis=1 "
+				       "-device pcie-pci-bridge,id=pb,bus=rp1 "
+				       "-device pci-bridge,id=br,bus=pb,addr=1,chassis_nr=2 "
+				       "-device pcie-root-port,id=rp2,chassis=3");
+	const char *want[] = {
+		"pci 0000:02:01.0: PCI bridge to [bus 03]",
+		"pci 0000:01:00.0: PCI bridge to [bus 02-03]",
+		"pci 0000:00:01.0: PCI bridge to [bus 01-03]",
+		"pci 0000:00:02.0: PCI bridge to [bus 04]",
+	};
+	size_t at = 0;
+	for (size_t w = 0; w < ARRAY_SIZE(want); w++) {
+		size_t i = at;
+		while (i < klog_count(&sim->k->log) && strcmp(klog_line(&sim->k->log, i), want[w]))
+			i++;
+		cr_assert_lt(i, klog_count(&sim->k->log), "missing or out of order: %s", want[w]);
+		at = i + 1;
+	}
+	iommusim_free(sim);
+}
