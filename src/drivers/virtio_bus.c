@@ -113,12 +113,14 @@ static void virtio_dev_remove(struct device *dev)
 	struct virtio_driver *vdrv = (struct virtio_driver *)dev->driver;
 	if (vdrv->remove)
 		vdrv->remove(vdev);
-	/* the driver is gone: reset, then acknowledge again for the next one */
+	/*
+	 * the driver is gone: reset, then acknowledge again for the next one;
+	 * 6.1 keeps dev->features (sysfs still shows the last negotiation)
+	 */
 	if (vdev->config) {
 		vdev->config->set_status(vdev, 0);
 		virtio_add_status(vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE);
 	}
-	vdev->features = 0;
 }
 
 const struct bus_type virtio_bus = {

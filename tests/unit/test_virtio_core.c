@@ -164,6 +164,28 @@ Test(virtio, features_attribute_format)
 	iommusim_free(sim);
 }
 
+/*
+ * virtio_dev_remove() resets the device and acknowledges it again but leaves
+ * dev->features alone: after the driver goes, features_show still prints the
+ * last negotiation.
+ */
+Test(virtio, features_survive_driver_removal)
+{
+	struct iommusim *sim = boot_disk("virt,iommu=smmuv3", "virtio-blk-pci,disable-legacy=on,iommu_platform=on", NULL);
+	char *before = run(sim, "cat /sys/bus/virtio/devices/virtio0/features\n");
+	free(run(sim, "rmmod virtio_blk\n"));
+	struct virtio_device *vdev = virtio_device_by_index(sim->k, 0);
+	cr_assert_not_null(vdev);
+	cr_assert_null(vdev->dev.driver, "unbound");
+	cr_assert_eq(vdev->config->get_status(vdev), VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	char *after = run(sim, "cat /sys/bus/virtio/devices/virtio0/features\n");
+	cr_assert_str_eq(after, before);
+	cr_assert_str_eq(after, "0010101001110110000000000000110011000000100000000000000000000000\n");
+	free(before);
+	free(after);
+	iommusim_free(sim);
+}
+
 /* --- queue limits --- */
 
 Test(virtio, limits_without_dma_api)
