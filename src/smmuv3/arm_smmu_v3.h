@@ -31,9 +31,14 @@
 #define ARM_SMMU_FEAT_SVA (1 << 17)
 #define ARM_SMMU_FEAT_E2H (1 << 18)
 
-/* Queue sizes are capped so a queue is one naturally aligned allocation:
- * PAGE_SHIFT 12 + MAX_ORDER 11 - 1 = 22 bits of bytes. */
-#define Q_MAX_SZ_SHIFT 22
+/*
+ * Queue sizes are capped so a queue is one naturally aligned allocation.
+ * Debian's arm64 config has DMA_CMA=y, so 6.1 takes the CONFIG_CMA_ALIGNMENT
+ * branch: PAGE_SHIFT 12 + CMA_ALIGNMENT 8 = 20 bits of bytes (65536 CMDQ and
+ * 32768 EVTQ entries on QEMU's 2^19-entry queues).
+ */
+#define CONFIG_CMA_ALIGNMENT 8
+#define Q_MAX_SZ_SHIFT (12 + CONFIG_CMA_ALIGNMENT)
 #define CMDQ_ENT_SZ_SHIFT 4
 #define EVTQ_ENT_SZ_SHIFT 5
 #define CMDQ_MAX_SZ_SHIFT (Q_MAX_SZ_SHIFT - CMDQ_ENT_SZ_SHIFT)
