@@ -15,6 +15,8 @@ void arm_smmu_make_abort_ste(u64 *target)
 {
 	memset(target, 0, NUM_ENTRY_QWORDS * sizeof(u64));
 	target[0] = STRTAB_STE_0_V | FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_ABORT);
+	/* 6.1 writes abort and bypass STEs alike: word 1 asks for incoming shareability */
+	target[1] = FIELD_PREP(STRTAB_STE_1_SHCFG, STRTAB_STE_1_SHCFG_INCOMING);
 }
 
 void arm_smmu_make_bypass_ste(u64 *target)
@@ -144,7 +146,12 @@ void arm_smmu_get_ste_used(const u64 *ent, u64 *used)
 			   STRTAB_STE_2_S2R;
 		used[3] |= STRTAB_STE_3_S2TTB_MASK;
 	}
-	if (cfg == STRTAB_STE_0_CFG_BYPASS)
+	/*
+	 * Bypass applies SHCFG. An abort STE ignores it, but 6.1 writes it
+	 * there too (incoming); counting it as used keeps the writer's rule
+	 * that a target sets no bit its config ignores.
+	 */
+	if (cfg == STRTAB_STE_0_CFG_BYPASS || cfg == STRTAB_STE_0_CFG_ABORT)
 		used[1] |= STRTAB_STE_1_SHCFG;
 }
 

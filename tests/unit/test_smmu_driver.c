@@ -211,6 +211,7 @@ Test(smmu_boot, linear_stream_table_without_2lvl, .fini = teardown)
 	u64 ste[8];
 	read_ste(255, ste);
 	cr_assert_eq(ste[0], STRTAB_STE_0_V);	/* abort: disable_bypass defaults on */
+	cr_assert_eq(ste[1], 1ULL << 44);	/* arm_smmu_init_bypass_stes: SHCFG incoming */
 	cr_assert_eq(arm_smmu_init_sid_strtab(&F.smmu, 255), 0);
 	cr_assert_eq(arm_smmu_init_sid_strtab(&F.smmu, 256), -ERANGE);
 }

@@ -138,22 +138,22 @@ static void setup(void)
 
 TestSuite(ste_writer, .init = setup);
 
-Test(ste_writer, bypass_to_abort_takes_two_steps)
+Test(ste_writer, bypass_to_abort_is_one_step)
 {
-	/* word 0 flips the config, then the now unused SHCFG is cleared */
-	cr_assert_eq(ste_transition(bypass_ste, abort_ste, true), 2);
+	/* both carry 6.1's SHCFG=incoming in word 1: only word 0 flips */
+	cr_assert_eq(ste_transition(bypass_ste, abort_ste, true), 1);
 }
 
-Test(ste_writer, abort_to_bypass_takes_two_steps)
+Test(ste_writer, abort_to_bypass_is_one_step)
 {
-	/* SHCFG first (ignored by an abort STE), then word 0 */
-	cr_assert_eq(ste_transition(abort_ste, bypass_ste, true), 2);
+	cr_assert_eq(ste_transition(abort_ste, bypass_ste, true), 1);
 }
 
 Test(ste_writer, abort_to_s1_and_back_are_hitless)
 {
-	cr_assert_eq(ste_transition(abort_ste, s1_ste, true), 2);
-	cr_assert_eq(ste_transition(s1_ste, abort_ste, true), 2);
+	/* S1 fields in (SHCFG kept), word 0, then SHCFG cleared; and back */
+	cr_assert_eq(ste_transition(abort_ste, s1_ste, true), 3);
+	cr_assert_eq(ste_transition(s1_ste, abort_ste, true), 3);
 }
 
 Test(ste_writer, bypass_to_s1_and_back_are_hitless)
@@ -217,7 +217,7 @@ Test(ste_writer, nested_to_s1_is_disruptive)
 Test(ste_writer, from_an_all_zero_entry_is_one_or_two_steps)
 {
 	/* V=0 uses only V: fill words 1-7, then word 0 */
-	cr_assert_eq(ste_transition(zero_ste, abort_ste, true), 1);
+	cr_assert_eq(ste_transition(zero_ste, abort_ste, true), 2);
 	cr_assert_eq(ste_transition(zero_ste, s2_ste, true), 2);
 }
 
@@ -284,7 +284,9 @@ TestSuite(ste_fields, .init = setup);
 Test(ste_fields, abort_and_bypass)
 {
 	cr_assert_eq(abort_ste[0], 0x1ULL);
-	cr_assert_eq(abort_ste[1], 0);
+	/* 6.1 writes SHCFG=incoming in word 1 for abort as for bypass, and clears word 2 */
+	cr_assert_eq(abort_ste[1], 1ULL << 44);
+	cr_assert_eq(abort_ste[2], 0);
 	cr_assert_eq(bypass_ste[0], 0x9ULL);	/* V | Config 0b100 */
 	cr_assert_eq(bypass_ste[1], 1ULL << 44);	/* SHCFG = incoming */
 }
