@@ -360,9 +360,8 @@ void arm_smmu_tlb_inv_range_cmd(struct arm_smmu_device *smmu, struct arm_smmu_cm
 	if (smmu->features & ARM_SMMU_FEAT_RANGE_INV) {
 		/* TG: 4K -> 1, 16K -> 2, 64K -> 3 */
 		cmd->tlbi.tg = (u8)((tg - 10) / 2);
-		/* TTL names the level of a leaf; walks may span levels, so 0 there */
-		if (cmd->tlbi.leaf)
-			cmd->tlbi.ttl = (u8)(4 - ((ilog2_u64(granule) - 3) / (tg - 3)));
+		/* TTL: the level granule sits at; 6.1 sets it for walk flushes too */
+		cmd->tlbi.ttl = (u8)(4 - ((ilog2_u64(granule) - 3) / (tg - 3)));
 		num_pages = size >> tg;
 		if (!num_pages)
 			num_pages = 1;

@@ -490,7 +490,7 @@ Test(smmu_domain, range_invalidation_splits_like_linux, .fini = teardown)
 	cr_assert_eq(F.smmu.stats.cmds[CMDQ_OP_TLBI_NH_VA], va + 2);
 	cr_assert_eq(F.smmu.stats.syncs, syncs + 1);
 	u64 c0, c1;
-	u64 slot = F.smmu.cmdq.base_pa + 16ULL * (prod & ((1u << 18) - 1));
+	u64 slot = F.smmu.cmdq.base_pa + 16ULL * (prod & ((1u << F.smmu.cmdq.max_n_shift) - 1));
 	guest_mem_read64(F.mem, slot, &c0);
 	guest_mem_read64(F.mem, slot + 8, &c1);
 	cr_assert_eq(FIELD_GET(CMDQ_0_OP, c0), CMDQ_OP_TLBI_NH_VA);
@@ -510,6 +510,40 @@ Test(smmu_domain, range_invalidation_splits_like_linux, .fini = teardown)
 	u64 asid_cmds = F.smmu.stats.cmds[CMDQ_OP_TLBI_NH_ASID];
 	dom->ops->flush_iotlb_all(dom);
 	cr_assert_eq(F.smmu.stats.cmds[CMDQ_OP_TLBI_NH_ASID], asid_cmds + 1);
+	dom->ops->free(dom);
+}
+
+/*
+ * A table torn down by an unmap: 6.1's tlb_flush_walk sends a non-leaf range
+ * TLBI, and __arm_lpae_unmap's granule still sets TTL (level 3 for 4K), as
+ * 6.1's __arm_smmu_tlb_inv_range computes it whatever the leaf flag.
+ */
+Test(smmu_domain, walk_invalidation_is_non_leaf_with_ttl, .fini = teardown)
+{
+	boot_virt();
+	u32 sid = 3;
+	add_master(&sid, 1);
+	struct iommu_domain *dom = attach_new(IOMMU_DOMAIN_UNMANAGED);
+	u64 buf = page_alloc(&F.pages, SZ_2M);
+	size_t mapped = 0;
+	cr_assert_eq(dom->ops->map_pages(dom, 0x400000, buf, SZ_4K, 512, IOMMU_READ, &mapped), 0);
+	u64 va = F.smmu.stats.cmds[CMDQ_OP_TLBI_NH_VA];
+	u32 prod = F.smmu.cmdq.prod;
+	/* one 2M unmap over the level-2 table entry: the whole table goes */
+	cr_assert_eq(dom->ops->unmap_pages(dom, 0x400000, SZ_2M, 1), SZ_2M);
+	cr_assert_eq(F.smmu.stats.cmds[CMDQ_OP_TLBI_NH_VA], va + 1);
+	u64 c0, c1;
+	u64 slot = F.smmu.cmdq.base_pa + 16ULL * (prod & ((1u << F.smmu.cmdq.max_n_shift) - 1));
+	guest_mem_read64(F.mem, slot, &c0);
+	guest_mem_read64(F.mem, slot + 8, &c1);
+	cr_assert_eq(FIELD_GET(CMDQ_0_OP, c0), CMDQ_OP_TLBI_NH_VA);
+	cr_assert_not(c1 & CMDQ_TLBI_1_LEAF);
+	cr_assert_eq(FIELD_GET(CMDQ_TLBI_1_TG, c1), 1);
+	cr_assert_eq(FIELD_GET(CMDQ_TLBI_1_TTL, c1), 3);
+	cr_assert_eq(FIELD_GET(CMDQ_TLBI_0_SCALE, c0), 9);	/* 512 pages = 1 << 9 */
+	cr_assert_eq(FIELD_GET(CMDQ_TLBI_0_NUM, c0), 0);
+	cr_assert_eq(c1 & CMDQ_TLBI_1_VA_MASK, 0x400000);
+	cr_assert_eq(dom->ops->iova_to_phys(dom, 0x400000), 0);
 	dom->ops->free(dom);
 }
 
