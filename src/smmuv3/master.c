@@ -11,6 +11,7 @@
 #include "smmuv3/arm_smmu_v3.h"
 #include "smmuv3/smmu_tables.h"
 #include "pci/pci.h"
+#include "pgtable/io_pgtable.h"
 
 static struct arm_smmu_device *arm_smmu_get_by_fwnode(struct kernel *k, int fwnode)
 {
@@ -160,6 +161,9 @@ int arm_smmu_get_resv_regions(struct device *dev, struct iommu_resv_region *out,
 	if (max < 1)
 		return 0;
 	/* the software-managed MSI window, then dma-iommu's own (none on DT PCI) */
-	out[0] = (struct iommu_resv_region){ MSI_IOVA_BASE, MSI_IOVA_LENGTH, 0, IOMMU_RESV_SW_MSI };
+	/* 6.1 gives the doorbell window write, no-exec, MMIO permissions */
+	out[0] = (struct iommu_resv_region){ MSI_IOVA_BASE, MSI_IOVA_LENGTH,
+					     IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO,
+					     IOMMU_RESV_SW_MSI };
 	return 1;
 }

@@ -547,6 +547,20 @@ Test(smmu_domain, walk_invalidation_is_non_leaf_with_ttl, .fini = teardown)
 	dom->ops->free(dom);
 }
 
+/* 6.1 arm_smmu_get_resv_regions: the SW MSI window, IOMMU_WRITE | NOEXEC | MMIO */
+Test(smmu_master, resv_regions_sw_msi_window)
+{
+	struct device dev = { 0 };
+	struct iommu_resv_region r[2];
+	memset(r, 0xff, sizeof(r));
+	cr_assert_eq(arm_smmu_get_resv_regions(&dev, r, 0), 0);
+	cr_assert_eq(arm_smmu_get_resv_regions(&dev, r, 2), 1);
+	cr_assert_eq(r[0].start, 0x8000000);
+	cr_assert_eq(r[0].length, 0x100000);
+	cr_assert_eq(r[0].type, IOMMU_RESV_SW_MSI);
+	cr_assert_eq(r[0].prot, IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO);
+}
+
 Test(smmu_domain, without_ril_one_command_per_granule, .fini = teardown)
 {
 	struct smmu_hw_config c;
