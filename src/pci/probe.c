@@ -140,6 +140,15 @@ static int pci_scan_child_bus(struct pci_bus *bus, int *max)
 		if (ret)
 			return ret;
 	}
+	/*
+	 * Pass 0 looks at bridges firmware configured. QEMU's -kernel boot runs
+	 * no firmware, so every bridge still has bus numbers 0-0: Linux says so
+	 * and reconfigures them all in pass 1.
+	 */
+	for (size_t i = 0; i < bus->ndevices; i++)
+		if (bus->devices[i]->hdr_type == 1)
+			dev_info(&bus->devices[i]->dev,
+				 "bridge configuration invalid ([bus 00-00]), reconfiguring\n");
 	for (size_t i = 0; i < bus->ndevices; i++) {
 		struct pci_dev *dev = bus->devices[i];
 		if (dev->hdr_type == 1) {

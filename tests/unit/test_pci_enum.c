@@ -117,3 +117,29 @@ Test(pci_enum, bridge_windows_logged_children_first)
 	}
 	iommusim_free(sim);
 }
+
+/* index of the first log line containing s, or -1 */
+static long log_find(struct iommusim *sim, const char *s)
+{
+	for (size_t i = 0; i < klog_count(&sim->k->log); i++)
+		if (strstr(klog_line(&sim->k->log, i), s))
+			return (long)i;
+	return -1;
+}
+
+Test(pci_enum, unconfigured_bridges_are_reported_per_bus_before_their_children)
+{
+	struct iommusim *sim = boot_ok(RP "-device pcie-root-port,id=rp1,chassis=1 "
+				       "-device pcie-pci-bridge,id=pb,bus=rp1 "
+				       "-device virtio-net-pci,bus=pb,addr=3");
+	long rp = log_find(sim, "pci 0000:00:01.0: bridge configuration invalid ([bus 00-00]), reconfiguring");
+	long pb = log_find(sim, "pci 0000:01:00.0: bridge configuration invalid ([bus 00-00]), reconfiguring");
+	long pb_found = log_find(sim, "pci 0000:01:00.0: [1b36:000e] type 01");
+	long nic_found = log_find(sim, "pci 0000:02:03.0: [1af4:1000] type 00");
+	cr_assert(rp >= 0 && pb >= 0 && pb_found >= 0 && nic_found >= 0);
+	/* pass 0 of bus 0 comes before bus 1 is scanned; bus 1's pass 0 before bus 2 */
+	cr_assert_lt(rp, pb_found);
+	cr_assert_lt(pb_found, pb);
+	cr_assert_lt(pb, nic_found);
+	iommusim_free(sim);
+}
