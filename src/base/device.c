@@ -108,8 +108,10 @@ struct device *bus_find_device_by_name(struct kernel *k, const struct bus_type *
 
 int driver_register(struct kernel *k, struct device_driver *drv)
 {
-	if (driver_find(k, drv->name, drv->bus))
+	if (driver_find(k, drv->name, drv->bus)) {
+		kprintf(k, "Error: Driver '%s' is already registered, aborting...", drv->name);
 		return -EBUSY;
+	}
 	if (grow(&k->drivers, &k->drivers_cap, k->ndrivers, sizeof(*k->drivers)))
 		return -ENOMEM;
 	k->drivers[k->ndrivers++] = drv;
