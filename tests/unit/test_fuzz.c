@@ -13,6 +13,14 @@
 
 static unsigned long long rng_state;
 
+/* IOMMUSIM_FUZZ_SCALE=N runs N times the iterations (and other seeds): for long local runs */
+static int scale(void)
+{
+	const char *e = getenv("IOMMUSIM_FUZZ_SCALE");
+	int n = e ? atoi(e) : 1;
+	return n > 0 ? n : 1;
+}
+
 static unsigned rnd(unsigned n)
 {
 	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -35,8 +43,8 @@ static const char *const vals[] = {
 
 Test(fuzz, command_lines)
 {
-	rng_state = 1;
-	for (int iter = 0; iter < 400; iter++) {
+	rng_state = 1 + (unsigned long long)scale() * 1000;
+	for (int iter = 0; iter < 400 * scale(); iter++) {
 		char *argv[16];
 		int argc = 0, n = 1 + rnd(12);
 		for (int i = 0; i < n; i++)
@@ -56,14 +64,21 @@ static const char *const words[] = {
 	"/sys/bus/pci/drivers/vfio-pci/bind", "/sys/bus/pci/drivers_probe", "/sys/kernel/iommu_groups/0",
 	"/sys/kernel/iommu_groups", "/sys/../sys/./bus", "0x1000", "0x41000000", "4096", "0", "-5",
 	"0xffffffffffffffff", "virtio_pci", "r", "rw", "#", "\\", "1e9", "/sys/bus/pci/devices/0000:01:00.0",
+	"smmu", "ste", "walk", "blk", "raw-read", "-q", "vda", "virtio0", "alloc", "sync", "for-cpu",
+	"to-device", "from-device", "0xfffff000", "0x100", "/sys/block/vda/queue/max_segments",
+	"/sys/kernel/debug/iommusim/dma/0000:00:01.0", "/sys/kernel/debug/iommusim/events", "virtio_blk",
+	"a003e00.virtio_mmio", "/sys/bus/virtio/drivers/virtio_blk/unbind", "w",
 };
 
 Test(fuzz, script_lines)
 {
-	rng_state = 2;
+	rng_state = 2 + (unsigned long long)scale() * 1000;
 	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -device pcie-root-port,id=rp,chassis=1 "
-				       "-device virtio-net-pci,bus=rp -device virtio-rng-pci");
-	for (int iter = 0; iter < 1500; iter++) {
+				       "-device virtio-net-pci,bus=rp -device virtio-rng-pci "
+				       "-drive if=none,id=d0,file=null-co://,format=raw "
+				       "-device virtio-blk-pci,drive=d0,disable-legacy=on,iommu_platform=on "
+				       "-device virtio-rng-device -append iommu.strict=0");
+	for (int iter = 0; iter < 1500 * scale(); iter++) {
 		char line[512] = "";
 		int n = 1 + rnd(6);
 		for (int i = 0; i < n; i++) {
@@ -84,14 +99,14 @@ Test(fuzz, script_lines)
 
 Test(fuzz, corrupted_device_trees)
 {
-	rng_state = 3;
+	rng_state = 3 + (unsigned long long)scale() * 1000;
 	struct qemu_cmdline cmd;
 	struct machine m;
 	char err[256];
 	char *argv[] = { "-M", "virt,iommu=smmuv3", "-device", "virtio-rng-pci" };
 	cr_assert_eq(qemu_cmdline_parse(4, argv, &cmd, err, sizeof(err)), 0);
 	cr_assert_eq(virt_machine_build(&cmd, &m, err, sizeof(err)), 0);
-	for (int iter = 0; iter < 300; iter++) {
+	for (int iter = 0; iter < 300 * scale(); iter++) {
 		u8 *blob = malloc(m.fdt_size);
 		memcpy(blob, m.fdt, m.fdt_size);
 		int flips = 1 + rnd(8);
