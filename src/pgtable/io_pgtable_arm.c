@@ -247,7 +247,7 @@ static arm_lpae_iopte arm_lpae_install_table(struct arm_lpae_io_pgtable *d, u64 
 					     arm_lpae_iopte curr, int *err)
 {
 	struct io_pgtable_cfg *cfg = &d->iop.cfg;
-	arm_lpae_iopte old, new;
+	arm_lpae_iopte old = 0, new;
 
 	new = paddr_to_iopte(table) | ARM_LPAE_PTE_TYPE_TABLE;
 	if (cfg->quirks & IO_PGTABLE_QUIRK_ARM_NS)
