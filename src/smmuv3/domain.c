@@ -14,12 +14,11 @@
 #include "base/page_alloc.h"
 #include "pgtable/io_pgtable.h"
 
-struct iommu_domain *arm_smmu_domain_alloc(struct kernel *k, unsigned type)
+/* a domain with its (empty) table config, not yet on any SMMU */
+static struct arm_smmu_domain *smmu_domain_new(struct kernel *k, unsigned type,
+					       const struct iommu_domain_ops *ops,
+					       enum arm_smmu_domain_stage stage)
 {
-	/* 6.1 knows no BLOCKED domain: the core falls back to an empty UNMANAGED one */
-	if (type != IOMMU_DOMAIN_UNMANAGED && type != IOMMU_DOMAIN_DMA &&
-	    type != IOMMU_DOMAIN_DMA_FQ && type != IOMMU_DOMAIN_IDENTITY)
-		return NULL;
 	struct arm_smmu_domain *d = calloc(1, sizeof(*d));
 	struct arm_smmu_domain_cfg *cfg = calloc(1, sizeof(*cfg));
 	if (!d || !cfg) {
@@ -30,10 +29,20 @@ struct iommu_domain *arm_smmu_domain_alloc(struct kernel *k, unsigned type)
 	d->cfg = cfg;
 	d->domain.type = type;
 	d->domain.k = k;
-	d->domain.ops = &arm_smmu_domain_ops;
+	d->domain.ops = ops;
 	d->domain.priv = d;
-	d->stage = ARM_SMMU_DOMAIN_S1;
-	return &d->domain;
+	d->stage = stage;
+	return d;
+}
+
+struct iommu_domain *arm_smmu_domain_alloc(struct kernel *k, unsigned type)
+{
+	/* 6.1 knows no BLOCKED domain: the core falls back to an empty UNMANAGED one */
+	if (type != IOMMU_DOMAIN_UNMANAGED && type != IOMMU_DOMAIN_DMA &&
+	    type != IOMMU_DOMAIN_DMA_FQ && type != IOMMU_DOMAIN_IDENTITY)
+		return NULL;
+	struct arm_smmu_domain *d = smmu_domain_new(k, type, &arm_smmu_domain_ops, ARM_SMMU_DOMAIN_S1);
+	return d ? &d->domain : NULL;
 }
 
 /* ---- ASID / VMID allocators: lowest free id from 1 (xa_alloc / ida_alloc_range) ---- */
@@ -530,24 +539,17 @@ struct iommu_domain *arm_smmu_domain_alloc_nested(struct iommu_domain *s2_parent
 			return NULL;
 		}
 	}
-	struct arm_smmu_domain *d = calloc(1, sizeof(*d));
-	struct arm_smmu_domain_cfg *cfg = calloc(1, sizeof(*cfg));
-	if (!d || !cfg) {
-		free(d);
-		free(cfg);
+	struct arm_smmu_domain *d = smmu_domain_new(parent->domain.k, IOMMU_DOMAIN_UNMANAGED,
+						    &arm_smmu_nested_ops, ARM_SMMU_DOMAIN_NESTED);
+	if (!d) {
 		*err = -ENOMEM;
 		return NULL;
 	}
+	struct arm_smmu_domain_cfg *cfg = d->cfg;
 	cfg->s2_parent = parent;
 	cfg->nested_ste[0] = ste[0];
 	cfg->nested_ste[1] = ste[1];
-	d->cfg = cfg;
 	d->smmu = parent->smmu;
-	d->stage = ARM_SMMU_DOMAIN_NESTED;
-	d->domain.type = IOMMU_DOMAIN_UNMANAGED;
-	d->domain.k = parent->domain.k;
-	d->domain.ops = &arm_smmu_nested_ops;
-	d->domain.priv = d;
 	*err = 0;
 	return &d->domain;
 }
