@@ -253,28 +253,23 @@ static u64 iommu_dma_alloc_iova(struct dma_call *c, struct device *dev, size_t s
 	return (u64)iova << shift;
 }
 
-static void iommu_dma_free_iova(struct dma_call *c, u64 iova, size_t size, bool queued)
+/* a queued gather's IOVA waits in the flush queue; any other goes back now */
+static void iommu_dma_free_iova(struct dma_call *c, u64 iova, size_t size,
+				const struct iommu_iotlb_gather *gather)
 {
 	struct iova_domain *iovad = &c->cookie->iovad;
-	if (queued)
+	if (iommu_iotlb_gather_queued(gather))
 		queue_iova(c->cookie, iova_pfn(iovad, iova), (unsigned long)(size >> iova_shift(iovad)));
 	else
 		free_iova_fast(iovad, iova_pfn(iovad, iova), (unsigned long)(size >> iova_shift(iovad)));
 }
 
 /*
- * iommu_unmap_fast(): clear the PTEs; the IOMMU driver syncs the IOTLB for
- * a strict domain and leaves it to the flush queue for DMA-FQ.
- */
-static size_t dma_iommu_unmap_fast(struct iommu_domain *domain, u64 iova, size_t size)
-{
-	return iommu_unmap(domain, iova, size);
-}
-
-/*
  * __iommu_dma_unmap(): the whole granule-aligned range must be one IOVA
  * allocation of this domain and mapped, else -EINVAL and nothing changes
- * (Linux WARNs and frees anyway, corrupting its caches).
+ * (Linux WARNs and frees anyway, corrupting its caches). The one place 6.1
+ * defers an invalidation: with a flush queue the gather is marked queued, the
+ * PTEs go at once and the IOTLB keeps them until the queue's flush-all.
  */
 static int __iommu_dma_unmap(struct dma_call *c, u64 dma_addr, size_t size)
 {
@@ -288,14 +283,18 @@ static int __iommu_dma_unmap(struct dma_call *c, u64 dma_addr, size_t size)
 	if (!iova || iova->pfn_lo != iova_pfn(iovad, dma_addr) ||
 	    iova->pfn_hi < iova_pfn(iovad, dma_addr + size - 1))
 		return -EINVAL;
-	bool queued = c->cookie->fq_domain != NULL && c->domain->type == IOMMU_DOMAIN_DMA_FQ;
-	size_t unmapped = dma_iommu_unmap_fast(c->domain, dma_addr, size);
+	struct iommu_iotlb_gather gather;
+	iommu_iotlb_gather_init(&gather);
+	gather.queued = c->cookie->fq_domain != NULL;
+	size_t unmapped = iommu_unmap_fast(c->domain, dma_addr, size, &gather);
+	if (!gather.queued)
+		iommu_iotlb_sync(c->domain, &gather);
 	if (!unmapped)
 		return -EINVAL;	/* never mapped, or unmapped already: nothing changed */
 	if (unmapped != size)
 		dev_warn(c->st->dev, "WARNING: unmapped 0x%zx of 0x%zx bytes at IOVA 0x%llx",
 			 unmapped, size, (unsigned long long)dma_addr);
-	iommu_dma_free_iova(c, dma_addr, size, queued);
+	iommu_dma_free_iova(c, dma_addr, size, &gather);
 	return 0;
 }
 
@@ -309,7 +308,7 @@ static u64 __iommu_dma_map(struct dma_call *c, struct device *dev, u64 phys, siz
 	if (!iova)
 		return DMA_MAPPING_ERROR;
 	if (iommu_map(c->domain, iova, phys - iova_off, size, prot)) {
-		iommu_dma_free_iova(c, iova, size, false);
+		iommu_dma_free_iova(c, iova, size, NULL);
 		return DMA_MAPPING_ERROR;
 	}
 	return iova + iova_off;
@@ -403,7 +402,10 @@ static void __invalidate_sg(struct scatterlist *sg, int nents)
 	}
 }
 
-/* iommu_map_sg(): physically contiguous runs in one iommu_map each */
+/*
+ * iommu_map_sg(): physically contiguous runs in one iommu_map each; a
+ * failure undoes what was mapped with a plain (strict) iommu_unmap.
+ */
 static size_t dma_iommu_map_sg(struct iommu_domain *domain, u64 iova, struct scatterlist *sg, int nents,
 			       int prot)
 {
@@ -413,7 +415,7 @@ static size_t dma_iommu_map_sg(struct iommu_domain *domain, u64 iova, struct sca
 		if (len && (i == nents || sg[i].phys != start + len)) {
 			if (iommu_map(domain, iova + mapped, start, len, prot)) {
 				if (mapped)
-					dma_iommu_unmap_fast(domain, iova, mapped);
+					iommu_unmap(domain, iova, mapped);
 				return 0;
 			}
 			mapped += len;
@@ -477,7 +479,7 @@ static int iommu_dma_map_sg(struct device *dev, struct scatterlist *sg, int nent
 		goto out_restore_sg;
 	}
 	if (dma_iommu_map_sg(c.domain, iova, sg, nents, prot) < iova_len) {
-		iommu_dma_free_iova(&c, iova, iova_len, false);
+		iommu_dma_free_iova(&c, iova, iova_len, NULL);
 		ret = -ENOMEM;
 		goto out_restore_sg;
 	}

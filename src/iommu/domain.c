@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include "iommu/iommu.h"
+#include "pgtable/io_pgtable.h"	/* struct iommu_iotlb_gather */
 
 struct iommu_domain *iommu_domain_alloc_type(struct kernel *k, const struct bus_type *bus, unsigned type)
 {
@@ -112,7 +113,9 @@ int iommu_map(struct iommu_domain *domain, u64 iova, u64 paddr, size_t size, int
 	return 0;
 }
 
-size_t iommu_unmap(struct iommu_domain *domain, u64 iova, size_t size)
+/* __iommu_unmap(): the largest pages first; what they held goes into gather */
+static size_t __iommu_unmap(struct iommu_domain *domain, u64 iova, size_t size,
+			    struct iommu_iotlb_gather *gather)
 {
 	if (!domain || !(domain->type & __IOMMU_DOMAIN_PAGING) || !domain->ops->unmap_pages)
 		return 0;
@@ -126,13 +129,39 @@ size_t iommu_unmap(struct iommu_domain *domain, u64 iova, size_t size)
 					     size - done, &count);
 		if (!pgsize)
 			break;
-		size_t got = domain->ops->unmap_pages(domain, iova + done, pgsize, count);
+		size_t got = domain->ops->unmap_pages(domain, iova + done, pgsize, count, gather);
 		if (!got)
 			break;
 		done += got;
 	}
-	/* the driver's unmap_pages invalidated what it removed (strict), or queued it (DMA-FQ) */
 	return done;
+}
+
+void iommu_iotlb_sync(struct iommu_domain *domain, struct iommu_iotlb_gather *gather)
+{
+	if (domain && domain->ops->iotlb_sync)
+		domain->ops->iotlb_sync(domain, gather);
+	iommu_iotlb_gather_init(gather);
+}
+
+/*
+ * 6.1's iommu_unmap() is strict whatever the domain type, DMA-FQ included:
+ * its own gather is never queued, and it syncs before returning. Only
+ * dma-iommu defers, through iommu_unmap_fast() and its flush queue.
+ */
+size_t iommu_unmap(struct iommu_domain *domain, u64 iova, size_t size)
+{
+	struct iommu_iotlb_gather gather;
+	iommu_iotlb_gather_init(&gather);
+	size_t done = __iommu_unmap(domain, iova, size, &gather);
+	iommu_iotlb_sync(domain, &gather);
+	return done;
+}
+
+size_t iommu_unmap_fast(struct iommu_domain *domain, u64 iova, size_t size,
+			struct iommu_iotlb_gather *gather)
+{
+	return __iommu_unmap(domain, iova, size, gather);
 }
 
 u64 iommu_iova_to_phys(struct iommu_domain *domain, u64 iova)

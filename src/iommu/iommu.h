@@ -38,13 +38,18 @@ struct iommu_resv_region {
 struct iommu_domain;
 struct iommu_group;
 struct iommu_device;
+struct iommu_iotlb_gather;	/* pgtable/io_pgtable.h */
 
 struct iommu_domain_ops {
 	int (*attach_dev)(struct iommu_domain *domain, struct device *dev);
 	void (*detach_dev)(struct iommu_domain *domain, struct device *dev);
 	int (*map_pages)(struct iommu_domain *domain, u64 iova, u64 paddr, size_t pgsize,
 			 size_t pgcount, int prot, size_t *mapped);
-	size_t (*unmap_pages)(struct iommu_domain *domain, u64 iova, size_t pgsize, size_t pgcount);
+	/* leaf invalidations go into the caller's gather (none when gather->queued) */
+	size_t (*unmap_pages)(struct iommu_domain *domain, u64 iova, size_t pgsize, size_t pgcount,
+			      struct iommu_iotlb_gather *gather);
+	/* invalidate what the gather holds, and wait for it */
+	void (*iotlb_sync)(struct iommu_domain *domain, struct iommu_iotlb_gather *gather);
 	u64 (*iova_to_phys)(struct iommu_domain *domain, u64 iova);
 	void (*flush_iotlb_all)(struct iommu_domain *domain);
 	void (*free)(struct iommu_domain *domain);
@@ -181,7 +186,13 @@ void iommu_detach_group(struct iommu_domain *domain, struct iommu_group *group);
 struct iommu_domain *iommu_domain_alloc_type(struct kernel *k, const struct bus_type *bus, unsigned type);
 void iommu_domain_free(struct iommu_domain *domain);
 int iommu_map(struct iommu_domain *domain, u64 iova, u64 paddr, size_t size, int prot);
+/* unmap and sync the IOTLB before returning, whatever the domain type */
 size_t iommu_unmap(struct iommu_domain *domain, u64 iova, size_t size);
+/* unmap into the caller's gather; the caller syncs it, or queues (dma-iommu) */
+size_t iommu_unmap_fast(struct iommu_domain *domain, u64 iova, size_t size,
+			struct iommu_iotlb_gather *gather);
+/* the driver's iotlb_sync for what gather holds, then an empty gather again */
+void iommu_iotlb_sync(struct iommu_domain *domain, struct iommu_iotlb_gather *gather);
 u64 iommu_iova_to_phys(struct iommu_domain *domain, u64 iova);
 
 #endif

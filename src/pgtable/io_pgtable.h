@@ -32,10 +32,12 @@
 #endif
 
 /*
- * TLB invalidation gathered over an unmap (include/linux/iommu.h). `queued`
- * is set by dma-iommu when a flush queue will invalidate later; leaf unmaps
- * then skip tlb_add_page. The IOMMU core should include this header rather
- * than redefine it (IOMMUSIM_HAVE_IOTLB_GATHER guards a shared definition).
+ * TLB invalidation gathered over an unmap (include/linux/iommu.h). Its owner
+ * is the caller of the unmap: iommu_unmap() starts one and syncs it at the
+ * end; dma-iommu sets `queued` when its flush queue will invalidate later,
+ * and leaf unmaps then skip tlb_add_page. The driver never decides `queued`.
+ * The IOMMU core should include this header rather than redefine it
+ * (IOMMUSIM_HAVE_IOTLB_GATHER guards a shared definition).
  */
 #ifndef IOMMUSIM_HAVE_IOTLB_GATHER
 #define IOMMUSIM_HAVE_IOTLB_GATHER
@@ -45,6 +47,12 @@ struct iommu_iotlb_gather {
 	size_t pgsize;
 	bool queued;
 };
+
+/* iommu_iotlb_gather_init(): an empty range, not queued */
+static inline void iommu_iotlb_gather_init(struct iommu_iotlb_gather *gather)
+{
+	*gather = (struct iommu_iotlb_gather){ .start = ~0UL };
+}
 
 static inline bool iommu_iotlb_gather_queued(const struct iommu_iotlb_gather *gather)
 {

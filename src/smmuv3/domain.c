@@ -394,20 +394,26 @@ static int arm_smmu_map_pages(struct iommu_domain *domain, u64 iova, u64 paddr, 
 	return ops->map_pages(ops, iova, paddr, pgsize, pgcount, prot, mapped);
 }
 
+/*
+ * The leaves go into the caller's gather, which says whether they are queued
+ * (6.1: set by dma-iommu for its flush queue, whatever the domain type says);
+ * the caller syncs it. Removed tables were invalidated on the way.
+ */
 static size_t arm_smmu_unmap_pages(struct iommu_domain *domain, u64 iova, size_t pgsize,
-				   size_t pgcount)
+				   size_t pgcount, struct iommu_iotlb_gather *gather)
 {
-	struct arm_smmu_domain *d = to_smmu_domain(domain);
-	struct io_pgtable_ops *ops = d->pgtbl_ops;
-	struct iommu_iotlb_gather gather = { .start = ~0UL, .end = 0, .pgsize = 0 };
+	struct io_pgtable_ops *ops = to_smmu_domain(domain)->pgtbl_ops;
 	if (!ops)
 		return 0;
-	/* a flush-queue domain invalidates later, from the queue (non-strict) */
-	gather.queued = domain->type == IOMMU_DOMAIN_DMA_FQ;
-	size_t unmapped = ops->unmap_pages(ops, iova, pgsize, pgcount, &gather);
-	/* strict: arm_smmu_iotlb_sync() before the IOVA can be reused */
-	iotlb_sync(d, &gather);
-	return unmapped;
+	return ops->unmap_pages(ops, iova, pgsize, pgcount, gather);
+}
+
+/* arm_smmu_iotlb_sync(): one range TLBI for the gathered leaves, then CMD_SYNC */
+static void arm_smmu_iotlb_sync(struct iommu_domain *domain, struct iommu_iotlb_gather *gather)
+{
+	struct arm_smmu_domain *d = to_smmu_domain(domain);
+	if (d->smmu && d->pgtbl_ops)
+		iotlb_sync(d, gather);
 }
 
 static u64 arm_smmu_iova_to_phys(struct iommu_domain *domain, u64 iova)
@@ -451,6 +457,7 @@ const struct iommu_domain_ops arm_smmu_domain_ops = {
 	.detach_dev = arm_smmu_detach_dev,
 	.map_pages = arm_smmu_map_pages,
 	.unmap_pages = arm_smmu_unmap_pages,
+	.iotlb_sync = arm_smmu_iotlb_sync,
 	.iova_to_phys = arm_smmu_iova_to_phys,
 	.flush_iotlb_all = arm_smmu_flush_iotlb_all,
 	.free = arm_smmu_domain_free,

@@ -9,6 +9,7 @@
 #include "dma/dma_mask.h"
 #include "drivers/device_dma.h"
 #include "hw/system.h"
+#include "pgtable/io_pgtable.h"
 #include "smmuv3/arm_smmu_v3.h"
 
 #define MACHINE "-M virt,iommu=smmuv3 -m 2G -device virtio-net-pci,bus=pcie.0"
@@ -272,6 +273,92 @@ Test(dma_iommu, full_flush_queue_flushes)
 	u64 hits = st->iova_cache_hits;
 	dma_map_single(dev, BUF_PA, 0x1000, DMA_TO_DEVICE);
 	cr_assert_eq(st->iova_cache_hits, hits + 1);
+	iommusim_free(sim);
+}
+
+static int fault_events(struct iommusim *sim)
+{
+	int n = 0;
+	for (size_t i = 0; i < klog_count(&sim->k->log); i++)
+		n += strstr(klog_line(&sim->k->log, i), "event 0x10 received:") != NULL;
+	return n;
+}
+
+/*
+ * DMA-FQ, through the DMA API (6.1 __iommu_dma_unmap with gather.queued):
+ * the PTE goes at once, the IOTLB entry the device's last access left stays
+ * usable until the flush queue's 10 ms timer runs its invalidate-all.
+ */
+Test(dma_iommu, lazy_stale_translation_lasts_until_the_fq_timer)
+{
+	struct iommusim *sim = boot_ok(MACHINE " -append iommu.strict=0");
+	struct device *dev = dev_of(sim);
+	u8 buf[16];
+	u64 a = dma_map_single(dev, BUF_PA, 0x1000, DMA_TO_DEVICE);
+	cr_assert_eq(device_dma(dev, a, buf, 16, false, false), 0);
+	u64 t0 = smmu_tlbi(sim);
+	dma_unmap_single(dev, a, 0x1000, DMA_TO_DEVICE);
+	cr_assert_eq(smmu_tlbi(sim), t0, "queued: no TLBI at unmap");
+	cr_assert_eq(iommu_iova_to_phys(iommu_get_domain_for_dev(dev), a), 0);
+	cr_assert(cookie_of(dev)->fq_timer_on);
+	cr_assert_eq(device_dma(dev, a, buf, 16, false, false), 0, "stale IOTLB entry");
+	klog_advance(&sim->k->log, 9000000);
+	iommu_dma_run_fq_timers(sim->k);
+	cr_assert_eq(device_dma(dev, a, buf, 16, false, false), 0, "9 ms: not flushed yet");
+	cr_assert_eq(fault_events(sim), 0);
+	klog_advance(&sim->k->log, 1000000);
+	iommu_dma_run_fq_timers(sim->k);
+	cr_assert_eq(smmu_tlbi(sim), t0 + 1, "one invalidate-all for the queue");
+	cr_assert_not(cookie_of(dev)->fq_timer_on);
+	cr_assert_eq(device_dma(dev, a, buf, 16, false, false), -EFAULT);
+	cr_assert_eq(fault_events(sim), 1);
+	iommusim_free(sim);
+}
+
+/* The same stale entry, until the unmap that finds the ring full flushes it. */
+Test(dma_iommu, lazy_stale_translation_lasts_until_the_fq_is_full)
+{
+	struct iommusim *sim = boot_ok(MACHINE " -append iommu.strict=0");
+	struct device *dev = dev_of(sim);
+	u8 buf[16];
+	u64 a = dma_map_single(dev, BUF_PA, 0x1000, DMA_TO_DEVICE);
+	cr_assert_eq(device_dma(dev, a, buf, 16, false, false), 0);
+	dma_unmap_single(dev, a, 0x1000, DMA_TO_DEVICE);
+	/* IOVA_FQ_SIZE - 1 entries in the ring, a's included: still no flush */
+	for (int i = 1; i < IOVA_FQ_SIZE - 1; i++) {
+		u64 b = dma_map_single(dev, BUF_PA + 0x1000, 0x1000, DMA_TO_DEVICE);
+		dma_unmap_single(dev, b, 0x1000, DMA_TO_DEVICE);
+	}
+	cr_assert_eq(dma_dev_stats(dev)->fq_flushes, 0);
+	cr_assert_eq(device_dma(dev, a, buf, 16, false, false), 0, "stale IOTLB entry");
+	/* the 256th unmap finds the ring full and flushes before queueing */
+	u64 b = dma_map_single(dev, BUF_PA + 0x1000, 0x1000, DMA_TO_DEVICE);
+	dma_unmap_single(dev, b, 0x1000, DMA_TO_DEVICE);
+	cr_assert_eq(dma_dev_stats(dev)->fq_flushes, 1);
+	cr_assert_eq(device_dma(dev, a, buf, 16, false, false), -EFAULT);
+	cr_assert_eq(fault_events(sim), 1);
+	iommusim_free(sim);
+}
+
+/*
+ * 6.1's iommu_unmap() gathers and syncs whatever the domain type: only
+ * dma-iommu queues. On the very DMA-FQ domain above, the next access faults.
+ */
+Test(dma_iommu, iommu_unmap_on_a_dma_fq_domain_invalidates_at_once)
+{
+	struct iommusim *sim = boot_ok(MACHINE " -append iommu.strict=0");
+	struct device *dev = dev_of(sim);
+	struct iommu_domain *d = iommu_get_domain_for_dev(dev);
+	cr_assert_eq(d->type, IOMMU_DOMAIN_DMA_FQ);
+	u8 buf[16];
+	cr_assert_eq(iommu_map(d, 0x100000, BUF_PA, 0x1000, IOMMU_READ), 0);
+	cr_assert_eq(device_dma(dev, 0x100000, buf, 16, false, false), 0);
+	u64 t0 = smmu_tlbi(sim);
+	cr_assert_eq(iommu_unmap(d, 0x100000, 0x1000), 0x1000);
+	cr_assert_eq(smmu_tlbi(sim), t0 + 1, "a range TLBI and its CMD_SYNC");
+	cr_assert_not(cookie_of(dev)->fq_timer_on, "nothing queued");
+	cr_assert_eq(device_dma(dev, 0x100000, buf, 16, false, false), -EFAULT);
+	cr_assert_eq(fault_events(sim), 1);
 	iommusim_free(sim);
 }
 
