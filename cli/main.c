@@ -7,11 +7,14 @@
 #include <errno.h>
 #include <string.h>
 #include "iommusim/iommusim.h"
+#include "verify.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: iommusim boot -M virt,iommu=smmuv3[,gic-version=2|3] [-m SIZE]\n"
+		"usage: iommusim verify [--linux-output FILE] [--stack classic|modern] [--script FILE]\n"
+		"                       [--dts FILE | --dtb FILE] [--timeout SEC] QEMU-ARGS...\n"
+		"       iommusim boot -M virt,iommu=smmuv3[,gic-version=2|3] [-m SIZE]\n"
 		"                     [-device DEV,...]... [-drive ...] [-netdev ...] [-global D.P=V]\n"
 		"                     [-append \"KERNEL CMDLINE\"] [--dtb FILE | --dts FILE]\n"
 		"                     [--script FILE|-] [--json] [--dot] [--dump-dts] [--no-init]\n"
@@ -20,7 +23,10 @@ static void usage(FILE *f)
 		"(--json for programs, --dot for a Graphviz picture of the topology).\n"
 		"--script runs shell-style commands on the booted system (echo/cat/ls/readlink/\n"
 		"dmesg/sleep/modprobe/rmmod/lsmod, and the model's verbs mem/dma/iommu/smmu/blk);\n"
-		"'-' reads them from stdin. See README.md.\n");
+		"'-' reads them from stdin.\n"
+		"verify boots the same arguments on real QEMU with a real Linux (oracle/setup builds\n"
+		"it) or reads what real Linux printed (--linux-output), and diffs the summary, the\n"
+		"script's output and the kernel log; exit 0 when they agree. See README.md.\n");
 }
 
 int main(int argc, char **argv)
@@ -29,6 +35,8 @@ int main(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
+	if (!strcmp(argv[1], "verify"))
+		return verify_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "boot")) {
 		fprintf(stderr, "iommusim: unknown command '%s'\n", argv[1]);
 		usage(stderr);

@@ -1,0 +1,70 @@
+/*
+ * The kernel log lines verify compares. A line is compared when it starts
+ * with one of the subsystems or devices below and is not one of the shapes
+ * listed as not modelled. The lists say what the model answers for: widen
+ * the first and shorten the second as the model learns a message.
+ */
+#include <regex.h>
+#include <stddef.h>
+#include "log_filter.h"
+
+/* Subsystems and drivers the model speaks for (POSIX extended regexes). */
+static const char *const compared[] = {
+	"^iommu: ",
+	"^arm-smmu-v3 ",
+	"^pci-host-generic ",
+	"^pci [0-9a-f]{4}:",
+	"^pci_bus [0-9a-f]{4}:",
+	"^pcieport ",
+	"^virtio-pci ",
+	"^virtio-mmio ",
+	"^virtio_(blk|net|rng|scsi) ",
+	"^vfio",
+	"^VFIO ",
+	"^software IO TLB",
+	"^swiotlb",
+	"deferred probe",
+	"^platform ",
+	"^nvme ",
+};
+
+/* Shapes of those the model does not print, and why. */
+static const char *const not_modelled[] = {
+	/* resource assignment (BARs, ROMs, bridge windows): README, Limits */
+	"^pci [0-9a-f:.]+: (BAR|ROM) ",
+	"^pci [0-9a-f:.]+: +bridge window ",
+	"^pci [0-9a-f:.]+: bridge window ",
+	"^pci_bus [0-9a-f:]+: root bus resource ",
+	"^pci_bus [0-9a-f:]+: busn_res: ",
+	"^pci-host-generic [^ ]+: +(IO|MEM) ",
+	"^pci-host-generic [^ ]+: host bridge .* ranges:$",
+	"^pci-host-generic [^ ]+: Memory resource size exceeds max for 32 bits$",
+	/* config space size probing of conventional buses */
+	"^pci_bus [0-9a-f:]+: extended config space not accessible$",
+	/* pcieport's PME, AER and hotplug services: README, Limits */
+	"^pcieport [0-9a-f:.]+: (PME|AER|pciehp): ",
+};
+
+static bool any_match(const char *const *res, size_t n, regex_t *cache, bool *ready, const char *line)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!ready[i]) {
+			if (regcomp(&cache[i], res[i], REG_EXTENDED | REG_NOSUB))
+				continue;
+			ready[i] = true;
+		}
+		if (!regexec(&cache[i], line, 0, NULL, 0))
+			return true;
+	}
+	return false;
+}
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+bool log_line_compared(const char *line)
+{
+	static regex_t keep_re[N(compared)], skip_re[N(not_modelled)];
+	static bool keep_ok[N(compared)], skip_ok[N(not_modelled)];
+	return any_match(compared, N(compared), keep_re, keep_ok, line) &&
+	       !any_match(not_modelled, N(not_modelled), skip_re, skip_ok, line);
+}

@@ -1,0 +1,14 @@
+/*
+ * Which kernel log lines `iommusim verify` compares: the ones about the
+ * IOMMU, DMA, PCI and the drivers the model has, minus message shapes the
+ * model does not produce yet (each named with why).
+ */
+#ifndef IOMMUSIM_CLI_LOG_FILTER_H
+#define IOMMUSIM_CLI_LOG_FILTER_H
+
+#include <stdbool.h>
+
+/* True when a kernel log line (timestamp already cut) is compared. */
+bool log_line_compared(const char *line);
+
+#endif

@@ -1,0 +1,401 @@
+/*
+ * iommusim verify [--linux-output FILE] [--stack classic|modern]
+ *                 [--script FILE] [--dts FILE | --dtb FILE] [--timeout SEC] QEMU-ARGS...
+ *
+ * Both sides give three answers: the boot summary, the script's output, and
+ * the kernel log (timestamps cut, only the lines log_filter.c compares).
+ * Real Linux's come from oracle/run, which boots the arguments on QEMU, or
+ * from a file it wrote earlier (tests/linux/NAME.linux). Each answer that
+ * differs is printed as a unified diff (diff -u, linux first).
+ */
+#include <errno.h>
+#include <regex.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "iommusim/iommusim.h"
+#include "log_filter.h"
+#include "verify.h"
+
+#ifndef IOMMUSIM_ORACLE_DIR
+#define IOMMUSIM_ORACLE_DIR "oracle"
+#endif
+
+enum { SUMMARY, SCRIPT, DMESG, NSECTIONS };
+static const char *const section_name[NSECTIONS] = { "summary", "script", "dmesg" };
+
+struct answers {
+	char *text[NSECTIONS];
+};
+
+struct verify_opts {
+	const char *linux_output, *stack, *script, *dts, *dtb, *timeout;
+	int qargc;
+	char **qargv;
+};
+
+static void answers_free(struct answers *a)
+{
+	for (int i = 0; i < NSECTIONS; i++)
+		free(a->text[i]);
+}
+
+static char *read_stream(FILE *f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
+		return NULL;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, n, m);
+	fclose(m);
+	return buf;
+}
+
+/*
+ * Split oracle/run's output into its sections ("@@iommusim NAME" lines).
+ * 0, or -EINVAL when a section is missing.
+ */
+static int parse_linux_output(char *text, struct answers *a)
+{
+	char *buf[NSECTIONS] = { 0 };
+	size_t len[NSECTIONS] = { 0 };
+	FILE *m[NSECTIONS];
+	for (int i = 0; i < NSECTIONS; i++)
+		m[i] = open_memstream(&buf[i], &len[i]);
+	int cur = -1;
+	bool seen[NSECTIONS] = { false };
+	for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "@@iommusim ", 11)) {
+			for (int i = 0; i < NSECTIONS; i++)
+				if (!strcmp(line + 11, section_name[i])) {
+					cur = i;
+					seen[i] = true;
+				}
+			continue;
+		}
+		if (cur >= 0)
+			fprintf(m[cur], "%s\n", line);
+	}
+	int rc = 0;
+	for (int i = 0; i < NSECTIONS; i++) {
+		fclose(m[i]);
+		a->text[i] = buf[i];
+		if (!seen[i])
+			rc = -EINVAL;
+	}
+	return rc;
+}
+
+/* The kernel log lines verify compares, each line's "[ seconds] " cut. */
+static char *filter_log(const char *log)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	regex_t stamp;
+	if (!m || regcomp(&stamp, "^\\[ *[0-9]+\\.[0-9]+\\] ", REG_EXTENDED)) {
+		if (m)
+			fclose(m);
+		free(buf);
+		return NULL;
+	}
+	const char *p = log ? log : "";
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = strndup(p, n);
+		if (!line)
+			break;
+		regmatch_t mt;
+		const char *body = line;
+		if (!regexec(&stamp, line, 1, &mt, 0))
+			body = line + mt.rm_eo;
+		if (log_line_compared(body))
+			fprintf(m, "%s\n", body);
+		free(line);
+		p += n + (nl ? 1 : 0);
+	}
+	regfree(&stamp);
+	fclose(m);
+	return buf;
+}
+
+static char *capture(void (*print)(struct iommusim *, FILE *), struct iommusim *sim)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
+		return NULL;
+	print(sim, m);
+	fclose(m);
+	return buf;
+}
+
+static void print_summary(struct iommusim *sim, FILE *out)
+{
+	iommusim_print_summary(sim, out, false);
+}
+
+/* The model's answers; 0, or 2 with a message on stderr. */
+static int model_answers(const struct verify_opts *o, struct answers *a)
+{
+	struct iommusim_options opts = { .dtb_path = o->dtb, .dts_path = o->dts };
+	char err[512] = "";
+	struct iommusim *sim = iommusim_boot(o->qargc, o->qargv, &opts, err, sizeof(err));
+	if (!sim) {
+		fprintf(stderr, "iommusim: %s\n", err);
+		return 2;
+	}
+	a->text[SUMMARY] = capture(print_summary, sim);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (m && o->script) {
+		FILE *in = fopen(o->script, "r");
+		if (in) {
+			iommusim_run_script(sim, in, m);
+			fclose(in);
+		}
+	}
+	if (m)
+		fclose(m);
+	a->text[SCRIPT] = buf;
+	a->text[DMESG] = capture(iommusim_dmesg, sim);
+	iommusim_free(sim);
+	return 0;
+}
+
+static const char *oracle_dir(void)
+{
+	const char *d = getenv("IOMMUSIM_ORACLE_DIR");
+	return d && *d ? d : IOMMUSIM_ORACLE_DIR;
+}
+
+/* Compile a DT source for QEMU's -dtb; 0 or 2 with dtc's message shown. */
+static int compile_dts(const char *dts, char *dtb, size_t len)
+{
+	snprintf(dtb, len, "/tmp/iommusim-verify-XXXXXX");
+	int fd = mkstemp(dtb);
+	if (fd < 0) {
+		perror("iommusim: verify: mkstemp");
+		return 2;
+	}
+	close(fd);
+	pid_t pid = fork();
+	if (pid == 0) {
+		execlp("dtc", "dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dtb, dts, (char *)NULL);
+		_exit(127);
+	}
+	int st = 0;
+	if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		fprintf(stderr, "iommusim: verify: dtc could not compile %s\n", dts);
+		unlink(dtb);
+		return 2;
+	}
+	return 0;
+}
+
+/* Real Linux's answers from oracle/run; 0, or 2/3 as it exits (its message shown). */
+static int oracle_answers(const struct verify_opts *o, struct answers *a)
+{
+	char dtb[64] = "";
+	if (o->dts && compile_dts(o->dts, dtb, sizeof(dtb)))
+		return 2;
+	char run[4096];
+	snprintf(run, sizeof(run), "%s/run", oracle_dir());
+	char **argv = calloc((size_t)o->qargc + 16, sizeof(*argv));
+	if (!argv)
+		return 2;
+	int n = 0;
+	argv[n++] = run;
+	argv[n++] = "--stack";
+	argv[n++] = (char *)(o->stack ? o->stack : "classic");
+	if (o->script) {
+		argv[n++] = "--script";
+		argv[n++] = (char *)o->script;
+	}
+	if (o->timeout) {
+		argv[n++] = "--timeout";
+		argv[n++] = (char *)o->timeout;
+	}
+	argv[n++] = "--";
+	for (int i = 0; i < o->qargc; i++)
+		argv[n++] = o->qargv[i];
+	if (o->dts || o->dtb) {
+		argv[n++] = "-dtb";
+		argv[n++] = o->dts ? dtb : (char *)o->dtb;
+	}
+	int fds[2];
+	int rc = 2;
+	if (pipe(fds)) {
+		perror("iommusim: verify: pipe");
+		goto out;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		execv(run, argv);
+		fprintf(stderr, "iommusim: verify: cannot run %s: %s\n", run, strerror(errno));
+		_exit(2);
+	}
+	close(fds[1]);
+	FILE *f = fdopen(fds[0], "r");
+	char *text = f ? read_stream(f) : NULL;
+	if (f)
+		fclose(f);
+	int st = 0;
+	if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st)) {
+		free(text);
+		goto out;
+	}
+	rc = WEXITSTATUS(st);
+	if (rc == 0 && (!text || parse_linux_output(text, a))) {
+		fprintf(stderr, "iommusim: verify: oracle/run printed no answers\n");
+		rc = 2;
+	}
+	free(text);
+out:
+	free(argv);
+	if (dtb[0])
+		unlink(dtb);
+	return rc;
+}
+
+static int file_answers(const char *path, struct answers *a)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "iommusim: verify: --linux-output %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	char *text = read_stream(f);
+	fclose(f);
+	int rc = text && !parse_linux_output(text, a) ? 0 : 2;
+	if (rc)
+		fprintf(stderr, "iommusim: verify: %s is not oracle/run's output (a section is missing)\n", path);
+	free(text);
+	return rc;
+}
+
+static int write_temp(const char *text, char *path, size_t len)
+{
+	snprintf(path, len, "/tmp/iommusim-verify-XXXXXX");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return -errno;
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return -errno;
+	}
+	fputs(text ? text : "", f);
+	fclose(f);
+	return 0;
+}
+
+/* diff -u of one answer; 0 same, 1 different, 2 trouble. */
+static int diff_section(const char *name, const char *linux_text, const char *model_text)
+{
+	if (!strcmp(linux_text ? linux_text : "", model_text ? model_text : ""))
+		return 0;
+	char a[64], b[64], la[64], lb[64];
+	if (write_temp(linux_text, a, sizeof(a)) || write_temp(model_text, b, sizeof(b)))
+		return 2;
+	snprintf(la, sizeof(la), "linux/%s", name);
+	snprintf(lb, sizeof(lb), "iommusim/%s", name);
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		execlp("diff", "diff", "-u", "--label", la, "--label", lb, a, b, (char *)NULL);
+		_exit(2);
+	}
+	int st = 0;
+	int rc = pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) ? 2 : WEXITSTATUS(st);
+	unlink(a);
+	unlink(b);
+	return rc;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: iommusim verify [--linux-output FILE] [--stack classic|modern] [--script FILE]\n"
+		   "                       [--dts FILE | --dtb FILE] [--timeout SEC] QEMU-ARGS...\n");
+}
+
+int verify_main(int argc, char **argv)
+{
+	struct verify_opts o = { 0 };
+	o.qargv = calloc((size_t)argc + 1, sizeof(*o.qargv));
+	if (!o.qargv)
+		return 2;
+	static const char *const with_value[] = { "--linux-output", "--stack", "--script", "--dts", "--dtb",
+						  "--timeout" };
+	const char **slot[] = { &o.linux_output, &o.stack, &o.script, &o.dts, &o.dtb, &o.timeout };
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			free(o.qargv);
+			return 0;
+		}
+		bool ours = false;
+		for (size_t k = 0; k < sizeof(slot) / sizeof(slot[0]); k++) {
+			if (strcmp(argv[i], with_value[k]))
+				continue;
+			if (i + 1 >= argc) {
+				fprintf(stderr, "iommusim: verify: %s needs an argument\n", argv[i]);
+				free(o.qargv);
+				return 2;
+			}
+			*slot[k] = argv[++i];
+			ours = true;
+		}
+		if (!ours)
+			o.qargv[o.qargc++] = argv[i];
+	}
+	if (o.stack && strcmp(o.stack, "classic") && strcmp(o.stack, "modern")) {
+		fprintf(stderr, "iommusim: verify: unknown stack '%s' (classic, modern)\n", o.stack);
+		free(o.qargv);
+		return 2;
+	}
+	if (o.dts && o.dtb) {
+		fprintf(stderr, "iommusim: verify: --dts and --dtb exclude each other\n");
+		free(o.qargv);
+		return 2;
+	}
+	if (o.script && access(o.script, R_OK)) {
+		fprintf(stderr, "iommusim: verify: --script %s: %s\n", o.script, strerror(errno));
+		free(o.qargv);
+		return 2;
+	}
+
+	struct answers real = { 0 }, model = { 0 };
+	int rc = o.linux_output ? file_answers(o.linux_output, &real) : oracle_answers(&o, &real);
+	if (!rc)
+		rc = model_answers(&o, &model);
+	if (!rc) {
+		char *filtered[2] = { filter_log(real.text[DMESG]), filter_log(model.text[DMESG]) };
+		free(real.text[DMESG]);
+		free(model.text[DMESG]);
+		real.text[DMESG] = filtered[0];
+		model.text[DMESG] = filtered[1];
+		for (int i = 0; i < NSECTIONS; i++) {
+			int d = diff_section(section_name[i], real.text[i], model.text[i]);
+			if (d > rc)
+				rc = d;
+		}
+	}
+	answers_free(&real);
+	answers_free(&model);
+	free(o.qargv);
+	return rc;
+}
