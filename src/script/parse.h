@@ -1,8 +1,10 @@
 /*
  * The script language: one command a line, in the shell syntax people type
  * on a real machine. Words split on blanks, '...' and "..." quote, backslash
- * escapes, '#' starts a comment, and one output redirection "> PATH" (or
- * ">PATH", ">> PATH") may follow the command.
+ * escapes, '#' starts a comment. Redirections are tokenized as POSIX sh does
+ * (a digit string right before '<' or '>' is the fd they apply to, so
+ * "echo 1>>f" echoes nothing into f); the one the interpreter carries out is
+ * stdout into a file: "> PATH", ">PATH", ">> PATH", ">| PATH", "1> PATH".
  */
 #ifndef IOMMUSIM_SCRIPT_PARSE_H
 #define IOMMUSIM_SCRIPT_PARSE_H
@@ -14,11 +16,19 @@
 struct script_cmd {
 	int argc;
 	char *argv[SCRIPT_MAX_WORDS];
-	char *redirect;		/* target of '>' or NULL */
+	char *redirect;		/* where stdout goes, or NULL */
 	char *storage;
 };
 
-/* 0 (argc 0 for a blank or comment line), or -EINVAL with a message in err. */
+/*
+ * Split one line. Returns 0 (argc 0 for a blank or comment line); -EINVAL
+ * for a line sh rejects too (unterminated quote, redirection without a
+ * target) or one of more than SCRIPT_MAX_WORDS words; -EOPNOTSUPP for one
+ * sh would run but the interpreter does not (a redirection of another fd or
+ * of input, a duplication like 2>&1, a here-document, two redirections of
+ * stdout, a redirection with no command); -ENOMEM. On error err holds the
+ * message and nothing is left allocated.
+ */
 int script_parse_line(const char *line, struct script_cmd *cmd, char *err, size_t errlen);
 void script_cmd_free(struct script_cmd *cmd);
 

@@ -229,10 +229,11 @@ static const struct {
 int iommusim_run_line(struct iommusim *sim, const char *line, FILE *out)
 {
 	struct script_cmd c;
-	char err[160];
-	if (script_parse_line(line, &c, err, sizeof(err))) {
+	char err[256];
+	int perr = script_parse_line(line, &c, err, sizeof(err));
+	if (perr) {
 		fprintf(out, "sh: %s\n", err);
-		return -EINVAL;
+		return perr;
 	}
 	int ret = 0;
 	if (c.argc) {
