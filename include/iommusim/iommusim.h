@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct iommusim;
@@ -45,5 +46,71 @@ void iommusim_print_summary(struct iommusim *sim, FILE *out, bool json);
 void iommusim_print_dot(struct iommusim *sim, FILE *out);
 /* The kernel log with its virtual timestamps. */
 void iommusim_dmesg(struct iommusim *sim, FILE *out);
+
+/*
+ * Counters since boot, for whoever checks which path a DMA took: read them
+ * before and after and compare. The same numbers as the debugfs files
+ * /sys/kernel/debug/iommusim/smmu and /sys/kernel/debug/iommusim/dma/DEVICE.
+ */
+struct iommusim_smmu_counters {
+	/* the SMMU hardware */
+	uint64_t translations;		/* one per page of every DMA through it */
+	uint64_t tlb_hits, tlb_misses;
+	uint64_t tlb_invalidations;	/* TLBI commands consumed */
+	uint64_t tlb_entries_dropped;	/* TLB entries they removed */
+	uint64_t cfg_hits, cfg_misses;	/* STE/CD configuration cache */
+	uint64_t cfg_invalidations;	/* CFGI commands consumed */
+	uint64_t walks, ptw_reads;	/* page-table walks, descriptors read */
+	uint64_t cmds, cmd_syncs, cmdq_errors;
+	uint64_t events, events_lost;	/* EVTQ records written, dropped */
+	uint64_t faults;		/* translations that failed */
+	/* the arm-smmu-v3 driver (0 while it has not probed) */
+	uint64_t driver_tlbi, driver_cfgi, driver_syncs, driver_ste_syncs, driver_cd_writes;
+	uint64_t driver_events;		/* EVTQ records it drained */
+};
+
+/**
+ * iommusim_smmu_counters - read the SMMU's counters
+ * @sim: a booted machine
+ * @c: filled in on success, left alone on error
+ *
+ * returns:
+ *	0, on success
+ *	-EINVAL, sim or c is NULL
+ *	-ENODEV, the machine has no SMMU (-M virt without iommu=smmuv3, or a
+ *		device tree without one)
+ */
+int iommusim_smmu_counters(struct iommusim *sim, struct iommusim_smmu_counters *c);
+
+struct iommusim_dma_counters {
+	uint64_t maps;			/* dma_map_page() calls that mapped */
+	uint64_t unmaps;		/* dma_unmap_page() and dma_unmap_sg() calls */
+	uint64_t map_errors;		/* map calls (page or sg) that failed */
+	uint64_t unmap_errors;		/* unmaps of what the device never mapped */
+	uint64_t sg_maps;		/* dma_map_sg() calls that mapped */
+	uint64_t sg_segments_in, sg_segments_out;	/* their segments, before and after merging */
+	uint64_t allocs, frees;		/* dma_alloc_coherent/dma_free_coherent */
+	uint64_t syncs;			/* dma_sync_* calls */
+	uint64_t bounces, bounce_bytes;	/* swiotlb copies and the bytes they moved */
+	uint64_t iova_cache_hits, iova_cache_misses;
+	uint64_t invalidations;		/* IOTLB invalidations the device's unmaps caused */
+	uint64_t fq_flushes;		/* flush-queue flushes (DMA-FQ domains) */
+};
+
+/**
+ * iommusim_dma_counters - read one device's DMA API counters
+ * @sim: a booted machine
+ * @dev: the device's name as sysfs spells it ("0000:00:01.0",
+ *	"a003e00.virtio_mmio"); the DMA API is called on the transport's
+ *	device, not on virtioN
+ * @c: filled in on success (all 0 for a device that never used the DMA
+ *	API), left alone on error
+ *
+ * returns:
+ *	0, on success
+ *	-EINVAL, sim, dev or c is NULL
+ *	-ENOENT, no device of that name (or it was removed)
+ */
+int iommusim_dma_counters(struct iommusim *sim, const char *dev, struct iommusim_dma_counters *c);
 
 #endif

@@ -328,10 +328,43 @@ static void write_then_read(struct iommusim *sim)
 	cr_assert_eq(v->vdev->vhw->dma_faults, 0);
 }
 
+/*
+ * The path, through the public counters: the bytes arriving is not enough,
+ * a model that let the device bypass the SMMU or swiotlb would pass that too.
+ */
+static struct iommusim_smmu_counters smmu_now(struct iommusim *sim)
+{
+	struct iommusim_smmu_counters c;
+	cr_assert_eq(iommusim_smmu_counters(sim, &c), 0);
+	return c;
+}
+
+static struct iommusim_dma_counters dma_now(struct iommusim *sim)
+{
+	struct iommusim_dma_counters c;
+	/* the DMA API is called on the transport's device, not on virtioN */
+	cr_assert_eq(iommusim_dma_counters(sim, vda(sim)->vdev->dev.parent->name, &c), 0);
+	return c;
+}
+
+#define DELTA(after, before, field) ((after).field - (before).field)
+
 Test(virtio, data_through_the_smmu)
 {
 	struct iommusim *sim = boot_disk("virt,iommu=smmuv3", "virtio-blk-pci,disable-legacy=on,iommu_platform=on", NULL);
+	struct iommusim_smmu_counters s0 = smmu_now(sim);
+	struct iommusim_dma_counters d0 = dma_now(sim);
 	write_then_read(sim);
+	struct iommusim_smmu_counters s1 = smmu_now(sim);
+	struct iommusim_dma_counters d1 = dma_now(sim);
+	/* the device's DMA was translated: at least the data's two pages each way, every one in the TLB */
+	cr_assert_geq(DELTA(s1, s0, translations), 4);
+	cr_assert_eq(DELTA(s1, s0, tlb_hits) + DELTA(s1, s0, tlb_misses), DELTA(s1, s0, translations));
+	cr_assert_gt(DELTA(s1, s0, walks), 0, "new IOVAs were walked");
+	/* dma-iommu mapped header, data, status and the indirect table of each request; nothing bounced */
+	cr_assert_eq(DELTA(d1, d0, maps), 8);
+	cr_assert_eq(DELTA(d1, d0, unmaps), 8);
+	cr_assert_eq(DELTA(d1, d0, bounces), 0);
 	iommusim_free(sim);
 }
 
@@ -339,14 +372,68 @@ Test(virtio, data_through_swiotlb_bounce)
 {
 	struct iommusim *sim = boot_disk("virt,iommu=smmuv3 -global virtio-mmio.force-legacy=false",
 					 "virtio-blk-device,iommu_platform=on", "-append swiotlb=force");
+	struct iommusim_smmu_counters s0 = smmu_now(sim);
+	struct iommusim_dma_counters d0 = dma_now(sim);
 	write_then_read(sim);
+	struct iommusim_smmu_counters s1 = smmu_now(sim);
+	struct iommusim_dma_counters d1 = dma_now(sim);
+	/*
+	 * 6.1's swiotlb_tbl_map_single() copies every buffer in at map time,
+	 * whatever the direction; unmap copies back what the device may have
+	 * written. Write: header 16 + data 8192 + status 1 + indirect table 48
+	 * in, status 1 back. Read: 16 + 8192 + 1 + 48 in, data 8192 and status
+	 * 1 back. 11 copies, 24708 bytes.
+	 */
+	cr_assert_eq(DELTA(d1, d0, maps), 8);
+	cr_assert_eq(DELTA(d1, d0, bounces), 11);
+	cr_assert_eq(DELTA(d1, d0, bounce_bytes), 2 * (16 + 8192 + 1 + 48) + 1 + 8192 + 1);
+	/* virtio-mmio sits outside the SMMU on virt: it saw nothing */
+	cr_assert_eq(memcmp(&s1, &s0, sizeof(s0)), 0, "no SMMU access");
 	iommusim_free(sim);
 }
 
 Test(virtio, data_by_pa_legacy)
 {
 	struct iommusim *sim = boot_disk("virt,iommu=smmuv3", "virtio-blk-pci,disable-modern=on", NULL);
+	struct iommusim_smmu_counters s0 = smmu_now(sim);
+	struct iommusim_dma_counters d0 = dma_now(sim);
 	write_then_read(sim);
+	struct iommusim_smmu_counters s1 = smmu_now(sim);
+	struct iommusim_dma_counters d1 = dma_now(sim);
+	/* no DMA API and QEMU's plain memory address space: no map, no bounce, no SMMU access at all */
+	cr_assert_eq(memcmp(&d1, &d0, sizeof(d0)), 0, "no DMA API call");
+	cr_assert_eq(memcmp(&s1, &s0, sizeof(s0)), 0, "no SMMU access");
+	iommusim_free(sim);
+}
+
+/* The counters' own errors, and reading them changes nothing. */
+Test(virtio, public_counters_errors)
+{
+	struct iommusim *sim = boot_disk("virt,iommu=smmuv3", "virtio-blk-pci,disable-modern=on", NULL);
+	struct iommusim_smmu_counters s;
+	struct iommusim_dma_counters d, before;
+	memset(&d, 0xa5, sizeof(d));
+	before = d;
+	cr_assert_eq(iommusim_smmu_counters(NULL, &s), -EINVAL);
+	cr_assert_eq(iommusim_smmu_counters(sim, NULL), -EINVAL);
+	cr_assert_eq(iommusim_dma_counters(sim, NULL, &d), -EINVAL);
+	cr_assert_eq(iommusim_dma_counters(sim, "0000:00:01.0", NULL), -EINVAL);
+	cr_assert_eq(iommusim_dma_counters(NULL, "0000:00:01.0", &d), -EINVAL);
+	cr_assert_eq(iommusim_dma_counters(sim, "0000:09:00.0", &d), -ENOENT);
+	cr_assert_eq(memcmp(&d, &before, sizeof(d)), 0, "left alone on error");
+	/* a device that never used the DMA API reads as zeros and is not listed after */
+	char *list = run(sim, "cat /sys/kernel/debug/iommusim/dma\n");
+	cr_assert_eq(iommusim_dma_counters(sim, "virtio0", &d), 0);
+	struct iommusim_dma_counters zero = { 0 };
+	cr_assert_eq(memcmp(&d, &zero, sizeof(d)), 0);
+	char *again = run(sim, "cat /sys/kernel/debug/iommusim/dma\n");
+	cr_assert_str_eq(again, list);
+	free(list);
+	free(again);
+	iommusim_free(sim);
+
+	sim = boot_ok("-M virt -device virtio-rng-pci");
+	cr_assert_eq(iommusim_smmu_counters(sim, &s), -ENODEV);
 	iommusim_free(sim);
 }
 
