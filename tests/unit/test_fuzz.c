@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "boot_util.h"
+#include <libfdt.h>
 #include "machine/machine.h"
 #include "init/boot.h"
 
@@ -27,6 +28,43 @@ static unsigned rnd(unsigned n)
 	return (unsigned)(rng_state >> 33) % n;
 }
 
+/*
+ * What any input must leave behind: every group sits at its id in the core's
+ * table and its members point back at it, each once; every device that
+ * names a group is one of its members. what/iter say which input broke it.
+ */
+static void assert_groups_consistent(struct kernel *k, const char *what, int iter)
+{
+	struct iommu_core *c = k->iommu;	/* iommu_core() would allocate one */
+	for (size_t g = 0; c && g < c->ngroups; g++) {
+		struct iommu_group *grp = c->groups[g];
+		if (!grp)
+			continue;
+		cr_assert_eq(grp->id, (int)g, "%s %d: group %zu has id %d", what, iter, g, grp->id);
+		cr_assert_eq(grp->k, k, "%s %d: group %zu belongs to this kernel", what, iter, g);
+		for (size_t i = 0; i < grp->ndevices; i++) {
+			struct device *dev = grp->devices[i];
+			cr_assert_eq(dev->iommu_group, grp, "%s %d: %s, a member of group %zu, points elsewhere",
+				     what, iter, dev->name, g);
+			for (size_t j = 0; j < i; j++)
+				cr_assert_neq(grp->devices[j], dev, "%s %d: %s twice in group %zu", what, iter,
+					      dev->name, g);
+		}
+	}
+	for (size_t i = 0; i < k->ndevices; i++) {
+		struct device *dev = k->devices[i];
+		struct iommu_group *grp = dev->iommu_group;
+		if (!grp)
+			continue;
+		cr_assert(c && grp->id >= 0 && (size_t)grp->id < c->ngroups && c->groups[grp->id] == grp,
+			  "%s %d: %s's group %d is not in the table", what, iter, dev->name, grp->id);
+		bool member = false;
+		for (size_t j = 0; j < grp->ndevices && !member; j++)
+			member = grp->devices[j] == dev;
+		cr_assert(member, "%s %d: group %d does not hold %s", what, iter, grp->id, dev->name);
+	}
+}
+
 static const char *const opts[] = {
 	"-M", "-machine", "-device", "-drive", "-netdev", "-global", "-append", "-m", "-smp", "--bogus", "",
 };
@@ -41,18 +79,39 @@ static const char *const vals[] = {
 	"virtio-net-pci,disable-legacy=on,iommu_platform=on", "e1000", "virtio-net-pci,,", "",
 };
 
+/* devices whose functions form groups, and a few that refuse (bus=rp with no rp, bus=nope) */
+static const char *const devs[] = {
+	"pcie-root-port,id=rp,chassis=1", "pci-bridge,id=br,chassis_nr=2", "pcie-pci-bridge,id=pb",
+	"virtio-rng-pci", "virtio-net-pci,disable-legacy=on,iommu_platform=on",
+	"virtio-rng-pci,multifunction=on,addr=4", "virtio-net-pci,bus=rp", "virtio-rng-pci,bus=br,addr=1",
+	"virtio-net-device", "virtio-rng-pci,bus=nope",
+};
+
 Test(fuzz, command_lines)
 {
 	rng_state = 1 + (unsigned long long)scale() * 1000;
 	for (int iter = 0; iter < 400 * scale(); iter++) {
 		char *argv[16];
 		int argc = 0, n = 1 + rnd(12);
-		for (int i = 0; i < n; i++)
-			argv[argc++] = (char *)(rnd(2) ? opts[rnd(ARRAY_SIZE(opts))] : vals[rnd(ARRAY_SIZE(vals))]);
+		if (iter % 2) {
+			/* a machine, then option-value pairs: enough of these boot to check what they built */
+			argv[argc++] = "-M";
+			argv[argc++] = (char *)(rnd(4) ? "virt,iommu=smmuv3" : vals[rnd(5)]);
+			for (int i = 0; i < n % 4; i++) {
+				bool dev = rnd(4);
+				argv[argc++] = (char *)(dev ? "-device" : opts[rnd(ARRAY_SIZE(opts))]);
+				argv[argc++] = (char *)(dev ? devs[rnd(ARRAY_SIZE(devs))] : vals[rnd(ARRAY_SIZE(vals))]);
+			}
+		} else {
+			for (int i = 0; i < n; i++)
+				argv[argc++] = (char *)(rnd(2) ? opts[rnd(ARRAY_SIZE(opts))] : vals[rnd(ARRAY_SIZE(vals))]);
+		}
 		char err[512] = "";
 		struct iommusim *sim = iommusim_boot(argc, argv, NULL, err, sizeof(err));
 		if (!sim)
 			cr_assert_neq(err[0], '\0', "a failed boot always says why (iteration %d)", iter);
+		else
+			assert_groups_consistent(sim->k, "command line", iter);
 		iommusim_free(sim);
 	}
 }
@@ -67,7 +126,8 @@ static const char *const words[] = {
 	"smmu", "ste", "walk", "blk", "raw-read", "-q", "vda", "virtio0", "alloc", "sync", "for-cpu",
 	"to-device", "from-device", "0xfffff000", "0x100", "/sys/block/vda/queue/max_segments",
 	"/sys/kernel/debug/iommusim/dma/0000:00:01.0", "/sys/kernel/debug/iommusim/events", "virtio_blk",
-	"a003e00.virtio_mmio", "/sys/bus/virtio/drivers/virtio_blk/unbind", "w",
+	"a003e00.virtio_mmio", "/sys/bus/virtio/drivers/virtio_blk/unbind", "w", "1>", "2>&1", "<", "2>",
+	">|", "1>>",
 };
 
 Test(fuzz, script_lines)
@@ -88,39 +148,83 @@ Test(fuzz, script_lines)
 		}
 		char *out = run(sim, line);
 		free(out);
+		assert_groups_consistent(sim->k, "script line", iter);
 	}
-	/* the machine is still consistent: every member of a group points back at it */
-	struct iommu_core *c = iommu_core(sim->k);
-	for (size_t g = 0; g < c->ngroups; g++)
-		for (size_t i = 0; c->groups[g] && i < c->groups[g]->ndevices; i++)
-			cr_assert_eq(c->groups[g]->devices[i]->iommu_group, c->groups[g]);
 	iommusim_free(sim);
+}
+
+/*
+ * virt's DT with its first four virtio-mmio transports behind the SMMU
+ * (iommus), so that booting it forms groups for the checks to look at:
+ * from a DT alone virt has no PCI functions, and so no groups.
+ */
+static u8 *dt_with_masters(const struct machine *m, size_t *size)
+{
+	int cap = (int)m->fdt_size + 512;
+	u8 *fdt = malloc((size_t)cap);
+	cr_assert_eq(fdt_open_into(m->fdt, fdt, cap), 0);
+	uint32_t phandle = fdt_get_phandle(fdt, fdt_node_offset_by_compatible(fdt, -1, "arm,smmu-v3"));
+	cr_assert_gt(phandle, 0);
+	int off = -1;
+	for (uint32_t sid = 0x100; sid < 0x104; sid++) {
+		off = fdt_node_offset_by_compatible(fdt, off, "virtio,mmio");
+		cr_assert_geq(off, 0);
+		fdt32_t cells[2] = { cpu_to_fdt32(phandle), cpu_to_fdt32(sid) };
+		cr_assert_eq(fdt_setprop(fdt, off, "iommus", cells, sizeof(cells)), 0);
+	}
+	cr_assert_eq(fdt_pack(fdt), 0);
+	*size = fdt_totalsize(fdt);
+	return fdt;
 }
 
 Test(fuzz, corrupted_device_trees)
 {
 	rng_state = 3 + (unsigned long long)scale() * 1000;
 	struct qemu_cmdline cmd;
-	struct machine m;
+	struct machine m, um;
 	char err[256];
 	char *argv[] = { "-M", "virt,iommu=smmuv3", "-device", "virtio-rng-pci" };
 	cr_assert_eq(qemu_cmdline_parse(4, argv, &cmd, err, sizeof(err)), 0);
 	cr_assert_eq(virt_machine_build(&cmd, &m, err, sizeof(err)), 0);
+	size_t msize;
+	u8 *masters = dt_with_masters(&m, &msize);
+	/* uncorrupted, the masters' DT forms a group per transport: the checks below see real groups */
+	cr_assert_eq(dtb_machine_build(masters, msize, "", &um, err, sizeof(err)), 0, "%s", err);
+	struct kernel *k = kernel_boot(&um, NULL, err, sizeof(err));
+	cr_assert_not_null(k, "%s", err);
+	cr_assert_eq(((struct iommu_core *)k->iommu)->ngroups, 4);
+	assert_groups_consistent(k, "device tree", -1);
+	kernel_free(k);
+	machine_free(&um);
+
+	const struct {
+		const void *fdt;
+		size_t size;
+	} bases[] = { { m.fdt, m.fdt_size }, { masters, msize } };
 	for (int iter = 0; iter < 300 * scale(); iter++) {
-		u8 *blob = malloc(m.fdt_size);
-		memcpy(blob, m.fdt, m.fdt_size);
+		const void *base = bases[iter % 2].fdt;
+		size_t base_size = bases[iter % 2].size;
+		u8 *blob = malloc(base_size);
+		memcpy(blob, base, base_size);
 		int flips = 1 + rnd(8);
 		for (int i = 0; i < flips; i++)
-			blob[rnd((unsigned)m.fdt_size)] ^= (u8)(1u << rnd(8));
-		size_t size = rnd(4) ? m.fdt_size : rnd((unsigned)m.fdt_size);
-		struct machine um;
+			blob[rnd((unsigned)base_size)] ^= (u8)(1u << rnd(8));
+		size_t size = rnd(4) ? base_size : rnd((unsigned)base_size);
+		err[0] = '\0';
 		if (!dtb_machine_build(blob, size, "", &um, err, sizeof(err))) {
-			struct kernel *k = kernel_boot(&um, NULL, err, sizeof(err));
+			k = kernel_boot(&um, NULL, err, sizeof(err));
+			if (k)
+				assert_groups_consistent(k, "device tree", iter);
+			else
+				cr_assert_neq(err[0], '\0', "a failed boot always says why (iteration %d)", iter);
 			kernel_free(k);
 			machine_free(&um);
+		} else {
+			cr_assert_neq(err[0], '\0', "a rejected device tree always says why (iteration %d)", iter);
 		}
 		free(blob);
 	}
+	free(masters);
 	machine_free(&m);
 	qemu_cmdline_free(&cmd);
 }
