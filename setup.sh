@@ -4,7 +4,7 @@
 # virtio devices) to show it works.
 set -euo pipefail
 cd "$(dirname "$0")"
-pkgs="build-essential cmake pkg-config libfdt-dev device-tree-compiler libcriterion-dev"
+pkgs=$(sed 's/#.*//' debian-packages)  # the one list, shared with .ci/run
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
