@@ -2,7 +2,8 @@
  * iommusim verify [--linux-output FILE] [--stack classic|modern]
  *                 [--script FILE] [--dts FILE | --dtb FILE] [--timeout SEC] QEMU-ARGS...
  *
- * Both sides give three answers: the boot summary, the script's output, and
+ * Both sides boot the arguments with the reference guest's -cpu, -smp and -m
+ * where the arguments give none. Both give three answers: the boot summary, the script's output, and
  * the kernel log (timestamps cut, only the lines log_filter.c compares).
  * Real Linux's come from oracle/run, which boots the arguments on QEMU, or
  * from a file it wrote earlier (tests/linux/NAME.linux). Each answer that
@@ -326,6 +327,27 @@ static int diff_section(const char *name, const char *linux_text, const char *mo
 	return rc;
 }
 
+/*
+ * The reference guest's CPU and memory (-cpu cortex-a57 -smp 2 -m 1024),
+ * for each the arguments do not give: both sides boot the same machine.
+ */
+static int add_guest_defaults(struct verify_opts *o)
+{
+	static const char *const defaults[][2] = { { "-cpu", "cortex-a57" }, { "-smp", "2" }, { "-m", "1024" } };
+	for (size_t d = 0; d < sizeof(defaults) / sizeof(defaults[0]); d++) {
+		bool given = false;
+		for (int i = 0; i < o->qargc; i++) {
+			const char *a = o->qargv[i];
+			given |= !strcmp(a, defaults[d][0]) || (a[0] == '-' && !strcmp(a + 1, defaults[d][0]));
+		}
+		if (given)
+			continue;
+		o->qargv[o->qargc++] = (char *)defaults[d][0];
+		o->qargv[o->qargc++] = (char *)defaults[d][1];
+	}
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: iommusim verify [--linux-output FILE] [--stack classic|modern] [--script FILE]\n"
@@ -335,7 +357,7 @@ static void usage(FILE *f)
 int verify_main(int argc, char **argv)
 {
 	struct verify_opts o = { 0 };
-	o.qargv = calloc((size_t)argc + 1, sizeof(*o.qargv));
+	o.qargv = calloc((size_t)argc + 8, sizeof(*o.qargv));
 	if (!o.qargv)
 		return 2;
 	static const char *const with_value[] = { "--linux-output", "--stack", "--script", "--dts", "--dtb",
@@ -378,6 +400,7 @@ int verify_main(int argc, char **argv)
 		return 2;
 	}
 
+	add_guest_defaults(&o);
 	struct answers real = { 0 }, model = { 0 };
 	int rc = o.linux_output ? file_answers(o.linux_output, &real) : oracle_answers(&o, &real);
 	if (!rc)

@@ -87,6 +87,7 @@ struct kernel {
 	bool deferred_trigger;		/* a bind happened: rerun the pending list */
 	int probe_depth;
 	u64 bind_seq;			/* bindings so far */
+	unsigned nr_cpu_ids;		/* the CPUs the firmware describes */
 
 	/* subsystems, owned by their layers */
 	void *machine;			/* const struct machine * */

@@ -168,7 +168,7 @@ int dma_subsys_init(struct kernel *k)
 	struct swiotlb_params p = {
 		.nslabs = c ? c->swiotlb_nslabs : 0,
 		.force = c && c->swiotlb_force,
-		.nr_cpus = DMA_NR_CPUS,
+		.nr_cpus = k->nr_cpu_ids,	/* num_possible_cpus() */
 		.addressing_limit = core->ram_end > zone_limit,
 		.verbose = true,	/* SWIOTLB_VERBOSE */
 		.gmem = hw->mem,

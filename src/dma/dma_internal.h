@@ -14,8 +14,6 @@
 /* drivers/iommu/dma-iommu.c, 6.1: entries per CPU queue and the flush timer */
 #define IOVA_FQ_SIZE 256
 #define IOVA_FQ_TIMEOUT_MS 10
-/* CPUs the model runs DMA on: QEMU virt's default -smp 1 */
-#define DMA_NR_CPUS 1
 
 struct dma_core {
 	struct kernel *k;

@@ -21,11 +21,18 @@ static int pcie_portdrv_probe(struct pci_dev *dev, const struct pci_device_id *i
 	    (dev->pcie_type != HW_PCIE_ROOT_PORT && dev->pcie_type != HW_PCIE_UPSTREAM &&
 	     dev->pcie_type != HW_PCIE_DOWNSTREAM && dev->pcie_type != HW_PCIE_RC_EC))
 		return -ENODEV;
-	return 0;
+	/* pcie_port_device_register() enables the port before its services */
+	return pci_enable_device(dev);
+}
+
+static void pcie_portdrv_remove(struct pci_dev *dev)
+{
+	pci_disable_device(dev);
 }
 
 struct pci_driver pcie_portdriver = {
 	.driver = { .name = "pcieport", .bus = &pci_bus_type },
 	.id_table = port_pci_ids,
 	.probe = pcie_portdrv_probe,
+	.remove = pcie_portdrv_remove,
 };

@@ -422,7 +422,7 @@ static int virtblk_probe(struct virtio_device *vdev)
 	int err = virtblk_limits(vdev, &vblk->lim);
 	if (err)
 		goto fail;
-	/* init_vq(): one request queue per num_queues, one CPU in the model */
+	/* init_vq(): one request queue per num_queues, at most one per CPU */
 	unsigned num_vqs = 1;
 	if (virtio_has_feature(vdev, VIRTIO_BLK_F_MQ)) {
 		num_vqs = (unsigned)cread(vdev, VIRTIO_BLK_CFG_NUM_QUEUES, 2);
@@ -432,7 +432,8 @@ static int virtblk_probe(struct virtio_device *vdev)
 			goto fail;
 		}
 	}
-	num_vqs = MIN(num_vqs, 1u);	/* min_not_zero(num_request_queues, nr_cpu_ids=1) */
+	/* min_not_zero(num_request_queues, nr_cpu_ids): no module parameter given */
+	num_vqs = MIN(num_vqs, vdev->dev.k->nr_cpu_ids);
 	dev_info(&vdev->dev, "%d/%d/%d default/read/poll queues\n", num_vqs, 0, 0);
 	err = vdev->config->find_vqs(vdev, num_vqs, vblk->vqs);
 	if (err)

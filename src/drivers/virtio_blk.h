@@ -14,7 +14,7 @@
 #define BLK_DEF_MAX_SECTORS 2560u
 #define BLK_SEG_BOUNDARY_MASK 0xffffffffULL
 #define VIRTIO_BLK_MAX_SG_ELEMS 32768u
-#define VIRTBLK_MAX_QUEUES 8
+#define VIRTBLK_MAX_QUEUES 512	/* one per CPU at most; virt has up to 512 */
 
 /* struct queue_limits, the fields /sys/block/X/queue shows */
 struct blk_limits {

@@ -103,28 +103,33 @@ static int virtio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	struct hw_virtio *hw = pdev->hw->virtio;
 	if (!hw)
 		return -ENODEV;
-	/* pci_enable_device(): I/O decoding for the legacy BAR0, memory for the rest */
-	dev_info(&pdev->dev, "enabling device (0000 -> %04x)\n", hw->legacy ? 0x3 : 0x2);
+	int rc = pci_enable_device(pdev);
+	if (rc)
+		return rc;
 	bool legacy = false;
-	int rc = virtio_pci_modern_probe(pdev);
+	rc = virtio_pci_modern_probe(pdev);
 	if (rc == -ENODEV) {
 		rc = virtio_pci_legacy_probe(pdev);
 		legacy = true;
 	}
+	struct vdev_hw *vhw = rc ? NULL : virtio_hw_lookup(pdev->dev.k, hw, &pdev->dev);
+	if (!rc && !vhw)
+		rc = -ENODEV;
+	if (!rc) {
+		vhw->legacy_iface = legacy;
+		pdev->dev.drvdata = register_virtio_device(&pdev->dev, hw, legacy, &virtio_pci_config_ops, vhw);
+		rc = pdev->dev.drvdata ? 0 : -ENOMEM;
+	}
 	if (rc)
-		return rc;
-	struct vdev_hw *vhw = virtio_hw_lookup(pdev->dev.k, hw, &pdev->dev);
-	if (!vhw)
-		return -ENODEV;
-	vhw->legacy_iface = legacy;
-	pdev->dev.drvdata = register_virtio_device(&pdev->dev, hw, legacy, &virtio_pci_config_ops, vhw);
-	return pdev->dev.drvdata ? 0 : -ENOMEM;
+		pci_disable_device(pdev);
+	return rc;
 }
 
 static void virtio_pci_remove(struct pci_dev *pdev)
 {
 	if (pdev->dev.drvdata)
 		unregister_virtio_device(pdev->dev.drvdata);
+	pci_disable_device(pdev);
 }
 
 struct pci_driver virtio_pci_driver = {

@@ -449,3 +449,18 @@ int of_dma_range_limit(const void *fdt, int node, u64 *dma_start, u64 *cpu_start
 	*size = hi - lo;
 	return 0;
 }
+
+unsigned of_count_cpus(const void *fdt)
+{
+	unsigned n = 0;
+	int cpus = fdt ? fdt_path_offset(fdt, "/cpus") : -1;
+	if (cpus < 0)
+		return 1;
+	int node;
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		if (type && !strcmp(type, "cpu") && of_device_is_available(fdt, node))
+			n++;
+	}
+	return n ? n : 1;
+}

@@ -56,6 +56,11 @@ int of_parse_phandle_with_args(const void *fdt, int node, const char *list,
 
 /* A u32 property, or -ENOENT / -EINVAL (wrong length). */
 int of_property_read_u32(const void *fdt, int node, const char *name, u32 *out);
+/*
+ * arm64's smp_init_cpus() from the DT: the available /cpus children whose
+ * device_type is "cpu" (each one a possible CPU). At least 1: the boot CPU.
+ */
+unsigned of_count_cpus(const void *fdt);
 
 /*
  * dma-ranges of the node's bus (the parent chain, as of_dma_get_range does):

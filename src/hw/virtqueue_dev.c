@@ -70,6 +70,11 @@ struct vdev_hw *vdev_hw_new(struct kernel *k, struct hw_virtio *hw, struct devic
 		d->nqueues = 1;
 		break;
 	}
+	d->vq = calloc(d->nqueues, sizeof(*d->vq));
+	if (!d->vq) {
+		vdev_hw_free(d);
+		return NULL;
+	}
 	for (unsigned q = 0; q < d->nqueues; q++) {
 		d->vq[q].num_max = (u16)(hw->queue_size ? hw->queue_size : 256);
 		if (hw->id == HW_VIRTIO_NET && q == 2)
@@ -84,6 +89,7 @@ void vdev_hw_free(struct vdev_hw *d)
 	if (!d)
 		return;
 	vdev_blk_free(d);
+	free(d->vq);
 	free(d);
 }
 

@@ -16,7 +16,7 @@
 #include "base/device.h"
 #include "machine/hw_pci.h"
 
-#define VDEV_MAX_QUEUES 8
+#define VDEV_MAX_QUEUES 1024		/* VIRTIO_QUEUE_MAX */
 #define VIRTQUEUE_MAX_SIZE 1024
 
 /* struct vring_desc flags */
@@ -70,7 +70,7 @@ struct vdev_hw {
 	bool broken;			/* virtio_error() happened */
 	char error[160];		/* QEMU's error_report() of it */
 	unsigned nqueues;
-	struct vdev_queue vq[VDEV_MAX_QUEUES];
+	struct vdev_queue *vq;		/* nqueues of them */
 	struct vdev_blk *blk;		/* virtio-blk backend, or NULL */
 	u64 dma_faults;			/* device DMA that faulted */
 	u64 isr;			/* interrupts raised (used buffer notifications) */

@@ -116,6 +116,7 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 	k->fdt = m->fdt;
 	if (m->fdt)
 		of_index_attach(m->fdt);
+	k->nr_cpu_ids = of_count_cpus(m->fdt);
 	k->cmdline = cmdline;
 	k->deferred_probe_timeout = cmdline->deferred_probe_timeout;
 	k->hw = hw_system_new(m);

@@ -22,6 +22,10 @@ struct machine {
 	u64 ram_base, ram_size;
 	int gic_version;		/* 2 or 3 (virt); 0 for a user DT */
 	bool has_smmu;
+	/* -smp: the vCPUs (the DT's /cpus); devices size their queues by them */
+	struct virt_cpu_topology {
+		unsigned cpus, max_cpus, sockets, clusters, cores, threads;
+	} smp;
 	const char *append;		/* kernel command line ("" when none) */
 	struct hw_pci_bus *pci_root;	/* NULL when the machine has no PCIe host */
 	/* virt's virtio-mmio transports, index 0 at VIRT_MMIO_BASE; NULL when empty */

@@ -308,10 +308,15 @@ int qemu_cmdline_parse(int argc, char **argv, struct qemu_cmdline *out,
 		/* QEMU accepts "--opt" as well as "-opt" */
 		if (opt[1] == '-')
 			opt++;
+		if (!strcmp(opt, "-nodefaults")) {
+			c.nodefaults = true;
+			continue;
+		}
 		if (strcmp(opt, "-M") && strcmp(opt, "-machine") && strcmp(opt, "-m") &&
 		    strcmp(opt, "-device") && strcmp(opt, "-drive") &&
 		    strcmp(opt, "-netdev") && strcmp(opt, "-global") &&
-		    strcmp(opt, "-append") && strcmp(opt, "-smp")) {
+		    strcmp(opt, "-append") && strcmp(opt, "-smp") && strcmp(opt, "-cpu") &&
+		    strcmp(opt, "-nic") && strcmp(opt, "-net")) {
 			qemu_set_err(err, errlen, "%s: invalid option", argv[i]);
 			ret = -EINVAL;
 			break;
@@ -345,7 +350,32 @@ int qemu_cmdline_parse(int argc, char **argv, struct qemu_cmdline *out,
 		} else if (!strcmp(opt, "-append")) {
 			ret = replace_str(&c.append, arg);
 		} else if (!strcmp(opt, "-smp")) {
-			/* accepted for pasted command lines; iommusim models one CPU */
+			/* repeated -smp options merge, the later value of a key winning */
+			c.has_smp = true;
+			c.smp.argi = i;
+			ret = parse_opts(opt, arg, "cpus", &c.smp, err, errlen);
+		} else if (!strcmp(opt, "-cpu")) {
+			/* the last -cpu wins; the model name comes first, properties after */
+			struct qemu_optlist cpu = { .argi = i };
+			const char *comma = strchr(arg, ',');
+			ret = comma ? parse_opts(opt, comma + 1, NULL, &cpu, err, errlen) : 0;
+			if (!ret) {
+				cpu.driver = comma ? strndup(arg, (size_t)(comma - arg)) : strdup(arg);
+				if (!cpu.driver)
+					ret = -ENOMEM;
+			}
+			if (!ret) {
+				optlist_free(&c.cpu);
+				c.cpu = cpu;
+			} else {
+				optlist_free(&cpu);
+			}
+		} else if (!strcmp(opt, "-nic") || !strcmp(opt, "-net")) {
+			ret = parse_opts(opt, arg, "type", &l, err, errlen);
+			if (!ret) {
+				l.driver = strdup(opt + 1);
+				ret = l.driver ? list_append(&c.nics, &c.nnics, &l) : -ENOMEM;
+			}
 		} else if (!strcmp(opt, "-device")) {
 			ret = parse_device(opt, arg, &l, err, errlen);
 			if (!ret)
@@ -400,6 +430,11 @@ void qemu_cmdline_free(struct qemu_cmdline *cmd)
 		optlist_free(&cmd->netdevs[i]);
 	for (size_t i = 0; i < cmd->nglobals; i++)
 		optlist_free(&cmd->globals[i]);
+	for (size_t i = 0; i < cmd->nnics; i++)
+		optlist_free(&cmd->nics[i]);
+	optlist_free(&cmd->smp);
+	optlist_free(&cmd->cpu);
+	free(cmd->nics);
 	free(cmd->devices);
 	free(cmd->drives);
 	free(cmd->netdevs);

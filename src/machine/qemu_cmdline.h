@@ -1,6 +1,7 @@
 /*
  * QEMU's command-line syntax for the options iommusim accepts:
- * -M/-machine, -m, -device, -drive, -netdev, -global, -append, -smp.
+ * -M/-machine, -m, -smp, -cpu, -device, -drive, -netdev, -nic, -net,
+ * -global, -append, -nodefaults.
  * Parsing only splits and checks option syntax; the machine builder decides
  * which devices and properties exist and rejects the rest by name.
  */
@@ -26,11 +27,17 @@ struct qemu_cmdline {
 	struct qemu_optlist machine;	/* -M virt,iommu=smmuv3,gic-version=3 */
 	char *mem;			/* -m 1G, or NULL */
 	char *append;			/* -append "...", or NULL */
-	size_t ndevices, ndrives, nnetdevs, nglobals;
+	struct qemu_optlist smp;	/* -smp [cpus=]N,sockets=..., merged as QEMU merges them */
+	bool has_smp;
+	struct qemu_optlist cpu;	/* -cpu MODEL[,prop=val]: driver is the model; NULL if none */
+	bool nodefaults;		/* -nodefaults: no default NIC (nor serial, monitor...) */
+	size_t ndevices, ndrives, nnetdevs, nglobals, nnics;
 	struct qemu_optlist *devices;
 	struct qemu_optlist *drives;
 	struct qemu_optlist *netdevs;
 	struct qemu_optlist *globals;	/* -global driver.prop=value split into driver + one opt */
+	/* -nic TYPE,... and -net TYPE,... in order; driver "nic"/"net" says which */
+	struct qemu_optlist *nics;
 };
 
 /*

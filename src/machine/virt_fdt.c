@@ -135,12 +135,52 @@ static void pcie_irq_map(struct fdtw *w, u32 gic_phandle)
 	pcells(w, "interrupt-map-mask", 0x1800, 0, 0, 7);
 }
 
+/* /cpus/cpu-map: socketS/clusterC/coreN[/threadT] nodes pointing at each CPU. */
+static void virt_fdt_cpu_map(struct fdtw *w, const struct virt_cpu_topology *t, unsigned ncpus,
+			     u32 cpu_ph0)
+{
+	struct virt_cpu_topology one = { .cpus = 1, .sockets = 1, .clusters = 1, .cores = 1, .threads = 1 };
+	if (!t)
+		t = &one;
+	unsigned depth = t->threads > 1 ? 4 : 3, open = 0, cur[4] = { 0 };
+	static const char *const level[4] = { "socket", "cluster", "core", "thread" };
+	for (unsigned i = 0; i < ncpus; i++) {
+		unsigned idx[4] = {
+			i / (t->clusters * t->cores * t->threads),
+			i / (t->cores * t->threads) % t->clusters,
+			i / t->threads % t->cores,
+			i % t->threads,
+		};
+		/* close the levels that change, then open the new path below them */
+		unsigned same = 0;
+		while (same < open && idx[same] == cur[same])
+			same++;
+		for (; open > same; open--)
+			end(w);
+		for (; open < depth; open++) {
+			char name[24];
+			snprintf(name, sizeof(name), "%s%u", level[open], idx[open]);
+			begin(w, name);
+			cur[open] = idx[open];
+		}
+		pcell(w, "cpu", cpu_ph0 - i);
+		/* the leaf holds one CPU: the next one opens its own */
+		end(w);
+		open--;
+	}
+	for (; open > 0; open--)
+		end(w);
+}
+
 int virt_fdt_build(const struct virt_fdt_cfg *cfg, void **out, size_t *size)
 {
 	/* phandles as qemu_fdt_alloc_phandle hands them out, from 0x8000 */
 	u32 ph = 0x8000;
 	const u32 clk_ph = ph++;
-	const u32 cpu_ph = ph++;
+	/* one phandle per CPU, handed out from the last CPU down */
+	const unsigned ncpus = cfg->cpus ? cfg->cpus->cpus : 1;
+	const u32 cpu_ph0 = ph + ncpus - 1;	/* cpu@i has cpu_ph0 - i */
+	ph += ncpus;
 	const u32 gic_ph = ph++;
 	const bool has_msi = cfg->gic_version == 2 || cfg->its;
 	const u32 msi_ph = has_msi ? ph++ : 0;
@@ -148,8 +188,8 @@ int virt_fdt_build(const struct virt_fdt_cfg *cfg, void **out, size_t *size)
 	const u32 gpio_ph = ph++;
 	/* PPIs on GICv2 carry a CPU mask (one CPU here) */
 	const u32 ppi_flags = GIC_FDT_IRQ_FLAGS_LEVEL_HI |
-		(cfg->gic_version == 2 ? (1u << GIC_FDT_IRQ_PPI_CPU_START) : 0);
-	const size_t cap = 64 * 1024;
+		(cfg->gic_version == 2 ? (((1u << ncpus) - 1) & 0xff) << GIC_FDT_IRQ_PPI_CPU_START : 0);
+	const size_t cap = 64 * 1024 + (size_t)ncpus * 512;
 	struct fdtw w = { .fdt = calloc(1, cap) };
 
 	if (!w.fdt)
@@ -364,20 +404,22 @@ int virt_fdt_build(const struct virt_fdt_cfg *cfg, void **out, size_t *size)
 	pcell(&w, "#size-cells", 0);
 	pcell(&w, "#address-cells", 1);
 	begin(&w, "cpu-map");
-	begin(&w, "socket0");
-	begin(&w, "cluster0");
-	begin(&w, "core0");
-	pcell(&w, "cpu", cpu_ph);
+	virt_fdt_cpu_map(&w, cfg->cpus, ncpus, cpu_ph0);
 	end(&w);
-	end(&w);
-	end(&w);
-	end(&w);
-	begin(&w, "cpu@0");
-	pcell(&w, "phandle", cpu_ph);
-	pcell(&w, "reg", 0);
-	pstr(&w, "compatible", "arm,cortex-a57");
-	pstr(&w, "device_type", "cpu");
-	end(&w);
+	for (unsigned i = 0; i < ncpus; i++) {
+		char name[32];
+		/* virt_cpu_mp_affinity(): Aff0 clusters of 8 CPUs on GICv2, 16 on GICv3 */
+		unsigned clustersz = cfg->gic_version == 2 ? 8 : 16;
+		snprintf(name, sizeof(name), "cpu@%u", i);
+		begin(&w, name);
+		pcell(&w, "phandle", cpu_ph0 - i);
+		pcell(&w, "reg", (i / clustersz) << 8 | i % clustersz);
+		if (ncpus > 1)
+			pstr(&w, "enable-method", "psci");
+		pstr(&w, "compatible", cfg->cpu_compatible ? cfg->cpu_compatible : "arm,cortex-a15");
+		pstr(&w, "device_type", "cpu");
+		end(&w);
+	}
 	end(&w);
 
 	begin(&w, "timer");

@@ -90,12 +90,23 @@ int virt_pci_place(struct hw_pci_bus *bus, struct hw_pci_fn *fn, int devfn,
 		   const char *name, char *err, size_t errlen);
 
 /* Device tree (virt_fdt.c) */
+/*
+ * -smp and -cpu with QEMU 7.2's rules and messages; 0 or -EINVAL with the
+ * message in err. virt_parse_cpu gives the DT compatible of the model.
+ */
+int virt_parse_smp(const struct qemu_cmdline *cmd, struct virt_cpu_topology *t, char *err,
+		   size_t errlen);
+int virt_check_max_cpus(const struct virt_cpu_topology *t, int gic_version, char *err, size_t errlen);
+int virt_parse_cpu(const struct qemu_cmdline *cmd, const char **compatible, char *err, size_t errlen);
+
 struct virt_fdt_cfg {
 	int gic_version;
 	bool its;
 	bool smmu;
 	u64 ram_size;
 	const char *append;
+	const struct virt_cpu_topology *cpus;
+	const char *cpu_compatible;
 };
 int virt_fdt_build(const struct virt_fdt_cfg *cfg, void **fdt, size_t *size);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/pci_regs.h>
 #include "machine/virt_internal.h"
 
 enum dev_kind {
@@ -38,6 +39,8 @@ static const struct dev_model dev_models[] = {
 };
 
 /* QEMU's own names for the virtio personalities (the proxied vdev type) */
+#define VIRTIO_QUEUE_MAX 1024	/* QEMU hw/virtio: queues a device may have */
+
 static const char *vdev_type(enum hw_virtio_id id)
 {
 	switch (id) {
@@ -377,8 +380,16 @@ static int virtio_personality(struct build *b, const struct dev_cfg *c, struct h
 				return fail(b, "Parameter 'readonly' expects 'on' or 'off'");
 			v->drive_readonly = r;
 		}
-		/* num-queues auto: one per vCPU, and iommusim has one */
-		v->num_queues = c->num_queues ? c->num_queues : 1;
+		/*
+		 * num-queues auto: on PCI virtio_pci_optimal_num_queues(), one per
+		 * vCPU within the MSI-X table and VIRTIO_QUEUE_MAX; on virtio-mmio 1.
+		 */
+		if (c->num_queues)
+			v->num_queues = c->num_queues;
+		else if (c->model->kind == DEV_VIRTIO_MMIO)
+			v->num_queues = 1;
+		else
+			v->num_queues = MIN(MIN(b->m->smp.cpus, PCI_MSIX_FLAGS_QSIZE), VIRTIO_QUEUE_MAX);
 		v->queue_size = c->queue_size ? c->queue_size : 256;
 		if (v->queue_size <= 2)
 			return fail(b, "invalid queue-size property (%u), must be > 2", v->queue_size);
@@ -794,6 +805,47 @@ static int parse_mem(struct build *b)
 	return 0;
 }
 
+/*
+ * The NICs QEMU's virt plugs into pcie.0 while the machine initialises,
+ * before any -device: one per -nic or "-net nic", or the default NIC
+ * (virtio-net-pci) when no -nic, -net or -netdev option and no -nodefaults
+ * was given. So they take the first free slots, from 00:01.0.
+ */
+static int machine_nics(struct build *b)
+{
+	static const char *const backends[] = {
+		"user", "tap", "bridge", "socket", "stream", "dgram", "vde",
+		"l2tpv3", "hubport", "vhost-user", "vhost-vdpa", NULL,
+	};
+	bool default_net = !b->cmd->nodefaults && !b->cmd->nnetdevs;
+	for (size_t i = 0; i < b->cmd->nnics; i++) {
+		const struct qemu_optlist *n = &b->cmd->nics[i];
+		const char *type = qemu_opt_get(n, "type");
+		bool is_nic = !strcmp(n->driver, "nic");
+		default_net = false;
+		snprintf(b->where, sizeof(b->where), "-%s %s: ", n->driver, type ? type : "");
+		if (!type)
+			return fail(b, "Parameter 'type' is missing");
+		if (!strcmp(type, "none"))
+			continue;
+		/* "-net user" only makes a backend on a hub; "-net nic" the NIC */
+		if (!is_nic && strcmp(type, "nic")) {
+			if (!in_list(backends, type))
+				return fail(b, "Parameter 'type' does not accept value '%s'", type);
+			continue;
+		}
+		if (is_nic && !in_list(backends, type))
+			return fail(b, "Parameter 'type' does not accept value '%s'", type);
+		const char *model = qemu_opt_get(n, "model");
+		if (model && strcmp(model, "virtio") && strcmp(model, "virtio-net-pci"))
+			return fail(b, "NIC model '%s' is not modelled by iommusim (virtio-net-pci is)", model);
+		int ret = add_device(b, "virtio-net-pci", NULL);
+		if (ret)
+			return ret;
+	}
+	return default_net ? add_device(b, "virtio-net-pci", NULL) : 0;
+}
+
 /* -drive if=virtio (virt's default interface) plugs a virtio-blk-pci itself */
 static int implicit_drives(struct build *b)
 {
@@ -853,6 +905,7 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	struct hw_pci_fn *host;
 	int gic = 2, ret;
 	bool its = true, smmu = false;
+	const char *cpu_compatible = NULL;
 
 	memset(out, 0, sizeof(*out));
 	if (err && errlen)
@@ -865,6 +918,12 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	}
 
 	ret = parse_machine(&b, &gic, &its, &smmu);
+	if (!ret)
+		ret = virt_parse_cpu(cmd, &cpu_compatible, err, errlen);
+	if (!ret)
+		ret = virt_parse_smp(cmd, &m.smp, err, errlen);
+	if (!ret)
+		ret = virt_check_max_cpus(&m.smp, gic, err, errlen);
 	if (!ret)
 		ret = parse_mem(&b);
 	if (!ret)
@@ -909,6 +968,9 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	host->devfn = 0;
 	m.pci_root->fn[0] = host;
 
+	ret = machine_nics(&b);
+	if (ret)
+		goto out;
 	for (size_t i = 0; i < cmd->ndevices; i++) {
 		ret = add_device(&b, cmd->devices[i].driver, &cmd->devices[i]);
 		if (ret)
@@ -923,6 +985,8 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	fc.smmu = smmu;
 	fc.ram_size = m.ram_size;
 	fc.append = m.append;
+	fc.cpus = &m.smp;
+	fc.cpu_compatible = cpu_compatible;
 	ret = virt_fdt_build(&fc, &m.fdt, &m.fdt_size);
 	if (ret) {
 		b.where[0] = '\0';

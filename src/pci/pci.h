@@ -54,6 +54,9 @@ struct pci_dev {
 	bool is_hotplug_bridge;
 	u32 dev_flags;
 	const struct hw_pci_fn *hw;
+	unsigned enable_cnt;		/* pci_enable_device() calls not yet undone */
+	u16 command;			/* the command register's decode bits the kernel set */
+	bool is_busmaster;
 };
 
 #define PCI_DEV_FLAGS_BRIDGE_XLATE_ROOT (1u << 9)
@@ -102,6 +105,10 @@ struct pci_host *pci_scan_root_bus(struct kernel *k, struct device *bridge_paren
 void pci_bus_add_devices(struct pci_bus *bus);
 void pci_host_free(struct pci_host *host);
 struct pci_dev *pci_get_by_name(struct kernel *k, const char *name);
+
+/* pci_enable_device(): 0 (the model's resources always fit); pci_disable_device() undoes it. */
+int pci_enable_device(struct pci_dev *dev);
+void pci_disable_device(struct pci_dev *dev);
 
 /* pci_for_each_dma_alias(): fn(pdev_or_bridge, alias, data); nonzero stops. */
 int pci_for_each_dma_alias(struct pci_dev *pdev,

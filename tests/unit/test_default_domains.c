@@ -8,7 +8,7 @@
 #include "hw/smmuv3/smmu_hw.h"
 #include "pgtable/io_pgtable.h"
 
-#define REF "-M virt,iommu=smmuv3,gic-version=3 -device pcie-root-port,id=rp1,bus=pcie.0,chassis=1 " \
+#define REF "-M virt,iommu=smmuv3,gic-version=3 -nic none -device pcie-root-port,id=rp1,bus=pcie.0,chassis=1 " \
 	    "-device virtio-net-pci,bus=rp1 -device pci-bridge,id=br1,bus=pcie.0,chassis_nr=2 " \
 	    "-device virtio-net-pci,bus=br1,addr=1 -device virtio-rng-pci,bus=pcie.0"
 

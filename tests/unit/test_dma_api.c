@@ -11,7 +11,7 @@
 #include "drivers/device_dma.h"
 #include "hw/system.h"
 
-#define NOIOMMU "-M virt -device virtio-net-pci,bus=pcie.0"
+#define NOIOMMU "-M virt -nic none -device virtio-net-pci,bus=pcie.0"
 #define DEVNAME "0000:00:01.0"
 #define BUF_PA 0x41000000ULL
 
@@ -166,7 +166,7 @@ Test(dma_direct, full_pool_message_with_the_device_prefix)
 
 Test(dma_direct, swiotlb_force_does_not_touch_dma_iommu)
 {
-	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -device virtio-net-pci,bus=pcie.0 -append swiotlb=force");
+	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -nic none -device virtio-net-pci,bus=pcie.0 -append swiotlb=force");
 	struct device *dev = dev_of(sim);
 	cr_assert_str_eq(dma_ops_name(dev), "dma-iommu");
 	cr_assert_eq(dma_max_mapping_size(dev), SIZE_MAX);
@@ -175,7 +175,7 @@ Test(dma_direct, swiotlb_force_does_not_touch_dma_iommu)
 	cr_assert_eq(dma_dev_stats(dev)->bounces, 0);
 	iommusim_free(sim);
 	/* but identity-mapped devices are dma-direct, and bounce */
-	sim = boot_ok("-M virt,iommu=smmuv3 -device virtio-net-pci,bus=pcie.0 -append swiotlb=force~iommu.passthrough=1");
+	sim = boot_ok("-M virt,iommu=smmuv3 -nic none -device virtio-net-pci,bus=pcie.0 -append swiotlb=force~iommu.passthrough=1");
 	dev = dev_of(sim);
 	cr_assert_str_eq(dma_ops_name(dev), "dma-direct");
 	cr_assert_eq(dma_max_mapping_size(dev), 256 * 1024);
@@ -186,7 +186,7 @@ Test(dma_direct, swiotlb_force_does_not_touch_dma_iommu)
 
 Test(dma_direct, ram_past_4g_gets_a_pool_for_32bit_devices)
 {
-	struct iommusim *sim = boot_ok("-M virt -m 4G -device virtio-net-pci,bus=pcie.0");
+	struct iommusim *sim = boot_ok("-M virt -nic none -m 4G -device virtio-net-pci,bus=pcie.0");
 	struct device *dev = dev_of(sim);
 	struct io_tlb_mem *mem = pool(sim);
 	cr_assert(is_swiotlb_active(mem), "RAM ends at 5 GiB: above the DMA zone");
@@ -263,7 +263,7 @@ Test(dma_direct, small_mask_supported_when_it_covers_ram)
 /* with RAM past 4 GiB the ZONE_DMA top (32 bits) is the floor */
 Test(dma_direct, small_mask_refused_when_ram_is_large)
 {
-	struct iommusim *sim = boot_ok("-M virt -m 4G -device virtio-net-pci,bus=pcie.0");
+	struct iommusim *sim = boot_ok("-M virt -nic none -m 4G -device virtio-net-pci,bus=pcie.0");
 	struct device *dev = dev_of(sim);
 	cr_assert_eq(dma_set_mask(dev, DMA_BIT_MASK(31)), -EIO);
 	cr_assert_eq(dma_set_mask(dev, DMA_BIT_MASK(32)), 0);

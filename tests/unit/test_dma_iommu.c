@@ -12,7 +12,7 @@
 #include "pgtable/io_pgtable.h"
 #include "smmuv3/arm_smmu_v3.h"
 
-#define MACHINE "-M virt,iommu=smmuv3 -m 2G -device virtio-net-pci,bus=pcie.0"
+#define MACHINE "-M virt,iommu=smmuv3 -nic none -m 2G -device virtio-net-pci,bus=pcie.0"
 #define DEVNAME "0000:00:01.0"
 #define BUF_PA 0x41000000ULL
 
@@ -68,7 +68,7 @@ Test(dma_iommu, ops_follow_the_default_domain_type)
 	cr_assert_eq(dma_map_single(dev, BUF_PA + 0x10, 64, DMA_TO_DEVICE), BUF_PA + 0x10, "identity: dma == phys");
 	iommusim_free(sim);
 
-	sim = boot_ok("-M virt -device virtio-net-pci,bus=pcie.0");
+	sim = boot_ok("-M virt -nic none -device virtio-net-pci,bus=pcie.0");
 	cr_assert_str_eq(dma_ops_name(dev_of(sim)), "dma-direct");
 	iommusim_free(sim);
 }

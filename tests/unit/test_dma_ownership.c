@@ -8,7 +8,7 @@
 #include "pgtable/io_pgtable.h"
 #include "hw/system.h"
 
-#define M "-M virt,iommu=smmuv3 -device pcie-root-port,id=rp,chassis=1 -device virtio-net-pci,bus=rp"
+#define M "-M virt,iommu=smmuv3 -nic none -device pcie-root-port,id=rp,chassis=1 -device virtio-net-pci,bus=rp"
 
 static int owner_token;
 

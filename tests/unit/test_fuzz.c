@@ -133,7 +133,7 @@ static const char *const words[] = {
 Test(fuzz, script_lines)
 {
 	rng_state = 2 + (unsigned long long)scale() * 1000;
-	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -device pcie-root-port,id=rp,chassis=1 "
+	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -nic none -device pcie-root-port,id=rp,chassis=1 "
 				       "-device virtio-net-pci,bus=rp -device virtio-rng-pci "
 				       "-drive if=none,id=d0,file=null-co://,format=raw "
 				       "-device virtio-blk-pci,drive=d0,disable-legacy=on,iommu_platform=on "

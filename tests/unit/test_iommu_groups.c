@@ -1,7 +1,7 @@
 /* IOMMU group rules, default domain types and stream-ID conflicts. */
 #include "boot_util.h"
 
-#define REF "-M virt,iommu=smmuv3,gic-version=3 -device pcie-root-port,id=rp1,bus=pcie.0,chassis=1 " \
+#define REF "-M virt,iommu=smmuv3,gic-version=3 -nic none -device pcie-root-port,id=rp1,bus=pcie.0,chassis=1 " \
 	    "-device virtio-blk-pci,bus=rp1,drive=d0 -drive if=none,id=d0,file=/dev/null,format=raw,readonly=on " \
 	    "-device pci-bridge,id=br1,bus=pcie.0,chassis_nr=2 -device virtio-net-pci,bus=br1,addr=1,netdev=n0 " \
 	    "-netdev user,id=n0 -device virtio-rng-pci,bus=br1,addr=2 -device virtio-rng-pci,bus=pcie.0"
@@ -36,18 +36,18 @@ Test(iommu_groups, reference_machine)
 
 Test(iommu_groups, default_domain_types_from_the_command_line)
 {
-	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -device virtio-rng-pci -append iommu.passthrough=1");
+	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -nic none -device virtio-rng-pci -append iommu.passthrough=1");
 	struct iommu_group *g = pdev_of(sim, "0000:00:01.0")->dev.iommu_group;
 	cr_assert_eq(g->default_domain->type, IOMMU_DOMAIN_IDENTITY);
 	cr_assert_null(pdev_of(sim, "0000:00:01.0")->dev.dma_ops, "identity: dma-direct");
 	iommusim_free(sim);
 
-	sim = boot_ok("-M virt,iommu=smmuv3 -device virtio-rng-pci -append iommu.strict=0");
+	sim = boot_ok("-M virt,iommu=smmuv3 -nic none -device virtio-rng-pci -append iommu.strict=0");
 	g = pdev_of(sim, "0000:00:01.0")->dev.iommu_group;
 	cr_assert_eq(g->default_domain->type, IOMMU_DOMAIN_DMA_FQ);
 	iommusim_free(sim);
 
-	sim = boot_ok("-M virt,iommu=smmuv3 -device virtio-rng-pci -append iommu.passthrough=0~iommu.strict=1");
+	sim = boot_ok("-M virt,iommu=smmuv3 -nic none -device virtio-rng-pci -append iommu.passthrough=0~iommu.strict=1");
 	g = pdev_of(sim, "0000:00:01.0")->dev.iommu_group;
 	cr_assert_eq(g->default_domain->type, IOMMU_DOMAIN_DMA);
 	iommusim_free(sim);
@@ -55,7 +55,7 @@ Test(iommu_groups, default_domain_types_from_the_command_line)
 
 Test(iommu_groups, functions_of_a_slot_share_without_acs)
 {
-	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -device virtio-rng-pci,addr=4.0,multifunction=on "
+	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -nic none -device virtio-rng-pci,addr=4.0,multifunction=on "
 				       "-device virtio-net-pci,addr=4.1 -device virtio-rng-pci,addr=5");
 	cr_assert_eq(group_of(sim, "0000:00:04.0"), group_of(sim, "0000:00:04.1"));
 	cr_assert_neq(group_of(sim, "0000:00:04.0"), group_of(sim, "0000:00:05.0"));
@@ -64,7 +64,7 @@ Test(iommu_groups, functions_of_a_slot_share_without_acs)
 
 Test(iommu_groups, pcie_to_pci_bridge_alias_shares_then_collides)
 {
-	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -device pcie-pci-bridge,id=pb "
+	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -nic none -device pcie-pci-bridge,id=pb "
 				       "-device virtio-net-pci,bus=pb,addr=1 -device virtio-rng-pci,bus=pb,addr=2");
 	/* 01:01.0 aliases to RID 0x100 and takes the bridge's group; 01:02.0's 0x100 is taken */
 	cr_assert_eq(group_of(sim, "0000:01:01.0"), group_of(sim, "0000:00:01.0"));
@@ -74,7 +74,7 @@ Test(iommu_groups, pcie_to_pci_bridge_alias_shares_then_collides)
 
 Test(iommu_groups, no_smmu_no_groups)
 {
-	struct iommusim *sim = boot_ok("-M virt -device virtio-rng-pci -device pcie-root-port,id=r,chassis=1");
+	struct iommusim *sim = boot_ok("-M virt -nic none -device virtio-rng-pci -device pcie-root-port,id=r,chassis=1");
 	cr_assert_eq(iommu_core(sim->k)->ngroups, 0);
 	cr_assert_str_eq(pdev_of(sim, "0000:00:02.0")->dev.driver->name, "pcieport");
 	iommusim_free(sim);
@@ -82,7 +82,7 @@ Test(iommu_groups, no_smmu_no_groups)
 
 Test(iommu_groups, group_ids_are_reused_lowest_first)
 {
-	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -device virtio-rng-pci -device virtio-rng-pci");
+	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -nic none -device virtio-rng-pci -device virtio-rng-pci");
 	struct kernel *k = sim->k;
 	struct pci_dev *a = pdev_of(sim, "0000:00:01.0");
 	cr_assert_eq(group_of(sim, "0000:00:01.0"), 0);

@@ -1,7 +1,7 @@
 /* PCI enumeration (bus numbers depth first, IDs, types) and DMA aliases. */
 #include "boot_util.h"
 
-#define RP "-M virt,iommu=smmuv3 "
+#define RP "-M virt,iommu=smmuv3 -nic none "
 
 Test(pci_enum, bus_numbers_go_depth_first)
 {

@@ -121,7 +121,8 @@ struct bad { int argc; char *argv[4]; const char *msg; };
 Test(qemu_cmdline, bad_inputs)
 {
 	static const struct bad cases[] = {
-		{ 2, { "-cpu", "max" }, "-cpu: invalid option" },
+		{ 2, { "-kernel", "Image" }, "-kernel: invalid option" },
+		{ 2, { "-smp", "2,=1" }, "Invalid parameter ''" },
 		{ 1, { "virt" }, "virt: invalid option" },
 		{ 1, { "-device" }, "-device: requires an argument" },
 		{ 1, { "-M" }, "-M: requires an argument" },

@@ -148,7 +148,7 @@ Test(script_parse, bad_lines)
 /* Through the interpreter: "echo 1>F" stores an empty line, a 2> runs nothing. */
 Test(script_parse, fd_redirection_runs_as_sh)
 {
-	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -device virtio-rng-pci");
+	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -nic none -device virtio-rng-pci");
 	const char *ovr = "/sys/bus/pci/devices/0000:00:01.0/driver_override";
 	char lines[512];
 	snprintf(lines, sizeof(lines), "echo vfio-pci > %s\necho 1>%s\ncat %s\n", ovr, ovr, ovr);

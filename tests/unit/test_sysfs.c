@@ -1,7 +1,7 @@
 /* The virtual sysfs through the script verbs: formats, links, stores, errnos. */
 #include "boot_util.h"
 
-#define M "-M virt,iommu=smmuv3 -device pcie-root-port,id=rp,chassis=1 -device virtio-net-pci,bus=rp " \
+#define M "-M virt,iommu=smmuv3 -nic none -device pcie-root-port,id=rp,chassis=1 -device virtio-net-pci,bus=rp " \
 	  "-device virtio-rng-pci,disable-modern=on"
 
 Test(sysfs, attribute_formats)

@@ -40,7 +40,7 @@ static int build(const char *line)
 }
 
 #define REFERENCE                                                                         \
-	"-M virt,iommu=smmuv3,gic-version=3 "                                             \
+	"-M virt,iommu=smmuv3,gic-version=3 -nic none "                                             \
 	"-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1 "                             \
 	"-device virtio-blk-pci,bus=rp1,drive=d0 "                                        \
 	"-drive if=none,id=d0,file=/dev/null,format=raw,readonly=on "                     \
@@ -135,14 +135,14 @@ Test(virt, reference_case)
 
 Test(virt, defaults_gic2_no_smmu_and_options)
 {
-	cr_assert_eq(build("-M virt -m 1G -append root=/dev/vda"), 0, "%s", err);
+	cr_assert_eq(build("-M virt -nic none -m 1G -append root=/dev/vda"), 0, "%s", err);
 	cr_assert_eq(m.gic_version, 2, "TCG, one CPU, gic-version unset: GICv2");
 	cr_assert_not(m.has_smmu);
 	cr_assert_eq(m.ram_size, 1ULL << 30);
 	cr_assert_str_eq(m.append, "root=/dev/vda");
 	machine_free(&m);
 
-	cr_assert_eq(build("-M virt,x-smmu-translate-all=on,iommu=smmuv3 -m 512"), 0, "%s", err);
+	cr_assert_eq(build("-M virt,x-smmu-translate-all=on,iommu=smmuv3 -nic none -m 512"), 0, "%s", err);
 	cr_assert(m.smmu_translate_all);
 	cr_assert_eq(m.ram_size, 512ULL << 20, "suffix-less -m is MiB");
 	machine_free(&m);
@@ -153,7 +153,7 @@ Test(virt, defaults_gic2_no_smmu_and_options)
 
 Test(virt, pci_slot_allocation_and_disable_legacy)
 {
-	cr_assert_eq(build("-M virt "
+	cr_assert_eq(build("-M virt -nic none "
 			   "-device virtio-rng-pci,addr=5 "
 			   "-device virtio-rng-pci "
 			   "-device virtio-rng-pci,disable-legacy=on "
@@ -169,7 +169,7 @@ Test(virt, pci_slot_allocation_and_disable_legacy)
 	cr_assert_null(m.pci_root, "machine left zeroed");
 	cr_assert_null(m.fdt);
 
-	cr_assert_eq(build("-M virt "
+	cr_assert_eq(build("-M virt -nic none "
 			   "-device virtio-rng-pci,addr=5 "
 			   "-device virtio-rng-pci "
 			   "-device virtio-rng-pci,disable-legacy=on "
@@ -196,7 +196,7 @@ Test(virt, pci_slot_allocation_and_disable_legacy)
 
 Test(virt, multifunction)
 {
-	cr_assert_eq(build("-M virt "
+	cr_assert_eq(build("-M virt -nic none "
 			   "-device virtio-rng-pci,addr=4.0,multifunction=on "
 			   "-device virtio-rng-pci,addr=4.1 "
 			   "-device virtio-rng-pci,addr=4.7"), 0, "%s", err);
@@ -206,13 +206,13 @@ Test(virt, multifunction)
 	machine_free(&m);
 
 	/* QEMU accepts function > 0 with no function 0 at cold plug */
-	cr_assert_eq(build("-M virt -device virtio-rng-pci,addr=6.3"), 0, "%s", err);
+	cr_assert_eq(build("-M virt -nic none -device virtio-rng-pci,addr=6.3"), 0, "%s", err);
 	cr_assert_not_null(m.pci_root->fn[0x33]);
 }
 
 Test(virt, virtio_mmio_transports_fill_from_the_top)
 {
-	cr_assert_eq(build("-M virt -device virtio-blk-device,drive=a -device virtio-net-device,netdev=n "
+	cr_assert_eq(build("-M virt -nic none -device virtio-blk-device,drive=a -device virtio-net-device,netdev=n "
 			   "-device virtio-rng-device,bus=virtio-mmio-bus.3 -device virtio-rng-device "
 			   "-drive if=none,id=a,file=/x -netdev tap,id=n"), 0, "%s", err);
 	cr_assert_not_null(m.mmio[31]);
@@ -227,13 +227,13 @@ Test(virt, virtio_mmio_transports_fill_from_the_top)
 			cr_assert_null(m.mmio[i]);
 	machine_free(&m);
 
-	cr_assert_eq(build("-M virt -global virtio-mmio.force-legacy=false -device virtio-rng-device"), 0, "%s", err);
+	cr_assert_eq(build("-M virt -nic none -global virtio-mmio.force-legacy=false -device virtio-rng-device"), 0, "%s", err);
 	cr_assert(m.mmio[31]->modern && !m.mmio[31]->legacy);
 }
 
 Test(virt, all_32_transports_then_no_bus)
 {
-	char line[4096] = "-M virt";
+	char line[4096] = "-M virt -nic none";
 
 	for (int i = 0; i < 32; i++)
 		strcat(line, " -device virtio-rng-device");
@@ -248,7 +248,7 @@ Test(virt, all_32_transports_then_no_bus)
 
 Test(virt, implicit_virtio_drive)
 {
-	cr_assert_eq(build("-M virt -device virtio-rng-pci -drive id=hd,file=/img"), 0, "%s", err);
+	cr_assert_eq(build("-M virt -nic none -device virtio-rng-pci -drive id=hd,file=/img"), 0, "%s", err);
 	/* if=virtio devices come after every explicit -device */
 	cr_assert_eq(m.pci_root->fn[0x08]->device, 0x1005);
 	cr_assert_eq(m.pci_root->fn[0x10]->device, 0x1001);
@@ -262,45 +262,45 @@ Test(virt, bad_devices_properties_buses_addresses)
 	static const struct bad cases[] = {
 		{ "-device virtio-rng-pci", "No machine specified" },
 		{ "-M pc", "unsupported machine type 'pc'" },
-		{ "-M virt,iommu=intel", "Invalid iommu value" },
-		{ "-M virt,gic-version=5", "Invalid gic-version value" },
-		{ "-M virt,gic-version=4", "does not support GICv4" },
-		{ "-M virt,bogus=1", "Property 'virt-7.2-machine.bogus' not found" },
-		{ "-M virt,x-smmu-translate-all=maybe", "Parameter 'x-smmu-translate-all' expects 'on' or 'off'" },
-		{ "-M virt -m 12Q", "Parameter 'size' expects" },
-		{ "-M virt -device foo", "-device foo: 'foo' is not a valid device model name" },
-		{ "-M virt -device virtio-blk-pci,bogus=1,drive=d -drive if=none,id=d", "Property 'virtio-blk-pci.bogus' not found" },
-		{ "-M virt -device virtio-rng-device,disable-legacy=on", "Property 'virtio-rng-device.disable-legacy' not found" },
-		{ "-M virt -device virtio-rng-pci,bus=nope", "Bus 'nope' not found" },
-		{ "-M virt -device virtio-rng-pci,bus=virtio-mmio-bus.0", "Device 'virtio-rng-pci' can't go on virtio-mmio-bus bus" },
-		{ "-M virt -device virtio-rng-device,bus=pcie.0", "Device 'virtio-rng-device' can't go on PCIE bus" },
-		{ "-M virt -device virtio-rng-device,bus=virtio-mmio-bus.32", "Bus 'virtio-mmio-bus.32' not found" },
-		{ "-M virt -device virtio-rng-device,bus=virtio-mmio-bus.2 -device virtio-rng-device,bus=virtio-mmio-bus.2", "Bus 'virtio-mmio-bus.2' is full" },
-		{ "-M virt -device virtio-rng-pci,addr=0", "PCI: slot 0 function 0 not available for virtio-rng-pci, in use by gpex-root,id=(null)" },
-		{ "-M virt -device virtio-rng-pci,id=r1,addr=3 -device virtio-rng-pci,addr=3", "in use by virtio-rng-pci,id=r1" },
-		{ "-M virt -device virtio-rng-pci,addr=20", "Property 'virtio-rng-pci.addr' doesn't take value '20'" },
-		{ "-M virt -device virtio-rng-pci,addr=3.8", "doesn't take value '3.8'" },
-		{ "-M virt -device virtio-rng-pci,addr=zz", "doesn't take value 'zz'" },
-		{ "-M virt -device virtio-rng-pci,addr=3 -device virtio-rng-pci,addr=3.1", "PCI: single function device can't be populated in function 3.1" },
-		{ "-M virt -device virtio-rng-pci,addr=3.2 -device virtio-rng-pci,addr=3", "PCI: 3.0 indicates single function, but 3.2 is already populated." },
-		{ "-M virt -device virtio-rng-pci,multifunction=perhaps", "Parameter 'multifunction' expects 'on' or 'off'" },
-		{ "-M virt -device virtio-rng-pci,disable-legacy=sometimes", "Parameter 'disable-legacy' does not accept value 'sometimes'" },
-		{ "-M virt -device virtio-rng-pci,disable-legacy=on,disable-modern=on", "neither modern nor legacy mode is enabled" },
-		{ "-M virt -device virtio-rng-pci,iommu_platform=on", "VIRTIO_F_IOMMU_PLATFORM was supported by neither legacy nor transitional device" },
-		{ "-M virt -device virtio-blk-pci", "drive property not set" },
-		{ "-M virt -device virtio-blk-pci,drive=d9", "Property 'virtio-blk-device.drive' can't find value 'd9'" },
-		{ "-M virt -device virtio-blk-pci,drive=d -device virtio-blk-pci,drive=d -drive if=none,id=d", "Drive 'd' is already in use by another device" },
-		{ "-M virt -device virtio-net-pci,netdev=n9", "Property 'virtio-net-device.netdev' can't find value 'n9'" },
-		{ "-M virt -netdev user,id=n -device virtio-net-pci,netdev=n -device virtio-net-device,netdev=n", "can't take value 'n', it's in use" },
-		{ "-M virt -netdev warp,id=n", "Parameter 'type' does not accept value 'warp'" },
-		{ "-M virt -device pci-bridge,id=b", "Bridge chassis not specified" },
-		{ "-M virt -device pci-bridge,id=b,chassis_nr=256", "Parameter 'chassis_nr' expects uint8_t" },
-		{ "-M virt -device pci-bridge,id=b,chassis_nr=1 -device virtio-rng-pci,bus=b", "Unsupported PCI slot 0 for standard hotplug controller" },
-		{ "-M virt -device pcie-root-port,id=a -device pcie-root-port,id=b", "Can't add chassis slot, error -16" },
-		{ "-M virt -device pcie-root-port,id=a,chassis=1,bogus=2", "Property 'pcie-root-port.bogus' not found" },
-		{ "-M virt -global virtio-mmio.bogus=1", "can't apply global virtio-mmio.bogus=1" },
-		{ "-M virt -global virtio-rng-pci.disable-legacy=nah -device virtio-rng-pci", "can't apply global virtio-rng-pci.disable-legacy=nah" },
-		{ "-M virt -drive if=ide,id=x,file=/a", "if=ide is not modelled" },
+		{ "-M virt,iommu=intel -nic none", "Invalid iommu value" },
+		{ "-M virt,gic-version=5 -nic none", "Invalid gic-version value" },
+		{ "-M virt,gic-version=4 -nic none", "does not support GICv4" },
+		{ "-M virt,bogus=1 -nic none", "Property 'virt-7.2-machine.bogus' not found" },
+		{ "-M virt,x-smmu-translate-all=maybe -nic none", "Parameter 'x-smmu-translate-all' expects 'on' or 'off'" },
+		{ "-M virt -nic none -m 12Q", "Parameter 'size' expects" },
+		{ "-M virt -nic none -device foo", "-device foo: 'foo' is not a valid device model name" },
+		{ "-M virt -nic none -device virtio-blk-pci,bogus=1,drive=d -drive if=none,id=d", "Property 'virtio-blk-pci.bogus' not found" },
+		{ "-M virt -nic none -device virtio-rng-device,disable-legacy=on", "Property 'virtio-rng-device.disable-legacy' not found" },
+		{ "-M virt -nic none -device virtio-rng-pci,bus=nope", "Bus 'nope' not found" },
+		{ "-M virt -nic none -device virtio-rng-pci,bus=virtio-mmio-bus.0", "Device 'virtio-rng-pci' can't go on virtio-mmio-bus bus" },
+		{ "-M virt -nic none -device virtio-rng-device,bus=pcie.0", "Device 'virtio-rng-device' can't go on PCIE bus" },
+		{ "-M virt -nic none -device virtio-rng-device,bus=virtio-mmio-bus.32", "Bus 'virtio-mmio-bus.32' not found" },
+		{ "-M virt -nic none -device virtio-rng-device,bus=virtio-mmio-bus.2 -device virtio-rng-device,bus=virtio-mmio-bus.2", "Bus 'virtio-mmio-bus.2' is full" },
+		{ "-M virt -nic none -device virtio-rng-pci,addr=0", "PCI: slot 0 function 0 not available for virtio-rng-pci, in use by gpex-root,id=(null)" },
+		{ "-M virt -nic none -device virtio-rng-pci,id=r1,addr=3 -device virtio-rng-pci,addr=3", "in use by virtio-rng-pci,id=r1" },
+		{ "-M virt -nic none -device virtio-rng-pci,addr=20", "Property 'virtio-rng-pci.addr' doesn't take value '20'" },
+		{ "-M virt -nic none -device virtio-rng-pci,addr=3.8", "doesn't take value '3.8'" },
+		{ "-M virt -nic none -device virtio-rng-pci,addr=zz", "doesn't take value 'zz'" },
+		{ "-M virt -nic none -device virtio-rng-pci,addr=3 -device virtio-rng-pci,addr=3.1", "PCI: single function device can't be populated in function 3.1" },
+		{ "-M virt -nic none -device virtio-rng-pci,addr=3.2 -device virtio-rng-pci,addr=3", "PCI: 3.0 indicates single function, but 3.2 is already populated." },
+		{ "-M virt -nic none -device virtio-rng-pci,multifunction=perhaps", "Parameter 'multifunction' expects 'on' or 'off'" },
+		{ "-M virt -nic none -device virtio-rng-pci,disable-legacy=sometimes", "Parameter 'disable-legacy' does not accept value 'sometimes'" },
+		{ "-M virt -nic none -device virtio-rng-pci,disable-legacy=on,disable-modern=on", "neither modern nor legacy mode is enabled" },
+		{ "-M virt -nic none -device virtio-rng-pci,iommu_platform=on", "VIRTIO_F_IOMMU_PLATFORM was supported by neither legacy nor transitional device" },
+		{ "-M virt -nic none -device virtio-blk-pci", "drive property not set" },
+		{ "-M virt -nic none -device virtio-blk-pci,drive=d9", "Property 'virtio-blk-device.drive' can't find value 'd9'" },
+		{ "-M virt -nic none -device virtio-blk-pci,drive=d -device virtio-blk-pci,drive=d -drive if=none,id=d", "Drive 'd' is already in use by another device" },
+		{ "-M virt -nic none -device virtio-net-pci,netdev=n9", "Property 'virtio-net-device.netdev' can't find value 'n9'" },
+		{ "-M virt -nic none -netdev user,id=n -device virtio-net-pci,netdev=n -device virtio-net-device,netdev=n", "can't take value 'n', it's in use" },
+		{ "-M virt -nic none -netdev warp,id=n", "Parameter 'type' does not accept value 'warp'" },
+		{ "-M virt -nic none -device pci-bridge,id=b", "Bridge chassis not specified" },
+		{ "-M virt -nic none -device pci-bridge,id=b,chassis_nr=256", "Parameter 'chassis_nr' expects uint8_t" },
+		{ "-M virt -nic none -device pci-bridge,id=b,chassis_nr=1 -device virtio-rng-pci,bus=b", "Unsupported PCI slot 0 for standard hotplug controller" },
+		{ "-M virt -nic none -device pcie-root-port,id=a -device pcie-root-port,id=b", "Can't add chassis slot, error -16" },
+		{ "-M virt -nic none -device pcie-root-port,id=a,chassis=1,bogus=2", "Property 'pcie-root-port.bogus' not found" },
+		{ "-M virt -nic none -global virtio-mmio.bogus=1", "can't apply global virtio-mmio.bogus=1" },
+		{ "-M virt -nic none -global virtio-rng-pci.disable-legacy=nah -device virtio-rng-pci", "can't apply global virtio-rng-pci.disable-legacy=nah" },
+		{ "-M virt -nic none -drive if=ide,id=x,file=/a", "if=ide is not modelled" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -318,7 +318,7 @@ Test(virt, bad_devices_properties_buses_addresses)
 
 Test(virt, global_sets_device_default)
 {
-	cr_assert_eq(build("-M virt -global virtio-rng-pci.disable-legacy=on "
+	cr_assert_eq(build("-M virt -nic none -global virtio-rng-pci.disable-legacy=on "
 			   "-device virtio-rng-pci -device virtio-rng-pci,disable-legacy=off"), 0, "%s", err);
 	cr_assert_eq(m.pci_root->fn[0x08]->device, 0x1044);
 	cr_assert_eq(m.pci_root->fn[0x10]->device, 0x1005, "the device's own option wins");
@@ -330,7 +330,7 @@ Test(virt, dump_dts_through_dtc)
 	size_t len = 0;
 	FILE *f;
 
-	cr_assert_eq(build("-M virt,iommu=smmuv3 -append console=ttyAMA0"), 0, "%s", err);
+	cr_assert_eq(build("-M virt,iommu=smmuv3 -nic none -append console=ttyAMA0"), 0, "%s", err);
 	f = open_memstream(&buf, &len);
 	cr_assert_eq(machine_dump_dts(&m, f), 0);
 	fclose(f);
@@ -346,7 +346,7 @@ Test(virt, dtb_machine_build_validates)
 {
 	void *copy;
 
-	cr_assert_eq(build("-M virt"), 0, "%s", err);
+	cr_assert_eq(build("-M virt -nic none"), 0, "%s", err);
 	{
 		struct machine u;
 
@@ -390,7 +390,7 @@ Test(virt, thousand_endpoints_build_fast)
 	double ms;
 	int count = 0;
 
-	n += (size_t)snprintf(line + n, cap - n, "-M virt,iommu=smmuv3");
+	n += (size_t)snprintf(line + n, cap - n, "-M virt,iommu=smmuv3 -nic none");
 	for (int b = 0; b < 31; b++) {
 		n += (size_t)snprintf(line + n, cap - n, " -device pci-bridge,id=b%d,chassis_nr=%d", b, b + 1);
 		for (int s = 1; s < 32; s++)

@@ -36,7 +36,7 @@ static void rm_disk(void)
 static struct iommusim *boot_disk(const char *machine, const char *dev, const char *extra)
 {
 	char args[1024];
-	snprintf(args, sizeof(args), "-M %s -drive file=%s,if=none,id=d0 -device %s,drive=d0 %s", machine,
+	snprintf(args, sizeof(args), "-M %s -nic none -drive file=%s,if=none,id=d0 -device %s,drive=d0 %s", machine,
 		 disk_path, dev, extra ? extra : "");
 	return boot_ok(args);
 }
@@ -432,7 +432,7 @@ Test(virtio, public_counters_errors)
 	free(again);
 	iommusim_free(sim);
 
-	sim = boot_ok("-M virt -device virtio-rng-pci");
+	sim = boot_ok("-M virt -nic none -device virtio-rng-pci");
 	cr_assert_eq(iommusim_smmu_counters(sim, &s), -ENODEV);
 	iommusim_free(sim);
 }
@@ -495,7 +495,7 @@ Test(virtio, bogus_avail_entry_is_virtio_error)
 Test(virtio, blk_verbs_errors_change_nothing)
 {
 	char args[512];
-	snprintf(args, sizeof(args), "-M virt,iommu=smmuv3 -drive file=%s,if=none,id=d0,readonly=on -device virtio-blk-pci,drive=d0", disk_path);
+	snprintf(args, sizeof(args), "-M virt,iommu=smmuv3 -nic none -drive file=%s,if=none,id=d0,readonly=on -device virtio-blk-pci,drive=d0", disk_path);
 	struct iommusim *sim = boot_ok(args);
 	u64 reqs = vda(sim)->requests;
 	char *o = run(sim, "blk write vda 0 1 0xff\nblk read vdq 0 1\nblk read vda 128 1\nblk read vda x 1\nblk read vda 0 40000\nblk\n");
