@@ -44,6 +44,11 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *m,
 /* A machine from a user's flattened DT (no PCI hardware model). */
 int dtb_machine_build(const void *fdt, size_t size, const char *append,
 		      struct machine *m, char *err, size_t errlen);
+/*
+ * QEMU's -dtb on a board: the hardware stays, the kernel gets the user's DT.
+ * 0, or -EINVAL (a blob libfdt cannot walk; message in err) and m unchanged.
+ */
+int machine_replace_dtb(struct machine *m, const void *fdt, size_t size, char *err, size_t errlen);
 void machine_free(struct machine *m);
 
 /* Print the DT in dtc's source format (runs dtc -I dtb -O dts). 0 or -errno. */

@@ -12,12 +12,11 @@
 
 #include "machine/machine.h"
 
-int dtb_machine_build(const void *fdt, size_t size, const char *append,
-		      struct machine *m, char *err, size_t errlen)
+/* A blob libfdt can walk whole; 0 or -EINVAL with why in err. */
+static int dtb_check(const void *fdt, size_t size, char *err, size_t errlen)
 {
 	int r;
 
-	memset(m, 0, sizeof(*m));
 	if (err && errlen)
 		err[0] = '\0';
 	if (!fdt || size < sizeof(struct fdt_header)) {
@@ -36,6 +35,15 @@ int dtb_machine_build(const void *fdt, size_t size, const char *append,
 			snprintf(err, errlen, "invalid device tree blob: %s", fdt_strerror(r));
 		return -EINVAL;
 	}
+	return 0;
+}
+
+int dtb_machine_build(const void *fdt, size_t size, const char *append,
+		      struct machine *m, char *err, size_t errlen)
+{
+	memset(m, 0, sizeof(*m));
+	if (dtb_check(fdt, size, err, errlen))
+		return -EINVAL;
 	m->fdt_size = fdt_totalsize(fdt);
 	m->fdt = malloc(m->fdt_size);
 	m->append = strdup(append ? append : "");
@@ -48,6 +56,23 @@ int dtb_machine_build(const void *fdt, size_t size, const char *append,
 		return -ENOMEM;
 	}
 	memcpy(m->fdt, fdt, m->fdt_size);
+	return 0;
+}
+
+int machine_replace_dtb(struct machine *m, const void *fdt, size_t size, char *err, size_t errlen)
+{
+	if (dtb_check(fdt, size, err, errlen))
+		return -EINVAL;
+	void *copy = malloc(fdt_totalsize(fdt));
+	if (!copy) {
+		if (err)
+			snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	memcpy(copy, fdt, fdt_totalsize(fdt));
+	free(m->fdt);
+	m->fdt = copy;
+	m->fdt_size = fdt_totalsize(fdt);
 	return 0;
 }
 

@@ -316,7 +316,7 @@ int qemu_cmdline_parse(int argc, char **argv, struct qemu_cmdline *out,
 		    strcmp(opt, "-device") && strcmp(opt, "-drive") &&
 		    strcmp(opt, "-netdev") && strcmp(opt, "-global") &&
 		    strcmp(opt, "-append") && strcmp(opt, "-smp") && strcmp(opt, "-cpu") &&
-		    strcmp(opt, "-nic") && strcmp(opt, "-net")) {
+		    strcmp(opt, "-nic") && strcmp(opt, "-net") && strcmp(opt, "-dtb")) {
 			qemu_set_err(err, errlen, "%s: invalid option", argv[i]);
 			ret = -EINVAL;
 			break;
@@ -349,6 +349,8 @@ int qemu_cmdline_parse(int argc, char **argv, struct qemu_cmdline *out,
 			optlist_free(&m);
 		} else if (!strcmp(opt, "-append")) {
 			ret = replace_str(&c.append, arg);
+		} else if (!strcmp(opt, "-dtb")) {
+			ret = replace_str(&c.dtb, arg);
 		} else if (!strcmp(opt, "-smp")) {
 			/* repeated -smp options merge, the later value of a key winning */
 			c.has_smp = true;
@@ -422,6 +424,7 @@ void qemu_cmdline_free(struct qemu_cmdline *cmd)
 	optlist_free(&cmd->machine);
 	free(cmd->mem);
 	free(cmd->append);
+	free(cmd->dtb);
 	for (size_t i = 0; i < cmd->ndevices; i++)
 		optlist_free(&cmd->devices[i]);
 	for (size_t i = 0; i < cmd->ndrives; i++)

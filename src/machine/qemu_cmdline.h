@@ -1,7 +1,7 @@
 /*
  * QEMU's command-line syntax for the options iommusim accepts:
  * -M/-machine, -m, -smp, -cpu, -device, -drive, -netdev, -nic, -net,
- * -global, -append, -nodefaults.
+ * -global, -append, -dtb, -nodefaults.
  * Parsing only splits and checks option syntax; the machine builder decides
  * which devices and properties exist and rejects the rest by name.
  */
@@ -31,6 +31,7 @@ struct qemu_cmdline {
 	bool has_smp;
 	struct qemu_optlist cpu;	/* -cpu MODEL[,prop=val]: driver is the model; NULL if none */
 	bool nodefaults;		/* -nodefaults: no default NIC (nor serial, monitor...) */
+	char *dtb;			/* -dtb FILE: the DT the kernel gets instead of the board's */
 	size_t ndevices, ndrives, nnetdevs, nglobals, nnics;
 	struct qemu_optlist *devices;
 	struct qemu_optlist *drives;

@@ -76,22 +76,29 @@ struct iommusim *iommusim_boot(int argc, char **argv, const struct iommusim_opti
 	}
 	if (qemu_cmdline_parse(argc, argv, &sim->cmd, err, errlen))
 		goto fail;
-	const char *dtb = opts ? opts->dtb_path : NULL;
+	const char *dtb = opts && opts->dtb_path ? opts->dtb_path : sim->cmd.dtb;
 	const char *dts = opts ? opts->dts_path : NULL;
+	/*
+	 * With -M the board is QEMU's virt, whatever DT the kernel is given
+	 * (QEMU's -dtb replaces only the DT); without, the DT is the platform.
+	 */
+	bool board = qemu_opt_get(&sim->cmd.machine, "type") != NULL;
+	if (board && virt_machine_build(&sim->cmd, &sim->machine, err, errlen))
+		goto fail;
 	if (dtb || dts) {
 		void *blob = NULL;
 		size_t size = 0;
 		int r = dts ? compile_dts(dts, &blob, &size, err, errlen) : read_file(dtb, &blob, &size);
 		if (r && !err[0])
 			snprintf(err, errlen, "%s: %s", dts ? dts : dtb, strerror(-r));
-		if (r)
-			goto fail;
-		r = dtb_machine_build(blob, size, sim->cmd.append, &sim->machine, err, errlen);
+		if (!r)
+			r = board ? machine_replace_dtb(&sim->machine, blob, size, err, errlen)
+				  : dtb_machine_build(blob, size, sim->cmd.append, &sim->machine, err, errlen);
 		free(blob);
 		if (r)
 			goto fail;
-	} else if (virt_machine_build(&sim->cmd, &sim->machine, err, errlen)) {
-		goto fail;
+	} else if (!board && virt_machine_build(&sim->cmd, &sim->machine, err, errlen)) {
+		goto fail;	/* QEMU's own message: no machine specified */
 	}
 	struct boot_options bo = { .init_modules = opts ? opts->init_modules : NULL };
 	sim->k = kernel_boot(&sim->machine, &bo, err, errlen);

@@ -51,8 +51,12 @@ static inline int group_of(struct iommusim *sim, const char *name)
 	return p->dev.iommu_group ? p->dev.iommu_group->id : -1;
 }
 
-/* Run script lines, return what they printed. */
-static inline char *run(struct iommusim *sim, const char *lines)
+/*
+ * Run script lines, return what they printed. Not inlined: GCC's
+ * -Wdangling-pointer then takes the returned buffer for the local that
+ * open_memstream() filled.
+ */
+__attribute__((noinline, unused)) static char *run(struct iommusim *sim, const char *lines)
 {
 	char *buf = NULL;
 	size_t len = 0;
