@@ -95,11 +95,23 @@ build_guest() {
 		dpkg -x "$bb" "$dir/root"
 	)
 	local kver vmlinuz
+	# trixie's kernels (the modern stack) keep the modules, the image and
+	# its config in /usr/lib/modules/VERSION: move them to /lib/modules,
+	# where depmod -b and the guest's busybox modprobe look.
+	if [ -d "$dir/root/usr/lib/modules" ]; then
+		mkdir -p "$dir/root/lib/modules"
+		mv "$dir/root/usr/lib/modules"/* "$dir/root/lib/modules/"
+		rmdir "$dir/root/usr/lib/modules"
+	fi
 	kver=$(ls "$dir/root/lib/modules" | head -1)
-	vmlinuz=$(ls "$dir/root/boot/vmlinuz-$kver" 2>/dev/null || ls "$dir"/root/boot/vmlinuz-* | head -1)
+	[ -n "$kver" ] || die "no kernel modules in the $stack packages"
+	vmlinuz=$(ls "$dir/root/boot/vmlinuz-$kver" 2>/dev/null ||
+		ls "$dir/root/lib/modules/$kver/vmlinuz" 2>/dev/null ||
+		ls "$dir"/root/boot/vmlinuz-* 2>/dev/null | head -1) || true
 	[ -f "$vmlinuz" ] || die "no kernel image in the $stack packages"
 	cp "$vmlinuz" "$dir/vmlinuz"
-	cp "$dir/root/boot/config-$kver" "$dir/config" 2>/dev/null || true
+	cp "$dir/root/boot/config-$kver" "$dir/config" 2>/dev/null ||
+		cp "$dir/root/lib/modules/$kver/config" "$dir/config" 2>/dev/null || true
 
 	# modules: the closure the reference init (and scripts' modprobe) may need
 	local ird="$dir/initramfs" m f
@@ -133,5 +145,91 @@ build_guest() {
 	rm -rf "$dir/initramfs"
 }
 
-fetch_qemu_modern() { die "the modern stack's QEMU is not built by this version of oracle/setup"; }
-build_iommufd_kernel() { :; }
+# The modern stack's QEMU: bookworm-backports' qemu-system-arm (10.0, built
+# for bookworm) with qemu-system-common and qemu-system-data at the same
+# version, unpacked with dpkg -x into $ORACLE_CACHE/modern/qemu; the host's
+# own QEMU (7.2) stays the system one. Its shared libraries come from
+# bookworm (oracle/debian-packages-modern, installed by oracle/setup).
+fetch_qemu_modern() {
+	local dir="$ORACLE_CACHE/modern" deb ver p missing
+	mkdir -p "$dir/deb"
+	deb=$(cd "$dir/deb" && apt_download amd64 "qemu-system-arm/bookworm-backports") || exit 1
+	ver=$(dpkg-deb -f "$dir/deb/$deb" Version) || die "cannot read $dir/deb/$deb"
+	rm -rf "$dir/qemu.new"
+	mkdir -p "$dir/qemu.new"
+	dpkg -x "$dir/deb/$deb" "$dir/qemu.new" || die "cannot unpack $deb"
+	for p in qemu-system-common qemu-system-data; do
+		deb=$(cd "$dir/deb" && apt_download amd64 "$p=$ver") || exit 1
+		dpkg -x "$dir/deb/$deb" "$dir/qemu.new" || die "cannot unpack $deb"
+	done
+	rm -rf "$dir/qemu"
+	mv "$dir/qemu.new" "$dir/qemu"
+	missing=$(ldd "$dir/qemu/usr/bin/qemu-system-aarch64" 2>/dev/null | awk '/not found/ {print $1}' | tr '\n' ' ') || true
+	[ -z "$missing" ] || die "QEMU $ver needs host libraries that are not installed: $missing(add their bookworm packages to oracle/debian-packages-modern)"
+	env QEMU_MODULE_DIR="$dir/qemu/usr/lib/x86_64-linux-gnu/qemu" \
+		"$dir/qemu/usr/bin/qemu-system-aarch64" -L "$dir/qemu/usr/share/qemu" --version > "$dir/qemu-version" ||
+		die "the unpacked QEMU $ver does not run"
+	echo "oracle: $(head -1 "$dir/qemu-version") in $dir/qemu"
+}
+
+# The modern stack's iommufd kernel: Debian's linux-source-7.3
+# (trixie-backports) configured from allnoconfig plus oracle/iommufd.config
+# (merge_config.sh, olddefconfig) and built once (`make Image`, niced, two
+# jobs), as $ORACLE_CACHE/modern/Image-iommufd with its .config, release and
+# modules.builtin beside it. Skipped while the Image was built from the same
+# source package and fragment (Image-iommufd.stamp).
+build_iommufd_kernel() {
+	local dir="$ORACLE_CACHE/modern" here frag deb ver stamp src tarball missing
+	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+	frag="$here/iommufd.config"
+	mkdir -p "$dir/deb"
+	# linux-source is arch all: whichever private lists have it
+	deb=$(cd "$dir/deb" && apt_download arm64 "linux-source-7.3/trixie-backports" 2>/dev/null) ||
+		deb=$(cd "$dir/deb" && apt_download amd64 "linux-source-7.3/trixie-backports") || exit 1
+	ver=$(dpkg-deb -f "$dir/deb/$deb" Version) || die "cannot read $dir/deb/$deb"
+	stamp="linux-source-7.3 $ver; $(basename "$frag") $(sha256sum < "$frag" | cut -d' ' -f1)"
+	if [ -s "$dir/Image-iommufd" ] && [ "$(cat "$dir/Image-iommufd.stamp" 2>/dev/null)" = "$stamp" ]; then
+		echo "oracle: the iommufd kernel is up to date ($dir/Image-iommufd)"
+		return 0
+	fi
+	src="$dir/linux-source-7.3"
+	if [ "$(cat "$src/.oracle-source" 2>/dev/null)" != "$ver" ]; then
+		echo "oracle: unpacking linux-source-7.3 $ver"
+		rm -rf "$src" "$dir/linux-source.deb"
+		dpkg -x "$dir/deb/$deb" "$dir/linux-source.deb" || die "cannot unpack $deb"
+		tarball=$(ls "$dir"/linux-source.deb/usr/src/linux-source-7.3.tar.* 2>/dev/null | head -1)
+		[ -n "$tarball" ] || die "no linux-source-7.3.tar.* in $deb"
+		tar -xf "$tarball" -C "$dir" || die "cannot unpack $tarball"
+		rm -rf "$dir/linux-source.deb"
+		[ -f "$src/Makefile" ] || die "$tarball did not unpack into $src"
+		echo "$ver" > "$src/.oracle-source"
+	fi
+	rm -f "$dir/Image-iommufd" "$dir/Image-iommufd.stamp"
+	(
+		cd "$src" || exit 1
+		export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+		make -s allnoconfig &&
+			scripts/kconfig/merge_config.sh -m .config "$frag" > "$dir/Image-iommufd.merge.log" &&
+			make -s olddefconfig
+	) || die "cannot configure the iommufd kernel in $src"
+	missing=$(grep '^CONFIG_' "$frag" | while IFS= read -r line; do
+		grep -qxF "$line" "$src/.config" || printf '%s ' "$line"
+	done)
+	[ -z "$missing" ] || die "the iommufd kernel's .config ($src/.config) lacks what oracle/iommufd.config asks for: $missing"
+	echo "oracle: building the iommufd kernel from linux-source-7.3 $ver (10-20 minutes on 2 cores; log in $dir/Image-iommufd.log)"
+	(
+		cd "$src" || exit 1
+		nice -n 19 make -j2 ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- Image &&
+			make -s ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- kernelrelease > "$dir/Image-iommufd.release"
+	) > "$dir/Image-iommufd.log" 2>&1 || die "the iommufd kernel did not build: see the end of $dir/Image-iommufd.log"
+	cp "$src/.config" "$dir/Image-iommufd.config"
+	# What the init must not modprobe (the kernel has no modules)
+	if [ -f "$src/modules.builtin" ]; then
+		cp "$src/modules.builtin" "$dir/Image-iommufd.builtin"
+	else
+		: > "$dir/Image-iommufd.builtin"
+	fi
+	cp "$src/arch/arm64/boot/Image" "$dir/Image-iommufd"
+	echo "$stamp" > "$dir/Image-iommufd.stamp"
+	echo "oracle: iommufd kernel $(cat "$dir/Image-iommufd.release") in $dir/Image-iommufd"
+}
