@@ -33,11 +33,16 @@ int iommusim_dump_dts(struct iommusim *sim, FILE *out);
 
 /*
  * Run one script line (echo/cat/ls/readlink/dmesg/sleep/modprobe/rmmod ...),
- * printing what a shell would print to out. Returns 0, or the failing
- * command's errno (negative); errors are printed like a shell prints them.
+ * printing to out what the reference guest's shell (busybox 1.35) prints.
+ * Returns 0, or the failing command's errno (negative); errors are printed
+ * as that shell prints them.
  */
 int iommusim_run_line(struct iommusim *sim, const char *line, FILE *out);
-/* Every line of a script; returns the number of failed commands. */
+/*
+ * Every line of a script (a quoted string or a backslash-newline carries a
+ * command over lines); returns the number of failed commands. A syntax error
+ * ends the script, as it ends sh.
+ */
 int iommusim_run_script(struct iommusim *sim, FILE *in, FILE *out);
 
 /* The boot summary: groups then every PCI function, as text or JSON. */

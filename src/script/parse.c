@@ -31,17 +31,34 @@ static int redir_op(const char *p, bool *to_file)
 	return p[1] == '&' || p[1] == '>' ? 2 : 1;
 }
 
+/*
+ * A character of a word, and of its pattern: an unquoted * ? [ stays a
+ * wildcard there (and makes the word one sh expands), any other of the
+ * pattern's special characters is quoted.
+ */
+static void emit(char **out, char **gout, bool *glob, char ch, bool unquoted)
+{
+	*(*out)++ = ch;
+	if (unquoted && strchr("*?[", ch))
+		*glob = true;
+	else if (!unquoted && strchr("*?[]\\", ch))
+		*(*gout)++ = '\\';
+	*(*gout)++ = ch;
+}
+
 int script_parse_line(const char *line, struct script_cmd *cmd, char *err, size_t errlen)
 {
 	memset(cmd, 0, sizeof(*cmd));
 	size_t len = strlen(line);
-	/* every word fits in the storage with its terminator */
+	/* every word fits in the storage with its terminator; its pattern in twice that */
 	cmd->storage = malloc(len + SCRIPT_MAX_WORDS + 2);
-	if (!cmd->storage) {
+	cmd->gstorage = malloc(2 * len + SCRIPT_MAX_WORDS + 2);
+	if (!cmd->storage || !cmd->gstorage) {
+		script_cmd_free(cmd);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	char *out = cmd->storage;
+	char *out = cmd->storage, *gout = cmd->gstorage;
 	const char *p = line;
 	bool want_target = false;	/* the next word is a redirection's target */
 	bool target_stdout = false;	/* ... and stdout goes there */
@@ -51,40 +68,66 @@ int script_parse_line(const char *line, struct script_cmd *cmd, char *err, size_
 	int ret = -EINVAL;
 
 	for (;;) {
-		while (is_blank(*p))
-			p++;
+		while (is_blank(*p) || (p[0] == '\\' && p[1] == '\n')) {
+			if (*p == '\\' && !p[2]) {
+				/* a line that goes on on the next one */
+				err[0] = '\0';
+				ret = -EAGAIN;
+				goto fail;
+			}
+			p += *p == '\\' ? 2 : 1;
+		}
 		if (!*p || *p == '#')
 			break;
 		const char *tok = p;
 		long fd = -1;		/* the operator's default fd */
 		if (!is_redir(*p)) {
-			char *word = out;
+			char *word = out, *pattern = gout;
 			bool digits = true;	/* unquoted digits only */
+			bool glob = false;	/* an unquoted * ? or [: sh expands the word to the paths it matches */
 			while (*p && !is_blank(*p) && !is_redir(*p)) {
 				if (*p == '\'' || *p == '"') {
 					char q = *p++;
 					digits = false;
 					while (*p && *p != q) {
-						if (q == '"' && *p == '\\' && (p[1] == '"' || p[1] == '\\'))
+						/* in "...", a backslash quotes $ ` " \ and joins lines */
+						if (q == '"' && p[0] == '\\' && p[1] == '\n') {
+							p += 2;
+							continue;
+						}
+						if (q == '"' && *p == '\\' && p[1] && strchr("$`\"\\", p[1]))
 							p++;
-						*out++ = *p++;
+						emit(&out, &gout, &glob, *p++, false);
 					}
 					if (*p != q) {
-						snprintf(err, errlen, "unexpected end of line while looking for matching `%c'", q);
+						/* the string goes on on the next line */
+						snprintf(err, errlen, "syntax error: unterminated quoted string");
+						ret = -EAGAIN;
 						goto fail;
 					}
 					p++;
+				} else if (p[0] == '\\' && p[1] == '\n') {
+					/* a line that goes on on the next one */
+					p += 2;
+					if (!*p) {
+						err[0] = '\0';
+						ret = -EAGAIN;
+						goto fail;
+					}
 				} else if (*p == '\\' && p[1]) {
 					digits = false;
 					p++;
-					*out++ = *p++;
+					emit(&out, &gout, &glob, *p++, false);
 				} else {
 					if (*p < '0' || *p > '9')
 						digits = false;
-					*out++ = *p++;
+					emit(&out, &gout, &glob, *p++, true);
 				}
 			}
 			*out++ = '\0';
+			*gout++ = '\0';
+			if (!glob)
+				gout = pattern;
 			if (!digits || !is_redir(*p)) {
 				if (want_target) {
 					if (target_stdout)
@@ -101,13 +144,14 @@ int script_parse_line(const char *line, struct script_cmd *cmd, char *err, size_
 					snprintf(err, errlen, "too many words (at most %d)", SCRIPT_MAX_WORDS);
 					goto fail;
 				}
+				cmd->glob[cmd->argc] = glob ? pattern : NULL;
 				cmd->argv[cmd->argc++] = word;
 				continue;
 			}
 			/* sh's IO_NUMBER: digits touching '<' or '>' name the fd, they are no word */
 			out = word;
 			if (want_target) {
-				snprintf(err, errlen, "syntax error near unexpected token `%.*s'", (int)(p - tok), tok);
+				snprintf(err, errlen, "syntax error: unexpected redirection");
 				goto fail;
 			}
 			fd = 0;
@@ -118,7 +162,7 @@ int script_parse_line(const char *line, struct script_cmd *cmd, char *err, size_
 		bool to_file;
 		int oplen = redir_op(p, &to_file);
 		if (want_target) {
-			snprintf(err, errlen, "syntax error near unexpected token `%.*s'", oplen, p);
+			snprintf(err, errlen, "syntax error: unexpected redirection");
 			goto fail;
 		}
 		p += oplen;
@@ -134,7 +178,9 @@ int script_parse_line(const char *line, struct script_cmd *cmd, char *err, size_
 		target_stdout = to_stdout;
 	}
 	if (want_target) {
-		snprintf(err, errlen, "syntax error near unexpected token `newline'");
+		/* ash's words for the token it found instead of the target */
+		snprintf(err, errlen, "syntax error: unexpected %s",
+			 len && line[len - 1] == '\n' ? "newline" : "end of file");
 		goto fail;
 	}
 	ret = -EOPNOTSUPP;
@@ -153,5 +199,6 @@ fail:
 void script_cmd_free(struct script_cmd *cmd)
 {
 	free(cmd->storage);
+	free(cmd->gstorage);
 	memset(cmd, 0, sizeof(*cmd));
 }

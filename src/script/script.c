@@ -1,185 +1,21 @@
 /*
- * The script interpreter: shell commands on the virtual /sys, plus the
- * model's own verbs. A failing command prints what a shell would print and
- * the script goes on.
+ * The script interpreter: shell commands on the virtual /sys, as the
+ * reference guest's busybox sh runs them, plus the model's own verbs. A
+ * failing command prints what that shell prints and the script goes on; a
+ * syntax error ends the script, as it ends sh.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "iommusim/iommusim.h"
+#include "script/glob.h"
 #include "script/parse.h"
+#include "script/path.h"
 #include "script/session.h"
-#include "sysfs/sysfs.h"
-#include "drivers/drivers.h"
-#include "init/boot.h"
+#include "script/shell.h"
 #include "script/verbs.h"
 
 typedef int (*cmd_fn)(struct iommusim *sim, struct script_cmd *c, FILE *out);
-
-static int cmd_echo(struct iommusim *sim, struct script_cmd *c, FILE *out)
-{
-	int first = 1;
-	bool newline = true;
-	if (c->argc > 1 && !strcmp(c->argv[1], "-n")) {
-		newline = false;
-		first = 2;
-	}
-	size_t len = 2;
-	for (int i = first; i < c->argc; i++)
-		len += strlen(c->argv[i]) + 1;
-	char *val = calloc(1, len);
-	if (!val)
-		return -ENOMEM;
-	for (int i = first; i < c->argc; i++) {
-		if (i > first)
-			strcat(val, " ");
-		strcat(val, c->argv[i]);
-	}
-	if (newline)
-		strcat(val, "\n");
-	int ret = 0;
-	if (!c->redirect) {
-		fputs(val, out);
-	} else {
-		ret = sysfs_write(sim->k, c->redirect, val);
-		if (ret == -ENOENT || ret == -EISDIR)
-			fprintf(out, "sh: %s: %s\n", c->redirect, strerror(-ret));
-		else if (ret == -EACCES)
-			fprintf(out, "sh: %s: %s\n", c->redirect, strerror(-ret));
-		else if (ret)
-			fprintf(out, "echo: write error: %s\n", strerror(-ret));
-	}
-	free(val);
-	return ret;
-}
-
-static int cmd_cat(struct iommusim *sim, struct script_cmd *c, FILE *out)
-{
-	int ret = 0;
-	for (int i = 1; i < c->argc; i++) {
-		struct sysfs_buf b;
-		int r = sysfs_read(sim->k, c->argv[i], &b);
-		if (r) {
-			fprintf(out, "cat: %s: %s\n", c->argv[i], strerror(-r));
-			ret = r;
-		} else {
-			fputs(b.text ? b.text : "", out);
-		}
-		sysfs_buf_free(&b);
-	}
-	return ret;
-}
-
-static int cmd_ls(struct iommusim *sim, struct script_cmd *c, FILE *out)
-{
-	int ret = 0;
-	int npaths = c->argc - 1;
-	for (int i = 1; i < c->argc; i++) {
-		struct sysfs_buf b;
-		int r = sysfs_list(sim->k, c->argv[i], &b);
-		if (r == -ENOTDIR) {
-			fprintf(out, "%s\n", c->argv[i]);
-		} else if (r) {
-			fprintf(out, "ls: cannot access '%s': %s\n", c->argv[i], strerror(-r));
-			ret = r;
-		} else {
-			if (npaths > 1)
-				fprintf(out, "%s%s:\n", i > 1 ? "\n" : "", c->argv[i]);
-			for (size_t j = 0; j < b.nnames; j++)
-				fprintf(out, "%s\n", b.names[j]);
-		}
-		sysfs_buf_free(&b);
-	}
-	return ret;
-}
-
-static int cmd_readlink(struct iommusim *sim, struct script_cmd *c, FILE *out)
-{
-	int ret = 0;
-	for (int i = 1; i < c->argc; i++) {
-		struct sysfs_buf b;
-		int r = sysfs_readlink(sim->k, c->argv[i], &b);
-		if (r)
-			ret = r;	/* readlink prints nothing, it only fails */
-		else
-			fprintf(out, "%s\n", b.text);
-		sysfs_buf_free(&b);
-	}
-	return ret;
-}
-
-static int cmd_dmesg(struct iommusim *sim, struct script_cmd *c, FILE *out)
-{
-	(void)c;
-	klog_dump(&sim->k->log, out);
-	return 0;
-}
-
-static int parse_seconds(const char *s, u64 *ns)
-{
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || *end || v < 0 || v > 1e9)
-		return -EINVAL;
-	*ns = (u64)(v * 1e9);
-	return 0;
-}
-
-static int cmd_sleep(struct iommusim *sim, struct script_cmd *c, FILE *out)
-{
-	u64 ns;
-	if (c->argc != 2 || parse_seconds(c->argv[1], &ns)) {
-		fprintf(out, "sleep: invalid time interval '%s'\n", c->argc > 1 ? c->argv[1] : "");
-		return -EINVAL;
-	}
-	kernel_sleep(sim->k, ns);
-	return 0;
-}
-
-static int cmd_modprobe(struct iommusim *sim, struct script_cmd *c, FILE *out)
-{
-	bool remove = c->argc > 1 && !strcmp(c->argv[1], "-r");
-	int ret = 0;
-	for (int i = remove ? 2 : 1; i < c->argc; i++) {
-		int r = remove ? rmmod(sim->k, c->argv[i]) : modprobe(sim->k, c->argv[i]);
-		if (r == -ENOENT)
-			fprintf(out, "modprobe: FATAL: Module %s not found.\n", c->argv[i]);
-		else if (r)
-			fprintf(out, "modprobe: ERROR: could not %s '%s': %s\n", remove ? "remove" : "insert",
-				c->argv[i], strerror(-r));
-		if (r)
-			ret = r;
-	}
-	return ret;
-}
-
-static int cmd_rmmod(struct iommusim *sim, struct script_cmd *c, FILE *out)
-{
-	int ret = 0;
-	for (int i = 1; i < c->argc; i++) {
-		int r = rmmod(sim->k, c->argv[i]);
-		if (r == -ENOENT)
-			fprintf(out, "rmmod: ERROR: Module %s is not currently loaded\n", c->argv[i]);
-		else if (r == -EBUSY)
-			fprintf(out, "rmmod: ERROR: Module %s is in use\n", c->argv[i]);
-		if (r)
-			ret = r;
-	}
-	return ret;
-}
-
-static int cmd_lsmod(struct iommusim *sim, struct script_cmd *c, FILE *out)
-{
-	(void)c;
-	const char *names[32];
-	bool loaded[32];
-	size_t n = module_list(sim->k, names, loaded, 32);
-	fprintf(out, "Module\n");
-	for (size_t i = 0; i < n; i++)
-		if (loaded[i])
-			fprintf(out, "%s\n", names[i]);
-	return 0;
-}
 
 static int cmd_dma(struct iommusim *sim, struct script_cmd *c, FILE *out)
 {
@@ -206,63 +42,263 @@ static int cmd_smmu(struct iommusim *sim, struct script_cmd *c, FILE *out)
 	return verb_smmu(sim->k, c->argc, c->argv, out);
 }
 
+/* the model's own verbs: no shell has them */
 static const struct {
 	const char *name;
 	cmd_fn fn;
-} commands[] = {
+} verbs[] = {
 	{ "smmu", cmd_smmu },
 	{ "dma", cmd_dma },
 	{ "blk", cmd_blk },
 	{ "mem", cmd_mem },
 	{ "iommu", cmd_iommu },
-	{ "echo", cmd_echo },
-	{ "cat", cmd_cat },
-	{ "ls", cmd_ls },
-	{ "readlink", cmd_readlink },
-	{ "dmesg", cmd_dmesg },
-	{ "sleep", cmd_sleep },
-	{ "modprobe", cmd_modprobe },
-	{ "rmmod", cmd_rmmod },
-	{ "lsmod", cmd_lsmod },
 };
 
-int iommusim_run_line(struct iommusim *sim, const char *line, FILE *out)
+static const struct {
+	const char *name;
+	int (*fn)(struct sh_ctx *c);
+} shell_cmds[] = {
+	{ "echo", sh_echo },
+	{ "cat", sh_cat },
+	{ "ls", sh_ls },
+	{ "readlink", sh_readlink },
+	{ "pwd", sh_pwd },
+	{ "dmesg", sh_dmesg },
+	{ "sleep", sh_sleep },
+	{ "modprobe", sh_modprobe },
+	{ "rmmod", sh_rmmod },
+	{ "lsmod", sh_lsmod },
+};
+
+/* ash's words for a redirection it cannot open: ENOENT and ENOTDIR are the directory's */
+static const char *create_errmsg(int err)
+{
+	if (err == -ENOENT || err == -ENOTDIR)
+		return "nonexistent directory";
+	if (err == -EROFS)
+		return "the model keeps no files outside /sys";
+	return strerror(-err);
+}
+
+/* The words after pathname expansion, malloc'd (the strings too). */
+struct words {
+	int argc;
+	char **argv;
+};
+
+static void words_free(struct words *w)
+{
+	for (int i = 0; i < w->argc; i++)
+		free(w->argv[i]);
+	free(w->argv);
+}
+
+static int expand_words(struct kernel *k, const struct script_cmd *c, struct words *w)
+{
+	w->argc = 0;
+	w->argv = NULL;
+	size_t cap = 0;
+	for (int i = 0; i < c->argc; i++) {
+		char **m = NULL;
+		size_t n = 0;
+		if (c->glob[i] && sh_glob(k, c->glob[i], &m, &n))
+			goto nomem;
+		for (size_t j = 0; j < (n ? n : 1); j++) {
+			if ((size_t)w->argc + 1 >= cap) {
+				cap = cap ? 2 * cap : 16;
+				char **v = realloc(w->argv, cap * sizeof(*v));
+				if (!v) {
+					sh_glob_free(m, n);
+					goto nomem;
+				}
+				w->argv = v;
+			}
+			w->argv[w->argc] = strdup(n ? m[j] : c->argv[i]);
+			if (!w->argv[w->argc]) {
+				sh_glob_free(m, n);
+				goto nomem;
+			}
+			w->argv[++w->argc] = NULL;
+		}
+		sh_glob_free(m, n);
+	}
+	return 0;
+nomem:
+	words_free(w);
+	return -ENOMEM;
+}
+
+/* A shell command: the redirection opened first (sh does), then the command. */
+static int run_shell(struct iommusim *sim, struct script_cmd *c, int (*fn)(struct sh_ctx *), FILE *out)
+{
+	struct sh_out so = { .console = out, .k = sim->k };
+	char *target = NULL, *buf = NULL;
+	size_t len = 0;
+	int ret;
+	if (c->redirect) {
+		ret = path_open_write(sim->k, c->redirect, &target);
+		if (ret) {
+			fprintf(out, "sh: can't create %s: %s\n", c->redirect, create_errmsg(ret));
+			return ret;
+		}
+		so.console = NULL;
+		so.path = target;
+	}
+	if (!fn) {
+		/* a command busybox has but the model does not is no "not found" */
+		if (bb_known_command(c->argv[0]))
+			fprintf(out, "sh: %s: not supported by iommusim's script interpreter\n", c->argv[0]);
+		else
+			fprintf(out, "sh: %s: not found\n", c->argv[0]);
+		free(target);
+		return -ENOENT;
+	}
+	struct words w;
+	if (expand_words(sim->k, c, &w)) {
+		free(target);
+		return -ENOMEM;
+	}
+	struct sh_ctx ctx = { .sim = sim, .argc = w.argc, .argv = w.argv, .out = &so, .err = out };
+	ctx.so = target ? open_memstream(&buf, &len) : out;
+	if (!ctx.so) {
+		words_free(&w);
+		free(target);
+		return -ENOMEM;
+	}
+	ret = fn(&ctx);
+	words_free(&w);
+	if (target) {
+		/* stdio's buffer, written at exit; ls, readlink, lsmod and dmesg do not report its error */
+		fclose(ctx.so);
+		sh_write(&so, buf, len);
+		free(buf);
+		free(target);
+	}
+	return ret;
+}
+
+/* One of the model's verbs, its words expanded as sh expands any command's. */
+static int run_verb(struct iommusim *sim, struct script_cmd *c, cmd_fn fn, FILE *out)
+{
+	struct words w;
+	if (expand_words(sim->k, c, &w))
+		return -ENOMEM;
+	int ret = -EINVAL;
+	if (w.argc > SCRIPT_MAX_WORDS) {
+		fprintf(out, "sh: too many words (at most %d)\n", SCRIPT_MAX_WORDS);
+	} else {
+		struct script_cmd e = { .argc = w.argc };
+		memcpy(e.argv, w.argv, (size_t)w.argc * sizeof(*e.argv));
+		ret = fn(sim, &e, out);
+	}
+	words_free(&w);
+	return ret;
+}
+
+/* Run one command; *fatal when it was a syntax error, which ends sh. */
+static int run_text(struct iommusim *sim, const char *text, FILE *out, bool *fatal)
 {
 	struct script_cmd c;
 	char err[256];
-	int perr = script_parse_line(line, &c, err, sizeof(err));
+	*fatal = false;
+	int perr = script_parse_line(text, &c, err, sizeof(err));
 	if (perr) {
 		fprintf(out, "sh: %s\n", err);
-		return perr;
+		/* ash's syntax errors end the script; the model's own limits do not */
+		*fatal = perr == -EAGAIN || (perr == -EINVAL && !strncmp(err, "syntax error", 12));
+		return perr == -EAGAIN ? -EINVAL : perr;
 	}
 	int ret = 0;
 	if (c.argc) {
 		size_t i;
-		for (i = 0; i < ARRAY_SIZE(commands); i++)
-			if (!strcmp(commands[i].name, c.argv[0]))
+		for (i = 0; i < ARRAY_SIZE(verbs); i++)
+			if (!strcmp(verbs[i].name, c.argv[0]))
 				break;
-		if (i == ARRAY_SIZE(commands)) {
-			fprintf(out, "sh: %s: command not found\n", c.argv[0]);
-			ret = -ENOENT;
-		} else if (c.redirect && commands[i].fn != cmd_echo) {
-			fprintf(out, "sh: %s: output redirection is only supported for echo\n", c.argv[0]);
-			ret = -EINVAL;
+		if (i < ARRAY_SIZE(verbs)) {
+			if (c.redirect) {
+				fprintf(out, "sh: %s: output redirection is only supported for shell commands\n", c.argv[0]);
+				ret = -EINVAL;
+			} else {
+				ret = run_verb(sim, &c, verbs[i].fn, out);
+			}
 		} else {
-			ret = commands[i].fn(sim, &c, out);
+			for (i = 0; i < ARRAY_SIZE(shell_cmds); i++)
+				if (!strcmp(shell_cmds[i].name, c.argv[0]))
+					break;
+			ret = run_shell(sim, &c, i < ARRAY_SIZE(shell_cmds) ? shell_cmds[i].fn : NULL, out);
 		}
 	}
 	script_cmd_free(&c);
 	return ret;
 }
 
+/* sh reads on past a backslash-newline at the end of the input as if it were not there */
+static void drop_continuation(char *text)
+{
+	size_t n = strlen(text);
+	if (n >= 2 && text[n - 2] == '\\' && text[n - 1] == '\n')
+		text[n - 2] = '\0';
+}
+
+int iommusim_run_line(struct iommusim *sim, const char *line, FILE *out)
+{
+	char *text = strdup(line);
+	bool fatal;
+	if (!text)
+		return -ENOMEM;
+	/* one line is all the input there is */
+	struct script_cmd c;
+	char err[256];
+	if (script_parse_line(text, &c, err, sizeof(err)) == -EAGAIN && !err[0])
+		drop_continuation(text);
+	else
+		script_cmd_free(&c);
+	int ret = run_text(sim, text, out, &fatal);
+	free(text);
+	return ret;
+}
+
 int iommusim_run_script(struct iommusim *sim, FILE *in, FILE *out)
 {
-	char *line = NULL;
-	size_t cap = 0;
+	char *line = NULL, *text = NULL;
+	size_t cap = 0, tlen = 0;
+	ssize_t n;
 	int failed = 0;
-	while (getline(&line, &cap, in) >= 0)
-		if (iommusim_run_line(sim, line, out))
+	bool eof = false;
+	while (!eof) {
+		n = getline(&line, &cap, in);
+		eof = n < 0;
+		if (eof && !text)
+			break;
+		if (!eof) {
+			char *t = realloc(text, tlen + (size_t)n + 1);
+			if (!t) {
+				failed++;
+				break;
+			}
+			text = t;
+			memcpy(text + tlen, line, (size_t)n + 1);
+			tlen += (size_t)n;
+		}
+		/* a quoted string or a backslash-newline goes on on the next line */
+		struct script_cmd c;
+		char err[256];
+		int perr = script_parse_line(text, &c, err, sizeof(err));
+		script_cmd_free(&c);
+		if (perr == -EAGAIN && !eof)
+			continue;
+		if (perr == -EAGAIN && !err[0])
+			drop_continuation(text);
+		bool fatal;
+		if (run_text(sim, text, out, &fatal))
 			failed++;
+		free(text);
+		text = NULL;
+		tlen = 0;
+		if (fatal)
+			break;
+	}
+	free(text);
 	free(line);
 	return failed;
 }

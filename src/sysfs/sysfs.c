@@ -502,6 +502,29 @@ static int resolve(struct kernel *k, const struct spath *sp, struct node *nd)
 	return -ENOENT;
 }
 
+static bool is_file(const struct node *nd)
+{
+	return nd->kind == N_FILE || nd->kind == N_WO;
+}
+
+/*
+ * The path walk's errno for a path that does not resolve: -ENOTDIR when a
+ * component before the last is a file, as link_path_walk() finds it.
+ */
+static int missing_errno(struct kernel *k, const struct spath *sp)
+{
+	for (int j = 1; j < sp->n; j++) {
+		struct spath pre = *sp;
+		struct node nd;
+		pre.n = j;
+		if (resolve(k, &pre, &nd))
+			break;
+		if (is_file(&nd))
+			return -ENOTDIR;
+	}
+	return -ENOENT;
+}
+
 /* split + resolve: the node a path names, with what its callers need of the path */
 static int lookup(struct kernel *k, const char *path, struct node *nd)
 {
@@ -510,12 +533,35 @@ static int lookup(struct kernel *k, const char *path, struct node *nd)
 	if (ret)
 		return ret;
 	ret = resolve(k, &sp, nd);
+	if (ret == -ENOENT)
+		ret = missing_errno(k, &sp);
 	if (!ret) {
 		nd->bus_entry = nd->what == W_DEVICE && sp.n == 4 && is(&sp, 0, "bus");
 		snprintf(nd->rest, sizeof(nd->rest), "%s", sp.n > 4 ? sp.c[4] : "");
+		/* "file/" names a directory that is not there */
+		if (is_file(nd) && path[strlen(path) - 1] == '/')
+			ret = -ENOTDIR;
 	}
 	free(sp.buf);
 	return ret;
+}
+
+/* A directory of /sys/devices above every device in it, e.g. /sys/devices/platform. */
+static bool devices_ancestor(struct kernel *k, const struct spath *sp)
+{
+	if (!is(sp, 0, "devices"))
+		return false;
+	char want[256] = "";
+	size_t off = 0;
+	for (int j = 0; j < sp->n && off < sizeof(want); j++)
+		off += snprintf(want + off, sizeof(want) - off, "%s%s", j ? "/" : "", sp->c[j]);
+	for (size_t i = 0; i < k->ndevices; i++) {
+		char p[256];
+		sysfs_device_path(k->devices[i], p, sizeof(p));
+		if (!strncmp(p, want, off) && p[off] == '/')
+			return true;
+	}
+	return false;
 }
 
 static int sorted_names(struct sysfs_buf *out)
@@ -632,6 +678,22 @@ int sysfs_list(struct kernel *k, const char *path, struct sysfs_buf *out)
 			if (!resolve_device_dir(nd.dev, &one, 0, &tmp))
 				add_name(out, dev_attrs[i].name);
 		}
+		/* the directories below it: its children's, or the PCI root bus's for a host bridge */
+		{
+			char mine[256], theirs[256];
+			size_t n = (size_t)sysfs_device_path(nd.dev, mine, sizeof(mine));
+			for (size_t i = 0; i < k->ndevices; i++) {
+				sysfs_device_path(k->devices[i], theirs, sizeof(theirs));
+				if (strncmp(theirs, mine, n) || theirs[n] != '/')
+					continue;
+				theirs[n + 1 + strcspn(theirs + n + 1, "/")] = '\0';
+				bool seen = false;
+				for (size_t j = 0; j < out->nnames; j++)
+					seen |= !strcmp(out->names[j], theirs + n + 1);
+				if (!seen)
+					add_name(out, theirs + n + 1);
+			}
+		}
 		break;
 	default:
 		return -ENOTDIR;
@@ -741,6 +803,89 @@ static char *strip_nl(const char *val)
 	return s;
 }
 
+/*
+ * 6.1's iommu_group_store_type() and iommu_change_dev_def_domain(): the
+ * checks, in their order, and their messages. Changing the domain itself is
+ * not modelled yet: -EOPNOTSUPP where 6.1 would switch.
+ */
+static int group_type_store(struct kernel *k, struct iommu_group *group, const char *val)
+{
+	unsigned int req;
+	if (!group->default_domain)
+		return -EINVAL;
+	if (!strcmp(val, "identity"))
+		req = IOMMU_DOMAIN_IDENTITY;
+	else if (!strcmp(val, "DMA"))
+		req = IOMMU_DOMAIN_DMA;
+	else if (!strcmp(val, "DMA-FQ"))
+		req = IOMMU_DOMAIN_DMA_FQ;
+	else if (!strcmp(val, "auto"))
+		req = 0;
+	else
+		return -EINVAL;
+	if (group->ndevices != 1) {
+		kprintf(k, "iommu: Cannot change default domain: Group has more than one device");
+		return -EINVAL;
+	}
+	struct device *dev = group->devices[0];
+	unsigned int cur = group->default_domain->type;
+	/* a bound device may only gain a flush queue */
+	if (dev->driver && !(req == IOMMU_DOMAIN_DMA_FQ && cur == IOMMU_DOMAIN_DMA)) {
+		kprintf(k, "iommu: Device is still bound to driver");
+		return -EBUSY;
+	}
+	if (group->default_domain != group->domain) {
+		dev_err(dev, "Group not assigned to default domain");
+		return -EBUSY;
+	}
+	/* "auto": the type the device was booted with (arm-smmu-v3 asks for none) */
+	if (!req)
+		req = iommu_core(k)->def_domain_type;
+	return req == cur ? 0 : -EOPNOTSUPP;
+}
+
+int sysfs_lstat(struct kernel *k, const char *path, struct sysfs_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	struct spath sp;
+	int ret = split_path(path, &sp);
+	if (ret)
+		return ret;
+	if (is(&sp, 0, "block")) {
+		struct sysfs_buf b = { 0 };
+		ret = sysfs_block_list(k, sp.c + 1, sp.n - 1, &b);
+		sysfs_buf_free(&b);
+		st->type = ret ? SYSFS_REG : SYSFS_DIR;
+		st->readable = true;
+		free(sp.buf);
+		return ret == -ENOTDIR ? 0 : ret;
+	}
+	struct node nd;
+	ret = lookup(k, path, &nd);
+	if (ret == -ENOENT && devices_ancestor(k, &sp)) {
+		st->type = SYSFS_DIR;
+		st->readable = true;
+		ret = 0;
+	} else if (!ret) {
+		st->readable = nd.kind != N_WO;
+		switch (nd.kind) {
+		case N_DIR:
+			st->type = nd.bus_entry ? SYSFS_LNK : SYSFS_DIR;
+			break;
+		case N_LINK:
+			st->type = SYSFS_LNK;
+			break;
+		default:
+			/* what has a store: sysfs_write() carries it out */
+			st->type = SYSFS_REG;
+			st->writable = nd.kind == N_WO || nd.what == W_GROUP_TYPE ||
+				       (nd.what == W_DEVICE_ATTR && !strcmp(nd.attr, "driver_override"));
+		}
+	}
+	free(sp.buf);
+	return ret;
+}
+
 int sysfs_write(struct kernel *k, const char *path, const char *val)
 {
 	struct node nd;
@@ -761,6 +906,9 @@ int sysfs_write(struct kernel *k, const char *path, const char *val)
 		break;
 	case W_DRIVERS_PROBE:
 		ret = bus_rescan_store(find_dev(k, nd.bus, name));
+		break;
+	case W_GROUP_TYPE:
+		ret = group_type_store(k, nd.group, name);
 		break;
 	case W_DEVICE_ATTR:
 		if (!strcmp(nd.attr, "driver_override"))

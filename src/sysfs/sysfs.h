@@ -17,10 +17,19 @@ struct sysfs_buf {
 
 void sysfs_buf_free(struct sysfs_buf *b);
 
-/* cat: -ENOENT, -EISDIR, -EACCES (write-only attribute) */
+/* cat: -ENOENT, -ENOTDIR, -EISDIR, -EACCES (write-only attribute) */
 int sysfs_read(struct kernel *k, const char *path, struct sysfs_buf *out);
-/* ls: -ENOENT, -ENOTDIR; entries sorted as ls sorts them */
+/* ls: -ENOENT, -ENOTDIR; entries sorted as ls sorts them; a device lists its children too */
 int sysfs_list(struct kernel *k, const char *path, struct sysfs_buf *out);
+/* What lstat() tells of a path: its last component is not followed. */
+enum sysfs_type { SYSFS_DIR, SYSFS_REG, SYSFS_LNK };
+struct sysfs_stat {
+	enum sysfs_type type;
+	bool readable, writable;	/* a file with a show, a store */
+};
+/* lstat: 0, -ENOENT, -ENOTDIR (a component before the last is a file, or "file/") */
+int sysfs_lstat(struct kernel *k, const char *path, struct sysfs_stat *st);
+
 /* echo V > path: the store's result (0 or -errno); -EACCES on read-only files */
 int sysfs_write(struct kernel *k, const char *path, const char *val);
 /* readlink: the relative target, -EINVAL when not a link */
