@@ -12,8 +12,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: iommusim verify [--linux-output FILE] [--stack classic|modern] [--script FILE]\n"
-		"                       [--dts FILE | --dtb FILE] [--timeout SEC] QEMU-ARGS...\n"
+		"usage: iommusim verify [--linux-output FILE] [--stack classic|modern] [--kernel debian|iommufd]\n"
+		"                       [--script FILE] [--dts FILE | --dtb FILE] [--timeout SEC] QEMU-ARGS...\n"
 		"       iommusim boot -M virt,iommu=smmuv3[,gic-version=2|3] [-m SIZE]\n"
 		"                     [-device DEV,...]... [-drive ...] [-netdev ...] [-global D.P=V]\n"
 		"                     [-append \"KERNEL CMDLINE\"] [--dtb FILE | --dts FILE]\n"

@@ -1,5 +1,5 @@
 /*
- * iommusim verify [--linux-output FILE] [--stack classic|modern]
+ * iommusim verify [--linux-output FILE] [--stack classic|modern] [--kernel debian|iommufd]
  *                 [--script FILE] [--dts FILE | --dtb FILE] [--timeout SEC] QEMU-ARGS...
  *
  * Both sides boot the arguments with the reference guest's -cpu, -smp and -m
@@ -33,7 +33,7 @@ struct answers {
 };
 
 struct verify_opts {
-	const char *linux_output, *stack, *script, *dts, *dtb, *timeout;
+	const char *linux_output, *stack, *kernel, *script, *dts, *dtb, *timeout;
 	int qargc;
 	char **qargv;
 };
@@ -219,6 +219,10 @@ static int oracle_answers(const struct verify_opts *o, struct answers *a)
 	argv[n++] = run;
 	argv[n++] = "--stack";
 	argv[n++] = (char *)(o->stack ? o->stack : "classic");
+	if (o->kernel) {
+		argv[n++] = "--kernel";
+		argv[n++] = (char *)o->kernel;
+	}
 	if (o->script) {
 		argv[n++] = "--script";
 		argv[n++] = (char *)o->script;
@@ -350,8 +354,8 @@ static int add_guest_defaults(struct verify_opts *o)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: iommusim verify [--linux-output FILE] [--stack classic|modern] [--script FILE]\n"
-		   "                       [--dts FILE | --dtb FILE] [--timeout SEC] QEMU-ARGS...\n");
+	fprintf(f, "usage: iommusim verify [--linux-output FILE] [--stack classic|modern] [--kernel debian|iommufd]\n"
+		   "                       [--script FILE] [--dts FILE | --dtb FILE] [--timeout SEC] QEMU-ARGS...\n");
 }
 
 int verify_main(int argc, char **argv)
@@ -360,9 +364,9 @@ int verify_main(int argc, char **argv)
 	o.qargv = calloc((size_t)argc + 8, sizeof(*o.qargv));
 	if (!o.qargv)
 		return 2;
-	static const char *const with_value[] = { "--linux-output", "--stack", "--script", "--dts", "--dtb",
-						  "--timeout" };
-	const char **slot[] = { &o.linux_output, &o.stack, &o.script, &o.dts, &o.dtb, &o.timeout };
+	static const char *const with_value[] = { "--linux-output", "--stack", "--kernel", "--script", "--dts",
+						  "--dtb", "--timeout" };
+	const char **slot[] = { &o.linux_output, &o.stack, &o.kernel, &o.script, &o.dts, &o.dtb, &o.timeout };
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);

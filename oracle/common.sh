@@ -129,7 +129,7 @@ build_guest() {
 	cp "$dir/root/lib/modules/$kver"/modules.{order,builtin,builtin.modinfo} "$ird/lib/modules/$kver/" 2>/dev/null || true
 	depmod -b "$ird" "$kver"
 
-	mkdir -p "$ird"/{bin,sbin,proc,sys,dev,tmp,root,etc,iommusim}
+	mkdir -p "$ird"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,etc,iommusim}
 	cp "$dir/root/bin/busybox" "$ird/bin/busybox"
 	ln -sf busybox "$ird/bin/sh"
 	local p
