@@ -137,6 +137,8 @@ build_guest() {
 		aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$ird/bin/iommusim-$(basename "$p" .c)" "$p" ||
 			die "cannot build probe $p"
 	done
+	# the probes that stand in for the model's own verbs on the real side
+	ln -sf iommusim-blk "$ird/bin/blk"
 	cp "$here/init" "$ird/init"
 	chmod +x "$ird/init"
 	(cd "$ird" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9 > "$dir/initrd.gz"
