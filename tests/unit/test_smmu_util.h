@@ -64,17 +64,28 @@ static inline void mwr64(u64 pa, u64 v)
 	cr_assert_eq(guest_mem_write64(T.mem, pa, v), 0);
 }
 
-/* Create memory + SMMU; no register programmed yet. */
-static inline void t_create(const struct smmu_hw_config *cfg)
+/*
+ * Create memory + SMMU; no register programmed yet. The tests check the
+ * architected event records, so the SMMU writes every field unless
+ * as_configured keeps cfg's choice (QEMU 7.2's sparser records).
+ */
+static inline void t_create_cfg(const struct smmu_hw_config *cfg, bool as_configured)
 {
 	memset(&T, 0, sizeof(T));
 	T.mem = guest_mem_new(VIRT_RAM_BASE, T_RAM_SIZE);
 	cr_assert_not_null(T.mem);
 	T.cfg = *cfg;
-	T.smmu = smmu_hw_new(T.mem, cfg);
+	if (!as_configured)
+		T.cfg.arch_event_records = true;
+	T.smmu = smmu_hw_new(T.mem, &T.cfg);
 	cr_assert_not_null(T.smmu);
 	smmu_hw_set_irq(T.smmu, t_irq, &T);
 	T.next = T_ALLOC_BASE;
+}
+
+static inline void t_create(const struct smmu_hw_config *cfg)
+{
+	t_create_cfg(cfg, false);
 }
 
 /* Linear stream table, CMDQ and EVTQ, IRQs on, then SMMUEN. */

@@ -30,6 +30,13 @@ struct smmu_hw_config {
 	bool msi, sev, hyp; /* IDR0.MSI, IDR0.SEV, IDR0.HYP */
 	unsigned stall_model; /* IDR0.STALL_MODEL (1: stall not supported) */
 	bool had, bbml2; /* IDR3.HAD, IDR3.BBML = 2 */
+	/*
+	 * EVTQ records carry every field the architecture defines for their
+	 * type. QEMU 7.2 (false) fills fewer: no CLASS but F_WALK_EABT's, no
+	 * address in C_BAD_* records, the fetch address of F_STE/CD_FETCH in
+	 * the input-address word.
+	 */
+	bool arch_event_records;
 	u32 iidr, aidr;
 };
 
