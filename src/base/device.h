@@ -101,6 +101,8 @@ struct kernel {
 	void *smmu;			/* struct arm_smmu_device * */
 	void *modules;			/* loaded modules */
 	void *virtio;			/* virtio bus state */
+	void *irq;			/* struct irq_core *: IRQ numbers, the MSI parent */
+	void *hwrng;			/* struct hwrng_core *: drivers/char/hw_random */
 };
 
 /* dev_driver_string(): the driver's name, else the bus name. */

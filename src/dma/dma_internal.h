@@ -46,8 +46,16 @@ struct iova_fq {
 	unsigned int head, tail;
 };
 
+/* A doorbell page mapped in the domain (struct iommu_dma_msi_page) */
+struct iommu_dma_msi_page {
+	u64 phys;
+	u64 iova;
+};
+
 /* struct iommu_dma_cookie (IOMMU_DMA_IOVA_COOKIE only: no MSI cookies here) */
 struct iommu_dma_cookie {
+	struct iommu_dma_msi_page *msi_pages;	/* msi_page_list */
+	size_t nmsi_pages;
 	struct iova_domain iovad;
 	struct iommu_domain *fq_domain;	/* set once the flush queue is up */
 	struct iova_fq *fq;		/* one per CPU */

@@ -44,6 +44,8 @@ void iommu_put_dma_cookie(struct iommu_dma_cookie *cookie)
 	iommu_dma_free_fq(cookie);
 	if (cookie->iovad.granule)
 		put_iova_domain(&cookie->iovad);
+	/* the MSI pages go with the domain: its page tables go too, no unmap */
+	free(cookie->msi_pages);
 	free(cookie);
 }
 
@@ -579,6 +581,80 @@ const struct dma_map_ops iommu_dma_ops = {
 	.sync_single_for_device = iommu_dma_sync_single,
 	.max_mapping_size = iommu_dma_max_mapping_size,
 };
+
+/* ---- MSI doorbells (iommu_dma_prepare_msi / iommu_dma_compose_msi_msg) ---- */
+
+/* the device's current domain when dma-iommu owns it and its allocator is up */
+static struct iommu_dma_cookie *msi_cookie(struct device *dev, struct iommu_domain **domain)
+{
+	*domain = iommu_get_domain_for_dev(dev);
+	struct iommu_dma_cookie *cookie = *domain ? (*domain)->iova_cookie : NULL;
+	return cookie && cookie->iovad.granule ? cookie : NULL;
+}
+
+static const struct iommu_dma_msi_page *msi_page_find(const struct iommu_dma_cookie *cookie, u64 phys)
+{
+	for (size_t i = 0; i < cookie->nmsi_pages; i++)
+		if (cookie->msi_pages[i].phys == phys)
+			return &cookie->msi_pages[i];
+	return NULL;
+}
+
+int iommu_dma_prepare_msi(struct device *dev, u64 msi_addr)
+{
+	struct iommu_domain *domain;
+	if (!dev || !msi_cookie(dev, &domain))
+		return 0;
+	struct dma_call c;
+	if (!call_begin(dev, &c))
+		return 0;
+	/* iommu_dma_get_msi_page(): one granule, cached in the cookie's list */
+	size_t size = c.cookie->iovad.granule;
+	u64 phys = msi_addr & ~((u64)size - 1);
+	int ret = 0;
+	if (!msi_page_find(c.cookie, phys)) {
+		struct iommu_dma_msi_page *p = realloc(c.cookie->msi_pages,
+						       (c.cookie->nmsi_pages + 1) * sizeof(*p));
+		u64 iova = p ? iommu_dma_alloc_iova(&c, dev, size, dev->dma_mask ? *dev->dma_mask : DMA_BIT_MASK(32)) : 0;
+		if (p)
+			c.cookie->msi_pages = p;
+		if (!iova) {
+			ret = -ENOMEM;
+		} else if (iommu_map(c.domain, iova, phys, size, IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO)) {
+			iommu_dma_free_iova(&c, iova, size, NULL);
+			ret = -ENOMEM;
+		} else {
+			c.cookie->msi_pages[c.cookie->nmsi_pages++] = (struct iommu_dma_msi_page){ phys, iova };
+		}
+	}
+	call_end(dev, &c);
+	return ret;
+}
+
+u64 iommu_dma_compose_msi_addr(struct device *dev, u64 msi_addr)
+{
+	struct iommu_domain *domain;
+	struct iommu_dma_cookie *cookie = dev ? msi_cookie(dev, &domain) : NULL;
+	if (!cookie)
+		return msi_addr;
+	u64 granule = cookie->iovad.granule;
+	const struct iommu_dma_msi_page *p = msi_page_find(cookie, msi_addr & ~(granule - 1));
+	/* WARN_ON(!msi_page) in 6.1: the message keeps the physical address */
+	return p ? p->iova + (msi_addr & (granule - 1)) : msi_addr;
+}
+
+size_t iommu_dma_msi_pages(struct device *dev, u64 *phys, u64 *iova, size_t max)
+{
+	struct iommu_domain *domain;
+	struct iommu_dma_cookie *cookie = dev ? msi_cookie(dev, &domain) : NULL;
+	if (!cookie)
+		return 0;
+	for (size_t i = 0; i < cookie->nmsi_pages && i < max; i++) {
+		phys[i] = cookie->msi_pages[i].phys;
+		iova[i] = cookie->msi_pages[i].iova;
+	}
+	return cookie->nmsi_pages;
+}
 
 /* ---- the flush-queue timer, from outside ---- */
 

@@ -106,6 +106,24 @@ void iommu_setup_dma_ops(struct device *dev, u64 dma_base, u64 dma_limit);
 extern const struct dma_map_ops iommu_dma_ops;
 
 /*
+ * iommu_dma_prepare_msi(): before an MSI of dev is composed, map the doorbell
+ * page at msi_addr into the device's domain when that domain is dma-iommu's
+ * (it has an IOVA cookie): an IOVA from the domain's allocator under the
+ * device's DMA mask, mapped IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO, once
+ * per domain (the cookie's MSI page list). Nothing to do without a group or
+ * in an identity domain. 0, or -ENOMEM (no IOVA, or the map failed).
+ */
+int iommu_dma_prepare_msi(struct device *dev, u64 msi_addr);
+/*
+ * iommu_dma_compose_msi_msg(): the address the device must write for
+ * msi_addr: the doorbell page's IOVA plus the offset in a dma-iommu domain
+ * that has the page, else msi_addr itself.
+ */
+u64 iommu_dma_compose_msi_addr(struct device *dev, u64 msi_addr);
+/* The doorbell pages a domain's cookie holds: how many, up to max (phys, iova) pairs. */
+size_t iommu_dma_msi_pages(struct device *dev, u64 *phys, u64 *iova, size_t max);
+
+/*
  * Boot and teardown of the DMA layer (kernel_boot calls it right after
  * iommu_subsys_init): the default swiotlb pool as arm64's mem_init() makes
  * it, only when RAM reaches past the 32-bit DMA zone or with swiotlb=force.

@@ -3,6 +3,7 @@
 #include "fw/of.h"
 #include "hw/system.h"
 #include "hw/smmuv3/smmu_hw.h"
+#include "machine/machine.h"
 #include "pci/pci.h"
 
 static int last_alias(struct pci_dev *pdev, u16 alias, void *data)
@@ -12,16 +13,34 @@ static int last_alias(struct pci_dev *pdev, u16 alias, void *data)
 	return 0;
 }
 
+/* the requester ID the root complex sees is the last alias on the way up */
+static u16 device_requester_id(struct device *dev)
+{
+	u16 rid = 0;
+	if (dev_is_pci(dev))
+		pci_for_each_dma_alias(to_pci_dev(dev), last_alias, &rid);
+	return rid;
+}
+
 int device_stream_id(struct device *dev, u32 *sid)
 {
 	struct kernel *k = dev->k;
 	struct hw_system *hw = k->hw;
 	if (!hw || !hw->smmu)
 		return -ENODEV;
+	const struct machine *m = k->machine;
+	if (dev_is_pci(dev) && m && m->pci_root) {
+		/*
+		 * QEMU's virt puts its whole PCIe host behind the SMMU, the
+		 * StreamID being the requester ID, whatever the DT tells the
+		 * kernel (a DT without iommu-map leaves the streams unconfigured)
+		 */
+		*sid = device_requester_id(dev);
+		return 0;
+	}
 	if (dev_is_pci(dev)) {
-		/* the requester ID the root complex sees is the last alias on the way up */
-		u16 rid = 0;
-		pci_for_each_dma_alias(to_pci_dev(dev), last_alias, &rid);
+		/* a user's platform: its DT is the only description of the wiring */
+		u16 rid = device_requester_id(dev);
 		int host = to_pci_dev(dev)->bus->host->bridge_parent->of_node;
 		int target;
 		u32 out;
@@ -46,7 +65,8 @@ int device_dma(struct device *dev, u64 addr, void *buf, size_t len, bool write, 
 	u32 sid;
 	if (!hw)
 		return -ENODEV;
+	u32 rid = device_requester_id(dev);
 	if (!bypass_iommu && !device_stream_id(dev, &sid))
-		return smmu_hw_dma(hw->smmu, sid, SMMU_NO_SSID, addr, buf, len, write);
-	return write ? guest_mem_write(hw->mem, addr, buf, len) : guest_mem_read(hw->mem, addr, buf, len);
+		return smmu_hw_dma_rid(hw->smmu, sid, SMMU_NO_SSID, addr, buf, len, write, rid);
+	return write ? hw_phys_write(hw, addr, buf, len, rid) : hw_phys_read(hw, addr, buf, len);
 }

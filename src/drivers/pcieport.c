@@ -2,10 +2,41 @@
  * pcieport (drivers/pci/pcie/portdrv.c): matches every PCI-to-PCI bridge by
  * class, so dma_configure runs (and the bridge gets a group) even for the
  * conventional bridges whose probe then refuses them with -ENODEV.
+ *
+ * A root port's services (PME, AER, hotplug: not modelled themselves) share
+ * one interrupt: pcie_init_service_irqs() takes MSI-X (QEMU's root port has
+ * one vector), else INTx, and the services' request_irq() unmasks it. So the
+ * port's DMA domain gets the MSI doorbell mapped when the port probes.
  */
 #include <errno.h>
 #include "drivers/drivers.h"
+#include "drivers/irq.h"
 #include "pci/pci.h"
+
+#define PCIE_PORT_MAX_MSI_ENTRIES 32
+
+/* the services' handlers: nothing they would report is modelled */
+static irqreturn_t pcie_service_irq(int irq, void *dev_id)
+{
+	(void)irq, (void)dev_id;
+	return IRQ_NONE;
+}
+
+/* pcie_init_service_irqs() -> pcie_port_enable_irq_vec(): every service on message 0 */
+static void pcie_port_service_irqs(struct pci_dev *dev)
+{
+	int n = pci_alloc_irq_vectors(dev, 1, PCIE_PORT_MAX_MSI_ENTRIES, PCI_IRQ_MSIX | PCI_IRQ_MSI);
+	if (n > 1) {
+		/* more than the one message number the services use: take exactly that */
+		pci_free_irq_vectors(dev);
+		n = pci_alloc_irq_vectors(dev, 1, 1, PCI_IRQ_MSIX | PCI_IRQ_MSI);
+	}
+	if (n < 0)
+		n = pci_alloc_irq_vectors(dev, 1, 1, PCI_IRQ_LEGACY);
+	int irq = n > 0 ? pci_irq_vector(dev, 0) : 0;
+	if (irq > 0)
+		request_irq(dev->dev.k, irq, pcie_service_irq, IRQF_SHARED, "PCIe PME", dev);
+}
 
 static const struct pci_device_id port_pci_ids[] = {
 	{ PCI_ANY_ID, PCI_ANY_ID, 0x060400, 0xffffff },	/* PCI-to-PCI bridge */
@@ -22,11 +53,21 @@ static int pcie_portdrv_probe(struct pci_dev *dev, const struct pci_device_id *i
 	     dev->pcie_type != HW_PCIE_DOWNSTREAM && dev->pcie_type != HW_PCIE_RC_EC))
 		return -ENODEV;
 	/* pcie_port_device_register() enables the port before its services */
-	return pci_enable_device(dev);
+	int ret = pci_enable_device(dev);
+	if (ret)
+		return ret;
+	/* a root port always has PME; its services share the port's interrupt */
+	if (dev->pcie_type == HW_PCIE_ROOT_PORT)
+		pcie_port_service_irqs(dev);
+	return 0;
 }
 
 static void pcie_portdrv_remove(struct pci_dev *dev)
 {
+	int irq = pci_irq_vector(dev, 0);
+	if (irq > 0)
+		free_irq(dev->dev.k, irq, dev);
+	pci_free_irq_vectors(dev);
 	pci_disable_device(dev);
 }
 

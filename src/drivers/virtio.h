@@ -37,6 +37,9 @@ struct vdev_hw;
 struct virtqueue;
 struct virtio_device;
 
+/* A virtqueue's interrupt callback (the driver's "used buffers" handler). */
+typedef void vq_callback_t(struct virtqueue *vq);
+
 /* The transport's half of the bus (struct virtio_config_ops). */
 struct virtio_config_ops {
 	u64 (*get_features)(struct virtio_device *vdev);
@@ -46,9 +49,16 @@ struct virtio_config_ops {
 	void (*set_status)(struct virtio_device *vdev, u8 status);
 	/* device config space */
 	void (*get)(struct virtio_device *vdev, unsigned offset, void *buf, unsigned len);
-	/* vp_find_vqs / vm_find_vqs: set up nvqs queues; 0 or -errno, nothing kept on error */
-	int (*find_vqs)(struct virtio_device *vdev, unsigned nvqs, struct virtqueue *vqs[]);
+	/*
+	 * vp_find_vqs / vm_find_vqs: set up nvqs queues, each with its callback
+	 * (NULL: no interrupt wanted) and name, and the interrupts that call
+	 * them; 0 or -errno, nothing kept on error
+	 */
+	int (*find_vqs)(struct virtio_device *vdev, unsigned nvqs, struct virtqueue *vqs[],
+			vq_callback_t *callbacks[], const char *const names[]);
 	void (*del_vqs)(struct virtio_device *vdev);
+	/* the model's teardown: free vdev->transport's host memory, no device access */
+	void (*release)(struct virtio_device *vdev);
 };
 
 struct virtio_device {
@@ -65,6 +75,7 @@ struct virtio_device {
 	void *priv;			/* the virtio driver's */
 	struct virtqueue **vqs;		/* what find_vqs set up */
 	unsigned nvqs;
+	void *transport;		/* the transport's per-device state (interrupts) */
 };
 
 struct virtio_driver {
@@ -75,7 +86,11 @@ struct virtio_driver {
 	const unsigned *feature_table_legacy;	/* NULL: same as feature_table */
 	unsigned feature_table_size_legacy;
 	int (*probe)(struct virtio_device *vdev);
+	/* after DRIVER_OK: what the driver does once the device is live (virtio-rng registers) */
+	void (*scan)(struct virtio_device *vdev);
 	void (*remove)(struct virtio_device *vdev);
+	/* a config-change interrupt */
+	void (*config_changed)(struct virtio_device *vdev);
 	/* at teardown of the whole model: free host memory only, no device access */
 	void (*release)(struct virtio_device *vdev);
 };
@@ -116,14 +131,27 @@ void virtio_add_status(struct virtio_device *vdev, u8 status);
 void virtio_device_ready(struct virtio_device *vdev);
 
 /*
- * The transports' common queue setup (vp_setup_vq / vm_setup_vq): a ring of
- * the device's queue size at align, then the device is given its addresses
- * (legacy: one PFN, the device derives avail/used with its own alignment).
- * legacy_pfn_limit: -E2BIG when the ring's PFN does not fit in 32 bits.
+ * The transports' common queue setup (vp_setup_vq / vm_setup_vq): queue
+ * index's ring of the device's queue size at align, then the device is
+ * given its addresses (legacy: one PFN, the device derives avail/used with
+ * its own alignment). The queue joins vdev->vqs. NULL with *err: -ENOENT
+ * (no such queue, or in use), -ENOMEM, -E2BIG (a legacy ring's PFN does not
+ * fit in 32 bits), -EINVAL (the device refused it).
  */
-int virtio_transport_find_vqs(struct virtio_device *vdev, unsigned nvqs, struct virtqueue *vqs[],
-			      unsigned long align, bool legacy);
+struct virtqueue *virtio_transport_setup_vq(struct virtio_device *vdev, unsigned index,
+					    vq_callback_t *callback, const char *name,
+					    unsigned long align, bool legacy, int *err);
+/* Start vdev->vqs for nvqs queues (none set up yet): 0 or -ENOMEM. */
+int virtio_transport_vqs_begin(struct virtio_device *vdev, unsigned nvqs);
+/* Delete every queue vdev->vqs holds. */
 void virtio_transport_del_vqs(struct virtio_device *vdev);
+/* The model's teardown: free the queues' host memory, no device access. */
+void virtio_release_vqs(struct virtio_device *vdev);
+/* virtio_config_changed(): the driver's config_changed, when bound. */
+void virtio_config_changed(struct virtio_device *vdev);
+/* virtio_find_single_vq() */
+struct virtqueue *virtio_find_single_vq(struct virtio_device *vdev, vq_callback_t *callback,
+					const char *name, int *err);
 u8 virtio_transport_get_status(struct virtio_device *vdev);
 void virtio_transport_set_status(struct virtio_device *vdev, u8 status);
 void virtio_transport_get(struct virtio_device *vdev, unsigned offset, void *buf, unsigned len);
@@ -131,7 +159,7 @@ void virtio_transport_get(struct virtio_device *vdev, unsigned offset, void *buf
 /* register_virtio_device(): "virtioN" with the lowest free N */
 struct virtio_device *register_virtio_device(struct device *transport, struct hw_virtio *hw,
 					     bool legacy, const struct virtio_config_ops *ops,
-					     struct vdev_hw *vhw);
+					     struct vdev_hw *vhw, void *transport_state);
 void unregister_virtio_device(struct virtio_device *vdev);
 void virtio_devices_free(struct kernel *k);
 /* The device model for hw, created the first time a transport asks (hardware outlives drivers). */

@@ -2,11 +2,14 @@
  * virtio_blk, Linux 6.1: probe (queues, limits, capacity line), requests
  * through the split virtqueue, completion and the block layer's error line.
  * A request lives in the model's synchronous world: added, kicked (the
- * device runs at the notify, as QEMU's handle_output does), then the used
- * ring is read as virtblk_done would.
+ * device runs at the notify, as QEMU's handle_output does); it completes
+ * when the queue's interrupt runs virtblk_done(). A device that used the
+ * buffers but whose interrupt never arrived (its MSI faulted at the SMMU)
+ * leaves the request outstanding, as on real Linux.
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "drivers/virtio_blk.h"
@@ -193,7 +196,9 @@ size_t virtblk_list(struct kernel *k, struct virtio_blk **out, size_t max)
 				break;
 			continue;
 		}
-		if (vdev->dev.driver == &virtio_blk_driver.driver && vdev->priv) {
+		/* a disk exists once probe named it */
+		if (vdev->dev.driver == &virtio_blk_driver.driver && vdev->priv &&
+		    ((struct virtio_blk *)vdev->priv)->disk_name[0]) {
 			if (n < max)
 				out[n] = vdev->priv;
 			n++;
@@ -225,11 +230,14 @@ static const char *blk_status_str(enum blk_sts s)
 	}
 }
 
-/* virtblk_done(): take every used buffer; a request may finish long after its kick */
-static void virtblk_done(struct virtio_blk *vblk, struct virtqueue *vq)
+/* virtblk_done(): the queue's interrupt; every used buffer completes its request */
+static void virtblk_done(struct virtqueue *vq)
 {
+	struct virtio_blk *vblk = vq->vdev->priv;
 	struct virtblk_req *r;
 	u32 len;
+	if (!vblk)
+		return;
 	while ((r = virtqueue_get_buf(vq, &len))) {
 		u8 st = 0xff;
 		guest_mem_read(kmem(vblk->vdev->dev.k), r->pdu_pa + 16, &st, 1);
@@ -336,9 +344,11 @@ static int virtblk_request(struct virtio_blk *vblk, int op, u64 sector, u64 pa, 
 	r->next = vblk->inflight;
 	vblk->inflight = r;
 	virtqueue_kick(vq);
-	virtblk_done(vblk, vq);
 	if (!r->done) {
-		/* the device never used the buffers: 6.1's virtio_blk has no timeout handler */
+		/*
+		 * the device never used the buffers, or used them but its
+		 * interrupt never came: 6.1's virtio_blk has no timeout handler
+		 */
 		vblk->stuck++;
 		return -ETIMEDOUT;
 	}
@@ -419,6 +429,8 @@ static int virtblk_probe(struct virtio_device *vdev)
 	if (!vblk)
 		return -ENOMEM;
 	vblk->vdev = vdev;
+	/* the queues' callbacks find the disk here (it has no name until probe ends) */
+	vdev->priv = vblk;
 	int err = virtblk_limits(vdev, &vblk->lim);
 	if (err)
 		goto fail;
@@ -435,7 +447,24 @@ static int virtblk_probe(struct virtio_device *vdev)
 	/* min_not_zero(num_request_queues, nr_cpu_ids): no module parameter given */
 	num_vqs = MIN(num_vqs, vdev->dev.k->nr_cpu_ids);
 	dev_info(&vdev->dev, "%d/%d/%d default/read/poll queues\n", num_vqs, 0, 0);
-	err = vdev->config->find_vqs(vdev, num_vqs, vblk->vqs);
+	{
+		/* init_vq(): "req.N", each with virtblk_done */
+		vq_callback_t **callbacks = calloc(num_vqs, sizeof(*callbacks));
+		char (*names)[16] = calloc(num_vqs, sizeof(*names));
+		const char **np = calloc(num_vqs, sizeof(*np));
+		err = callbacks && names && np ? 0 : -ENOMEM;
+		for (unsigned i = 0; !err && i < num_vqs; i++) {
+			callbacks[i] = virtblk_done;
+			snprintf(names[i], sizeof(names[i]), "req.%u", i);
+			np[i] = names[i];
+		}
+		if (!err)
+			err = vdev->config->find_vqs(vdev, num_vqs, vblk->vqs, callbacks,
+						     (const char *const *)np);
+		free(callbacks);
+		free(names);
+		free(np);
+	}
 	if (err)
 		goto fail;
 	vblk->num_vqs = num_vqs;
@@ -458,12 +487,12 @@ static int virtblk_probe(struct virtio_device *vdev)
 	string_get_size(nblocks, vblk->lim.logical_block_size, false, s10, sizeof(s10));
 	dev_info(&vdev->dev, "[%s] %llu %d-byte logical blocks (%s/%s)\n", vblk->disk_name,
 		 (unsigned long long)nblocks, (int)vblk->lim.logical_block_size, s10, s2);
-	vdev->priv = vblk;
 	virtio_device_ready(vdev);
 	/* device_add_disk() -> disk_scan_partitions() */
 	virtblk_scan_partitions(vblk);
 	return 0;
 fail:
+	vdev->priv = NULL;
 	free(vblk);
 	return err;
 }
@@ -478,15 +507,7 @@ static void virtblk_release(struct virtio_device *vdev)
 		vblk->inflight = r->next;
 		free(r);
 	}
-	for (unsigned i = 0; i < vdev->nvqs; i++) {
-		struct virtqueue *vq = vdev->vqs[i];
-		for (unsigned j = 0; j < vq->num; j++)
-			free(vq->desc_state[j].indir_extra);
-		free(vq->desc_state);
-		free(vq->desc_extra);
-		free(vq);
-	}
-	vdev->nvqs = 0;
+	/* the queues' host memory goes with the device (virtio_release_vqs) */
 	free(vblk);
 	vdev->priv = NULL;
 }

@@ -104,6 +104,8 @@ static int virtio_dev_probe(struct device *dev)
 	}
 	if (!(vdev->config->get_status(vdev) & VIRTIO_CONFIG_S_DRIVER_OK))
 		virtio_device_ready(vdev);
+	if (vdrv->scan)
+		vdrv->scan(vdev);
 	return 0;
 }
 
@@ -158,7 +160,7 @@ struct virtio_device *virtio_device_by_index(struct kernel *k, unsigned index)
 
 struct virtio_device *register_virtio_device(struct device *transport, struct hw_virtio *hw,
 					     bool legacy, const struct virtio_config_ops *ops,
-					     struct vdev_hw *vhw)
+					     struct vdev_hw *vhw, void *transport_state)
 {
 	struct kernel *k = transport->k;
 	struct virtio_state *st = virtio_state(k);
@@ -189,6 +191,7 @@ struct virtio_device *register_virtio_device(struct device *transport, struct hw
 	vdev->dma_dev = transport;
 	vdev->config = ops;
 	vdev->vhw = vhw;
+	vdev->transport = transport_state;
 	st->devs[idx] = vdev;
 	/* register_virtio_device(): reset, then ACKNOWLEDGE, before the bus probes */
 	if (ops) {
@@ -219,8 +222,11 @@ void virtio_devices_free(struct kernel *k)
 			if (vdrv->release)
 				vdrv->release(vdev);
 		}
-		if (vdev)
-			free(vdev->vqs);
+		if (vdev) {
+			virtio_release_vqs(vdev);
+			if (vdev->config && vdev->config->release)
+				vdev->config->release(vdev);
+		}
 		free(vdev);
 	}
 	for (size_t i = 0; i < st->nhws; i++)

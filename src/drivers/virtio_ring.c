@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "drivers/virtio_ring.h"
@@ -132,6 +133,7 @@ struct virtqueue *vring_create_virtqueue(unsigned index, unsigned num, unsigned 
 	vq->event = virtio_has_feature(vdev, VIRTIO_RING_F_EVENT_IDX);
 	vq->weak_barriers = true;
 	vq->notify = notify;
+	vq->msix_vector = VIRTIO_MSI_NO_VECTOR;
 	vq->ring_bytes = vring_size(num, align);
 	vq->ring_pa = vring_alloc_queue(vdev, vq->use_dma_api, vq->ring_bytes, &vq->ring_dma);
 	if (!vq->ring_pa)
@@ -388,6 +390,29 @@ void *virtqueue_get_buf(struct virtqueue *vq, u32 *len)
 	return data;
 }
 
+bool vring_interrupt(struct virtqueue *vq)
+{
+	/* more_used(): the device moved the used index past what the driver took */
+	if (!vq || vq->last_used_idx == cpu_r16(vq, vq->used_pa + 2))
+		return false;
+	if (vq->broken)
+		return false;
+	vq->interrupts++;
+	if (vq->callback)
+		vq->callback(vq);
+	return true;
+}
+
+/* free the host side of a queue: no device access, no DMA API */
+static void vring_free_host(struct virtqueue *vq)
+{
+	for (unsigned j = 0; j < vq->num; j++)
+		free(vq->desc_state[j].indir_extra);
+	free(vq->desc_state);
+	free(vq->desc_extra);
+	free(vq);
+}
+
 void vring_del_virtqueue(struct virtqueue *vq)
 {
 	if (!vq)
@@ -423,11 +448,8 @@ u8 virtio_transport_get_status(struct virtio_device *vdev)
 
 void virtio_transport_set_status(struct virtio_device *vdev, u8 status)
 {
-	if (!vdev->vhw)
-		return;
-	if (!status)
-		vdev_hw_reset(vdev->vhw);
-	vdev->vhw->status = status;
+	if (vdev->vhw)
+		vdev_hw_set_status(vdev->vhw, status);
 }
 
 void virtio_transport_get(struct virtio_device *vdev, unsigned offset, void *buf, unsigned len)
@@ -440,63 +462,91 @@ void virtio_transport_get(struct virtio_device *vdev, unsigned offset, void *buf
 
 void virtio_transport_del_vqs(struct virtio_device *vdev)
 {
-	for (unsigned i = 0; i < vdev->nvqs; i++)
+	for (unsigned i = 0; i < vdev->nvqs; i++) {
+		if (vdev->vhw)
+			vdev_hw_queue_release(vdev->vhw, vdev->vqs[i]->index);
 		vring_del_virtqueue(vdev->vqs[i]);
+	}
 	free(vdev->vqs);
 	vdev->vqs = NULL;
 	vdev->nvqs = 0;
 }
 
-int virtio_transport_find_vqs(struct virtio_device *vdev, unsigned nvqs, struct virtqueue *vqs[],
-			      unsigned long align, bool legacy)
+void virtio_release_vqs(struct virtio_device *vdev)
+{
+	for (unsigned i = 0; i < vdev->nvqs; i++)
+		vring_free_host(vdev->vqs[i]);
+	free(vdev->vqs);
+	vdev->vqs = NULL;
+	vdev->nvqs = 0;
+}
+
+int virtio_transport_vqs_begin(struct virtio_device *vdev, unsigned nvqs)
+{
+	free(vdev->vqs);
+	vdev->nvqs = 0;
+	vdev->vqs = calloc(nvqs ? nvqs : 1, sizeof(*vdev->vqs));
+	return vdev->vqs ? 0 : -ENOMEM;
+}
+
+struct virtqueue *virtio_transport_setup_vq(struct virtio_device *vdev, unsigned index,
+					    vq_callback_t *callback, const char *name,
+					    unsigned long align, bool legacy, int *err)
 {
 	struct vdev_hw *d = vdev->vhw;
-	if (!d || !nvqs || nvqs > d->nqueues)
-		return -ENOENT;
-	struct virtqueue **keep = calloc(nvqs, sizeof(*keep));
-	if (!keep)
-		return -ENOMEM;
-	int err = 0;
-	unsigned i;
-	for (i = 0; i < nvqs; i++) {
-		struct vdev_queue *q = &d->vq[i];
-		unsigned num = q->num_max;
-		if (!num || q->ready) {
-			err = -ENOENT;
-			break;
-		}
-		vqs[i] = vring_create_virtqueue(i, num, align, vdev, vring_notify_device);
-		if (!vqs[i]) {
-			err = -ENOMEM;
-			break;
-		}
-		u64 desc = vqs[i]->desc_dma, avail = vqs[i]->avail_dma, used = vqs[i]->used_dma;
-		if (legacy) {
-			u64 pfn = desc >> PAGE_SHIFT;
-			if (pfn >> 32) {
-				vring_del_virtqueue(vqs[i]);
-				err = -E2BIG;
-				break;
-			}
-			/* virtio_queue_update_rings(): the device lays the ring out from the PFN */
-			desc = pfn << PAGE_SHIFT;
-			avail = desc + 16ULL * num;
-			used = ALIGN_UP(avail + 4 + 2ULL * num, align);
-		}
-		if (vdev_hw_queue_set(d, i, (u16)num, desc, avail, used)) {
-			vring_del_virtqueue(vqs[i]);
-			err = -EINVAL;
-			break;
-		}
-		keep[i] = vqs[i];
+	if (!d || index >= d->nqueues || !vdev->vqs) {
+		*err = -ENOENT;
+		return NULL;
 	}
-	if (err) {
-		while (i-- > 0)
-			vring_del_virtqueue(keep[i]);
-		free(keep);
-		return err;
+	struct vdev_queue *q = &d->vq[index];
+	unsigned num = q->num_max;
+	/* setup_vq(): a queue the device does not have, or one already enabled */
+	if (!num || q->ready) {
+		*err = -ENOENT;
+		return NULL;
 	}
-	vdev->vqs = keep;
-	vdev->nvqs = nvqs;
-	return 0;
+	struct virtqueue *vq = vring_create_virtqueue(index, num, align, vdev, vring_notify_device);
+	if (!vq) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	vq->callback = callback;
+	snprintf(vq->name, sizeof(vq->name), "%s", name ? name : "");
+	u64 desc = vq->desc_dma, avail = vq->avail_dma, used = vq->used_dma;
+	if (legacy) {
+		u64 pfn = desc >> PAGE_SHIFT;
+		if (pfn >> 32) {
+			vring_del_virtqueue(vq);
+			*err = -E2BIG;
+			return NULL;
+		}
+		/* virtio_queue_update_rings(): the device lays the ring out from the PFN */
+		desc = pfn << PAGE_SHIFT;
+		avail = desc + 16ULL * num;
+		used = ALIGN_UP(avail + 4 + 2ULL * num, align);
+	}
+	if (vdev_hw_queue_set(d, index, (u16)num, desc, avail, used)) {
+		vring_del_virtqueue(vq);
+		*err = -EINVAL;
+		return NULL;
+	}
+	vdev->vqs[vdev->nvqs++] = vq;
+	return vq;
+}
+
+void virtio_config_changed(struct virtio_device *vdev)
+{
+	struct virtio_driver *drv = (struct virtio_driver *)vdev->dev.driver;
+	if (drv && drv->config_changed)
+		drv->config_changed(vdev);
+}
+
+struct virtqueue *virtio_find_single_vq(struct virtio_device *vdev, vq_callback_t *callback,
+					const char *name, int *err)
+{
+	struct virtqueue *vq = NULL;
+	vq_callback_t *callbacks[] = { callback };
+	const char *const names[] = { name };
+	*err = vdev->config->find_vqs(vdev, 1, &vq, callbacks, names);
+	return *err ? NULL : vq;
 }

@@ -56,8 +56,14 @@ struct virtqueue {
 	struct vring_desc_extra *desc_extra;
 	/* the transport's notify (vp_notify / vm_notify) */
 	bool (*notify)(struct virtqueue *vq);
+	vq_callback_t *callback;	/* the driver's, run by vring_interrupt() */
+	char name[32];
+	u16 msix_vector;		/* virtio-pci: its vector, VIRTIO_MSI_NO_VECTOR when none */
 	u64 kicks, map_errors;
+	u64 interrupts;			/* vring_interrupt() calls that found used buffers */
 };
+
+#define VIRTIO_MSI_NO_VECTOR 0xffff
 
 /*
  * vring_create_virtqueue(): num entries (a power of two), ring aligned to
@@ -80,6 +86,17 @@ int virtqueue_add_sgs(struct virtqueue *vq, const struct vring_sg *sgs, unsigned
 bool virtqueue_kick(struct virtqueue *vq);
 /* virtqueue_get_buf(): the next used buffer's data and *len, unmapped; NULL when none */
 void *virtqueue_get_buf(struct virtqueue *vq, u32 *len);
+/*
+ * vring_interrupt(): the queue's interrupt arrived: when the device used
+ * buffers, the callback runs and true is returned (IRQ_HANDLED); false
+ * when there was nothing (IRQ_NONE).
+ */
+bool vring_interrupt(struct virtqueue *vq);
+/* virtqueue_add_inbuf(): one device-writable buffer */
+static inline int virtqueue_add_inbuf(struct virtqueue *vq, const struct vring_sg *sg, void *data)
+{
+	return virtqueue_add_sgs(vq, sg, 0, 1, data);
+}
 
 /* The vring's dma device (vring_dma_dev) */
 static inline struct device *vring_dma_dev(const struct virtqueue *vq)

@@ -9,6 +9,7 @@
 #include "hw/mem.h"
 
 struct smmu_hw;
+struct hw_gic;
 
 /* A register window as a driver sees it after ioremap(). */
 struct hw_mmio {
@@ -23,7 +24,18 @@ struct hw_system {
 	struct smmu_hw *smmu;		/* NULL without iommu=smmuv3 */
 	u64 smmu_base;
 	bool smmu_translate_all;	/* no device DMA bypasses the SMMU */
+	struct hw_gic *gic;		/* wired lines and the MSI frame */
 };
+
+/*
+ * The system bus as a device's write or read reaches it after the SMMU (or
+ * without one): the MSI frame's doorbell takes 2- and 4-byte writes (the
+ * requester ID is the ITS's DeviceID), other frame registers ignore the
+ * access, anything else is RAM. 0, or -EFAULT when nothing is there
+ * (nothing moves then).
+ */
+int hw_phys_write(struct hw_system *hw, u64 pa, const void *buf, size_t len, u32 requester_id);
+int hw_phys_read(struct hw_system *hw, u64 pa, void *buf, size_t len);
 
 /*
  * request_irq() for the interrupt lines of the device at pa: handler(opaque,

@@ -8,9 +8,13 @@
 #include <string.h>
 #include "hw/virtqueue_dev.h"
 #include "hw/virtio_blk_dev.h"
+#include "hw/virtio_rng_dev.h"
+#include "hw/gic.h"
+#include "hw/pci_irq.h"
+#include "hw/pci_msix.h"
+#include "hw/system.h"
 #include "drivers/device_dma.h"
 #include "machine/machine.h"
-#include "pci/pci.h"
 
 #define F(b) BIT(b)
 
@@ -42,6 +46,20 @@ static u64 net_features(u64 f)
 	return f;
 }
 
+/*
+ * msi_send_message(): the function writes the message through its bus-master
+ * address space, which is the SMMU's whether or not its virtqueues bypass it
+ * (QEMU: pci_dev->bus_master_as, not vdev->dma_as).
+ */
+static int vdev_msi_send(void *opaque, u64 addr, u32 data)
+{
+	struct vdev_hw *d = opaque;
+	u8 b[4] = { (u8)data, (u8)(data >> 8), (u8)(data >> 16), (u8)(data >> 24) };
+	if (!d->bus_master)
+		return -EFAULT;
+	return device_dma(d->bus_master, addr, b, sizeof(b), true, false) ? -EFAULT : 0;
+}
+
 struct vdev_hw *vdev_hw_new(struct kernel *k, struct hw_virtio *hw, struct device *bus_master,
 			    char *err, size_t errlen)
 {
@@ -51,7 +69,10 @@ struct vdev_hw *vdev_hw_new(struct kernel *k, struct hw_virtio *hw, struct devic
 	d->k = k;
 	d->hw = hw;
 	d->bus_master = bus_master;
-	d->host_features = common_features(hw, bus_master && dev_is_pci(bus_master));
+	d->pci_fn = hw->pci_proxy;
+	d->wired_intid = d->pci_fn ? hw_pci_intx_intid(d->pci_fn) : hw->mmio_intid;
+	d->config_vector = VIRTIO_NO_VECTOR;
+	d->host_features = common_features(hw, d->pci_fn != NULL);
 	switch (hw->id) {
 	case HW_VIRTIO_BLK:
 		d->nqueues = MIN(MAX(hw->num_queues, 1u), (unsigned)VDEV_MAX_QUEUES);
@@ -65,6 +86,13 @@ struct vdev_hw *vdev_hw_new(struct kernel *k, struct hw_virtio *hw, struct devic
 	case HW_VIRTIO_NET:
 		d->nqueues = 3;		/* rx, tx, ctrl (CTRL_VQ) */
 		d->host_features = net_features(d->host_features);
+		break;
+	case HW_VIRTIO_RNG:
+		d->nqueues = 1;
+		if (vdev_rng_init(d)) {
+			free(d);
+			return NULL;
+		}
 		break;
 	default:
 		d->nqueues = 1;
@@ -80,31 +108,138 @@ struct vdev_hw *vdev_hw_new(struct kernel *k, struct hw_virtio *hw, struct devic
 		if (hw->id == HW_VIRTIO_NET && q == 2)
 			d->vq[q].num_max = 64;
 		d->vq[q].notification = true;
+		d->vq[q].vector = VIRTIO_NO_VECTOR;
 	}
+	if (d->pci_fn && d->pci_fn->msix)
+		hw_msix_set_sender(d->pci_fn->msix, vdev_msi_send, d);
 	return d;
+}
+
+/* msix_vector_unuse() of every vector the device uses (virtio_pci_reset) */
+static void unuse_vectors(struct vdev_hw *d)
+{
+	struct hw_msix *m = d->pci_fn ? d->pci_fn->msix : NULL;
+	if (!m)
+		return;
+	if (d->config_vector != VIRTIO_NO_VECTOR)
+		hw_msix_vector_unuse(m, d->config_vector);
+	for (unsigned q = 0; d->vq && q < d->nqueues; q++)
+		if (d->vq[q].vector != VIRTIO_NO_VECTOR)
+			hw_msix_vector_unuse(m, d->vq[q].vector);
 }
 
 void vdev_hw_free(struct vdev_hw *d)
 {
 	if (!d)
 		return;
+	unuse_vectors(d);
+	if (d->pci_fn && d->pci_fn->msix && d->pci_fn->msix->send_opaque == d)
+		hw_msix_set_sender(d->pci_fn->msix, NULL, NULL);
 	vdev_blk_free(d);
+	vdev_rng_free(d);
 	free(d->vq);
 	free(d);
 }
 
 void vdev_hw_reset(struct vdev_hw *d)
 {
+	unuse_vectors(d);
 	for (unsigned q = 0; q < d->nqueues; q++) {
 		u16 max = d->vq[q].num_max;
 		memset(&d->vq[q], 0, sizeof(d->vq[q]));
 		d->vq[q].num_max = max;
 		d->vq[q].notification = true;
+		d->vq[q].vector = VIRTIO_NO_VECTOR;
 	}
 	d->guest_features = 0;
 	d->status = 0;
+	d->isr = 0;
+	d->config_vector = VIRTIO_NO_VECTOR;
 	d->broken = false;
 	d->error[0] = '\0';
+}
+
+void vdev_hw_set_status(struct vdev_hw *d, u8 status)
+{
+	if (!status) {
+		vdev_hw_reset(d);
+		return;
+	}
+	d->status = status;
+	/* virtio_rng_set_status(): "something changed, try to process buffers" */
+	if (d->rng)
+		vdev_rng_process(d);
+}
+
+/* msix_vector_unuse(old); msix_vector_use(new), or no vector when that fails */
+static u16 set_vector(struct vdev_hw *d, u16 old, u16 vector)
+{
+	struct hw_msix *m = d->pci_fn ? d->pci_fn->msix : NULL;
+	if (old != VIRTIO_NO_VECTOR)
+		hw_msix_vector_unuse(m, old);
+	if (vector == VIRTIO_NO_VECTOR || hw_msix_vector_use(m, vector))
+		return VIRTIO_NO_VECTOR;
+	return vector;
+}
+
+u16 vdev_hw_set_config_vector(struct vdev_hw *d, u16 vector)
+{
+	d->config_vector = set_vector(d, d->config_vector, vector);
+	return d->config_vector;
+}
+
+u16 vdev_hw_set_queue_vector(struct vdev_hw *d, unsigned q, u16 vector)
+{
+	if (q >= d->nqueues)
+		return VIRTIO_NO_VECTOR;
+	d->vq[q].vector = set_vector(d, d->vq[q].vector, vector);
+	return d->vq[q].vector;
+}
+
+u8 vdev_hw_isr_read(struct vdev_hw *d)
+{
+	/* virtio_pci_isr read: qatomic_xchg(&vdev->isr, 0), INTx deasserted */
+	u8 isr = d->isr;
+	d->isr = 0;
+	return isr;
+}
+
+void vdev_hw_isr_ack(struct vdev_hw *d, u8 bits)
+{
+	d->isr &= (u8)~bits;
+}
+
+int virtio_notify(struct vdev_hw *d, int q)
+{
+	u16 vector = q < 0 ? d->config_vector : d->vq[q].vector;
+	/* virtio_irq / virtio_notify_config */
+	d->isr |= q < 0 ? VDEV_ISR_QUEUE | VDEV_ISR_CONFIG : VDEV_ISR_QUEUE;
+	d->irq.raised++;
+	struct hw_msix *m = d->pci_fn ? d->pci_fn->msix : NULL;
+	if (hw_msix_enabled(m)) {
+		/* virtio_pci_notify(): with MSI-X on, only a vector interrupts */
+		if (vector == VIRTIO_NO_VECTOR) {
+			d->irq.no_vector++;
+			return 0;
+		}
+		int ret = hw_msix_notify(m, vector);
+		if (ret == 1)
+			d->irq.msi_pended++;
+		else if (!ret || ret == -EFAULT)
+			d->irq.msi_sent++;
+		if (ret == -EFAULT) {
+			d->irq.msi_faulted++;
+			return -EFAULT;
+		}
+		return 0;
+	}
+	/* INTx (level, as the ISR), or virtio-mmio's line */
+	struct hw_system *hw = d->k->hw;
+	if (d->wired_intid && hw && hw->gic) {
+		d->irq.intx++;
+		hw_gic_raise_spi(hw->gic, d->wired_intid);
+	}
+	return 0;
 }
 
 u64 vdev_hw_device_features(const struct vdev_hw *d, bool legacy_iface)
@@ -147,7 +282,18 @@ int vdev_hw_queue_set(struct vdev_hw *d, unsigned q, u16 num, u64 desc, u64 avai
 	vq->used = used;
 	vq->ready = true;
 	vq->last_avail_idx = vq->shadow_avail_idx = vq->used_idx = vq->inuse = 0;
+	vq->signalled_used = 0;
+	vq->signalled_used_valid = false;
 	return 0;
+}
+
+void vdev_hw_queue_release(struct vdev_hw *d, unsigned q)
+{
+	if (q >= d->nqueues)
+		return;
+	struct vdev_queue *vq = &d->vq[q];
+	vq->ready = false;
+	vq->desc = vq->avail = vq->used = 0;
 }
 
 void vdev_hw_notify(struct vdev_hw *d, unsigned q)
@@ -157,6 +303,8 @@ void vdev_hw_notify(struct vdev_hw *d, unsigned q)
 	d->vq[q].kicks++;
 	if (d->blk)
 		vdev_blk_handle_output(d, q);
+	else if (d->rng)
+		vdev_rng_process(d);
 }
 
 int vdev_dma(struct vdev_hw *d, u64 addr, void *buf, size_t len, bool write)
@@ -408,6 +556,12 @@ int vdev_elem_write(struct vdev_hw *d, const struct vdev_elem *elem, size_t offs
 
 void virtqueue_push(struct vdev_hw *d, unsigned q, const struct vdev_elem *elem, u32 len)
 {
+	virtqueue_push_nonotify(d, q, elem, len);
+	virtio_notify_queue(d, q);
+}
+
+void virtqueue_push_nonotify(struct vdev_hw *d, unsigned q, const struct vdev_elem *elem, u32 len)
+{
 	struct vdev_queue *vq = &d->vq[q];
 	/* virtqueue_fill + virtqueue_flush */
 	u64 slot = vq->used + 4 + 8ULL * (vq->used_idx % vq->num);
@@ -417,15 +571,67 @@ void virtqueue_push(struct vdev_hw *d, unsigned q, const struct vdev_elem *elem,
 	ring_stw(d, vq->used + 2, vq->used_idx);
 	vq->inuse--;
 	vq->pushed++;
-	/* virtio_notify -> virtio_should_notify reads the driver's suppression */
-	bool notify;
-	if (has_event_idx(d)) {
-		u16 event = ring_lduw(d, vq->avail + 4 + 2ULL * vq->num);
-		u16 new_idx = vq->used_idx, old = (u16)(new_idx - 1);
-		notify = (u16)(new_idx - event - 1) < (u16)(new_idx - old);
-	} else {
-		notify = !(ring_lduw(d, vq->avail) & VRING_AVAIL_F_NO_INTERRUPT);
+}
+
+/* virtio_split_should_notify(): the driver's suppression, read through the device's DMA */
+static bool should_notify(struct vdev_hw *d, struct vdev_queue *vq)
+{
+	if (!has_event_idx(d))
+		return !(ring_lduw(d, vq->avail) & VRING_AVAIL_F_NO_INTERRUPT);
+	bool v = vq->signalled_used_valid;
+	u16 old = vq->signalled_used, new_idx = vq->used_idx;
+	vq->signalled_used_valid = true;
+	vq->signalled_used = new_idx;
+	u16 event = ring_lduw(d, vq->avail + 4 + 2ULL * vq->num);
+	return !v || (u16)(new_idx - event - 1) < (u16)(new_idx - old);
+}
+
+void virtio_notify_queue(struct vdev_hw *d, unsigned q)
+{
+	if (q < d->nqueues && should_notify(d, &d->vq[q]))
+		virtio_notify(d, (int)q);
+}
+
+void virtqueue_get_avail_bytes(struct vdev_hw *d, unsigned q, unsigned *in, unsigned *out,
+			       unsigned max_in, unsigned max_out)
+{
+	unsigned in_total = 0, out_total = 0;
+	*in = *out = 0;
+	if (q >= d->nqueues || !d->vq[q].ready || d->broken)
+		return;
+	struct vdev_queue *vq = &d->vq[q];
+	u16 idx = vq->last_avail_idx, avail_idx = vring_avail_idx(d, vq);
+	/* every available chain, as virtqueue_split_get_avail_bytes walks them */
+	for (unsigned n = 0; idx != avail_idx && n < vq->num; idx++, n++) {
+		u16 head = ring_lduw(d, vq->avail + 4 + 2ULL * (idx % vq->num));
+		if (head >= vq->num)
+			break;
+		u64 table = vq->desc;
+		unsigned max = vq->num, i = head, steps = 0;
+		struct vring_desc_dev desc;
+		desc_read(d, table, i, &desc);
+		if (desc.flags & VRING_DESC_F_INDIRECT) {
+			if (!desc.len || desc.len % 16)
+				break;
+			table = desc.addr;
+			max = desc.len / 16;
+			i = 0;
+			desc_read(d, table, i, &desc);
+		}
+		for (;;) {
+			if (desc.flags & VRING_DESC_F_WRITE)
+				in_total += desc.len;
+			else
+				out_total += desc.len;
+			if (in_total >= max_in && out_total >= max_out)
+				goto done;
+			if (!(desc.flags & VRING_DESC_F_NEXT) || desc.next >= max || ++steps >= max)
+				break;
+			i = desc.next;
+			desc_read(d, table, i, &desc);
+		}
 	}
-	if (notify)
-		d->isr++;
+done:
+	*in = MIN(in_total, max_in);
+	*out = MIN(out_total, max_out);
 }

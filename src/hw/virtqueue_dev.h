@@ -32,12 +32,20 @@
 #define VRING_USED_F_NO_NOTIFY 1
 #define VRING_AVAIL_F_NO_INTERRUPT 1
 
+#define VIRTIO_NO_VECTOR 0xffff		/* VIRTIO_MSI_NO_VECTOR */
+#define VDEV_ISR_QUEUE 1		/* ISR status bits */
+#define VDEV_ISR_CONFIG 2
+#define VDEV_S_DRIVER_OK 4		/* device status bit */
+
 struct vdev_queue {
 	u16 num_max;			/* QUEUE_NUM_MAX (queue-size) */
 	u16 num;			/* what the driver set */
 	u64 desc, avail, used;		/* device-side addresses (IOVA or PA) */
 	bool ready;
 	bool notification;		/* vq->notification */
+	u16 vector;			/* its MSI-X vector, VIRTIO_NO_VECTOR when none */
+	u16 signalled_used;		/* used index at the last notification decision */
+	bool signalled_used_valid;
 	u16 last_avail_idx, shadow_avail_idx, used_idx, inuse;
 	u64 kicks, popped, pushed;
 };
@@ -58,6 +66,18 @@ struct vdev_elem {
 };
 
 struct vdev_blk;
+struct vdev_rng;
+struct hw_pci_fn;
+
+/* How the device's interrupts left it (counters). */
+struct vdev_irq_stats {
+	u64 raised;			/* virtio_notify_vector() calls: used buffers, config changes */
+	u64 msi_sent;			/* MSI-X messages written (32-bit bus-master writes) */
+	u64 msi_faulted;		/* ... aborted on the way (SMMU fault): the driver never hears */
+	u64 msi_pended;			/* ... held back: the vector was masked */
+	u64 no_vector;			/* MSI-X on, but the queue or config had no vector */
+	u64 intx;			/* wired line raised (INTx, or virtio-mmio's line) */
+};
 
 struct vdev_hw {
 	struct kernel *k;
@@ -72,8 +92,14 @@ struct vdev_hw {
 	unsigned nqueues;
 	struct vdev_queue *vq;		/* nqueues of them */
 	struct vdev_blk *blk;		/* virtio-blk backend, or NULL */
-	u64 dma_faults;			/* device DMA that faulted */
-	u64 isr;			/* interrupts raised (used buffer notifications) */
+	struct vdev_rng *rng;		/* virtio-rng backend, or NULL */
+	u64 dma_faults;			/* device DMA that faulted (rings, buffers) */
+	/* interrupts: the PCI function's MSI-X and INTx, or virtio-mmio's wired line */
+	struct hw_pci_fn *pci_fn;	/* the function behind a virtio-pci proxy, else NULL */
+	u32 wired_intid;		/* the line INTx or the mmio transport raises (0: none) */
+	u8 isr;				/* ISR status (read to clear on PCI, acked on mmio) */
+	u16 config_vector;		/* MSI-X vector of config changes */
+	struct vdev_irq_stats irq;
 };
 
 /*
@@ -84,8 +110,27 @@ struct vdev_hw {
 struct vdev_hw *vdev_hw_new(struct kernel *k, struct hw_virtio *hw, struct device *bus_master,
 			    char *err, size_t errlen);
 void vdev_hw_free(struct vdev_hw *d);
-/* A transport reset (status 0): queues, features and the broken flag cleared. */
+/* A transport reset (status 0): queues, features, vectors and the broken flag cleared. */
 void vdev_hw_reset(struct vdev_hw *d);
+/* virtio_set_status(): 0 resets; the device may start work (virtio-rng at DRIVER_OK). */
+void vdev_hw_set_status(struct vdev_hw *d, u8 status);
+
+/*
+ * The proxy's vector registers (common config msix_config / queue_msix_vector,
+ * legacy VIRTIO_MSI_*_VECTOR): the write, then the value a read returns,
+ * which is VIRTIO_NO_VECTOR when the function has no such MSI-X entry.
+ */
+u16 vdev_hw_set_config_vector(struct vdev_hw *d, u16 vector);
+u16 vdev_hw_set_queue_vector(struct vdev_hw *d, unsigned q, u16 vector);
+/* ISR status: virtio-pci's read clears it (and lowers INTx); virtio-mmio acks bits. */
+u8 vdev_hw_isr_read(struct vdev_hw *d);
+void vdev_hw_isr_ack(struct vdev_hw *d, u8 bits);
+/*
+ * virtio_notify_vector(): queue q's vector (q < 0: a config change), MSI-X
+ * when the function has it enabled, else the wired line. 0, or -EFAULT when
+ * the MSI write was aborted.
+ */
+int virtio_notify(struct vdev_hw *d, int q);
 
 /* The features the transport's feature register shows (legacy: low 32 bits incl. BAD_FEATURE). */
 u64 vdev_hw_device_features(const struct vdev_hw *d, bool legacy_iface);
@@ -98,6 +143,8 @@ void vdev_hw_config_read(const struct vdev_hw *d, unsigned offset, void *buf, un
 
 /* Set queue q's size and ring addresses and enable it: 0, -EINVAL (q, num out of range). */
 int vdev_hw_queue_set(struct vdev_hw *d, unsigned q, u16 num, u64 desc, u64 avail, u64 used);
+/* The driver gave the queue up (legacy PFN 0, modern: never enabled): not ready any more. */
+void vdev_hw_queue_release(struct vdev_hw *d, unsigned q);
 /* Driver notify: the device's handle_output for queue q. */
 void vdev_hw_notify(struct vdev_hw *d, unsigned q);
 
@@ -111,6 +158,17 @@ int vdev_dma(struct vdev_hw *d, u64 addr, void *buf, size_t len, bool write);
 int virtqueue_pop(struct vdev_hw *d, unsigned q, struct vdev_elem *elem);
 /* virtqueue_push() + virtio_notify(): used element with len bytes written. */
 void virtqueue_push(struct vdev_hw *d, unsigned q, const struct vdev_elem *elem, u32 len);
+/* virtio_notify(vdev, vq): the interrupt, unless the driver suppressed it. */
+void virtio_notify_queue(struct vdev_hw *d, unsigned q);
+/* virtqueue_fill + flush only: the caller notifies once for a batch. */
+void virtqueue_push_nonotify(struct vdev_hw *d, unsigned q, const struct vdev_elem *elem, u32 len);
+/*
+ * virtqueue_get_avail_bytes(): the device-writable (in) and readable (out)
+ * bytes of the buffers the driver made available, read without popping,
+ * counting up to max_in / max_out.
+ */
+void virtqueue_get_avail_bytes(struct vdev_hw *d, unsigned q, unsigned *in, unsigned *out,
+			       unsigned max_in, unsigned max_out);
 /* Write len bytes into the element's device-writable buffers from offset; 0 or -EFAULT. */
 int vdev_elem_write(struct vdev_hw *d, const struct vdev_elem *elem, size_t offset,
 		    const void *buf, size_t len);

@@ -14,9 +14,13 @@
 #include "base/page_alloc.h"
 #include "base/platform.h"
 #include "drivers/drivers.h"
+#include "drivers/hw_random.h"
+#include "drivers/irq.h"
 #include "drivers/virtio.h"
 #include "dma/mapping.h"
 #include "hw/system.h"
+#include "hw/gic.h"
+#include "hw/pci_irq.h"
 #include "hw/smmuv3/smmu_hw.h"
 #include "iommu/iommu.h"
 #include "fw/of.h"
@@ -66,6 +70,13 @@ static void machine_hw_layout(const struct machine *m, u64 *ram_base, u64 *ram_s
 	}
 }
 
+/* the SMMU's downstream: the system bus (RAM, and the GIC's MSI doorbell) */
+static int smmu_output(void *opaque, u64 pa, void *buf, size_t len, bool write, u32 requester_id)
+{
+	struct hw_system *hw = opaque;
+	return write ? hw_phys_write(hw, pa, buf, len, requester_id) : hw_phys_read(hw, pa, buf, len);
+}
+
 static struct hw_system *hw_system_new(const struct machine *m)
 {
 	struct hw_system *hw = calloc(1, sizeof(*hw));
@@ -80,13 +91,19 @@ static struct hw_system *hw_system_new(const struct machine *m)
 		struct smmu_hw_config cfg;
 		smmu_hw_config_qemu_virt(&cfg);
 		hw->smmu = smmu_hw_new(hw->mem, &cfg);
+		if (hw->smmu)
+			smmu_hw_set_output(hw->smmu, smmu_output, hw);
 	}
-	if (!hw->mem || (smmu && !hw->smmu)) {
+	hw->gic = hw_gic_new(&m->gic);
+	if (!hw->mem || (smmu && !hw->smmu) || !hw->gic) {
+		hw_gic_free(hw->gic);
 		smmu_hw_free(hw->smmu);
 		guest_mem_free(hw->mem);
 		free(hw);
 		return NULL;
 	}
+	/* power-on: MSI-X tables masked and disabled */
+	hw_pci_reset_tree(m->pci_root);
 	return hw;
 }
 
@@ -94,6 +111,7 @@ static void hw_system_free(struct hw_system *hw)
 {
 	if (!hw)
 		return;
+	hw_gic_free(hw->gic);
 	smmu_hw_free(hw->smmu);
 	guest_mem_free(hw->mem);
 	free(hw);
@@ -136,6 +154,7 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 			cmdline->unknown);
 	if (((struct hw_system *)k->hw)->smmu)
 		smmu_stats_register_debugfs();
+	msi_debugfs_init();
 	/* subsys_initcall */
 	/* mm_init -> mem_init -> swiotlb_init(): before any initcall, so its lines come first */
 	dma_subsys_init(k);
@@ -182,6 +201,8 @@ void kernel_sleep(struct kernel *k, u64 ns)
 		k->log.clock_ns = target;
 	/* dma-iommu's flush-queue timers (10 ms) that expired meanwhile */
 	iommu_dma_run_fq_timers(k);
+	/* the hwrng fill thread's reseed sleeps that ended */
+	hwrng_tick(k);
 }
 
 void kernel_free(struct kernel *k)
@@ -192,6 +213,8 @@ void kernel_free(struct kernel *k)
 	for (size_t i = k->ndevices; i-- > 0;)
 		iommu_release_device(k->devices[i]);
 	virtio_devices_free(k);
+	hwrng_core_free(k);
+	irq_core_free(k);
 	iommu_core_free(k);
 	pci_host_free(k->pci);
 	platform_devices_free(k);

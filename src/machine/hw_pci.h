@@ -42,9 +42,12 @@ struct hw_virtio {
 	u32 num_queues;		/* virtio-blk num-queues */
 	u32 seg_max;		/* virtio-blk config seg_max */
 	u32 queue_size;		/* virtqueue size (QEMU default 256) */
+	u32 mmio_intid;		/* virtio-mmio: GIC INTID of the transport's wired line */
+	struct hw_pci_fn *pci_proxy;	/* virtio-pci: the function that carries it */
 };
 
 struct hw_pci_bus;
+struct hw_msix;			/* hw/pci_msix.h */
 
 struct hw_pci_fn {
 	u8 devfn;
@@ -65,6 +68,9 @@ struct hw_pci_fn {
 	const char *qemu_driver;	/* "virtio-blk-pci", "pcie-root-port", ... */
 	const char *qemu_id;		/* id= or NULL */
 	struct hw_virtio *virtio;	/* virtio personality or NULL */
+	struct hw_pci_bus *bus;		/* the bus it sits on */
+	u8 intx_pin;			/* PCI_INTERRUPT_PIN: 1..4 for INTA..INTD, 0 none */
+	struct hw_msix *msix;		/* the MSI-X capability and its table, or NULL */
 };
 
 struct hw_pci_bus {
@@ -73,6 +79,7 @@ struct hw_pci_bus {
 	const char *qemu_id;		/* "pcie.0" or the bridge's id */
 	struct hw_pci_fn *bridge;	/* NULL on the root bus */
 	struct hw_pci_fn *fn[256];	/* by devfn */
+	u32 intx_intid;			/* root bus: GIC INTID of the host bridge's INTA line */
 };
 
 #endif

@@ -9,6 +9,7 @@
 #include "base/bits.h"
 #include "machine/hw_pci.h"
 #include "machine/qemu_cmdline.h"
+#include "hw/gic.h"
 
 #define VIRT_MMIO_TRANSPORTS 32
 #define VIRT_MMIO_BASE 0x0a000000ULL
@@ -21,6 +22,7 @@ struct machine {
 	size_t fdt_size;
 	u64 ram_base, ram_size;
 	int gic_version;		/* 2 or 3 (virt); 0 for a user DT */
+	struct hw_gic_cfg gic;		/* its MSI frame (ITS, GICv2m, or none) */
 	bool has_smmu;
 	/* -smp: the vCPUs (the DT's /cpus); devices size their queues by them */
 	struct virt_cpu_topology {

@@ -40,6 +40,8 @@
 #define VIRT_IRQ_GPIO 7
 #define VIRT_IRQ_MMIO 16
 #define VIRT_IRQ_SMMU 74
+#define VIRT_IRQ_GIC_V2M 48		/* first of GICv2m's SPIs */
+#define VIRT_GIC_V2M_NR_SPIS 64		/* NUM_GICV2M_SPIS */
 #define VIRT_IRQ_PLATFORM_BUS 112
 
 /* QEMU's PCI IDs */

@@ -11,6 +11,7 @@
 
 #include <linux/pci_regs.h>
 #include "machine/virt_internal.h"
+#include "hw/pci_msix.h"
 
 enum dev_kind {
 	DEV_PCIE_ROOT_PORT,
@@ -64,6 +65,8 @@ struct dev_cfg {
 	bool disable_modern, iommu_platform;
 	u32 num_queues, queue_size;
 	bool seg_max_adjust;
+	bool vectors_set;		/* virtio-pci "vectors" given */
+	unsigned vectors;
 };
 
 struct build {
@@ -72,6 +75,7 @@ struct build {
 	char *err;
 	size_t errlen;
 	struct idmap buses;		/* bus id -> struct hw_pci_bus */
+	bool msi_nonbroken;		/* the GIC has an MSI controller (ITS or GICv2m) */
 	bool *drive_used, *netdev_used;
 	bool mmio_legacy;		/* -global virtio-mmio.force-legacy */
 	u32 *rp_chassis_slot;		/* chassis << 16 | slot of each root port */
@@ -191,7 +195,7 @@ static const char *const ignored_pci_props[] = {
 	"romfile", "rombar", "x-pcie-lnksta-dllla", "x-pcie-extcap-init", NULL,
 };
 static const char *const ignored_virtio_props[] = {
-	"vectors", "ioeventfd", "event_idx", "indirect_desc", "packed", "ats",
+	"ioeventfd", "event_idx", "indirect_desc", "packed", "ats",
 	"bootindex", "notify_on_empty", "any_layout", "use-started", NULL,
 };
 static const char *const ignored_blk_props[] = {
@@ -276,6 +280,10 @@ static int apply_prop(struct build *b, struct dev_cfg *c, const char *key, const
 			return prop_on_off_auto(b, key, val, &c->disable_legacy);
 		if (!strcmp(key, "disable-modern"))
 			return prop_bool(b, key, val, &c->disable_modern);
+		if (!strcmp(key, "vectors")) {
+			c->vectors_set = true;
+			return prop_uint(b, key, val, 0xffffffffULL, "uint32_t", &c->vectors);
+		}
 		break;
 	case DEV_VIRTIO_MMIO:
 		break;
@@ -445,6 +453,29 @@ static struct hw_pci_bus *resolve_pci_bus(struct build *b, const struct dev_cfg 
 	return bus;
 }
 
+/*
+ * The MSI-X table of a virtio-pci function: "vectors", or its type's default
+ * (virtio-blk num-queues + 1, virtio-net 2 * queues + 2, virtio-rng 2).
+ * virtio_pci_device_plugged() drops MSI-X when the interrupt controller has
+ * no MSI support (silently) or the count is invalid (with a warning):
+ * the function then has no MSI-X capability and only INTx.
+ */
+static int virtio_pci_msix(struct build *b, const struct dev_cfg *c, struct hw_pci_fn *fn)
+{
+	unsigned n = c->vectors;
+	if (!c->vectors_set) {
+		switch (fn->virtio->id) {
+		case HW_VIRTIO_BLK: n = fn->virtio->num_queues + 1; break;
+		case HW_VIRTIO_NET: n = 2 * 1 + 2; break;	/* one queue pair per netdev here */
+		default: n = 2; break;
+		}
+	}
+	if (!n || !b->msi_nonbroken || n > HW_MSIX_MAX_VECTORS)
+		return 0;
+	fn->msix = hw_msix_new(n);
+	return fn->msix ? 0 : -ENOMEM;
+}
+
 static int realize_pci(struct build *b, struct dev_cfg *c)
 {
 	const struct dev_model *dm = c->model;
@@ -474,6 +505,7 @@ static int realize_pci(struct build *b, struct dev_cfg *c)
 			      PCI_ACS_UF | PCI_ACS_DT;
 		fn->chassis = (u8)c->chassis;
 		fn->slot = (u16)c->slot;
+		fn->intx_pin = 1;
 		break;
 	case DEV_PCI_BRIDGE:
 		fn->vendor = PCI_VENDOR_ID_REDHAT;
@@ -502,6 +534,7 @@ static int realize_pci(struct build *b, struct dev_cfg *c)
 			return -ENOMEM;
 		}
 		fn->virtio = v;
+		v->pci_proxy = fn;
 		legacy = c->disable_legacy < 0 ? !pcie_port : !c->disable_legacy;
 		if (!legacy && !modern) {
 			virt_pci_fn_free(fn);
@@ -539,6 +572,13 @@ static int realize_pci(struct build *b, struct dev_cfg *c)
 		}
 		/* PCIe endpoint capability only behind a PCIe port, and only if modern */
 		fn->pcie_type = (pcie_port && modern) ? HW_PCIE_ENDPOINT : HW_PCIE_NONE;
+		/* virtio_pci_realize: INTA */
+		fn->intx_pin = 1;
+		ret = virtio_pci_msix(b, c, fn);
+		if (ret) {
+			virt_pci_fn_free(fn);
+			return ret;
+		}
 		break;
 	}
 	case DEV_VIRTIO_MMIO:
@@ -556,6 +596,21 @@ static int realize_pci(struct build *b, struct dev_cfg *c)
 	}
 
 	/* bridge realize steps that can fail, after the function is registered */
+	if (dm->kind == DEV_PCIE_ROOT_PORT) {
+		/* gen_rp_interrupts_init(): one exclusive-BAR MSI-X vector, in use from realize */
+		if (!b->msi_nonbroken) {
+			bus->fn[fn->devfn] = NULL;
+			virt_pci_fn_free(fn);
+			return fail(b, "MSI-X is not supported by interrupt controller");
+		}
+		fn->msix = hw_msix_new(1);
+		if (!fn->msix) {
+			bus->fn[fn->devfn] = NULL;
+			virt_pci_fn_free(fn);
+			return -ENOMEM;
+		}
+		hw_msix_vector_use(fn->msix, 0);
+	}
 	if (dm->kind == DEV_PCI_BRIDGE && !c->chassis) {
 		bus->fn[fn->devfn] = NULL;
 		virt_pci_fn_free(fn);
@@ -646,6 +701,8 @@ static int realize_mmio(struct build *b, struct dev_cfg *c)
 		free(v);
 		return ret;
 	}
+	/* each transport has its own wired line: SPI VIRT_IRQ_MMIO + index */
+	v->mmio_intid = GIC_SPI_BASE + VIRT_IRQ_MMIO + (u32)idx;
 	/* force-legacy=on (default): virtio-mmio version 1, legacy only */
 	v->legacy = b->mmio_legacy;
 	v->modern = !b->mmio_legacy;
@@ -950,10 +1007,19 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 
 	m.ram_base = VIRT_RAM_BASE;
 	m.gic_version = gic;
+	/* the MSI controller virt creates: GICv2m with GICv2, the ITS with GICv3 unless its=off */
+	if (gic == 2)
+		m.gic = (struct hw_gic_cfg){ HW_MSI_V2M, VIRT_GIC_V2M_BASE, VIRT_GIC_V2M_SIZE,
+					     GIC_SPI_BASE + VIRT_IRQ_GIC_V2M, VIRT_GIC_V2M_NR_SPIS };
+	else if (its)
+		m.gic = (struct hw_gic_cfg){ HW_MSI_ITS, VIRT_GIC_ITS_BASE, VIRT_GIC_ITS_SIZE, 0, 0 };
+	b.msi_nonbroken = m.gic.msi != HW_MSI_NONE;
 	m.has_smmu = smmu;
 	m.append = strdup(cmd->append ? cmd->append : "");
 	/* gpex: pcie.0 with its host bridge function gpex-root at 00:00.0 */
 	m.pci_root = virt_pci_bus_new(true, true, "pcie.0", NULL);
+	if (m.pci_root)
+		m.pci_root->intx_intid = GIC_SPI_BASE + VIRT_IRQ_PCIE;
 	host = virt_pci_fn_new("gpex-root", NULL);
 	if (!m.append || !m.pci_root || !host) {
 		virt_pci_fn_free(host);

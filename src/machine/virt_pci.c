@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "machine/virt_internal.h"
+#include "hw/pci_msix.h"
 
 
 /* ---- id map: FNV-1a, linear probing ---- */
@@ -140,6 +141,7 @@ void virt_pci_fn_free(struct hw_pci_fn *fn)
 		return;
 	virt_pci_tree_free(fn->secondary);
 	virtio_free(fn->virtio);
+	hw_msix_free(fn->msix);
 	free((char *)fn->qemu_driver);
 	free((char *)fn->qemu_id);
 	free(fn);
@@ -216,6 +218,7 @@ int virt_pci_place(struct hw_pci_bus *bus, struct hw_pci_fn *fn, int devfn,
 	}
 
 	fn->devfn = (u8)devfn;
+	fn->bus = bus;
 	bus->fn[devfn] = fn;
 	return 0;
 }

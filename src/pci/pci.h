@@ -57,6 +57,12 @@ struct pci_dev {
 	unsigned enable_cnt;		/* pci_enable_device() calls not yet undone */
 	u16 command;			/* the command register's decode bits the kernel set */
 	bool is_busmaster;
+	/* interrupts (pci/msi.c) */
+	int irq;			/* INTx's Linux irq once assigned (0: none) */
+	bool irq_assigned;		/* pci_assign_irq() ran */
+	bool msix_enabled;
+	int *msix_irqs;			/* Linux irq of each MSI-X vector in use */
+	unsigned msix_nvec;
 };
 
 #define PCI_DEV_FLAGS_BRIDGE_XLATE_ROOT (1u << 9)
@@ -109,6 +115,27 @@ struct pci_dev *pci_get_by_name(struct kernel *k, const char *name);
 /* pci_enable_device(): 0 (the model's resources always fit); pci_disable_device() undoes it. */
 int pci_enable_device(struct pci_dev *dev);
 void pci_disable_device(struct pci_dev *dev);
+
+/*
+ * PCI interrupts (drivers/pci/msi, pci_assign_irq): pci_alloc_irq_vectors()
+ * takes MSI-X vectors when the function has the capability and the table is
+ * big enough (between min and max, as many as it can), else INTx when
+ * allowed and min is 1. Returns how many, -EINVAL (no MSI-X capability, no
+ * MSI controller), -ENOSPC (the table is too small for min), -ENOMEM.
+ */
+#define PCI_IRQ_LEGACY (1u << 0)
+#define PCI_IRQ_MSI (1u << 1)
+#define PCI_IRQ_MSIX (1u << 2)
+int pci_alloc_irq_vectors(struct pci_dev *dev, unsigned min_vecs, unsigned max_vecs, unsigned flags);
+void pci_free_irq_vectors(struct pci_dev *dev);
+/* The Linux irq of vector nr: an MSI-X vector, or INTx for 0; -EINVAL otherwise. */
+int pci_irq_vector(struct pci_dev *dev, unsigned nr);
+/* pci_msix_vec_count(): the table size, or -EINVAL without MSI-X. */
+int pci_msix_vec_count(struct pci_dev *dev);
+/* pci_assign_irq(): INTx through the bridges and the host's interrupt-map; 0 when none. */
+int pci_intx_irq(struct pci_dev *dev);
+/* Free what interrupt state the function still has (teardown of the model). */
+void pci_msi_release(struct pci_dev *dev);
 
 /* pci_for_each_dma_alias(): fn(pdev_or_bridge, alias, data); nonzero stops. */
 int pci_for_each_dma_alias(struct pci_dev *pdev,

@@ -234,6 +234,7 @@ void pci_host_free(struct pci_host *host)
 		return;
 	for (size_t i = 0; i < host->nall; i++) {
 		free(host->all[i]->dev.driver_override);
+		pci_msi_release(host->all[i]);
 		free(host->all[i]);
 	}
 	free(host->all);

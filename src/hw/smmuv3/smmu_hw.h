@@ -86,6 +86,22 @@ int smmu_hw_translate(struct smmu_hw *smmu, u32 sid, u32 ssid, u64 iova, bool wr
  */
 int smmu_hw_dma(struct smmu_hw *smmu, u32 sid, u32 ssid, u64 iova, void *buf, size_t len,
 		bool write);
+/*
+ * The same with the requester ID the transaction carries on past the SMMU
+ * (QEMU keeps the MemTxAttrs: the ITS takes it as the DeviceID of an MSI).
+ * smmu_hw_dma passes the StreamID, which is the RID on virt.
+ */
+int smmu_hw_dma_rid(struct smmu_hw *smmu, u32 sid, u32 ssid, u64 iova, void *buf, size_t len,
+		    bool write, u32 requester_id);
+
+/*
+ * Where translated accesses go (QEMU: the SMMU's downstream address space,
+ * the system bus with RAM and MMIO doorbells): 0, or -EFAULT for an external
+ * abort. Without one, guest RAM only.
+ */
+typedef int (*smmu_hw_output_fn)(void *opaque, u64 pa, void *buf, size_t len, bool write,
+				 u32 requester_id);
+void smmu_hw_set_output(struct smmu_hw *smmu, smmu_hw_output_fn fn, void *opaque);
 
 struct smmu_hw_stats {
 	u64 translations; /* smmu_hw_translate calls, including each DMA page */

@@ -28,6 +28,8 @@ struct smmu_hw {
 	u32 evtq_irq_cfg1, evtq_irq_cfg2;
 	void (*irq)(void *opaque, int which);
 	void *irq_opaque;
+	smmu_hw_output_fn out;		/* downstream of translation; NULL: guest RAM */
+	void *out_opaque;
 	bool cmdq_busy, cmdq_kick; /* re-entry from an IRQ handler */
 	struct smmu_hw_stats stats;
 	struct smmu_walk_stats wstats;

@@ -193,8 +193,20 @@ int smmu_hw_translate(struct smmu_hw *smmu, u32 sid, u32 ssid, u64 iova, bool wr
 	return ret;
 }
 
+void smmu_hw_set_output(struct smmu_hw *smmu, smmu_hw_output_fn fn, void *opaque)
+{
+	smmu->out = fn;
+	smmu->out_opaque = opaque;
+}
+
 int smmu_hw_dma(struct smmu_hw *smmu, u32 sid, u32 ssid, u64 iova, void *buf, size_t len,
 		bool write)
+{
+	return smmu_hw_dma_rid(smmu, sid, ssid, iova, buf, len, write, sid);
+}
+
+int smmu_hw_dma_rid(struct smmu_hw *smmu, u32 sid, u32 ssid, u64 iova, void *buf, size_t len,
+		    bool write, u32 requester_id)
 {
 	u8 *p = buf;
 
@@ -213,8 +225,11 @@ int smmu_hw_dma(struct smmu_hw *smmu, u32 sid, u32 ssid, u64 iova, void *buf, si
 		/* Move up to the end of this page or block, then translate again. */
 		room = (1ULL << shift) - (iova & ((1ULL << shift) - 1));
 		n = (size_t)MIN((u64)len, room);
-		ret = write ? guest_mem_write(smmu->mem, pa, p, n)
-			    : guest_mem_read(smmu->mem, pa, p, n);
+		if (smmu->out)
+			ret = smmu->out(smmu->out_opaque, pa, p, n, write, requester_id);
+		else
+			ret = write ? guest_mem_write(smmu->mem, pa, p, n)
+				    : guest_mem_read(smmu->mem, pa, p, n);
 		if (ret)
 			return -EFAULT; /* not RAM: an external abort */
 		p += n;
