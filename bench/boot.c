@@ -18,6 +18,9 @@ static char **gen_args(int endpoints, int *argc)
 	int n = 0;
 	argv[n++] = strdup("-M");
 	argv[n++] = strdup("virt,iommu=smmuv3,gic-version=3");
+	/* no default NIC: the root ports take the slots from 1 */
+	argv[n++] = strdup("-nic");
+	argv[n++] = strdup("none");
 	/* a conventional bridge in slot 31 with up to 4 endpoints */
 	int bridged = endpoints >= 8 ? 4 : 0;
 	if (bridged) {

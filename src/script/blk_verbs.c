@@ -92,7 +92,7 @@ int verb_blk(struct kernel *k, int argc, char **argv, FILE *out)
 		}
 		break;
 	case -ETIMEDOUT:
-		fprintf(out, "blk: %s: %s of %llu sectors at sector %llu never completed: the device has not used the buffers (Linux waits for ever: 6.1's virtio_blk has no timeout handler)\n",
+		fprintf(out, "blk: %s: %s of %llu sectors at sector %llu never completed: no completion reached the driver (the device did not use the buffers, or its interrupt was lost; Linux waits for ever: 6.1's virtio_blk has no timeout handler)\n",
 			name, what, (unsigned long long)count, (unsigned long long)sector);
 		break;
 	case -ENOMEM:
