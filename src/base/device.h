@@ -16,6 +16,7 @@ struct dev_iommu;
 struct iommu_group;
 struct dma_map_ops;
 struct page_alloc;
+struct kernel_config;
 
 struct bus_type {
 	const char *name;		/* "pci", "platform", "virtio" */
@@ -31,7 +32,6 @@ struct bus_type {
 struct device_driver {
 	const char *name;
 	const struct bus_type *bus;
-	const char *module;		/* module name, NULL when built in */
 	bool driver_managed_dma;	/* VFIO: no default-domain ownership */
 	int (*probe)(struct device *dev);
 	void (*remove)(struct device *dev);
@@ -88,6 +88,8 @@ struct kernel {
 	int probe_depth;
 	u64 bind_seq;			/* bindings so far */
 	unsigned nr_cpu_ids;		/* the CPUs the firmware describes */
+
+	const struct kernel_config *config;	/* what it was built with (src/kconfig) */
 
 	/* subsystems, owned by their layers */
 	void *machine;			/* const struct machine * */

@@ -1,4 +1,4 @@
-/* The drivers iommusim models, and the modules that register them. */
+/* The drivers iommusim models, and the module loader that registers them. */
 #ifndef IOMMUSIM_DRIVERS_DRIVERS_H
 #define IOMMUSIM_DRIVERS_DRIVERS_H
 
@@ -12,10 +12,20 @@ extern struct pci_driver vfio_pci_driver;
 extern struct platform_driver virtio_mmio_driver;
 extern struct virtio_driver virtio_blk_driver, virtio_net_driver, virtio_rng_driver;
 
+/* The model's implementation of the driver a kernel configuration names, or NULL. */
+struct device_driver *model_driver(const char *name);
+/* The module drv is in when k's configuration builds it as one (=m), else NULL. */
+const char *driver_module(struct kernel *k, const struct device_driver *drv);
 /*
- * Built-in drivers register at their initcall, in link order; modules when
- * loaded. modprobe loads what modules.dep lists for the module first, deepest
- * first. 0, -ENOENT (not in modules.dep); a module loaded already is no
+ * device_initcall: the configuration's built-in drivers register, in its
+ * link order (those the model does not implement are skipped).
+ */
+void driver_initcalls(struct kernel *k);
+
+/*
+ * Modules register their drivers when loaded. modprobe loads what
+ * modules.dep lists for the module first, deepest first. 0, -ENOENT (not in
+ * modules.dep); a module loaded already, or built in (modules.builtin), is no
  * error, as modprobe hides insmod's -EEXIST.
  */
 int modprobe(struct kernel *k, const char *name);
@@ -24,7 +34,8 @@ int rmmod(struct kernel *k, const char *name);
 /*
  * modprobe -r: the module (nothing to do when it is not loaded), then each of
  * its modules.dep dependencies that nothing uses any more. 0, -ENOENT (not in
- * modules.dep), or the module's own delete_module() error.
+ * modules.dep), -EEXIST (built in: modprobe says "module X is builtin"), or
+ * the module's own delete_module() error.
  */
 int modprobe_remove(struct kernel *k, const char *name);
 

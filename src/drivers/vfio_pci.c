@@ -20,7 +20,7 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 }
 
 struct pci_driver vfio_pci_driver = {
-	.driver = { .name = "vfio-pci", .bus = &pci_bus_type, .module = "vfio_pci",
+	.driver = { .name = "vfio-pci", .bus = &pci_bus_type,
 		    .driver_managed_dma = true },
 	.id_table = vfio_pci_table,
 	.probe = vfio_pci_probe,

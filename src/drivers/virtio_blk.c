@@ -534,7 +534,7 @@ static void virtblk_remove(struct virtio_device *vdev)
 static const u32 blk_ids[] = { HW_VIRTIO_BLK, 0 };
 
 struct virtio_driver virtio_blk_driver = {
-	.driver = { .name = "virtio_blk", .bus = &virtio_bus, .module = "virtio_blk" },
+	.driver = { .name = "virtio_blk", .bus = &virtio_bus },
 	.ids = blk_ids,
 	.feature_table = blk_features,
 	.feature_table_size = ARRAY_SIZE(blk_features),

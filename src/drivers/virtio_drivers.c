@@ -60,7 +60,7 @@ static void virtnet_remove(struct virtio_device *vdev)
 }
 
 struct virtio_driver virtio_net_driver = {
-	.driver = { .name = "virtio_net", .bus = &virtio_bus, .module = "virtio_net" },
+	.driver = { .name = "virtio_net", .bus = &virtio_bus },
 	.ids = net_ids,
 	.feature_table = net_features,
 	.feature_table_size = ARRAY_SIZE(net_features),

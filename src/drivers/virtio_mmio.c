@@ -182,7 +182,7 @@ static void virtio_mmio_remove(struct platform_device *pdev)
 }
 
 struct platform_driver virtio_mmio_driver = {
-	.driver = { .name = "virtio-mmio", .bus = &platform_bus_type, .module = "virtio_mmio" },
+	.driver = { .name = "virtio-mmio", .bus = &platform_bus_type },
 	.of_match_table = virtio_mmio_match,
 	.probe = virtio_mmio_probe,
 	.remove = virtio_mmio_remove,

@@ -19,6 +19,7 @@
 #include "drivers/virtio_ring.h"
 #include "dma/dma_mask.h"
 #include "hw/virtqueue_dev.h"
+#include "kconfig/kconfig.h"
 #include "base/page_alloc.h"
 
 #define VP_MSIX_CONFIG_VECTOR 0
@@ -354,6 +355,9 @@ static int virtio_pci_modern_probe(struct pci_dev *pdev)
 
 static int virtio_pci_legacy_probe(struct pci_dev *pdev)
 {
+	/* without VIRTIO_PCI_LEGACY this is a stub that says -ENODEV */
+	if (!kconfig_enabled(kernel_config(pdev->dev.k), KCONFIG_VIRTIO_PCI_LEGACY))
+		return -ENODEV;
 	/* only the transitional ID range has a legacy interface */
 	if (pdev->device < 0x1000 || pdev->device > 0x103f)
 		return -ENODEV;
@@ -418,7 +422,7 @@ static void virtio_pci_remove(struct pci_dev *pdev)
 }
 
 struct pci_driver virtio_pci_driver = {
-	.driver = { .name = "virtio-pci", .bus = &pci_bus_type, .module = "virtio_pci" },
+	.driver = { .name = "virtio-pci", .bus = &pci_bus_type },
 	.id_table = virtio_pci_id_table,
 	.probe = virtio_pci_probe,
 	.remove = virtio_pci_remove,

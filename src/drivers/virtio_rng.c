@@ -198,7 +198,7 @@ static void virtrng_release(struct virtio_device *vdev)
 static const u32 rng_ids[] = { HW_VIRTIO_RNG, 0 };
 
 struct virtio_driver virtio_rng_driver = {
-	.driver = { .name = "virtio_rng", .bus = &virtio_bus, .module = "virtio_rng" },
+	.driver = { .name = "virtio_rng", .bus = &virtio_bus },
 	.ids = rng_ids,
 	.probe = virtrng_probe,
 	.scan = virtrng_scan,

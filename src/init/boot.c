@@ -1,16 +1,18 @@
 /*
  * The boot sequence. What matters for the answers is the order: the IOMMU
  * core's subsys_initcall, the DT's platform devices, the built-in drivers at
- * device_initcall in link order (PCI before the IOMMU: pcieport, then the
- * host bridge which enumerates and defers the bridges on the missing SMMU,
- * then arm-smmu-v3), late_initcall's deferred probe, and then init loading
- * modules one by one.
+ * device_initcall in link order (on 6.1: PCI before the IOMMU: pcieport, then
+ * the host bridge which enumerates and defers the bridges on the missing
+ * SMMU, then arm-smmu-v3), late_initcall's deferred probe, and then init
+ * loading modules one by one. Which drivers are built in is the kernel
+ * configuration's (src/kconfig).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "init/boot.h"
 #include "init/cmdline.h"
+#include "kconfig/kconfig.h"
 #include "base/page_alloc.h"
 #include "base/platform.h"
 #include "drivers/drivers.h"
@@ -127,6 +129,9 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	k->config = opts && opts->config ? opts->config : kconfig_default();
+	if (kconfig_check(k->config, err, errlen))
+		goto fail;
 	if (kernel_cmdline_parse(m->append, cmdline, err, errlen))
 		goto fail;
 	klog_init(&k->log);
@@ -162,10 +167,8 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 	/* arch_initcall_sync: of_platform_default_populate_init */
 	if (m->fdt)
 		of_platform_populate(k);
-	/* device_initcall, in link order: drivers/pci/pcie, drivers/pci/controller, drivers/iommu */
-	driver_register(k, &pcie_portdriver.driver);
-	driver_register(k, &gen_pci_driver.driver);
-	driver_register(k, &arm_smmu_driver.driver);
+	/* device_initcall: the built-in drivers, in link order */
+	driver_initcalls(k);
 	/* late_initcall */
 	if (k->log.clock_ns < LATE_INITCALL_NS)
 		k->log.clock_ns = LATE_INITCALL_NS;

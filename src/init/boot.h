@@ -11,11 +11,17 @@
 /* the modules the reference init loads, in order */
 extern const char *const default_init_modules[];
 
+struct kernel_config;
+
 struct boot_options {
 	const char *const *init_modules;	/* NULL: default_init_modules; {NULL}: none */
+	const struct kernel_config *config;	/* NULL: the reference kernel's (kconfig_default) */
 };
 
-/* NULL with a message in err when the command line is bad or memory runs out. */
+/*
+ * NULL with a message in err when the command line is bad, the configuration
+ * asks for what the model does not implement, or memory runs out.
+ */
 struct kernel *kernel_boot(const struct machine *m, const struct boot_options *opts,
 			   char *err, size_t errlen);
 void kernel_free(struct kernel *k);

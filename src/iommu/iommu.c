@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "iommu/iommu.h"
+#include "kconfig/kconfig.h"
 
 struct iommu_core *iommu_core(struct kernel *k)
 {
@@ -32,16 +33,18 @@ static const char *iommu_domain_type_str(unsigned int t)
 }
 
 /*
- * passthrough/strict: -1 when not on the command line, else 0/1.
- * CONFIG_IOMMU_DEFAULT_DMA_STRICT=y, so the default is translated and strict.
+ * passthrough/strict: -1 when not on the command line, else 0/1. Without
+ * them, the kernel configuration's IOMMU_DEFAULT_* choice (6.1: DMA_STRICT).
  */
 int iommu_subsys_init(struct kernel *k, int passthrough, int strict)
 {
 	struct iommu_core *c = iommu_core(k);
 	if (!c)
 		return -ENOMEM;
-	c->def_domain_type = IOMMU_DOMAIN_DMA;
-	c->dma_strict = true;
+	const struct kernel_config *cfg = kernel_config(k);
+	c->def_domain_type = kconfig_enabled(cfg, KCONFIG_IOMMU_DEFAULT_PASSTHROUGH) ? IOMMU_DOMAIN_IDENTITY
+										     : IOMMU_DOMAIN_DMA;
+	c->dma_strict = kconfig_enabled(cfg, KCONFIG_IOMMU_DEFAULT_DMA_STRICT);
 	if (passthrough >= 0) {
 		c->cmd_line_dma_api = true;
 		c->def_domain_type = passthrough ? IOMMU_DOMAIN_IDENTITY : IOMMU_DOMAIN_DMA;

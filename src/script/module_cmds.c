@@ -37,6 +37,8 @@ int sh_modprobe(struct sh_ctx *c)
 		int r = (flags & OPT_r) ? modprobe_remove(c->sim->k, mods[i]) : modprobe(c->sim->k, mods[i]);
 		if (r == -ENOENT && !quiet)
 			fprintf(c->err, "modprobe: module %s not found in modules.dep\n", mods[i]);
+		else if (r == -EEXIST && (flags & OPT_r) && !quiet)
+			fprintf(c->err, "modprobe: module %s is builtin\n", mods[i]);
 		else if (r && !quiet)
 			fprintf(c->err, (flags & OPT_r) ? "modprobe: can't unload module '%s': %s\n"
 							: "modprobe: failed to load module %s: %s\n",

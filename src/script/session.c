@@ -69,6 +69,12 @@ static int compile_dts(const char *path, void **data, size_t *size, char *err, s
 struct iommusim *iommusim_boot(int argc, char **argv, const struct iommusim_options *opts,
 			       char *err, size_t errlen)
 {
+	return iommusim_boot_config(argc, argv, opts, NULL, err, errlen);
+}
+
+struct iommusim *iommusim_boot_config(int argc, char **argv, const struct iommusim_options *opts,
+				      const struct kernel_config *config, char *err, size_t errlen)
+{
 	struct iommusim *sim = calloc(1, sizeof(*sim));
 	if (!sim) {
 		snprintf(err, errlen, "out of memory");
@@ -100,7 +106,7 @@ struct iommusim *iommusim_boot(int argc, char **argv, const struct iommusim_opti
 	} else if (!board && virt_machine_build(&sim->cmd, &sim->machine, err, errlen)) {
 		goto fail;	/* QEMU's own message: no machine specified */
 	}
-	struct boot_options bo = { .init_modules = opts ? opts->init_modules : NULL };
+	struct boot_options bo = { .init_modules = opts ? opts->init_modules : NULL, .config = config };
 	sim->k = kernel_boot(&sim->machine, &bo, err, errlen);
 	if (!sim->k)
 		goto fail;

@@ -13,4 +13,11 @@ struct iommusim {
 	size_t dmesg_seen;		/* lines already shown by dmesg in this session */
 };
 
+struct iommusim_options;
+struct kernel_config;
+
+/* iommusim_boot() with a kernel built with config (NULL: the reference kernel's). */
+struct iommusim *iommusim_boot_config(int argc, char **argv, const struct iommusim_options *opts,
+				      const struct kernel_config *config, char *err, size_t errlen);
+
 #endif

@@ -104,12 +104,12 @@ static int arm_smmu_device_hw_probe(struct arm_smmu_device *smmu)
 		dev_err(dev, "embedded implementation not supported\n");
 		return -ENXIO;
 	}
-	smmu->cmdq.max_n_shift = MIN(CMDQ_MAX_SZ_SHIFT, (unsigned)FIELD_GET(IDR1_CMDQS, reg));
+	smmu->cmdq.max_n_shift = MIN(CMDQ_MAX_SZ_SHIFT(kernel_config(smmu->k)), (unsigned)FIELD_GET(IDR1_CMDQS, reg));
 	if (smmu->cmdq.max_n_shift <= 6) {	/* ilog2(CMDQ_BATCH_ENTRIES) */
 		dev_err(dev, "command queue size <= %d entries not supported\n", CMDQ_BATCH_ENTRIES);
 		return -ENXIO;
 	}
-	smmu->evtq.max_n_shift = MIN(EVTQ_MAX_SZ_SHIFT, (unsigned)FIELD_GET(IDR1_EVTQS, reg));
+	smmu->evtq.max_n_shift = MIN(EVTQ_MAX_SZ_SHIFT(kernel_config(smmu->k)), (unsigned)FIELD_GET(IDR1_EVTQS, reg));
 	smmu->ssid_bits = FIELD_GET(IDR1_SSIDSIZE, reg);
 	smmu->sid_bits = FIELD_GET(IDR1_SIDSIZE, reg);
 	/* too few SIDs to fill one level-2 table: use a linear table */

@@ -9,6 +9,8 @@
 #include "base/platform.h"
 #include "hw/system.h"
 #include "iommu/iommu.h"
+#include "base/page_alloc.h"
+#include "kconfig/kconfig.h"
 
 /* smmu->features, numbered as Linux numbers them (the probe line prints them) */
 #define ARM_SMMU_FEAT_2_LVL_STRTAB (1 << 0)
@@ -32,17 +34,21 @@
 #define ARM_SMMU_FEAT_E2H (1 << 18)
 
 /*
- * Queue sizes are capped so a queue is one naturally aligned allocation.
- * Debian's arm64 config has DMA_CMA=y, so 6.1 takes the CONFIG_CMA_ALIGNMENT
- * branch: PAGE_SHIFT 12 + CMA_ALIGNMENT 8 = 20 bits of bytes (65536 CMDQ and
- * 32768 EVTQ entries on QEMU's 2^19-entry queues).
+ * Queue sizes are capped so a queue is one naturally aligned allocation:
+ * with DMA_CMA, PAGE_SHIFT + CONFIG_CMA_ALIGNMENT, else PAGE_SHIFT + the
+ * buddy allocator's largest order. Debian's 6.1 has DMA_CMA=y and
+ * CMA_ALIGNMENT=8: 20 bits of bytes (65536 CMDQ and 32768 EVTQ entries on
+ * QEMU's 2^19-entry queues).
  */
-#define CONFIG_CMA_ALIGNMENT 8
-#define Q_MAX_SZ_SHIFT (12 + CONFIG_CMA_ALIGNMENT)
+static inline unsigned int arm_smmu_q_max_sz_shift(const struct kernel_config *c)
+{
+	return PAGE_SHIFT + (unsigned int)(kconfig_enabled(c, KCONFIG_DMA_CMA)
+					   ? kconfig_number(c, KCONFIG_CMA_ALIGNMENT) : (long)c->max_page_order);
+}
 #define CMDQ_ENT_SZ_SHIFT 4
 #define EVTQ_ENT_SZ_SHIFT 5
-#define CMDQ_MAX_SZ_SHIFT (Q_MAX_SZ_SHIFT - CMDQ_ENT_SZ_SHIFT)
-#define EVTQ_MAX_SZ_SHIFT (Q_MAX_SZ_SHIFT - EVTQ_ENT_SZ_SHIFT)
+#define CMDQ_MAX_SZ_SHIFT(c) (arm_smmu_q_max_sz_shift(c) - CMDQ_ENT_SZ_SHIFT)
+#define EVTQ_MAX_SZ_SHIFT(c) (arm_smmu_q_max_sz_shift(c) - EVTQ_ENT_SZ_SHIFT)
 #define CMDQ_BATCH_ENTRIES 64
 #define STRTAB_SPLIT 8
 /* both register pages (arm_smmu_resource_size) */

@@ -143,7 +143,8 @@ int arm_smmu_init_structures(struct arm_smmu_device *smmu)
 	if (smmu->sid_bits > 32 || (!(smmu->features & ARM_SMMU_FEAT_2_LVL_STRTAB) &&
 				     smmu->sid_bits > 20))
 		return -EINVAL;
-	if (smmu->cmdq.max_n_shift > CMDQ_MAX_SZ_SHIFT || smmu->evtq.max_n_shift > EVTQ_MAX_SZ_SHIFT)
+	if (smmu->cmdq.max_n_shift > CMDQ_MAX_SZ_SHIFT(kernel_config(smmu->k)) ||
+	    smmu->evtq.max_n_shift > EVTQ_MAX_SZ_SHIFT(kernel_config(smmu->k)))
 		return -EINVAL;
 	t = calloc(1, sizeof(*t));
 	if (!t)

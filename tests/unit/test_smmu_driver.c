@@ -68,8 +68,8 @@ static void probe_like_linux(struct arm_smmu_device *smmu, const struct smmu_hw_
 	smmu->vmid_bits = c->vmid16 ? 16 : 8;
 	smmu->sid_bits = c->sidsize;
 	smmu->ssid_bits = c->ssidsize;
-	smmu->cmdq.max_n_shift = MIN(CMDQ_MAX_SZ_SHIFT, c->cmdq_shift);
-	smmu->evtq.max_n_shift = MIN(EVTQ_MAX_SZ_SHIFT, c->evtq_shift);
+	smmu->cmdq.max_n_shift = MIN(CMDQ_MAX_SZ_SHIFT(kernel_config(&F.k)), c->cmdq_shift);
+	smmu->evtq.max_n_shift = MIN(EVTQ_MAX_SZ_SHIFT(kernel_config(&F.k)), c->evtq_shift);
 	smmu->pgsize_bitmap = SZ_4K | SZ_2M | SZ_1G | SZ_16K | (32ULL << 20) | SZ_64K | (512ULL << 20);
 	smmu->oas = c->oas;
 	smmu->ias = c->oas;
@@ -190,8 +190,8 @@ Test(smmu_boot, queues_strtab_and_reset_as_linux, .fini = teardown)
 		     Q_BASE_RWA | F.smmu.evtq.base_pa | 15);
 	/* Debian: DMA_CMA=y, so Q_MAX_SZ_SHIFT = PAGE_SHIFT + CMA_ALIGNMENT (8) */
 	cr_assert(IS_ALIGNED(F.smmu.cmdq.base_pa, 1ULL << 20));
-	cr_assert_eq(CMDQ_MAX_SZ_SHIFT, 16);
-	cr_assert_eq(EVTQ_MAX_SZ_SHIFT, 15);
+	cr_assert_eq(CMDQ_MAX_SZ_SHIFT(kernel_config(&F.k)), 16);
+	cr_assert_eq(EVTQ_MAX_SZ_SHIFT(kernel_config(&F.k)), 15);
 	/* CFGI_ALL + sync, TLBI_NSNH_ALL + sync; all consumed */
 	cr_assert_eq(F.smmu.stats.cmds[CMDQ_OP_CFGI_ALL], 1);
 	cr_assert_eq(F.smmu.stats.cmds[CMDQ_OP_TLBI_NSNH_ALL], 1);
@@ -227,7 +227,7 @@ Test(smmu_boot, bad_state_is_refused, .fini = teardown)
 	cr_assert_eq(arm_smmu_init_structures(&F.smmu), -EINVAL);
 	cr_assert_null(F.smmu.tables);
 	/* out of guest memory: the queue shrinks, then fails cleanly */
-	F.smmu.cmdq.max_n_shift = CMDQ_MAX_SZ_SHIFT;
+	F.smmu.cmdq.max_n_shift = CMDQ_MAX_SZ_SHIFT(kernel_config(&F.k));
 	struct page_alloc tiny;
 	page_alloc_init(&tiny, VIRT_RAM_BASE, 0);
 	F.k.pages = &tiny;
