@@ -4,10 +4,14 @@
  *   blk write DEVICE SECTOR COUNT PATTERN
  * done for real with O_DIRECT on /dev/DEVICE, printed as the model prints
  * them (the bytes as `mem read` shows them, the same messages), so a corpus
- * script reads a disk the same way on both sides. DEVICE is the disk (vda)
- * or its virtio device (virtio1); COUNT is in 512-byte sectors, 1..32768.
+ * script reads a disk the same way on both sides. DEVICE is named as the
+ * model's verbs take it: the disk (vda), its virtio device (virtio1), or the
+ * transport that device sits on, by PCI address (0000:01:00.0, 01:00.0) or
+ * platform device name (a003e00.virtio_mmio); COUNT is in 512-byte sectors,
+ * 1..32768.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -71,28 +75,105 @@ static unsigned long long read_number(const char *fmt, const char *disk)
 	return v;
 }
 
-/* vdX as given, or the disk below /sys/bus/virtio/devices/virtioN/block. */
-static int find_disk(const char *name, char *disk, size_t len)
+/* the first entry of dir not starting with '.', and matching prefix */
+static int first_entry(const char *dir, const char *prefix, char *out, size_t len)
 {
-	char path[256];
-	snprintf(path, sizeof(path), "/sys/block/%s", name);
-	if (strncmp(name, "virtio", 6) && !access(path, F_OK)) {
-		snprintf(disk, len, "%s", name);
-		return 0;
-	}
-	snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s/block", name);
-	DIR *d = opendir(path);
+	DIR *d = opendir(dir);
 	struct dirent *e;
+	int ret = -1;
 	while (d && (e = readdir(d))) {
-		if (e->d_name[0] != '.') {
-			snprintf(disk, len, "%s", e->d_name);
-			closedir(d);
-			return 0;
+		if (e->d_name[0] != '.' && !strncmp(e->d_name, prefix, strlen(prefix))) {
+			snprintf(out, len, "%s", e->d_name);
+			ret = 0;
+			break;
 		}
 	}
 	if (d)
 		closedir(d);
+	return ret;
+}
+
+/* the sysfs directory of the device called name on one of the model's buses */
+static int device_dir(const char *name, char *dir, size_t len)
+{
+	static const char *const buses[] = { "pci", "platform", "virtio" };
+	for (size_t i = 0; i < sizeof(buses) / sizeof(buses[0]); i++) {
+		snprintf(dir, len, "/sys/bus/%s/devices/%s", buses[i], name);
+		if (!access(dir, F_OK))
+			return 0;
+	}
 	return -1;
+}
+
+static int hex_run(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+enum { FOUND, NO_DISK, UNKNOWN, NO_FUNCTION, BAD_ADDRESS, AMBIGUOUS };
+
+/*
+ * The disk DEVICE means, as the model's verbs resolve it: a device's sysfs
+ * name (0000:01:00.0, a003e00.virtio_mmio, virtio1), a PCI address as lspci
+ * takes it (DDDD:BB:DD.F, or BB:DD.F when one domain has it, either case),
+ * or a disk (vda). FOUND with the disk, or why not (others: the candidates
+ * of an ambiguous address).
+ */
+static int find_disk(const char *name, char *disk, size_t len, char *others, size_t olen)
+{
+	char dir[512], sub[1024], vdev[256], addr[16];
+	if (device_dir(name, dir, sizeof(dir))) {
+		snprintf(dir, sizeof(dir), "/sys/block/%s", name);
+		if (strchr(name, '/') == NULL && !access(dir, F_OK)) {
+			snprintf(disk, len, "%s", name);
+			return FOUND;
+		}
+		size_t n = strlen(name);
+		int has_domain = n == 12;
+		const char *a = has_domain ? name + 5 : name;
+		if ((n != 12 && n != 7) || (has_domain && (!hex_run(name, 4) || name[4] != ':')) ||
+		    !hex_run(a, 2) || a[2] != ':' || !hex_run(a + 3, 2) || a[5] != '.' || !hex_run(a + 6, 1))
+			return UNKNOWN;
+		char slot[3] = { a[3], a[4], 0 };
+		if (strtoul(slot, NULL, 16) > 0x1f || a[6] < '0' || a[6] > '7')
+			return BAD_ADDRESS;
+		snprintf(addr, sizeof(addr), "%s", name);
+		for (char *c = addr; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (has_domain) {
+			snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s", addr);
+			if (access(dir, F_OK))
+				return NO_FUNCTION;
+		} else {
+			DIR *d = opendir("/sys/bus/pci/devices");
+			struct dirent *e;
+			size_t found = 0, off = 0;
+			others[0] = '\0';
+			while (d && (e = readdir(d))) {
+				if (strlen(e->d_name) != 12 || strcmp(e->d_name + 5, addr))
+					continue;
+				if (!found++)
+					snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s", e->d_name);
+				if (off < olen)
+					off += (size_t)snprintf(others + off, olen - off, "%s%s", off ? " " : "", e->d_name);
+			}
+			if (d)
+				closedir(d);
+			if (found != 1)
+				return found ? AMBIGUOUS : NO_FUNCTION;
+		}
+	}
+	/* a virtio device's disk, or the disk of the virtio device on a transport */
+	snprintf(sub, sizeof(sub), "%s/block", dir);
+	if (!first_entry(sub, "", disk, len))
+		return FOUND;
+	if (first_entry(dir, "virtio", vdev, sizeof(vdev)))
+		return NO_DISK;
+	snprintf(sub, sizeof(sub), "%s/%s/block", dir, vdev);
+	return first_entry(sub, "", disk, len) ? NO_DISK : FOUND;
 }
 
 int main(int argc, char **argv)
@@ -103,8 +184,23 @@ int main(int argc, char **argv)
 		printf("blk: usage: blk read|raw-read [-q] DEVICE SECTOR COUNT | blk write DEVICE SECTOR COUNT PATTERN\n");
 		return 1;
 	}
-	char disk[256];
-	if (find_disk(argv[2], disk, sizeof(disk))) {
+	char disk[256], others[256];
+	switch (find_disk(argv[2], disk, sizeof(disk), others, sizeof(others))) {
+	case FOUND:
+		break;
+	case NO_DISK:
+		printf("blk: %s: no disk on this device\n", argv[2]);
+		return 1;
+	case NO_FUNCTION:
+		printf("blk: %s: no PCI function at this address\n", argv[2]);
+		return 1;
+	case BAD_ADDRESS:
+		printf("blk: %s: not a PCI address (device 00-1f, function 0-7)\n", argv[2]);
+		return 1;
+	case AMBIGUOUS:
+		printf("blk: %s: ambiguous PCI address, give the domain: %s\n", argv[2], others);
+		return 1;
+	default:
 		printf("blk: %s: no such disk\n", argv[2]);
 		return 1;
 	}

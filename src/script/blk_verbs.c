@@ -5,13 +5,16 @@
  *   blk write DEVICE SECTOR COUNT PATTERN  (PATTERN: 0xNN or a string, repeated)
  *   blk raw-read DEVICE SECTOR COUNT       (one request, one segment, no queue limits)
  *   blk read -q ... / blk raw-read -q ...  (no dump: how many requests and segments it took)
- * DEVICE is the disk (vda) or its virtio device (virtio1). COUNT is in
+ * DEVICE is the disk (vda), its virtio device (virtio1), or the transport
+ * that device sits on: a PCI address (0000:01:00.0, or 01:00.0) or a
+ * virtio-mmio device (a003e00.virtio_mmio); see device_arg.h. COUNT is in
  * 512-byte sectors, 1..32768. Bad input prints why and sends nothing.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "script/verbs.h"
+#include "script/device_arg.h"
 #include "base/page_alloc.h"
 #include "drivers/virtio_blk.h"
 #include "hw/system.h"
@@ -37,11 +40,9 @@ int verb_blk(struct kernel *k, int argc, char **argv, FILE *out)
 		fprintf(out, "blk: usage: blk read|raw-read [-q] DEVICE SECTOR COUNT | blk write DEVICE SECTOR COUNT PATTERN\n");
 		return -EINVAL;
 	}
-	struct virtio_blk *vblk = virtblk_find(k, argv[2]);
-	if (!vblk) {
-		fprintf(out, "blk: %s: no such disk\n", argv[2]);
+	struct virtio_blk *vblk = verb_disk(k, "blk", argv[2], out);
+	if (!vblk)
 		return -ENODEV;
-	}
 	u64 sector, count;
 	if (verb_parse_u64(argv[3], &sector) || verb_parse_u64(argv[4], &count) || !count || count > BLK_MAX_SECTORS) {
 		fprintf(out, "blk: bad sector or count '%s %s' (count 1..%u sectors)\n", argv[3], argv[4],

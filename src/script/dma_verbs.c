@@ -1,14 +1,19 @@
 /*
  * Script verbs that make devices do DMA and look at memory:
  *   dma read|write DEVICE ADDR LEN [PATTERN]
+ *   dma map|unmap|sync|alloc DEVICE ...
  *   mem read|write PA LEN [PATTERN]
  *   iommu map DEVICE IOVA PA LEN [r|w|rw]   /  iommu unmap DEVICE IOVA LEN
- * A PATTERN is a byte (0xNN) repeated, or a string repeated.
+ *   smmu ste DEVICE  /  smmu walk DEVICE IOVA [r|w]
+ * A PATTERN is a byte (0xNN) repeated, or a string repeated. A DEVICE is
+ * named as device_arg.h says (0000:01:00.0, 01:00.0, virtio1, vda, ...); a
+ * virtio device or a disk means the transport that does its DMA.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "script/verbs.h"
+#include "script/device_arg.h"
 #include "drivers/device_dma.h"
 #include "hw/system.h"
 #include "iommu/iommu.h"
@@ -67,14 +72,6 @@ void hexdump(FILE *out, u64 base, const u8 *buf, size_t len)
 			fputc(buf[off + i] >= 0x20 && buf[off + i] < 0x7f ? buf[off + i] : '.', out);
 		fputc('\n', out);
 	}
-}
-
-struct device *verb_find_device(struct kernel *k, const char *name)
-{
-	for (size_t i = 0; i < k->ndevices; i++)
-		if (!strcmp(k->devices[i]->name, name))
-			return k->devices[i];
-	return NULL;
 }
 
 static int parse_dir(const char *s, enum dma_data_direction *dir)
@@ -154,11 +151,9 @@ int verb_dma(struct kernel *k, int argc, char **argv, FILE *out)
 		fprintf(out, "dma: usage: dma read|write DEVICE ADDR LEN [PATTERN] | dma map|unmap|sync|alloc ...\n");
 		return -EINVAL;
 	}
-	struct device *dev = verb_find_device(k, argv[2]);
-	if (!dev) {
-		fprintf(out, "dma: %s: no such device\n", argv[2]);
+	struct device *dev = verb_dma_device(k, "dma", argv[2], out);
+	if (!dev)
 		return -ENODEV;
-	}
 	if (api)
 		return dma_api_verb(dev, argc, argv, out);
 	if (verb_parse_u64(argv[3], &addr) || parse_len(argv[4], &len)) {
@@ -233,11 +228,9 @@ int verb_iommu(struct kernel *k, int argc, char **argv, FILE *out)
 		fprintf(out, "iommu: usage: iommu map DEVICE IOVA PA LEN [r|w|rw] | iommu unmap DEVICE IOVA LEN\n");
 		return -EINVAL;
 	}
-	struct device *dev = verb_find_device(k, argv[2]);
-	if (!dev) {
-		fprintf(out, "iommu: %s: no such device\n", argv[2]);
+	struct device *dev = verb_dma_device(k, "iommu", argv[2], out);
+	if (!dev)
 		return -ENODEV;
-	}
 	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
 	if (!domain) {
 		fprintf(out, "iommu: %s: not in an IOMMU domain\n", dev->name);
@@ -284,11 +277,9 @@ int verb_smmu(struct kernel *k, int argc, char **argv, FILE *out)
 		fprintf(out, "smmu: usage: smmu ste DEVICE | smmu walk DEVICE IOVA [r|w]\n");
 		return -EINVAL;
 	}
-	struct device *dev = verb_find_device(k, argv[2]);
-	if (!dev) {
-		fprintf(out, "smmu: %s: no such device\n", argv[2]);
+	struct device *dev = verb_dma_device(k, "smmu", argv[2], out);
+	if (!dev)
 		return -ENODEV;
-	}
 	u32 sid;
 	if (!hw->smmu || device_stream_id(dev, &sid)) {
 		fprintf(out, "smmu: %s: its DMA does not go through an SMMU\n", dev->name);

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include "base/device.h"
 
-struct device *verb_find_device(struct kernel *k, const char *name);
 /* xxd-style dump: address, 16 bytes as hex pairs, the printable ones */
 void hexdump(FILE *out, u64 base, const u8 *buf, size_t len);
 /* a number as strtoull(.., 0) reads it, whole and not negative: 0 or -EINVAL */
