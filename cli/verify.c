@@ -72,7 +72,8 @@ static int parse_linux_output(char *text, struct answers *a)
 		m[i] = open_memstream(&buf[i], &len[i]);
 	int cur = -1;
 	bool seen[NSECTIONS] = { false };
-	for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	/* line by line, empty ones too (ls prints one between directories) */
+	for (char *next = text, *line; (line = strsep(&next, "\n")) && (*line || next);) {
 		if (!strncmp(line, "@@iommusim ", 11)) {
 			for (int i = 0; i < NSECTIONS; i++)
 				if (!strcmp(line + 11, section_name[i])) {
