@@ -26,6 +26,8 @@ static const char *const compared[] = {
 	"deferred probe",
 	"^platform ",
 	"^nvme ",
+	/* what writing a uevent file logs */
+	"^synth uevent: ",
 };
 
 /* Shapes of those the model does not print, and why. */

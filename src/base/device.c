@@ -70,7 +70,7 @@ int device_add(struct device *dev)
 		return -ENOMEM;
 	k->devices[k->ndevices++] = dev;
 	if (dev->match_driver)
-		device_initial_probe(dev);
+		bus_probe_device(dev);
 	return 0;
 }
 
@@ -115,7 +115,9 @@ int driver_register(struct kernel *k, struct device_driver *drv)
 	if (grow(&k->drivers, &k->drivers_cap, k->ndrivers, sizeof(*k->drivers)))
 		return -ENOMEM;
 	k->drivers[k->ndrivers++] = drv;
-	driver_attach(k, drv);
+	/* bus_add_driver() */
+	if (bus_drivers_autoprobe(k, drv->bus))
+		driver_attach(k, drv);
 	/*
 	 * deferred_probe_extend_timeout(), once bus_add_driver() has attached: a
 	 * pending timeout restarts from now, as a new driver may be what
@@ -144,6 +146,8 @@ static void driver_detach(struct kernel *k, struct device_driver *drv)
 void driver_unregister(struct kernel *k, struct device_driver *drv)
 {
 	driver_detach(k, drv);
+	if (drv->bus->driver_unregistered)
+		drv->bus->driver_unregistered(k, drv);
 	for (size_t i = 0; i < k->ndrivers; i++) {
 		if (k->drivers[i] == drv) {
 			memmove(&k->drivers[i], &k->drivers[i + 1],
@@ -152,4 +156,33 @@ void driver_unregister(struct kernel *k, struct device_driver *drv)
 			break;
 		}
 	}
+}
+
+bool bus_drivers_autoprobe(struct kernel *k, const struct bus_type *bus)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(k->autoprobe_off); i++)
+		if (k->autoprobe_off[i] == bus)
+			return false;
+	return true;
+}
+
+int bus_drivers_autoprobe_store(struct kernel *k, const struct bus_type *bus, const char *buf)
+{
+	bool on = buf[0] != '0';
+	size_t free_slot = ARRAY_SIZE(k->autoprobe_off);
+	for (size_t i = 0; i < ARRAY_SIZE(k->autoprobe_off); i++) {
+		if (k->autoprobe_off[i] == bus) {
+			if (on)
+				k->autoprobe_off[i] = NULL;
+			return 0;
+		}
+		if (!k->autoprobe_off[i] && free_slot == ARRAY_SIZE(k->autoprobe_off))
+			free_slot = i;
+	}
+	if (on)
+		return 0;
+	if (free_slot == ARRAY_SIZE(k->autoprobe_off))
+		return -ENOMEM;
+	k->autoprobe_off[free_slot] = bus;
+	return 0;
 }

@@ -17,6 +17,7 @@ struct iommu_group;
 struct dma_map_ops;
 struct page_alloc;
 struct kernel_config;
+struct pci_dynid;
 
 struct bus_type {
 	const char *name;		/* "pci", "platform", "virtio" */
@@ -27,12 +28,15 @@ struct bus_type {
 	void (*remove)(struct device *dev);
 	int (*dma_configure)(struct device *dev);
 	void (*dma_cleanup)(struct device *dev);
+	/* what the bus's unregister does besides the core's (pci_unregister_driver(): its dynamic IDs go) */
+	void (*driver_unregistered)(struct kernel *k, const struct device_driver *drv);
 };
 
 struct device_driver {
 	const char *name;
 	const struct bus_type *bus;
 	bool driver_managed_dma;	/* VFIO: no default-domain ownership */
+	bool suppress_bind_attrs;	/* no bind/unbind files in its sysfs directory */
 	int (*probe)(struct device *dev);
 	void (*remove)(struct device *dev);
 	const void *id_table;		/* bus specific */
@@ -88,6 +92,9 @@ struct kernel {
 	int probe_depth;
 	u64 bind_seq;			/* bindings so far */
 	unsigned nr_cpu_ids;		/* the CPUs the firmware describes */
+	/* bus->p->drivers_autoprobe, per system: the buses where it was turned off */
+	const struct bus_type *autoprobe_off[8];
+	struct pci_dynid *pci_dynids;	/* new_id's IDs of every PCI driver (pci/pci_dynid.c) */
 
 	const struct kernel_config *config;	/* what it was built with (src/kconfig) */
 
@@ -119,10 +126,12 @@ void kprintf(struct kernel *k, const char *fmt, ...)
 
 void device_initialize(struct kernel *k, struct device *dev, const struct bus_type *bus,
 		       struct device *parent, const char *name);
-/* Add to the bus; probes at once when dev->match_driver is set. */
+/* Add to the bus; probes at once when dev->match_driver is set and the bus autoprobes. */
 int device_add(struct device *dev);
-/* bus_probe_device(): try to bind dev to a driver now. */
+/* device_initial_probe(): try to bind dev to a driver now, whatever drivers_autoprobe says. */
 void device_initial_probe(struct device *dev);
+/* bus_probe_device(): device_initial_probe() when the bus's drivers_autoprobe is on. */
+void bus_probe_device(struct device *dev);
 void device_release_driver(struct device *dev);
 void device_del(struct device *dev);
 
@@ -138,6 +147,22 @@ struct device *bus_find_device_by_name(struct kernel *k, const struct bus_type *
 int driver_bind_store(struct device_driver *drv, struct device *dev);
 int driver_unbind_store(struct device_driver *drv, struct device *dev);
 int bus_rescan_store(struct device *dev);
+/*
+ * /sys/bus/B/drivers_autoprobe (on at boot): when off, a new device
+ * (device_add) and a new driver (driver_register) bind nothing by
+ * themselves, nor does the deferred-probe work; bind, drivers_probe and
+ * new_id still probe. The store: a value starting with '0' turns it off,
+ * anything else on.
+ */
+bool bus_drivers_autoprobe(struct kernel *k, const struct bus_type *bus);
+int bus_drivers_autoprobe_store(struct kernel *k, const struct bus_type *bus, const char *buf);
+
+/*
+ * Writing a kobject's uevent file (kobject_synth_uevent()): 0, or -EINVAL
+ * for an unknown action or malformed arguments, logged with the kobject's
+ * path (e.g. "/bus/pci/drivers/vfio-pci").
+ */
+int kobject_synth_uevent(struct kernel *k, const char *kobj_path, const char *buf, size_t count);
 
 /* Run the deferred-probe work and the timeout when the clock has passed it. */
 void driver_deferred_probe_trigger(struct kernel *k);

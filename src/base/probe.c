@@ -174,6 +174,12 @@ void device_initial_probe(struct device *dev)
 		device_attach(dev);
 }
 
+void bus_probe_device(struct device *dev)
+{
+	if (bus_drivers_autoprobe(dev->k, dev->bus))
+		device_initial_probe(dev);
+}
+
 void driver_attach(struct kernel *k, struct device_driver *drv)
 {
 	/* the device list can change under a probe (children added): walk by index */
@@ -215,8 +221,9 @@ void deferred_probe_run_pending(struct kernel *k)
 		for (size_t i = 0; i < n; i++)
 			deferred_probe_remove(active[i]);
 		k->probe_depth++;
+		/* bus_probe_device(): with drivers_autoprobe off the device just leaves the list */
 		for (size_t i = 0; i < n; i++)
-			device_initial_probe(active[i]);
+			bus_probe_device(active[i]);
 		k->probe_depth--;
 		free(active);
 	}

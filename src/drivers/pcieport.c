@@ -39,10 +39,10 @@ static void pcie_port_service_irqs(struct pci_dev *dev)
 }
 
 static const struct pci_device_id port_pci_ids[] = {
-	{ PCI_ANY_ID, PCI_ANY_ID, 0x060400, 0xffffff },	/* PCI-to-PCI bridge */
-	{ PCI_ANY_ID, PCI_ANY_ID, 0x060401, 0xffffff },	/* subtractive decode */
-	{ PCI_ANY_ID, PCI_ANY_ID, 0x080700, 0xffffff },	/* root complex event collector */
-	{ 0, 0, 0, 0 },
+	{ PCI_ANY_ID, PCI_ANY_ID, 0x060400, 0xffffff, false },	/* PCI-to-PCI bridge */
+	{ PCI_ANY_ID, PCI_ANY_ID, 0x060401, 0xffffff, false },	/* subtractive decode */
+	{ PCI_ANY_ID, PCI_ANY_ID, 0x080700, 0xffffff, false },	/* root complex event collector */
+	{ 0, 0, 0, 0, false },
 };
 
 static int pcie_portdrv_probe(struct pci_dev *dev, const struct pci_device_id *id)

@@ -335,8 +335,8 @@ static const struct virtio_config_ops virtio_pci_config_ops = {
 };
 
 static const struct pci_device_id virtio_pci_id_table[] = {
-	{ 0x1af4, PCI_ANY_ID, 0, 0 },
-	{ 0, 0, 0, 0 },
+	{ 0x1af4, PCI_ANY_ID, 0, 0, false },
+	{ 0, 0, 0, 0, false },
 };
 
 static int virtio_pci_modern_probe(struct pci_dev *pdev)

@@ -26,6 +26,7 @@
 #include "hw/smmuv3/smmu_hw.h"
 #include "iommu/iommu.h"
 #include "fw/of.h"
+#include "pci/pci_dynid.h"
 #include "sysfs/sysfs.h"
 #include "fw/of_index.h"
 #include <libfdt.h>
@@ -220,6 +221,7 @@ void kernel_free(struct kernel *k)
 	irq_core_free(k);
 	iommu_core_free(k);
 	pci_host_free(k->pci);
+	pci_free_dynids(k, NULL);
 	platform_devices_free(k);
 	modules_free(k);
 	if (k->smmu) {

@@ -147,6 +147,7 @@ bool pci_acs_path_enabled(struct pci_dev *start, struct pci_dev *end, u16 acs_fl
 struct pci_device_id {
 	u32 vendor, device;		/* PCI_ANY_ID matches all */
 	u32 class, class_mask;
+	bool override_only;		/* matches only a device whose driver_override names the driver */
 };
 #define PCI_ANY_ID (~0u)
 

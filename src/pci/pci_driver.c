@@ -2,10 +2,11 @@
 #include <errno.h>
 #include <string.h>
 #include "pci/pci.h"
+#include "pci/pci_dynid.h"
 #include "iommu/iommu.h"
 #include "dma/of_dma.h"
 
-static const struct pci_device_id pci_device_id_any = { PCI_ANY_ID, PCI_ANY_ID, 0, 0 };
+static const struct pci_device_id pci_device_id_any = { PCI_ANY_ID, PCI_ANY_ID, 0, 0, false };
 
 static bool pci_match_one(const struct pci_device_id *id, const struct pci_dev *pdev)
 {
@@ -20,8 +21,12 @@ static const struct pci_device_id *pci_match_device(const struct pci_driver *drv
 	/* with driver_override set only that driver binds, whatever its table says */
 	if (pdev->dev.driver_override && strcmp(pdev->dev.driver_override, drv->driver.name))
 		return NULL;
+	/* new_id's dynamic IDs first */
+	const struct pci_device_id *dyn = pci_dynid_match(&drv->driver, pdev);
+	if (dyn)
+		return dyn;
 	for (const struct pci_device_id *id = drv->id_table; id && (id->vendor || id->class_mask); id++)
-		if (pci_match_one(id, pdev))
+		if (pci_match_one(id, pdev) && (!id->override_only || pdev->dev.driver_override))
 			return id;
 	if (pdev->dev.driver_override)
 		return &pci_device_id_any;
@@ -78,4 +83,5 @@ const struct bus_type pci_bus_type = {
 	.remove = pci_device_remove,
 	.dma_configure = pci_dma_configure,
 	.dma_cleanup = pci_dma_cleanup,
+	.driver_unregistered = pci_free_dynids,
 };

@@ -219,7 +219,8 @@ const struct iommu_ops arm_smmu_ops = {
 };
 
 struct platform_driver arm_smmu_driver = {
-	.driver = { .name = "arm-smmu-v3", .bus = &platform_bus_type },
+	/* 6.1 sets suppress_bind_attrs: its sysfs directory has no bind/unbind */
+	.driver = { .name = "arm-smmu-v3", .bus = &platform_bus_type, .suppress_bind_attrs = true },
 	.of_match_table = arm_smmu_of_match,
 	.probe = arm_smmu_device_probe,
 };

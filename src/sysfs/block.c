@@ -1,6 +1,9 @@
 /*
- * /sys/block: one directory per virtio disk with the attributes Linux 6.1
- * shows (block/genhd.c, block/blk-sysfs.c), each "%lu\n" or text as there.
+ * A virtio disk's sysfs directory, with the attributes Linux 6.1 shows
+ * (block/genhd.c, block/blk-sysfs.c), each "%lu\n" or text as there. The
+ * directory lives under its virtio device, .../virtioN/block/vda
+ * (device_add_disk() makes the gendisk a child of the device);
+ * /sys/block/vda is a link to it (sysfs/sysfs.c renders both).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -8,7 +11,12 @@
 #include "sysfs/block.h"
 #include "drivers/virtio_blk.h"
 
-static const char *const disk_attrs[] = { "queue", "removable", "ro", "size" };
+/* virtio_blk's block major: the first dynamic one (register_blkdev(0) counts down from 254) */
+#define VIRTBLK_MAJOR 254
+/* PART_BITS: 16 minors a disk */
+#define VIRTBLK_PART_BITS 4
+
+static const char *const disk_attrs[] = { "dev", "device", "queue", "removable", "ro", "size" };
 static const char *const queue_attrs[] = {
 	"hw_sector_size", "logical_block_size", "max_hw_sectors_kb", "max_sectors_kb",
 	"max_segment_size", "max_segments", "minimum_io_size", "optimal_io_size",
@@ -42,52 +50,87 @@ static bool in(const char *const *list, size_t n, const char *s)
 	return false;
 }
 
-/* only disk names, never the virtioN aliases virtblk_find also accepts */
-static struct virtio_blk *disk(struct kernel *k, const char *name)
+struct virtio_blk *sysfs_block_disk(struct kernel *k, const char *name)
 {
+	/* only disk names, never the virtioN aliases virtblk_find also accepts */
 	struct virtio_blk *v = virtblk_find(k, name);
 	return v && !strcmp(v->disk_name, name) ? v : NULL;
 }
 
-int sysfs_block_list(struct kernel *k, char **c, int n, struct sysfs_buf *out)
+int sysfs_block_disks(struct kernel *k, struct sysfs_buf *out)
 {
-	if (n == 0) {
-		struct virtio_blk *all[64];
-		size_t cnt = MIN(virtblk_list(k, all, ARRAY_SIZE(all)), ARRAY_SIZE(all));
-		for (size_t i = 0; i < cnt; i++)
-			if (add(out, all[i]->disk_name))
-				return -ENOMEM;
-		return 0;
-	}
-	if (!disk(k, c[0]))
+	struct virtio_blk *all[64];
+	size_t cnt = MIN(virtblk_list(k, all, ARRAY_SIZE(all)), ARRAY_SIZE(all));
+	for (size_t i = 0; i < cnt; i++)
+		if (add(out, all[i]->disk_name))
+			return -ENOMEM;
+	return 0;
+}
+
+int sysfs_block_stat(struct kernel *k, char **c, int n, struct sysfs_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->readable = true;
+	if (n < 1 || !sysfs_block_disk(k, c[0]))
 		return -ENOENT;
-	if (n == 1) {
-		for (size_t i = 0; i < ARRAY_SIZE(disk_attrs); i++)
-			if (add(out, disk_attrs[i]))
-				return -ENOMEM;
+	if (n == 1 || (n == 2 && !strcmp(c[1], "queue"))) {
+		st->type = SYSFS_DIR;
 		return 0;
 	}
-	if (n == 2 && !strcmp(c[1], "queue")) {
-		for (size_t i = 0; i < ARRAY_SIZE(queue_attrs); i++)
-			if (add(out, queue_attrs[i]))
-				return -ENOMEM;
+	if (n == 2 && !strcmp(c[1], "device")) {
+		st->type = SYSFS_LNK;
 		return 0;
 	}
 	if ((n == 2 && in(disk_attrs, ARRAY_SIZE(disk_attrs), c[1])) ||
-	    (n == 3 && !strcmp(c[1], "queue") && in(queue_attrs, ARRAY_SIZE(queue_attrs), c[2])))
-		return -ENOTDIR;
+	    (n == 3 && !strcmp(c[1], "queue") && in(queue_attrs, ARRAY_SIZE(queue_attrs), c[2]))) {
+		st->type = SYSFS_REG;
+		return 0;
+	}
 	return -ENOENT;
+}
+
+int sysfs_block_list(struct kernel *k, char **c, int n, struct sysfs_buf *out)
+{
+	struct sysfs_stat st;
+	int ret = sysfs_block_stat(k, c, n, &st);
+	if (ret)
+		return ret;
+	if (st.type != SYSFS_DIR)
+		return -ENOTDIR;
+	const char *const *names = n == 1 ? disk_attrs : queue_attrs;
+	size_t cnt = n == 1 ? ARRAY_SIZE(disk_attrs) : ARRAY_SIZE(queue_attrs);
+	for (size_t i = 0; i < cnt; i++)
+		if (add(out, names[i]))
+			return -ENOMEM;
+	return 0;
+}
+
+int sysfs_block_readlink(struct kernel *k, char **c, int n, struct sysfs_buf *out)
+{
+	struct sysfs_stat st;
+	int ret = sysfs_block_stat(k, c, n, &st);
+	if (ret)
+		return ret;
+	if (st.type != SYSFS_LNK)
+		return -EINVAL;
+	/* "device": the virtio device, three levels up from .../virtioN/block/vda */
+	struct virtio_blk *v = sysfs_block_disk(k, c[0]);
+	if (asprintf(&out->text, "../../../%s", v->vdev->dev.name) < 0) {
+		out->text = NULL;
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 int sysfs_block_read(struct kernel *k, char **c, int n, struct sysfs_buf *out)
 {
-	if (n == 0)
-		return -EISDIR;
-	struct virtio_blk *v = disk(k, c[0]);
-	if (!v)
-		return -ENOENT;
-	if (n == 1 || (n == 2 && !strcmp(c[1], "queue")))
-		return -EISDIR;
+	struct sysfs_stat st;
+	int ret = sysfs_block_stat(k, c, n, &st);
+	if (ret)
+		return ret;
+	if (st.type != SYSFS_REG)
+		return -EISDIR;	/* a directory, or the device link followed */
+	struct virtio_blk *v = sysfs_block_disk(k, c[0]);
 	const struct blk_limits *l = &v->lim;
 	if (n == 2) {
 		if (!strcmp(c[1], "size"))
@@ -96,10 +139,13 @@ int sysfs_block_read(struct kernel *k, char **c, int n, struct sysfs_buf *out)
 			return set_text(out, "%lu\n", v->ro ? 1ul : 0ul);
 		if (!strcmp(c[1], "removable"))
 			return set_text(out, "%lu\n", 0);
-		return -ENOENT;
+		/* dev_show(): MAJOR:MINOR of the disk itself (partition 0) */
+		if (asprintf(&out->text, "%d:%d\n", VIRTBLK_MAJOR, v->index << VIRTBLK_PART_BITS) < 0) {
+			out->text = NULL;
+			return -ENOMEM;
+		}
+		return 0;
 	}
-	if (n != 3 || strcmp(c[1], "queue"))
-		return -ENOENT;
 	const char *a = c[2];
 	/* queue_var_show(): "%lu\n"; the *_kb ones are an int of sectors >> 1 */
 	if (!strcmp(a, "max_segment_size"))
@@ -118,9 +164,7 @@ int sysfs_block_read(struct kernel *k, char **c, int n, struct sysfs_buf *out)
 		return set_text(out, "%lu\n", l->io_min);
 	if (!strcmp(a, "optimal_io_size"))
 		return set_text(out, "%lu\n", l->io_opt);
-	if (!strcmp(a, "write_cache")) {
-		out->text = strdup(v->writeback ? "write back\n" : "write through\n");
-		return out->text ? 0 : -ENOMEM;
-	}
-	return -ENOENT;
+	/* write_cache */
+	out->text = strdup(v->writeback ? "write back\n" : "write through\n");
+	return out->text ? 0 : -ENOMEM;
 }

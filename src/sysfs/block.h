@@ -1,12 +1,25 @@
-/* /sys/block/<disk>/{size,ro,removable,queue/...} for the virtio disks. */
+/*
+ * A virtio disk's directory, .../virtioN/block/<disk>/{dev,device,size,ro,
+ * removable,queue/...}. c[0..n) are the components from the disk's name on.
+ */
 #ifndef IOMMUSIM_SYSFS_BLOCK_H
 #define IOMMUSIM_SYSFS_BLOCK_H
 
 #include "sysfs/sysfs.h"
 
-/* c[0..n) are the components after "block". -ENOENT, -ENOTDIR (a file) */
+struct virtio_blk;
+
+/* the disk called name ("vda"), NULL when none */
+struct virtio_blk *sysfs_block_disk(struct kernel *k, const char *name);
+/* /sys/block's entries: every disk's name. 0, -ENOMEM */
+int sysfs_block_disks(struct kernel *k, struct sysfs_buf *out);
+/* what the path is: 0 and *st, -ENOENT */
+int sysfs_block_stat(struct kernel *k, char **c, int n, struct sysfs_stat *st);
+/* -ENOENT, -ENOTDIR (a file) */
 int sysfs_block_list(struct kernel *k, char **c, int n, struct sysfs_buf *out);
-/* -ENOENT, -EISDIR */
+/* -ENOENT, -EISDIR (a directory or the device link) */
 int sysfs_block_read(struct kernel *k, char **c, int n, struct sysfs_buf *out);
+/* the "device" link's target; -ENOENT, -EINVAL (not a link) */
+int sysfs_block_readlink(struct kernel *k, char **c, int n, struct sysfs_buf *out);
 
 #endif

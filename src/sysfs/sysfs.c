@@ -9,11 +9,14 @@
 #include <string.h>
 #include "sysfs/sysfs.h"
 #include "sysfs/block.h"
+#include "sysfs/module.h"
 #include "base/platform.h"
 #include "dma/dma_mask.h"
-#include "drivers/virtio.h"
+#include "drivers/drivers.h"
+#include "drivers/virtio_blk.h"
 #include "iommu/iommu.h"
 #include "pci/pci.h"
+#include "pci/pci_dynid.h"
 
 #define MAX_DEBUG 8
 static struct {
@@ -312,6 +315,21 @@ static int dev_link(struct device *dev, const char *name, struct sysfs_buf *out)
 
 /* --- resolving a path to an object --- */
 
+/* A subtree another file renders, from a component on: a disk's directory, /sys/module. */
+struct subtree {
+	int (*stat)(struct kernel *k, char **c, int n, struct sysfs_stat *st);
+	int (*list)(struct kernel *k, char **c, int n, struct sysfs_buf *out);
+	int (*read)(struct kernel *k, char **c, int n, struct sysfs_buf *out);
+	int (*readlink)(struct kernel *k, char **c, int n, struct sysfs_buf *out);
+};
+
+static const struct subtree block_tree = {
+	sysfs_block_stat, sysfs_block_list, sysfs_block_read, sysfs_block_readlink,
+};
+static const struct subtree module_tree = {
+	sysfs_module_stat, sysfs_module_list, sysfs_module_read, sysfs_module_readlink,
+};
+
 enum node_kind {
 	N_DIR,			/* a directory: list() fills names */
 	N_FILE,			/* a readable attribute */
@@ -328,6 +346,10 @@ struct node {
 	struct device_driver *drv;
 	int what;			/* which special file */
 	bool bus_entry;			/* /sys/bus/B/devices/D itself: a link */
+	bool writable;			/* a subtree's file with a store */
+	const struct subtree *sub;	/* W_SUB: who renders it, from component sub_first on */
+	int sub_first;
+	struct spath sp;		/* the path, split: lookup() keeps it, node_put() frees it */
 	char rest[64];			/* the component after /sys/kernel/debug/iommusim/NAME */
 };
 
@@ -336,6 +358,8 @@ enum {
 	W_BUS_ROOT, W_BUS, W_BUS_DEVICES, W_BUS_DEVLINK, W_BUS_DRIVERS, W_DRIVER, W_DRIVER_BIND,
 	W_DRIVER_UNBIND, W_DRIVER_DEVLINK, W_DRIVERS_PROBE, W_DRIVERS_AUTOPROBE, W_DEVICE,
 	W_DEVICE_ATTR, W_DEBUG_DEFERRED, W_DEBUG, W_DEBUG_EXT, W_ROOT, W_KERNEL, W_DEBUG_IOMMUSIM,
+	W_BUS_UEVENT, W_DRIVER_UEVENT, W_DRIVER_MODULE, W_DRIVER_NEW_ID, W_DRIVER_REMOVE_ID,
+	W_BLOCK_ROOT, W_BLOCK_LINK, W_DEV_BLOCK, W_SUB,
 };
 
 static int leaf(struct node *nd, enum node_kind kind, int what)
@@ -345,11 +369,46 @@ static int leaf(struct node *nd, enum node_kind kind, int what)
 	return 0;
 }
 
+/* components first.. of sp belong to the subtree t */
+static int sub_leaf(struct kernel *k, const struct spath *sp, int first, const struct subtree *t,
+		    struct node *nd)
+{
+	struct sysfs_stat st;
+	int ret = t->stat(k, (char **)sp->c + first, sp->n - first, &st);
+	if (ret)
+		return ret;
+	nd->sub = t;
+	nd->sub_first = first;
+	nd->writable = st.writable;
+	nd->kind = st.type == SYSFS_DIR ? N_DIR : st.type == SYSFS_LNK ? N_LINK
+		   : st.readable ? N_FILE : N_WO;
+	nd->what = W_SUB;
+	return 0;
+}
+
+/* the virtio device's disk (virtio_blk bound to it), NULL when none */
+static struct virtio_blk *dev_disk(struct device *dev)
+{
+	if (dev->bus != &virtio_bus)
+		return NULL;
+	struct virtio_blk *v = virtblk_find(dev->k, dev->name);
+	return v && v->vdev == dev_to_virtio(dev) ? v : NULL;
+}
+
 static int resolve_device_dir(struct device *dev, const struct spath *sp, int i, struct node *nd)
 {
 	nd->dev = dev;
 	if (i == sp->n)
 		return leaf(nd, N_DIR, W_DEVICE);
+	/* device_add_disk(): the disk's directory below its device, in "block" */
+	struct virtio_blk *disk = dev_disk(dev);
+	if (disk && is(sp, i, "block")) {
+		if (i + 1 == sp->n)
+			return leaf(nd, N_DIR, W_DEV_BLOCK);
+		if (strcmp(sp->c[i + 1], disk->disk_name))
+			return -ENOENT;
+		return sub_leaf(dev->k, sp, i + 1, &block_tree, nd);
+	}
 	if (i + 1 != sp->n)
 		return -ENOENT;
 	const struct dev_attr *a = find_attr(dev, sp->c[i]);
@@ -364,6 +423,41 @@ static int resolve_device_dir(struct device *dev, const struct spath *sp, int i,
 			return -ENOENT;
 	}
 	return 0;
+}
+
+/* /sys/bus/B/drivers/D/...: the driver core's files, then its devices */
+static int resolve_driver_dir(struct kernel *k, const struct spath *sp, struct node *nd)
+{
+	struct device_driver *drv = nd->drv;
+	if (sp->n == 4)
+		return leaf(nd, N_DIR, W_DRIVER);
+	if (sp->n == 5) {
+		/* add_bind_files(), unless the driver suppresses them */
+		if (is(sp, 4, "bind") && !drv->suppress_bind_attrs)
+			return leaf(nd, N_WO, W_DRIVER_BIND);
+		if (is(sp, 4, "unbind") && !drv->suppress_bind_attrs)
+			return leaf(nd, N_WO, W_DRIVER_UNBIND);
+		if (is(sp, 4, "uevent"))
+			return leaf(nd, N_WO, W_DRIVER_UEVENT);
+		/* module_add_driver(): the module that registered it */
+		if (is(sp, 4, "module") && driver_module(k, drv))
+			return leaf(nd, N_LINK, W_DRIVER_MODULE);
+		/* pci_drv_groups */
+		if (is(sp, 4, "new_id") && drv->bus == &pci_bus_type)
+			return leaf(nd, N_WO, W_DRIVER_NEW_ID);
+		if (is(sp, 4, "remove_id") && drv->bus == &pci_bus_type)
+			return leaf(nd, N_WO, W_DRIVER_REMOVE_ID);
+	}
+	struct device *dev = find_dev(k, nd->bus, sp->c[4]);
+	if (!dev || dev->driver != drv)
+		return -ENOENT;
+	if (sp->n == 5) {
+		nd->kind = N_LINK;
+		nd->what = W_DRIVER_DEVLINK;
+		nd->dev = dev;
+		return 0;
+	}
+	return resolve_device_dir(dev, sp, 5, nd);
 }
 
 static int resolve(struct kernel *k, const struct spath *sp, struct node *nd)
@@ -437,6 +531,8 @@ static int resolve(struct kernel *k, const struct spath *sp, struct node *nd)
 			return leaf(nd, N_WO, W_DRIVERS_PROBE);
 		if (sp->n == 3 && is(sp, 2, "drivers_autoprobe"))
 			return leaf(nd, N_FILE, W_DRIVERS_AUTOPROBE);
+		if (sp->n == 3 && is(sp, 2, "uevent"))
+			return leaf(nd, N_WO, W_BUS_UEVENT);
 		if (is(sp, 2, "devices")) {
 			if (sp->n == 3)
 				return leaf(nd, N_DIR, W_BUS_DEVICES);
@@ -457,25 +553,24 @@ static int resolve(struct kernel *k, const struct spath *sp, struct node *nd)
 			nd->drv = driver_find(k, sp->c[3], nd->bus);
 			if (!nd->drv)
 				return -ENOENT;
-			if (sp->n == 4)
-				return leaf(nd, N_DIR, W_DRIVER);
-			if (sp->n == 5 && is(sp, 4, "bind"))
-				return leaf(nd, N_WO, W_DRIVER_BIND);
-			if (sp->n == 5 && is(sp, 4, "unbind"))
-				return leaf(nd, N_WO, W_DRIVER_UNBIND);
-			struct device *dev = find_dev(k, nd->bus, sp->c[4]);
-			if (!dev || dev->driver != nd->drv)
-				return -ENOENT;
-			if (sp->n == 5) {
-				nd->kind = N_LINK;
-				nd->what = W_DRIVER_DEVLINK;
-				nd->dev = dev;
-				return 0;
-			}
-			return resolve_device_dir(dev, sp, 5, nd);
+			return resolve_driver_dir(k, sp, nd);
 		}
 		return -ENOENT;
 	}
+	if (is(sp, 0, "block")) {
+		if (sp->n == 1)
+			return leaf(nd, N_DIR, W_BLOCK_ROOT);
+		struct virtio_blk *disk = sysfs_block_disk(k, sp->c[1]);
+		if (!disk)
+			return -ENOENT;
+		nd->dev = &disk->vdev->dev;
+		/* a link to the disk under its device; what is below it is the disk's (link followed) */
+		if (sp->n == 2)
+			return leaf(nd, N_LINK, W_BLOCK_LINK);
+		return sub_leaf(k, sp, 1, &block_tree, nd);
+	}
+	if (is(sp, 0, "module"))
+		return sub_leaf(k, sp, 1, &module_tree, nd);
 	if (is(sp, 0, "devices")) {
 		/* the device whose own /sys/devices path is the longest prefix */
 		struct device *best = NULL;
@@ -525,7 +620,13 @@ static int missing_errno(struct kernel *k, const struct spath *sp)
 	return -ENOENT;
 }
 
-/* split + resolve: the node a path names, with what its callers need of the path */
+static void node_put(struct node *nd)
+{
+	free(nd->sp.buf);
+	nd->sp.buf = NULL;
+}
+
+/* split + resolve: the node a path names, with its path kept (node_put() when done) */
 static int lookup(struct kernel *k, const char *path, struct node *nd)
 {
 	struct spath sp;
@@ -542,8 +643,23 @@ static int lookup(struct kernel *k, const char *path, struct node *nd)
 		if (is_file(nd) && path[strlen(path) - 1] == '/')
 			ret = -ENOTDIR;
 	}
-	free(sp.buf);
-	return ret;
+	if (ret) {
+		free(sp.buf);
+		return ret;
+	}
+	nd->sp = sp;
+	return 0;
+}
+
+/* the subtree's own components of a W_SUB node */
+static char **sub_c(struct node *nd)
+{
+	return nd->sp.c + nd->sub_first;
+}
+
+static int sub_n(const struct node *nd)
+{
+	return nd->sp.n - nd->sub_first;
 }
 
 /* A directory of /sys/devices above every device in it, e.g. /sys/devices/platform. */
@@ -578,40 +694,36 @@ static int sorted_names(struct sysfs_buf *out)
 	return 0;
 }
 
-/* /sys/block is rendered by sysfs/block.c: 1 when path is there (*ret set) */
-static int block_dispatch(struct kernel *k, const char *path, struct sysfs_buf *out, bool list, int *ret)
+/* a driver's directory: its files (driver_add_groups, add_bind_files, module link) and devices */
+static void list_driver(struct kernel *k, struct device_driver *drv, struct sysfs_buf *out)
 {
-	struct spath sp;
-	if (split_path(path, &sp))
-		return 0;
-	int mine = is(&sp, 0, "block");
-	if (mine)
-		*ret = list ? sysfs_block_list(k, sp.c + 1, sp.n - 1, out)
-			    : sysfs_block_read(k, sp.c + 1, sp.n - 1, out);
-	free(sp.buf);
-	return mine;
+	if (!drv->suppress_bind_attrs) {
+		add_name(out, "bind");
+		add_name(out, "unbind");
+	}
+	if (driver_module(k, drv))
+		add_name(out, "module");
+	if (drv->bus == &pci_bus_type) {
+		add_name(out, "new_id");
+		add_name(out, "remove_id");
+	}
+	add_name(out, "uevent");
+	for (size_t i = 0; i < k->ndevices; i++)
+		if (k->devices[i]->driver == drv)
+			add_name(out, k->devices[i]->name);
 }
 
-int sysfs_list(struct kernel *k, const char *path, struct sysfs_buf *out)
+static int list_node(struct kernel *k, struct node *nd, struct sysfs_buf *out)
 {
-	struct node nd;
-	memset(out, 0, sizeof(*out));
-	int ret;
-	if (block_dispatch(k, path, out, true, &ret))
-		return ret ? ret : sorted_names(out);
-	ret = lookup(k, path, &nd);
-	if (ret)
-		return ret;
-	if (nd.kind != N_DIR)
-		return -ENOTDIR;
 	struct iommu_core *c = iommu_core(k);
 	char num[24];
-	switch (nd.what) {
+	switch (nd->what) {
 	case W_ROOT:
 		add_name(out, "block");
 		add_name(out, "bus");
 		add_name(out, "devices");
 		add_name(out, "kernel");
+		add_name(out, "module");
 		break;
 	case W_KERNEL:
 		add_name(out, "debug");
@@ -640,8 +752,8 @@ int sysfs_list(struct kernel *k, const char *path, struct sysfs_buf *out)
 		add_name(out, "type");
 		break;
 	case W_GROUP_DEVICES:
-		for (size_t i = 0; i < nd.group->ndevices; i++)
-			add_name(out, nd.group->devices[i]->name);
+		for (size_t i = 0; i < nd->group->ndevices; i++)
+			add_name(out, nd->group->devices[i]->name);
 		break;
 	case W_BUS_ROOT:
 		for (size_t i = 0; i < ARRAY_SIZE(buses); i++)
@@ -652,36 +764,42 @@ int sysfs_list(struct kernel *k, const char *path, struct sysfs_buf *out)
 		add_name(out, "drivers");
 		add_name(out, "drivers_autoprobe");
 		add_name(out, "drivers_probe");
+		add_name(out, "uevent");
 		break;
 	case W_BUS_DEVICES:
 		for (size_t i = 0; i < k->ndevices; i++)
-			if (k->devices[i]->bus == nd.bus)
+			if (k->devices[i]->bus == nd->bus)
 				add_name(out, k->devices[i]->name);
 		break;
 	case W_BUS_DRIVERS:
 		for (size_t i = 0; i < k->ndrivers; i++)
-			if (k->drivers[i]->bus == nd.bus)
+			if (k->drivers[i]->bus == nd->bus)
 				add_name(out, k->drivers[i]->name);
 		break;
 	case W_DRIVER:
-		add_name(out, "bind");
-		add_name(out, "unbind");
-		for (size_t i = 0; i < k->ndevices; i++)
-			if (k->devices[i]->driver == nd.drv)
-				add_name(out, k->devices[i]->name);
+		list_driver(k, nd->drv, out);
 		break;
+	case W_BLOCK_ROOT:
+		return sysfs_block_disks(k, out);
+	case W_DEV_BLOCK:
+		add_name(out, dev_disk(nd->dev)->disk_name);
+		break;
+	case W_SUB:
+		return nd->sub->list(k, sub_c(nd), sub_n(nd), out);
 	case W_DEVICE:
 		for (size_t i = 0; i < ARRAY_SIZE(dev_attrs); i++) {
 			struct node tmp;
 			struct spath one = { .n = 1 };
 			one.c[0] = (char *)dev_attrs[i].name;
-			if (!resolve_device_dir(nd.dev, &one, 0, &tmp))
+			if (!resolve_device_dir(nd->dev, &one, 0, &tmp))
 				add_name(out, dev_attrs[i].name);
 		}
+		if (dev_disk(nd->dev))
+			add_name(out, "block");
 		/* the directories below it: its children's, or the PCI root bus's for a host bridge */
 		{
 			char mine[256], theirs[256];
-			size_t n = (size_t)sysfs_device_path(nd.dev, mine, sizeof(mine));
+			size_t n = (size_t)sysfs_device_path(nd->dev, mine, sizeof(mine));
 			for (size_t i = 0; i < k->ndevices; i++) {
 				sysfs_device_path(k->devices[i], theirs, sizeof(theirs));
 				if (strncmp(theirs, mine, n) || theirs[n] != '/')
@@ -698,7 +816,19 @@ int sysfs_list(struct kernel *k, const char *path, struct sysfs_buf *out)
 	default:
 		return -ENOTDIR;
 	}
-	return sorted_names(out);
+	return 0;
+}
+
+int sysfs_list(struct kernel *k, const char *path, struct sysfs_buf *out)
+{
+	struct node nd;
+	memset(out, 0, sizeof(*out));
+	int ret = lookup(k, path, &nd);
+	if (ret)
+		return ret;
+	ret = nd.kind == N_DIR ? list_node(k, &nd, out) : -ENOTDIR;
+	node_put(&nd);
+	return ret ? ret : sorted_names(out);
 }
 
 static int show_resv(struct kernel *k, struct iommu_group *group, struct sysfs_buf *out)
@@ -714,54 +844,83 @@ static int show_resv(struct kernel *k, struct iommu_group *group, struct sysfs_b
 	return 0;
 }
 
-int sysfs_read(struct kernel *k, const char *path, struct sysfs_buf *out)
+static int read_node(struct kernel *k, struct node *nd, struct sysfs_buf *out)
 {
-	struct node nd;
-	memset(out, 0, sizeof(*out));
-	int ret;
-	if (block_dispatch(k, path, out, false, &ret))
-		return ret;
-	ret = lookup(k, path, &nd);
-	if (ret)
-		return ret;
-	if (nd.kind == N_DIR)
+	if (nd->kind == N_DIR)
 		return -EISDIR;
-	if (nd.kind == N_WO)
+	if (nd->kind == N_WO)
 		return -EACCES;
-	/* what follows /sys/kernel/debug/iommusim/NAME, e.g. a device name */
-	const char *rest = nd.rest;
-	switch (nd.what) {
+	switch (nd->what) {
 	case W_GROUP_TYPE:
-		ret = emit(out, "%s\n", iommu_domain_type_sysfs(nd.group->default_domain));
-		break;
+		return emit(out, "%s\n", iommu_domain_type_sysfs(nd->group->default_domain));
 	case W_GROUP_RESV:
-		ret = show_resv(k, nd.group, out);
-		break;
+		return show_resv(k, nd->group, out);
 	case W_DRIVERS_AUTOPROBE:
-		ret = emit(out, "1\n");
-		break;
+		return emit(out, "%d\n", bus_drivers_autoprobe(k, nd->bus));
 	case W_DEBUG_DEFERRED:
 		out->text = strdup("");
 		for (size_t i = 0; i < k->ndeferred; i++)
 			emit(out, "%s\t\n", k->deferred[i]->name);
-		break;
+		return 0;
 	case W_DEBUG_EXT:
+		/* what follows /sys/kernel/debug/iommusim/NAME, e.g. a device name */
 		for (int i = 0; i < MAX_DEBUG && debug_files[i].name; i++)
-			if (!strcmp(debug_files[i].name, nd.attr))
-				ret = debug_files[i].fn(k, rest, out);
-		break;
+			if (!strcmp(debug_files[i].name, nd->attr))
+				return debug_files[i].fn(k, nd->rest, out);
+		return -ENOENT;
+	case W_SUB:
+		return nd->sub->read(k, sub_c(nd), sub_n(nd), out);
 	case W_DEVICE_ATTR:
-		if (nd.kind == N_LINK) {
-			/* cat follows the link: a directory */
-			ret = -EISDIR;
-			break;
-		}
-		ret = dev_attr_show(nd.dev, nd.attr, out);
-		break;
+		/* cat follows a link: a directory */
+		return nd->kind == N_LINK ? -EISDIR : dev_attr_show(nd->dev, nd->attr, out);
 	default:
-		ret = -EISDIR;
+		return -EISDIR;
 	}
+}
+
+int sysfs_read(struct kernel *k, const char *path, struct sysfs_buf *out)
+{
+	struct node nd;
+	memset(out, 0, sizeof(*out));
+	int ret = lookup(k, path, &nd);
+	if (ret)
+		return ret;
+	ret = read_node(k, &nd, out);
+	node_put(&nd);
 	return ret;
+}
+
+static int readlink_node(struct kernel *k, struct node *nd, struct sysfs_buf *out)
+{
+	char devpath[256];
+	if (nd->bus_entry) {
+		sysfs_device_path(nd->dev, devpath, sizeof(devpath));
+		return emit_rel_link(out, "bus/x/devices", devpath);
+	}
+	if (nd->kind != N_LINK)
+		return -EINVAL;
+	switch (nd->what) {
+	case W_GROUP_DEV:
+		sysfs_device_path(nd->dev, devpath, sizeof(devpath));
+		return emit_rel_link(out, "kernel/iommu_groups/N/devices", devpath);
+	case W_DRIVER_DEVLINK:
+		sysfs_device_path(nd->dev, devpath, sizeof(devpath));
+		return emit_rel_link(out, "bus/x/drivers/y", devpath);
+	case W_DRIVER_MODULE:
+		snprintf(devpath, sizeof(devpath), "module/%s", driver_module(k, nd->drv));
+		return emit_rel_link(out, "bus/x/drivers/y", devpath);
+	case W_BLOCK_LINK: {
+		/* /sys/block/vda -> ../devices/.../virtioN/block/vda */
+		size_t n = (size_t)sysfs_device_path(nd->dev, devpath, sizeof(devpath));
+		snprintf(devpath + MIN(n, sizeof(devpath) - 1), sizeof(devpath) - MIN(n, sizeof(devpath) - 1),
+			 "/block/%s", nd->sp.c[1]);
+		return emit_rel_link(out, "block", devpath);
+	}
+	case W_SUB:
+		return nd->sub->readlink(k, sub_c(nd), sub_n(nd), out);
+	default:
+		return dev_link(nd->dev, nd->attr, out);
+	}
 }
 
 int sysfs_readlink(struct kernel *k, const char *path, struct sysfs_buf *out)
@@ -771,24 +930,9 @@ int sysfs_readlink(struct kernel *k, const char *path, struct sysfs_buf *out)
 	int ret = lookup(k, path, &nd);
 	if (ret)
 		return ret;
-	bool bus_entry = nd.bus_entry;
-	char devpath[256];
-	if (bus_entry) {
-		sysfs_device_path(nd.dev, devpath, sizeof(devpath));
-		return emit_rel_link(out, "bus/x/devices", devpath);
-	}
-	if (nd.kind != N_LINK)
-		return -EINVAL;
-	switch (nd.what) {
-	case W_GROUP_DEV:
-		sysfs_device_path(nd.dev, devpath, sizeof(devpath));
-		return emit_rel_link(out, "kernel/iommu_groups/N/devices", devpath);
-	case W_DRIVER_DEVLINK:
-		sysfs_device_path(nd.dev, devpath, sizeof(devpath));
-		return emit_rel_link(out, "bus/x/drivers/y", devpath);
-	default:
-		return dev_link(nd.dev, nd.attr, out);
-	}
+	ret = readlink_node(k, &nd, out);
+	node_put(&nd);
+	return ret;
 }
 
 /* sysfs_streq(): a value with or without its trailing newline */
@@ -801,6 +945,41 @@ static char *strip_nl(const char *val)
 			s[n - 1] = '\0';
 	}
 	return s;
+}
+
+int sysfs_lstat(struct kernel *k, const char *path, struct sysfs_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	struct spath sp;
+	int ret = split_path(path, &sp);
+	if (ret)
+		return ret;
+	struct node nd;
+	ret = lookup(k, path, &nd);
+	if (ret == -ENOENT && devices_ancestor(k, &sp)) {
+		st->type = SYSFS_DIR;
+		st->readable = true;
+		ret = 0;
+	} else if (!ret) {
+		st->readable = nd.kind != N_WO;
+		switch (nd.kind) {
+		case N_DIR:
+			st->type = nd.bus_entry ? SYSFS_LNK : SYSFS_DIR;
+			break;
+		case N_LINK:
+			st->type = SYSFS_LNK;
+			break;
+		default:
+			/* what has a store: sysfs_write() carries it out */
+			st->type = SYSFS_REG;
+			st->writable = nd.kind == N_WO || nd.what == W_GROUP_TYPE ||
+				       nd.what == W_DRIVERS_AUTOPROBE || (nd.what == W_SUB && nd.writable) ||
+				       (nd.what == W_DEVICE_ATTR && !strcmp(nd.attr, "driver_override"));
+		}
+		node_put(&nd);
+	}
+	free(sp.buf);
+	return ret;
 }
 
 /*
@@ -844,45 +1023,64 @@ static int group_type_store(struct kernel *k, struct iommu_group *group, const c
 	return req == cur ? 0 : -EOPNOTSUPP;
 }
 
-int sysfs_lstat(struct kernel *k, const char *path, struct sysfs_stat *st)
+/* a kobject's path as kobject_get_path() gives it: "/bus/pci/drivers/vfio-pci" */
+static int uevent_store(struct kernel *k, const struct spath *sp, int ncomp, const char *val)
 {
-	memset(st, 0, sizeof(*st));
-	struct spath sp;
-	int ret = split_path(path, &sp);
-	if (ret)
-		return ret;
-	if (is(&sp, 0, "block")) {
-		struct sysfs_buf b = { 0 };
-		ret = sysfs_block_list(k, sp.c + 1, sp.n - 1, &b);
-		sysfs_buf_free(&b);
-		st->type = ret ? SYSFS_REG : SYSFS_DIR;
-		st->readable = true;
-		free(sp.buf);
-		return ret == -ENOTDIR ? 0 : ret;
+	char kobj[256] = "";
+	size_t off = 0;
+	for (int i = 0; i < ncomp && off < sizeof(kobj); i++)
+		off += snprintf(kobj + off, sizeof(kobj) - off, "/%s", sp->c[i]);
+	return kobject_synth_uevent(k, kobj, val, strlen(val));
+}
+
+static int write_node(struct kernel *k, struct node *nd, const char *val)
+{
+	char *name;
+	int ret;
+	switch (nd->what) {
+	case W_DRIVERS_AUTOPROBE:
+		return bus_drivers_autoprobe_store(k, nd->bus, val);
+	case W_BUS_UEVENT:
+	case W_DRIVER_UEVENT:
+		return uevent_store(k, &nd->sp, nd->sp.n - 1, val);
+	case W_DRIVER_NEW_ID:
+		return pci_new_id_store(k, nd->drv, val);
+	case W_DRIVER_REMOVE_ID:
+		return pci_remove_id_store(k, nd->drv, val);
+	case W_SUB:
+		if (nd->sub == &module_tree && nd->kind == N_WO)
+			return uevent_store(k, &nd->sp, nd->sp.n - 1, val);	/* /module/M/uevent */
+		/* a module parameter with a store: the model keeps the defaults */
+		return nd->writable ? -EOPNOTSUPP : -EACCES;
+	case W_DEVICE_ATTR:
+		if (!strcmp(nd->attr, "driver_override"))
+			return driver_override_store(nd->dev, val);
+		return -EACCES;
+	case W_DRIVER_BIND:
+	case W_DRIVER_UNBIND:
+	case W_DRIVERS_PROBE:
+	case W_GROUP_TYPE:
+		break;
+	default:
+		return -EACCES;
 	}
-	struct node nd;
-	ret = lookup(k, path, &nd);
-	if (ret == -ENOENT && devices_ancestor(k, &sp)) {
-		st->type = SYSFS_DIR;
-		st->readable = true;
-		ret = 0;
-	} else if (!ret) {
-		st->readable = nd.kind != N_WO;
-		switch (nd.kind) {
-		case N_DIR:
-			st->type = nd.bus_entry ? SYSFS_LNK : SYSFS_DIR;
-			break;
-		case N_LINK:
-			st->type = SYSFS_LNK;
-			break;
-		default:
-			/* what has a store: sysfs_write() carries it out */
-			st->type = SYSFS_REG;
-			st->writable = nd.kind == N_WO || nd.what == W_GROUP_TYPE ||
-				       (nd.what == W_DEVICE_ATTR && !strcmp(nd.attr, "driver_override"));
-		}
+	name = strip_nl(val);
+	if (!name)
+		return -ENOMEM;
+	switch (nd->what) {
+	case W_DRIVER_BIND:
+		ret = driver_bind_store(nd->drv, find_dev(k, nd->bus, name));
+		break;
+	case W_DRIVER_UNBIND:
+		ret = driver_unbind_store(nd->drv, find_dev(k, nd->bus, name));
+		break;
+	case W_DRIVERS_PROBE:
+		ret = bus_rescan_store(find_dev(k, nd->bus, name));
+		break;
+	default:
+		ret = group_type_store(k, nd->group, name);
 	}
-	free(sp.buf);
+	free(name);
 	return ret;
 }
 
@@ -892,33 +1090,7 @@ int sysfs_write(struct kernel *k, const char *path, const char *val)
 	int ret = lookup(k, path, &nd);
 	if (ret)
 		return ret;
-	if (nd.kind == N_DIR)
-		return -EISDIR;
-	char *name = strip_nl(val);
-	if (!name)
-		return -ENOMEM;
-	switch (nd.what) {
-	case W_DRIVER_BIND:
-		ret = driver_bind_store(nd.drv, find_dev(k, nd.bus, name));
-		break;
-	case W_DRIVER_UNBIND:
-		ret = driver_unbind_store(nd.drv, find_dev(k, nd.bus, name));
-		break;
-	case W_DRIVERS_PROBE:
-		ret = bus_rescan_store(find_dev(k, nd.bus, name));
-		break;
-	case W_GROUP_TYPE:
-		ret = group_type_store(k, nd.group, name);
-		break;
-	case W_DEVICE_ATTR:
-		if (!strcmp(nd.attr, "driver_override"))
-			ret = driver_override_store(nd.dev, val);
-		else
-			ret = -EACCES;
-		break;
-	default:
-		ret = -EACCES;
-	}
-	free(name);
+	ret = nd.kind == N_DIR ? -EISDIR : write_node(k, &nd, val);
+	node_put(&nd);
 	return ret;
 }
