@@ -69,3 +69,32 @@ const char *klog_line(const struct klog *log, size_t i)
 {
 	return i < log->n ? log->lines[i].text : NULL;
 }
+
+#define HZ 250
+#define NSEC_PER_JIFFY (1000000000ULL / HZ)
+#define DEFAULT_RATELIMIT_INTERVAL (5 * HZ)
+#define DEFAULT_RATELIMIT_BURST 10
+
+bool klog_ratelimit(struct klog *log, struct ratelimit_state *rs, const char *func)
+{
+	u64 jiffies = log->clock_ns / NSEC_PER_JIFFY;
+	if (!rs->started) {
+		rs->started = true;
+		rs->begin = jiffies;
+	}
+	/* time_is_before_jiffies(begin + interval) */
+	if (jiffies > rs->begin + DEFAULT_RATELIMIT_INTERVAL) {
+		if (rs->missed) {
+			klog_printf(log, "%s: %d callbacks suppressed", func, rs->missed);
+			rs->missed = 0;
+		}
+		rs->begin = jiffies;
+		rs->printed = 0;
+	}
+	if (rs->printed < DEFAULT_RATELIMIT_BURST) {
+		rs->printed++;
+		return true;
+	}
+	rs->missed++;
+	return false;
+}

@@ -34,4 +34,23 @@ const char *klog_line(const struct klog *log, size_t i);
 /* Advance the virtual clock (probes take time; `sleep N` advances it). */
 static inline void klog_advance(struct klog *log, u64 ns) { log->clock_ns += ns; }
 
+/*
+ * printk_ratelimited()'s state (lib/ratelimit.c): DEFAULT_RATELIMIT_BURST (10)
+ * messages per DEFAULT_RATELIMIT_INTERVAL (5 s) on the virtual clock, in
+ * jiffies of Debian's HZ=250. Linux keeps one static state per call site;
+ * the model keeps one per call site per system, where that system's layer
+ * keeps its state.
+ */
+struct ratelimit_state {
+	bool started;
+	u64 begin;		/* jiffies */
+	int printed, missed;
+};
+/*
+ * ___ratelimit(): true when the message may be printed. Once the interval is
+ * over, the next call first logs "FUNC: N callbacks suppressed" for the
+ * messages dropped during it.
+ */
+bool klog_ratelimit(struct klog *log, struct ratelimit_state *rs, const char *func);
+
 #endif

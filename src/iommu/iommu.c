@@ -210,15 +210,29 @@ static struct iommu_group *iommu_group_get_for_dev(struct device *dev, const str
 	return group;
 }
 
+static int iommu_group_alloc_default_domain(struct iommu_group *group, struct device *dev, unsigned int type);
+
+/* iommu_get_def_domain_type(): what the IOMMU driver insists on for the device, 0: no preference */
+static unsigned int iommu_get_def_domain_type(struct device *dev)
+{
+	const struct iommu_ops *ops = dev->iommu->iommu_dev->ops;
+	return ops->def_domain_type ? (unsigned int)ops->def_domain_type(dev) : 0;
+}
+
 static int iommu_alloc_default_domain(struct iommu_group *group, struct device *dev)
 {
 	struct iommu_core *c = iommu_core(dev->k);
 	if (group->default_domain)
 		return 0;
-	const struct iommu_ops *ops = dev->iommu->iommu_dev->ops;
-	unsigned int type = ops->def_domain_type ? ops->def_domain_type(dev) : 0;
+	unsigned int type = iommu_get_def_domain_type(dev);
 	if (!type)
 		type = c->def_domain_type;
+	return iommu_group_alloc_default_domain(group, dev, type);
+}
+
+/* iommu_group_alloc_default_domain(): of that type, else DMA; group->default_domain set */
+static int iommu_group_alloc_default_domain(struct iommu_group *group, struct device *dev, unsigned int type)
+{
 	struct iommu_domain *dom = iommu_domain_alloc_type(dev->k, dev->bus, type);
 	if (!dom && type != IOMMU_DOMAIN_DMA) {
 		dom = iommu_domain_alloc_type(dev->k, dev->bus, IOMMU_DOMAIN_DMA);
@@ -280,4 +294,108 @@ void iommu_release_device(struct device *dev)
 	if (dev->iommu_group)
 		iommu_group_remove_device(dev);
 	dev_iommu_free(dev);
+}
+
+/*
+ * iommu_change_dev_def_domain(): a new default domain of the type asked for,
+ * attached to the group's one device, the old one freed. The device's DMA
+ * ops follow at its next probe (arm-smmu-v3 has no probe_finalize).
+ */
+static int iommu_change_dev_def_domain(struct iommu_group *group, struct device *dev, unsigned int type)
+{
+	struct kernel *k = group->k;
+	struct iommu_core *c = iommu_core(k);
+	static const char func[] = "iommu_change_dev_def_domain";
+
+	if (group->default_domain != group->domain) {
+		if (klog_ratelimit(&k->log, &c->rs_def_not_attached, func))
+			dev_err(dev, "Group not assigned to default domain\n");
+		return -EBUSY;
+	}
+	struct iommu_domain *prev = group->default_domain;
+	unsigned int dev_def = iommu_get_def_domain_type(dev);
+	if (!type) {
+		/* "auto": what the driver insists on, else the type the system booted with */
+		type = dev_def ? dev_def : c->def_domain_type;
+	} else if (dev_def && type != dev_def) {
+		if (klog_ratelimit(&k->log, &c->rs_def_type, func))
+			dev_err(dev, "Device cannot be in %s domain\n", iommu_domain_type_str(type));
+		return -EINVAL;
+	}
+	if (prev->type == type)
+		return 0;
+	/* a flush queue comes up without tearing the domain down */
+	if (type == IOMMU_DOMAIN_DMA_FQ && prev->type == IOMMU_DOMAIN_DMA) {
+		/*
+		 * Linux gives a DMA domain its cookie when allocating it; the
+		 * model's dma-iommu makes it at the first iommu_setup_dma_ops(),
+		 * which brings the queue up itself for a DMA-FQ domain.
+		 */
+		int ret = prev->iova_cookie ? iommu_dma_init_fq(prev) : 0;
+		if (!ret)
+			prev->type = IOMMU_DOMAIN_DMA_FQ;
+		return ret;
+	}
+	group->default_domain = NULL;
+	int ret = iommu_group_alloc_default_domain(group, dev, type);
+	if (!ret) {
+		/* __iommu_attach_device(): the IOMMU driver installs the new domain in the STEs */
+		ret = group->default_domain->ops->attach_dev(group->default_domain, dev);
+		if (ret)
+			iommu_domain_free(group->default_domain);
+	}
+	if (ret) {
+		group->default_domain = prev;
+		group->domain = prev;
+		return ret;
+	}
+	group->domain = group->default_domain;
+	iommu_domain_free(prev);
+	return 0;
+}
+
+/* sysfs_streq(): equal, but for one trailing newline on either */
+static bool sysfs_streq(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	if (*a == *b)
+		return true;
+	return (!*a && *b == '\n' && !b[1]) || (!*b && *a == '\n' && !a[1]);
+}
+
+int iommu_group_store_type(struct iommu_group *group, const char *buf)
+{
+	struct kernel *k = group->k;
+	struct iommu_core *c = iommu_core(k);
+	static const char func[] = "iommu_group_store_type";
+	unsigned int req;
+
+	if (!group->default_domain)
+		return -EINVAL;
+	if (sysfs_streq(buf, "identity"))
+		req = IOMMU_DOMAIN_IDENTITY;
+	else if (sysfs_streq(buf, "DMA"))
+		req = IOMMU_DOMAIN_DMA;
+	else if (sysfs_streq(buf, "DMA-FQ"))
+		req = IOMMU_DOMAIN_DMA_FQ;
+	else if (sysfs_streq(buf, "auto"))
+		req = 0;
+	else
+		return -EINVAL;
+	if (group->ndevices != 1) {
+		if (klog_ratelimit(&k->log, &c->rs_type_count, func))
+			kprintf(k, "iommu: Cannot change default domain: Group has more than one device");
+		return -EINVAL;
+	}
+	struct device *dev = group->devices[0];
+	/* a bound device may only gain a flush queue */
+	if (dev->driver && !(req == IOMMU_DOMAIN_DMA_FQ && group->default_domain->type == IOMMU_DOMAIN_DMA)) {
+		if (klog_ratelimit(&k->log, &c->rs_type_bound, func))
+			kprintf(k, "iommu: Device is still bound to driver");
+		return -EBUSY;
+	}
+	return iommu_change_dev_def_domain(group, dev, req);
 }

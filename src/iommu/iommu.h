@@ -129,6 +129,8 @@ struct iommu_core {
 	const struct iommu_ops *bus_ops[4];
 	const struct bus_type *bus_ops_bus[4];
 	size_t nbus_ops;
+	/* the printk_ratelimited() call sites of the type store (iommu_group_store_type) */
+	struct ratelimit_state rs_type_count, rs_type_bound, rs_def_not_attached, rs_def_type;
 };
 
 struct iommu_core *iommu_core(struct kernel *k);
@@ -170,6 +172,20 @@ struct iommu_group *pci_device_group(struct device *dev);
 struct iommu_domain *iommu_get_domain_for_dev(struct device *dev);
 
 const char *iommu_domain_type_sysfs(const struct iommu_domain *domain);
+/*
+ * Writing /sys/kernel/iommu_groups/N/type (6.1's iommu_group_store_type() and
+ * iommu_change_dev_def_domain()): "identity", "DMA", "DMA-FQ" or "auto" (the
+ * boot default), with or without a trailing newline. Only a group of one
+ * device whose driver is unbound changes: a new default domain of that type
+ * is allocated and attached (the IOMMU driver rewrites the device's STEs),
+ * the old one freed; the next probe sets DMA ops up for the new domain.
+ * DMA -> DMA-FQ also works while bound: the domain gains a flush queue in
+ * place. 0 (also when the type is the current one), -EINVAL (bad string, no
+ * default domain, or more than one device, logged), -EBUSY (a driver is
+ * bound, or the group is not in its default domain, logged), -ENOMEM.
+ * The messages are rate limited as 6.1's (10 every 5 s a call site).
+ */
+int iommu_group_store_type(struct iommu_group *group, const char *buf);
 int iommu_get_group_resv_regions(struct iommu_group *group, struct iommu_resv_region *out, int max);
 
 /* DMA ownership (seed 001): kernel drivers vs user space on one group */
@@ -194,5 +210,12 @@ size_t iommu_unmap_fast(struct iommu_domain *domain, u64 iova, size_t size,
 /* the driver's iotlb_sync for what gather holds, then an empty gather again */
 void iommu_iotlb_sync(struct iommu_domain *domain, struct iommu_iotlb_gather *gather);
 u64 iommu_iova_to_phys(struct iommu_domain *domain, u64 iova);
+
+/*
+ * dma-iommu.h: what the core asks of dma-iommu (dma/dma_fq.c). A DMA domain's
+ * flush queue, set up in place (DMA -> DMA-FQ): 0, -EINVAL (dma-iommu never
+ * set the domain up), -ENOMEM.
+ */
+int iommu_dma_init_fq(struct iommu_domain *domain);
 
 #endif

@@ -982,47 +982,6 @@ int sysfs_lstat(struct kernel *k, const char *path, struct sysfs_stat *st)
 	return ret;
 }
 
-/*
- * 6.1's iommu_group_store_type() and iommu_change_dev_def_domain(): the
- * checks, in their order, and their messages. Changing the domain itself is
- * not modelled yet: -EOPNOTSUPP where 6.1 would switch.
- */
-static int group_type_store(struct kernel *k, struct iommu_group *group, const char *val)
-{
-	unsigned int req;
-	if (!group->default_domain)
-		return -EINVAL;
-	if (!strcmp(val, "identity"))
-		req = IOMMU_DOMAIN_IDENTITY;
-	else if (!strcmp(val, "DMA"))
-		req = IOMMU_DOMAIN_DMA;
-	else if (!strcmp(val, "DMA-FQ"))
-		req = IOMMU_DOMAIN_DMA_FQ;
-	else if (!strcmp(val, "auto"))
-		req = 0;
-	else
-		return -EINVAL;
-	if (group->ndevices != 1) {
-		kprintf(k, "iommu: Cannot change default domain: Group has more than one device");
-		return -EINVAL;
-	}
-	struct device *dev = group->devices[0];
-	unsigned int cur = group->default_domain->type;
-	/* a bound device may only gain a flush queue */
-	if (dev->driver && !(req == IOMMU_DOMAIN_DMA_FQ && cur == IOMMU_DOMAIN_DMA)) {
-		kprintf(k, "iommu: Device is still bound to driver");
-		return -EBUSY;
-	}
-	if (group->default_domain != group->domain) {
-		dev_err(dev, "Group not assigned to default domain");
-		return -EBUSY;
-	}
-	/* "auto": the type the device was booted with (arm-smmu-v3 asks for none) */
-	if (!req)
-		req = iommu_core(k)->def_domain_type;
-	return req == cur ? 0 : -EOPNOTSUPP;
-}
-
 /* a kobject's path as kobject_get_path() gives it: "/bus/pci/drivers/vfio-pci" */
 static int uevent_store(struct kernel *k, const struct spath *sp, int ncomp, const char *val)
 {
@@ -1078,7 +1037,7 @@ static int write_node(struct kernel *k, struct node *nd, const char *val)
 		ret = bus_rescan_store(find_dev(k, nd->bus, name));
 		break;
 	default:
-		ret = group_type_store(k, nd->group, name);
+		ret = iommu_group_store_type(nd->group, val);
 	}
 	free(name);
 	return ret;
