@@ -118,4 +118,75 @@ struct iommusim_dma_counters {
  */
 int iommusim_dma_counters(struct iommusim *sim, const char *dev, struct iommusim_dma_counters *c);
 
+/**
+ * iommusim_pci_config_read - read a PCI function's config space, as root
+ *	reads it (setpci, or pread() of /sys/bus/pci/devices/D/config)
+ * @sim: a booted machine
+ * @dev: the function's name as sysfs spells it ("0000:01:00.0")
+ * @offset: the register's offset, aligned to size
+ * @size: 1, 2 or 4 bytes
+ * @val: filled in on success, left alone on error
+ *
+ * The hardware's registers, not the kernel's idea of them: a bridge's bus
+ * numbers (PCI_PRIMARY_BUS 0x18, PCI_SECONDARY_BUS 0x19,
+ * PCI_SUBORDINATE_BUS 0x1a) read what the kernel programmed while it
+ * enumerated, or what iommusim_pci_config_write() put there since.
+ *
+ * returns:
+ *	0, on success
+ *	-EINVAL, sim, dev or val is NULL, a size other than 1, 2 or 4, an
+ *		unaligned offset or one beyond 4095
+ *	-ENOENT, no PCI function of that name (or it was removed)
+ *	-EOPNOTSUPP, a register the model does not keep yet (so far only a
+ *		bridge's dword at 0x18)
+ */
+int iommusim_pci_config_read(struct iommusim *sim, const char *dev, unsigned offset, unsigned size,
+			     uint32_t *val);
+
+/**
+ * iommusim_pci_config_write - write a PCI function's config space behind
+ *	the kernel's back, as root can (setpci, or pwrite() of
+ *	/sys/bus/pci/devices/D/config)
+ * @sim: a booted machine
+ * @dev: the function's name as sysfs spells it ("0000:01:00.0")
+ * @offset: the register's offset, aligned to size
+ * @size: 1, 2 or 4 bytes
+ * @val: the value
+ *
+ * The kernel's view is not updated, as on Linux: rewriting a bridge's
+ * secondary bus number changes the requester ID the hardware gives the DMA
+ * of every function behind a PCIe-to-PCI bridge (or of a conventional
+ * bridge's own), while the IOMMU keeps the StreamIDs the kernel predicted;
+ * the SMMU then reports the DMA (C_BAD_STREAMID, or a fault in another
+ * group's domain).
+ *
+ * returns:
+ *	0, on success
+ *	-EINVAL, sim or dev is NULL, a size other than 1, 2 or 4, an
+ *		unaligned offset or one beyond 4095
+ *	-ENOENT, no PCI function of that name (or it was removed)
+ *	-EOPNOTSUPP, a register the model does not keep yet (nothing is
+ *		written; so far only a bridge's dword at 0x18 is kept)
+ */
+int iommusim_pci_config_write(struct iommusim *sim, const char *dev, unsigned offset, unsigned size,
+			      uint32_t val);
+
+/**
+ * iommusim_pci_requester_id - the requester ID a PCI function's DMA carries
+ *	when it reaches the host bridge, as the hardware forms it (QEMU's
+ *	pci_requester_id(): bridges and their bus-number registers decide),
+ *	and the SMMU StreamID the host's wiring turns it into
+ * @sim: a booted machine
+ * @dev: the function's name as sysfs spells it ("0000:02:01.0")
+ * @rid: filled in on success, left alone on error
+ * @sid: filled in on success when the machine has an SMMU (may be NULL)
+ *
+ * returns:
+ *	0, on success
+ *	-EINVAL, sim, dev or rid is NULL
+ *	-ENOENT, no PCI function of that name (or it was removed)
+ *	-ENODEV, sid was asked for and the machine has no SMMU (*rid is set)
+ */
+int iommusim_pci_requester_id(struct iommusim *sim, const char *dev, uint16_t *rid, uint32_t *sid);
+
 #endif

@@ -1,8 +1,10 @@
 /*
  * A device's own bus-master accesses, as the hardware issues them: the
- * requester ID its transactions carry once bridges have rewritten it, the
- * StreamID the firmware maps that to, and the access itself, through the
- * SMMU when the device sits behind one and straight to memory otherwise.
+ * requester ID the PCI hardware gives its transactions once bridges have
+ * rewritten it (hw/pci_rid.h, never the kernel's alias prediction), the
+ * StreamID the host's wiring (PCI) or the board's DT (platform devices) maps
+ * that to, and the access itself, through the SMMU when the device sits
+ * behind one and straight to memory otherwise.
  */
 #ifndef IOMMUSIM_DRIVERS_DEVICE_DMA_H
 #define IOMMUSIM_DRIVERS_DEVICE_DMA_H

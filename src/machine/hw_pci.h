@@ -1,8 +1,10 @@
 /*
  * The PCI hardware a machine exposes: what config-space reads would return
  * for each function, and how buses hang below bridges. Built by the machine
- * builder; enumerated by pci/ the way Linux does (bus numbers are not here:
- * Linux assigns them).
+ * builder; enumerated by pci/ the way Linux does. Bus numbers are not part of
+ * the description: a bridge's bus-number registers are 0 at reset and hold
+ * what the kernel's enumeration wrote (hw/pci_config.h), and the hardware
+ * reads them back to form requester IDs (hw/pci_rid.h).
  */
 #ifndef IOMMUSIM_MACHINE_HW_PCI_H
 #define IOMMUSIM_MACHINE_HW_PCI_H
@@ -65,6 +67,12 @@ struct hw_pci_fn {
 	u8 chassis;			/* root port chassis= / pci-bridge chassis_nr= */
 	u16 slot;			/* root port physical slot= */
 	struct hw_pci_bus *secondary;	/* bridges: the bus behind */
+	/*
+	 * bridges: the type 1 header's bus-number registers (PCI_PRIMARY_BUS,
+	 * PCI_SECONDARY_BUS, PCI_SUBORDINATE_BUS), 0 at reset, written only
+	 * through config writes (hw_pci_config_write)
+	 */
+	u8 primary_bus, secondary_bus, subordinate_bus;
 	const char *qemu_driver;	/* "virtio-blk-pci", "pcie-root-port", ... */
 	const char *qemu_id;		/* id= or NULL */
 	struct hw_virtio *virtio;	/* virtio personality or NULL */

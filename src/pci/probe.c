@@ -8,6 +8,30 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pci/pci.h"
+#include "hw/pci_config.h"
+
+/*
+ * pci_read/write_config_dword() of a function the kernel enumerated: the
+ * config cycle reaches the function at that bus and devfn (for the registers
+ * the hardware keeps: hw/pci_config.h).
+ */
+static u32 pci_read_config_dword(struct pci_dev *dev, unsigned where)
+{
+	u32 v = 0;
+	if (hw_pci_config_read(dev->bus->hw->fn[dev->devfn], where, 4, &v))
+		return 0;
+	return v;
+}
+
+static void pci_write_config_dword(struct pci_dev *dev, unsigned where, u32 val)
+{
+	hw_pci_config_write(dev->bus->hw->fn[dev->devfn], where, 4, val);
+}
+
+static void pci_write_config_byte(struct pci_dev *dev, unsigned where, u8 val)
+{
+	hw_pci_config_write(dev->bus->hw->fn[dev->devfn], where, 1, val);
+}
 
 static int push(void *arrp, size_t *n, void *item)
 {
@@ -126,8 +150,17 @@ static int pci_scan_bridge(struct pci_bus *bus, struct pci_dev *bridge, int *max
 	bridge->subordinate = child;
 	if (push(&bus->children, &bus->nchildren, child))
 		return -ENOMEM;
+	/*
+	 * pci_scan_bridge_extend() pass 1: all three bus numbers in one write,
+	 * the subordinate one open (the parent's end, 0xff) while the bus
+	 * below is scanned, then pci_bus_update_busn_res_end() closes it.
+	 */
+	u32 buses = pci_read_config_dword(bridge, HW_PCI_PRIMARY_BUS) & 0xff000000u;
+	buses |= (u32)child->primary | (u32)child->number << 8 | 0xffu << 16;
+	pci_write_config_dword(bridge, HW_PCI_PRIMARY_BUS, buses);
 	int ret = pci_scan_child_bus(child, max);
 	child->busn_end = (u8)*max;
+	pci_write_config_byte(bridge, HW_PCI_SUBORDINATE_BUS, child->busn_end);
 	return ret;
 }
 
@@ -142,13 +175,21 @@ static int pci_scan_child_bus(struct pci_bus *bus, int *max)
 	}
 	/*
 	 * Pass 0 looks at bridges firmware configured. QEMU's -kernel boot runs
-	 * no firmware, so every bridge still has bus numbers 0-0: Linux says so
-	 * and reconfigures them all in pass 1.
+	 * no firmware, so every bridge still has bus numbers 0-0: Linux says so,
+	 * turns their forwarding off, and reconfigures them all in pass 1
+	 * (pci-host-common asks for PCI_REASSIGN_ALL_BUS anyway).
 	 */
-	for (size_t i = 0; i < bus->ndevices; i++)
-		if (bus->devices[i]->hdr_type == 1)
-			dev_info(&bus->devices[i]->dev,
-				 "bridge configuration invalid ([bus 00-00]), reconfiguring\n");
+	for (size_t i = 0; i < bus->ndevices; i++) {
+		struct pci_dev *dev = bus->devices[i];
+		if (dev->hdr_type != 1)
+			continue;
+		u32 buses = pci_read_config_dword(dev, HW_PCI_PRIMARY_BUS);
+		u8 primary = (u8)buses, secondary = (u8)(buses >> 8), subordinate = (u8)(buses >> 16);
+		if (primary != bus->number || secondary <= bus->number || secondary > subordinate)
+			dev_info(&dev->dev, "bridge configuration invalid ([bus %02x-%02x]), reconfiguring\n",
+				 secondary, subordinate);
+		pci_write_config_dword(dev, HW_PCI_PRIMARY_BUS, buses & ~0xffffffu);
+	}
 	for (size_t i = 0; i < bus->ndevices; i++) {
 		struct pci_dev *dev = bus->devices[i];
 		if (dev->hdr_type == 1) {

@@ -1,0 +1,60 @@
+/*
+ * The public reads and writes of PCI hardware state behind the kernel's back:
+ * config registers as root reaches them (setpci), and the requester ID the
+ * hardware gives a function's DMA.
+ */
+#include <errno.h>
+#include <string.h>
+#include "iommusim/iommusim.h"
+#include "script/session.h"
+#include "hw/pci_config.h"
+#include "hw/pci_rid.h"
+#include "pci/pci.h"
+
+/* the live function of that name, and its hardware (config cycles reach it at its bus and devfn) */
+static struct hw_pci_fn *pci_hw_fn(struct iommusim *sim, const char *name)
+{
+	struct pci_dev *pdev = pci_get_by_name(sim->k, name);
+	if (!pdev || pdev->dev.dead || !pdev->bus || !pdev->bus->hw)
+		return NULL;
+	return pdev->bus->hw->fn[pdev->devfn];
+}
+
+int iommusim_pci_config_read(struct iommusim *sim, const char *dev, unsigned offset, unsigned size,
+			     uint32_t *val)
+{
+	if (!sim || !dev || !val)
+		return -EINVAL;
+	struct hw_pci_fn *fn = pci_hw_fn(sim, dev);
+	if (!fn)
+		return -ENOENT;
+	return hw_pci_config_read(fn, offset, size, val);
+}
+
+int iommusim_pci_config_write(struct iommusim *sim, const char *dev, unsigned offset, unsigned size,
+			      uint32_t val)
+{
+	if (!sim || !dev)
+		return -EINVAL;
+	struct hw_pci_fn *fn = pci_hw_fn(sim, dev);
+	if (!fn)
+		return -ENOENT;
+	return hw_pci_config_write(fn, offset, size, val);
+}
+
+int iommusim_pci_requester_id(struct iommusim *sim, const char *dev, uint16_t *rid, uint32_t *sid)
+{
+	if (!sim || !dev || !rid)
+		return -EINVAL;
+	struct hw_pci_fn *fn = pci_hw_fn(sim, dev);
+	if (!fn)
+		return -ENOENT;
+	*rid = hw_pci_requester_id(fn);
+	if (!sid)
+		return 0;
+	u32 s;
+	int ret = hw_pci_stream_id(sim->k->hw, *rid, &s);
+	if (!ret)
+		*sid = s;
+	return ret;
+}
