@@ -18,11 +18,13 @@
 
 #define F(b) BIT(b)
 
-/* DEFINE_VIRTIO_COMMON_FEATURES of 7.2 (queue_reset is new in 7.2 and on for virt-7.2) */
+/* DEFINE_VIRTIO_COMMON_FEATURES of 7.2 (queue_reset is new in 7.2: off for virt-7.1 and older) */
 static u64 common_features(const struct hw_virtio *hw, bool pci)
 {
 	u64 f = F(24) /* notify_on_empty */ | F(27) /* any_layout */ | F(28) /* indirect_desc */ |
-		F(29) /* event_idx */ | F(40) /* queue_reset */;
+		F(29) /* event_idx */;
+	if (!hw->no_queue_reset)
+		f |= F(40);	/* queue_reset */
 	if (hw->iommu_platform)
 		f |= F(33);
 	/* virtio_pci_pre_plugged / virtio_mmio_pre_plugged: VERSION_1 for a modern interface */

@@ -38,6 +38,7 @@ struct hw_virtio {
 	bool legacy;		/* offers the legacy (0.9.5) interface */
 	bool modern;		/* offers the virtio 1.0 interface */
 	bool iommu_platform;	/* offers VIRTIO_F_ACCESS_PLATFORM */
+	bool no_queue_reset;	/* queue_reset=off (virt-7.1 and older): no VIRTIO_F_RING_RESET */
 	const char *drive_file;	/* virtio-blk: -drive file= (NULL: no medium) */
 	bool drive_readonly;
 	const char *netdev;	/* virtio-net: netdev id */

@@ -174,13 +174,14 @@ static void virt_fdt_cpu_map(struct fdtw *w, const struct virt_cpu_topology *t, 
 
 int virt_fdt_build(const struct virt_fdt_cfg *cfg, void **out, size_t *size)
 {
-	/* phandles as qemu_fdt_alloc_phandle hands them out, from 0x8000 */
-	u32 ph = 0x8000;
+	/* phandles as qemu_fdt_alloc_phandle hands them out, from 0x8000 (phandle-start) */
+	u32 ph = cfg->phandle_start ? cfg->phandle_start : 0x8000;
 	const u32 clk_ph = ph++;
-	/* one phandle per CPU, handed out from the last CPU down */
+	/* one phandle per CPU, handed out from the last CPU down (none without cpu-map) */
 	const unsigned ncpus = cfg->cpus ? cfg->cpus->cpus : 1;
 	const u32 cpu_ph0 = ph + ncpus - 1;	/* cpu@i has cpu_ph0 - i */
-	ph += ncpus;
+	if (!cfg->no_cpu_map)
+		ph += ncpus;
 	const u32 gic_ph = ph++;
 	const bool has_msi = cfg->gic_version == 2 || cfg->its;
 	const u32 msi_ph = has_msi ? ph++ : 0;
@@ -202,7 +203,7 @@ int virt_fdt_build(const struct virt_fdt_cfg *cfg, void **out, size_t *size)
 	pstr(&w, "model", "linux,dummy-virt");
 	pcell(&w, "#size-cells", 2);
 	pcell(&w, "#address-cells", 2);
-	pstr(&w, "compatible", "linux,dummy-virt");
+	pstr(&w, "compatible", cfg->dt_compatible ? cfg->dt_compatible : "linux,dummy-virt");
 
 	begin(&w, "psci");
 	pcell(&w, "migrate", PSCI_FN64_MIGRATE);
@@ -403,16 +404,20 @@ int virt_fdt_build(const struct virt_fdt_cfg *cfg, void **out, size_t *size)
 	begin(&w, "cpus");
 	pcell(&w, "#size-cells", 0);
 	pcell(&w, "#address-cells", 1);
-	begin(&w, "cpu-map");
-	virt_fdt_cpu_map(&w, cfg->cpus, ncpus, cpu_ph0);
-	end(&w);
+	/* virt-6.1 and older (no_cpu_topology): no cpu-map, and no phandles for the CPUs */
+	if (!cfg->no_cpu_map) {
+		begin(&w, "cpu-map");
+		virt_fdt_cpu_map(&w, cfg->cpus, ncpus, cpu_ph0);
+		end(&w);
+	}
 	for (unsigned i = 0; i < ncpus; i++) {
 		char name[32];
 		/* virt_cpu_mp_affinity(): Aff0 clusters of 8 CPUs on GICv2, 16 on GICv3 */
 		unsigned clustersz = cfg->gic_version == 2 ? 8 : 16;
 		snprintf(name, sizeof(name), "cpu@%u", i);
 		begin(&w, name);
-		pcell(&w, "phandle", cpu_ph0 - i);
+		if (!cfg->no_cpu_map)
+			pcell(&w, "phandle", cpu_ph0 - i);
 		pcell(&w, "reg", (i / clustersz) << 8 | i % clustersz);
 		if (ncpus > 1)
 			pstr(&w, "enable-method", "psci");

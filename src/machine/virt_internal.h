@@ -109,7 +109,53 @@ struct virt_fdt_cfg {
 	const char *append;
 	const struct virt_cpu_topology *cpus;
 	const char *cpu_compatible;
+	const char *dt_compatible;	/* -M dt-compatible= (NULL: linux,dummy-virt) */
+	u32 phandle_start;		/* -M phandle-start= (0: 0x8000) */
+	bool no_cpu_map;		/* virt-6.1 and older: no cpu-map, no CPU phandles */
 };
+
+/*
+ * The machine type and its properties (virt_options.c): QEMU 7.2's virt and
+ * the versioned types whose compat properties iommusim models.
+ */
+struct virt_machine_opts {
+	const char *type;		/* "virt-7.2", ... as QEMU names the machine class */
+	int version;			/* 702 for virt-7.2 */
+	int gic;			/* 2 or 3 (finalize_gic_version) */
+	bool its, smmu, translate_all;
+	bool no_cpu_map;		/* virt-6.1 and older */
+	bool no_tcg_its;		/* virt-6.1 and older: no ITS under TCG */
+	bool virtio_no_queue_reset;	/* hw_compat_7_1: virtio-device.queue_reset=off */
+	bool rng_pci_no_vectors;	/* hw_compat_7_1: virtio-rng-pci.vectors=0 */
+	const char *dt_compatible;
+	u32 phandle_start;
+	u64 ram_size;
+};
+
+/* Drives and block nodes (virt_drives.c) */
+struct virt_disk {
+	int drive;			/* index in cmd->drives, or -1 */
+	int node;			/* index in cmd->blockdevs, or -1 */
+	const char *file;		/* host path, "null-co://", or NULL: no medium */
+	bool readonly;
+};
+/*
+ * QEMU's checks when it creates -blockdev nodes and -drive drives: 0 or
+ * -EINVAL. names (cmd->ndrives entries, malloc'd strings the caller frees)
+ * gets each drive's name: its id, or the one QEMU makes ("virtio0").
+ */
+int virt_drives_check(const struct qemu_cmdline *cmd, char **names, char *err, size_t errlen);
+/* Whether a -drive plugs a virtio-blk-pci of its own (if=virtio, virt's default). */
+bool virt_drive_is_virtio(const struct qemu_optlist *drive);
+/* What drive=NAME names: a -drive id, else a -blockdev node-name. 0 or -ENOENT. */
+int virt_drive_resolve(const struct qemu_cmdline *cmd, char *const *names, const char *name,
+		       struct virt_disk *out);
+
+/* -machine, -m and -object memory-backend-*: 0 or -EINVAL with QEMU's message. */
+int virt_parse_machine_opts(const struct qemu_cmdline *cmd, struct virt_machine_opts *o,
+			    char *err, size_t errlen);
+int virt_parse_memory(const struct qemu_cmdline *cmd, struct virt_machine_opts *o,
+		      char *err, size_t errlen);
 int virt_fdt_build(const struct virt_fdt_cfg *cfg, void **fdt, size_t *size);
 
 #endif

@@ -67,6 +67,8 @@ struct dev_cfg {
 	bool seg_max_adjust;
 	bool vectors_set;		/* virtio-pci "vectors" given */
 	unsigned vectors;
+	bool queue_reset;		/* virtio-device queue_reset (off on virt-7.1 and older) */
+	const char *rng;		/* virtio-rng rng= backend object */
 };
 
 struct build {
@@ -77,11 +79,23 @@ struct build {
 	struct idmap buses;		/* bus id -> struct hw_pci_bus */
 	bool msi_nonbroken;		/* the GIC has an MSI controller (ITS or GICv2m) */
 	bool *drive_used, *netdev_used;
+	char **drive_names;		/* each -drive's name: its id or QEMU's ("virtio0") */
 	bool mmio_legacy;		/* -global virtio-mmio.force-legacy */
 	u32 *rp_chassis_slot;		/* chassis << 16 | slot of each root port */
 	size_t nrp;
-	char where[512];		/* "-device ...: " prefix for messages */
+	struct virt_machine_opts mo;	/* the machine type and its properties */
+	const char **dev_ids;		/* ids of the devices created so far */
+	size_t ndev_ids;
+	unsigned anon_devices;		/* -device without id, for QOM paths in messages */
+	char **node_users;		/* per -blockdev: the QOM path of the device using it */
+	char qom_path[128];		/* the device being added */
+	char where[1024];		/* "-device ...: " prefix for messages */
 };
+
+static bool needs_more(size_t n)
+{
+	return n == 0 || (n & (n - 1)) == 0;
+}
 
 static int fail(struct build *b, const char *fmt, ...)
 {
@@ -99,12 +113,17 @@ static int fail(struct build *b, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* Rebuild the option text for messages, re-escaping commas as ",,". */
+/* The option as given ("-device TEXT: "), or rebuilt with commas re-escaped. */
 static void set_where(struct build *b, const char *opt, const char *first,
 		      const struct qemu_optlist *l)
 {
 	size_t n = 0, cap = sizeof(b->where);
 	char *w = b->where;
+
+	if (l && l->text) {
+		snprintf(w, cap, "%s %s: ", opt, l->text);
+		return;
+	}
 
 #define PUT(...) do { if (n < cap) n += (size_t)snprintf(w + n, cap - n, __VA_ARGS__); } while (0)
 	PUT("%s ", opt);
@@ -127,34 +146,71 @@ static void set_where(struct build *b, const char *opt, const char *first,
 
 /* ---- property value parsers, worded like QEMU's visitors ---- */
 
-static int prop_bool(struct build *b, const char *key, const char *val, bool *out)
-{
-	int v = 0;
+/*
+ * A property's value: a string from QemuOpts (or -global), or a typed JSON
+ * value, which QEMU's qobject input visitor checks more strictly.
+ */
+struct pval {
+	const char *s;
+	enum qemu_opt_type t;
+};
 
-	if (qemu_parse_bool(val, &v))
+static int prop_bool(struct build *b, const char *key, struct pval v, bool *out)
+{
+	int x = 0;
+
+	if (v.t == QOPT_BOOL) {
+		*out = !strcmp(v.s, "true");
+		return 0;
+	}
+	if (v.t != QOPT_STR)
+		return fail(b, "Invalid parameter type for '%s', expected: boolean", key);
+	if (qemu_parse_bool(v.s, &x))
 		return fail(b, "Parameter '%s' expects 'on' or 'off'", key);
-	*out = v;
+	*out = x;
 	return 0;
 }
 
-static int prop_uint(struct build *b, const char *key, const char *val,
+static int prop_uint(struct build *b, const char *key, struct pval pv,
 		     unsigned long long max, const char *tname, unsigned *out)
 {
+	const char *val = pv.s;
 	char *end;
 	unsigned long long v;
 
+	if (pv.t != QOPT_STR && pv.t != QOPT_INT)
+		return fail(b, "Parameter '%s' expects uint64", key);
 	errno = 0;
-	v = strtoull(val, &end, 0);
-	if (!*val || *end || errno || val[0] == '-')
-		return fail(b, "Parameter '%s' expects %s", key, tname);
+	if (pv.t == QOPT_INT && val[0] == '-') {
+		/* a negative JSON integer is taken as its unsigned 64-bit image */
+		v = (unsigned long long)strtoll(val, &end, 10);
+	} else {
+		v = strtoull(val, &end, 0);
+		if (!*val || *end || errno)
+			return fail(b, "Parameter '%s' expects integer", key);
+		if (val[0] == '-')
+			return fail(b, "Parameter '%s' expects %s", key, tname);
+	}
 	if (v > max)
 		return fail(b, "Parameter '%s' expects %s", key, tname);
 	*out = (unsigned)v;
 	return 0;
 }
 
-static int prop_on_off_auto(struct build *b, const char *key, const char *val, int *out)
+static int prop_str(struct build *b, const char *key, struct pval v, const char **out)
 {
+	if (v.t != QOPT_STR)
+		return fail(b, "Invalid parameter type for '%s', expected: string", key);
+	*out = v.s;
+	return 0;
+}
+
+static int prop_on_off_auto(struct build *b, const char *key, struct pval pv, int *out)
+{
+	const char *val = pv.s;
+
+	if (pv.t != QOPT_STR)
+		return fail(b, "Invalid parameter type for '%s', expected: string", key);
 	if (!strcmp(val, "on"))
 		*out = 1;
 	else if (!strcmp(val, "off"))
@@ -166,11 +222,23 @@ static int prop_on_off_auto(struct build *b, const char *key, const char *val, i
 	return 0;
 }
 
-/* DEFINE_PROP_PCI_DEVFN: "slot[.fn]" in hex, slot <= 0x1f, fn <= 7 */
-static int prop_devfn(struct build *b, const char *drv, const char *val, int *out)
+/* DEFINE_PROP_PCI_DEVFN: "slot[.fn]" in hex, slot <= 0x1f, fn <= 7; a JSON integer is the devfn */
+static int prop_devfn(struct build *b, const char *drv, struct pval pv, int *out)
 {
+	const char *val = pv.s;
 	char *end;
 	unsigned long slot, fn = 0;
+
+	if (pv.t == QOPT_INT) {
+		long long d = strtoll(val, NULL, 10);
+
+		if (d < -1 || d > 255)
+			return fail(b, "Parameter 'addr' expects a value between -1 and 255");
+		*out = (int)d;
+		return 0;
+	}
+	if (pv.t != QOPT_STR)
+		return fail(b, "Invalid parameter type for 'addr', expected int or str");
 
 	errno = 0;
 	slot = strtoul(val, &end, 16);
@@ -196,14 +264,15 @@ static const char *const ignored_pci_props[] = {
 };
 static const char *const ignored_virtio_props[] = {
 	"ioeventfd", "event_idx", "indirect_desc", "packed", "ats",
-	"bootindex", "notify_on_empty", "any_layout", "use-started", NULL,
+	"notify_on_empty", "any_layout", "use-started", NULL,
 };
 static const char *const ignored_blk_props[] = {
 	"serial", "write-cache", "config-wce", "logical_block_size",
-	"physical_block_size", "discard", "write-zeroes", NULL,
+	"physical_block_size", "discard", "write-zeroes", "bootindex", NULL,
 };
 static const char *const ignored_net_props[] = {
-	"mac", "mq", "rx_queue_size", "tx_queue_size", "host_mtu", "speed", "duplex", NULL,
+	"mac", "mq", "rx_queue_size", "tx_queue_size", "host_mtu", "speed", "duplex", "bootindex",
+	NULL,
 };
 static const char *const ignored_rng_props[] = { "max-bytes", "period", NULL };
 static const char *const bridge_reserve_props[] = {
@@ -219,18 +288,18 @@ static bool in_list(const char *const *l, const char *key)
 }
 
 /* Apply one property; -EINVAL (message set) for an unknown key or bad value. */
-static int apply_prop(struct build *b, struct dev_cfg *c, const char *key, const char *val)
+static int apply_prop(struct build *b, struct dev_cfg *c, const char *key, struct pval val)
 {
 	const struct dev_model *dm = c->model;
 	const bool pci = dm->kind != DEV_VIRTIO_MMIO;
 	const bool virtio = dm->kind == DEV_VIRTIO_PCI || dm->kind == DEV_VIRTIO_MMIO;
 
 	if (!strcmp(key, "id")) {
-		c->id = val;
+		c->id = val.s;
 		return 0;
 	}
 	if (!strcmp(key, "bus")) {
-		c->bus = val;
+		c->bus = val.s;
 		return 0;
 	}
 	if (pci) {
@@ -291,14 +360,14 @@ static int apply_prop(struct build *b, struct dev_cfg *c, const char *key, const
 	if (virtio) {
 		if (!strcmp(key, "iommu_platform"))
 			return prop_bool(b, key, val, &c->iommu_platform);
+		if (!strcmp(key, "queue_reset"))
+			return prop_bool(b, key, val, &c->queue_reset);
 		if (in_list(ignored_virtio_props, key))
 			return 0;
 		switch (dm->vid) {
 		case HW_VIRTIO_BLK:
-			if (!strcmp(key, "drive")) {
-				c->drive = val;
-				return 0;
-			}
+			if (!strcmp(key, "drive"))
+				return prop_str(b, key, val, &c->drive);
 			if (!strcmp(key, "num-queues"))
 				return prop_uint(b, key, val, 0xffff, "uint16_t", &c->num_queues);
 			if (!strcmp(key, "queue-size"))
@@ -309,14 +378,14 @@ static int apply_prop(struct build *b, struct dev_cfg *c, const char *key, const
 				return 0;
 			break;
 		case HW_VIRTIO_NET:
-			if (!strcmp(key, "netdev")) {
-				c->netdev = val;
-				return 0;
-			}
+			if (!strcmp(key, "netdev"))
+				return prop_str(b, key, val, &c->netdev);
 			if (in_list(ignored_net_props, key))
 				return 0;
 			break;
 		default:
+			if (!strcmp(key, "rng"))
+				return prop_str(b, key, val, &c->rng);
 			if (in_list(ignored_rng_props, key))
 				return 0;
 			break;
@@ -331,17 +400,6 @@ static const struct dev_model *find_model(const char *name)
 		if (!strcmp(dev_models[i].name, name))
 			return &dev_models[i];
 	return NULL;
-}
-
-static int find_drive(const struct build *b, const char *id)
-{
-	for (size_t i = 0; i < b->cmd->ndrives; i++) {
-		const char *d = qemu_opt_get(&b->cmd->drives[i], "id");
-
-		if (d && !strcmp(d, id))
-			return (int)i;
-	}
-	return -1;
 }
 
 static int find_netdev(const struct build *b, const char *id)
@@ -360,34 +418,38 @@ static int virtio_personality(struct build *b, const struct dev_cfg *c, struct h
 {
 	v->id = c->model->vid;
 	v->iommu_platform = c->iommu_platform;
+	/* hw_compat_7_1 and -device queue_reset=off: no VIRTIO_F_RING_RESET */
+	v->no_queue_reset = !c->queue_reset;
 	switch (v->id) {
 	case HW_VIRTIO_BLK: {
-		int d;
-		const char *file, *ro;
+		struct virt_disk disk;
 
 		if (!c->drive)
 			return fail(b, "drive property not set");
-		d = find_drive(b, c->drive);
-		if (d < 0)
+		if (virt_drive_resolve(b->cmd, b->drive_names, c->drive, &disk))
 			return fail(b, "Property '%s.drive' can't find value '%s'",
 				    vdev_type(v->id), c->drive);
-		if (b->drive_used[d])
-			return fail(b, "Drive '%s' is already in use by another device", c->drive);
-		b->drive_used[d] = true;
-		file = qemu_opt_get(&b->cmd->drives[d], "file");
-		ro = qemu_opt_get(&b->cmd->drives[d], "readonly");
-		if (file && *file) {
-			v->drive_file = strdup(file);
-			if (!v->drive_file)
+		if (disk.drive >= 0) {
+			if (b->drive_used[disk.drive])
+				return fail(b, "Drive '%s' is already in use by another device", c->drive);
+			b->drive_used[disk.drive] = true;
+		} else if (b->node_users[disk.node] && !disk.readonly) {
+			/* a node two devices write: QEMU's permission conflict, with QOM paths */
+			return fail(b, "Permission conflict on node '%s': permissions 'write' are both required "
+				    "by block device '%s/virtio-backend' (uses node '%s' as 'root' child) and "
+				    "unshared by block device '%s/virtio-backend' (uses node '%s' as 'root' child).",
+				    c->drive, b->node_users[disk.node], c->drive, b->qom_path, c->drive);
+		} else if (!b->node_users[disk.node]) {
+			b->node_users[disk.node] = strdup(b->qom_path);
+			if (!b->node_users[disk.node])
 				return -ENOMEM;
 		}
-		if (ro) {
-			int r;
-
-			if (qemu_parse_bool(ro, &r))
-				return fail(b, "Parameter 'readonly' expects 'on' or 'off'");
-			v->drive_readonly = r;
-		}
+		if (!disk.file)
+			return fail(b, "Device needs media, but drive is empty");
+		v->drive_file = strdup(disk.file);
+		if (!v->drive_file)
+			return -ENOMEM;
+		v->drive_readonly = disk.readonly;
 		/*
 		 * num-queues auto: on PCI virtio_pci_optimal_num_queues(), one per
 		 * vCPU within the MSI-X table and VIRTIO_QUEUE_MAX; on virtio-mmio 1.
@@ -429,6 +491,18 @@ static int virtio_personality(struct build *b, const struct dev_cfg *c, struct h
 		v->queue_size = 256;
 		break;
 	default:
+		if (c->rng) {
+			/* rng= names an rng backend object (rng-random, rng-builtin, rng-egd) */
+			const struct qemu_optlist *o = NULL;
+
+			for (size_t i = 0; i < b->cmd->nobjects && !o; i++)
+				if (!strcmp(qemu_opt_get(&b->cmd->objects[i], "id"), c->rng))
+					o = &b->cmd->objects[i];
+			if (!o)
+				return fail(b, "Property '%s.rng' can't find value '%s'", vdev_type(v->id), c->rng);
+			if (strncmp(o->driver, "rng-", 4))
+				return fail(b, "Invalid parameter type for 'rng', expected: rng-backend");
+		}
 		v->queue_size = 8;	/* virtio-rng's single 8-entry queue */
 		break;
 	}
@@ -710,26 +784,83 @@ static int realize_mmio(struct build *b, struct dev_cfg *c)
 	return 0;
 }
 
+static int note_device_id(struct build *b, const char *id)
+{
+	const char **n = b->dev_ids;
+
+	if (needs_more(b->ndev_ids)) {
+		n = realloc(b->dev_ids, (b->ndev_ids ? b->ndev_ids * 2 : 1) * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		b->dev_ids = n;
+	}
+	n[b->ndev_ids++] = id;
+	return 0;
+}
+
+/*
+ * One device, as qdev_device_add() makes it: the machine type's compat
+ * properties, then -global, then its own options (in JSON form with their
+ * JSON types), then realize.
+ */
+static int add_device_at(struct build *b, const char *driver, const struct qemu_optlist *l,
+			 const char *where);
+
 static int add_device(struct build *b, const char *driver, const struct qemu_optlist *l)
+{
+	return add_device_at(b, driver, l, NULL);
+}
+
+static int add_device_at(struct build *b, const char *driver, const struct qemu_optlist *l,
+			 const char *where)
 {
 	struct dev_cfg c = {
 		.devfn = -1, .hotplug = true, .shpc = true, .disable_legacy = -1,
-		.seg_max_adjust = true,
+		.seg_max_adjust = true, .queue_reset = true,
 	};
+	const char *id = l ? qemu_opt_get(l, "id") : NULL;
 	int ret;
 
-	set_where(b, "-device", driver, l);
+	if (where) {
+		if (where != b->where)
+			snprintf(b->where, sizeof(b->where), "%s", where);
+	} else {
+		set_where(b, "-device", driver, l);
+	}
 	c.model = find_model(driver);
 	if (!c.model)
 		return fail(b, "'%s' is not a valid device model name", driver);
-
+	/* a JSON device's id is checked when it is created, against every device so far */
+	if (id) {
+		for (size_t i = 0; i < b->ndev_ids; i++)
+			if (!strcmp(b->dev_ids[i], id))
+				return fail(b, "Duplicate device ID '%s'", id);
+		if (note_device_id(b, id))
+			return -ENOMEM;
+		snprintf(b->qom_path, sizeof(b->qom_path), "/machine/peripheral/%s", id);
+	} else if (l) {
+		snprintf(b->qom_path, sizeof(b->qom_path), "/machine/peripheral-anon/device[%u]",
+			 b->anon_devices++);
+	} else {
+		/* a NIC the machine makes itself */
+		snprintf(b->qom_path, sizeof(b->qom_path), "/machine/unattached");
+	}
+	/* compat properties of older virt types (hw_compat_7_1) */
+	if (b->mo.virtio_no_queue_reset &&
+	    (c.model->kind == DEV_VIRTIO_PCI || c.model->kind == DEV_VIRTIO_MMIO))
+		c.queue_reset = false;
+	if (b->mo.rng_pci_no_vectors && !strcmp(driver, "virtio-rng-pci")) {
+		c.vectors_set = true;
+		c.vectors = 0;
+	}
 	/* -global driver.prop=value are defaults the device's own options override */
 	for (size_t i = 0; i < b->cmd->nglobals; i++) {
 		const struct qemu_optlist *g = &b->cmd->globals[i];
+		struct pval gv = { g->opts[0].val, QOPT_STR };
 
 		if (strcmp(g->driver, driver))
 			continue;
-		ret = apply_prop(b, &c, g->opts[0].key, g->opts[0].val);
+		ret = apply_prop(b, &c, g->opts[0].key, gv);
 		if (ret) {
 			char msg[256];
 
@@ -740,72 +871,15 @@ static int add_device(struct build *b, const char *driver, const struct qemu_opt
 		}
 	}
 	for (size_t i = 0; l && i < l->nopts; i++) {
-		ret = apply_prop(b, &c, l->opts[i].key, l->opts[i].val);
+		struct pval v = { l->opts[i].val, l->opts[i].type };
+
+		ret = apply_prop(b, &c, l->opts[i].key, v);
 		if (ret)
 			return ret;
 	}
 	if (c.model->kind == DEV_VIRTIO_MMIO)
 		return realize_mmio(b, &c);
 	return realize_pci(b, &c);
-}
-
-static int parse_machine(struct build *b, int *gic, bool *its, bool *smmu)
-{
-	const struct qemu_optlist *ml = &b->cmd->machine;
-	const char *type = qemu_opt_get(ml, "type");
-
-	set_where(b, "-machine", NULL, ml);
-	if (!type)
-		return fail(b, "No machine specified, and there is no default");
-	if (strcmp(type, "virt") && strcmp(type, "virt-7.2"))
-		return fail(b, "unsupported machine type '%s'", type);
-
-	*gic = 0;	/* VIRT_GIC_VERSION_NOSEL */
-	*its = true;
-	*smmu = false;
-	for (size_t i = 0; i < ml->nopts; i++) {
-		const char *k = ml->opts[i].key, *v = ml->opts[i].val;
-		bool bv = false;
-
-		if (!strcmp(k, "type")) {
-			continue;
-		} else if (!strcmp(k, "iommu")) {
-			if (!strcmp(v, "smmuv3"))
-				*smmu = true;
-			else if (!strcmp(v, "none"))
-				*smmu = false;
-			else
-				return fail(b, "Invalid iommu value (valid values are none, smmuv3)");
-		} else if (!strcmp(k, "gic-version")) {
-			if (!strcmp(v, "2"))
-				*gic = 2;
-			else if (!strcmp(v, "3") || !strcmp(v, "max"))
-				*gic = 3;	/* max on TCG without EL2: GICv3 */
-			else if (!strcmp(v, "4"))
-				return fail(b, "tcg does not support GICv4 emulation, is virtualization=on?");
-			else if (!strcmp(v, "host"))
-				return fail(b, "gic-version=host requires KVM");
-			else
-				return fail(b, "Invalid gic-version value (valid values are 3, 2, host, max)");
-		} else if (!strcmp(k, "its")) {
-			if (prop_bool(b, k, v, &bv))
-				return -EINVAL;
-			*its = bv;
-		} else if (!strcmp(k, "x-smmu-translate-all")) {
-			if (prop_bool(b, k, v, &bv))
-				return -EINVAL;
-			b->m->smmu_translate_all = bv;
-		} else if (!strcmp(k, "accel")) {
-			if (strcmp(v, "tcg"))
-				return fail(b, "accelerator '%s' is not modelled (iommusim is TCG-only)", v);
-		} else {
-			return fail(b, "Property 'virt-7.2-machine.%s' not found", k);
-		}
-	}
-	/* finalize_gic_version(): NOSEL with one CPU on TCG is GICv2 */
-	if (!*gic)
-		*gic = 2;
-	return 0;
 }
 
 static int parse_globals(struct build *b)
@@ -822,7 +896,7 @@ static int parse_globals(struct build *b)
 			if (strcmp(k, "force-legacy"))
 				return fail(b, "can't apply global virtio-mmio.%s=%s: Property 'virtio-mmio.%s' not found",
 					    k, v, k);
-			if (prop_bool(b, k, v, &bv))
+			if (prop_bool(b, k, (struct pval){ v, QOPT_STR }, &bv))
 				return -EINVAL;
 			b->mmio_legacy = bv;
 		} else if (!find_model(g->driver)) {
@@ -830,35 +904,6 @@ static int parse_globals(struct build *b)
 				    g->driver);
 		}
 	}
-	return 0;
-}
-
-static int parse_mem(struct build *b)
-{
-	const char *s = b->cmd->mem;
-	unsigned long long sz;
-	size_t len;
-
-	b->m->ram_size = 128ULL << 20;	/* mc->default_ram_size */
-	if (!s)
-		return 0;
-	set_where(b, "-m", s, NULL);
-	if (qemu_parse_size(s, &sz))
-		return fail(b, "Parameter 'size' expects a non-negative number below 2^64");
-	len = strlen(s);
-	/* a suffix-less -m is in MiB */
-	if (len && s[len - 1] >= '0' && s[len - 1] <= '9') {
-		if (sz > (~0ULL >> 20))
-			return fail(b, "ram size too large");
-		sz <<= 20;
-	}
-	if (!sz)
-		return fail(b, "ram size can't be 0");
-	sz = ALIGN_UP(sz, 8192);
-	/* RAM must end below the 256GiB floating high-IO area */
-	if (sz > 255ULL * SZ_1G)
-		return fail(b, "ram size too large for iommusim's fixed high memory map");
-	b->m->ram_size = sz;
 	return 0;
 }
 
@@ -903,35 +948,35 @@ static int machine_nics(struct build *b)
 	return default_net ? add_device(b, "virtio-net-pci", NULL) : 0;
 }
 
-/* -drive if=virtio (virt's default interface) plugs a virtio-blk-pci itself */
+/*
+ * -drive if=virtio (virt's default interface, so -hda, -cdrom and disk
+ * images too): drive_new() adds a "-device virtio-blk-pci,drive=NAME" at the
+ * end of the QemuOpts devices, in the drives' order.
+ */
 static int implicit_drives(struct build *b)
 {
 	for (size_t i = 0; i < b->cmd->ndrives; i++) {
 		const struct qemu_optlist *d = &b->cmd->drives[i];
-		const char *ifv = qemu_opt_get(d, "if");
-		const char *id = qemu_opt_get(d, "id");
 		struct qemu_optlist l = { 0 };
-		struct qemu_opt o = { .key = "drive" };
+		struct qemu_opt o = { .key = "drive", .val = b->drive_names[i] };
+		int ret;
 
-		set_where(b, "-drive", NULL, d);
-		if (ifv && !strcmp(ifv, "none"))
+		if (!virt_drive_is_virtio(d))
 			continue;
-		if (ifv && strcmp(ifv, "virtio"))
-			return fail(b, "interface if=%s is not modelled (use if=none or if=virtio)", ifv);
-		if (!id)
-			return fail(b, "an implicit virtio drive needs id= in iommusim");
+		if (d->argi == -1)
+			snprintf(b->where, sizeof(b->where), "%s: ", d->text ? d->text : "");
+		else
+			set_where(b, "-drive", NULL, d);
 		if (b->drive_used[i])
 			return fail(b, "Drive '%s' is already in use because it has been automatically connected to another device (did you need 'if=none' in the drive options?)",
-				    id);
-		o.val = (char *)id;
+				    b->drive_names[i]);
 		l.nopts = 1;
 		l.opts = &o;
-		{
-			int ret = add_device(b, "virtio-blk-pci", &l);
-
-			if (ret)
-				return ret;
-		}
+		l.text = d->text;
+		/* the device's messages carry the drive's location, as in QEMU */
+		ret = add_device_at(b, "virtio-blk-pci", &l, b->where);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -960,8 +1005,7 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	struct build b = { .cmd = cmd, .m = &m, .err = err, .errlen = errlen };
 	struct virt_fdt_cfg fc = { 0 };
 	struct hw_pci_fn *host;
-	int gic = 2, ret;
-	bool its = true, smmu = false;
+	int ret;
 	const char *cpu_compatible = NULL;
 
 	memset(out, 0, sizeof(*out));
@@ -969,24 +1013,28 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 		err[0] = '\0';
 	b.drive_used = calloc(cmd->ndrives + 1, sizeof(bool));
 	b.netdev_used = calloc(cmd->nnetdevs + 1, sizeof(bool));
-	if (!b.drive_used || !b.netdev_used) {
+	b.drive_names = calloc(cmd->ndrives + 1, sizeof(char *));
+	b.node_users = calloc(cmd->nblockdevs + 1, sizeof(char *));
+	if (!b.drive_used || !b.netdev_used || !b.drive_names || !b.node_users) {
 		ret = -ENOMEM;
 		goto out;
 	}
 
-	ret = parse_machine(&b, &gic, &its, &smmu);
+	ret = virt_parse_machine_opts(cmd, &b.mo, err, errlen);
 	if (!ret)
 		ret = virt_parse_cpu(cmd, &cpu_compatible, err, errlen);
 	if (!ret)
 		ret = virt_parse_smp(cmd, &m.smp, err, errlen);
 	if (!ret)
-		ret = virt_check_max_cpus(&m.smp, gic, err, errlen);
+		ret = virt_check_max_cpus(&m.smp, b.mo.gic, err, errlen);
 	if (!ret)
-		ret = parse_mem(&b);
+		ret = virt_parse_memory(cmd, &b.mo, err, errlen);
 	if (!ret)
 		ret = parse_globals(&b);
 	if (ret)
 		goto out;
+	m.ram_size = b.mo.ram_size;
+	m.smmu_translate_all = b.mo.translate_all;
 	for (size_t i = 0; i < cmd->nnetdevs; i++) {
 		static const char *const types[] = {
 			"user", "tap", "bridge", "socket", "stream", "dgram", "vde",
@@ -1004,17 +1052,21 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 			goto out;
 		}
 	}
+	/* the block backends exist before any device */
+	ret = virt_drives_check(cmd, b.drive_names, err, errlen);
+	if (ret)
+		goto out;
 
 	m.ram_base = VIRT_RAM_BASE;
-	m.gic_version = gic;
+	m.gic_version = b.mo.gic;
 	/* the MSI controller virt creates: GICv2m with GICv2, the ITS with GICv3 unless its=off */
-	if (gic == 2)
+	if (b.mo.gic == 2)
 		m.gic = (struct hw_gic_cfg){ HW_MSI_V2M, VIRT_GIC_V2M_BASE, VIRT_GIC_V2M_SIZE,
 					     GIC_SPI_BASE + VIRT_IRQ_GIC_V2M, VIRT_GIC_V2M_NR_SPIS };
-	else if (its)
+	else if (b.mo.its)
 		m.gic = (struct hw_gic_cfg){ HW_MSI_ITS, VIRT_GIC_ITS_BASE, VIRT_GIC_ITS_SIZE, 0, 0 };
 	b.msi_nonbroken = m.gic.msi != HW_MSI_NONE;
-	m.has_smmu = smmu;
+	m.has_smmu = b.mo.smmu;
 	m.append = strdup(cmd->append ? cmd->append : "");
 	/* gpex: pcie.0 with its host bridge function gpex-root at 00:00.0 */
 	m.pci_root = virt_pci_bus_new(true, true, "pcie.0", NULL);
@@ -1037,7 +1089,13 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	ret = machine_nics(&b);
 	if (ret)
 		goto out;
+	/*
+	 * qemu_create_cli_devices(): the QemuOpts -device list (the implicit
+	 * if=virtio drives at its end), then the JSON ones, each in order.
+	 */
 	for (size_t i = 0; i < cmd->ndevices; i++) {
+		if (cmd->devices[i].json)
+			continue;
 		ret = add_device(&b, cmd->devices[i].driver, &cmd->devices[i]);
 		if (ret)
 			goto out;
@@ -1045,14 +1103,24 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	ret = implicit_drives(&b);
 	if (ret)
 		goto out;
+	for (size_t i = 0; i < cmd->ndevices; i++) {
+		if (!cmd->devices[i].json)
+			continue;
+		ret = add_device(&b, cmd->devices[i].driver, &cmd->devices[i]);
+		if (ret)
+			goto out;
+	}
 
-	fc.gic_version = gic;
-	fc.its = its;
-	fc.smmu = smmu;
+	fc.gic_version = b.mo.gic;
+	fc.its = b.mo.its;
+	fc.smmu = b.mo.smmu;
 	fc.ram_size = m.ram_size;
 	fc.append = m.append;
 	fc.cpus = &m.smp;
 	fc.cpu_compatible = cpu_compatible;
+	fc.dt_compatible = b.mo.dt_compatible;
+	fc.phandle_start = b.mo.phandle_start;
+	fc.no_cpu_map = b.mo.no_cpu_map;
 	ret = virt_fdt_build(&fc, &m.fdt, &m.fdt_size);
 	if (ret) {
 		b.where[0] = '\0';
@@ -1064,6 +1132,13 @@ out:
 		snprintf(err, errlen, "out of memory");
 	free(b.drive_used);
 	free(b.netdev_used);
+	for (size_t i = 0; b.drive_names && i < cmd->ndrives; i++)
+		free(b.drive_names[i]);
+	free(b.drive_names);
+	for (size_t i = 0; b.node_users && i < cmd->nblockdevs; i++)
+		free(b.node_users[i]);
+	free(b.node_users);
+	free(b.dev_ids);
 	free(b.rp_chassis_slot);
 	idmap_free(&b.buses);
 	if (ret) {

@@ -121,9 +121,9 @@ struct bad { int argc; char *argv[4]; const char *msg; };
 Test(qemu_cmdline, bad_inputs)
 {
 	static const struct bad cases[] = {
-		{ 2, { "-kernel", "Image" }, "-kernel: invalid option" },
+		{ 2, { "-kernell", "Image" }, "-kernell: invalid option" },
 		{ 2, { "-smp", "2,=1" }, "Invalid parameter ''" },
-		{ 1, { "virt" }, "virt: invalid option" },
+		{ 1, { "--" }, "--: invalid option" },
 		{ 1, { "-device" }, "-device: requires an argument" },
 		{ 1, { "-M" }, "-M: requires an argument" },
 		{ 2, { "-device", "" }, "Parameter 'driver' is missing" },
@@ -135,7 +135,7 @@ Test(qemu_cmdline, bad_inputs)
 		{ 4, { "-device", "pci-bridge,id=b", "-device", "pci-bridge,id=b" }, "Duplicate ID 'b' for device" },
 		{ 4, { "-drive", "if=none,id=d", "-drive", "id=d" }, "Duplicate ID 'd' for drive" },
 		{ 2, { "-device", "virtio-rng-pci,id=1x" }, "Parameter 'id' expects an identifier" },
-		{ 2, { "-m", "size=" }, "missing 'size'" },
+		{ 2, { "-m", "size=" }, "-m size=: Parameter 'size' expects a non-negative number below 2^64" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

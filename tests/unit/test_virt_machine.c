@@ -214,10 +214,10 @@ Test(virt, virtio_mmio_transports_fill_from_the_top)
 {
 	cr_assert_eq(build("-M virt -nic none -device virtio-blk-device,drive=a -device virtio-net-device,netdev=n "
 			   "-device virtio-rng-device,bus=virtio-mmio-bus.3 -device virtio-rng-device "
-			   "-drive if=none,id=a,file=/x -netdev tap,id=n"), 0, "%s", err);
+			   "-drive if=none,id=a,file=/dev/null,readonly=on -netdev tap,id=n"), 0, "%s", err);
 	cr_assert_not_null(m.mmio[31]);
 	cr_assert_eq(m.mmio[31]->id, HW_VIRTIO_BLK);
-	cr_assert_str_eq(m.mmio[31]->drive_file, "/x");
+	cr_assert_str_eq(m.mmio[31]->drive_file, "/dev/null");
 	cr_assert_eq(m.mmio[30]->id, HW_VIRTIO_NET);
 	cr_assert_eq(m.mmio[3]->id, HW_VIRTIO_RNG);
 	cr_assert_eq(m.mmio[29]->id, HW_VIRTIO_RNG);
@@ -248,11 +248,11 @@ Test(virt, all_32_transports_then_no_bus)
 
 Test(virt, implicit_virtio_drive)
 {
-	cr_assert_eq(build("-M virt -nic none -device virtio-rng-pci -drive id=hd,file=/img"), 0, "%s", err);
+	cr_assert_eq(build("-M virt -nic none -device virtio-rng-pci -drive id=hd,file=null-co://"), 0, "%s", err);
 	/* if=virtio devices come after every explicit -device */
 	cr_assert_eq(m.pci_root->fn[0x08]->device, 0x1005);
 	cr_assert_eq(m.pci_root->fn[0x10]->device, 0x1001);
-	cr_assert_str_eq(m.pci_root->fn[0x10]->virtio->drive_file, "/img");
+	cr_assert_str_eq(m.pci_root->fn[0x10]->virtio->drive_file, "null-co://");
 }
 
 struct bad { const char *line; const char *msg; };
@@ -261,10 +261,10 @@ Test(virt, bad_devices_properties_buses_addresses)
 {
 	static const struct bad cases[] = {
 		{ "-device virtio-rng-pci", "No machine specified" },
-		{ "-M pc", "unsupported machine type 'pc'" },
+		{ "-M pc", "unsupported machine type\nUse -machine help to list supported machines" },
 		{ "-M virt,iommu=intel -nic none", "Invalid iommu value" },
 		{ "-M virt,gic-version=5 -nic none", "Invalid gic-version value" },
-		{ "-M virt,gic-version=4 -nic none", "does not support GICv4" },
+		{ "-M virt,gic-version=4 -nic none", "gic-version=4 requires virtualization enabled" },
 		{ "-M virt,bogus=1 -nic none", "Property 'virt-7.2-machine.bogus' not found" },
 		{ "-M virt,x-smmu-translate-all=maybe -nic none", "Parameter 'x-smmu-translate-all' expects 'on' or 'off'" },
 		{ "-M virt -nic none -m 12Q", "Parameter 'size' expects" },
@@ -289,7 +289,7 @@ Test(virt, bad_devices_properties_buses_addresses)
 		{ "-M virt -nic none -device virtio-rng-pci,iommu_platform=on", "VIRTIO_F_IOMMU_PLATFORM was supported by neither legacy nor transitional device" },
 		{ "-M virt -nic none -device virtio-blk-pci", "drive property not set" },
 		{ "-M virt -nic none -device virtio-blk-pci,drive=d9", "Property 'virtio-blk-device.drive' can't find value 'd9'" },
-		{ "-M virt -nic none -device virtio-blk-pci,drive=d -device virtio-blk-pci,drive=d -drive if=none,id=d", "Drive 'd' is already in use by another device" },
+		{ "-M virt -nic none -device virtio-blk-pci,drive=d -device virtio-blk-pci,drive=d -drive if=none,id=d,file=null-co://", "Drive 'd' is already in use by another device" },
 		{ "-M virt -nic none -device virtio-net-pci,netdev=n9", "Property 'virtio-net-device.netdev' can't find value 'n9'" },
 		{ "-M virt -nic none -netdev user,id=n -device virtio-net-pci,netdev=n -device virtio-net-device,netdev=n", "can't take value 'n', it's in use" },
 		{ "-M virt -nic none -netdev warp,id=n", "Parameter 'type' does not accept value 'warp'" },
@@ -300,7 +300,7 @@ Test(virt, bad_devices_properties_buses_addresses)
 		{ "-M virt -nic none -device pcie-root-port,id=a,chassis=1,bogus=2", "Property 'pcie-root-port.bogus' not found" },
 		{ "-M virt -nic none -global virtio-mmio.bogus=1", "can't apply global virtio-mmio.bogus=1" },
 		{ "-M virt -nic none -global virtio-rng-pci.disable-legacy=nah -device virtio-rng-pci", "can't apply global virtio-rng-pci.disable-legacy=nah" },
-		{ "-M virt -nic none -drive if=ide,id=x,file=/a", "if=ide is not modelled" },
+		{ "-M virt -nic none -drive if=ide,id=x,file=/a", "machine type does not support if=ide,bus=0,unit=0" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

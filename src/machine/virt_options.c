@@ -1,0 +1,371 @@
+/*
+ * The virt machine's own options (hw/arm/virt.c, hw/core/machine.c of QEMU
+ * 7.2): the machine type with its versions and their compat properties,
+ * every machine property, and the RAM (-m with slots and maxmem, or a memory
+ * backend). Errors read as QEMU's; a property that would change the answers
+ * and is not modelled is refused saying so.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine/virt_internal.h"
+
+/*
+ * Versioned types iommusim models, with what their compat changes. Below
+ * 6.0 the compat properties touch what the guest sees and are not modelled
+ * (5.2: virtio-blk report-discard-granularity; 4.2: virtio-blk queue-size
+ * 128 and seg-max-adjust off; 2.12 and older: the PCIe ECAM below 4 GiB with
+ * 16 buses).
+ */
+static const struct {
+	const char *name;
+	int version;
+} virt_types[] = {
+	{ "virt", 702 }, { "virt-7.2", 702 }, { "virt-7.1", 701 }, { "virt-7.0", 700 },
+	{ "virt-6.2", 602 }, { "virt-6.1", 601 }, { "virt-6.0", 600 },
+};
+
+static const char *const old_virt_types[] = {
+	"virt-5.2", "virt-5.1", "virt-5.0", "virt-4.2", "virt-4.1", "virt-4.0", "virt-3.1",
+	"virt-3.0", "virt-2.12", "virt-2.11", "virt-2.10", "virt-2.9", "virt-2.8", "virt-2.7",
+	"virt-2.6", NULL,
+};
+
+/* The other machines qemu-system-aarch64 7.2 has (-M help). */
+static const char *const other_machines[] = {
+	"akita", "ast1030-evb", "ast2500-evb", "ast2600-evb", "bletchley-bmc", "borzoi",
+	"canon-a1100", "cheetah", "collie", "connex", "cubieboard", "emcraft-sf2", "fby35-bmc",
+	"fby35", "fp5280g2-bmc", "fuji-bmc", "g220a-bmc", "highbank", "imx25-pdk", "integratorcp",
+	"kudo-bmc", "kzm", "lm3s6965evb", "lm3s811evb", "mainstone", "mcimx6ul-evk",
+	"mcimx7d-sabre", "microbit", "midway", "mori-bmc", "mps2-an385", "mps2-an386",
+	"mps2-an500", "mps2-an505", "mps2-an511", "mps2-an521", "mps3-an524", "mps3-an547",
+	"musca-a", "musca-b1", "musicpal", "n800", "n810", "netduino2", "netduinoplus2", "none",
+	"npcm750-evb", "nuri", "orangepi-pc", "palmetto-bmc", "qcom-dc-scm-v1-bmc",
+	"qcom-firework-bmc", "quanta-gbs-bmc", "quanta-gsj", "quanta-q71l-bmc", "rainier-bmc",
+	"raspi0", "raspi1ap", "raspi2b", "raspi3ap", "raspi3b", "realview-eb",
+	"realview-eb-mpcore", "realview-pb-a8", "realview-pbx-a9", "romulus-bmc", "sabrelite",
+	"sbsa-ref", "smdkc210", "sonorapass-bmc", "spitz", "stm32vldiscovery",
+	"supermicrox11-bmc", "sx1", "sx1-v1", "tacoma-bmc", "terrier", "tosa", "verdex",
+	"versatileab", "versatilepb", "vexpress-a15", "vexpress-a9", "witherspoon-bmc",
+	"xilinx-zynq-a9", "xlnx-versal-virt", "xlnx-zcu102", "z2", NULL,
+};
+
+static bool in_list(const char *const *l, const char *v)
+{
+	for (; *l; l++)
+		if (!strcmp(*l, v))
+			return true;
+	return false;
+}
+
+static int bool_prop(const char *k, const char *v, bool *out, char *err, size_t errlen)
+{
+	int b;
+
+	if (qemu_parse_bool(v, &b)) {
+		qemu_set_err(err, errlen, "Parameter '%s' expects 'on' or 'off'", k);
+		return -EINVAL;
+	}
+	*out = b;
+	return 0;
+}
+
+static const struct qemu_optlist *find_object(const struct qemu_cmdline *cmd, const char *id)
+{
+	for (size_t i = 0; i < cmd->nobjects; i++) {
+		const char *o = qemu_opt_get(&cmd->objects[i], "id");
+
+		if (o && !strcmp(o, id))
+			return &cmd->objects[i];
+	}
+	return NULL;
+}
+
+/* A property that cannot change an answer: its type is checked, its value recorded. */
+static const char *const no_effect_bools[] = {
+	"dtb-kaslr-seed", "dtb-randomness", "dump-guest-core", "graphics", "mem-merge",
+	"suppress-vmdesc", "usb", "nvdimm", NULL,
+};
+
+/* Refused unless off (their default): they change the machine and are not modelled. */
+static const struct {
+	const char *key;
+	const char *why;
+} unmodelled_bools[] = {
+	{ "default-bus-bypass-iommu", "pcie.0 bypassing the SMMU is not modelled" },
+	{ "highmem", "highmem=off (the PCIe ECAM below 4 GiB with 16 buses) is not modelled" },
+	{ "secure", "the Security Extensions (secure=on: EL3, secure memory and UART) are not modelled" },
+	{ "virtualization", "the Virtualization Extensions (virtualization=on: EL2) are not modelled" },
+	{ "ras", "RAS error reporting (ras=on) is not modelled" },
+};
+
+int virt_parse_machine_opts(const struct qemu_cmdline *cmd, struct virt_machine_opts *o,
+			    char *err, size_t errlen)
+{
+	const struct qemu_optlist *ml = &cmd->machine;
+	const char *type = qemu_opt_get(ml, "type");
+	char cls[32];
+	size_t t;
+
+	memset(o, 0, sizeof(*o));
+	if (!type) {
+		qemu_set_err(err, errlen, "No machine specified, and there is no default\n"
+			     "Use -machine help to list supported machines");
+		return -EINVAL;
+	}
+	for (t = 0; t < sizeof(virt_types) / sizeof(virt_types[0]); t++)
+		if (!strcmp(virt_types[t].name, type))
+			break;
+	if (t == sizeof(virt_types) / sizeof(virt_types[0])) {
+		if (in_list(old_virt_types, type))
+			qemu_set_err(err, errlen, "machine type '%s' is not modelled: its compat properties "
+				     "change what the guest sees (iommusim models virt-6.0 to virt-7.2)", type);
+		else if (in_list(other_machines, type))
+			qemu_set_err(err, errlen, "machine type '%s' is not modelled (iommusim models virt)", type);
+		else
+			qemu_set_err(err, errlen, "unsupported machine type\n"
+				     "Use -machine help to list supported machines");
+		return -EINVAL;
+	}
+	o->version = virt_types[t].version;
+	o->type = virt_types[t].name;
+	snprintf(cls, sizeof(cls), "virt-%d.%d-machine", o->version / 100, o->version % 100);
+	/* the compat properties of the version, newest first (virt_machine_X_Y_options) */
+	o->virtio_no_queue_reset = o->version < 702;
+	o->rng_pci_no_vectors = o->version < 702;
+	o->no_cpu_map = o->version < 602;
+	o->no_tcg_its = o->version < 602;
+
+	o->gic = 0;	/* VIRT_GIC_VERSION_NOSEL */
+	o->its = true;
+	for (size_t i = 0; i < ml->nopts; i++) {
+		const char *k = ml->opts[i].key, *v = ml->opts[i].val;
+		bool bv = false;
+		size_t u;
+
+		if (!strcmp(k, "type")) {
+			continue;
+		} else if (!strcmp(k, "iommu")) {
+			if (!strcmp(v, "smmuv3")) {
+				o->smmu = true;
+			} else if (!strcmp(v, "none")) {
+				o->smmu = false;
+			} else {
+				qemu_set_err(err, errlen, "Invalid iommu value\nValid values are none, smmuv3.");
+				return -EINVAL;
+			}
+		} else if (!strcmp(k, "gic-version")) {
+			if (!strcmp(v, "2")) {
+				o->gic = 2;
+			} else if (!strcmp(v, "3") || !strcmp(v, "max")) {
+				o->gic = 3;	/* max on TCG without EL2: GICv3 */
+			} else if (!strcmp(v, "4")) {
+				qemu_set_err(err, errlen, "gic-version=4 requires virtualization enabled");
+				return -EINVAL;
+			} else if (!strcmp(v, "host")) {
+				qemu_set_err(err, errlen, "gic-version=host requires KVM");
+				return -EINVAL;
+			} else {
+				qemu_set_err(err, errlen, "Invalid gic-version value\nValid values are 3, 2, host, max.");
+				return -EINVAL;
+			}
+		} else if (!strcmp(k, "its")) {
+			if (bool_prop(k, v, &bv, err, errlen))
+				return -EINVAL;
+			o->its = bv;
+		} else if (!strcmp(k, "x-smmu-translate-all")) {
+			/* iommusim's own: device DMA never bypasses the SMMU */
+			if (bool_prop(k, v, &bv, err, errlen))
+				return -EINVAL;
+			o->translate_all = bv;
+		} else if (!strcmp(k, "acpi")) {
+			/* the kernel boots with the DT: ACPI tables are for firmware */
+			if (strcmp(v, "on") && strcmp(v, "off") && strcmp(v, "auto")) {
+				qemu_set_err(err, errlen, "Parameter 'acpi' does not accept value '%s'", v);
+				return -EINVAL;
+			}
+		} else if (in_list(no_effect_bools, k)) {
+			if (bool_prop(k, v, &bv, err, errlen))
+				return -EINVAL;
+		} else if (!strcmp(k, "dt-compatible")) {
+			o->dt_compatible = v;
+		} else if (!strcmp(k, "phandle-start")) {
+			char *end;
+			long long n = strtoll(v, &end, 0);
+
+			if (!*v || *end) {
+				qemu_set_err(err, errlen, "Parameter 'phandle-start' expects integer");
+				return -EINVAL;
+			}
+			o->phandle_start = (u32)n;
+		} else if (!strcmp(k, "x-oem-id") || !strcmp(k, "x-oem-table-id")) {
+			size_t max = !strcmp(k, "x-oem-id") ? 6 : 8;
+
+			if (strlen(v) > max) {
+				qemu_set_err(err, errlen, "User specified %s value is bigger than %zu bytes in size",
+					     k + 2, max);
+				return -EINVAL;
+			}
+		} else if (!strcmp(k, "memory-backend")) {
+			const struct qemu_optlist *ob = find_object(cmd, v);
+
+			if (!ob || strncmp(ob->driver, "memory-backend-", 15)) {
+				qemu_set_err(err, errlen, "Memory backend '%s' not found", v);
+				return -EINVAL;
+			}
+		} else if (!strcmp(k, "memory-encryption")) {
+			qemu_set_err(err, errlen, "No such memory encryption object '%s'", v);
+			return -EINVAL;
+		} else if (!strcmp(k, "confidential-guest-support")) {
+			if (find_object(cmd, v))
+				qemu_set_err(err, errlen, "Invalid parameter type for 'confidential-guest-support', "
+					     "expected: confidential-guest-support");
+			else
+				qemu_set_err(err, errlen, "Device '%s' not found", v);
+			return -EINVAL;
+		} else if (!strcmp(k, "mte")) {
+			if (bool_prop(k, v, &bv, err, errlen))
+				return -EINVAL;
+			if (bv) {
+				const char *cpu = cmd->cpu.driver ? cmd->cpu.driver : "cortex-a15";
+
+				if (strcmp(cpu, "max"))
+					qemu_set_err(err, errlen, "MTE requested, but not supported by the guest CPU");
+				else
+					qemu_set_err(err, errlen, "mte=on: the Memory Tagging Extension is not modelled");
+				return -EINVAL;
+			}
+		} else if (!strcmp(k, "dumpdtb")) {
+			qemu_set_err(err, errlen, "dumpdtb=%s is not modelled: QEMU would write the DT and exit "
+				     "(iommusim boot --dump-dts prints the DT)", v);
+			return -EINVAL;
+		} else if (!strcmp(k, "firmware")) {
+			qemu_set_err(err, errlen, "firmware=%s: firmware boots are not modelled "
+				     "(UEFI gives the kernel ACPI, not the DT)", v);
+			return -EINVAL;
+		} else {
+			for (u = 0; u < sizeof(unmodelled_bools) / sizeof(unmodelled_bools[0]); u++)
+				if (!strcmp(unmodelled_bools[u].key, k))
+					break;
+			if (u == sizeof(unmodelled_bools) / sizeof(unmodelled_bools[0])) {
+				qemu_set_err(err, errlen, "Property '%s.%s' not found", cls, k);
+				return -EINVAL;
+			}
+			if (bool_prop(k, v, &bv, err, errlen))
+				return -EINVAL;
+			/* highmem is on by default, the others off */
+			if (bv != !strcmp(k, "highmem")) {
+				qemu_set_err(err, errlen, "%s=%s: %s", k, v, unmodelled_bools[u].why);
+				return -EINVAL;
+			}
+		}
+	}
+	/* finalize_gic_version(): NOSEL on TCG is GICv2 */
+	if (!o->gic)
+		o->gic = 2;
+	/* virt-6.1 and older never build the ITS under TCG (vmc->no_tcg_its) */
+	if (o->no_tcg_its)
+		o->its = false;
+	o->phandle_start = o->phandle_start ? o->phandle_start : 0;
+	return 0;
+}
+
+#define VIRT_DEFAULT_RAM (128ULL << 20)	/* mc->default_ram_size */
+#define ACPI_MAX_RAM_SLOTS 256
+#define LEGACY_RAMLIMIT (255ULL * SZ_1G)	/* the high IO regions never start below 256 GiB */
+
+/* A size as the "memory" property reads it: "-m 512" is MiB (parse_memory_options). */
+static int ram_size_of(const char *s, unsigned long long *out)
+{
+	size_t len = strlen(s);
+	unsigned long long sz;
+
+	if (qemu_parse_size(s, &sz))
+		return -EINVAL;
+	if (len && s[len - 1] >= '0' && s[len - 1] <= '9') {
+		if (sz > (~0ULL >> 20))
+			return -EINVAL;
+		sz <<= 20;
+	}
+	*out = sz;
+	return 0;
+}
+
+int virt_parse_memory(const struct qemu_cmdline *cmd, struct virt_machine_opts *o,
+		      char *err, size_t errlen)
+{
+	const char *size_s = qemu_opt_get(&cmd->memory, "size");
+	const char *slots_s = qemu_opt_get(&cmd->memory, "slots");
+	const char *max_s = qemu_opt_get(&cmd->memory, "maxmem");
+	const char *backend = qemu_opt_get(&cmd->machine, "memory-backend");
+	unsigned long long size = 0, maxmem = 0, slots = 0, top;
+	bool have_size = false;
+
+	o->ram_size = VIRT_DEFAULT_RAM;
+	/* a size of 0 is as if none was given */
+	if (size_s) {
+		if (ram_size_of(size_s, &size)) {
+			qemu_set_err(err, errlen, "Parameter 'memory.size' expects a size value");
+			return -EINVAL;
+		}
+		have_size = size != 0;
+	}
+	if (have_size)
+		o->ram_size = (size + 8191) & ~8191ULL;	/* QEMU_ALIGN_UP(size, 8192) */
+	if (max_s && qemu_parse_size(max_s, &maxmem)) {
+		qemu_set_err(err, errlen, "Parameter 'memory.max-size' expects a size value");
+		return -EINVAL;
+	}
+	if (slots_s)
+		slots = strtoull(slots_s, NULL, 0);
+	if (max_s) {
+		if (maxmem < o->ram_size) {
+			qemu_set_err(err, errlen, "invalid value of maxmem: maximum memory size (0x%llx) must be "
+				     "at least the initial memory size (0x%llx)", maxmem,
+				     (unsigned long long)o->ram_size);
+			return -EINVAL;
+		}
+	} else if (slots_s) {
+		qemu_set_err(err, errlen, "slots specified but no max-size");
+		return -EINVAL;
+	} else {
+		maxmem = o->ram_size;
+	}
+	if (slots > ACPI_MAX_RAM_SLOTS) {
+		qemu_set_err(err, errlen, "unsupported number of memory slots: %llu", slots);
+		return -EINVAL;
+	}
+	if (backend) {
+		const struct qemu_optlist *ob = NULL;
+		unsigned long long bsz = 0;
+
+		for (size_t i = 0; i < cmd->nobjects && !ob; i++)
+			if (!strcmp(qemu_opt_get(&cmd->objects[i], "id"), backend))
+				ob = &cmd->objects[i];
+		if (ob && !qemu_parse_size(qemu_opt_get(ob, "size"), &bsz)) {
+			/* the backend is the RAM: its size, unless -m gave one, which must match */
+			if (have_size && bsz != o->ram_size) {
+				qemu_set_err(err, errlen, "Machine memory size does not match the size of the memory backend");
+				return -EINVAL;
+			}
+			o->ram_size = bsz;
+			if (!max_s)
+				maxmem = bsz;
+		}
+	}
+	/*
+	 * virt_set_memmap(): the hotplug area (maxmem - size + 1 GiB a slot)
+	 * follows RAM from a 1 GiB boundary; the high IO regions follow it, but
+	 * never below 256 GiB, which is where iommusim keeps them.
+	 */
+	top = ((VIRT_RAM_BASE + o->ram_size + SZ_1G - 1) & ~(SZ_1G - 1)) + (maxmem - o->ram_size) +
+	      slots * SZ_1G;
+	if (o->ram_size > LEGACY_RAMLIMIT || top > VIRT_RAM_BASE + LEGACY_RAMLIMIT) {
+		qemu_set_err(err, errlen, "RAM and its hotplug area end above 256 GiB, where QEMU moves "
+			     "virt's high PCIe regions up: not modelled (iommusim keeps them at 256 GiB)");
+		return -EINVAL;
+	}
+	return 0;
+}
