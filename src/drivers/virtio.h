@@ -162,8 +162,8 @@ struct virtio_device *register_virtio_device(struct device *transport, struct hw
 					     struct vdev_hw *vhw, void *transport_state);
 void unregister_virtio_device(struct virtio_device *vdev);
 void virtio_devices_free(struct kernel *k);
-/* The device model for hw, created the first time a transport asks (hardware outlives drivers). */
-struct vdev_hw *virtio_hw_lookup(struct kernel *k, struct hw_virtio *hw, struct device *bus_master);
+/* The device model the board realized for hw, or NULL: a lookup, never a creation (hardware outlives drivers). */
+struct vdev_hw *virtio_hw_lookup(struct kernel *k, const struct hw_virtio *hw);
 /* virtioN by index, NULL when none */
 struct virtio_device *virtio_device_by_index(struct kernel *k, unsigned index);
 

@@ -6,18 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "drivers/virtio.h"
+#include "hw/system.h"
 #include "hw/virtqueue_dev.h"
-
-struct virtio_hw_slot {
-	struct hw_virtio *hw;
-	struct vdev_hw *vhw;
-};
 
 struct virtio_state {
 	struct virtio_device **devs;	/* by index; NULL where free */
 	size_t n;
-	struct virtio_hw_slot *hws;	/* the device models, one per hw_virtio */
-	size_t nhws;
 };
 
 static struct virtio_state *virtio_state(struct kernel *k)
@@ -132,24 +126,14 @@ const struct bus_type virtio_bus = {
 	.remove = virtio_dev_remove,
 };
 
-struct vdev_hw *virtio_hw_lookup(struct kernel *k, struct hw_virtio *hw, struct device *bus_master)
+/*
+ * The device model behind a transport: the board realized it before the
+ * kernel ran; the kernel only finds it (as a driver finds a device through
+ * its BARs or registers), never creates it.
+ */
+struct vdev_hw *virtio_hw_lookup(struct kernel *k, const struct hw_virtio *hw)
 {
-	struct virtio_state *st = virtio_state(k);
-	if (!st || !hw)
-		return NULL;
-	for (size_t i = 0; i < st->nhws; i++)
-		if (st->hws[i].hw == hw)
-			return st->hws[i].vhw;
-	struct virtio_hw_slot *p = realloc(st->hws, (st->nhws + 1) * sizeof(*p));
-	if (!p)
-		return NULL;
-	st->hws = p;
-	char err[256] = "";
-	struct vdev_hw *vhw = vdev_hw_new(k, hw, bus_master, err, sizeof(err));
-	if (!vhw)
-		return NULL;
-	st->hws[st->nhws++] = (struct virtio_hw_slot){ hw, vhw };
-	return vhw;
+	return hw_virtio_device(k->hw, hw);
 }
 
 struct virtio_device *virtio_device_by_index(struct kernel *k, unsigned index)
@@ -229,10 +213,7 @@ void virtio_devices_free(struct kernel *k)
 		}
 		free(vdev);
 	}
-	for (size_t i = 0; i < st->nhws; i++)
-		vdev_hw_free(st->hws[i].vhw);
 	free(st->devs);
-	free(st->hws);
 	free(st);
 	k->virtio = NULL;
 }

@@ -151,7 +151,7 @@ static int virtio_mmio_probe(struct platform_device *pdev)
 		rc = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(32));
 	if (rc)
 		dev_warn(&pdev->dev, "Failed to enable 64-bit or 32-bit DMA.  Trying to continue, but this might not work.\n");
-	struct vdev_hw *vhw = virtio_hw_lookup(pdev->dev.k, hw, &pdev->dev);
+	struct vdev_hw *vhw = virtio_hw_lookup(pdev->dev.k, hw);
 	if (!vhw)
 		return -ENODEV;
 	vhw->legacy_iface = hw->legacy;

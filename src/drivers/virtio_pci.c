@@ -386,7 +386,7 @@ static int virtio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 		rc = virtio_pci_legacy_probe(pdev);
 		legacy = true;
 	}
-	struct vdev_hw *vhw = rc ? NULL : virtio_hw_lookup(pdev->dev.k, hw, &pdev->dev);
+	struct vdev_hw *vhw = rc ? NULL : virtio_hw_lookup(pdev->dev.k, hw);
 	if (!rc && !vhw)
 		rc = -ENODEV;
 	struct vp_device *vp = rc ? NULL : calloc(1, sizeof(*vp));

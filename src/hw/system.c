@@ -1,8 +1,14 @@
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <libfdt.h>
 #include "hw/system.h"
 #include "hw/gic.h"
+#include "hw/pci_irq.h"
+#include "hw/virtqueue_dev.h"
 #include "hw/smmuv3/smmu_hw.h"
+#include "machine/machine.h"
 
 static u64 smmu_read(void *opaque, u64 offset, unsigned size)
 {
@@ -78,4 +84,160 @@ int hw_request_irq(struct hw_system *hw, u64 pa, void (*handler)(void *opaque, i
 		return -ENODEV;
 	smmu_hw_set_irq(hw->smmu, handler, opaque);
 	return 0;
+}
+
+/* ---- realize: the board builds every device before any software runs ---- */
+
+/* reg's first (address, size) pair of a DT node, in its parent's cells */
+static int dt_reg(const void *fdt, int node, u64 *base, u64 *size)
+{
+	int parent = fdt_parent_offset(fdt, node), len;
+	int ac = parent >= 0 ? fdt_address_cells(fdt, parent) : 2;
+	int sc = parent >= 0 ? fdt_size_cells(fdt, parent) : 1;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg || ac < 1 || ac > 2 || sc < 0 || sc > 2 || len < (ac + sc) * 4)
+		return -EINVAL;
+	u64 v[2] = { 0, 0 };
+	for (int i = 0, c = 0; i < 2; i++)
+		for (int j = 0; j < (i ? sc : ac); j++, c++)
+			v[i] = v[i] << 32 | fdt32_to_cpu(reg[c]);
+	*base = v[0];
+	*size = v[1];
+	return 0;
+}
+
+static bool dt_available(const void *fdt, int node)
+{
+	const char *st = fdt_getprop(fdt, node, "status", NULL);
+	return !st || !strcmp(st, "okay") || !strcmp(st, "ok");
+}
+
+/*
+ * RAM and the SMMU: virt's builder says so directly; for a user's DT (the
+ * board is then what the DT describes), the first memory node and the first
+ * "arm,smmu-v3" node (QEMU's SMMU model at that address).
+ */
+static void machine_hw_layout(const struct machine *m, u64 *ram_base, u64 *ram_size,
+			      bool *smmu, u64 *smmu_base)
+{
+	*ram_base = m->ram_base;
+	*ram_size = m->ram_size;
+	*smmu = m->has_smmu;
+	*smmu_base = VIRT_SMMU_BASE;
+	if (!m->fdt)
+		return;
+	if (!*ram_size) {
+		int node = fdt_node_offset_by_prop_value(m->fdt, -1, "device_type", "memory",
+							 sizeof("memory"));
+		if (node >= 0)
+			dt_reg(m->fdt, node, ram_base, ram_size);
+	}
+	if (!*smmu) {
+		int node = fdt_node_offset_by_compatible(m->fdt, -1, "arm,smmu-v3");
+		u64 size;
+		if (node >= 0 && dt_available(m->fdt, node) && !dt_reg(m->fdt, node, smmu_base, &size))
+			*smmu = true;
+	}
+}
+
+/* the SMMU's downstream: the system bus (RAM, and the GIC's MSI doorbell) */
+static int smmu_output(void *opaque, u64 pa, void *buf, size_t len, bool write, u32 requester_id)
+{
+	struct hw_system *hw = opaque;
+	return write ? hw_phys_write(hw, pa, buf, len, requester_id) : hw_phys_read(hw, pa, buf, len);
+}
+
+static int realize_virtio(struct hw_system *hw, struct hw_virtio *desc, char *err, size_t errlen)
+{
+	struct hw_virtio_slot *p = realloc(hw->virtio, (hw->nvirtio + 1) * sizeof(*p));
+	if (!p) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	hw->virtio = p;
+	char msg[256] = "";
+	struct vdev_hw *d = vdev_hw_new(hw, desc, msg, sizeof(msg));
+	if (!d) {
+		snprintf(err, errlen, "%s", msg[0] ? msg : "out of memory");
+		return -EINVAL;
+	}
+	hw->virtio[hw->nvirtio++] = (struct hw_virtio_slot){ desc, d };
+	return 0;
+}
+
+/* the virtio functions of the PCI tree, bus by bus in devfn order */
+static int realize_pci_bus(struct hw_system *hw, struct hw_pci_bus *bus, char *err, size_t errlen)
+{
+	for (int i = 0; bus && i < 256; i++) {
+		struct hw_pci_fn *fn = bus->fn[i];
+		if (!fn)
+			continue;
+		int ret = fn->virtio ? realize_virtio(hw, fn->virtio, err, errlen) : 0;
+		if (!ret)
+			ret = realize_pci_bus(hw, fn->secondary, err, errlen);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+struct hw_system *hw_system_realize(const struct machine *m, char *err, size_t errlen)
+{
+	struct hw_system *hw = calloc(1, sizeof(*hw));
+	if (!hw) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	u64 ram_base, ram_size;
+	bool smmu;
+	machine_hw_layout(m, &ram_base, &ram_size, &smmu, &hw->smmu_base);
+	hw->mem = guest_mem_new(ram_base, ram_size);
+	hw->smmu_translate_all = m->smmu_translate_all;
+	if (hw->mem && smmu) {
+		struct smmu_hw_config cfg;
+		smmu_hw_config_qemu_virt(&cfg);
+		hw->smmu = smmu_hw_new(hw->mem, &cfg);
+		if (hw->smmu)
+			smmu_hw_set_output(hw->smmu, smmu_output, hw);
+	}
+	hw->gic = hw_gic_new(&m->gic);
+	if (!hw->mem || (smmu && !hw->smmu) || !hw->gic) {
+		snprintf(err, errlen, "the machine has no usable RAM (check -m or the DT's memory node)");
+		hw_system_free(hw);
+		return NULL;
+	}
+	/* power-on: MSI-X tables masked and disabled, bridges' bus numbers 0 */
+	hw_pci_reset_tree(m->pci_root);
+	if (realize_pci_bus(hw, m->pci_root, err, errlen)) {
+		hw_system_free(hw);
+		return NULL;
+	}
+	for (int i = 0; i < VIRT_MMIO_TRANSPORTS; i++) {
+		if (m->mmio[i] && realize_virtio(hw, m->mmio[i], err, errlen)) {
+			hw_system_free(hw);
+			return NULL;
+		}
+	}
+	return hw;
+}
+
+void hw_system_free(struct hw_system *hw)
+{
+	if (!hw)
+		return;
+	for (size_t i = 0; i < hw->nvirtio; i++)
+		vdev_hw_free(hw->virtio[i].dev);
+	free(hw->virtio);
+	hw_gic_free(hw->gic);
+	smmu_hw_free(hw->smmu);
+	guest_mem_free(hw->mem);
+	free(hw);
+}
+
+struct vdev_hw *hw_virtio_device(const struct hw_system *hw, const struct hw_virtio *desc)
+{
+	for (size_t i = 0; hw && desc && i < hw->nvirtio; i++)
+		if (hw->virtio[i].desc == desc)
+			return hw->virtio[i].dev;
+	return NULL;
 }

@@ -1,6 +1,8 @@
 /*
- * The hardware of one machine instance: guest RAM and the MMIO devices the
- * kernel side reaches through ioremap(). Only addresses cross this line.
+ * The hardware of one machine instance: guest RAM, the MMIO devices the
+ * kernel side reaches through ioremap(), and every device model, realized
+ * from the machine's description before the kernel runs (as QEMU's board
+ * realizes its devices at startup). Only addresses cross this line.
  */
 #ifndef IOMMUSIM_HW_SYSTEM_H
 #define IOMMUSIM_HW_SYSTEM_H
@@ -10,6 +12,15 @@
 
 struct smmu_hw;
 struct hw_gic;
+struct machine;
+struct hw_virtio;
+struct vdev_hw;
+
+/* A realized virtio device model and the description it was realized from. */
+struct hw_virtio_slot {
+	const struct hw_virtio *desc;
+	struct vdev_hw *dev;
+};
 
 /* A register window as a driver sees it after ioremap(). */
 struct hw_mmio {
@@ -25,7 +36,22 @@ struct hw_system {
 	u64 smmu_base;
 	bool smmu_translate_all;	/* no device DMA bypasses the SMMU */
 	struct hw_gic *gic;		/* wired lines and the MSI frame */
+	struct hw_virtio_slot *virtio;	/* every virtio device (PCI and mmio), in board order */
+	size_t nvirtio;
 };
+
+/*
+ * Realize the machine's hardware: RAM, the SMMU, the GIC, the PCI tree at
+ * its reset state and every device model. NULL with QEMU's message in err
+ * when a device cannot be realized (a drive that cannot be opened: "Could
+ * not open 'FILE': REASON", as QEMU refuses to start), or the machine has no
+ * usable RAM, or memory runs out.
+ */
+struct hw_system *hw_system_realize(const struct machine *m, char *err, size_t errlen);
+void hw_system_free(struct hw_system *hw);
+
+/* The realized model of a virtio device description, or NULL (none was realized for it). */
+struct vdev_hw *hw_virtio_device(const struct hw_system *hw, const struct hw_virtio *desc);
 
 /*
  * The system bus as a device's write or read reaches it after the SMMU (or

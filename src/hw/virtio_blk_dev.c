@@ -45,13 +45,17 @@ int vdev_blk_init(struct vdev_hw *d, char *err, size_t errlen)
 		b->file = fopen(hw->drive_file, b->readonly ? "rb" : "r+b");
 		struct stat st;
 		if (!b->file) {
-			/* QEMU would refuse to start; the model keeps a device without medium */
-			snprintf(err, errlen, "Could not open '%s': %s", hw->drive_file, strerror(errno));
+			/* QEMU refuses to start: the board is never built */
+			int e = errno;
+			snprintf(err, errlen, "Could not open '%s': %s", hw->drive_file, strerror(e));
+			free(b);
+			return -e;
 		} else if (fstat(fileno(b->file), &st) || !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode) ||
 							      S_ISBLK(st.st_mode))) {
 			snprintf(err, errlen, "Could not open '%s': not a file or device", hw->drive_file);
 			fclose(b->file);
-			b->file = NULL;
+			free(b);
+			return -EINVAL;
 		} else {
 			/* host_device for /dev/...: its length is where it seeks to (0 for /dev/null) */
 			off_t size = st.st_size;

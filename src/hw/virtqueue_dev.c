@@ -13,8 +13,7 @@
 #include "hw/pci_irq.h"
 #include "hw/pci_msix.h"
 #include "hw/system.h"
-#include "drivers/device_dma.h"
-#include "machine/machine.h"
+#include "hw/pci_rid.h"
 
 #define F(b) BIT(b)
 
@@ -57,20 +56,18 @@ static int vdev_msi_send(void *opaque, u64 addr, u32 data)
 {
 	struct vdev_hw *d = opaque;
 	u8 b[4] = { (u8)data, (u8)(data >> 8), (u8)(data >> 16), (u8)(data >> 24) };
-	if (!d->bus_master)
+	if (!d->pci_fn)
 		return -EFAULT;
-	return device_dma(d->bus_master, addr, b, sizeof(b), true, false) ? -EFAULT : 0;
+	return hw_pci_dma(d->sys, d->pci_fn, addr, b, sizeof(b), true, false) ? -EFAULT : 0;
 }
 
-struct vdev_hw *vdev_hw_new(struct kernel *k, struct hw_virtio *hw, struct device *bus_master,
-			    char *err, size_t errlen)
+struct vdev_hw *vdev_hw_new(struct hw_system *sys, struct hw_virtio *hw, char *err, size_t errlen)
 {
 	struct vdev_hw *d = calloc(1, sizeof(*d));
 	if (!d)
 		return NULL;
-	d->k = k;
+	d->sys = sys;
 	d->hw = hw;
-	d->bus_master = bus_master;
 	d->pci_fn = hw->pci_proxy;
 	d->wired_intid = d->pci_fn ? hw_pci_intx_intid(d->pci_fn) : hw->mmio_intid;
 	d->config_vector = VIRTIO_NO_VECTOR;
@@ -236,7 +233,7 @@ int virtio_notify(struct vdev_hw *d, int q)
 		return 0;
 	}
 	/* INTx (level, as the ISR), or virtio-mmio's line */
-	struct hw_system *hw = d->k->hw;
+	struct hw_system *hw = d->sys;
 	if (d->wired_intid && hw && hw->gic) {
 		d->irq.intx++;
 		hw_gic_raise_spi(hw->gic, d->wired_intid);
@@ -262,8 +259,7 @@ int vdev_hw_set_features(struct vdev_hw *d, u64 features)
 
 bool vdev_hw_bypass_iommu(const struct vdev_hw *d)
 {
-	const struct machine *m = d->k->machine;
-	return !(d->guest_features & F(VDEV_F_ACCESS_PLATFORM)) && !(m && m->smmu_translate_all);
+	return !(d->guest_features & F(VDEV_F_ACCESS_PLATFORM)) && !(d->sys && d->sys->smmu_translate_all);
 }
 
 void vdev_hw_config_read(const struct vdev_hw *d, unsigned offset, void *buf, unsigned len)
@@ -311,9 +307,15 @@ void vdev_hw_notify(struct vdev_hw *d, unsigned q)
 
 int vdev_dma(struct vdev_hw *d, u64 addr, void *buf, size_t len, bool write)
 {
-	if (!d->bus_master)
+	int ret;
+	if (!d->sys)
 		return -ENODEV;
-	int ret = device_dma(d->bus_master, addr, buf, len, write, vdev_hw_bypass_iommu(d));
+	if (d->pci_fn)
+		ret = hw_pci_dma(d->sys, d->pci_fn, addr, buf, len, write, vdev_hw_bypass_iommu(d));
+	else if (write)	/* virt's virtio-mmio transports sit beside the SMMU, not behind it */
+		ret = hw_phys_write(d->sys, addr, buf, len, 0);
+	else
+		ret = hw_phys_read(d->sys, addr, buf, len);
 	if (ret)
 		d->dma_faults++;
 	return ret;

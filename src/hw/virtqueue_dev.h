@@ -2,7 +2,7 @@
  * The device side of virtio (QEMU 7.2 hw/virtio/virtio.c): host features,
  * the split virtqueues as the device reads them (virtqueue_pop/push), and
  * every access to descriptors, rings and buffers made as the device's own
- * DMA (device_dma). QEMU gives a device without VIRTIO_F_ACCESS_PLATFORM the
+ * DMA (hw_pci_dma for a virtio-pci function). QEMU gives a device without VIRTIO_F_ACCESS_PLATFORM the
  * plain memory address space; with it, the IOMMU's (here: the SMMU).
  *
  * A DMA that faults behaves as in QEMU: a ring read through a faulting
@@ -13,7 +13,7 @@
 #ifndef IOMMUSIM_HW_VIRTQUEUE_DEV_H
 #define IOMMUSIM_HW_VIRTQUEUE_DEV_H
 
-#include "base/device.h"
+#include "hw/system.h"
 #include "machine/hw_pci.h"
 
 #define VDEV_MAX_QUEUES 1024		/* VIRTIO_QUEUE_MAX */
@@ -80,9 +80,8 @@ struct vdev_irq_stats {
 };
 
 struct vdev_hw {
-	struct kernel *k;
+	struct hw_system *sys;		/* the machine it was realized in: its bus, SMMU and GIC */
 	struct hw_virtio *hw;
-	struct device *bus_master;	/* the PCI function or platform device that does the DMA */
 	bool legacy_iface;		/* the driver uses the legacy (0.9.5) interface */
 	u64 host_features;		/* vdev->host_features after get_features */
 	u64 guest_features;
@@ -103,12 +102,14 @@ struct vdev_hw {
 };
 
 /*
- * QEMU's device for hw behind bus_master: host features per its type and
- * transport (modern adds VERSION_1; legacy PCI also shows BAD_FEATURE). NULL
- * on allocation failure or a drive that cannot be opened (err says why).
+ * Realize QEMU's device for hw in the machine sys (the board does, before the
+ * kernel runs): host features per its type and transport (modern adds
+ * VERSION_1; legacy PCI also shows BAD_FEATURE). It masters its DMA as the
+ * PCI function that carries it (hw->pci_proxy) or as virt's virtio-mmio
+ * transport, which QEMU does not put behind the SMMU. NULL on allocation
+ * failure or a drive that cannot be opened (err has QEMU's message).
  */
-struct vdev_hw *vdev_hw_new(struct kernel *k, struct hw_virtio *hw, struct device *bus_master,
-			    char *err, size_t errlen);
+struct vdev_hw *vdev_hw_new(struct hw_system *sys, struct hw_virtio *hw, char *err, size_t errlen);
 void vdev_hw_free(struct vdev_hw *d);
 /* A transport reset (status 0): queues, features, vectors and the broken flag cleared. */
 void vdev_hw_reset(struct vdev_hw *d);

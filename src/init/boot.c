@@ -44,82 +44,6 @@ const char *const default_init_modules[] = {
 #define LATE_INITCALL_NS (NSEC_PER_SEC / 2)
 #define INIT_START_NS (2 * NSEC_PER_SEC)
 
-/*
- * RAM and the SMMU as the firmware describes them: virt's builder says so
- * directly; for a user's DT, the first memory node and the first
- * "arm,smmu-v3" node (the hardware is then QEMU's SMMU model at that address).
- */
-static void machine_hw_layout(const struct machine *m, u64 *ram_base, u64 *ram_size,
-			      bool *smmu, u64 *smmu_base)
-{
-	*ram_base = m->ram_base;
-	*ram_size = m->ram_size;
-	*smmu = m->has_smmu;
-	*smmu_base = VIRT_SMMU_BASE;
-	if (!m->fdt)
-		return;
-	if (!*ram_size) {
-		int node = fdt_node_offset_by_prop_value(m->fdt, -1, "device_type", "memory",
-							 sizeof("memory"));
-		if (node >= 0)
-			of_address(m->fdt, node, 0, ram_base, ram_size);
-	}
-	if (!*smmu) {
-		int node = fdt_node_offset_by_compatible(m->fdt, -1, "arm,smmu-v3");
-		u64 size;
-		if (node >= 0 && of_device_is_available(m->fdt, node) &&
-		    !of_address(m->fdt, node, 0, smmu_base, &size))
-			*smmu = true;
-	}
-}
-
-/* the SMMU's downstream: the system bus (RAM, and the GIC's MSI doorbell) */
-static int smmu_output(void *opaque, u64 pa, void *buf, size_t len, bool write, u32 requester_id)
-{
-	struct hw_system *hw = opaque;
-	return write ? hw_phys_write(hw, pa, buf, len, requester_id) : hw_phys_read(hw, pa, buf, len);
-}
-
-static struct hw_system *hw_system_new(const struct machine *m)
-{
-	struct hw_system *hw = calloc(1, sizeof(*hw));
-	if (!hw)
-		return NULL;
-	u64 ram_base, ram_size;
-	bool smmu;
-	machine_hw_layout(m, &ram_base, &ram_size, &smmu, &hw->smmu_base);
-	hw->mem = guest_mem_new(ram_base, ram_size);
-	hw->smmu_translate_all = m->smmu_translate_all;
-	if (hw->mem && smmu) {
-		struct smmu_hw_config cfg;
-		smmu_hw_config_qemu_virt(&cfg);
-		hw->smmu = smmu_hw_new(hw->mem, &cfg);
-		if (hw->smmu)
-			smmu_hw_set_output(hw->smmu, smmu_output, hw);
-	}
-	hw->gic = hw_gic_new(&m->gic);
-	if (!hw->mem || (smmu && !hw->smmu) || !hw->gic) {
-		hw_gic_free(hw->gic);
-		smmu_hw_free(hw->smmu);
-		guest_mem_free(hw->mem);
-		free(hw);
-		return NULL;
-	}
-	/* power-on: MSI-X tables masked and disabled */
-	hw_pci_reset_tree(m->pci_root);
-	return hw;
-}
-
-static void hw_system_free(struct hw_system *hw)
-{
-	if (!hw)
-		return;
-	hw_gic_free(hw->gic);
-	smmu_hw_free(hw->smmu);
-	guest_mem_free(hw->mem);
-	free(hw);
-}
-
 struct kernel *kernel_boot(const struct machine *m, const struct boot_options *opts,
 			   char *err, size_t errlen)
 {
@@ -143,11 +67,10 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 	k->nr_cpu_ids = of_count_cpus(m->fdt);
 	k->cmdline = cmdline;
 	k->deferred_probe_timeout = cmdline->deferred_probe_timeout;
-	k->hw = hw_system_new(m);
-	if (!k->hw) {
-		snprintf(err, errlen, "the machine has no usable RAM (check -m or the DT's memory node)");
+	/* the board realizes every device before the kernel runs (QEMU fails at startup) */
+	k->hw = hw_system_realize(m, err, errlen);
+	if (!k->hw)
 		goto fail;
-	}
 	/* the kernel's own allocations (and the swiotlb pool) come from the top 3/4 of RAM */
 	struct guest_mem *mem = ((struct hw_system *)k->hw)->mem;
 	page_alloc_init(pages, guest_mem_base(mem) + guest_mem_size(mem) / 4,
