@@ -21,6 +21,7 @@ static const char *const compared[] = {
 	"^virtio_(blk|net|rng|scsi) ",
 	"^vfio",
 	"^VFIO ",
+	"^cma: ",
 	"^software IO TLB",
 	"^swiotlb",
 	"deferred probe",

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/page_alloc.h"
@@ -14,15 +15,61 @@ static unsigned order_of(u64 size)
 void page_alloc_init(struct page_alloc *pa, u64 base, u64 size)
 {
 	memset(pa, 0, sizeof(*pa));
-	pa->low = ALIGN_UP(base, PAGE_SIZE);
-	pa->top = ALIGN_DOWN(base + size, PAGE_SIZE);
+	page_alloc_add_range(pa, base, size);
+}
+
+int page_alloc_add_range(struct page_alloc *pa, u64 base, u64 size)
+{
+	u64 low = ALIGN_UP(base, PAGE_SIZE), top = ALIGN_DOWN(base + size, PAGE_SIZE);
+	if (!size || base + size < base || top <= low)
+		return 0;
+	size_t i = 0;
+	while (i < pa->nranges && pa->ranges[i].top <= low)
+		i++;
+	if (i < pa->nranges && pa->ranges[i].low < top)
+		return -EINVAL;
+	if (pa->nranges == pa->capranges) {
+		size_t cap = pa->capranges ? pa->capranges * 2 : 8;
+		struct page_alloc_range *r = realloc(pa->ranges, cap * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		pa->ranges = r;
+		pa->capranges = cap;
+	}
+	memmove(&pa->ranges[i + 1], &pa->ranges[i], (pa->nranges - i) * sizeof(*pa->ranges));
+	pa->ranges[i] = (struct page_alloc_range){ low, top };
+	pa->nranges++;
+	return 0;
 }
 
 void page_alloc_destroy(struct page_alloc *pa)
 {
 	for (unsigned i = 0; i <= PAGE_ALLOC_MAX_ORDER; i++)
 		free(pa->free[i]);
+	free(pa->ranges);
 	memset(pa, 0, sizeof(*pa));
+}
+
+/* A block cut from the top of one range; the gap its alignment leaves goes to the smaller free lists. */
+static u64 carve(struct page_alloc *pa, struct page_alloc_range *r, unsigned order)
+{
+	u64 bytes = PAGE_SIZE << order;
+	if (r->top < bytes)
+		return 0;
+	u64 addr = ALIGN_DOWN(r->top - bytes, bytes);
+	if (addr < r->low)
+		return 0;
+	for (u64 gap = addr + bytes; gap < r->top;) {
+		unsigned o = 0;
+		while (o < order && IS_ALIGNED(gap, PAGE_SIZE << (o + 1)) &&
+		       gap + (PAGE_SIZE << (o + 1)) <= r->top)
+			o++;
+		page_free(pa, gap, PAGE_SIZE << o);
+		pa->allocated_bytes += PAGE_SIZE << o;
+		gap += PAGE_SIZE << o;
+	}
+	r->top = addr;
+	return addr;
 }
 
 u64 page_alloc(struct page_alloc *pa, u64 size)
@@ -37,22 +84,14 @@ u64 page_alloc(struct page_alloc *pa, u64 size)
 		pa->allocated_bytes += bytes;
 		return pa->free[order][--pa->nfree[order]];
 	}
-	u64 addr = ALIGN_DOWN(pa->top - bytes, bytes);
-	if (pa->top < bytes || addr < pa->low)
-		return 0;
-	/* the gap left by alignment is given to the smaller free lists */
-	for (u64 gap = addr + bytes; gap < pa->top;) {
-		unsigned o = 0;
-		while (o < order && IS_ALIGNED(gap, PAGE_SIZE << (o + 1)) &&
-		       gap + (PAGE_SIZE << (o + 1)) <= pa->top)
-			o++;
-		page_free(pa, gap, PAGE_SIZE << o);
-		pa->allocated_bytes += PAGE_SIZE << o;
-		gap += PAGE_SIZE << o;
+	for (size_t i = pa->nranges; i-- > 0;) {
+		u64 addr = carve(pa, &pa->ranges[i], order);
+		if (addr) {
+			pa->allocated_bytes += bytes;
+			return addr;
+		}
 	}
-	pa->top = addr;
-	pa->allocated_bytes += bytes;
-	return addr;
+	return 0;
 }
 
 void page_free(struct page_alloc *pa, u64 addr, u64 size)

@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include "fw/of.h"
 #include "dma/dma_internal.h"
+#include "base/memblock.h"
 #include "base/page_alloc.h"
 #include "hw/system.h"
 #include "init/cmdline.h"
+#include "kconfig/kconfig.h"
 
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -143,8 +145,8 @@ static unsigned arm64_zone_dma_bits(const void *fdt)
 	return MIN(32u, max_cpu ? 64u - (unsigned)__builtin_clzll(max_cpu) : 0u);
 }
 
-/* arm64_dma_phys_limit = max_zone_phys(zone_dma_bits): capped by the end of RAM */
-static u64 arm64_dma_phys_limit(unsigned bits, u64 ram_base, u64 ram_end)
+/* arm64's max_zone_phys(zone_bits): a zone ends at 2^bits, capped by the end of RAM */
+static u64 arm64_max_zone_phys(unsigned bits, u64 ram_base, u64 ram_end)
 {
 	u64 zone_mask = DMA_BIT_MASK(bits);
 	if (ram_base > 0xffffffffULL)
@@ -154,56 +156,61 @@ static u64 arm64_dma_phys_limit(unsigned bits, u64 ram_base, u64 ram_end)
 	return MIN(zone_mask, ram_end - 1) + 1;
 }
 
-int dma_subsys_init(struct kernel *k)
+u64 dma_zone_init(struct kernel *k, u64 *dma32_phys_limit)
+{
+	struct dma_core *core = dma_core_get(k);
+	struct hw_system *hw = k ? k->hw : NULL;
+	if (!core || !hw || !hw->mem || core->ram_end <= guest_mem_base(hw->mem))
+		return 0;
+	u64 ram_base = guest_mem_base(hw->mem);
+	/* zone_sizes_init(): zone_dma_bits = min(32, the DT's lowest dma-ranges top) */
+	core->zone_dma_bits = arm64_zone_dma_bits(k->fdt);
+	core->dma_phys_limit = arm64_max_zone_phys(core->zone_dma_bits, ram_base, core->ram_end);
+	if (dma32_phys_limit)
+		*dma32_phys_limit = arm64_max_zone_phys(32, ram_base, core->ram_end);
+	return core->dma_phys_limit;
+}
+
+/* memblock_alloc_low(): under ARCH_LOW_ADDRESS_LIMIT, arm64_dma_phys_limit - 1 */
+struct swiotlb_memblock {
+	struct memblock *mb;
+	u64 limit;
+};
+
+static u64 swiotlb_alloc_low_glue(void *ctx, u64 bytes, u64 align)
+{
+	struct swiotlb_memblock *sm = ctx;
+	return memblock_alloc_try_nid(sm->mb, bytes, align, 0, sm->limit);
+}
+
+int dma_subsys_init(struct kernel *k, struct memblock *mb)
 {
 	struct dma_core *core = dma_core_get(k);
 	struct kernel_cmdline *c = k ? k->cmdline : NULL;
 	struct hw_system *hw = k ? k->hw : NULL;
-	if (!core || !hw || !hw->mem)
+	if (!core || !hw || !hw->mem || !mb)
 		return -ENOMEM;
 	dma_debugfs_init();
+	if (!core->dma_phys_limit)
+		dma_zone_init(k, NULL);
+	if (!kconfig_enabled(kernel_config(k), KCONFIG_SWIOTLB))
+		return 0;
 	/* arm64 mem_init(): swiotlb only when max_pfn > PFN_DOWN(arm64_dma_phys_limit) */
-	core->zone_dma_bits = arm64_zone_dma_bits(k->fdt);
-	u64 zone_limit = arm64_dma_phys_limit(core->zone_dma_bits, guest_mem_base(hw->mem), core->ram_end);
+	struct swiotlb_memblock sm = { mb, core->dma_phys_limit - 1 };
 	struct swiotlb_params p = {
 		.nslabs = c ? c->swiotlb_nslabs : 0,
 		.force = c && c->swiotlb_force,
 		.nr_cpus = k->nr_cpu_ids,	/* num_possible_cpus() */
-		.addressing_limit = core->ram_end > zone_limit,
+		.addressing_limit = core->ram_end / PAGE_SIZE > core->dma_phys_limit / PAGE_SIZE,
 		.verbose = true,	/* SWIOTLB_VERBOSE */
 		.gmem = hw->mem,
+		.alloc_low = swiotlb_alloc_low_glue,
+		.alloc_ctx = &sm,
 		.log = swiotlb_log_glue,
 		.clock = swiotlb_clock_glue,
 		.ctx = core,
 	};
-	if (!p.addressing_limit && !p.force)
-		return 0;
-	u64 bytes = swiotlb_size_or_default(&p);
-	/*
-	 * memblock_alloc_low(): below the DMA zone limit. From the kernel's
-	 * pages when they are low enough, else from the RAM under them (the
-	 * page allocator never hands out below pages->low).
-	 */
-	bool from_pages = false;
-	p.base = bytes && k->pages ? page_alloc(k->pages, bytes) : 0;
-	if (p.base && p.base + bytes <= zone_limit) {
-		from_pages = true;
-	} else {
-		if (p.base)
-			page_free(k->pages, p.base, bytes);
-		u64 lim = MIN(k->pages ? k->pages->low : core->ram_end, zone_limit);
-		u64 ram_base = guest_mem_base(hw->mem);
-		p.base = bytes && lim >= ram_base + bytes ? ALIGN_DOWN(lim - bytes, PAGE_SIZE) : 0;
-	}
-	if (!p.base) {
-		kprintf(k, "software IO TLB: %s: Failed to allocate %llu bytes align=0x%llx",
-			"swiotlb_init_remap", (unsigned long long)bytes, (unsigned long long)PAGE_SIZE);
-		return -ENOMEM;
-	}
-	int ret = swiotlb_init(&core->io_tlb, &p);
-	if ((ret || !core->io_tlb.nslabs) && from_pages)
-		page_free(k->pages, p.base, bytes);
-	return ret;
+	return swiotlb_init(&core->io_tlb, &p);
 }
 
 void dma_subsys_exit(struct kernel *k)

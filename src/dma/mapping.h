@@ -123,13 +123,28 @@ u64 iommu_dma_compose_msi_addr(struct device *dev, u64 msi_addr);
 /* The doorbell pages a domain's cookie holds: how many, up to max (phys, iova) pairs. */
 size_t iommu_dma_msi_pages(struct device *dev, u64 *phys, u64 *iova, size_t max);
 
+struct memblock;
+
 /*
- * Boot and teardown of the DMA layer (kernel_boot calls it right after
- * iommu_subsys_init): the default swiotlb pool as arm64's mem_init() makes
- * it, only when RAM reaches past the 32-bit DMA zone or with swiotlb=force.
- * 0, or -ENOMEM.
+ * arm64's zone_sizes_init() for the DMA layer: zone_dma_bits (at most 32,
+ * less when the DT's dma-ranges end lower) and arm64_dma_phys_limit, the
+ * end of ZONE_DMA, which it returns (0 without RAM); *dma32_phys_limit
+ * (when not NULL) gets the end of ZONE_DMA32.
  */
-int dma_subsys_init(struct kernel *k);
+u64 dma_zone_init(struct kernel *k, u64 *dma32_phys_limit);
+/*
+ * kernel/dma/contiguous.c dma_contiguous_reserve(limit): the default CMA
+ * area (CONFIG_CMA_SIZE_MBYTES, 64 MiB) from memblock under limit, logged
+ * as Linux logs it ("cma: Reserved 64 MiB at ..." or "cma: Failed to
+ * reserve 64 MiB"). 0, -ENOMEM when it does not fit, -EINVAL without a core.
+ */
+int dma_contiguous_reserve(struct kernel *k, struct memblock *mb, u64 limit);
+/*
+ * arm64 mem_init()'s swiotlb_init() (kernel_boot calls it after the early
+ * allocations): the default pool from memblock_alloc_low(), only when RAM
+ * reaches past ZONE_DMA or with swiotlb=force. 0, or -ENOMEM.
+ */
+int dma_subsys_init(struct kernel *k, struct memblock *mb);
 void dma_subsys_exit(struct kernel *k);
 
 /*

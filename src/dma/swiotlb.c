@@ -227,7 +227,7 @@ int swiotlb_init(struct io_tlb_mem *mem, const struct swiotlb_params *p)
 	if (ret)
 		return ret;
 	bytes = (u64)nslabs << IO_TLB_SHIFT;
-	if (!guest_mem_valid(p->gmem, p->base, bytes))
+	if (!p->alloc_low && !guest_mem_valid(p->gmem, p->base, bytes))
 		return -ENOMEM;
 
 	swiotlb_log(mem, SWIOTLB_LOGLEVEL_INFO, NULL, SWIOTLB_PR_PREFIX "area num %u.", nareas);
@@ -235,6 +235,30 @@ int swiotlb_init(struct io_tlb_mem *mem, const struct swiotlb_params *p)
 		swiotlb_log(mem, SWIOTLB_LOGLEVEL_INFO, NULL,
 			    SWIOTLB_PR_PREFIX "SWIOTLB bounce buffer size roundup to %luMB",
 			    (unsigned long)(bytes >> 20));
+
+	/*
+	 * swiotlb_init_remap(): swiotlb_memblock_alloc() of the pool, halved
+	 * (in whole segments) until it fits or is down to IO_TLB_MIN_SLABS.
+	 */
+	u64 base = p->base;
+	if (p->alloc_low) {
+		unsigned long want = nslabs;
+		while (!(base = p->alloc_low(p->alloc_ctx, ALIGN_UP(bytes, SWIOTLB_PAGE_SIZE), SWIOTLB_PAGE_SIZE))) {
+			swiotlb_log(mem, SWIOTLB_LOGLEVEL_WARNING, NULL,
+				    SWIOTLB_PR_PREFIX "swiotlb_memblock_alloc: Failed to allocate %llu bytes tlb structure",
+				    (unsigned long long)ALIGN_UP(bytes, SWIOTLB_PAGE_SIZE));
+			if (nslabs <= IO_TLB_MIN_SLABS)
+				return 0;
+			nslabs = ALIGN_UP(nslabs >> 1, IO_TLB_SEGSIZE);
+			bytes = (u64)nslabs << IO_TLB_SHIFT;
+		}
+		if (want != nslabs)
+			swiotlb_log(mem, SWIOTLB_LOGLEVEL_INFO, NULL,
+				    SWIOTLB_PR_PREFIX "SWIOTLB bounce buffer size adjusted %lu -> %lu slabs",
+				    want, nslabs);
+		if (!guest_mem_valid(p->gmem, base, bytes))
+			return -ENOMEM;
+	}
 
 	mem->slots = calloc(nslabs, sizeof(*mem->slots));
 	mem->areas = calloc(nareas, sizeof(*mem->areas));
@@ -244,8 +268,8 @@ int swiotlb_init(struct io_tlb_mem *mem, const struct swiotlb_params *p)
 	}
 	/* swiotlb_init_io_tlb_mem() */
 	mem->nslabs = nslabs;
-	mem->start = p->base;
-	mem->end = p->base + bytes;
+	mem->start = base;
+	mem->end = base + bytes;
 	mem->nareas = nareas;
 	mem->area_nslabs = (unsigned int)(nslabs / nareas);
 	mem->force_bounce = p->force;
@@ -255,7 +279,7 @@ int swiotlb_init(struct io_tlb_mem *mem, const struct swiotlb_params *p)
 		mem->slots[i].alloc_size = 0;
 	}
 	/* The pool starts zeroed (memset in swiotlb_init_io_tlb_mem). */
-	if (guest_mem_fill(p->gmem, p->base, 0, bytes)) {
+	if (guest_mem_fill(p->gmem, base, 0, bytes)) {
 		swiotlb_exit(mem);
 		return -ENOMEM;
 	}

@@ -77,7 +77,14 @@ struct swiotlb_params {
 	bool addressing_limit;  /* arm64: max_pfn > PFN_DOWN(arm64_dma_phys_limit) */
 	bool verbose;           /* SWIOTLB_VERBOSE: print where the pool is */
 	struct guest_mem *gmem;
-	u64 base;               /* where memblock_alloc_low() put the pool */
+	u64 base;               /* where the pool is, when alloc_low is NULL */
+	/*
+	 * memblock_alloc_low(bytes, align) for the pool: its address, or 0
+	 * when nothing fits (swiotlb_init then halves the pool and retries,
+	 * as 6.1.y does). NULL: the pool is at base.
+	 */
+	u64 (*alloc_low)(void *alloc_ctx, u64 bytes, u64 align);
+	void *alloc_ctx;
 	swiotlb_log_fn log;
 	swiotlb_clock_fn clock;
 	void *ctx;
@@ -149,9 +156,10 @@ u64 swiotlb_size_or_default(const struct swiotlb_params *p);
 /*
  * swiotlb_init(addressing_limit, flags) for the default pool. Returns 0
  * with mem->nslabs == 0 when no pool is needed (no addressing limit and no
- * force, or noforce), 0 with a pool, -EINVAL for bad parameters (no guest
- * memory, base not page aligned), -ENOMEM when the pool does not fit in
- * guest RAM or host memory runs out. Logs Linux's boot lines.
+ * force, or noforce) or alloc_low found room for none, 0 with a pool,
+ * -EINVAL for bad parameters (no guest memory, base not page aligned),
+ * -ENOMEM when the pool does not fit in guest RAM or host memory runs out.
+ * Logs Linux's boot lines.
  */
 int swiotlb_init(struct io_tlb_mem *mem, const struct swiotlb_params *p);
 void swiotlb_exit(struct io_tlb_mem *mem);

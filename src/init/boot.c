@@ -12,6 +12,7 @@
 #include <string.h>
 #include "init/boot.h"
 #include "init/cmdline.h"
+#include "init/early_memory.h"
 #include "kconfig/kconfig.h"
 #include "base/page_alloc.h"
 #include "base/platform.h"
@@ -71,22 +72,43 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 	k->hw = hw_system_realize(m, err, errlen);
 	if (!k->hw)
 		goto fail;
-	/* the kernel's own allocations (and the swiotlb pool) come from the top 3/4 of RAM */
-	struct guest_mem *mem = ((struct hw_system *)k->hw)->mem;
-	page_alloc_init(pages, guest_mem_base(mem) + guest_mem_size(mem) / 4,
-			guest_mem_size(mem) - guest_mem_size(mem) / 4);
-	k->pages = pages;
+	/* setup_arch(): the early memory layout, up to the CMA area */
+	struct memblock mb;
+	struct early_mm mm;
+	if (early_memory_setup_arch(k, &mb, &mm)) {
+		memblock_destroy(&mb);
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 
+	/*
+	 * setup_arch()'s lines (the CMA area) are stamped 0.000000, as on
+	 * Linux before sched_clock runs; the clock starts at the command line.
+	 */
+	k->log.clock_ns = 0;
 	kprintf(k, "Kernel command line: %s", m->append ? m->append : "");
 	if (cmdline->unknown)
 		kprintf(k, "Unknown kernel command line parameters \"%s\", will be passed to user space.",
 			cmdline->unknown);
+	/* start_kernel() up to mm_init(), whose mem_init() makes the swiotlb pool */
+	early_memory_start_kernel(k, &mb, &mm);
+	dma_subsys_init(k, &mb);
+	/*
+	 * memblock_free_all(): the kernel's own allocations come from what is
+	 * left, above the lowest quarter of RAM (kept for the scripts' buffers)
+	 */
+	struct guest_mem *mem = ((struct hw_system *)k->hw)->mem;
+	int freed = early_memory_free_all(&mb, &mm, pages, guest_mem_base(mem) + guest_mem_size(mem) / 4);
+	memblock_destroy(&mb);
+	k->pages = pages;
+	if (freed) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	if (((struct hw_system *)k->hw)->smmu)
 		smmu_stats_register_debugfs();
 	msi_debugfs_init();
 	/* subsys_initcall */
-	/* mm_init -> mem_init -> swiotlb_init(): before any initcall, so its lines come first */
-	dma_subsys_init(k);
 	iommu_subsys_init(k, cmdline->iommu_passthrough, cmdline->iommu_strict);
 	/* arch_initcall_sync: of_platform_default_populate_init */
 	if (m->fdt)
@@ -106,8 +128,12 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 		modprobe(k, *mods);
 	return k;
 fail:
-	if (k)
+	if (k) {
+		dma_subsys_exit(k);
 		hw_system_free(k->hw);
+	}
+	if (pages)
+		page_alloc_destroy(pages);
 	if (cmdline)
 		kernel_cmdline_free(cmdline);
 	free(cmdline);

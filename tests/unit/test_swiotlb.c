@@ -608,3 +608,50 @@ Test(swiotlb, random_map_unmap_keeps_lists)
 			swiotlb_tbl_unmap_single(&mem, &plain, live[i], 0, DMA_TO_DEVICE, 0);
 	check_free_lists();
 }
+
+/* memblock_alloc_low stand-in: nothing bigger than fit_bytes fits */
+static u64 fit_bytes;
+static int alloc_calls;
+
+static u64 alloc_low_fits(void *ctx, u64 bytes, u64 align)
+{
+	(void)ctx;
+	alloc_calls++;
+	cr_assert_eq(align, 4096, "PAGE_SIZE alignment");
+	return bytes <= fit_bytes ? POOL_BASE : 0;
+}
+
+Test(swiotlb, init_halves_the_pool_until_it_fits)
+{
+	struct swiotlb_params p = params(0, 2);
+
+	p.alloc_low = alloc_low_fits;
+	fit_bytes = 16ULL << 20;
+	alloc_calls = 0;
+	cr_assert_eq(swiotlb_init(&mem, &p), 0);
+	/* 64 MiB and 32 MiB fail, 16 MiB fits: 6.1.y's swiotlb_init_remap() loop */
+	cr_assert_eq(alloc_calls, 3);
+	cr_assert_eq(mem.nslabs, 8192);
+	cr_assert_eq(mem.start, POOL_BASE);
+	cr_assert_eq(mem.nareas, 2, "the areas stay default_nareas");
+	cr_assert_eq(nlogs, 5);
+	cr_assert_str_eq(logs[0].text, "software IO TLB: area num 2.");
+	cr_assert_str_eq(logs[1].text, "software IO TLB: swiotlb_memblock_alloc: Failed to allocate 67108864 bytes tlb structure");
+	cr_assert_str_eq(logs[2].text, "software IO TLB: swiotlb_memblock_alloc: Failed to allocate 33554432 bytes tlb structure");
+	cr_assert_str_eq(logs[3].text, "software IO TLB: SWIOTLB bounce buffer size adjusted 32768 -> 8192 slabs");
+	cr_assert_str_eq(logs[4].text, "software IO TLB: mapped [mem 0x0000000048000000-0x0000000049000000] (16MB)");
+}
+
+Test(swiotlb, init_gives_up_below_one_mib)
+{
+	struct swiotlb_params p = params(0, 1);
+
+	p.alloc_low = alloc_low_fits;
+	fit_bytes = 0;
+	alloc_calls = 0;
+	cr_assert_eq(swiotlb_init(&mem, &p), 0, "no pool is not an error");
+	cr_assert(!is_swiotlb_active(&mem));
+	/* 64, 32, 16, 8, 4, 2, 1 MiB: IO_TLB_MIN_SLABS is the last try */
+	cr_assert_eq(alloc_calls, 7);
+	cr_assert_str_eq(logs[nlogs - 1].text, "software IO TLB: swiotlb_memblock_alloc: Failed to allocate 1048576 bytes tlb structure");
+}
