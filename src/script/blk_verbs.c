@@ -75,8 +75,11 @@ int verb_blk(struct kernel *k, int argc, char **argv, FILE *out)
 		verb_fill_pattern(buf, len, argv[5]);
 		guest_mem_write(mem, pa, buf, len);
 	} else {
-		/* what the page cache held before: poison, so unread bytes show */
-		guest_mem_fill(mem, pa, 0xdb, len);
+		/*
+		 * a fresh user buffer, as dd's is: zeroed pages, so a device that
+		 * writes nothing (QEMU's null-co without read-zeroes) reads as zeros
+		 */
+		guest_mem_fill(mem, pa, 0, len);
 	}
 	int ret = virtblk_rw(vblk, write, sector, count, pa, raw);
 	const char *what = write ? "write" : "read";
