@@ -30,6 +30,10 @@ static const char *const compared[] = {
 	/* writes to uevent files, and the rate limit of the group type store's messages */
 	"^synth uevent: ",
 	"^iommu_(group_store_type|change_dev_def_domain): [0-9]+ callbacks suppressed$",
+	/* the kernel command line as the kernel read it (-append) */
+	"^Unknown kernel command line parameters ",
+	"^Malformed early option ",
+	"^Booting kernel: ",
 };
 
 /* Shapes of those the model does not print, and why. */

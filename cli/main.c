@@ -14,10 +14,12 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: iommusim verify [--linux-output FILE] [--stack classic|modern] [--kernel debian|iommufd]\n"
 		"                       [--script FILE] [--dts FILE | --dtb FILE] [--timeout SEC] QEMU-ARGS...\n"
-		"       iommusim boot -M virt,iommu=smmuv3[,gic-version=2|3] [-m SIZE]\n"
-		"                     [-device DEV,...]... [-drive ...] [-netdev ...] [-global D.P=V]\n"
-		"                     [-append \"KERNEL CMDLINE\"] [--dtb FILE | --dts FILE]\n"
-		"                     [--script FILE|-] [--json] [--dot] [--dump-dts] [--no-init]\n"
+		"       iommusim boot QEMU-ARGS... [--dtb FILE | --dts FILE]\n"
+		"                     [--script FILE|-] [--json] [--dot] [--dump-dts] [--cmdline] [--no-init]\n"
+		"\n"
+		"QEMU-ARGS is a qemu-system-aarch64 7.2 command line (-M virt,iommu=smmuv3 -device ...,\n"
+		"libvirt's JSON -device and -blockdev too); iommusim boot -help lists every option\n"
+		"and what iommusim does with it. --cmdline prints the options as read.\n"
 		"\n"
 		"With no --script, prints the IOMMU groups and every PCI function\n"
 		"(--json for programs, --dot for a Graphviz picture of the topology).\n"
@@ -46,7 +48,7 @@ int main(int argc, char **argv)
 	char **qargv = calloc(argc + 1, sizeof(*qargv));
 	int qargc = 0;
 	const char *script = NULL;
-	bool json = false, dump_dts = false, dot = false;
+	bool json = false, dump_dts = false, dot = false, show_cmdline = false;
 	static const char *const no_modules[] = { NULL };
 	struct iommusim_options opts = { 0 };
 	if (!qargv)
@@ -73,13 +75,21 @@ int main(int argc, char **argv)
 			dot = true;
 		} else if (!strcmp(a, "--dump-dts")) {
 			dump_dts = true;
+		} else if (!strcmp(a, "--cmdline")) {
+			show_cmdline = true;
 		} else if (!strcmp(a, "--no-init")) {
 			opts.init_modules = no_modules;
 		} else {
 			qargv[qargc++] = argv[i];
 		}
 	}
-	char err[512] = "";
+	char err[1024] = "";
+	/* -help, -version, -M help ...: what QEMU prints, and nothing boots (QEMU exits 0) */
+	if (iommusim_qemu_info(qargc, qargv, stdout, err, sizeof(err)) == 1) {
+		free(qargv);
+		return 0;
+	}
+	err[0] = '\0';
 	struct iommusim *sim = iommusim_boot(qargc, qargv, &opts, err, sizeof(err));
 	free(qargv);
 	if (!sim) {
@@ -87,7 +97,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int rc = 0;
-	if (dump_dts) {
+	if (show_cmdline) {
+		iommusim_print_cmdline(sim, stdout);
+	} else if (dump_dts) {
 		rc = iommusim_dump_dts(sim, stdout) ? 1 : 0;
 	} else if (dot) {
 		iommusim_print_dot(sim, stdout);

@@ -32,6 +32,19 @@ void iommusim_free(struct iommusim *sim);
 int iommusim_dump_dts(struct iommusim *sim, FILE *out);
 
 /*
+ * When QEMU arguments ask QEMU for information instead of a machine (-help,
+ * -version, -machine help, -machine virt,help, -accel help, -object help),
+ * print what QEMU prints to out and return 1 (QEMU exits 0 there); 0 when
+ * they do not; -EINVAL with QEMU's message in err when they do not parse.
+ */
+int iommusim_qemu_info(int argc, char **argv, FILE *out, char *err, size_t errlen);
+/*
+ * The QEMU options the machine was booted from, in order, each with what
+ * iommusim did with it: "modelled" or "no effect on the answers".
+ */
+void iommusim_print_cmdline(struct iommusim *sim, FILE *out);
+
+/*
  * Run one script line (echo/cat/ls/readlink/dmesg/sleep/modprobe/rmmod ...),
  * printing to out what the reference guest's shell (busybox 1.35) prints.
  * Returns 0, or the failing command's errno (negative); errors are printed

@@ -36,13 +36,14 @@ int vdev_blk_init(struct vdev_hw *d, char *err, size_t errlen)
 		return -ENOMEM;
 	const struct hw_virtio *hw = d->hw;
 	b->readonly = hw->drive_readonly;
+	b->snapshot = hw->drive_snapshot;
 	b->logical_block_size = BDRV_SECTOR_SIZE;
 	if (hw->drive_file && !strncmp(hw->drive_file, "null-co://", 10)) {
 		/* QEMU's null block driver: size 1 GiB by default, data never transferred */
 		b->null_co = true;
 		b->total_sectors = (1ULL << 30) / BDRV_SECTOR_SIZE;
 	} else if (hw->drive_file) {
-		b->file = fopen(hw->drive_file, b->readonly ? "rb" : "r+b");
+		b->file = fopen(hw->drive_file, b->readonly || b->snapshot ? "rb" : "r+b");
 		struct stat st;
 		if (!b->file) {
 			/* QEMU refuses to start: the board is never built */
@@ -91,6 +92,8 @@ void vdev_blk_free(struct vdev_hw *d)
 		return;
 	if (d->blk->file)
 		fclose(d->blk->file);
+	free(d->blk->overlay.sector);
+	free(d->blk->overlay.data);
 	free(d->blk);
 	d->blk = NULL;
 }
@@ -123,6 +126,58 @@ static bool sect_range_ok(const struct vdev_blk *b, u64 sector, size_t size)
 	return sector <= b->total_sectors && nb <= b->total_sectors - sector;
 }
 
+/* the first overlay entry at or after sector (binary search) */
+static size_t overlay_find(const struct blk_overlay *o, u64 sector)
+{
+	size_t lo = 0, hi = o->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (o->sector[mid] < sector)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* -snapshot: a written sector goes to the overlay (requests are whole sectors) */
+static int overlay_write(struct blk_overlay *o, u64 off, const u8 *buf, size_t len)
+{
+	for (size_t done = 0; done < len; done += BDRV_SECTOR_SIZE) {
+		u64 sector = (off + done) / BDRV_SECTOR_SIZE;
+		size_t i = overlay_find(o, sector);
+		if (i == o->n || o->sector[i] != sector) {
+			if (o->n == o->cap) {
+				size_t cap = o->cap ? o->cap * 2 : 64;
+				u64 *ns = realloc(o->sector, cap * sizeof(*ns));
+				if (!ns)
+					return -ENOMEM;
+				o->sector = ns;
+				u8 *nd = realloc(o->data, cap * BDRV_SECTOR_SIZE);
+				if (!nd)
+					return -ENOMEM;
+				o->data = nd;
+				o->cap = cap;
+			}
+			memmove(&o->sector[i + 1], &o->sector[i], (o->n - i) * sizeof(*o->sector));
+			memmove(o->data + (i + 1) * BDRV_SECTOR_SIZE, o->data + i * BDRV_SECTOR_SIZE,
+				(o->n - i) * BDRV_SECTOR_SIZE);
+			o->sector[i] = sector;
+			o->n++;
+		}
+		memcpy(o->data + i * BDRV_SECTOR_SIZE, buf + done, BDRV_SECTOR_SIZE);
+	}
+	return 0;
+}
+
+static void overlay_read(const struct blk_overlay *o, u64 off, u8 *buf, size_t len)
+{
+	u64 first = off / BDRV_SECTOR_SIZE, end = (off + len) / BDRV_SECTOR_SIZE;
+	for (size_t i = overlay_find(o, first); i < o->n && o->sector[i] < end; i++)
+		memcpy(buf + (o->sector[i] - first) * BDRV_SECTOR_SIZE, o->data + i * BDRV_SECTOR_SIZE,
+		       BDRV_SECTOR_SIZE);
+}
+
 static int file_read(struct vdev_blk *b, u64 off, u8 *buf, size_t len)
 {
 	memset(buf, 0, len);
@@ -135,6 +190,8 @@ static int file_read(struct vdev_blk *b, u64 off, u8 *buf, size_t len)
 		return -EIO;
 	}
 	clearerr(b->file);
+	if (b->snapshot)
+		overlay_read(&b->overlay, off, buf, len);
 	return 0;
 }
 
@@ -148,6 +205,8 @@ static int file_write(struct vdev_blk *b, u64 off, const u8 *buf, size_t len)
 		return -ENOMEDIUM;
 	if (b->readonly)
 		return -EACCES;
+	if (b->snapshot)
+		return overlay_write(&b->overlay, off, buf, len) ? -EIO : 0;
 	if (fseeko(b->file, (off_t)off, SEEK_SET) || fwrite(buf, 1, len, b->file) != len ||
 	    fflush(b->file)) {
 		clearerr(b->file);
@@ -212,7 +271,7 @@ static int handle_request(struct vdev_hw *d, unsigned q, struct vdev_elem *elem)
 		break;
 	}
 	case VIRTIO_BLK_T_FLUSH:
-		if (b->file && !b->readonly)
+		if (b->file && !b->readonly && !b->snapshot)
 			fflush(b->file);
 		break;
 	case VIRTIO_BLK_T_GET_ID: {

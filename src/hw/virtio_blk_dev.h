@@ -50,6 +50,13 @@ struct vdev_blk {
 	FILE *file;			/* NULL: no medium, or null-co */
 	bool null_co;			/* file=null-co://: 1 GiB, reads leave the buffers alone (read-zeroes=off) */
 	bool readonly;
+	/* snapshot=on (-snapshot): writes land in a temporary overlay, the file stays as it was */
+	bool snapshot;
+	struct blk_overlay {
+		u64 *sector;		/* sorted */
+		u8 *data;		/* 512 bytes each, in the same order */
+		size_t n, cap;
+	} overlay;
 	u64 total_sectors;		/* DIV_ROUND_UP(file size, 512), as QEMU's raw format */
 	u32 logical_block_size;
 	u8 config[VIRTIO_BLK_CFG_SIZE];

@@ -72,6 +72,8 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 	k->hw = hw_system_realize(m, err, errlen);
 	if (!k->hw)
 		goto fail;
+	/* setup_arch(): parse_early_param()'s complaints, then the early memory layout */
+	kernel_cmdline_log(k, cmdline, m->append, true);
 	/* setup_arch(): the early memory layout, up to the CMA area */
 	struct memblock mb;
 	struct early_mm mm;
@@ -86,10 +88,7 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 	 * Linux before sched_clock runs; the clock starts at the command line.
 	 */
 	k->log.clock_ns = 0;
-	kprintf(k, "Kernel command line: %s", m->append ? m->append : "");
-	if (cmdline->unknown)
-		kprintf(k, "Unknown kernel command line parameters \"%s\", will be passed to user space.",
-			cmdline->unknown);
+	kernel_cmdline_log(k, cmdline, m->append, false);
 	/* start_kernel() up to mm_init(), whose mem_init() makes the swiotlb pool */
 	early_memory_start_kernel(k, &mb, &mm);
 	dma_subsys_init(k, &mb);

@@ -41,6 +41,7 @@ struct hw_virtio {
 	bool no_queue_reset;	/* queue_reset=off (virt-7.1 and older): no VIRTIO_F_RING_RESET */
 	const char *drive_file;	/* virtio-blk: -drive file= (NULL: no medium) */
 	bool drive_readonly;
+	bool drive_snapshot;	/* snapshot=on / -snapshot: writes never reach the file */
 	const char *netdev;	/* virtio-net: netdev id */
 	u32 num_queues;		/* virtio-blk num-queues */
 	u32 seg_max;		/* virtio-blk config seg_max */

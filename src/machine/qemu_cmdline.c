@@ -422,7 +422,8 @@ static int keyval_split(const char *opt, const char *arg, const char *implied,
  * A JSON object's members into l, nested objects flattened to dotted keys
  * ("file": {"driver": "file"} -> file.driver), each with its JSON type.
  */
-static int json_to_optlist(struct json_object *o, const char *prefix, struct qemu_optlist *l)
+static int json_to_optlist(struct json_object *o, const char *prefix, struct qemu_optlist *l,
+			   bool flatten)
 {
 	json_object_object_foreach(o, k, v) {
 		char key[512];
@@ -434,7 +435,12 @@ static int json_to_optlist(struct json_object *o, const char *prefix, struct qem
 		snprintf(key, sizeof(key), "%s%s%s", prefix, *prefix ? "." : "", k);
 		switch (json_object_get_type(v)) {
 		case json_type_object:
-			ret = json_to_optlist(v, key, l);
+			if (!flatten) {
+				t = QOPT_OTHER;
+				s = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+				break;
+			}
+			ret = json_to_optlist(v, key, l, true);
 			if (ret)
 				return ret;
 			continue;
@@ -474,7 +480,7 @@ static int json_to_optlist(struct json_object *o, const char *prefix, struct qem
 }
 
 static int parse_json_dict(const char *opt, const char *arg, struct qemu_optlist *l,
-			   char *err, size_t errlen)
+			   bool flatten, char *err, size_t errlen)
 {
 	struct json_object *o = NULL;
 	char msg[256] = "";
@@ -492,7 +498,7 @@ static int parse_json_dict(const char *opt, const char *arg, struct qemu_optlist
 		return -EINVAL;
 	}
 	l->json = true;
-	ret = json_to_optlist(o, "", l);
+	ret = json_to_optlist(o, "", l, flatten);
 	json_object_put(o);
 	return ret;
 }
@@ -562,8 +568,12 @@ static char *machine_help(void)
 	if (!f)
 		return NULL;
 	fprintf(f, "Supported machines are:\n");
-	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
-		fprintf(f, "virt-%-16s QEMU %s ARM Virtual Machine\n", versions[i], versions[i]);
+	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "virt-%s", versions[i]);
+		fprintf(f, "%-20s QEMU %s ARM Virtual Machine\n", name, versions[i]);
+	}
 	fprintf(f, "%-20s QEMU 7.2 ARM Virtual Machine (alias of virt-7.2)\n", "virt");
 	fprintf(f, "%-20s QEMU 7.2 ARM Virtual Machine\n", "virt-7.2");
 	fprintf(f, "(iommusim models virt only; QEMU 7.2 lists its other Arm boards here too)\n");
@@ -766,12 +776,16 @@ static int opt_object(struct parse *p, const char *opt, const char *arg)
 	bool help = false;
 	const char *type, *id;
 	size_t i;
-	int ret;
+	int ret = 0;
 
-	if (arg[0] == '{')
-		ret = parse_json_dict(opt, arg, &l, p->err, p->errlen);
-	else
-		ret = keyval_split(opt, arg, "qom-type", &l, &help, p->err, p->errlen);
+	if (arg[0] == '{') {
+		ret = parse_json_dict(opt, arg, &l, false, p->err, p->errlen);
+	} else if (!strcmp(arg, "help") || !strncmp(arg, "help,", 5)) {
+		help = true;
+	} else {
+		ret = qemu_opts_split(opt, arg, "qom-type", &l, p->err, p->errlen);
+		help = qemu_opt_get(&l, "help") != NULL;
+	}
 	if (ret)
 		goto out;
 	type = qemu_opt_get(&l, "qom-type");
@@ -787,6 +801,23 @@ static int opt_object(struct parse *p, const char *opt, const char *arg)
 		fprintf(f, "List of user creatable objects:\n");
 		for (i = 0; types[i]; i++)
 			fprintf(f, "  %s\n", types[i]);
+		fclose(f);
+		ret = take_info(p, buf);
+		goto out;
+	}
+	if (help) {
+		/* "-object TYPE,help": its properties (the memory backends' as QEMU 7.2 lists them) */
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		if (!f) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		fprintf(f, "%s options:\n", type);
+		for (i = 2; !strncmp(type, "memory-backend-", 15) && backend_keys[i]; i++)
+			fprintf(f, "  %s\n", backend_keys[i]);
 		fclose(f);
 		ret = take_info(p, buf);
 		goto out;
@@ -840,6 +871,35 @@ static int opt_object(struct parse *p, const char *opt, const char *arg)
 			goto out;
 		}
 	}
+	{
+		/* the properties of the common objects (-object TYPE,help); others are not checked */
+		static const struct { const char *type; const char *const keys[8]; } props[] = {
+			{ "iothread", { "aio-max-batch", "poll-grow", "poll-max-ns", "poll-shrink",
+					"thread-pool-max", "thread-pool-min" } },
+			{ "rng-random", { "filename" } },
+			{ "rng-builtin", { NULL } },
+			{ "rng-egd", { "chardev" } },
+			{ "secret", { "data", "file", "format", "iv", "keyid" } },
+			{ "main-loop", { "aio-max-batch", "thread-pool-max", "thread-pool-min" } },
+			{ "thread-context", { "cpu-affinity", "node-affinity" } },
+		};
+
+		for (size_t t = 0; t < sizeof(props) / sizeof(props[0]); t++) {
+			if (strcmp(props[t].type, type))
+				continue;
+			for (i = 0; i < l.nopts; i++) {
+				const char *k = l.opts[i].key;
+				bool ok = !strcmp(k, "qom-type") || !strcmp(k, "id");
+
+				for (size_t j = 0; j < 8 && props[t].keys[j] && !ok; j++)
+					ok = !strcmp(props[t].keys[j], k);
+				if (!ok) {
+					ret = fail(p, "%s %s: Invalid parameter '%s'", opt, arg, k);
+					goto out;
+				}
+			}
+		}
+	}
 	for (i = 0; i < p->c.nobjects; i++) {
 		const char *o = qemu_opt_get(&p->c.objects[i], "id");
 
@@ -864,7 +924,7 @@ static int opt_blockdev(struct parse *p, const char *opt, const char *arg)
 	int ret;
 
 	if (arg[0] == '{')
-		ret = parse_json_dict(opt, arg, &l, p->err, p->errlen);
+		ret = parse_json_dict(opt, arg, &l, true, p->err, p->errlen);
 	else
 		ret = keyval_split(opt, arg, NULL, &l, NULL, p->err, p->errlen);
 	if (!ret && !qemu_opt_get(&l, "driver"))
@@ -896,7 +956,7 @@ static int opt_device(struct parse *p, const char *opt, const char *arg, int arg
 	if (arg[0] == '{') {
 		struct qemu_optlist tmp = { 0 };
 
-		ret = parse_json_dict(opt, arg, &tmp, p->err, p->errlen);
+		ret = parse_json_dict(opt, arg, &tmp, false, p->err, p->errlen);
 		/*
 		 * qdev_device_add_from_qdict: driver, bus and id are read with
 		 * qdict_get_try_str (a non-string is as if absent); the rest are
@@ -941,7 +1001,7 @@ static int opt_netdev(struct parse *p, const char *opt, const char *arg, int arg
 	int ret;
 
 	if (arg[0] == '{')
-		ret = parse_json_dict(opt, arg, &l, p->err, p->errlen);
+		ret = parse_json_dict(opt, arg, &l, false, p->err, p->errlen);
 	else
 		ret = qemu_opts_split(opt, arg, "type", &l, p->err, p->errlen);
 	if (!ret && !qemu_opt_get(&l, "id"))
@@ -1111,6 +1171,8 @@ static int handle(struct parse *p, const struct qemu_option_def *d, const char *
 			ret = optlist_set(&p->c.machine, "acpi", "off", QOPT_STR);
 		if (!ret && !strcmp(n, "usb"))
 			ret = optlist_set(&p->c.machine, "usb", "on", QOPT_STR);
+		if (!strcmp(n, "snapshot"))
+			p->c.snapshot = true;
 		return ret;
 	case QOK_MODELLED:
 		break;
@@ -1281,7 +1343,7 @@ static int finish(struct parse *p)
 	for (size_t i = 0; i < m->nopts;) {
 		const char *k = m->opts[i].key;
 
-		if (!strncmp(k, "smp.", 4) || !strncmp(k, "memory.", 7))
+		if (!strncmp(k, "smp.", 4) || !strncmp(k, "memory.", 7) || !strncmp(k, "boot.", 5))
 			optlist_del(m, k);
 		else
 			i++;
@@ -1390,7 +1452,13 @@ int qemu_cmdline_parse(int argc, char **argv, struct qemu_cmdline *out,
 		if (d->has_arg)
 			arg = argv[++i];
 		ret = handle(&p, d, a, arg, i - (arg ? 1 : 0));
-		if (!ret && effect_of(d, &e) && e != QEFF_INFO)
+		/* an -object is modelled when it can be the RAM (a memory backend) */
+		if (!ret && !strcmp(d->name, "object") && p.c.nobjects &&
+		    strncmp(p.c.objects[p.c.nobjects - 1].driver, "memory-backend-", 15))
+			e = QEFF_NONE;
+		else if (!ret && !effect_of(d, &e))
+			continue;
+		if (!ret && e != QEFF_INFO && !p.c.info)
 			ret = record(&p, d->name, arg, e);
 	}
 	if (!ret && !p.c.info)

@@ -64,6 +64,7 @@ struct qemu_cmdline {
 	bool has_smp;
 	struct qemu_optlist cpu;	/* -cpu MODEL[,prop=val]: driver is the model; NULL if none */
 	bool nodefaults;		/* -nodefaults: no default NIC (nor serial, monitor...) */
+	bool snapshot;			/* -snapshot: every -drive as snapshot=on */
 	char *dtb;			/* -dtb FILE: the DT the kernel gets instead of the board's */
 	char *kernel, *initrd;		/* -kernel, -initrd: recorded (iommusim models the kernel) */
 	size_t ndevices, ndrives, nnetdevs, nglobals, nnics, nblockdevs, nobjects, naccels, nargs;

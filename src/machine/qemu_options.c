@@ -211,6 +211,23 @@ static const struct key_def vnc_keys[] = {
 	{ "sasl-authz", K_STR, NULL }, { "tls-authz", K_STR, NULL }, { "acl", K_BOOL, NULL }, { "lossy", K_BOOL, NULL },
 	{ "non-adaptive", K_BOOL, NULL }, { "audiodev", K_STR, NULL }, { "power-control", K_BOOL, NULL }, { 0 } };
 
+static const struct key_def spice_keys[] = {
+	{ "port", K_NUM, NULL }, { "tls-port", K_NUM, NULL }, { "addr", K_STR, NULL },
+	{ "ipv4", K_BOOL, NULL }, { "ipv6", K_BOOL, NULL }, { "unix", K_BOOL, NULL },
+	{ "password", K_STR, NULL }, { "password-secret", K_STR, NULL },
+	{ "disable-ticketing", K_BOOL, NULL }, { "disable-copy-paste", K_BOOL, NULL },
+	{ "disable-agent-file-xfer", K_BOOL, NULL }, { "sasl", K_BOOL, NULL },
+	{ "x509-dir", K_STR, NULL }, { "x509-key-file", K_STR, NULL },
+	{ "x509-key-password", K_STR, NULL }, { "x509-cert-file", K_STR, NULL },
+	{ "x509-cacert-file", K_STR, NULL }, { "x509-dh-key-file", K_STR, NULL },
+	{ "tls-ciphers", K_STR, NULL }, { "tls-channel", K_STR, NULL },
+	{ "plaintext-channel", K_STR, NULL }, { "image-compression", K_STR, NULL },
+	{ "jpeg-wan-compression", K_STR, NULL }, { "zlib-glz-wan-compression", K_STR, NULL },
+	{ "streaming-video", K_STR, NULL }, { "video-codecs", K_STR, NULL },
+	{ "agent-mouse", K_BOOL, NULL }, { "playback-compression", K_BOOL, NULL },
+	{ "seamless-migration", K_BOOL, NULL }, { "gl", K_BOOL, NULL }, { "rendernode", K_STR, NULL },
+	{ 0 } };
+
 static const struct group_def groups[] = {
 	{ "rtc", NULL, rtc_keys, NULL },
 	{ "name", "guest", name_keys, NULL },
@@ -222,14 +239,14 @@ static const struct group_def groups[] = {
 	{ "semihosting-config", NULL, semihosting_keys, NULL },
 	{ "mon", NULL, mon_keys, NULL },
 	{ "add-fd", NULL, addfd_keys, NULL },
-	{ "fw_cfg", NULL, fwcfg_keys, NULL },
+	{ "fw_cfg", "name", fwcfg_keys, NULL },
 	{ "iscsi", NULL, iscsi_keys, NULL },
 	{ "trace", "enable", trace_keys, NULL },
 	{ "vnc", "vnc", vnc_keys, NULL },
 	{ "chardev", "backend", NULL, "chardev: no id specified" },
 	{ "tpmdev", "type", NULL, "Parameter 'id' is missing" },
 	{ "fsdev", "fsdriver", NULL, "fsdev: No id specified" },
-	{ "spice", NULL, NULL, NULL },
+	{ "spice", NULL, spice_keys, NULL },
 	{ "smbios", NULL, NULL, NULL },
 };
 
@@ -533,14 +550,15 @@ static int check_vga(const char *opt, const char *arg, char *err, size_t errlen)
 	(void)opt;
 	if (in(warn_only, arg))
 		return 0;	/* virt: "No VGA device has been created" */
+	/* QEMU reports the missing device type, then the card */
 	if (!strcmp(arg, "virtio"))
-		return bad(err, errlen, NULL, NULL, "Virtio VGA not available", NULL, NULL);
+		return bad(err, errlen, NULL, NULL, "type is NULL\nVirtio VGA not available", NULL, NULL);
 	if (!strcmp(arg, "qxl"))
-		return bad(err, errlen, NULL, NULL, "QXL VGA not available", NULL, NULL);
+		return bad(err, errlen, NULL, NULL, "type is NULL\nQXL VGA not available", NULL, NULL);
 	if (!strcmp(arg, "tcx"))
-		return bad(err, errlen, NULL, NULL, "TCX framebuffer not available", NULL, NULL);
+		return bad(err, errlen, NULL, NULL, "type is NULL\nTCX framebuffer not available", NULL, NULL);
 	if (!strcmp(arg, "cg3"))
-		return bad(err, errlen, NULL, NULL, "CG3 framebuffer not available", NULL, NULL);
+		return bad(err, errlen, NULL, NULL, "type is NULL\nCG3 framebuffer not available", NULL, NULL);
 	return bad(err, errlen, NULL, NULL, "unknown vga type: %s", arg, NULL);
 }
 
@@ -635,6 +653,21 @@ int qemu_option_check(const struct qemu_option_def *d, const char *opt, const ch
 					ret = bad(err, errlen, opt, arg,
 						  "name, plus exactly one of file, string and gen_id, are needed",
 						  NULL, NULL);
+			}
+			if (!ret && !strcmp(n, "add-fd") && qemu_opt_get(&l, "fd") &&
+			    strtol(qemu_opt_get(&l, "fd"), NULL, 0) <= 2)
+				ret = bad(err, errlen, opt, arg, "fd cannot be a standard I/O stream", NULL, NULL);
+			if (!ret && !strcmp(n, "sandbox")) {
+				static const char *const keys[] = { "obsolete", "elevateprivileges", "spawn",
+								    "resourcecontrol" };
+
+				for (size_t k = 0; !ret && k < 4; k++) {
+					const char *v = qemu_opt_get(&l, keys[k]);
+
+					if (v && strcmp(v, "allow") && strcmp(v, "deny") &&
+					    (k != 1 || strcmp(v, "children")))
+						ret = bad(err, errlen, opt, arg, "invalid argument for %s", keys[k], NULL);
+				}
 			}
 			if (!ret && !strcmp(n, "smbios") && !qemu_opt_get(&l, "type") && !qemu_opt_get(&l, "file"))
 				ret = bad(err, errlen, opt, arg, "Must specify type= or file=", NULL, NULL);

@@ -94,7 +94,7 @@ static int node_bool(const struct qemu_optlist *l, const char *prefix, const cha
 		*out = !strcmp(o->val, "true");
 		return 0;
 	}
-	if (o->type != QOPT_STR) {
+	if (o->type != QOPT_STR || l->json) {
 		snprintf(msg, msglen, "Invalid parameter type for '%s', expected: boolean", k);
 		return -EINVAL;
 	}
@@ -282,7 +282,15 @@ static int check_drive(const struct qemu_cmdline *cmd, size_t idx, const int *un
 				 file);
 			return -EINVAL;
 		}
-		ret = check_open(file, ro_s && !qemu_parse_bool(ro_s, &b) && b, msg, msglen);
+		{
+			const char *snap = qemu_opt_get(d, "snapshot");
+			int sb = 0;
+			bool snapshot = cmd->snapshot;
+
+			if (snap && !qemu_parse_bool(snap, &sb))
+				snapshot = sb;
+			ret = check_open(file, snapshot || (ro_s && !qemu_parse_bool(ro_s, &b) && b), msg, msglen);
+		}
 		if (ret)
 			return ret;
 	}
@@ -406,6 +414,13 @@ int virt_drive_resolve(const struct qemu_cmdline *cmd, char *const *names, const
 		    !strncmp(qemu_opt_get(&cmd->drives[i], "driver"), "null-", 5))
 			out->file = "null-co://";
 		out->readonly = (ro && !qemu_parse_bool(ro, &b) && b) || (media && !strcmp(media, "cdrom"));
+		{
+			const char *snap = qemu_opt_get(&cmd->drives[i], "snapshot");
+
+			out->snapshot = cmd->snapshot;
+			if (snap && !qemu_parse_bool(snap, &b))
+				out->snapshot = b;
+		}
 		return 0;
 	}
 	for (size_t i = 0; i < cmd->nblockdevs; i++) {

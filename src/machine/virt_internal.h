@@ -138,6 +138,7 @@ struct virt_disk {
 	int node;			/* index in cmd->blockdevs, or -1 */
 	const char *file;		/* host path, "null-co://", or NULL: no medium */
 	bool readonly;
+	bool snapshot;			/* -drive snapshot=on or -snapshot (not -blockdev) */
 };
 /*
  * QEMU's checks when it creates -blockdev nodes and -drive drives: 0 or

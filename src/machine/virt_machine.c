@@ -153,6 +153,7 @@ static void set_where(struct build *b, const char *opt, const char *first,
 struct pval {
 	const char *s;
 	enum qemu_opt_type t;
+	bool json;		/* from the JSON form: a string is only a string */
 };
 
 static int prop_bool(struct build *b, const char *key, struct pval v, bool *out)
@@ -163,7 +164,7 @@ static int prop_bool(struct build *b, const char *key, struct pval v, bool *out)
 		*out = !strcmp(v.s, "true");
 		return 0;
 	}
-	if (v.t != QOPT_STR)
+	if (v.t != QOPT_STR || v.json)
 		return fail(b, "Invalid parameter type for '%s', expected: boolean", key);
 	if (qemu_parse_bool(v.s, &x))
 		return fail(b, "Parameter '%s' expects 'on' or 'off'", key);
@@ -178,7 +179,7 @@ static int prop_uint(struct build *b, const char *key, struct pval pv,
 	char *end;
 	unsigned long long v;
 
-	if (pv.t != QOPT_STR && pv.t != QOPT_INT)
+	if ((pv.t != QOPT_STR || pv.json) && pv.t != QOPT_INT)
 		return fail(b, "Parameter '%s' expects uint64", key);
 	errno = 0;
 	if (pv.t == QOPT_INT && val[0] == '-') {
@@ -450,6 +451,7 @@ static int virtio_personality(struct build *b, const struct dev_cfg *c, struct h
 		if (!v->drive_file)
 			return -ENOMEM;
 		v->drive_readonly = disk.readonly;
+		v->drive_snapshot = disk.snapshot;
 		/*
 		 * num-queues auto: on PCI virtio_pci_optimal_num_queues(), one per
 		 * vCPU within the MSI-X table and VIRTIO_QUEUE_MAX; on virtio-mmio 1.
@@ -499,7 +501,7 @@ static int virtio_personality(struct build *b, const struct dev_cfg *c, struct h
 				if (!strcmp(qemu_opt_get(&b->cmd->objects[i], "id"), c->rng))
 					o = &b->cmd->objects[i];
 			if (!o)
-				return fail(b, "Property '%s.rng' can't find value '%s'", vdev_type(v->id), c->rng);
+				return fail(b, "Device '%s' not found", c->rng);
 			if (strncmp(o->driver, "rng-", 4))
 				return fail(b, "Invalid parameter type for 'rng', expected: rng-backend");
 		}
@@ -856,7 +858,7 @@ static int add_device_at(struct build *b, const char *driver, const struct qemu_
 	/* -global driver.prop=value are defaults the device's own options override */
 	for (size_t i = 0; i < b->cmd->nglobals; i++) {
 		const struct qemu_optlist *g = &b->cmd->globals[i];
-		struct pval gv = { g->opts[0].val, QOPT_STR };
+		struct pval gv = { g->opts[0].val, QOPT_STR, false };
 
 		if (strcmp(g->driver, driver))
 			continue;
@@ -871,7 +873,7 @@ static int add_device_at(struct build *b, const char *driver, const struct qemu_
 		}
 	}
 	for (size_t i = 0; l && i < l->nopts; i++) {
-		struct pval v = { l->opts[i].val, l->opts[i].type };
+		struct pval v = { l->opts[i].val, l->opts[i].type, l->json };
 
 		ret = apply_prop(b, &c, l->opts[i].key, v);
 		if (ret)
@@ -896,7 +898,7 @@ static int parse_globals(struct build *b)
 			if (strcmp(k, "force-legacy"))
 				return fail(b, "can't apply global virtio-mmio.%s=%s: Property 'virtio-mmio.%s' not found",
 					    k, v, k);
-			if (prop_bool(b, k, (struct pval){ v, QOPT_STR }, &bv))
+			if (prop_bool(b, k, (struct pval){ v, QOPT_STR, false }, &bv))
 				return -EINVAL;
 			b->mmio_legacy = bv;
 		} else if (!find_model(g->driver)) {
@@ -1011,6 +1013,11 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	memset(out, 0, sizeof(*out));
 	if (err && errlen)
 		err[0] = '\0';
+	if (cmd->info) {
+		/* QEMU prints the information and exits: there is no machine */
+		qemu_set_err(err, errlen, "the command line asks QEMU for information, not for a machine");
+		return -EINVAL;
+	}
 	b.drive_used = calloc(cmd->ndrives + 1, sizeof(bool));
 	b.netdev_used = calloc(cmd->nnetdevs + 1, sizeof(bool));
 	b.drive_names = calloc(cmd->ndrives + 1, sizeof(char *));

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "machine/virt_internal.h"
 
@@ -261,6 +262,18 @@ int virt_parse_machine_opts(const struct qemu_cmdline *cmd, struct virt_machine_
 				return -EINVAL;
 			}
 		}
+	}
+	/*
+	 * -kernel and -initrd are read (iommusim is the kernel, so -append and
+	 * -dtb need no -kernel here, where QEMU wants one)
+	 */
+	if (cmd->kernel && access(cmd->kernel, R_OK)) {
+		qemu_set_err(err, errlen, "could not load kernel '%s'", cmd->kernel);
+		return -EINVAL;
+	}
+	if (cmd->initrd && access(cmd->initrd, R_OK)) {
+		qemu_set_err(err, errlen, "could not load initrd '%s'", cmd->initrd);
+		return -EINVAL;
 	}
 	/* finalize_gic_version(): NOSEL on TCG is GICv2 */
 	if (!o->gic)
