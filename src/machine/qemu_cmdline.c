@@ -97,8 +97,12 @@ static int optlist_set(struct qemu_optlist *l, const char *key, const char *val,
 	return optlist_add_typed(l, key, strlen(key), val, type);
 }
 
-static void optlist_del(struct qemu_optlist *l, const char *key)
+static void optlist_del(struct qemu_optlist *l, const char *key_in)
 {
+	char key[256];
+
+	/* key_in may be one of the keys that go */
+	snprintf(key, sizeof(key), "%s", key_in);
 	for (size_t i = 0; i < l->nopts;) {
 		if (!strcmp(l->opts[i].key, key)) {
 			free(l->opts[i].key);
@@ -353,9 +357,11 @@ static int keyval_split(const char *opt, const char *arg, const char *implied,
 				*help = true;
 				p += klen;
 			} else if (first && implied && klen) {
-				val = read_value(&p);
+				/* the implied value ends at the first comma (no ",," in it) */
+				val = strndup(p, klen);
 				if (!val)
 					return -ENOMEM;
+				p += klen;
 				ret = optlist_set(l, implied, val, QOPT_STR);
 				free(val);
 				if (ret)
@@ -852,7 +858,8 @@ static int opt_object(struct parse *p, const char *opt, const char *arg)
 			for (size_t j = 0; memfd_keys[j] && !ok && !strcmp(type, "memory-backend-memfd"); j++)
 				ok = !strcmp(memfd_keys[j], k);
 			if (!ok) {
-				ret = fail(p, "%s %s: Invalid parameter '%s'", opt, arg, k);
+				ret = fail(p, l.json ? "%s %s: Parameter '%s' is unexpected"
+						     : "%s %s: Invalid parameter '%s'", opt, arg, k);
 				goto out;
 			}
 		}
@@ -894,7 +901,8 @@ static int opt_object(struct parse *p, const char *opt, const char *arg)
 				for (size_t j = 0; j < 8 && props[t].keys[j] && !ok; j++)
 					ok = !strcmp(props[t].keys[j], k);
 				if (!ok) {
-					ret = fail(p, "%s %s: Invalid parameter '%s'", opt, arg, k);
+					ret = fail(p, l.json ? "%s %s: Parameter '%s' is unexpected"
+							     : "%s %s: Invalid parameter '%s'", opt, arg, k);
 					goto out;
 				}
 			}
@@ -1046,10 +1054,34 @@ static int opt_set(struct parse *p, const char *opt, const char *arg)
 		arr = p->c.netdevs;
 		n = p->c.nnetdevs;
 	} else {
-		for (size_t i = 0; other_groups[i]; i++)
-			if (!strcmp(other_groups[i], group))
+		/* a group that changes nothing here: its option with that id must have been given */
+		static const struct { const char *group, *option; } renamed[] = {
+			{ "smp-opts", "smp" }, { "boot-opts", "boot" }, { "memory", "m" },
+		};
+		const char *option = group;
+		size_t i;
+
+		for (i = 0; other_groups[i] && strcmp(other_groups[i], group); i++)
+			;
+		if (!other_groups[i])
+			return fail(p, "%s %s: There is no option group '%s'", opt, arg, group);
+		for (i = 0; i < sizeof(renamed) / sizeof(renamed[0]); i++)
+			if (!strcmp(renamed[i].group, group))
+				option = renamed[i].option;
+		for (i = 0; i < p->c.nargs; i++) {
+			struct qemu_optlist l = { 0 };
+			const struct qemu_arg *a = &p->c.args[i];
+			bool found = false;
+
+			if (!a->opt || strcmp(a->opt, option) || !a->arg)
+				continue;
+			if (!qemu_opts_split(opt, a->arg, NULL, &l, NULL, 0))
+				found = qemu_opt_get(&l, "id") && !strcmp(qemu_opt_get(&l, "id"), id);
+			qemu_optlist_free(&l);
+			if (found)
 				return 0;	/* recorded by the caller */
-		return fail(p, "%s %s: There is no option group '%s'", opt, arg, group);
+		}
+		return fail(p, "%s %s: there is no %s \"%s\" defined", opt, arg, group, id);
 	}
 	for (size_t i = 0; i < n; i++) {
 		const char *o;

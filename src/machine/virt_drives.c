@@ -369,10 +369,8 @@ int virt_drives_check(const struct qemu_cmdline *cmd, char **names, char *err, s
 		if (qemu_opt_get(d, "id")) {
 			names[i] = strdup(qemu_opt_get(d, "id"));
 		} else {
-			const char *media = qemu_opt_get(d, "media");
-
-			if (asprintf(&names[i], "%s%s%d", virt_drive_is_virtio(d) ? "virtio" : "none",
-				     media && !strcmp(media, "cdrom") ? "-cd" : "", unit) < 0)
+			/* "-cd"/"-hd" go only into IDE and SCSI drives' names */
+			if (asprintf(&names[i], "%s%d", virt_drive_is_virtio(d) ? "virtio" : "none", unit) < 0)
 				names[i] = NULL;
 		}
 		if (!names[i]) {

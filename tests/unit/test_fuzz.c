@@ -67,6 +67,11 @@ static void assert_groups_consistent(struct kernel *k, const char *what, int ite
 
 static const char *const opts[] = {
 	"-M", "-machine", "-device", "-drive", "-netdev", "-global", "-append", "-m", "-smp", "--bogus", "",
+	/* the rest of QEMU's command line: JSON and keyval forms, no-effect and refused options */
+	"-blockdev", "-object", "-set", "-accel", "-nographic", "-kernel", "-serial", "-chardev", "-mon",
+	"-rtc", "-boot", "-name", "-overcommit", "-no-user-config", "-nodefaults", "-hda", "-cdrom",
+	"-snapshot", "-S", "-enable-kvm", "-numa", "-display", "-vga", "-help", "-version", "-g",
+	"--device", "-nic", "-net", "-cpu", "-uuid",
 };
 static const char *const vals[] = {
 	"virt,iommu=smmuv3", "virt", "virt,gic-version=3", "virt,gic-version=9", "virt,iommu=x",
@@ -77,6 +82,20 @@ static const char *const vals[] = {
 	"virtio-rng-pci,multifunction=on,addr=4", "virtio-net-device", "virtio-mmio.force-legacy=false",
 	"iommu.strict=0", "iommu.passthrough=1", "swiotlb=force", "1G", "0", "-1", ",,,", "=", "a=b=c",
 	"virtio-net-pci,disable-legacy=on,iommu_platform=on", "e1000", "virtio-net-pci,,", "",
+	"virt-7.1,its=off", "virt,smp.cpus=2,memory.size=1G", "virt,usb=off,dump-guest-core=off,gic-version=3",
+	"virt,memory-backend=m", "virt,highmem=off", "virt-6.1,gic-version=3", "help", "virt,help", "virt,its",
+	"{\"driver\":\"virtio-rng-pci\",\"addr\":\"0x5\"}",
+	"{\"driver\":\"pcie-root-port\",\"port\":8,\"chassis\":1,\"id\":\"pci.1\",\"addr\":\"0x1\"}",
+	"{\"driver\":\"virtio-blk-pci\",\"bus\":\"pci.1\",\"drive\":\"libvirt-1-format\",\"bootindex\":1}",
+	"{\"driver\":\"null-co\",\"node-name\":\"libvirt-1-storage\"}",
+	"{\"node-name\":\"libvirt-1-format\",\"driver\":\"raw\",\"file\":\"libvirt-1-storage\"}",
+	"driver=raw,node-name=r,file.driver=null-co", "{\"qom-type\":\"memory-backend-ram\",\"id\":\"m\",\"size\":1073741824}",
+	"memory-backend-ram,id=m,size=1G", "iothread,id=io0", "{\"type\":\"user\",\"id\":\"n1\"}", "{\"driver\":",
+	"{'driver':'virtio-rng-pci'}", "{\"a\":[1,{\"b\":null}]}", "tcg,thread=multi", "kvm", "device.r.addr=5",
+	"pty,id=c0", "chardev=c0", "base=utc", "strict=on", "guest=vm1,debug-threads=on", "mem-lock=off",
+	"null-co://", "/dev/null", "1G,slots=2,maxmem=4G", "2,sockets=2,cores=1,threads=1", "none", "std",
+	"aa kexec BOOT_IMAGE=x rwx quietx loglevel=x panic=x bb=1 bb=2 iommu.strict=maybe \"q p\" dd=\"q v\" -- z",
+	"init=/init mem=1G", "console=ttyAMA0 root=/dev/vda rw", "cortex-a57", "6a2c4f3e-8b1d-4e6a-9f7c-2d5e8a1b3c4d",
 };
 
 /* devices whose functions form groups, and a few that refuse (bus=rp with no rp, bus=nope) */
@@ -112,6 +131,61 @@ Test(fuzz, command_lines)
 			cr_assert_neq(err[0], '\0', "a failed boot always says why (iteration %d)", iter);
 		else
 			assert_groups_consistent(sim->k, "command line", iter);
+		iommusim_free(sim);
+	}
+}
+
+/*
+ * libvirt's JSON options with random damage (bytes changed, dropped or the
+ * text cut short): QEMU's JSON grammar must say why it refuses, never crash.
+ */
+Test(fuzz, json_options)
+{
+	static const char *const base[] = {
+		"{\"driver\":\"pcie-root-port\",\"port\":8,\"chassis\":1,\"id\":\"pci.1\",\"bus\":\"pcie.0\","
+		"\"multifunction\":true,\"addr\":\"0x1\"}",
+		"{\"driver\":\"virtio-blk-pci\",\"bus\":\"pcie.0\",\"addr\":\"0x3\",\"drive\":\"libvirt-1-format\","
+		"\"id\":\"virtio-disk0\",\"bootindex\":1}",
+		"{\"node-name\":\"libvirt-1-format\",\"read-only\":false,\"driver\":\"raw\",\"file\":{\"driver\":\"null-co\"}}",
+		"{'qom-type':'memory-backend-ram','id':'mach-virt.ram','size':134217728,'x':[1,2.5e3,\"\\u00e9\\n\",null]}",
+	};
+	static const char alphabet[] = "{}[]:,\"'\\ 0123456789.-+eE truefalsenull\x01\xff";
+	rng_state = 4 + (unsigned long long)scale() * 1000;
+	for (int iter = 0; iter < 600 * scale(); iter++) {
+		const char *b = base[rnd(ARRAY_SIZE(base))];
+		char text[512];
+		size_t n = strlen(b);
+		memcpy(text, b, n + 1);
+		int edits = 1 + rnd(4);
+		for (int e = 0; e < edits; e++) {
+			size_t at = rnd((unsigned)n);
+			switch (rnd(3)) {
+			case 0:
+				text[at] = alphabet[rnd(sizeof(alphabet) - 1)];
+				break;
+			case 1:
+				memmove(text + at, text + at + 1, n - at);
+				n--;
+				break;
+			default:
+				text[at] = '\0';
+				n = at;
+				break;
+			}
+			if (!n)
+				break;
+		}
+		if (!n || text[0] != '{')
+			continue;
+		const char *opt = (const char *[]){ "-device", "-blockdev", "-object", "-netdev" }[rnd(4)];
+		char *argv[] = { "-M", "virt,iommu=smmuv3", "-nic", "none", (char *)opt, text,
+				 "-blockdev", "driver=null-co,node-name=libvirt-1-format" };
+		char err[1024] = "";
+		struct iommusim *sim = iommusim_boot(8, argv, NULL, err, sizeof(err));
+		if (!sim)
+			cr_assert_neq(err[0], '\0', "a refused option always says why (iteration %d: %s)", iter, text);
+		else
+			assert_groups_consistent(sim->k, "json option", iter);
 		iommusim_free(sim);
 	}
 }
