@@ -20,6 +20,7 @@
 #include "machine/qemu_cmdline.h"
 #include "machine/qemu_json.h"
 #include "machine/qemu_options.h"
+#include "machine/virt_internal.h"
 
 void qemu_set_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -554,6 +555,21 @@ static int fail(struct parse *p, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/* An error QEMU finds in a later phase: kept (the first of its phase) for the builder. */
+static int defer(struct parse *p, enum qemu_phase ph)
+{
+	if (ph == QPH_PARSE)
+		return -EINVAL;
+	if (!p->c.deferred[ph]) {
+		p->c.deferred[ph] = strdup(p->err && p->errlen ? p->err : "");
+		if (!p->c.deferred[ph])
+			return -ENOMEM;
+	}
+	if (p->err && p->errlen)
+		p->err[0] = '\0';
+	return 0;
+}
+
 static int set_text(struct qemu_optlist *l, const char *arg)
 {
 	l->text = strdup(arg);
@@ -688,9 +704,15 @@ static int opt_accel(struct parse *p, const struct qemu_option_def *d, const cha
 		return take_info(p, strdup("Accelerators supported in QEMU binary:\ntcg\n"));
 	}
 	if (!strcmp(name, "tcg")) {
-		ret = qemu_option_check(d, opt, arg, p->err, p->errlen);
+		enum qemu_phase ph;
+
+		ret = qemu_option_check(d, opt, arg, &ph, p->err, p->errlen);
+		if (ret == -EINVAL)
+			ret = defer(p, ph);
 	} else if (strcmp(name, "kvm")) {
-		ret = fail(p, "%s %s: invalid accelerator %s", opt, arg, name);
+		/* configure_accelerators() finds it */
+		fail(p, "%s %s: invalid accelerator %s", opt, arg, name);
+		ret = defer(p, QPH_ACCEL);
 	}
 	if (!ret) {
 		l.driver = strdup(name);
@@ -737,7 +759,8 @@ static int opt_m(struct parse *p, const char *opt, const char *arg)
 }
 
 /* -hda/-hdb/-hdc/-hdd/-cdrom and disk images: drive_add(IF_DEFAULT, index, file, opts) */
-static int add_legacy_drive(struct parse *p, const char *file, int index, bool cdrom, const char *text)
+static int add_legacy_drive(struct parse *p, const char *file, int index, bool cdrom, const char *text,
+			    const char *ifv)
 {
 	struct qemu_optlist l = { .argi = -1 };
 	char idx[16];
@@ -745,6 +768,8 @@ static int add_legacy_drive(struct parse *p, const char *file, int index, bool c
 
 	snprintf(idx, sizeof(idx), "%d", index);
 	ret = optlist_add(&l, "file", 4, file);
+	if (!ret && ifv)
+		ret = optlist_add(&l, "if", 2, ifv);
 	if (!ret && index >= 0)
 		ret = optlist_add(&l, "index", 5, idx);
 	if (!ret)
@@ -935,17 +960,12 @@ static int opt_blockdev(struct parse *p, const char *opt, const char *arg)
 		ret = parse_json_dict(opt, arg, &l, true, p->err, p->errlen);
 	else
 		ret = keyval_split(opt, arg, NULL, &l, NULL, p->err, p->errlen);
-	if (!ret && !qemu_opt_get(&l, "driver"))
-		ret = fail(p, "%s %s: Parameter 'driver' is missing", opt, arg);
 	if (!ret) {
-		const char *nn = qemu_opt_get(&l, "node-name");
+		/* the QAPI visitor: driver, the driver's members, their types */
+		char msg[512];
 
-		for (size_t i = 0; nn && i < p->c.nblockdevs; i++) {
-			const char *o = qemu_opt_get(&p->c.blockdevs[i], "node-name");
-
-			if (o && !strcmp(o, nn))
-				ret = fail(p, "%s %s: Duplicate nodes with node-name='%s'", opt, arg, nn);
-		}
+		if (virt_blockdev_syntax(&l, msg, sizeof(msg)))
+			ret = fail(p, "%s %s: %s", opt, arg, msg);
 	}
 	if (!ret)
 		ret = set_text(&l, arg);
@@ -1012,8 +1032,6 @@ static int opt_netdev(struct parse *p, const char *opt, const char *arg, int arg
 		ret = parse_json_dict(opt, arg, &l, false, p->err, p->errlen);
 	else
 		ret = qemu_opts_split(opt, arg, "type", &l, p->err, p->errlen);
-	if (!ret && !qemu_opt_get(&l, "id"))
-		ret = fail(p, "%s %s: Parameter 'id' is missing", opt, arg);
 	if (!ret)
 		ret = check_id(opt, arg, "netdev", p->c.netdevs, p->c.nnetdevs, &l, p->err, p->errlen);
 	if (!ret)
@@ -1158,10 +1176,22 @@ static int handle(struct parse *p, const struct qemu_option_def *d, const char *
 		return arg ? fail(p, "%s %s: Option not supported for this target", typed, arg)
 			   : fail(p, "%s: Option not supported for this target", typed);
 	case QOK_QEMU_ERROR:
-		if (!strcmp(n, "usbdevice"))
-			return fail(p, "%s %s: Error: no usb bus to attach usbdevice %s, please try -machine usb=on and check that the machine model supports USB",
-				    typed, arg, arg);
-		return fail(p, "%s %s: %s", typed, arg, d->why);
+		/* a floppy, SD or MTD drive fails when the drives are made; the others with the board */
+		if (!strcmp(n, "usbdevice")) {
+			fail(p, "%s %s: Error: no usb bus to attach usbdevice %s, please try -machine usb=on and check that the machine model supports USB",
+			     typed, arg, arg);
+			return defer(p, QPH_DEVICES);
+		}
+		if (strcmp(n, "debugcon")) {
+			/* drive_add(IF_FLOPPY/IF_SD/IF_MTD): refused when the drives are made */
+			char text[1024];
+
+			snprintf(text, sizeof(text), "%s %s", typed, arg);
+			return add_legacy_drive(p, arg, !strcmp(n, "fdb"), false, text,
+						n[0] == 'f' ? "floppy" : n[0] == 's' ? "sd" : "mtd");
+		}
+		fail(p, "%s %s: %s", typed, arg, d->why);
+		return defer(p, QPH_BOARD);
 	case QOK_REFUSED:
 		if (!strcmp(n, "audio")) {
 			/* QEMU's own checks first */
@@ -1181,19 +1211,14 @@ static int handle(struct parse *p, const struct qemu_option_def *d, const char *
 		return take_info(p, qemu_option_info(n, arg));
 	case QOK_NO_EFFECT:
 		if (arg) {
-			ret = qemu_option_check(d, typed, arg, p->err, p->errlen);
+			enum qemu_phase ph;
+
+			ret = qemu_option_check(d, typed, arg, &ph, p->err, p->errlen);
+			if (ret == -EINVAL)
+				ret = defer(p, ph);
 			if (!ret && !strcmp(n, "chardev"))
 				ret = note_chardev(p, typed, arg);
-			if (!ret && !strcmp(n, "mon")) {
-				struct qemu_optlist m = { 0 };
-				const char *cd;
 
-				ret = qemu_opts_split(typed, arg, NULL, &m, p->err, p->errlen);
-				cd = qemu_opt_get(&m, "chardev");
-				if (!ret && cd && !have_chardev(p, cd))
-					ret = fail(p, "%s %s: chardev \"%s\" not found", typed, arg, cd);
-				qemu_optlist_free(&m);
-			}
 		}
 		if (!ret && !strcmp(n, "kernel"))
 			ret = machine_string(p, "kernel", arg);
@@ -1281,13 +1306,13 @@ static int handle(struct parse *p, const struct qemu_option_def *d, const char *
 		char text[1024];
 
 		snprintf(text, sizeof(text), "%s %s", typed, arg);
-		return add_legacy_drive(p, arg, n[2] - 'a', false, text);
+		return add_legacy_drive(p, arg, n[2] - 'a', false, text, NULL);
 	}
 	if (!strcmp(n, "cdrom")) {
 		char text[1024];
 
 		snprintf(text, sizeof(text), "%s %s", typed, arg);
-		return add_legacy_drive(p, arg, 2, true, text);
+		return add_legacy_drive(p, arg, 2, true, text, NULL);
 	}
 	if (!strcmp(n, "blockdev"))
 		return opt_blockdev(p, typed, arg);
@@ -1326,6 +1351,24 @@ static int finish(struct parse *p)
 	const char *v;
 	int ret = 0;
 
+	/* monitors are made in qemu_create_late_backends(), after every chardev */
+	for (size_t i = 0; i < p->c.nargs; i++) {
+		const struct qemu_arg *a = &p->c.args[i];
+		struct qemu_optlist mon = { 0 };
+		const char *cd;
+
+		if (!a->opt || strcmp(a->opt, "mon") || !a->arg)
+			continue;
+		ret = qemu_opts_split("-mon", a->arg, NULL, &mon, p->err, p->errlen);
+		cd = qemu_opt_get(&mon, "chardev");
+		if (!ret && cd && !have_chardev(p, cd)) {
+			fail(p, "-mon %s: chardev \"%s\" not found", a->arg, cd);
+			ret = defer(p, QPH_MONITORS);
+		}
+		qemu_optlist_free(&mon);
+		if (ret)
+			return ret;
+	}
 	/* keyval_dashify: "dump_guest_core" is "dump-guest-core" */
 	for (size_t i = 0; i < m->nopts; i++)
 		for (char *c = m->opts[i].key; *c; c++)
@@ -1361,8 +1404,12 @@ static int finish(struct parse *p)
 
 			if (asprintf(&b, "%s=%s", k + 5, m->opts[i].val) < 0)
 				return -ENOMEM;
-			ret = qemu_option_check(qemu_option_lookup("boot"), "-boot", b, p->err, p->errlen);
+			enum qemu_phase ph;
+
+			ret = qemu_option_check(qemu_option_lookup("boot"), "-boot", b, &ph, p->err, p->errlen);
 			free(b);
+			if (ret == -EINVAL)
+				ret = defer(p, ph);
 		}
 	}
 	if (ret)
@@ -1399,8 +1446,11 @@ static int finish(struct parse *p)
 			}
 		}
 	}
-	if (p->machine_accel && p->c.naccels)
-		return fail(p, "The -accel and \"-machine accel=\" options are incompatible");
+	if (p->machine_accel && p->c.naccels) {
+		fail(p, "The -accel and \"-machine accel=\" options are incompatible");
+		optlist_del(m, "accel");
+		return defer(p, QPH_ACCEL);
+	}
 	/* the accelerators in the order QEMU tries them: KVM is never available here */
 	if ((v = qemu_opt_get(m, "accel")) || p->c.naccels) {
 		bool tcg = false, kvm = false;
@@ -1425,12 +1475,16 @@ static int finish(struct parse *p)
 			tcg = !strcmp(p->c.accels[i].driver, "tcg");
 			kvm |= !strcmp(p->c.accels[i].driver, "kvm");
 		}
-		if (!tcg && kvm)
-			return fail(p, "%s: KVM is not modelled: iommusim models QEMU's TCG accelerator only",
-				    v ? "-machine accel=kvm" : "-accel kvm");
-		if (!tcg)
-			return fail(p, "invalid accelerator %s", bad);
 		optlist_del(m, "accel");
+		if (!tcg && kvm) {
+			fail(p, "%s: KVM is not modelled: iommusim models QEMU's TCG accelerator only",
+			     v ? "-machine accel=kvm" : "-accel kvm");
+			return defer(p, QPH_ACCEL);
+		}
+		if (!tcg && bad[0]) {
+			fail(p, "invalid accelerator %s", bad);
+			return defer(p, QPH_ACCEL);
+		}
 	}
 	/* accelerator properties given to -machine (kernel_irqchip, ...) go to KVM's */
 	optlist_del(m, "kernel-irqchip");
@@ -1475,7 +1529,7 @@ int qemu_cmdline_parse(int argc, char **argv, struct qemu_cmdline *out,
 
 		if (!a || a[0] != '-') {
 			/* a disk image: drive_add(IF_DEFAULT, 0, file, "media=disk") */
-			ret = add_legacy_drive(&p, a ? a : "", 0, false, a ? a : "");
+			ret = add_legacy_drive(&p, a ? a : "", 0, false, a ? a : "", NULL);
 			if (!ret)
 				ret = record(&p, NULL, a ? a : "", QEFF_MODELLED);
 			continue;
@@ -1495,6 +1549,13 @@ int qemu_cmdline_parse(int argc, char **argv, struct qemu_cmdline *out,
 	}
 	if (!ret && !p.c.info)
 		ret = finish(&p);
+	/* without -M (a DT of the user's own) there are no later phases: the first error now */
+	for (int ph = 0; !ret && !p.c.info && !qemu_opt_get(&p.c.machine, "type") && ph < QPH_COUNT; ph++) {
+		if (p.c.deferred[ph]) {
+			qemu_set_err(err, errlen, "%s", p.c.deferred[ph]);
+			ret = -EINVAL;
+		}
+	}
 	for (size_t i = 0; i < p.nchardevs; i++)
 		free(p.chardevs[i]);
 	free(p.chardevs);
@@ -1528,6 +1589,8 @@ void qemu_cmdline_free(struct qemu_cmdline *cmd)
 	free(cmd->kernel);
 	free(cmd->initrd);
 	free(cmd->info);
+	for (int i = 0; i < QPH_COUNT; i++)
+		free(cmd->deferred[i]);
 	free_lists(cmd->devices, cmd->ndevices);
 	free_lists(cmd->drives, cmd->ndrives);
 	free_lists(cmd->netdevs, cmd->nnetdevs);

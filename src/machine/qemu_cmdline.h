@@ -48,6 +48,24 @@ enum qemu_effect {
 	QEFF_INFO,		/* prints information and exits (-help, -version, help values) */
 };
 
+/*
+ * When QEMU finds a problem: while it reads the options, or in one of the
+ * later phases of qemu_init() (the machine builder reports those where QEMU
+ * would, so that of several errors the same one comes first).
+ */
+enum qemu_phase {
+	QPH_PARSE,		/* the options' own syntax, in order */
+	QPH_RTC,		/* configure_rtc() */
+	QPH_CHARDEV,		/* the chardevs (then the block nodes and drives) */
+	QPH_MACHINE,		/* the machine's properties (then -smp, -m) */
+	QPH_ACCEL,		/* configure_accelerators() (then the netdevs) */
+	QPH_MONITORS,		/* the monitors */
+	QPH_SERIAL,		/* the serial and parallel ports (then -cpu, the board, orphan drives) */
+	QPH_DEVICES,		/* -usbdevice, before the -device options */
+	QPH_BOARD,		/* after the devices */
+	QPH_COUNT,
+};
+
 /* One option as read, in command-line order. */
 struct qemu_arg {
 	char *opt;		/* option name without dashes ("nographic"); NULL: a disk image */
@@ -79,6 +97,8 @@ struct qemu_cmdline {
 	struct qemu_optlist *accels;	/* -accel NAME,props (driver is the accelerator) */
 	struct qemu_arg *args;		/* every option read, in order */
 	char *info;			/* -help, -version, "-M help"...: what QEMU prints, then exits 0 */
+	/* the first error of each later phase (NULL: none), for the builder to report in turn */
+	char *deferred[QPH_COUNT];
 };
 
 /*

@@ -595,18 +595,43 @@ static int check_tcg_accel_props(const char *opt, const char *arg, char *err, si
 }
 
 int qemu_option_check(const struct qemu_option_def *d, const char *opt, const char *arg,
-		      char *err, size_t errlen)
+		      enum qemu_phase *phase, char *err, size_t errlen)
 {
 	const char *n = d->name;
 
-	if (!strcmp(n, "accel"))
+	*phase = QPH_PARSE;
+	if (!strcmp(n, "accel")) {
+		/* the accelerator's properties are set in configure_accelerators() */
+		*phase = QPH_ACCEL;
 		return check_tcg_accel_props(opt, arg, err, errlen);
-	if (!strcmp(n, "boot"))
+	}
+	if (!strcmp(n, "boot")) {
+		/* -boot is the machine's "boot" property: QemuOpts syntax first, values later */
+		struct qemu_optlist l = { 0 };
+		int ret = qemu_opts_split(opt, arg, "order", &l, err, errlen);
+
+		qemu_optlist_free(&l);
+		if (ret)
+			return ret;
+		*phase = QPH_MACHINE;
 		return check_boot(opt, arg, err, errlen);
-	if (!strcmp(n, "rtc"))
-		return check_rtc(opt, arg, err, errlen);
-	if (!strcmp(n, "chardev"))
-		return check_chardev(opt, arg, err, errlen);
+	}
+	if (!strcmp(n, "rtc")) {
+		int ret = check_rtc(opt, arg, err, errlen);
+
+		/* "Invalid parameter" at once, the values in configure_rtc() (no location) */
+		if (ret && strncmp(err, opt, strlen(opt)))
+			*phase = QPH_RTC;
+		return ret;
+	}
+	if (!strcmp(n, "chardev")) {
+		int ret = check_chardev(opt, arg, err, errlen);
+
+		/* the backend's name and id matter when qemu_create_early_backends() makes it */
+		if (ret && (strstr(err, "not a valid char driver name") || strstr(err, "no id specified")))
+			*phase = QPH_CHARDEV;
+		return ret;
+	}
 	if (!strcmp(n, "display"))
 		return check_display(opt, arg, err, errlen);
 	if (!strcmp(n, "audiodev"))
@@ -636,6 +661,8 @@ int qemu_option_check(const struct qemu_option_def *d, const char *opt, const ch
 
 		if ((none_ok && !strcmp(arg, "none")) || chr_spec_ok(arg))
 			return 0;
+		/* serial ports and monitors are made in qemu_create_late_backends() */
+		*phase = none_ok && strcmp(n, "monitor") ? QPH_SERIAL : QPH_MONITORS;
 		return bad(err, errlen, opt, arg, "'%s' is not a valid char driver", arg, NULL);
 	}
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {

@@ -36,10 +36,10 @@ const struct qemu_option_def *qemu_option_lookup(const char *name);
  * QEMU's checks of a no-effect option's argument: its QemuOpts keys, value
  * types and the values QEMU refuses ("-rtc foo=1: Invalid parameter 'foo'").
  * opt is the option as typed (for the message prefix). 0 or -EINVAL with
- * the message in err.
+ * the message in err, and in *phase when QEMU finds it (QPH_PARSE: at once).
  */
 int qemu_option_check(const struct qemu_option_def *d, const char *opt, const char *arg,
-		      char *err, size_t errlen);
+		      enum qemu_phase *phase, char *err, size_t errlen);
 
 /* The text an informational option prints (malloc'd), or NULL on ENOMEM. */
 char *qemu_option_info(const char *name, const char *arg);

@@ -111,10 +111,9 @@ static int node_bool(const struct qemu_optlist *l, const char *prefix, const cha
  * given inline): its driver, keys, and for a raw node its file child. The
  * disk it stands for goes to *file (a host path, or "null-co://").
  */
-static int check_node(const struct qemu_cmdline *cmd, size_t idx, const char *prefix,
-		      const char **file, bool *readonly, char *msg, size_t msglen)
+static int check_node(const struct qemu_cmdline *cmd, const struct qemu_optlist *l, size_t idx,
+		      const char *prefix, bool syntax, const char **file, bool *readonly, char *msg, size_t msglen)
 {
-	const struct qemu_optlist *l = &cmd->blockdevs[idx];
 	size_t pl = strlen(prefix);
 	char k[128];
 	const char *drv;
@@ -131,6 +130,8 @@ static int check_node(const struct qemu_cmdline *cmd, size_t idx, const char *pr
 		return -EINVAL;
 	}
 	if (!is_file_driver(drv) && !is_null_driver(drv) && strcmp(drv, "raw")) {
+		if (syntax)
+			return 0;	/* its own members are not checked here */
 		snprintf(msg, msglen, "block driver '%s' is not modelled (iommusim reads raw images: "
 			 "file, host_device, null-co, null-aio and raw nodes)", drv);
 		return -EINVAL;
@@ -161,11 +162,11 @@ static int check_node(const struct qemu_cmdline *cmd, size_t idx, const char *pr
 			snprintf(msg, msglen, "Parameter '%s' is missing", k);
 			return -EINVAL;
 		}
-		return check_open(*file, *readonly, msg, msglen);
+		return syntax ? 0 : check_open(*file, *readonly, msg, msglen);
 	}
 	if (is_null_driver(drv)) {
 		snprintf(k, sizeof(k), "%ssize", prefix);
-		if (qemu_opt_get(l, k)) {
+		if (!syntax && qemu_opt_get(l, k)) {
 			snprintf(msg, msglen, "%s: a null block device's size is not modelled (1 GiB)", k);
 			return -EINVAL;
 		}
@@ -174,12 +175,12 @@ static int check_node(const struct qemu_cmdline *cmd, size_t idx, const char *pr
 	}
 	/* raw: offset and size would show a window of the file */
 	snprintf(k, sizeof(k), "%soffset", prefix);
-	if (qemu_opt_get(l, k)) {
+	if (!syntax && qemu_opt_get(l, k)) {
 		snprintf(msg, msglen, "%s: a raw node's offset is not modelled", k);
 		return -EINVAL;
 	}
 	snprintf(k, sizeof(k), "%ssize", prefix);
-	if (qemu_opt_get(l, k)) {
+	if (!syntax && qemu_opt_get(l, k)) {
 		snprintf(msg, msglen, "%s: a raw node's size is not modelled", k);
 		return -EINVAL;
 	}
@@ -191,7 +192,7 @@ static int check_node(const struct qemu_cmdline *cmd, size_t idx, const char *pr
 		snprintf(child, sizeof(child), "%sfile.driver", prefix);
 		if (qemu_opt_get(l, child)) {
 			snprintf(child, sizeof(child), "%sfile.", prefix);
-			return check_node(cmd, idx, child, file, readonly, msg, msglen);
+			return check_node(cmd, l, idx, child, syntax, file, readonly, msg, msglen);
 		}
 		if (!f) {
 			snprintf(msg, msglen, "Parameter '%s' is missing", k);
@@ -201,6 +202,8 @@ static int check_node(const struct qemu_cmdline *cmd, size_t idx, const char *pr
 			snprintf(msg, msglen, "Invalid parameter type for '%s', expected: string", k);
 			return -EINVAL;
 		}
+		if (syntax)
+			return 0;
 		{
 			int n = find_node(cmd, f->val, idx);
 			bool child_ro = false;
@@ -209,7 +212,7 @@ static int check_node(const struct qemu_cmdline *cmd, size_t idx, const char *pr
 				snprintf(msg, msglen, "Cannot find device='%s' nor node-name='%s'", f->val, f->val);
 				return -EINVAL;
 			}
-			ret = check_node(cmd, (size_t)n, "", file, &child_ro, msg, msglen);
+			ret = check_node(cmd, &cmd->blockdevs[n], (size_t)n, "", false, file, &child_ro, msg, msglen);
 			*readonly = *readonly || child_ro;
 			return ret;
 		}
@@ -221,7 +224,27 @@ static int blockdev_disk(const struct qemu_cmdline *cmd, size_t i, const char **
 {
 	*file = NULL;
 	*ro = false;
-	return check_node(cmd, i, "", file, ro, msg, msglen);
+	return check_node(cmd, &cmd->blockdevs[i], i, "", false, file, ro, msg, msglen);
+}
+
+int virt_blockdev_syntax(const struct qemu_optlist *l, char *msg, size_t msglen)
+{
+	const char *file = NULL;
+	bool ro = false;
+
+	return check_node(NULL, l, 0, "", true, &file, &ro, msg, msglen);
+}
+
+static const char *if_of(const struct qemu_optlist *d)
+{
+	const char *ifv = qemu_opt_get(d, "if");
+
+	return ifv ? ifv : "virtio";
+}
+
+static bool same_if(const struct qemu_optlist *a, const struct qemu_optlist *b)
+{
+	return !strcmp(if_of(a), if_of(b));
 }
 
 /* drive_new(): the interface, its bus/unit, the medium and format */
@@ -237,8 +260,26 @@ static int check_drive(const struct qemu_cmdline *cmd, size_t idx, const int *un
 	int unit = unit_s ? atoi(unit_s) : -1, b;
 
 	*unit_of = -1;
+	/* -drive ids and -blockdev node names share a namespace; the nodes are made first */
+	if (qemu_opt_get(d, "id") && find_node(cmd, qemu_opt_get(d, "id"), cmd->nblockdevs) >= 0) {
+		snprintf(msg, msglen, "Device name '%s' conflicts with an existing node name", qemu_opt_get(d, "id"));
+		return -EINVAL;
+	}
 	if (!ifv)
 		ifv = "virtio";	/* virt's block_default_type */
+	/* the image is opened before the interface is looked at */
+	if (file && *file && strncmp(file, "null-co://", 10) && !strstr(file, "://") &&
+	    strcmp(ifv, "pflash")) {
+		const char *snap = qemu_opt_get(d, "snapshot");
+		int sb = 0, ret;
+		bool snapshot = cmd->snapshot;
+
+		if (snap && !qemu_parse_bool(snap, &sb))
+			snapshot = sb;
+		ret = check_open(file, snapshot || (ro_s && !qemu_parse_bool(ro_s, &b) && b), msg, msglen);
+		if (ret)
+			return ret;
+	}
 	if (strcmp(ifv, "none") && strcmp(ifv, "virtio")) {
 		static const char *const others[] = { "ide", "scsi", "floppy", "sd", "mtd", "xen", NULL };
 
@@ -251,9 +292,7 @@ static int check_drive(const struct qemu_cmdline *cmd, size_t idx, const int *un
 			snprintf(msg, msglen, "unsupported bus type '%s'", ifv);
 			return -EINVAL;
 		}
-		snprintf(msg, msglen, "machine type does not support if=%s,bus=%d,unit=%d", ifv,
-			 index >= 0 ? 0 : bus, index >= 0 ? index : unit < 0 ? 0 : unit);
-		return -EINVAL;
+		/* a drive no board device takes: refused once the board is made (drive_check_orphans) */
 	}
 	if (index >= 0 && (bus_s || unit_s)) {
 		snprintf(msg, msglen, "index cannot be used with bus and unit");
@@ -274,25 +313,10 @@ static int check_drive(const struct qemu_cmdline *cmd, size_t idx, const int *un
 			snprintf(msg, msglen, "Unknown driver '%s'", fmt);
 		return -EINVAL;
 	}
-	if (file && *file && strncmp(file, "null-co://", 10)) {
-		int ret;
-
-		if (strstr(file, "://")) {
-			snprintf(msg, msglen, "'%s': block protocols other than files and null-co:// are not modelled",
-				 file);
-			return -EINVAL;
-		}
-		{
-			const char *snap = qemu_opt_get(d, "snapshot");
-			int sb = 0;
-			bool snapshot = cmd->snapshot;
-
-			if (snap && !qemu_parse_bool(snap, &sb))
-				snapshot = sb;
-			ret = check_open(file, snapshot || (ro_s && !qemu_parse_bool(ro_s, &b) && b), msg, msglen);
-		}
-		if (ret)
-			return ret;
+	if (file && strncmp(file, "null-co://", 10) && strstr(file, "://")) {
+		snprintf(msg, msglen, "'%s': block protocols other than files and null-co:// are not modelled",
+			 file);
+		return -EINVAL;
 	}
 	/* virtio and none have no devices per bus: the index is the unit, on bus 0 */
 	if (index >= 0) {
@@ -305,15 +329,13 @@ static int check_drive(const struct qemu_cmdline *cmd, size_t idx, const int *un
 			bool used = false;
 
 			for (size_t j = 0; j < idx && !used; j++)
-				used = units[j] == unit && virt_drive_is_virtio(&cmd->drives[j]) ==
-								virt_drive_is_virtio(d);
+				used = units[j] == unit && same_if(&cmd->drives[j], d);
 			if (!used)
 				break;
 		}
 	}
 	for (size_t j = 0; j < idx; j++) {
-		if (units[j] == unit && bus == 0 &&
-		    virt_drive_is_virtio(&cmd->drives[j]) == virt_drive_is_virtio(d)) {
+		if (units[j] == unit && bus == 0 && same_if(&cmd->drives[j], d)) {
 			snprintf(msg, msglen, "drive with bus=%d, unit=%d (index=%d) exists", bus, unit, index);
 			return -EINVAL;
 		}
@@ -342,6 +364,11 @@ int virt_drives_check(const struct qemu_cmdline *cmd, char **names, char *err, s
 		}
 		if (!qemu_id_wellformed(nn) || strlen(nn) > 31) {
 			qemu_set_err(err, errlen, "-blockdev %s: Invalid node-name: '%s'", l->text, nn);
+			free(units);
+			return -EINVAL;
+		}
+		if (find_node(cmd, nn, i) >= 0) {
+			qemu_set_err(err, errlen, "-blockdev %s: Duplicate nodes with node-name='%s'", l->text, nn);
 			free(units);
 			return -EINVAL;
 		}
@@ -379,6 +406,34 @@ int virt_drives_check(const struct qemu_cmdline *cmd, char **names, char *err, s
 		}
 	}
 	free(units);
+	return 0;
+}
+
+int virt_drives_check_orphans(const struct qemu_cmdline *cmd, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < cmd->ndrives; i++) {
+		const struct qemu_optlist *d = &cmd->drives[i];
+		const char *ifv = if_of(d), *index_s = qemu_opt_get(d, "index");
+		const char *bus_s = qemu_opt_get(d, "bus"), *unit_s = qemu_opt_get(d, "unit");
+		int index = index_s ? atoi(index_s) : -1;
+		/* floppy and IDE have two units a bus, the others one (virt has none of these buses) */
+		int max = !strcmp(ifv, "floppy") || !strcmp(ifv, "ide") ? 2 : !strcmp(ifv, "scsi") ? 7 : 0;
+		int bus = bus_s ? atoi(bus_s) : 0, unit = unit_s ? atoi(unit_s) : 0;
+
+		if (!strcmp(ifv, "none") || !strcmp(ifv, "virtio"))
+			continue;
+		if (index >= 0) {
+			bus = max ? index / max : 0;
+			unit = max ? index % max : index;
+		}
+		if (d->argi == -1)
+			qemu_set_err(err, errlen, "%s: machine type does not support if=%s,bus=%d,unit=%d",
+				     d->text ? d->text : "", ifv, bus, unit);
+		else
+			qemu_set_err(err, errlen, "-drive %s: machine type does not support if=%s,bus=%d,unit=%d",
+				     d->text ? d->text : "", ifv, bus, unit);
+		return -EINVAL;
+	}
 	return 0;
 }
 

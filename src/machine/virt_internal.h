@@ -129,7 +129,10 @@ struct virt_machine_opts {
 	bool rng_pci_no_vectors;	/* hw_compat_7_1: virtio-rng-pci.vectors=0 */
 	const char *dt_compatible;
 	u32 phandle_start;
-	u64 ram_size;
+	u64 ram_size, maxram_size;
+	unsigned long long ram_slots;
+	const char *gic_unusable;	/* gic-version=4 or host: refused with the board */
+	bool mte;			/* mte=on: refused with the board */
 };
 
 /* Drives and block nodes (virt_drives.c) */
@@ -146,17 +149,28 @@ struct virt_disk {
  * gets each drive's name: its id, or the one QEMU makes ("virtio0").
  */
 int virt_drives_check(const struct qemu_cmdline *cmd, char **names, char *err, size_t errlen);
+/* A -blockdev's members as QEMU's QAPI visitor checks them when the option is read. */
+int virt_blockdev_syntax(const struct qemu_optlist *blockdev, char *msg, size_t msglen);
+/* drive_check_orphans(): a drive on an interface virt has no bus for (if=ide, floppy...). */
+int virt_drives_check_orphans(const struct qemu_cmdline *cmd, char *err, size_t errlen);
 /* Whether a -drive plugs a virtio-blk-pci of its own (if=virtio, virt's default). */
 bool virt_drive_is_virtio(const struct qemu_optlist *drive);
 /* What drive=NAME names: a -drive id, else a -blockdev node-name. 0 or -ENOENT. */
 int virt_drive_resolve(const struct qemu_cmdline *cmd, char *const *names, const char *name,
 		       struct virt_disk *out);
 
-/* -machine, -m and -object memory-backend-*: 0 or -EINVAL with QEMU's message. */
+/*
+ * The machine type (and its compat), then its properties, -m and the
+ * memory backend: 0 or -EINVAL with QEMU's message.
+ */
+int virt_select_machine(const struct qemu_cmdline *cmd, struct virt_machine_opts *o,
+			char *err, size_t errlen);
 int virt_parse_machine_opts(const struct qemu_cmdline *cmd, struct virt_machine_opts *o,
 			    char *err, size_t errlen);
 int virt_parse_memory(const struct qemu_cmdline *cmd, struct virt_machine_opts *o,
 		      char *err, size_t errlen);
+/* The checks of the board's init: memory backend, memory map, GIC, MTE, kernel. */
+int virt_check_board(const struct qemu_cmdline *cmd, struct virt_machine_opts *o, char *err, size_t errlen);
 int virt_fdt_build(const struct virt_fdt_cfg *cfg, void **fdt, size_t *size);
 
 #endif

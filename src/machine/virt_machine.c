@@ -97,6 +97,15 @@ static bool needs_more(size_t n)
 	return n == 0 || (n & (n - 1)) == 0;
 }
 
+/* An error the parser kept for this phase of QEMU's start (see enum qemu_phase). */
+static int deferred(struct build *b, enum qemu_phase ph)
+{
+	if (!b->cmd->deferred[ph])
+		return 0;
+	qemu_set_err(b->err, b->errlen, "%s", b->cmd->deferred[ph]);
+	return -EINVAL;
+}
+
 static int fail(struct build *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -1027,22 +1036,31 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 		goto out;
 	}
 
-	ret = virt_parse_machine_opts(cmd, &b.mo, err, errlen);
+	/*
+	 * In qemu_init()'s order, so that of several errors QEMU's first is
+	 * ours: the machine type, the RTC, the chardevs, block nodes and drives,
+	 * the machine's properties, -smp, -m, the accelerator, the netdevs,
+	 * monitors and serial ports, the CPU model, the board (memory backend,
+	 * GIC, NICs, drives no bus takes), -usbdevice, the devices.
+	 */
+	ret = virt_select_machine(cmd, &b.mo, err, errlen);
 	if (!ret)
-		ret = virt_parse_cpu(cmd, &cpu_compatible, err, errlen);
+		ret = deferred(&b, QPH_RTC);
+	if (!ret)
+		ret = deferred(&b, QPH_CHARDEV);
+	if (!ret)
+		ret = virt_drives_check(cmd, b.drive_names, err, errlen);
+	if (!ret)
+		ret = virt_parse_machine_opts(cmd, &b.mo, err, errlen);
+	if (!ret)
+		ret = deferred(&b, QPH_MACHINE);
 	if (!ret)
 		ret = virt_parse_smp(cmd, &m.smp, err, errlen);
 	if (!ret)
-		ret = virt_check_max_cpus(&m.smp, b.mo.gic, err, errlen);
-	if (!ret)
 		ret = virt_parse_memory(cmd, &b.mo, err, errlen);
 	if (!ret)
-		ret = parse_globals(&b);
-	if (ret)
-		goto out;
-	m.ram_size = b.mo.ram_size;
-	m.smmu_translate_all = b.mo.translate_all;
-	for (size_t i = 0; i < cmd->nnetdevs; i++) {
+		ret = deferred(&b, QPH_ACCEL);
+	for (size_t i = 0; !ret && i < cmd->nnetdevs; i++) {
 		static const char *const types[] = {
 			"user", "tap", "bridge", "socket", "stream", "dgram", "vde",
 			"l2tpv3", "hubport", "vhost-user", "vhost-vdpa", NULL,
@@ -1050,19 +1068,29 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 		const char *t = qemu_opt_get(&cmd->netdevs[i], "type");
 
 		set_where(&b, "-netdev", NULL, &cmd->netdevs[i]);
-		if (!t) {
+		if (!qemu_opt_get(&cmd->netdevs[i], "id"))
+			ret = fail(&b, "Parameter 'id' is missing");
+		else if (!t)
 			ret = fail(&b, "Parameter 'type' is missing");
-			goto out;
-		}
-		if (!in_list(types, t)) {
+		else if (!in_list(types, t))
 			ret = fail(&b, "Parameter 'type' does not accept value '%s'", t);
-			goto out;
-		}
 	}
-	/* the block backends exist before any device */
-	ret = virt_drives_check(cmd, b.drive_names, err, errlen);
+	if (!ret)
+		ret = deferred(&b, QPH_MONITORS);
+	if (!ret)
+		ret = deferred(&b, QPH_SERIAL);
+	if (!ret)
+		ret = virt_parse_cpu(cmd, &cpu_compatible, err, errlen);
+	if (!ret)
+		ret = virt_check_board(cmd, &b.mo, err, errlen);
+	if (!ret)
+		ret = virt_check_max_cpus(&m.smp, b.mo.gic, err, errlen);
+	if (!ret)
+		ret = parse_globals(&b);
 	if (ret)
 		goto out;
+	m.ram_size = b.mo.ram_size;
+	m.smmu_translate_all = b.mo.translate_all;
 
 	m.ram_base = VIRT_RAM_BASE;
 	m.gic_version = b.mo.gic;
@@ -1094,6 +1122,10 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	m.pci_root->fn[0] = host;
 
 	ret = machine_nics(&b);
+	if (!ret)
+		ret = virt_drives_check_orphans(cmd, err, errlen);
+	if (!ret)
+		ret = deferred(&b, QPH_DEVICES);
 	if (ret)
 		goto out;
 	/*
@@ -1117,6 +1149,10 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 		if (ret)
 			goto out;
 	}
+	/* -debugcon: after the devices */
+	ret = deferred(&b, QPH_BOARD);
+	if (ret)
+		goto out;
 
 	fc.gic_version = b.mo.gic;
 	fc.its = b.mo.its;

@@ -102,12 +102,10 @@ static const struct {
 	{ "ras", "RAS error reporting (ras=on) is not modelled" },
 };
 
-int virt_parse_machine_opts(const struct qemu_cmdline *cmd, struct virt_machine_opts *o,
-			    char *err, size_t errlen)
+int virt_select_machine(const struct qemu_cmdline *cmd, struct virt_machine_opts *o,
+			char *err, size_t errlen)
 {
-	const struct qemu_optlist *ml = &cmd->machine;
-	const char *type = qemu_opt_get(ml, "type");
-	char cls[32];
+	const char *type = qemu_opt_get(&cmd->machine, "type");
 	size_t t;
 
 	memset(o, 0, sizeof(*o));
@@ -132,13 +130,22 @@ int virt_parse_machine_opts(const struct qemu_cmdline *cmd, struct virt_machine_
 	}
 	o->version = virt_types[t].version;
 	o->type = virt_types[t].name;
-	snprintf(cls, sizeof(cls), "virt-%d.%d-machine", o->version / 100, o->version % 100);
 	/* the compat properties of the version, newest first (virt_machine_X_Y_options) */
 	o->virtio_no_queue_reset = o->version < 702;
 	o->rng_pci_no_vectors = o->version < 702;
 	o->no_cpu_map = o->version < 602;
 	o->no_tcg_its = o->version < 602;
 
+	return 0;
+}
+
+int virt_parse_machine_opts(const struct qemu_cmdline *cmd, struct virt_machine_opts *o,
+			    char *err, size_t errlen)
+{
+	const struct qemu_optlist *ml = &cmd->machine;
+	char cls[32];
+
+	snprintf(cls, sizeof(cls), "virt-%d.%d-machine", o->version / 100, o->version % 100);
 	o->gic = 0;	/* VIRT_GIC_VERSION_NOSEL */
 	o->its = true;
 	for (size_t i = 0; i < ml->nopts; i++) {
@@ -162,12 +169,10 @@ int virt_parse_machine_opts(const struct qemu_cmdline *cmd, struct virt_machine_
 				o->gic = 2;
 			} else if (!strcmp(v, "3") || !strcmp(v, "max")) {
 				o->gic = 3;	/* max on TCG without EL2: GICv3 */
-			} else if (!strcmp(v, "4")) {
-				qemu_set_err(err, errlen, "gic-version=4 requires virtualization enabled");
-				return -EINVAL;
-			} else if (!strcmp(v, "host")) {
-				qemu_set_err(err, errlen, "gic-version=host requires KVM");
-				return -EINVAL;
+			} else if (!strcmp(v, "4") || !strcmp(v, "host")) {
+				/* refused when the board is made (finalize_gic_version) */
+				o->gic_unusable = !strcmp(v, "4") ? "gic-version=4 requires virtualization enabled"
+								   : "gic-version=host requires KVM";
 			} else {
 				qemu_set_err(err, errlen, "Invalid gic-version value\nValid values are 3, 2, host, max.");
 				return -EINVAL;
@@ -210,12 +215,7 @@ int virt_parse_machine_opts(const struct qemu_cmdline *cmd, struct virt_machine_
 				return -EINVAL;
 			}
 		} else if (!strcmp(k, "memory-backend")) {
-			const struct qemu_optlist *ob = find_object(cmd, v);
-
-			if (!ob || strncmp(ob->driver, "memory-backend-", 15)) {
-				qemu_set_err(err, errlen, "Memory backend '%s' not found", v);
-				return -EINVAL;
-			}
+			continue;	/* resolved after the backends exist (virt_check_board) */
 		} else if (!strcmp(k, "memory-encryption")) {
 			qemu_set_err(err, errlen, "No such memory encryption object '%s'", v);
 			return -EINVAL;
@@ -229,15 +229,7 @@ int virt_parse_machine_opts(const struct qemu_cmdline *cmd, struct virt_machine_
 		} else if (!strcmp(k, "mte")) {
 			if (bool_prop(k, v, &bv, err, errlen))
 				return -EINVAL;
-			if (bv) {
-				const char *cpu = cmd->cpu.driver ? cmd->cpu.driver : "cortex-a15";
-
-				if (strcmp(cpu, "max"))
-					qemu_set_err(err, errlen, "MTE requested, but not supported by the guest CPU");
-				else
-					qemu_set_err(err, errlen, "mte=on: the Memory Tagging Extension is not modelled");
-				return -EINVAL;
-			}
+			o->mte = bv;	/* refused with the board (machvirt_init) */
 		} else if (!strcmp(k, "dumpdtb")) {
 			qemu_set_err(err, errlen, "dumpdtb=%s is not modelled: QEMU would write the DT and exit "
 				     "(iommusim boot --dump-dts prints the DT)", v);
@@ -262,18 +254,6 @@ int virt_parse_machine_opts(const struct qemu_cmdline *cmd, struct virt_machine_
 				return -EINVAL;
 			}
 		}
-	}
-	/*
-	 * -kernel and -initrd are read (iommusim is the kernel, so -append and
-	 * -dtb need no -kernel here, where QEMU wants one)
-	 */
-	if (cmd->kernel && access(cmd->kernel, R_OK)) {
-		qemu_set_err(err, errlen, "could not load kernel '%s'", cmd->kernel);
-		return -EINVAL;
-	}
-	if (cmd->initrd && access(cmd->initrd, R_OK)) {
-		qemu_set_err(err, errlen, "could not load initrd '%s'", cmd->initrd);
-		return -EINVAL;
 	}
 	/* finalize_gic_version(): NOSEL on TCG is GICv2 */
 	if (!o->gic)
@@ -312,8 +292,7 @@ int virt_parse_memory(const struct qemu_cmdline *cmd, struct virt_machine_opts *
 	const char *size_s = qemu_opt_get(&cmd->memory, "size");
 	const char *slots_s = qemu_opt_get(&cmd->memory, "slots");
 	const char *max_s = qemu_opt_get(&cmd->memory, "maxmem");
-	const char *backend = qemu_opt_get(&cmd->machine, "memory-backend");
-	unsigned long long size = 0, maxmem = 0, slots = 0, top;
+	unsigned long long size = 0, maxmem = 0, slots = 0;
 	bool have_size = false;
 
 	o->ram_size = VIRT_DEFAULT_RAM;
@@ -350,23 +329,55 @@ int virt_parse_memory(const struct qemu_cmdline *cmd, struct virt_machine_opts *
 		qemu_set_err(err, errlen, "unsupported number of memory slots: %llu", slots);
 		return -EINVAL;
 	}
+	o->maxram_size = maxmem;
+	o->ram_slots = slots;
+	return 0;
+}
+
+/*
+ * What QEMU checks once the backends exist and while it makes the board:
+ * the memory backend (qemu_resolve_machine_memdev, machine_run_board_init),
+ * where RAM and its hotplug area end (virt_set_memmap), the GIC version
+ * (finalize_gic_version), MTE, the kernel and initrd (arm_load_kernel).
+ */
+int virt_check_board(const struct qemu_cmdline *cmd, struct virt_machine_opts *o, char *err, size_t errlen)
+{
+	const char *backend = qemu_opt_get(&cmd->machine, "memory-backend");
+	const char *size_s = qemu_opt_get(&cmd->memory, "size");
+	unsigned long long maxmem = o->maxram_size, slots = o->ram_slots, top, size = 0;
+	bool have_size = size_s && !ram_size_of(size_s, &size) && size;
+
 	if (backend) {
-		const struct qemu_optlist *ob = NULL;
+		const struct qemu_optlist *ob = find_object(cmd, backend);
 		unsigned long long bsz = 0;
 
-		for (size_t i = 0; i < cmd->nobjects && !ob; i++)
-			if (!strcmp(qemu_opt_get(&cmd->objects[i], "id"), backend))
-				ob = &cmd->objects[i];
-		if (ob && !qemu_parse_size(qemu_opt_get(ob, "size"), &bsz)) {
+		if (!ob || strncmp(ob->driver, "memory-backend-", 15)) {
+			qemu_set_err(err, errlen, "Memory backend '%s' not found", backend);
+			return -EINVAL;
+		}
+		if (!qemu_parse_size(qemu_opt_get(ob, "size"), &bsz)) {
 			/* the backend is the RAM: its size, unless -m gave one, which must match */
 			if (have_size && bsz != o->ram_size) {
 				qemu_set_err(err, errlen, "Machine memory size does not match the size of the memory backend");
 				return -EINVAL;
 			}
-			o->ram_size = bsz;
-			if (!max_s)
+			if (maxmem == o->ram_size)
 				maxmem = bsz;
+			o->ram_size = bsz;
 		}
+	}
+	if (o->gic_unusable) {
+		qemu_set_err(err, errlen, "%s", o->gic_unusable);
+		return -EINVAL;
+	}
+	if (o->mte) {
+		const char *cpu = cmd->cpu.driver ? cmd->cpu.driver : "cortex-a15";
+
+		if (strcmp(cpu, "max"))
+			qemu_set_err(err, errlen, "MTE requested, but not supported by the guest CPU");
+		else
+			qemu_set_err(err, errlen, "mte=on: the Memory Tagging Extension is not modelled");
+		return -EINVAL;
 	}
 	/*
 	 * virt_set_memmap(): the hotplug area (maxmem - size + 1 GiB a slot)
@@ -378,6 +389,18 @@ int virt_parse_memory(const struct qemu_cmdline *cmd, struct virt_machine_opts *
 	if (o->ram_size > LEGACY_RAMLIMIT || top > VIRT_RAM_BASE + LEGACY_RAMLIMIT) {
 		qemu_set_err(err, errlen, "RAM and its hotplug area end above 256 GiB, where QEMU moves "
 			     "virt's high PCIe regions up: not modelled (iommusim keeps them at 256 GiB)");
+		return -EINVAL;
+	}
+	/*
+	 * -kernel and -initrd are read (iommusim is the kernel, so -append and
+	 * -dtb need no -kernel here, where QEMU wants one)
+	 */
+	if (cmd->kernel && access(cmd->kernel, R_OK)) {
+		qemu_set_err(err, errlen, "could not load kernel '%s'", cmd->kernel);
+		return -EINVAL;
+	}
+	if (cmd->initrd && access(cmd->initrd, R_OK)) {
+		qemu_set_err(err, errlen, "could not load initrd '%s'", cmd->initrd);
 		return -EINVAL;
 	}
 	return 0;

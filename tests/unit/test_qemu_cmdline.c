@@ -130,7 +130,7 @@ Test(qemu_cmdline, bad_inputs)
 		{ 2, { "-device", ",bus=pcie.0" }, "Parameter 'driver' is missing" },
 		{ 2, { "-device", "bus=pcie.0" }, "Parameter 'driver' is missing" },
 		{ 2, { "-device", "virtio-rng-pci,=3" }, "Invalid parameter ''" },
-		{ 2, { "-netdev", "user" }, "Parameter 'id' is missing" },
+		{ 2, { "-netdev", "user,id=" }, "Parameter 'id' expects an identifier" },
 		{ 2, { "-global", "virtio-mmio" }, "options 'driver', 'property', and 'value' are required" },
 		{ 4, { "-device", "pci-bridge,id=b", "-device", "pci-bridge,id=b" }, "Duplicate ID 'b' for device" },
 		{ 4, { "-drive", "if=none,id=d", "-drive", "id=d" }, "Duplicate ID 'd' for drive" },

@@ -150,6 +150,9 @@ Test(qemu_options, no_effect_options_are_checked_as_qemu_checks_them)
 		{ "-object", "iothread,id=a,x", "-object iothread,id=a,x: Invalid parameter 'x'" },
 		{ "-watchdog-action", "foo", "-watchdog-action foo: Parameter 'watchdog' does not accept value 'foo'" },
 		{ "-fda", "/dev/null", "-fda /dev/null: machine type does not support if=floppy,bus=0,unit=0" },
+		{ "-fdb", "/dev/null", "-fdb /dev/null: machine type does not support if=floppy,bus=0,unit=1" },
+		{ "-fda", "/nonexistent", "-fda /nonexistent: Could not open '/nonexistent': No such file or directory" },
+		{ "-netdev", "user", "-netdev user: Parameter 'id' is missing" },
 		{ "-sd", "/dev/null", "-sd /dev/null: machine type does not support if=sd,bus=0,unit=0" },
 		{ "-debugcon", "null", "-debugcon null: 'isa-debugcon' is not a valid device model name" },
 		{ "-usbdevice", "tablet", "-usbdevice tablet: Error: no usb bus to attach usbdevice tablet, please try -machine usb=on and check that the machine model supports USB" },
@@ -164,6 +167,34 @@ Test(qemu_options, no_effect_options_are_checked_as_qemu_checks_them)
 }
 
 /* Options that would change the answers and are not modelled: refused, saying so. */
+/*
+ * Of several errors, the one QEMU meets first: the options' syntax as they
+ * are read, then qemu_init()'s phases (machine properties, drives, -smp/-m,
+ * accelerator, netdevs and monitors, CPU, board and devices).
+ */
+Test(qemu_options, of_several_errors_qemus_first)
+{
+	fails(ARGV("-M", "virt", "-m", "2G,maxmem=1G", "-mon", "chardev=c0"),
+	      "invalid value of maxmem: maximum memory size (0x40000000) must be at least the initial memory size (0x80000000)");
+	fails(ARGV("-M", "virt", "-netdev", "user", "-smp", "foo"), "Parameter 'smp.cpus' expects integer");
+	fails(ARGV("-M", "virt,bogus=1", "-netdev", "user"), "Property 'virt-7.2-machine.bogus' not found");
+	fails(ARGV("-M", "virt", "-blockdev", "driver=foo,node-name=z", "-m", "slots=1"),
+	      "-blockdev driver=foo,node-name=z: Parameter 'driver' does not accept value 'foo'");
+	fails(ARGV("-M", "virt", "-mon", "chardev=c0", "-rtc", "foo=1"), "-rtc foo=1: Invalid parameter 'foo'");
+	fails(ARGV("-M", "virt", "-fda", "null-co://", "-set", "device.r1.addr=7"),
+	      "-set device.r1.addr=7: there is no device \"r1\" defined");
+	fails(ARGV("-M", "virt", "-drive", "file=null-co://,if=ide", "-fda", "null-co://"),
+	      "-drive file=null-co://,if=ide: machine type does not support if=ide,bus=0,unit=0");
+	fails(ARGV("-M", "virt", "-device", "bogus", "-usbdevice", "tablet"),
+	      "-usbdevice tablet: Error: no usb bus to attach usbdevice tablet, please try -machine usb=on and check that the machine model supports USB");
+	fails(ARGV("-M", "virt,bogus=1", "-chardev", "foo,id=c"), "-chardev foo,id=c: 'foo' is not a valid char driver name");
+	fails(ARGV("-M", "virt,bogus=1", "-drive", "file=/nonexistent,if=none"),
+	      "-drive file=/nonexistent,if=none: Could not open '/nonexistent': No such file or directory");
+	fails(ARGV("-M", "virt", "-drive", "file=null-co://,if=ide", "-m", "slots=1"), "slots specified but no max-size");
+	fails(ARGV("-M", "virt", "-serial", "foo", "-mon", "chardev=zz"), "-mon chardev=zz: chardev \"zz\" not found");
+	fails(ARGV("-M", "virt,gic-version=host", "-cpu", "nope"), "unable to find CPU model 'nope'");
+}
+
 Test(qemu_options, unmodelled_options_are_refused_saying_so)
 {
 	fails(ARGV("-M", "virt", "-enable-kvm"),
@@ -459,6 +490,8 @@ Test(qemu_options, blockdev_nodes_and_drive_names)
 		      "-device", "virtio-blk-pci,drive=none0"));
 	iommusim_free(sim);
 
+	fails(ARGV("-M", "virt", "-drive", "if=none,id=d0,file=null-co://", "-blockdev", "driver=null-co,node-name=d0"),
+	      "-drive if=none,id=d0,file=null-co://: Device name 'd0' conflicts with an existing node name");
 	fails(ARGV("-M", "virt", "-blockdev", "driver=file,node-name=f"),
 	      "-blockdev driver=file,node-name=f: Parameter 'filename' is missing");
 	fails(ARGV("-M", "virt", "-blockdev", "driver=file,filename=/nonexistent,node-name=f"),

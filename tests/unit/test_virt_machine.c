@@ -300,7 +300,7 @@ Test(virt, bad_devices_properties_buses_addresses)
 		{ "-M virt -nic none -device pcie-root-port,id=a,chassis=1,bogus=2", "Property 'pcie-root-port.bogus' not found" },
 		{ "-M virt -nic none -global virtio-mmio.bogus=1", "can't apply global virtio-mmio.bogus=1" },
 		{ "-M virt -nic none -global virtio-rng-pci.disable-legacy=nah -device virtio-rng-pci", "can't apply global virtio-rng-pci.disable-legacy=nah" },
-		{ "-M virt -nic none -drive if=ide,id=x,file=/a", "machine type does not support if=ide,bus=0,unit=0" },
+		{ "-M virt -nic none -drive if=ide,id=x,file=/dev/null", "machine type does not support if=ide,bus=0,unit=0" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
