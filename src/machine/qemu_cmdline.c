@@ -956,6 +956,8 @@ static int opt_blockdev(struct parse *p, const char *opt, const char *arg)
 	struct qemu_optlist l = { 0 };
 	int ret;
 
+	if (!strcmp(arg, "help"))
+		return fail(p, "%s %s: Help is not available for this option", opt, arg);
 	if (arg[0] == '{')
 		ret = parse_json_dict(opt, arg, &l, true, p->err, p->errlen);
 	else
@@ -1261,6 +1263,22 @@ static int handle(struct parse *p, const struct qemu_option_def *d, const char *
 	if (!strcmp(n, "cpu")) {
 		/* the last -cpu wins; the model name comes first, properties after */
 		const char *comma = strchr(arg, ',');
+
+		if (!strcmp(arg, "help")) {
+			/* the Arm CPU models of qemu-system-aarch64 7.2 (virt takes some: -cpu MODEL) */
+			static const char *const cpus[] = { "a64fx", "arm1026", "arm1136", "arm1136-r2", "arm1176", "arm11mpcore", "arm926", "arm946", "cortex-a15", "cortex-a35", "cortex-a53", "cortex-a57", "cortex-a7", "cortex-a72", "cortex-a76", "cortex-a8", "cortex-a9", "cortex-m0", "cortex-m3", "cortex-m33", "cortex-m4", "cortex-m55", "cortex-m7", "cortex-r5", "cortex-r5f", "max", "neoverse-n1", "pxa250", "pxa255", "pxa260", "pxa261", "pxa262", "pxa270-a0", "pxa270-a1", "pxa270", "pxa270-b0", "pxa270-b1", "pxa270-c0", "pxa270-c5", "sa1100", "sa1110", "ti925t", };
+			char *buf = NULL;
+			size_t len = 0;
+			FILE *f = open_memstream(&buf, &len);
+
+			if (!f)
+				return -ENOMEM;
+			fprintf(f, "Available CPUs:\n");
+			for (size_t i = 0; i < sizeof(cpus) / sizeof(cpus[0]); i++)
+				fprintf(f, "  %s\n", cpus[i]);
+			fclose(f);
+			return take_info(p, buf);
+		}
 
 		ret = comma ? qemu_opts_split(typed, comma + 1, NULL, &l, p->err, p->errlen) : 0;
 		if (!ret) {

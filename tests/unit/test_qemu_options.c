@@ -593,11 +593,14 @@ Test(qemu_options, information_requests_print_and_boot_nothing)
 	cr_assert_eq(iommusim_qemu_info(ARGV("-M", "virt,help"), f, err, sizeof(err)), 1);
 	cr_assert_eq(iommusim_qemu_info(ARGV("-accel", "help"), f, err, sizeof(err)), 1);
 	cr_assert_eq(iommusim_qemu_info(ARGV("-M", "virt"), f, err, sizeof(err)), 0);
+	cr_assert_eq(iommusim_qemu_info(ARGV("-cpu", "help"), f, err, sizeof(err)), 1);
 	fclose(f);
 	cr_assert(!strncmp(buf, "virt-7.2-machine options:\n  acpi=<OnOffAuto>       - Enable ACPI\n", 61), "%s", buf);
 	cr_assert(strstr(buf, "Accelerators supported in QEMU binary:\ntcg\n"), "%s", buf);
+	cr_assert(strstr(buf, "Available CPUs:\n  a64fx\n"), "%s", buf);
 	free(buf);
 	fails(ARGV("-M", "help"), "the command line asks QEMU for information, not for a machine");
+	fails(ARGV("-M", "virt", "-blockdev", "help"), "-blockdev help: Help is not available for this option");
 }
 
 /* ---- -append ---- */
