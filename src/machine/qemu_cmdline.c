@@ -5,7 +5,7 @@
  *  - QemuOpts (util/qemu-option.c): "a=1,b=x,,y,flag" -> {a:1, b:"x,y",
  *    flag:on}, "noflag" -> flag=off; the first element of some lists is an
  *    implied key (-device: driver, -netdev: type);
- *  - keyval (util/keyval.c) for -machine, -object, -blockdev: dotted keys
+ *  - keyval (util/keyval.c) for -machine and -blockdev: dotted keys
  *    ("memory.size=1G"), no bare flags;
  *  - JSON ('{...}') for -device, -blockdev, -object, -netdev.
  */
@@ -515,7 +515,6 @@ struct parse {
 	char *err;
 	size_t errlen;
 	bool machine_accel;	/* -machine accel= or -enable-kvm */
-	struct qemu_optlist sets;	/* recorded -set for groups that change nothing */
 	char **chardevs;	/* -chardev ids, for -mon chardev= */
 	size_t nchardevs;
 };
@@ -1577,7 +1576,6 @@ int qemu_cmdline_parse(int argc, char **argv, struct qemu_cmdline *out,
 	for (size_t i = 0; i < p.nchardevs; i++)
 		free(p.chardevs[i]);
 	free(p.chardevs);
-	qemu_optlist_free(&p.sets);
 	if (ret == -ENOMEM)
 		qemu_set_err(err, errlen, "out of memory");
 	if (ret) {

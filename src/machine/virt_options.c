@@ -234,6 +234,19 @@ int virt_parse_machine_opts(const struct qemu_cmdline *cmd, struct virt_machine_
 			qemu_set_err(err, errlen, "dumpdtb=%s is not modelled: QEMU would write the DT and exit "
 				     "(iommusim boot --dump-dts prints the DT)", v);
 			return -EINVAL;
+		} else if (!strcmp(k, "pflash0") || !strcmp(k, "pflash1")) {
+			/* the flash devices' drive= (libvirt's UEFI code and vars) */
+			bool found = false;
+
+			for (size_t j = 0; j < cmd->nblockdevs && !found; j++)
+				found = qemu_opt_get(&cmd->blockdevs[j], "node-name") &&
+					!strcmp(qemu_opt_get(&cmd->blockdevs[j], "node-name"), v);
+			if (!found)
+				qemu_set_err(err, errlen, "Property 'cfi.pflash01.drive' can't find value '%s'", v);
+			else
+				qemu_set_err(err, errlen, "%s=%s: firmware boots are not modelled "
+					     "(UEFI gives the kernel ACPI, not the DT)", k, v);
+			return -EINVAL;
 		} else if (!strcmp(k, "firmware")) {
 			qemu_set_err(err, errlen, "firmware=%s: firmware boots are not modelled "
 				     "(UEFI gives the kernel ACPI, not the DT)", v);

@@ -288,6 +288,9 @@ Test(qemu_options, machine_properties_every_one_of_virt_7_2)
 	fails(ARGV("-M", "virt,default-bus-bypass-iommu=on"),
 	      "default-bus-bypass-iommu=on: pcie.0 bypassing the SMMU is not modelled");
 	fails(ARGV("-M", "virt,mte=on", "-cpu", "max"), "mte=on: the Memory Tagging Extension is not modelled");
+	fails(ARGV("-M", "virt,pflash0=x"), "Property 'cfi.pflash01.drive' can't find value 'x'");
+	fails(ARGV("-M", "virt,pflash0=code", "-blockdev", "driver=null-co,node-name=code"),
+	      "pflash0=code: firmware boots are not modelled (UEFI gives the kernel ACPI, not the DT)");
 	fails(ARGV("-M", "virt,dumpdtb=x.dtb"),
 	      "dumpdtb=x.dtb is not modelled: QEMU would write the DT and exit (iommusim boot --dump-dts prints the DT)");
 }
