@@ -32,16 +32,6 @@ static int set_text(struct sysfs_buf *out, const char *fmt, unsigned long v)
 	return 0;
 }
 
-static int add(struct sysfs_buf *out, const char *name)
-{
-	char **p = realloc(out->names, (out->nnames + 1) * sizeof(*p));
-	if (!p)
-		return -ENOMEM;
-	out->names = p;
-	p[out->nnames] = strdup(name);
-	return p[out->nnames++] ? 0 : -ENOMEM;
-}
-
 static bool in(const char *const *list, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n; i++)
@@ -62,7 +52,7 @@ int sysfs_block_disks(struct kernel *k, struct sysfs_buf *out)
 	struct virtio_blk *all[64];
 	size_t cnt = MIN(virtblk_list(k, all, ARRAY_SIZE(all)), ARRAY_SIZE(all));
 	for (size_t i = 0; i < cnt; i++)
-		if (add(out, all[i]->disk_name))
+		if (sysfs_buf_add_name(out, all[i]->disk_name))
 			return -ENOMEM;
 	return 0;
 }
@@ -100,7 +90,7 @@ int sysfs_block_list(struct kernel *k, char **c, int n, struct sysfs_buf *out)
 	const char *const *names = n == 1 ? disk_attrs : queue_attrs;
 	size_t cnt = n == 1 ? ARRAY_SIZE(disk_attrs) : ARRAY_SIZE(queue_attrs);
 	for (size_t i = 0; i < cnt; i++)
-		if (add(out, names[i]))
+		if (sysfs_buf_add_name(out, names[i]))
 			return -ENOMEM;
 	return 0;
 }

@@ -62,16 +62,6 @@ static const struct module_sysfs_desc *desc_of(const char *name)
 	return &no_desc;
 }
 
-static int add(struct sysfs_buf *out, const char *name)
-{
-	char **p = realloc(out->names, (out->nnames + 1) * sizeof(*p));
-	if (!p)
-		return -ENOMEM;
-	out->names = p;
-	p[out->nnames] = strdup(name);
-	return p[out->nnames++] ? 0 : -ENOMEM;
-}
-
 /* a line of text, or a number as "%lu\n" */
 static int text(struct sysfs_buf *out, const char *s)
 {
@@ -217,16 +207,16 @@ int sysfs_module_list(struct kernel *k, char **c, int n, struct sysfs_buf *out)
 		static const char *const dirs[] = { "drivers", "holders", "notes", "parameters", "sections" };
 		static const char *const more[] = { "srcversion", "uevent", "version" };
 		for (size_t i = 0; i < ARRAY_SIZE(module_files); i++)
-			if ((ret = add(out, module_files[i])))
+			if ((ret = sysfs_buf_add_name(out, module_files[i])))
 				return ret;
 		for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
 			char *one[2] = { c[0], (char *)dirs[i] };
-			if (!sysfs_module_stat(k, one, 2, &st) && (ret = add(out, dirs[i])))
+			if (!sysfs_module_stat(k, one, 2, &st) && (ret = sysfs_buf_add_name(out, dirs[i])))
 				return ret;
 		}
 		for (size_t i = 0; i < ARRAY_SIZE(more); i++) {
 			char *one[2] = { c[0], (char *)more[i] };
-			if (!sysfs_module_stat(k, one, 2, &st) && (ret = add(out, more[i])))
+			if (!sysfs_module_stat(k, one, 2, &st) && (ret = sysfs_buf_add_name(out, more[i])))
 				return ret;
 		}
 		return 0;
@@ -234,19 +224,19 @@ int sysfs_module_list(struct kernel *k, char **c, int n, struct sysfs_buf *out)
 	const char *e = c[1];
 	if (!strcmp(e, "holders")) {
 		for (int i = 0; i < info.nholders; i++)
-			if ((ret = add(out, info.holders[i])))
+			if ((ret = sysfs_buf_add_name(out, info.holders[i])))
 				return ret;
 	} else if (!strcmp(e, "drivers")) {
 		struct device_driver *drv;
 		char name[128];
 		for (size_t i = 0; (drv = module_driver(k, c[0], i)); i++) {
 			driver_link_name(drv, name, sizeof(name));
-			if ((ret = add(out, name)))
+			if ((ret = sysfs_buf_add_name(out, name)))
 				return ret;
 		}
 	} else if (!strcmp(e, "parameters")) {
 		for (int i = 0; i < MAX_PARAMS && d->params[i].name; i++)
-			if ((ret = add(out, d->params[i].name)))
+			if ((ret = sysfs_buf_add_name(out, d->params[i].name)))
 				return ret;
 	} else {
 		return -EOPNOTSUPP;	/* notes/, sections/: the module's ELF layout */

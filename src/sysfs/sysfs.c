@@ -67,7 +67,7 @@ static int emit(struct sysfs_buf *out, const char *fmt, ...)
 	return 0;
 }
 
-static int add_name(struct sysfs_buf *out, const char *name)
+int sysfs_buf_add_name(struct sysfs_buf *out, const char *name)
 {
 	char **p = realloc(out->names, (out->nnames + 1) * sizeof(*p));
 	if (!p)
@@ -698,19 +698,19 @@ static int sorted_names(struct sysfs_buf *out)
 static void list_driver(struct kernel *k, struct device_driver *drv, struct sysfs_buf *out)
 {
 	if (!drv->suppress_bind_attrs) {
-		add_name(out, "bind");
-		add_name(out, "unbind");
+		sysfs_buf_add_name(out, "bind");
+		sysfs_buf_add_name(out, "unbind");
 	}
 	if (driver_module(k, drv))
-		add_name(out, "module");
+		sysfs_buf_add_name(out, "module");
 	if (drv->bus == &pci_bus_type) {
-		add_name(out, "new_id");
-		add_name(out, "remove_id");
+		sysfs_buf_add_name(out, "new_id");
+		sysfs_buf_add_name(out, "remove_id");
 	}
-	add_name(out, "uevent");
+	sysfs_buf_add_name(out, "uevent");
 	for (size_t i = 0; i < k->ndevices; i++)
 		if (k->devices[i]->driver == drv)
-			add_name(out, k->devices[i]->name);
+			sysfs_buf_add_name(out, k->devices[i]->name);
 }
 
 static int list_node(struct kernel *k, struct node *nd, struct sysfs_buf *out)
@@ -719,62 +719,62 @@ static int list_node(struct kernel *k, struct node *nd, struct sysfs_buf *out)
 	char num[24];
 	switch (nd->what) {
 	case W_ROOT:
-		add_name(out, "block");
-		add_name(out, "bus");
-		add_name(out, "devices");
-		add_name(out, "kernel");
-		add_name(out, "module");
+		sysfs_buf_add_name(out, "block");
+		sysfs_buf_add_name(out, "bus");
+		sysfs_buf_add_name(out, "devices");
+		sysfs_buf_add_name(out, "kernel");
+		sysfs_buf_add_name(out, "module");
 		break;
 	case W_KERNEL:
-		add_name(out, "debug");
-		add_name(out, "iommu_groups");
+		sysfs_buf_add_name(out, "debug");
+		sysfs_buf_add_name(out, "iommu_groups");
 		break;
 	case W_DEBUG:
-		add_name(out, "devices_deferred");
-		add_name(out, "iommusim");
+		sysfs_buf_add_name(out, "devices_deferred");
+		sysfs_buf_add_name(out, "iommusim");
 		break;
 	case W_DEBUG_IOMMUSIM:
 		for (int i = 0; i < MAX_DEBUG && debug_files[i].name; i++)
-			add_name(out, debug_files[i].name);
+			sysfs_buf_add_name(out, debug_files[i].name);
 		break;
 	case W_GROUPS:
 		/* ls sorts names as strings: 0 1 10 11 2 ... */
 		for (size_t i = 0; i < c->ngroups; i++) {
 			if (c->groups[i]) {
 				snprintf(num, sizeof(num), "%zu", i);
-				add_name(out, num);
+				sysfs_buf_add_name(out, num);
 			}
 		}
 		break;
 	case W_GROUP:
-		add_name(out, "devices");
-		add_name(out, "reserved_regions");
-		add_name(out, "type");
+		sysfs_buf_add_name(out, "devices");
+		sysfs_buf_add_name(out, "reserved_regions");
+		sysfs_buf_add_name(out, "type");
 		break;
 	case W_GROUP_DEVICES:
 		for (size_t i = 0; i < nd->group->ndevices; i++)
-			add_name(out, nd->group->devices[i]->name);
+			sysfs_buf_add_name(out, nd->group->devices[i]->name);
 		break;
 	case W_BUS_ROOT:
 		for (size_t i = 0; i < ARRAY_SIZE(buses); i++)
-			add_name(out, buses[i]->name);
+			sysfs_buf_add_name(out, buses[i]->name);
 		break;
 	case W_BUS:
-		add_name(out, "devices");
-		add_name(out, "drivers");
-		add_name(out, "drivers_autoprobe");
-		add_name(out, "drivers_probe");
-		add_name(out, "uevent");
+		sysfs_buf_add_name(out, "devices");
+		sysfs_buf_add_name(out, "drivers");
+		sysfs_buf_add_name(out, "drivers_autoprobe");
+		sysfs_buf_add_name(out, "drivers_probe");
+		sysfs_buf_add_name(out, "uevent");
 		break;
 	case W_BUS_DEVICES:
 		for (size_t i = 0; i < k->ndevices; i++)
 			if (k->devices[i]->bus == nd->bus)
-				add_name(out, k->devices[i]->name);
+				sysfs_buf_add_name(out, k->devices[i]->name);
 		break;
 	case W_BUS_DRIVERS:
 		for (size_t i = 0; i < k->ndrivers; i++)
 			if (k->drivers[i]->bus == nd->bus)
-				add_name(out, k->drivers[i]->name);
+				sysfs_buf_add_name(out, k->drivers[i]->name);
 		break;
 	case W_DRIVER:
 		list_driver(k, nd->drv, out);
@@ -782,7 +782,7 @@ static int list_node(struct kernel *k, struct node *nd, struct sysfs_buf *out)
 	case W_BLOCK_ROOT:
 		return sysfs_block_disks(k, out);
 	case W_DEV_BLOCK:
-		add_name(out, dev_disk(nd->dev)->disk_name);
+		sysfs_buf_add_name(out, dev_disk(nd->dev)->disk_name);
 		break;
 	case W_SUB:
 		return nd->sub->list(k, sub_c(nd), sub_n(nd), out);
@@ -792,10 +792,10 @@ static int list_node(struct kernel *k, struct node *nd, struct sysfs_buf *out)
 			struct spath one = { .n = 1 };
 			one.c[0] = (char *)dev_attrs[i].name;
 			if (!resolve_device_dir(nd->dev, &one, 0, &tmp))
-				add_name(out, dev_attrs[i].name);
+				sysfs_buf_add_name(out, dev_attrs[i].name);
 		}
 		if (dev_disk(nd->dev))
-			add_name(out, "block");
+			sysfs_buf_add_name(out, "block");
 		/* the directories below it: its children's, or the PCI root bus's for a host bridge */
 		{
 			char mine[256], theirs[256];
@@ -809,7 +809,7 @@ static int list_node(struct kernel *k, struct node *nd, struct sysfs_buf *out)
 				for (size_t j = 0; j < out->nnames; j++)
 					seen |= !strcmp(out->names[j], theirs + n + 1);
 				if (!seen)
-					add_name(out, theirs + n + 1);
+					sysfs_buf_add_name(out, theirs + n + 1);
 			}
 		}
 		break;

@@ -16,6 +16,8 @@ struct sysfs_buf {
 };
 
 void sysfs_buf_free(struct sysfs_buf *b);
+/* Append a directory entry (copied); 0 or -ENOMEM. */
+int sysfs_buf_add_name(struct sysfs_buf *b, const char *name);
 
 /* cat: -ENOENT, -ENOTDIR, -EISDIR, -EACCES (write-only attribute) */
 int sysfs_read(struct kernel *k, const char *path, struct sysfs_buf *out);
