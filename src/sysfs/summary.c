@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <json-c/json.h>
 #include "iommusim/iommusim.h"
 #include "script/session.h"
 #include "sysfs/sysfs.h"
@@ -42,13 +43,45 @@ static const char *link_base(struct kernel *k, const char *dev, const char *link
 	return buf;
 }
 
-void iommusim_print_summary(struct iommusim *sim, FILE *out, bool json)
+/* One device's fields, as read through sysfs. */
+struct summary_dev {
+	char *vendor, *device, *class;
+	char drv[64], grp[16];
+};
+
+static void summary_dev_read(struct kernel *k, const char *d, struct summary_dev *s)
 {
-	struct kernel *k = sim->k;
+	const char *fmt = "/sys/bus/pci/devices/%s/%s";
+	s->vendor = read_attr(k, fmt, d, "vendor");
+	s->device = read_attr(k, fmt, d, "device");
+	s->class = read_attr(k, fmt, d, "class");
+	link_base(k, d, "driver", s->drv, sizeof(s->drv));
+	link_base(k, d, "iommu_group", s->grp, sizeof(s->grp));
+}
+
+static void summary_dev_free(struct summary_dev *s)
+{
+	free(s->vendor);
+	free(s->device);
+	free(s->class);
+}
+
+static json_object *json_str_or_null(const char *s)
+{
+	return s[0] ? json_object_new_string(s) : NULL;
+}
+
+/*
+ * The groups that exist, in id order, with their type and members, then every
+ * PCI device: {"groups":[{id,type,devices}],"devices":[{name,vendor,device,
+ * class,driver,group}]}, driver and group null when there is none.
+ */
+static json_object *summary_json(struct kernel *k)
+{
 	struct iommu_core *c = iommu_core(k);
-	if (json)
-		fprintf(out, "{\"groups\":[");
-	bool first = true;
+	json_object *root = json_object_new_object();
+	json_object *groups = json_object_new_array();
+	json_object_object_add(root, "groups", groups);
 	for (size_t g = 0; g < c->ngroups; g++) {
 		if (!c->groups[g])
 			continue;
@@ -58,51 +91,72 @@ void iommusim_print_summary(struct iommusim *sim, FILE *out, bool json)
 		snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%s/devices", id);
 		struct sysfs_buf devs;
 		sysfs_list(k, path, &devs);
-		if (json) {
-			fprintf(out, "%s{\"id\":%zu,\"type\":\"%s\",\"devices\":[", first ? "" : ",", g, type);
-			for (size_t i = 0; i < devs.nnames; i++)
-				fprintf(out, "%s\"%s\"", i ? "," : "", devs.names[i]);
-			fprintf(out, "]}");
-		} else {
-			fprintf(out, "group %zu type=%s:", g, type);
-			for (size_t i = 0; i < devs.nnames; i++)
-				fprintf(out, " %s", devs.names[i]);
-			fprintf(out, "\n");
-		}
-		first = false;
+		json_object *grp = json_object_new_object();
+		json_object *members = json_object_new_array();
+		json_object_object_add(grp, "id", json_object_new_int64((int64_t)g));
+		json_object_object_add(grp, "type", json_object_new_string(type));
+		for (size_t i = 0; i < devs.nnames; i++)
+			json_object_array_add(members, json_object_new_string(devs.names[i]));
+		json_object_object_add(grp, "devices", members);
+		json_object_array_add(groups, grp);
 		sysfs_buf_free(&devs);
 		free(type);
 	}
-	if (json)
-		fprintf(out, "],\"devices\":[");
+	json_object *devices = json_object_new_array();
+	json_object_object_add(root, "devices", devices);
 	struct sysfs_buf devs;
 	sysfs_list(k, "/sys/bus/pci/devices", &devs);
 	for (size_t i = 0; i < devs.nnames; i++) {
-		const char *d = devs.names[i];
-		const char *fmt = "/sys/bus/pci/devices/%s/%s";
-		char *vendor = read_attr(k, fmt, d, "vendor");
-		char *device = read_attr(k, fmt, d, "device");
-		char *class = read_attr(k, fmt, d, "class");
-		char drv[64], grp[16];
-		link_base(k, d, "driver", drv, sizeof(drv));
-		link_base(k, d, "iommu_group", grp, sizeof(grp));
-		if (json) {
-			fprintf(out, "%s{\"name\":\"%s\",\"vendor\":\"%s\",\"device\":\"%s\",\"class\":\"%s\",",
-				i ? "," : "", d, vendor, device, class);
-			if (drv[0])
-				fprintf(out, "\"driver\":\"%s\",", drv);
-			else
-				fprintf(out, "\"driver\":null,");
-			fprintf(out, "\"group\":%s}", grp[0] ? grp : "null");
-		} else {
-			fprintf(out, "%s vendor=%s device=%s class=%s driver=%s group=%s\n", d, vendor, device,
-				class, drv, grp);
-		}
-		free(vendor);
-		free(device);
-		free(class);
+		struct summary_dev s;
+		summary_dev_read(k, devs.names[i], &s);
+		json_object *d = json_object_new_object();
+		json_object_object_add(d, "name", json_object_new_string(devs.names[i]));
+		json_object_object_add(d, "vendor", json_object_new_string(s.vendor));
+		json_object_object_add(d, "device", json_object_new_string(s.device));
+		json_object_object_add(d, "class", json_object_new_string(s.class));
+		json_object_object_add(d, "driver", json_str_or_null(s.drv));
+		json_object_object_add(d, "group", s.grp[0] ? json_object_new_int64(strtoll(s.grp, NULL, 10)) : NULL);
+		json_object_array_add(devices, d);
+		summary_dev_free(&s);
 	}
 	sysfs_buf_free(&devs);
+	return root;
+}
+
+static const char *field(json_object *o, const char *key)
+{
+	json_object *v = json_object_object_get(o, key);
+	return v ? json_object_get_string(v) : "";
+}
+
+/* the text form: one "group N type=T: members" line each, then one line a device */
+static void print_text(json_object *root, FILE *out)
+{
+	json_object *groups = json_object_object_get(root, "groups");
+	for (size_t g = 0; g < json_object_array_length(groups); g++) {
+		json_object *grp = json_object_array_get_idx(groups, g);
+		json_object *members = json_object_object_get(grp, "devices");
+		fprintf(out, "group %s type=%s:", field(grp, "id"), field(grp, "type"));
+		for (size_t i = 0; i < json_object_array_length(members); i++)
+			fprintf(out, " %s", json_object_get_string(json_object_array_get_idx(members, i)));
+		fprintf(out, "\n");
+	}
+	json_object *devices = json_object_object_get(root, "devices");
+	for (size_t i = 0; i < json_object_array_length(devices); i++) {
+		json_object *d = json_object_array_get_idx(devices, i);
+		fprintf(out, "%s vendor=%s device=%s class=%s driver=%s group=%s\n", field(d, "name"),
+			field(d, "vendor"), field(d, "device"), field(d, "class"), field(d, "driver"),
+			field(d, "group"));
+	}
+}
+
+void iommusim_print_summary(struct iommusim *sim, FILE *out, bool json)
+{
+	json_object *root = summary_json(sim->k);
 	if (json)
-		fprintf(out, "]}\n");
+		fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+									JSON_C_TO_STRING_NOSLASHESCAPE));
+	else
+		print_text(root, out);
+	json_object_put(root);
 }
