@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "hw/virtio_blk_dev.h"
 
 /* BDRV_REQUEST_MAX_SECTORS: INT_MAX bytes rounded down to the sector */
@@ -35,42 +34,15 @@ int vdev_blk_init(struct vdev_hw *d, char *err, size_t errlen)
 	if (!b)
 		return -ENOMEM;
 	const struct hw_virtio *hw = d->hw;
-	b->readonly = hw->drive_readonly;
-	b->snapshot = hw->drive_snapshot;
 	b->logical_block_size = BDRV_SECTOR_SIZE;
-	if (hw->drive_file && !strncmp(hw->drive_file, "null-co://", 10)) {
-		/* QEMU's null block driver: size 1 GiB by default, data never transferred */
-		b->null_co = true;
-		b->total_sectors = (1ULL << 30) / BDRV_SECTOR_SIZE;
-	} else if (hw->drive_file) {
-		b->file = fopen(hw->drive_file, b->readonly || b->snapshot ? "rb" : "r+b");
-		struct stat st;
-		if (!b->file) {
-			/* QEMU refuses to start: the board is never built */
-			int e = errno;
-			snprintf(err, errlen, "Could not open '%s': %s", hw->drive_file, strerror(e));
-			free(b);
-			return -e;
-		} else if (fstat(fileno(b->file), &st) || !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode) ||
-							      S_ISBLK(st.st_mode))) {
-			snprintf(err, errlen, "Could not open '%s': not a file or device", hw->drive_file);
-			fclose(b->file);
-			free(b);
-			return -EINVAL;
-		} else {
-			/* host_device for /dev/...: its length is where it seeks to (0 for /dev/null) */
-			off_t size = st.st_size;
-			if (!S_ISREG(st.st_mode)) {
-				size = fseeko(b->file, 0, SEEK_END) ? 0 : ftello(b->file);
-				if (size < 0)
-					size = 0;
-			}
-			/* bdrv_refresh_total_sectors(): a partial last sector counts, reading as zeros */
-			b->total_sectors = ((u64)size + BDRV_SECTOR_SIZE - 1) / BDRV_SECTOR_SIZE;
-		}
+	int ret = blk_backend_open(&b->be, hw->drive_file, hw->drive_readonly, hw->drive_snapshot, err, errlen);
+	if (ret) {
+		free(b);
+		return ret;
 	}
+	u64 total_sectors = b->be.total_sectors;
 	u8 *c = b->config;
-	put_le(c + VIRTIO_BLK_CFG_CAPACITY, b->total_sectors, 8);
+	put_le(c + VIRTIO_BLK_CFG_CAPACITY, total_sectors, 8);
 	put_le(c + VIRTIO_BLK_CFG_SEG_MAX, hw->seg_max, 4);
 	put_le(c + VIRTIO_BLK_CFG_BLK_SIZE, b->logical_block_size, 4);
 	c[VIRTIO_BLK_CFG_WCE] = 1;	/* cache=writeback (the default) */
@@ -90,10 +62,7 @@ void vdev_blk_free(struct vdev_hw *d)
 {
 	if (!d->blk)
 		return;
-	if (d->blk->file)
-		fclose(d->blk->file);
-	free(d->blk->overlay.sector);
-	free(d->blk->overlay.data);
+	blk_backend_close(&d->blk->be);
 	free(d->blk);
 	d->blk = NULL;
 }
@@ -110,7 +79,7 @@ u64 vdev_blk_features(const struct vdev_hw *d, u64 f)
 		f |= BIT(VIRTIO_BLK_F_SCSI);
 	}
 	f |= BIT(VIRTIO_BLK_F_FLUSH);	/* write cache enabled */
-	if (d->blk && d->blk->readonly)
+	if (d->blk && d->blk->be.readonly)
 		f |= BIT(VIRTIO_BLK_F_RO);
 	if (d->nqueues > 1)
 		f |= BIT(VIRTIO_BLK_F_MQ);
@@ -123,96 +92,7 @@ static bool sect_range_ok(const struct vdev_blk *b, u64 sector, size_t size)
 	u64 mask = (b->logical_block_size / BDRV_SECTOR_SIZE) - 1;
 	if (nb > BDRV_REQUEST_MAX_SECTORS || (sector & mask) || size % b->logical_block_size)
 		return false;
-	return sector <= b->total_sectors && nb <= b->total_sectors - sector;
-}
-
-/* the first overlay entry at or after sector (binary search) */
-static size_t overlay_find(const struct blk_overlay *o, u64 sector)
-{
-	size_t lo = 0, hi = o->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (o->sector[mid] < sector)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* -snapshot: a written sector goes to the overlay (requests are whole sectors) */
-static int overlay_write(struct blk_overlay *o, u64 off, const u8 *buf, size_t len)
-{
-	for (size_t done = 0; done < len; done += BDRV_SECTOR_SIZE) {
-		u64 sector = (off + done) / BDRV_SECTOR_SIZE;
-		size_t i = overlay_find(o, sector);
-		if (i == o->n || o->sector[i] != sector) {
-			if (o->n == o->cap) {
-				size_t cap = o->cap ? o->cap * 2 : 64;
-				u64 *ns = realloc(o->sector, cap * sizeof(*ns));
-				if (!ns)
-					return -ENOMEM;
-				o->sector = ns;
-				u8 *nd = realloc(o->data, cap * BDRV_SECTOR_SIZE);
-				if (!nd)
-					return -ENOMEM;
-				o->data = nd;
-				o->cap = cap;
-			}
-			memmove(&o->sector[i + 1], &o->sector[i], (o->n - i) * sizeof(*o->sector));
-			memmove(o->data + (i + 1) * BDRV_SECTOR_SIZE, o->data + i * BDRV_SECTOR_SIZE,
-				(o->n - i) * BDRV_SECTOR_SIZE);
-			o->sector[i] = sector;
-			o->n++;
-		}
-		memcpy(o->data + i * BDRV_SECTOR_SIZE, buf + done, BDRV_SECTOR_SIZE);
-	}
-	return 0;
-}
-
-static void overlay_read(const struct blk_overlay *o, u64 off, u8 *buf, size_t len)
-{
-	u64 first = off / BDRV_SECTOR_SIZE, end = (off + len) / BDRV_SECTOR_SIZE;
-	for (size_t i = overlay_find(o, first); i < o->n && o->sector[i] < end; i++)
-		memcpy(buf + (o->sector[i] - first) * BDRV_SECTOR_SIZE, o->data + i * BDRV_SECTOR_SIZE,
-		       BDRV_SECTOR_SIZE);
-}
-
-static int file_read(struct vdev_blk *b, u64 off, u8 *buf, size_t len)
-{
-	memset(buf, 0, len);
-	if (!b->file || fseeko(b->file, (off_t)off, SEEK_SET))
-		return -EIO;
-	size_t n = fread(buf, 1, len, b->file);
-	/* raw-posix pads a read past the end of the file with zeros */
-	if (n < len && ferror(b->file)) {
-		clearerr(b->file);
-		return -EIO;
-	}
-	clearerr(b->file);
-	if (b->snapshot)
-		overlay_read(&b->overlay, off, buf, len);
-	return 0;
-}
-
-static int file_write(struct vdev_blk *b, u64 off, const u8 *buf, size_t len)
-{
-	if (b->readonly)
-		return -EACCES;
-	if (b->null_co)
-		return 0;
-	if (!b->file)
-		return -ENOMEDIUM;
-	if (b->readonly)
-		return -EACCES;
-	if (b->snapshot)
-		return overlay_write(&b->overlay, off, buf, len) ? -EIO : 0;
-	if (fseeko(b->file, (off_t)off, SEEK_SET) || fwrite(buf, 1, len, b->file) != len ||
-	    fflush(b->file)) {
-		clearerr(b->file);
-		return -EIO;
-	}
-	return 0;
+	return sector <= b->be.total_sectors && nb <= b->be.total_sectors - sector;
 }
 
 /* 0: completed or to be completed; -1: virtio_error, the element is dropped */
@@ -244,18 +124,18 @@ static int handle_request(struct vdev_hw *d, unsigned q, struct vdev_elem *elem)
 			break;
 		}
 		if (is_write) {
-			if (file_write(b, sector * BDRV_SECTOR_SIZE, elem->out_data + 16, size))
+			if (blk_backend_write(&b->be, sector * BDRV_SECTOR_SIZE, elem->out_data + 16, size))
 				status = VIRTIO_BLK_S_IOERR;
 			else
 				b->writes++;
 			break;
 		}
-		if (b->null_co) {
+		if (b->be.null_co) {
 			b->reads++;
 			break;
 		}
 		u8 *buf = malloc(size ? size : 1);
-		if (!buf || file_read(b, sector * BDRV_SECTOR_SIZE, buf, size)) {
+		if (!buf || blk_backend_read(&b->be, sector * BDRV_SECTOR_SIZE, buf, size)) {
 			status = VIRTIO_BLK_S_IOERR;
 			free(buf);
 			break;
@@ -271,8 +151,7 @@ static int handle_request(struct vdev_hw *d, unsigned q, struct vdev_elem *elem)
 		break;
 	}
 	case VIRTIO_BLK_T_FLUSH:
-		if (b->file && !b->readonly && !b->snapshot)
-			fflush(b->file);
+		blk_backend_flush(&b->be);
 		break;
 	case VIRTIO_BLK_T_GET_ID: {
 		/* no serial= property: an empty, NUL-terminated id */

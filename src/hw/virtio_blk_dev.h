@@ -7,6 +7,7 @@
 #define IOMMUSIM_HW_VIRTIO_BLK_DEV_H
 
 #include <stdio.h>
+#include "hw/blk_backend.h"
 #include "hw/virtqueue_dev.h"
 
 /* include/uapi/linux/virtio_blk.h */
@@ -43,21 +44,10 @@
 #define VIRTIO_BLK_CFG_NUM_QUEUES 34
 #define VIRTIO_BLK_CFG_SIZE 60
 
-#define BDRV_SECTOR_SIZE 512
 #define VIRTIO_BLK_ID_BYTES 20
 
 struct vdev_blk {
-	FILE *file;			/* NULL: no medium, or null-co */
-	bool null_co;			/* file=null-co://: 1 GiB, reads leave the buffers alone (read-zeroes=off) */
-	bool readonly;
-	/* snapshot=on (-snapshot): writes land in a temporary overlay, the file stays as it was */
-	bool snapshot;
-	struct blk_overlay {
-		u64 *sector;		/* sorted */
-		u8 *data;		/* 512 bytes each, in the same order */
-		size_t n, cap;
-	} overlay;
-	u64 total_sectors;		/* DIV_ROUND_UP(file size, 512), as QEMU's raw format */
+	struct blk_backend be;		/* the -drive (hw/blk_backend.h) */
 	u32 logical_block_size;
 	u8 config[VIRTIO_BLK_CFG_SIZE];
 	u64 reads, writes, ioerrs;
