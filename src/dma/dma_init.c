@@ -199,7 +199,9 @@ int dma_subsys_init(struct kernel *k, struct memblock *mb)
 	struct swiotlb_memblock sm = { mb, core->dma_phys_limit - 1 };
 	struct swiotlb_params p = {
 		.nslabs = c ? c->swiotlb_nslabs : 0,
+		.nareas = c ? c->swiotlb_nareas : 0,
 		.force = c && c->swiotlb_force,
+		.noforce = c && c->swiotlb_noforce,
 		.nr_cpus = k->nr_cpu_ids,	/* num_possible_cpus() */
 		.addressing_limit = core->ram_end / PAGE_SIZE > core->dma_phys_limit / PAGE_SIZE,
 		.verbose = true,	/* SWIOTLB_VERBOSE */

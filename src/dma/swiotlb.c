@@ -145,7 +145,10 @@ int swiotlb_parse_cmdline(const char *arg, struct swiotlb_params *p)
 	if (*arg == ',')
 		++arg;
 	if (isdigit((unsigned char)*arg)) {
+		/* swiotlb_adjust_nareas(): 0 areas means one */
 		p->nareas = (unsigned int)strtoul(arg, &end, 0);
+		if (!p->nareas)
+			p->nareas = 1;
 		arg = end;
 	}
 	if (*arg == ',')
@@ -186,6 +189,22 @@ static int compute_geometry(const struct swiotlb_params *p, unsigned long *nslab
 	*nslabs_out = nslabs;
 	*nareas_out = (unsigned int)nareas;
 	return 0;
+}
+
+int swiotlb_cmdline_lines(const struct swiotlb_params *p, char lines[2][SWIOTLB_LINE_MAX])
+{
+	unsigned long nslabs;
+	unsigned int nareas;
+	bool rounded;
+	int n = 0;
+
+	if (!p || !p->nareas || compute_geometry(p, &nslabs, &nareas, &rounded))
+		return 0;
+	snprintf(lines[n++], SWIOTLB_LINE_MAX, SWIOTLB_PR_PREFIX "area num %u.", nareas);
+	if (rounded)
+		snprintf(lines[n++], SWIOTLB_LINE_MAX, SWIOTLB_PR_PREFIX "SWIOTLB bounce buffer size roundup to %luMB",
+			 (unsigned long)((u64)nslabs << IO_TLB_SHIFT >> 20));
+	return n;
 }
 
 u64 swiotlb_size_or_default(const struct swiotlb_params *p)
@@ -230,11 +249,14 @@ int swiotlb_init(struct io_tlb_mem *mem, const struct swiotlb_params *p)
 	if (!p->alloc_low && !guest_mem_valid(p->gmem, p->base, bytes))
 		return -ENOMEM;
 
-	swiotlb_log(mem, SWIOTLB_LOGLEVEL_INFO, NULL, SWIOTLB_PR_PREFIX "area num %u.", nareas);
-	if (rounded)
-		swiotlb_log(mem, SWIOTLB_LOGLEVEL_INFO, NULL,
-			    SWIOTLB_PR_PREFIX "SWIOTLB bounce buffer size roundup to %luMB",
-			    (unsigned long)(bytes >> 20));
+	/* swiotlb_init_remap() sizes the areas only when swiotlb= did not (it printed them then) */
+	if (!p->nareas) {
+		swiotlb_log(mem, SWIOTLB_LOGLEVEL_INFO, NULL, SWIOTLB_PR_PREFIX "area num %u.", nareas);
+		if (rounded)
+			swiotlb_log(mem, SWIOTLB_LOGLEVEL_INFO, NULL,
+				    SWIOTLB_PR_PREFIX "SWIOTLB bounce buffer size roundup to %luMB",
+				    (unsigned long)(bytes >> 20));
+	}
 
 	/*
 	 * swiotlb_init_remap(): swiotlb_memblock_alloc() of the pool, halved

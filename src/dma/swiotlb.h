@@ -150,6 +150,15 @@ struct io_tlb_mem {
  */
 int swiotlb_parse_cmdline(const char *arg, struct swiotlb_params *p);
 
+/*
+ * What parsing swiotlb= prints when it names an area count (6.1.y's
+ * swiotlb_adjust_nareas() runs then, at early-param time, and swiotlb_init()
+ * does not size the areas again): "area num N." and, when the pool has to
+ * grow to a power of two, the roundup line. The number of lines (0..2).
+ */
+#define SWIOTLB_LINE_MAX 96
+int swiotlb_cmdline_lines(const struct swiotlb_params *p, char lines[2][SWIOTLB_LINE_MAX]);
+
 /* Pool bytes swiotlb_init() will use for these parameters (0 if none). */
 u64 swiotlb_size_or_default(const struct swiotlb_params *p);
 

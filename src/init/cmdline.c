@@ -20,10 +20,10 @@
 #include "init/cmdline.h"
 #include "init/cmdline_params.h"
 #include "base/device.h"
+#include "dma/swiotlb.h"
 
 #define MAX_INIT_ARGS 32		/* CONFIG_INIT_ENV_ARG_LIMIT */
 #define MAX_INIT_ENVS 32
-#define IO_TLB_SEGSIZE 128
 
 /*
  * Parameters Linux knows that would change what iommusim answers and that it
@@ -228,28 +228,18 @@ static int early_param(struct state *s, const char *param, const char *val)
 	}
 	if (parameq(param, "swiotlb") && val) {
 		/* setup_io_tlb_npages(): [<slabs>][,<areas>][,force|noforce], never refused */
-		const char *p = val;
-		char *end;
+		struct swiotlb_params p = { 0 };
 
-		if (isdigit((unsigned char)*p)) {
-			unsigned long n = strtoul(p, &end, 0);
-
-			s->c.swiotlb_nslabs = (n + IO_TLB_SEGSIZE - 1) & ~(unsigned long)(IO_TLB_SEGSIZE - 1);
-			p = end;
-		}
-		if (*p == ',')
-			p++;
-		if (isdigit((unsigned char)*p)) {
-			(void)strtoul(p, &end, 0);
-			if (end != p)
-				return refuse(s, param, val, "sets swiotlb's area count");
-		}
-		if (*p == ',')
-			p++;
-		if (!strcmp(p, "force"))
-			s->c.swiotlb_force = true;
-		else if (!strcmp(p, "noforce"))
-			return refuse(s, param, val, "disables swiotlb");
+		swiotlb_parse_cmdline(val, &p);
+		char lines[2][SWIOTLB_LINE_MAX];
+		int n = swiotlb_cmdline_lines(&p, lines);
+		for (int i = 0; i < n; i++)
+			if (append_line(&s->c.early_log, "%s%s", lines[i], ""))
+				return -ENOMEM;
+		s->c.swiotlb_nslabs = p.nslabs;
+		s->c.swiotlb_nareas = p.nareas;
+		s->c.swiotlb_force = p.force;
+		s->c.swiotlb_noforce = p.noforce;
 		return 0;
 	}
 	return 0;

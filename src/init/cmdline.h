@@ -16,8 +16,10 @@ struct kernel_cmdline {
 	int iommu_passthrough;		/* -1 unset, 0/1 */
 	int iommu_strict;		/* -1 unset, 0/1 */
 	int iommu_forcedac;		/* 0/1 */
-	bool swiotlb_force;		/* swiotlb=[N,]force */
-	unsigned long swiotlb_nslabs;	/* swiotlb=N, aligned to IO_TLB_SEGSIZE (0: default) */
+	/* swiotlb=[<slabs>][,<areas>][,force|noforce], as swiotlb_parse_cmdline() reads it */
+	unsigned long swiotlb_nslabs;	/* aligned to IO_TLB_SEGSIZE (0: default) */
+	unsigned int swiotlb_nareas;	/* 0: one a possible CPU */
+	bool swiotlb_force, swiotlb_noforce;
 	int deferred_probe_timeout;	/* seconds, default 10 with modules */
 	int disable_bypass;		/* arm-smmu-v3.disable_bypass, default 1 */
 	char *unknown;			/* what is passed on to user space, or NULL */

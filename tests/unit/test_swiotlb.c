@@ -164,8 +164,26 @@ Test(swiotlb, cmdline_parse_and_rounding)
 	cr_assert_eq(mem.nareas, 4); /* rounded up to a power of two */
 	cr_assert_eq(mem.area_nslabs, 512);
 	cr_assert(mem.force_bounce);
-	cr_assert_str_eq(logs[0].text, "software IO TLB: area num 4.");
+	/* the areas were sized, and said so, while swiotlb= was parsed (6.1.y) */
+	cr_assert_str_eq(logs[0].text, "software IO TLB: mapped [mem 0x0000000048000000-0x0000000048400000] (4MB)");
 	swiotlb_exit(&mem);
+	char lines[2][SWIOTLB_LINE_MAX];
+	cr_assert_eq(swiotlb_cmdline_lines(&p, lines), 1);
+	cr_assert_str_eq(lines[0], "software IO TLB: area num 4.");
+	/* 64 areas of a segment each need 8192 slots: the pool grows, and that is said then too */
+	p = params(0, 1);
+	swiotlb_parse_cmdline("1024,64,force", &p);
+	cr_assert_eq(swiotlb_cmdline_lines(&p, lines), 2);
+	cr_assert_str_eq(lines[0], "software IO TLB: area num 64.");
+	cr_assert_str_eq(lines[1], "software IO TLB: SWIOTLB bounce buffer size roundup to 16MB");
+	/* no area count given: nothing at parse time, swiotlb_init() sizes them from the CPUs */
+	p = params(0, 1);
+	swiotlb_parse_cmdline("4096,force", &p);
+	cr_assert_eq(swiotlb_cmdline_lines(&p, lines), 0);
+	/* ",0": one area */
+	p = params(0, 1);
+	swiotlb_parse_cmdline(",0", &p);
+	cr_assert_eq(p.nareas, 1);
 
 	/* too small for 4 areas of a segment each */
 	p = params(0, 4);
