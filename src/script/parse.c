@@ -118,6 +118,12 @@ int script_parse_line(const char *line, struct script_cmd *cmd, char *err, size_
 					digits = false;
 					p++;
 					emit(&out, &gout, &glob, *p++, false);
+				} else if (strchr("|;&()", *p)) {
+					/* sh's control operators: the script runs one simple command a line */
+					snprintf(err, errlen, "unsupported: `%c' (pipelines, lists, background jobs and subshells); one command a line",
+						 *p);
+					ret = -EOPNOTSUPP;
+					goto fail;
 				} else {
 					if (*p < '0' || *p > '9')
 						digits = false;

@@ -98,6 +98,28 @@ Test(script_parse, unsupported_redirections)
 	cr_assert_str_eq(err, "syntax error: unexpected newline");
 }
 
+/* sh's control operators are refused, not taken as words; quoted they are characters */
+Test(script_parse, control_operators)
+{
+	const char *lines[] = { "dmesg | grep TLB", "echo 1; echo 2", "echo 1&&echo 2", "sleep 1 &",
+				"(cd /sys)", "echo a|b", NULL };
+	for (int i = 0; lines[i]; i++) {
+		struct script_cmd c;
+		char err[256] = "";
+		cr_assert_eq(script_parse_line(lines[i], &c, err, sizeof(err)), -EOPNOTSUPP, "%s", lines[i]);
+		cr_assert(strstr(err, "unsupported: `"), "%s: %s", lines[i], err);
+		cr_assert_null(c.storage, "nothing left allocated");
+	}
+	struct script_cmd c;
+	char err[256];
+	cr_assert_eq(script_parse_line("echo 'a|b;c' \\& \"(x)\"", &c, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(c.argc, 4);
+	cr_assert_str_eq(c.argv[1], "a|b;c");
+	cr_assert_str_eq(c.argv[2], "&");
+	cr_assert_str_eq(c.argv[3], "(x)");
+	script_cmd_free(&c);
+}
+
 Test(script_parse, quotes_escapes_comments)
 {
 	struct script_cmd c = parse_ok("echo 'a b' \"c \\\"d\\\"\" e\\ f # not this");
