@@ -9,6 +9,7 @@
 #include "hw/virtqueue_dev.h"
 #include "hw/virtio_blk_dev.h"
 #include "hw/virtio_rng_dev.h"
+#include "hw/virtio_scsi_dev.h"
 #include "hw/gic.h"
 #include "hw/pci_irq.h"
 #include "hw/pci_msix.h"
@@ -86,6 +87,16 @@ struct vdev_hw *vdev_hw_new(struct hw_system *sys, struct hw_virtio *hw, char *e
 		d->nqueues = 3;		/* rx, tx, ctrl (CTRL_VQ) */
 		d->host_features = net_features(d->host_features);
 		break;
+	case HW_VIRTIO_SCSI:
+		/* control, event, then the request queues */
+		d->nqueues = MIN(MAX(hw->num_queues, 1u), (unsigned)VDEV_MAX_QUEUES - VIRTIO_SCSI_VQ_NUM_FIXED) +
+			     VIRTIO_SCSI_VQ_NUM_FIXED;
+		if (vdev_scsi_init(d, err, errlen)) {
+			free(d);
+			return NULL;
+		}
+		d->host_features = vdev_scsi_features(d, d->host_features);
+		break;
 	case HW_VIRTIO_RNG:
 		d->nqueues = 1;
 		if (vdev_rng_init(d)) {
@@ -136,6 +147,7 @@ void vdev_hw_free(struct vdev_hw *d)
 		hw_msix_set_sender(d->pci_fn->msix, NULL, NULL);
 	vdev_blk_free(d);
 	vdev_rng_free(d);
+	vdev_scsi_free(d);
 	free(d->vq);
 	free(d);
 }
@@ -156,6 +168,7 @@ void vdev_hw_reset(struct vdev_hw *d)
 	d->config_vector = VIRTIO_NO_VECTOR;
 	d->broken = false;
 	d->error[0] = '\0';
+	vdev_scsi_reset(d);
 }
 
 void vdev_hw_set_status(struct vdev_hw *d, u8 status)
@@ -267,6 +280,7 @@ void vdev_hw_config_read(const struct vdev_hw *d, unsigned offset, void *buf, un
 	memset(buf, 0, len);
 	if (d->blk && offset < VIRTIO_BLK_CFG_SIZE)
 		memcpy(buf, d->blk->config + offset, MIN(len, VIRTIO_BLK_CFG_SIZE - offset));
+	vdev_scsi_config_read(d, offset, buf, len);
 }
 
 int vdev_hw_queue_set(struct vdev_hw *d, unsigned q, u16 num, u64 desc, u64 avail, u64 used)
@@ -303,6 +317,8 @@ void vdev_hw_notify(struct vdev_hw *d, unsigned q)
 		vdev_blk_handle_output(d, q);
 	else if (d->rng)
 		vdev_rng_process(d);
+	else if (d->scsi)
+		vdev_scsi_handle_output(d, q);
 }
 
 int vdev_dma(struct vdev_hw *d, u64 addr, void *buf, size_t len, bool write)

@@ -67,6 +67,7 @@ struct vdev_elem {
 
 struct vdev_blk;
 struct vdev_rng;
+struct vdev_scsi;
 struct hw_pci_fn;
 
 /* How the device's interrupts left it (counters). */
@@ -92,6 +93,7 @@ struct vdev_hw {
 	struct vdev_queue *vq;		/* nqueues of them */
 	struct vdev_blk *blk;		/* virtio-blk backend, or NULL */
 	struct vdev_rng *rng;		/* virtio-rng backend, or NULL */
+	struct vdev_scsi *scsi;		/* virtio-scsi's bus and state, or NULL */
 	u64 dma_faults;			/* device DMA that faulted (rings, buffers) */
 	/* interrupts: the PCI function's MSI-X and INTx, or virtio-mmio's wired line */
 	struct hw_pci_fn *pci_fn;	/* the function behind a virtio-pci proxy, else NULL */

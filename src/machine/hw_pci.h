@@ -1,10 +1,13 @@
 /*
- * The PCI hardware a machine exposes: what config-space reads would return
- * for each function, and how buses hang below bridges. Built by the machine
- * builder; enumerated by pci/ the way Linux does. Bus numbers are not part of
- * the description: a bridge's bus-number registers are 0 at reset and hold
- * what the kernel's enumeration wrote (hw/pci_config.h), and the hardware
- * reads them back to form requester IDs (hw/pci_rid.h).
+ * The PCI hardware a machine exposes: each function's description (what its
+ * QEMU type and properties make of it) and how buses hang below bridges.
+ * Built by the machine builder. The description's register fields (IDs,
+ * class, header type, PCIe type, ACS bits, pin, chassis, slot...) are read
+ * only by the config builder (hw/pci_layout.h), which makes the function's
+ * config space (hw/pci_config.h) when the board realizes; the kernel sees
+ * that config space alone, through the host's ECAM (hw/pci_host.h), and
+ * programs the bridges' bus-number registers there, which the hardware
+ * reads back to route config cycles and form requester IDs (hw/pci_rid.h).
  */
 #ifndef IOMMUSIM_MACHINE_HW_PCI_H
 #define IOMMUSIM_MACHINE_HW_PCI_H
@@ -31,7 +34,10 @@ enum hw_virtio_id {
 	HW_VIRTIO_NET = 1,
 	HW_VIRTIO_BLK = 2,
 	HW_VIRTIO_RNG = 4,
+	HW_VIRTIO_SCSI = 8,
 };
+
+struct scsi_hd_conf;		/* hw/scsi_bus.h */
 
 struct hw_virtio {
 	enum hw_virtio_id id;
@@ -47,11 +53,16 @@ struct hw_virtio {
 	u32 seg_max;		/* virtio-blk config seg_max */
 	u32 queue_size;		/* virtqueue size (QEMU default 256) */
 	u32 mmio_intid;		/* virtio-mmio: GIC INTID of the transport's wired line */
+	/* virtio-scsi: max_sectors, cmd_per_lun (0: QEMU's defaults) and the scsi-hd devices on its bus */
+	u32 scsi_max_sectors, scsi_cmd_per_lun;
+	struct scsi_hd_conf *scsi_hd;
+	unsigned nscsi_hd;
 	struct hw_pci_fn *pci_proxy;	/* virtio-pci: the function that carries it */
 };
 
 struct hw_pci_bus;
 struct hw_msix;			/* hw/pci_msix.h */
+struct hw_pci_config;		/* hw/pci_config.h */
 
 struct hw_pci_fn {
 	u8 devfn;
@@ -69,18 +80,21 @@ struct hw_pci_fn {
 	u8 chassis;			/* root port chassis= / pci-bridge chassis_nr= */
 	u16 slot;			/* root port physical slot= */
 	struct hw_pci_bus *secondary;	/* bridges: the bus behind */
-	/*
-	 * bridges: the type 1 header's bus-number registers (PCI_PRIMARY_BUS,
-	 * PCI_SECONDARY_BUS, PCI_SUBORDINATE_BUS), 0 at reset, written only
-	 * through config writes (hw_pci_config_write)
-	 */
+	/* unused: the bus-number registers live in config space (hw_pci_config_secondary_bus) */
 	u8 primary_bus, secondary_bus, subordinate_bus;
 	const char *qemu_driver;	/* "virtio-blk-pci", "pcie-root-port", ... */
 	const char *qemu_id;		/* id= or NULL */
 	struct hw_virtio *virtio;	/* virtio personality or NULL */
 	struct hw_pci_bus *bus;		/* the bus it sits on */
 	u8 intx_pin;			/* PCI_INTERRUPT_PIN: 1..4 for INTA..INTD, 0 none */
-	struct hw_msix *msix;		/* the MSI-X capability and its table, or NULL */
+	struct hw_msix *msix;		/* the MSI-X table and PBA (BAR contents), or NULL */
+	/*
+	 * The config space the kernel reads and writes (NULL until the board
+	 * realizes; owned by the board, hw_system_free releases it). Everything
+	 * above but the tree links, qemu_driver/qemu_id, virtio and msix is
+	 * description, read only by the config builder.
+	 */
+	struct hw_pci_config *config;
 };
 
 struct hw_pci_bus {
