@@ -36,6 +36,7 @@
 struct vdev_hw;
 struct virtqueue;
 struct virtio_device;
+struct cpumask;
 
 /* A virtqueue's interrupt callback (the driver's "used buffers" handler). */
 typedef void vq_callback_t(struct virtqueue *vq);
@@ -57,6 +58,11 @@ struct virtio_config_ops {
 	int (*find_vqs)(struct virtio_device *vdev, unsigned nvqs, struct virtqueue *vqs[],
 			vq_callback_t *callbacks[], const char *const names[]);
 	void (*del_vqs)(struct virtio_device *vdev);
+	/*
+	 * The CPUs the interrupt of queue index is managed for (its per-queue
+	 * vector's spread when the driver asked for one), or NULL; optional
+	 */
+	const struct cpumask *(*get_vq_affinity)(struct virtio_device *vdev, unsigned index);
 	/* the model's teardown: free vdev->transport's host memory, no device access */
 	void (*release)(struct virtio_device *vdev);
 };
@@ -85,6 +91,8 @@ struct virtio_driver {
 	unsigned feature_table_size;
 	const unsigned *feature_table_legacy;	/* NULL: same as feature_table */
 	unsigned feature_table_size_legacy;
+	/* find_vqs() is given a struct irq_affinity: per-queue vectors get a managed spread */
+	bool irq_affinity;
 	int (*probe)(struct virtio_device *vdev);
 	/* after DRIVER_OK: what the driver does once the device is live (virtio-rng registers) */
 	void (*scan)(struct virtio_device *vdev);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "drivers/virtio_blk.h"
 #include "drivers/drivers.h"
+#include "drivers/blk_mq.h"
 #include "base/page_alloc.h"
 #include "dma/mapping.h"
 #include "hw/system.h"
@@ -471,6 +472,14 @@ static int virtblk_probe(struct virtio_device *vdev)
 	vblk->queue_depth = vblk->vqs[0]->num_free;
 	if (!virtio_has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC))
 		vblk->queue_depth /= 2;
+	/* blk_mq_alloc_tag_set() -> virtblk_map_queues(), then the elevator's nr_requests */
+	{
+		const struct cpumask *aff[VIRTBLK_MAX_QUEUES];
+		for (unsigned q = 0; q < num_vqs; q++)
+			aff[q] = vdev->config->get_vq_affinity ? vdev->config->get_vq_affinity(vdev, q) : NULL;
+		blk_mq_virtio_map_queues(vblk->mq_map, vdev->dev.k->nr_cpu_ids, num_vqs, aff);
+		vblk->nr_requests = blk_mq_nr_requests(vblk->queue_depth, num_vqs);
+	}
 	vblk->index = lowest_free_index(vdev->dev.k);
 	virtblk_name_format("vd", vblk->index, vblk->disk_name, sizeof(vblk->disk_name));
 	vblk->writeback = virtio_has_feature(vdev, VIRTIO_BLK_F_CONFIG_WCE)
@@ -540,6 +549,7 @@ struct virtio_driver virtio_blk_driver = {
 	.feature_table_size = ARRAY_SIZE(blk_features),
 	.feature_table_legacy = blk_features,
 	.feature_table_size_legacy = ARRAY_SIZE(blk_features),
+	.irq_affinity = true,	/* init_vq() passes a struct irq_affinity */
 	.probe = virtblk_probe,
 	.remove = virtblk_remove,
 	.release = virtblk_release,

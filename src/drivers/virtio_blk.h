@@ -9,6 +9,7 @@
 
 #include "drivers/virtio.h"
 #include "drivers/virtio_ring.h"
+#include "base/cpumask.h"
 
 #define SECTOR_SHIFT 9
 #define BLK_DEF_MAX_SECTORS 2560u
@@ -49,6 +50,8 @@ struct virtio_blk {
 	bool ro;
 	bool writeback;
 	unsigned queue_depth;
+	unsigned nr_requests;		/* queue/nr_requests */
+	unsigned short mq_map[CPUMASK_BITS];	/* each CPU's hardware queue */
 	struct blk_limits lim;
 	struct virtblk_req *inflight;	/* requests the device has not completed */
 	u64 requests, errors, stuck;

@@ -21,6 +21,7 @@
 #include "hw/virtqueue_dev.h"
 #include "kconfig/kconfig.h"
 #include "base/page_alloc.h"
+#include "drivers/irq_affinity.h"
 
 #define VP_MSIX_CONFIG_VECTOR 0
 #define VP_MSIX_VQ_VECTOR 1
@@ -34,6 +35,7 @@ struct vp_device {
 	unsigned msix_used_vectors;	/* with an irq requested by the transport itself */
 	bool per_vq_vectors;
 	char (*msix_names)[64];
+	struct cpumask *affinity;	/* per vector, when the driver asked for a managed spread */
 	bool intx_enabled;
 };
 
@@ -157,6 +159,8 @@ static void vp_del_vqs(struct virtio_device *vdev)
 	vp->msix_used_vectors = 0;
 	free(vp->msix_names);
 	vp->msix_names = NULL;
+	free(vp->affinity);
+	vp->affinity = NULL;
 }
 
 /* vp_setup_vq(): the ring, then (with MSI-X) the queue's vector, read back */
@@ -189,15 +193,27 @@ static struct virtqueue *vp_setup_vq(struct virtio_device *vdev, unsigned index,
 	return vq;
 }
 
-/* vp_request_msix_vectors(): allocate, then the config vector (and the shared one) */
+/*
+ * vp_request_msix_vectors(): allocate, then the config vector (and the shared
+ * one). A driver that passes a struct irq_affinity gets, with per-queue
+ * vectors, PCI_IRQ_AFFINITY: the config vector is a pre-vector, the queues'
+ * vectors are spread over the CPUs.
+ */
 static int vp_request_msix_vectors(struct virtio_device *vdev, unsigned nvectors, bool per_vq_vectors)
 {
 	struct vp_device *vp = to_vp_device(vdev);
 	struct kernel *k = vdev->dev.k;
+	const struct virtio_driver *drv = (const struct virtio_driver *)vdev->dev.driver;
 	vp->msix_vectors = nvectors;
 	vp->msix_names = calloc(nvectors, sizeof(*vp->msix_names));
 	if (!vp->msix_names)
 		return -ENOMEM;
+	if (per_vq_vectors && drv && drv->irq_affinity) {
+		vp->affinity = calloc(nvectors, sizeof(*vp->affinity));
+		if (!vp->affinity ||
+		    irq_create_affinity_masks(nvectors, 1, k->nr_cpu_ids, vp->affinity))
+			return -ENOMEM;
+	}
 	int err = pci_alloc_irq_vectors(vp->pci_dev, nvectors, nvectors, PCI_IRQ_MSIX);
 	if (err < 0)
 		return err;
@@ -314,11 +330,24 @@ static int vp_find_vqs(struct virtio_device *vdev, unsigned nvqs, struct virtque
 	return vp_find_vqs_intx(vdev, nvqs, vqs, callbacks, names);
 }
 
+/* vp_get_vq_affinity(): only a per-queue vector has a managed mask */
+static const struct cpumask *vp_get_vq_affinity(struct virtio_device *vdev, unsigned index)
+{
+	struct vp_device *vp = to_vp_device(vdev);
+	if (!vp || !vp->per_vq_vectors || !vp->affinity || index >= vdev->nvqs ||
+	    vdev->vqs[index]->msix_vector == VIRTIO_MSI_NO_VECTOR ||
+	    vdev->vqs[index]->msix_vector >= vp->msix_vectors)
+		return NULL;
+	return &vp->affinity[vdev->vqs[index]->msix_vector];
+}
+
 static void vp_release(struct virtio_device *vdev)
 {
 	struct vp_device *vp = vdev->transport;
-	if (vp)
+	if (vp) {
 		free(vp->msix_names);
+		free(vp->affinity);
+	}
 	free(vp);
 	vdev->transport = NULL;
 }
@@ -328,6 +357,7 @@ static const struct virtio_config_ops virtio_pci_config_ops = {
 	.finalize_features = vp_finalize_features,
 	.get_status = virtio_transport_get_status,
 	.set_status = virtio_transport_set_status,
+	.get_vq_affinity = vp_get_vq_affinity,
 	.get = virtio_transport_get,
 	.find_vqs = vp_find_vqs,
 	.del_vqs = vp_del_vqs,

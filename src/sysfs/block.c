@@ -5,7 +5,9 @@
  * (device_add_disk() makes the gendisk a child of the device);
  * /sys/block/vda is a link to it (sysfs/sysfs.c renders both).
  */
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sysfs/block.h"
@@ -16,12 +18,14 @@
 /* PART_BITS: 16 minors a disk */
 #define VIRTBLK_PART_BITS 4
 
-static const char *const disk_attrs[] = { "dev", "device", "queue", "removable", "ro", "size" };
+static const char *const disk_attrs[] = { "dev", "device", "mq", "queue", "removable", "ro", "size" };
 static const char *const queue_attrs[] = {
 	"hw_sector_size", "logical_block_size", "max_hw_sectors_kb", "max_sectors_kb",
-	"max_segment_size", "max_segments", "minimum_io_size", "optimal_io_size",
+	"max_segment_size", "max_segments", "minimum_io_size", "nr_requests", "optimal_io_size",
 	"physical_block_size", "write_cache",
 };
+/* a hardware context's directory, mq/N (block/blk-mq-sysfs.c): cpuK subdirectories beside these */
+static const char *const hctx_attrs[] = { "cpu_list", "nr_reserved_tags", "nr_tags" };
 
 static int set_text(struct sysfs_buf *out, const char *fmt, unsigned long v)
 {
@@ -38,6 +42,90 @@ static bool in(const char *const *list, size_t n, const char *s)
 		if (!strcmp(list[i], s))
 			return true;
 	return false;
+}
+
+/* mq/N: the hardware queue N names, or -1 */
+static int hctx_index(const struct virtio_blk *v, const char *s)
+{
+	char *end;
+	if (!isdigit((unsigned char)s[0]) || (s[0] == '0' && s[1]))
+		return -1;
+	unsigned long n = strtoul(s, &end, 10);
+	return *end || n >= v->num_vqs ? -1 : (int)n;
+}
+
+/* mq/N/cpuK: CPU K, when it submits to queue N */
+static bool hctx_has_cpu(struct kernel *k, const struct virtio_blk *v, int hctx, const char *s)
+{
+	char *end;
+	if (strncmp(s, "cpu", 3) || !isdigit((unsigned char)s[3]) || (s[3] == '0' && s[4]))
+		return false;
+	unsigned long cpu = strtoul(s + 3, &end, 10);
+	return !*end && cpu < k->nr_cpu_ids && v->mq_map[cpu] == hctx;
+}
+
+/* the kind of .../mq/... path c[1..n) is: 0 and *st, or -ENOENT */
+static int mq_stat(struct kernel *k, const struct virtio_blk *v, char **c, int n, struct sysfs_stat *st)
+{
+	int hctx = n >= 3 ? hctx_index(v, c[2]) : 0;
+	if (hctx < 0 || n > 4)
+		return -ENOENT;
+	if (n == 4 && in(hctx_attrs, ARRAY_SIZE(hctx_attrs), c[3])) {
+		st->type = SYSFS_REG;
+		return 0;
+	}
+	if (n == 4 && !hctx_has_cpu(k, v, hctx, c[3]))
+		return -ENOENT;
+	st->type = SYSFS_DIR;
+	return 0;
+}
+
+static int mq_list(struct kernel *k, const struct virtio_blk *v, char **c, int n, struct sysfs_buf *out)
+{
+	char name[16];
+	if (n == 2) {
+		for (unsigned q = 0; q < v->num_vqs; q++) {
+			snprintf(name, sizeof(name), "%u", q);
+			if (sysfs_buf_add_name(out, name))
+				return -ENOMEM;
+		}
+		return 0;
+	}
+	if (n == 4)
+		return 0;	/* a software context: no attributes of its own */
+	int hctx = hctx_index(v, c[2]);
+	for (unsigned cpu = 0; cpu < k->nr_cpu_ids; cpu++) {
+		if (v->mq_map[cpu] != hctx)
+			continue;
+		snprintf(name, sizeof(name), "cpu%u", cpu);
+		if (sysfs_buf_add_name(out, name))
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(hctx_attrs); i++)
+		if (sysfs_buf_add_name(out, hctx_attrs[i]))
+			return -ENOMEM;
+	return 0;
+}
+
+/* blk_mq_hw_sysfs_*_show(): the CPUs ", "-separated; the driver tags (no reserved ones) */
+static int mq_read(struct kernel *k, const struct virtio_blk *v, char **c, struct sysfs_buf *out)
+{
+	int hctx = hctx_index(v, c[2]);
+	if (!strcmp(c[3], "nr_tags"))
+		return set_text(out, "%lu\n", v->queue_depth);
+	if (!strcmp(c[3], "nr_reserved_tags"))
+		return set_text(out, "%lu\n", 0);
+	size_t len = 0, cap = 16 + 6 * (size_t)k->nr_cpu_ids;
+	char *t = malloc(cap);
+	if (!t)
+		return -ENOMEM;
+	t[0] = '\0';
+	for (unsigned cpu = 0; cpu < k->nr_cpu_ids; cpu++)
+		if (v->mq_map[cpu] == hctx)
+			len += (size_t)snprintf(t + len, cap - len, len ? ", %u" : "%u", cpu);
+	snprintf(t + len, cap - len, "\n");
+	out->text = t;
+	return 0;
 }
 
 struct virtio_blk *sysfs_block_disk(struct kernel *k, const char *name)
@@ -61,8 +149,11 @@ int sysfs_block_stat(struct kernel *k, char **c, int n, struct sysfs_stat *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->readable = true;
-	if (n < 1 || !sysfs_block_disk(k, c[0]))
+	struct virtio_blk *v = n >= 1 ? sysfs_block_disk(k, c[0]) : NULL;
+	if (!v)
 		return -ENOENT;
+	if (n >= 2 && !strcmp(c[1], "mq"))
+		return mq_stat(k, v, c, n, st);
 	if (n == 1 || (n == 2 && !strcmp(c[1], "queue"))) {
 		st->type = SYSFS_DIR;
 		return 0;
@@ -87,6 +178,8 @@ int sysfs_block_list(struct kernel *k, char **c, int n, struct sysfs_buf *out)
 		return ret;
 	if (st.type != SYSFS_DIR)
 		return -ENOTDIR;
+	if (n >= 2 && !strcmp(c[1], "mq"))
+		return mq_list(k, sysfs_block_disk(k, c[0]), c, n, out);
 	const char *const *names = n == 1 ? disk_attrs : queue_attrs;
 	size_t cnt = n == 1 ? ARRAY_SIZE(disk_attrs) : ARRAY_SIZE(queue_attrs);
 	for (size_t i = 0; i < cnt; i++)
@@ -122,6 +215,8 @@ int sysfs_block_read(struct kernel *k, char **c, int n, struct sysfs_buf *out)
 		return -EISDIR;	/* a directory, or the device link followed */
 	struct virtio_blk *v = sysfs_block_disk(k, c[0]);
 	const struct blk_limits *l = &v->lim;
+	if (!strcmp(c[1], "mq"))
+		return mq_read(k, v, c, out);
 	if (n == 2) {
 		if (!strcmp(c[1], "size"))
 			return set_text(out, "%lu\n", (unsigned long)v->capacity);
@@ -138,6 +233,8 @@ int sysfs_block_read(struct kernel *k, char **c, int n, struct sysfs_buf *out)
 	}
 	const char *a = c[2];
 	/* queue_var_show(): "%lu\n"; the *_kb ones are an int of sectors >> 1 */
+	if (!strcmp(a, "nr_requests"))
+		return set_text(out, "%lu\n", v->nr_requests);
 	if (!strcmp(a, "max_segment_size"))
 		return set_text(out, "%lu\n", l->max_segment_size);
 	if (!strcmp(a, "max_segments"))
