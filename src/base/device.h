@@ -18,6 +18,18 @@ struct dma_map_ops;
 struct page_alloc;
 struct kernel_config;
 struct pci_dynid;
+struct machine;
+struct kernel_cmdline;
+struct pci_host;
+struct platform_list;
+struct hw_system;
+struct iommu_core;
+struct arm_smmu_device;
+struct module_state;
+struct virtio_state;
+struct irq_core;
+struct hwrng_core;
+struct dma_dev_state;
 
 struct bus_type {
 	const char *name;		/* "pci", "platform", "virtio" */
@@ -68,7 +80,7 @@ struct device {
 	const struct dma_map_ops *dma_ops;	/* NULL: dma-direct */
 	u32 max_segment_size;
 	u64 seg_boundary_mask;
-	void *dma_state;		/* dma/ layer per-device data */
+	struct dma_dev_state *dma_state;	/* dma/ layer per-device data */
 
 	/* deferred probe */
 	bool deferred;			/* on the pending list */
@@ -98,20 +110,20 @@ struct kernel {
 
 	const struct kernel_config *config;	/* what it was built with (src/kconfig) */
 
-	/* subsystems, owned by their layers */
-	void *machine;			/* const struct machine * */
-	const void *fdt;		/* the firmware's device tree */
-	void *cmdline;			/* struct kernel_cmdline * */
-	void *pci;			/* struct pci_host * */
-	void *platform;			/* platform devices made from the DT */
-	void *hw;			/* struct hw_system *: the machine's hardware */
+	/* subsystems, owned by their layers (each type is private to its layer) */
+	const struct machine *machine;	/* the board the kernel boots on */
+	const void *fdt;		/* the firmware's device tree (a flattened blob) */
+	struct kernel_cmdline *cmdline;
+	struct pci_host *pci;
+	struct platform_list *platform;	/* platform devices made from the DT */
+	struct hw_system *hw;		/* the machine's hardware */
 	struct page_alloc *pages;	/* guest RAM the kernel allocates from */
-	void *iommu;			/* struct iommu_core * */
-	void *smmu;			/* struct arm_smmu_device * */
-	void *modules;			/* loaded modules */
-	void *virtio;			/* virtio bus state */
-	void *irq;			/* struct irq_core *: IRQ numbers, the MSI parent */
-	void *hwrng;			/* struct hwrng_core *: drivers/char/hw_random */
+	struct iommu_core *iommu;
+	struct arm_smmu_device *smmu;
+	struct module_state *modules;	/* loaded modules */
+	struct virtio_state *virtio;	/* virtio bus state */
+	struct irq_core *irq;		/* IRQ numbers, the MSI parent */
+	struct hwrng_core *hwrng;	/* drivers/char/hw_random */
 };
 
 /* dev_driver_string(): the driver's name, else the bus name. */

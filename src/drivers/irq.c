@@ -299,7 +299,7 @@ bool msi_parent_present(struct kernel *k)
 
 u64 msi_parent_doorbell(struct kernel *k)
 {
-	return msi_parent_present(k) ? ((struct irq_core *)k->irq)->doorbell : 0;
+	return msi_parent_present(k) ? k->irq->doorbell : 0;
 }
 
 static struct its_device *its_find_device(struct irq_core *c, u32 devid)

@@ -44,7 +44,7 @@ static const unsigned blk_features[] = {
 
 static struct guest_mem *kmem(struct kernel *k)
 {
-	return ((struct hw_system *)k->hw)->mem;
+	return k->hw->mem;
 }
 
 static u64 cread(struct virtio_device *vdev, unsigned off, unsigned len)

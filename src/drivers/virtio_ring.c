@@ -98,7 +98,7 @@ static u64 vring_alloc_queue(struct virtio_device *vdev, bool dma_api, u64 size,
 		*dma = pa;
 	}
 	if (pa)
-		guest_mem_fill(((struct hw_system *)k->hw)->mem, pa, 0, size);
+		guest_mem_fill(k->hw->mem, pa, 0, size);
 	return pa;
 }
 

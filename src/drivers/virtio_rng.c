@@ -38,7 +38,7 @@ struct virtrng_info {
 
 static struct guest_mem *kmem(struct kernel *k)
 {
-	return ((struct hw_system *)k->hw)->mem;
+	return k->hw->mem;
 }
 
 /* random_recv_done(): the queue's interrupt */

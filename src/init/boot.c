@@ -61,7 +61,7 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 	if (kernel_cmdline_parse(m->append, cmdline, err, errlen))
 		goto fail;
 	klog_init(&k->log);
-	k->machine = (void *)m;
+	k->machine = m;
 	k->fdt = m->fdt;
 	if (m->fdt)
 		of_index_attach(m->fdt);
@@ -96,7 +96,7 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 	 * memblock_free_all(): the kernel's own allocations come from what is
 	 * left, above the lowest quarter of RAM (kept for the scripts' buffers)
 	 */
-	struct guest_mem *mem = ((struct hw_system *)k->hw)->mem;
+	struct guest_mem *mem = k->hw->mem;
 	int freed = early_memory_free_all(&mb, &mm, pages, guest_mem_base(mem) + guest_mem_size(mem) / 4);
 	memblock_destroy(&mb);
 	k->pages = pages;
@@ -104,7 +104,7 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if (((struct hw_system *)k->hw)->smmu)
+	if (k->hw->smmu)
 		smmu_stats_register_debugfs();
 	msi_debugfs_init();
 	/* subsys_initcall */

@@ -63,7 +63,7 @@ int verb_blk(struct kernel *k, int argc, char **argv, FILE *out)
 		return -EPERM;
 	}
 	size_t len = (size_t)count << SECTOR_SHIFT;
-	struct guest_mem *mem = ((struct hw_system *)k->hw)->mem;
+	struct guest_mem *mem = k->hw->mem;
 	u8 *buf = calloc(1, len);
 	u64 pa = buf ? page_alloc(k->pages, len) : 0;
 	if (!pa) {
