@@ -144,6 +144,62 @@ struct virt_disk {
 	bool snapshot;			/* -drive snapshot=on or -snapshot (not -blockdev) */
 };
 /*
+ * The board while it is being built (virt_machine.c): the command line, the
+ * machine so far, and what the devices realized so far hold (drives,
+ * netdevs, block nodes, ids, root-port chassis slots). Device models see it
+ * through the services below (virt_board.c).
+ */
+struct virt_build {
+	const struct qemu_cmdline *cmd;
+	struct machine *m;
+	char *err;
+	size_t errlen;
+	struct idmap buses;		/* bus id -> struct hw_pci_bus */
+	bool msi_nonbroken;		/* the GIC has an MSI controller (ITS or GICv2m) */
+	bool *drive_used, *netdev_used;
+	char **drive_names;		/* each -drive's name: its id or QEMU's ("virtio0") */
+	bool mmio_legacy;		/* -global virtio-mmio.force-legacy */
+	u32 *rp_chassis_slot;		/* chassis << 16 | slot of each PCIe slot */
+	size_t nrp;
+	struct virt_machine_opts mo;	/* the machine type and its properties */
+	const char **dev_ids;		/* ids of the devices created so far */
+	size_t ndev_ids;
+	unsigned anon_devices;		/* -device without id, for QOM paths in messages */
+	char **node_users;		/* per -blockdev: the QOM path of the device using it */
+	char qom_path[128];		/* the device being added */
+	char where[1024];		/* "-device ...: " prefix for messages */
+};
+
+struct qdev;
+/* QEMU's message for the device being added ("-device ...: " first): -EINVAL. */
+int virt_fail(struct virt_build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The PCI bus a device's bus= names (pcie.0 when none), or NULL with the message set. */
+struct hw_pci_bus *virt_pci_bus_of(struct virt_build *b, const struct qdev *d);
+/*
+ * Register fn on bus at the device's addr= (first free slot when -1), as
+ * do_pci_register_device does: 0, or -EINVAL with QEMU's message (fn is
+ * then the caller's to free).
+ */
+int virt_pci_plug(struct virt_build *b, struct hw_pci_bus *bus, struct hw_pci_fn *fn,
+		  const struct qdev *d);
+/* Take fn off its bus again and free it (a realize step after registration failed). */
+void virt_pci_unplug(struct hw_pci_fn *fn);
+/* A bridge's secondary bus, named after the bridge's id (bus=ID finds it): 0 or -ENOMEM. */
+int virt_pci_bridge_bus(struct virt_build *b, struct hw_pci_fn *fn, bool express);
+/* pcie_chassis_add_slot(): 0, or -EBUSY when chassis/slot is taken. -ENOMEM. */
+int virt_pcie_chassis_add_slot(struct virt_build *b, unsigned chassis, unsigned slot);
+/*
+ * drive=NAME of a device of type owner: the disk, marked in use. 0, or
+ * -EINVAL with QEMU's message (not found, in use, permission conflict).
+ */
+int virt_claim_drive(struct virt_build *b, const char *owner, const char *name,
+		     struct virt_disk *disk);
+/* netdev=ID of a device of type owner, marked in use: 0 or -EINVAL with the message. */
+int virt_claim_netdev(struct virt_build *b, const char *owner, const char *id);
+/* A link<T> property's target: 0, or -EINVAL ("Device 'x' not found", wrong type). */
+int virt_check_link(struct virt_build *b, const char *prop, const char *link_type, const char *id);
+
+/*
  * QEMU's checks when it creates -blockdev nodes and -drive drives: 0 or
  * -EINVAL. names (cmd->ndrives entries, malloc'd strings the caller frees)
  * gets each drive's name: its id, or the one QEMU makes ("virtio0").
