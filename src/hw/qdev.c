@@ -34,6 +34,14 @@ const struct hw_device_type *hw_device_type_find(const char *name)
 	return NULL;
 }
 
+const struct hw_device_type *hw_device_type_lookup(const char *name)
+{
+	for (size_t i = 0; i < hw_device_ntypes; i++)
+		if (!strcmp(hw_device_types[i]->name, name))
+			return hw_device_types[i];
+	return NULL;
+}
+
 bool hw_device_type_is(const struct hw_device_type *t, const struct hw_device_type *type)
 {
 	for (; t; t = t->parent)
@@ -229,7 +237,7 @@ int qdev_print_device_help(const char *name, FILE *out)
 	struct qdev d;
 
 	if (!t)
-		return -ENOENT;
+		return hw_device_type_lookup(name) ? -EINVAL : -ENOENT;
 	if (qdev_init(&d, t))
 		return -ENOMEM;
 	qsort(d.slots, d.nslots, sizeof(d.slots[0]), cmp_slot_name);

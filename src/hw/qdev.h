@@ -174,6 +174,8 @@ extern const size_t hw_device_ntypes;
 
 /* A concrete type by name or alias; NULL when iommusim has none. */
 const struct hw_device_type *hw_device_type_find(const char *name);
+/* Any type by name, abstract ones too (-global's driver, QEMU's abstract-type errors). */
+const struct hw_device_type *hw_device_type_lookup(const char *name);
 /* Whether t is type or derives from it. */
 bool hw_device_type_is(const struct hw_device_type *t, const struct hw_device_type *type);
 

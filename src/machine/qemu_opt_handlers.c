@@ -15,6 +15,7 @@
 #include "machine/qemu_cmdline_internal.h"
 #include "machine/qemu_options.h"
 #include "machine/virt_internal.h"
+#include "hw/qdev.h"
 
 #define ID_HINT "\nIdentifiers consist of letters, digits, '-', '.', '_', starting with a letter."
 
@@ -543,6 +544,40 @@ static int opt_blockdev(struct parse *p, const char *opt, const char *arg)
 	return keep_option(ret, &l, arg, &p->c.blockdevs, &p->c.nblockdevs);
 }
 
+static bool is_help(const char *s)
+{
+	return !strcmp(s, "help") || !strcmp(s, "?");
+}
+
+/* -device help and -device NAME,help: what the device registry prints (hw/qdev.h) */
+static int device_help(struct parse *p, const char *opt, const char *arg, const char *driver)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int ret = 0;
+
+	if (!f)
+		return -ENOMEM;
+	if (!driver)
+		qdev_print_device_list(f);
+	else
+		ret = qdev_print_device_help(driver, f);
+	fclose(f);
+	if (ret == -ENOENT || ret == -EINVAL) {
+		free(buf);
+		if (ret == -EINVAL)
+			return cmdline_fail(p, "%s %s: Parameter 'typename' expects a non-abstract device type",
+					    opt, arg);
+		return cmdline_fail(p, "%s %s: Device '%s' not found", opt, arg, driver);
+	}
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	return take_info(p, buf);
+}
+
 /* -device: JSON (created after every QemuOpts one, as QEMU does) or QemuOpts */
 static int opt_device(struct parse *p, const char *opt, const char *arg, int argi)
 {
@@ -580,6 +615,12 @@ static int opt_device(struct parse *p, const char *opt, const char *arg, int arg
 			ret = cmdline_fail(p, "%s %s: Parameter 'driver' is missing", opt, arg);
 	} else {
 		ret = parse_device(opt, arg, &l, p->err, p->errlen);
+		if (!ret && (is_help(l.driver) || qemu_opt_find(&l, "help") || qemu_opt_find(&l, "?"))) {
+			/* qdev_device_help(): the device list, or one type's properties */
+			ret = device_help(p, opt, arg, is_help(l.driver) ? NULL : l.driver);
+			qemu_optlist_free(&l);
+			return ret;
+		}
 		if (!ret)
 			ret = check_id(opt, arg, "device", p->c.devices, p->c.ndevices, &l, p->err, p->errlen);
 	}

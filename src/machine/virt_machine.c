@@ -94,19 +94,10 @@ static int add_device(struct virt_build *b, const char *driver, const struct qem
 	return add_device_at(b, driver, l, NULL);
 }
 
-/* Whether a -global's driver names a type of the registry (abstract ones too). */
-static const struct hw_device_type *known_type(const char *name)
-{
-	for (size_t i = 0; i < hw_device_ntypes; i++)
-		if (!strcmp(hw_device_types[i]->name, name))
-			return hw_device_types[i];
-	return NULL;
-}
-
 /* QEMU applies a global to the objects of its type and of every subtype. */
 static bool global_applies(const struct hw_device_type *t, const char *driver)
 {
-	const struct hw_device_type *g = known_type(driver);
+	const struct hw_device_type *g = hw_device_type_lookup(driver);
 
 	return g && (hw_device_type_is(t, g) || (t->vdev && hw_device_type_is(t->vdev, g)));
 }
@@ -140,6 +131,8 @@ static int add_device_at(struct virt_build *b, const char *driver, const struct 
 		set_where(b, "-device", driver, l);
 	}
 	t = hw_device_type_find(driver);
+	if (!t && hw_device_type_lookup(driver))
+		return virt_fail(b, "Parameter 'driver' expects a non-abstract device type");
 	if (!t)
 		return virt_fail(b, "'%s' is not a valid device model name", driver);
 	/* a JSON device's id is checked when it is created, against every device so far */
@@ -174,11 +167,11 @@ static int add_device_at(struct virt_build *b, const char *driver, const struct 
 		if (!global_applies(t, g->driver))
 			continue;
 		ret = set_prop(b, &d, g->opts[0].key, gv);
-		if (ret) {
+		if (ret == -EINVAL) {
+			/* QEMU reports it where the device is created */
 			char msg[512];
 
 			snprintf(msg, sizeof(msg), "%s", b->err ? b->err + strlen(b->where) : "");
-			set_where(b, "-global", NULL, NULL);
 			ret = virt_fail(b, "can't apply global %s.%s=%s: %s", g->driver,
 					g->opts[0].key, g->opts[0].val, msg);
 		}
@@ -211,13 +204,16 @@ static int parse_globals(struct virt_build *b)
 		if (!strcmp(g->driver, "virtio-mmio")) {
 			int bv = 0;
 
+			/* applied to the board's own transports: no option's location */
+			b->where[0] = '\0';
 			if (strcmp(k, "force-legacy"))
 				return virt_fail(b, "can't apply global virtio-mmio.%s=%s: Property 'virtio-mmio.%s' not found",
 						 k, v, k);
 			if (qemu_parse_bool(v, &bv))
-				return virt_fail(b, "Parameter '%s' expects 'on' or 'off'", k);
+				return virt_fail(b, "can't apply global virtio-mmio.%s=%s: Parameter '%s' expects 'on' or 'off'",
+						 k, v, k);
 			b->mmio_legacy = bv;
-		} else if (!known_type(g->driver)) {
+		} else if (!hw_device_type_lookup(g->driver)) {
 			return virt_fail(b, "global %s.%s=%s: driver '%s' is not modelled", g->driver, k, v,
 					 g->driver);
 		}

@@ -262,3 +262,50 @@ Test(qdev, properties_not_modelled_take_only_their_default)
 	cr_assert_eq(set("ioeventfd", "off"), 0);
 	cr_assert_eq(set("bootindex", "3"), 0);
 }
+
+static char *parse_info(const char *a, const char *b, int *ret)
+{
+	char *argv[] = { (char *)a, (char *)b };
+	struct qemu_cmdline cmd;
+	char *info = NULL;
+
+	msg[0] = '\0';
+	*ret = qemu_cmdline_parse(2, argv, &cmd, msg, sizeof(msg));
+	if (!*ret) {
+		info = cmd.info ? strdup(cmd.info) : NULL;
+		qemu_cmdline_free(&cmd);
+	}
+	return info;
+}
+
+Test(qdev, device_help_on_the_command_line)
+{
+	int ret;
+	char *info = parse_info("-device", "help", &ret);
+
+	cr_assert_eq(ret, 0);
+	cr_assert_not_null(info);
+	cr_assert(!strncmp(info, "Controller/Bridge/Hub devices:\nname \"pci-bridge\", bus PCI, desc \"Standard PCI Bridge\"\n",
+			   strlen("Controller/Bridge/Hub devices:\nname \"pci-bridge\"")), "%s", info);
+	cr_assert_not_null(strstr(info, "\nStorage devices:\nname \"virtio-blk-device\", bus virtio-bus\n"
+				  "name \"virtio-blk-pci\", bus PCI, alias \"virtio-blk\"\n"));
+	free(info);
+	/* by alias: the type's own name heads the list */
+	info = parse_info("-device", "virtio-rng,help", &ret);
+	cr_assert_eq(ret, 0);
+	cr_assert(!strncmp(info, "virtio-rng-pci options:\n  acpi-index=<uint32>    -  (default: 0)\n", 62), "%s", info);
+	cr_assert_not_null(strstr(info, "\n  rng=<link<rng-backend>>\n"));
+	cr_assert_not_null(strstr(info, "\n  virtio-backend=<child<virtio-rng-device>>\n"));
+	free(info);
+	info = parse_info("-device", "pci-bridge,?", &ret);
+	cr_assert_eq(ret, 0);
+	cr_assert(!strncmp(info, "pci-bridge options:\n", 20));
+	free(info);
+	info = parse_info("-device", "foo,help", &ret);
+	cr_assert_eq(ret, -EINVAL);
+	cr_assert_null(info);
+	cr_assert_str_eq(msg, "-device foo,help: Device 'foo' not found");
+	/* abstract types have no help of their own */
+	parse_info("-device", "pci-device,help", &ret);
+	cr_assert_str_eq(msg, "-device pci-device,help: Parameter 'typename' expects a non-abstract device type");
+}

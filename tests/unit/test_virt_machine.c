@@ -298,9 +298,36 @@ Test(virt, bad_devices_properties_buses_addresses)
 		{ "-M virt -nic none -device pci-bridge,id=b,chassis_nr=1 -device virtio-rng-pci,bus=b", "Unsupported PCI slot 0 for standard hotplug controller" },
 		{ "-M virt -nic none -device pcie-root-port,id=a -device pcie-root-port,id=b", "Can't add chassis slot, error -16" },
 		{ "-M virt -nic none -device pcie-root-port,id=a,chassis=1,bogus=2", "Property 'pcie-root-port.bogus' not found" },
-		{ "-M virt -nic none -global virtio-mmio.bogus=1", "can't apply global virtio-mmio.bogus=1" },
+		{ "-M virt -nic none -global virtio-mmio.bogus=1", "can't apply global virtio-mmio.bogus=1: Property 'virtio-mmio.bogus' not found" },
+		{ "-M virt -nic none -global virtio-mmio.force-legacy=x", "can't apply global virtio-mmio.force-legacy=x: Parameter 'force-legacy' expects 'on' or 'off'" },
 		{ "-M virt -nic none -global virtio-rng-pci.disable-legacy=nah -device virtio-rng-pci", "can't apply global virtio-rng-pci.disable-legacy=nah" },
 		{ "-M virt -nic none -drive if=ide,id=x,file=/dev/null", "machine type does not support if=ide,bus=0,unit=0" },
+		/* the device registry's types, parents, links and realize checks */
+		{ "-M virt -nic none -device pci-device", "-device pci-device: Parameter 'driver' expects a non-abstract device type" },
+		{ "-M virt -nic none -device virtio-pci", "Parameter 'driver' expects a non-abstract device type" },
+		{ "-M virt -nic none -device virtio-rng-pci,rng=r0", "-device virtio-rng-pci,rng=r0: Device 'r0' not found" },
+		{ "-M virt -nic none -object iothread,id=r0 -device virtio-rng-pci,rng=r0", "Invalid parameter type for 'rng', expected: rng-backend" },
+		{ "-M virt -nic none -object rng-random,id=io -device virtio-blk-pci,iothread=io,drive=d -drive if=none,id=d,file=null-co://", "Invalid parameter type for 'iothread', expected: iothread" },
+		{ "-M virt -nic none -device virtio-blk-pci,drive=x,iothread=y", "Device 'y' not found" },
+		{ "-M virt -nic none -device virtio-rng-pci,period=0", "'period' parameter expects a positive integer" },
+		{ "-M virt -nic none -device virtio-rng-device,max-bytes=-1", "'max-bytes' parameter must be non-negative, and less than 2^63" },
+		{ "-M virt -nic none -device virtio-net-pci,mac=52:54:00:12:34", "Property 'virtio-net-device.mac' doesn't take value '52:54:00:12:34'" },
+		{ "-M virt -nic none -device virtio-net-pci,virtio-backend=x", "Property 'virtio-net-pci.virtio-backend' is not writable" },
+		{ "-M virt -nic none -device virtio-net-pci,packed=on", "Property 'virtio-net-device.packed' is not modelled by iommusim" },
+		{ "-M virt -nic none -device virtio-rng-pci,romsize=3", "ROM size 3 is not a power of two" },
+		{ "-M virt -nic none -device virtio-rng-pci,romfile=efi-virtio.rom", "option ROM files are not modelled" },
+		{ "-M virt -nic none -device pcie-root-port,chassis=1,pref32-reserve=1M,pref64-reserve=1M", "PCI resource reserve cap: PREF32 and PREF64 conflict" },
+		{ "-M virt -nic none -device pci-bridge,chassis_nr=1,mem-reserve=5G", "PCI resource reserve cap: mem-reserve must be less than 4G" },
+		{ "-M virt -nic none -device pci-bridge,chassis_nr=1,pref32-reserve=4G", "PCI resource reserve cap: pref32-reserve  must be less than 4G" },
+		{ "-M virt -nic none -device pci-bridge,pref32-reserve=1M,pref64-reserve=1M", "Bridge chassis not specified" },
+		{ "-M virt -nic none -device pcie-root-port,x-speed=3", "Parameter 'x-speed' does not accept value '3'" },
+		{ "-M virt -nic none -drive if=none,id=d,file=null-co:// -device virtio-blk-pci,drive=d,num-queues=0", "num-queues property must be larger than 0" },
+		{ "-M virt -nic none -drive if=none,id=d,file=null-co:// -device virtio-blk-pci,drive=d,queue-size=2", "invalid queue-size property (2), must be > 2" },
+		{ "-M virt -nic none -drive if=none,id=d,file=null-co:// -device virtio-blk-pci,drive=d,queue-size=100", "invalid queue-size property (100), must be a power of 2 (max 1024)" },
+		{ "-M virt -nic none -drive if=none,id=d,file=null-co:// -device virtio-blk-pci,drive=d,queue-size=2048", "invalid queue-size property (2048), must be a power of 2 (max 1024)" },
+		{ "-M virt -nic none -drive if=none,id=d,file=null-co:// -device virtio-blk-pci,drive=d,logical_block_size=4096", "logical_block_size > physical_block_size not supported" },
+		{ "-M virt -nic none -global virtio-device.iommu_platform=maybe -device virtio-rng-device", "-device virtio-rng-device: can't apply global virtio-device.iommu_platform=maybe: Parameter 'iommu_platform' expects 'on' or 'off'" },
+		{ "-M virt -nic none -global virtio-pci.disable-modern=on -global virtio-rng-pci.disable-legacy=on -device virtio-rng-pci", "neither modern nor legacy mode is enabled" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -322,6 +349,38 @@ Test(virt, global_sets_device_default)
 			   "-device virtio-rng-pci -device virtio-rng-pci,disable-legacy=off"), 0, "%s", err);
 	cr_assert_eq(m.pci_root->fn[0x08]->device, 0x1044);
 	cr_assert_eq(m.pci_root->fn[0x10]->device, 0x1005, "the device's own option wins");
+}
+
+Test(virt, globals_reach_subtypes_and_aliased_virtio_devices)
+{
+	/* QEMU applies a global to every object of the type or a subtype; virtio-*-pci's child too */
+	cr_assert_eq(build("-M virt -nic none -global virtio-pci.disable-legacy=on "
+			   "-global virtio-device.iommu_platform=on -device virtio-rng-pci "
+			   "-device virtio-rng-device"), 0, "%s", err);
+	cr_assert_eq(m.pci_root->fn[0x08]->device, 0x1044);
+	cr_assert(m.pci_root->fn[0x08]->virtio->iommu_platform);
+	cr_assert(m.mmio[31]->iommu_platform);
+	machine_free(&m);
+	cr_assert_eq(build("-M virt -nic none -global virtio-rng-device.queue_reset=off -device virtio-rng-pci"),
+		     0, "%s", err);
+	cr_assert(m.pci_root->fn[0x08]->virtio->no_queue_reset);
+}
+
+Test(virt, aliases_and_modelled_properties)
+{
+	cr_assert_eq(build("-M virt -nic none -device pcie-root-port,id=rp,chassis=1,disable-acs=on "
+			   "-device virtio-rng,bus=rp -device pcie-root-port,id=rp2,chassis=2,port=5"), 0, "%s", err);
+	cr_assert_str_eq(m.pci_root->fn[0x08]->qemu_driver, "pcie-root-port");
+	cr_assert(!m.pci_root->fn[0x08]->has_acs, "disable-acs=on: no ACS capability");
+	cr_assert(m.pci_root->fn[0x10]->has_acs);
+	cr_assert_str_eq(m.pci_root->fn[0x08]->secondary->fn[0]->qemu_driver, "virtio-rng-pci",
+			 "the alias makes QEMU's type");
+	machine_free(&m);
+	/* no-effect properties are accepted with any good value */
+	cr_assert_eq(build("-M virt -nic none -netdev user,id=n -device virtio-net-pci,netdev=n,mac=52:54:00:12:34:56,"
+			   "bootindex=1,ioeventfd=off,romfile=,rombar=0,acpi-index=3 -object rng-random,id=r,filename=/dev/urandom "
+			   "-device virtio-rng-pci,rng=r,max-bytes=1024,period=1000"), 0, "%s", err);
+	cr_assert_str_eq(m.pci_root->fn[0x08]->virtio->netdev, "n");
 }
 
 Test(virt, dump_dts_through_dtc)
