@@ -140,18 +140,19 @@ int iommusim_dma_counters(struct iommusim *sim, const char *dev, struct iommusim
  * @size: 1, 2 or 4 bytes
  * @val: filled in on success, left alone on error
  *
- * The hardware's registers, not the kernel's idea of them: a bridge's bus
- * numbers (PCI_PRIMARY_BUS 0x18, PCI_SECONDARY_BUS 0x19,
- * PCI_SUBORDINATE_BUS 0x1a) read what the kernel programmed while it
- * enumerated, or what iommusim_pci_config_write() put there since.
+ * The hardware's registers, not the kernel's idea of them: the function's
+ * whole config space as its QEMU 7.2 type lays it out (IDs, capability
+ * lists, MSI-X's Message Control, ACS control...), with what the kernel
+ * wrote there (a bridge's bus numbers PCI_PRIMARY_BUS 0x18,
+ * PCI_SECONDARY_BUS 0x19, PCI_SUBORDINATE_BUS 0x1a, the command register)
+ * or iommusim_pci_config_write() since.
  *
  * returns:
  *	0, on success
  *	-EINVAL, sim, dev or val is NULL, a size other than 1, 2 or 4, an
- *		unaligned offset or one beyond 4095
+ *		unaligned offset or one beyond the function's config space
+ *		(255 for a conventional function, 4095 for PCIe)
  *	-ENOENT, no PCI function of that name (or it was removed)
- *	-EOPNOTSUPP, a register the model does not keep yet (so far only a
- *		bridge's dword at 0x18)
  */
 int iommusim_pci_config_read(struct iommusim *sim, const char *dev, unsigned offset, unsigned size,
 			     uint32_t *val);
@@ -173,13 +174,16 @@ int iommusim_pci_config_read(struct iommusim *sim, const char *dev, unsigned off
  * the SMMU then reports the DMA (C_BAD_STREAMID, or a fault in another
  * group's domain).
  *
+ * The write lands as on QEMU: only the register's writable bits change
+ * (a read-only register keeps its value, and the call still returns 0),
+ * write-1-to-clear status bits clear.
+ *
  * returns:
  *	0, on success
  *	-EINVAL, sim or dev is NULL, a size other than 1, 2 or 4, an
- *		unaligned offset or one beyond 4095
+ *		unaligned offset or one beyond the function's config space
+ *		(nothing is written)
  *	-ENOENT, no PCI function of that name (or it was removed)
- *	-EOPNOTSUPP, a register the model does not keep yet (nothing is
- *		written; so far only a bridge's dword at 0x18 is kept)
  */
 int iommusim_pci_config_write(struct iommusim *sim, const char *dev, unsigned offset, unsigned size,
 			      uint32_t val);

@@ -52,10 +52,11 @@ static int pcie_portdrv_probe(struct pci_dev *dev, const struct pci_device_id *i
 	    (dev->pcie_type != HW_PCIE_ROOT_PORT && dev->pcie_type != HW_PCIE_UPSTREAM &&
 	     dev->pcie_type != HW_PCIE_DOWNSTREAM && dev->pcie_type != HW_PCIE_RC_EC))
 		return -ENODEV;
-	/* pcie_port_device_register() enables the port before its services */
+	/* pcie_port_device_register() enables the port and its bus mastering before its services */
 	int ret = pci_enable_device(dev);
 	if (ret)
 		return ret;
+	pci_set_master(dev);
 	/* a root port always has PME; its services share the port's interrupt */
 	if (dev->pcie_type == HW_PCIE_ROOT_PORT)
 		pcie_port_service_irqs(dev);

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <linux/pci_regs.h>
 #include "drivers/drivers.h"
 #include "drivers/irq.h"
 #include "drivers/virtio.h"
@@ -20,6 +21,11 @@
 #include "dma/dma_mask.h"
 #include "hw/virtqueue_dev.h"
 #include "kconfig/kconfig.h"
+
+/* struct virtio_pci_cap cfg_type values (virtio 1.0, include/uapi/linux/virtio_pci.h) */
+#define VIRTIO_PCI_CAP_COMMON_CFG 1
+#define VIRTIO_PCI_CAP_NOTIFY_CFG 2
+#define VIRTIO_PCI_CAP_ISR_CFG 3
 #include "base/page_alloc.h"
 #include "drivers/irq_affinity.h"
 
@@ -369,13 +375,40 @@ static const struct pci_device_id virtio_pci_id_table[] = {
 	{ 0, 0, 0, 0, false },
 };
 
+/*
+ * virtio_pci_find_capability(): the vendor capability of cfg_type whose BAR
+ * the function implements (pci_read_bases found it), or 0.
+ */
+static u8 virtio_pci_find_capability(struct pci_dev *pdev, u8 cfg_type)
+{
+	for (u8 pos = pci_find_capability(pdev, PCI_CAP_ID_VNDR); pos;
+	     pos = pci_find_next_capability(pdev, pos + PCI_CAP_LIST_NEXT, PCI_CAP_ID_VNDR)) {
+		u8 type, bar;
+		pci_read_config_byte(pdev, pos + 3 /* cfg_type */, &type);
+		pci_read_config_byte(pdev, pos + 4 /* bar */, &bar);
+		if (bar >= PCI_STD_NUM_BARS)
+			continue;
+		if (type == cfg_type && pdev->bar[bar] != PCI_BAR_NONE)
+			return pos;
+	}
+	return 0;
+}
+
 static int virtio_pci_modern_probe(struct pci_dev *pdev)
 {
 	if (pdev->device < 0x1000 || pdev->device > 0x107f)
 		return -ENODEV;
-	if (!pdev->hw->virtio || !pdev->hw->virtio->modern) {
+	/* vp_modern_probe(): no common configuration capability, no modern interface */
+	u8 common = virtio_pci_find_capability(pdev, VIRTIO_PCI_CAP_COMMON_CFG);
+	if (!common) {
 		dev_info(&pdev->dev, "virtio_pci: leaving for legacy driver\n");
 		return -ENODEV;
+	}
+	u8 isr = virtio_pci_find_capability(pdev, VIRTIO_PCI_CAP_ISR_CFG);
+	u8 notify = virtio_pci_find_capability(pdev, VIRTIO_PCI_CAP_NOTIFY_CFG);
+	if (!isr || !notify) {
+		dev_err(&pdev->dev, "virtio_pci: missing capabilities %i/%i/%i\n", common, isr, notify);
+		return -EINVAL;
 	}
 	if (dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64)) &&
 	    dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(32)))
@@ -404,7 +437,12 @@ static int virtio_pci_legacy_probe(struct pci_dev *pdev)
 static int virtio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	(void)id;
-	struct hw_virtio *hw = pdev->hw->virtio;
+	/*
+	 * The transport's registers (BARs the model does not assign) stay the
+	 * device model's: reached through the function behind pdev->hw; what
+	 * the function offers is read from its config space above.
+	 */
+	struct hw_virtio *hw = pdev->hw ? pdev->hw->virtio : NULL;
 	if (!hw)
 		return -ENODEV;
 	int rc = pci_enable_device(pdev);
@@ -423,6 +461,7 @@ static int virtio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	if (!rc && !vp)
 		rc = -ENOMEM;
 	if (!rc) {
+		pci_set_master(pdev);
 		vhw->legacy_iface = legacy;
 		vp->pci_dev = pdev;
 		struct virtio_device *vdev = register_virtio_device(&pdev->dev, hw, legacy, &virtio_pci_config_ops,

@@ -1,5 +1,6 @@
 /* Requester IDs as QEMU 7.2's hw/pci/pci.c forms them, and virt's RID -> StreamID wiring. */
 #include <errno.h>
+#include "hw/pci_config.h"
 #include "hw/pci_rid.h"
 #include "hw/smmuv3/smmu_hw.h"
 
@@ -9,12 +10,13 @@ u8 hw_pci_bus_num(const struct hw_pci_bus *bus)
 {
 	if (!bus || bus->is_root || !bus->bridge)
 		return 0;
-	return bus->bridge->secondary_bus;
+	return hw_pci_config_secondary_bus(bus->bridge);
 }
 
+/* pci_is_express() and pcie_cap_get_type(), read from the function's own config space */
 static bool is_express(const struct hw_pci_fn *fn)
 {
-	return fn->pcie_type != HW_PCIE_NONE;
+	return hw_pci_config_pcie_type(fn) >= 0;
 }
 
 u16 hw_pci_requester_id(const struct hw_pci_fn *fn)
@@ -25,7 +27,7 @@ u16 hw_pci_requester_id(const struct hw_pci_fn *fn)
 	while (dev->bus && !dev->bus->is_root && dev->bus->bridge) {
 		const struct hw_pci_fn *parent = dev->bus->bridge;
 		if (is_express(parent)) {
-			if (parent->pcie_type == HW_PCIE_PCI_BRIDGE) {
+			if (hw_pci_config_pcie_type(parent) == HW_PCIE_PCI_BRIDGE) {
 				/* PCIe-to-PCI bridge spec 2.3: secondary bus, devfn 0 */
 				secondary_bus = true;
 				owner = dev;

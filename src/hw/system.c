@@ -6,9 +6,11 @@
 #include "hw/system.h"
 #include "hw/gic.h"
 #include "hw/pci_irq.h"
+#include "hw/pci_layout.h"
 #include "hw/virtqueue_dev.h"
 #include "hw/smmuv3/smmu_hw.h"
 #include "machine/machine.h"
+#include "machine/virt_internal.h"
 
 static u64 smmu_read(void *opaque, u64 offset, unsigned size)
 {
@@ -35,6 +37,10 @@ int hw_ioremap(struct hw_system *hw, u64 pa, u64 size, struct hw_mmio *out)
 {
 	if (hw->smmu && pa == hw->smmu_base && size <= SMMU_HW_MMIO_SIZE) {
 		*out = (struct hw_mmio){ hw->smmu, smmu_read, smmu_write, SMMU_HW_MMIO_SIZE };
+		return 0;
+	}
+	if (hw->pci.root && pa == hw->pci.ecam_base && size <= hw->pci.ecam_size) {
+		hw_pci_host_ecam_mmio(&hw->pci, out);
 		return 0;
 	}
 	if (hw->gic && hw_gic_msi_frame_hit(hw->gic, pa, size) && pa == hw_gic_config(hw->gic)->msi_base) {
@@ -208,6 +214,21 @@ struct hw_system *hw_system_realize(const struct machine *m, char *err, size_t e
 	}
 	/* power-on: MSI-X tables masked and disabled, bridges' bus numbers 0 */
 	hw_pci_reset_tree(m->pci_root);
+	/*
+	 * Every PCI function's config space, as its QEMU type lays it out;
+	 * virt's host bridge answers config cycles in its high ECAM window
+	 * (hw/arm/virt.c VIRT_HIGH_PCIE_ECAM, where its DT's pcie node says).
+	 */
+	if (m->pci_root) {
+		struct hw_pci_board board = { .msi_nonbroken = m->gic.msi != HW_MSI_NONE };
+		hw->pci = (struct hw_pci_host){ .ecam_base = VIRT_HIGH_PCIE_ECAM_BASE,
+						.ecam_size = VIRT_HIGH_PCIE_ECAM_SIZE, .root = m->pci_root };
+		if (hw_pci_layout_build_tree(m->pci_root, &board)) {
+			snprintf(err, errlen, "out of memory");
+			hw_system_free(hw);
+			return NULL;
+		}
+	}
 	if (realize_pci_bus(hw, m->pci_root, err, errlen)) {
 		hw_system_free(hw);
 		return NULL;
@@ -227,6 +248,7 @@ void hw_system_free(struct hw_system *hw)
 		return;
 	for (size_t i = 0; i < hw->nvirtio; i++)
 		vdev_hw_free(hw->virtio[i].dev);
+	hw_pci_layout_free_tree(hw->pci.root);
 	free(hw->virtio);
 	hw_gic_free(hw->gic);
 	smmu_hw_free(hw->smmu);

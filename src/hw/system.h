@@ -9,6 +9,7 @@
 
 #include "base/bits.h"
 #include "hw/mem.h"
+#include "hw/pci_host.h"
 
 struct smmu_hw;
 struct hw_gic;
@@ -38,6 +39,7 @@ struct hw_system {
 	struct hw_gic *gic;		/* wired lines and the MSI frame */
 	struct hw_virtio_slot *virtio;	/* every virtio device (PCI and mmio), in board order */
 	size_t nvirtio;
+	struct hw_pci_host pci;		/* the PCIe host's ECAM and the tree behind it (its config spaces are ours) */
 };
 
 /*

@@ -46,13 +46,20 @@ int pci_for_each_dma_alias(struct pci_dev *pdev,
 	return ret;
 }
 
-/* Controls missing from the capability are hard-wired on, except egress control. */
-static bool pci_acs_flags_enabled(const struct pci_dev *pdev, u16 acs_flags)
+/*
+ * The ACS capability and control registers, read from config space:
+ * controls missing from the capability are hard-wired on, except egress
+ * control.
+ */
+static bool pci_acs_flags_enabled(struct pci_dev *pdev, u16 acs_flags)
 {
-	if (!pdev->has_acs)
+	if (!pdev->acs_cap)
 		return false;
-	acs_flags &= (u16)(pdev->hw->acs_cap | PCI_ACS_EC);
-	return (pdev->acs_ctrl & acs_flags) == acs_flags;
+	u16 cap, ctrl;
+	pci_read_config_word(pdev, pdev->acs_cap + 4 /* PCI_ACS_CAP */, &cap);
+	acs_flags &= (u16)(cap | PCI_ACS_EC);
+	pci_read_config_word(pdev, pdev->acs_cap + 6 /* PCI_ACS_CTRL */, &ctrl);
+	return (ctrl & acs_flags) == acs_flags;
 }
 
 bool pci_acs_enabled(struct pci_dev *pdev, u16 acs_flags)

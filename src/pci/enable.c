@@ -6,26 +6,34 @@
  * command register changes. Disabling only drops the count and bus
  * mastering: decoding stays on, so a later enable logs nothing.
  */
+#include <linux/pci_regs.h>
 #include "base/device.h"
 #include "pci/pci.h"
 
-#define PCI_COMMAND_IO 0x1
-#define PCI_COMMAND_MEMORY 0x2
-
-/* The resources Linux assigned a function and the decoding they need. */
+/*
+ * The resources Linux assigned a function and the decoding they need: its
+ * BARs as pci_read_bases() sized them (the model assigns every one: they
+ * always fit), a bridge's windows.
+ */
 static u16 pci_resource_decoding(const struct pci_dev *dev)
 {
-	const struct hw_pci_fn *hw = dev->hw;
-	u16 cmd = PCI_COMMAND_MEMORY;	/* every modelled function has a memory BAR or window */
-	if (!hw)
-		return cmd;
-	if (hw->virtio && hw->virtio->legacy)
-		cmd |= PCI_COMMAND_IO;	/* the legacy interface's I/O BAR 0 */
+	u16 cmd = 0;
+	for (int i = 0; i < PCI_STD_NUM_BARS; i++) {
+		if (dev->bar[i] == PCI_BAR_IO)
+			cmd |= PCI_COMMAND_IO;
+		else if (dev->bar[i] == PCI_BAR_MEM)
+			cmd |= PCI_COMMAND_MEMORY;
+	}
 	if (dev->subordinate) {
+		/* every bridge here gets a memory window (the hotplug default, or what is below) */
+		cmd |= PCI_COMMAND_MEMORY;
 		/*
 		 * An I/O window is sized for what is below it, and a hotplug
-		 * bridge always gets the default hotplug I/O size.
+		 * bridge always gets the default hotplug I/O size, when the
+		 * bridge implements one.
 		 */
+		if (!dev->io_window)
+			return cmd;
 		if (dev->is_hotplug_bridge)
 			cmd |= PCI_COMMAND_IO;
 		for (size_t i = 0; i < dev->subordinate->ndevices; i++)
@@ -39,11 +47,11 @@ static void pci_enable_bridge(struct pci_dev *bridge)
 	if (bridge->bus->self)
 		pci_enable_bridge(bridge->bus->self);
 	if (bridge->enable_cnt) {
-		bridge->is_busmaster = true;
+		pci_set_master(bridge);
 		return;
 	}
 	pci_enable_device(bridge);
-	bridge->is_busmaster = true;
+	pci_set_master(bridge);
 }
 
 int pci_enable_device(struct pci_dev *dev)
@@ -52,16 +60,21 @@ int pci_enable_device(struct pci_dev *dev)
 		return 0;
 	if (dev->bus->self)
 		pci_enable_bridge(dev->bus->self);
-	u16 old = dev->command, cmd = old | pci_resource_decoding(dev);
+	/* pci_enable_resources(): the command register read, the decoding added, written back */
+	u16 old, cmd;
+	pci_read_config_word(dev, PCI_COMMAND, &old);
+	cmd = old | pci_resource_decoding(dev);
 	if (cmd != old) {
 		dev_info(&dev->dev, "enabling device (%04x -> %04x)\n", old, cmd);
-		dev->command = cmd;
+		pci_write_config_word(dev, PCI_COMMAND, cmd);
 	}
+	dev->command = cmd;
 	return 0;
 }
 
 void pci_disable_device(struct pci_dev *dev)
 {
+	/* do_pci_disable_device(): bus mastering off, decoding left on */
 	if (dev->enable_cnt && !--dev->enable_cnt)
-		dev->is_busmaster = false;
+		pci_clear_master(dev);
 }

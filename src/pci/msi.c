@@ -4,8 +4,9 @@
  * MSI domain glue (pci_msi_domain_get_msi_rid: the last DMA alias through
  * the host's msi-map; its_pci_msi_prepare's count of aliasing vectors) and
  * INTx (pci_assign_irq -> of_irq_parse_and_map_pci: the pin swizzled up
- * the bridges, then the host bridge's interrupt-map). The function's MSI-X
- * table is reached as its BAR window, Message Control as a config register.
+ * the bridges, then the host bridge's interrupt-map). The capability and its
+ * Message Control are config registers; the table is reached as its BAR
+ * window (the function behind pdev->hw: the model assigns no BARs).
  */
 #include <errno.h>
 #include <libfdt.h>
@@ -18,12 +19,14 @@
 
 int pci_msix_vec_count(struct pci_dev *dev)
 {
-	const struct hw_msix *m = dev->hw ? dev->hw->msix : NULL;
-	if (!m)
+	if (!dev->msix_cap)
 		return -EINVAL;
-	return (hw_msix_control_read(m) & PCI_MSIX_FLAGS_QSIZE) + 1;
+	u16 control;
+	pci_read_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS, &control);
+	return (control & PCI_MSIX_FLAGS_QSIZE) + 1;
 }
 
+/* the table's BAR window: what msix_map_region() ioremaps */
 static struct hw_msix *msix_of(struct pci_dev *dev)
 {
 	return dev->hw ? dev->hw->msix : NULL;
@@ -32,8 +35,10 @@ static struct hw_msix *msix_of(struct pci_dev *dev)
 /* pci_msix_clear_and_set_ctrl(): a read-modify-write of Message Control */
 static void msix_ctrl(struct pci_dev *dev, u16 clear, u16 set)
 {
-	struct hw_msix *m = msix_of(dev);
-	hw_msix_control_write(m, (u16)((hw_msix_control_read(m) & ~clear) | set));
+	u16 ctrl;
+	pci_read_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS, &ctrl);
+	ctrl = (u16)((ctrl & ~clear) | set);
+	pci_write_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS, ctrl);
 }
 
 static void entry_write(struct pci_dev *dev, unsigned index, unsigned off, u32 val)
@@ -168,9 +173,10 @@ static int msix_capability_init(struct pci_dev *dev, unsigned nvec)
 		struct irq_desc *d = irq_to_desc(k, irq);
 		write_msg(dev, i, d->msg_addr, d->msg_data);
 	}
-	/* every entry masked, then the function mask lifted: request_irq() unmasks */
+	/* every entry masked, INTx off, then the function mask lifted: request_irq() unmasks */
 	for (int i = 0; i < pci_msix_vec_count(dev); i++)
 		entry_write(dev, (unsigned)i, PCI_MSIX_ENTRY_VECTOR_CTRL, PCI_MSIX_ENTRY_CTRL_MASKBIT);
+	pci_intx(dev, false);
 	msix_ctrl(dev, PCI_MSIX_FLAGS_MASKALL, 0);
 	return 0;
 out_free:
@@ -188,6 +194,9 @@ static int enable_msix_range(struct pci_dev *dev, unsigned minvec, unsigned maxv
 	int hwsize = pci_msix_vec_count(dev);
 	if (hwsize < 0)
 		return hwsize;
+	/* a capability without its table behind a BAR cannot be set up */
+	if (!msix_of(dev))
+		return -ENOMEM;
 	/* no MSI domain for the function: nothing can allocate its vectors */
 	if (!msi_parent_present(dev->dev.k))
 		return -EINVAL;
@@ -224,6 +233,7 @@ void pci_free_irq_vectors(struct pci_dev *dev)
 		entry_write(dev, i, PCI_MSIX_ENTRY_VECTOR_CTRL,
 			    entry_read(dev, i, PCI_MSIX_ENTRY_VECTOR_CTRL) | PCI_MSIX_ENTRY_CTRL_MASKBIT);
 	msix_ctrl(dev, PCI_MSIX_FLAGS_ENABLE, 0);
+	pci_intx(dev, true);
 	dev->msix_enabled = false;
 	free_msix_irqs(dev);
 }
@@ -294,7 +304,7 @@ int pci_intx_irq(struct pci_dev *dev)
 	if (dev->irq_assigned)
 		return dev->irq;
 	dev->irq_assigned = true;
-	unsigned pin = dev->hw ? dev->hw->intx_pin : 0;
+	unsigned pin = dev->pin;
 	const void *fdt = dev->dev.k->fdt;
 	struct device *host = dev->bus && dev->bus->host ? dev->bus->host->bridge_parent : NULL;
 	if (!pin || pin > 4 || !fdt || !host || host->of_node < 0)

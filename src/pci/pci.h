@@ -6,6 +6,7 @@
 #define IOMMUSIM_PCI_PCI_H
 
 #include "base/device.h"
+#include "hw/system.h"
 #include "machine/hw_pci.h"
 
 #define PCI_SLOT(devfn) (((devfn) >> 3) & 0x1f)
@@ -34,9 +35,12 @@ struct pci_bus {
 	size_t ndevices;
 	struct pci_bus **children;
 	size_t nchildren;
-	const struct hw_pci_bus *hw;
 	struct pci_host *host;
 };
+
+/* What pci_read_bases() found a BAR to be (its resource flags) */
+enum pci_bar_kind { PCI_BAR_NONE, PCI_BAR_IO, PCI_BAR_MEM };
+#define PCI_STD_NUM_BARS 6
 
 struct pci_dev {
 	struct device dev;
@@ -48,11 +52,22 @@ struct pci_dev {
 	u32 class;
 	u8 hdr_type;			/* without the multifunction bit */
 	bool multifunction;
-	int pcie_type;			/* enum hw_pcie_type; HW_PCIE_NONE: conventional */
-	bool has_acs;
-	u16 acs_ctrl;			/* ACS controls the kernel enabled */
+	int pcie_type;			/* pci_pcie_type(): from the PCIe capability; HW_PCIE_NONE: conventional */
+	u8 pcie_cap;			/* the capabilities' offsets in config space, 0 if absent */
+	u8 msix_cap;
+	u16 acs_cap;
+	u16 cfg_size;			/* 256 or 4096 (pci_cfg_space_size) */
+	u8 pin;				/* PCI_INTERRUPT_PIN */
+	enum pci_bar_kind bar[PCI_STD_NUM_BARS];
+	bool io_window;			/* bridges: the I/O base register is implemented */
 	bool is_hotplug_bridge;
 	u32 dev_flags;
+	/*
+	 * The function behind the BARs the model does not assign: the MSI-X
+	 * table window and the virtio transport's registers are reached
+	 * through it, as a driver's ioremap() of a BAR would. Nothing in
+	 * config space is read from it.
+	 */
 	const struct hw_pci_fn *hw;
 	unsigned enable_cnt;		/* pci_enable_device() calls not yet undone */
 	u16 command;			/* the command register's decode bits the kernel set */
@@ -70,6 +85,7 @@ struct pci_dev {
 
 struct pci_host {
 	struct device *bridge_parent;	/* the host bridge's platform device (DT node owner) */
+	struct hw_mmio ecam;		/* its config window, ioremapped (pci_ecam_create) */
 	int domain;
 	struct pci_bus *root;
 	struct pci_dev **all;		/* every function, in enumeration order */
@@ -101,12 +117,35 @@ static inline u16 pci_dev_id(const struct pci_dev *pdev)
 }
 
 /*
- * Enumerate the machine's PCI hardware under a host bridge as Linux does:
- * functions scanned slot by slot, bus numbers assigned depth first; each
- * function added to the driver core but not yet probed. Logs Linux's lines.
+ * Enumerate what answers in the host bridge's ECAM window as Linux does:
+ * functions found by their vendor ID, slot by slot, bus numbers assigned
+ * depth first and written to the bridges; each function added to the
+ * driver core but not yet probed. Logs Linux's lines.
  */
-struct pci_host *pci_scan_root_bus(struct kernel *k, struct device *bridge_parent,
-				   const struct hw_pci_bus *root);
+struct pci_host *pci_scan_root_bus(struct kernel *k, struct device *bridge_parent, const struct hw_mmio *ecam);
+
+/*
+ * Config accessors (drivers/pci/access.c over pci_generic_config_read/write
+ * of the ECAM window): 0, or -ENODEV when the function does not answer
+ * (the value reads all ones then, as PCI_POSSIBLE_ERROR).
+ */
+int pci_bus_read_config(struct pci_bus *bus, unsigned devfn, unsigned where, unsigned size, u32 *val);
+int pci_bus_write_config(struct pci_bus *bus, unsigned devfn, unsigned where, unsigned size, u32 val);
+int pci_read_config_byte(struct pci_dev *dev, unsigned where, u8 *val);
+int pci_read_config_word(struct pci_dev *dev, unsigned where, u16 *val);
+int pci_read_config_dword(struct pci_dev *dev, unsigned where, u32 *val);
+int pci_write_config_byte(struct pci_dev *dev, unsigned where, u8 val);
+int pci_write_config_word(struct pci_dev *dev, unsigned where, u16 val);
+int pci_write_config_dword(struct pci_dev *dev, unsigned where, u32 val);
+/* pci_find_capability(), pci_find_next_capability(), pci_find_ext_capability(): an offset or 0 */
+u8 pci_find_capability(struct pci_dev *dev, u8 cap);
+u8 pci_find_next_capability(struct pci_dev *dev, u8 pos, u8 cap);
+u16 pci_find_ext_capability(struct pci_dev *dev, u16 cap);
+/* pci_set_master()/pci_clear_master(): the command register's bus master bit */
+void pci_set_master(struct pci_dev *dev);
+void pci_clear_master(struct pci_dev *dev);
+/* pci_intx(): INTx disable bit of the command register (enable = false sets it) */
+void pci_intx(struct pci_dev *dev, bool enable);
 /* pci_bus_add_devices(): let drivers probe, bus by bus as Linux orders it. */
 void pci_bus_add_devices(struct pci_bus *bus);
 void pci_host_free(struct pci_host *host);

@@ -7,31 +7,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/pci_regs.h>
 #include "pci/pci.h"
-#include "hw/pci_config.h"
-
-/*
- * pci_read/write_config_dword() of a function the kernel enumerated: the
- * config cycle reaches the function at that bus and devfn (for the registers
- * the hardware keeps: hw/pci_config.h).
- */
-static u32 pci_read_config_dword(struct pci_dev *dev, unsigned where)
-{
-	u32 v = 0;
-	if (hw_pci_config_read(dev->bus->hw->fn[dev->devfn], where, 4, &v))
-		return 0;
-	return v;
-}
-
-static void pci_write_config_dword(struct pci_dev *dev, unsigned where, u32 val)
-{
-	hw_pci_config_write(dev->bus->hw->fn[dev->devfn], where, 4, val);
-}
-
-static void pci_write_config_byte(struct pci_dev *dev, unsigned where, u8 val)
-{
-	hw_pci_config_write(dev->bus->hw->fn[dev->devfn], where, 1, val);
-}
+#include "hw/pci_host.h"
 
 static int push(void *arrp, size_t *n, void *item)
 {
@@ -48,7 +26,124 @@ static int push(void *arrp, size_t *n, void *item)
 	return 0;
 }
 
-static struct pci_dev *pci_setup_device(struct pci_bus *bus, const struct hw_pci_fn *fn)
+/* pci_bus_read_dev_vendor_id(): nothing answers with all ones (or the error patterns Linux rejects) */
+static bool pci_bus_read_dev_vendor_id(struct pci_bus *bus, unsigned devfn, u32 *l)
+{
+	if (pci_bus_read_config(bus, devfn, PCI_VENDOR_ID, 4, l))
+		return false;
+	return !(*l == 0xffffffff || *l == 0x00000000 || *l == 0x0000ffff || *l == 0xffff0000);
+}
+
+/* pci_cfg_space_size(): 4096 when the dword at 0x100 answers (a PCIe function, or a host bridge) */
+static u16 pci_cfg_space_size(struct pci_dev *dev)
+{
+	if (!dev->pcie_cap && (dev->class >> 8) != 0x0600 /* PCI_CLASS_BRIDGE_HOST */)
+		return 256;
+	u32 status;
+	if (pci_read_config_dword(dev, 256, &status) || status == 0xffffffff)
+		return 256;
+	return 4096;
+}
+
+/*
+ * pci_read_bases() -> __pci_read_base(): each BAR sized by writing all ones
+ * and reading back what sticks (decoding is off at reset), then restored.
+ */
+static void pci_read_bases(struct pci_dev *dev, unsigned howmany)
+{
+	for (unsigned i = 0; i < howmany; i++) {
+		unsigned pos = PCI_BASE_ADDRESS_0 + i * 4;
+		u32 l, sz;
+		pci_read_config_dword(dev, pos, &l);
+		pci_write_config_dword(dev, pos, ~0u);
+		pci_read_config_dword(dev, pos, &sz);
+		pci_write_config_dword(dev, pos, l);
+		if (sz == 0xffffffff)
+			sz = 0;
+		if (!sz)
+			continue;
+		if (l & PCI_BASE_ADDRESS_SPACE_IO) {
+			if (sz & PCI_BASE_ADDRESS_IO_MASK & 0xffff)
+				dev->bar[i] = PCI_BAR_IO;
+			continue;
+		}
+		dev->bar[i] = PCI_BAR_MEM;
+		/* a 64-bit BAR takes the next register for its upper half */
+		if ((l & PCI_BASE_ADDRESS_MEM_TYPE_MASK) == PCI_BASE_ADDRESS_MEM_TYPE_64)
+			i++;
+	}
+}
+
+/* pci_read_bridge_windows(): an I/O window exists when its base register takes a write */
+static void pci_read_bridge_windows(struct pci_dev *bridge)
+{
+	u16 io;
+	pci_read_config_word(bridge, PCI_IO_BASE, &io);
+	if (!io) {
+		pci_write_config_word(bridge, PCI_IO_BASE, 0xe0f0);
+		pci_read_config_word(bridge, PCI_IO_BASE, &io);
+		pci_write_config_word(bridge, PCI_IO_BASE, 0x0);
+	}
+	bridge->io_window = io != 0;
+}
+
+/* set_pcie_port_type() and set_pcie_hotplug_bridge() */
+static void set_pcie_port_type(struct pci_dev *pdev)
+{
+	pdev->pcie_type = HW_PCIE_NONE;
+	pdev->pcie_cap = pci_find_capability(pdev, PCI_CAP_ID_EXP);
+	if (!pdev->pcie_cap)
+		return;
+	u16 flags;
+	pci_read_config_word(pdev, pdev->pcie_cap + PCI_EXP_FLAGS, &flags);
+	pdev->pcie_type = (flags & PCI_EXP_FLAGS_TYPE) >> 4;
+	u32 sltcap = 0;
+	if (flags & PCI_EXP_FLAGS_SLOT)
+		pci_read_config_dword(pdev, pdev->pcie_cap + PCI_EXP_SLTCAP, &sltcap);
+	pdev->is_hotplug_bridge = (sltcap & PCI_EXP_SLTCAP_HPC) != 0;
+}
+
+/* pci_std_enable_acs(): source validation, request and completion redirect, upstream forwarding */
+static void pci_enable_acs(struct pci_dev *dev)
+{
+	if (!dev->acs_cap || !dev->bus->host->acs_requested)
+		return;
+	u16 cap, ctrl;
+	pci_read_config_word(dev, dev->acs_cap + PCI_ACS_CAP, &cap);
+	pci_read_config_word(dev, dev->acs_cap + PCI_ACS_CTRL, &ctrl);
+	ctrl |= cap & (PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF);
+	pci_write_config_word(dev, dev->acs_cap + PCI_ACS_CTRL, ctrl);
+}
+
+/* pci_device_add() -> pci_configure_device() and pci_init_capabilities(), as far as they are modelled */
+static void pci_init_capabilities(struct pci_dev *dev)
+{
+	/* pci_configure_serr(): a bridge forwards SERR# */
+	if (dev->hdr_type == PCI_HEADER_TYPE_BRIDGE) {
+		u16 control;
+		pci_read_config_word(dev, PCI_BRIDGE_CONTROL, &control);
+		if (!(control & PCI_BRIDGE_CTL_SERR))
+			pci_write_config_word(dev, PCI_BRIDGE_CONTROL, control | PCI_BRIDGE_CTL_SERR);
+	}
+	/* pci_msix_init(): MSI-X left disabled */
+	dev->msix_cap = pci_find_capability(dev, PCI_CAP_ID_MSIX);
+	if (dev->msix_cap) {
+		u16 ctrl;
+		pci_read_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS, &ctrl);
+		if (ctrl & PCI_MSIX_FLAGS_ENABLE)
+			pci_write_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS, ctrl & ~PCI_MSIX_FLAGS_ENABLE);
+	}
+	/*
+	 * pci_acs_init(): ACS controls are turned on only once pci_request_acs()
+	 * was called. On DT systems 6.1 calls it from of_iommu_configure(), at the
+	 * first driver probe, long after boot-time enumeration: so functions
+	 * enumerated at boot keep ACS off (QEMU's root ports have the capability).
+	 */
+	dev->acs_cap = pci_find_ext_capability(dev, PCI_EXT_CAP_ID_ACS);
+	pci_enable_acs(dev);
+}
+
+static struct pci_dev *pci_setup_device(struct pci_bus *bus, unsigned devfn, u32 id)
 {
 	struct pci_host *host = bus->host;
 	struct kernel *k = host->bridge_parent->k;
@@ -56,33 +151,42 @@ static struct pci_dev *pci_setup_device(struct pci_bus *bus, const struct hw_pci
 	if (!pdev)
 		return NULL;
 	char name[32];
-	snprintf(name, sizeof(name), "%04x:%02x:%02x.%d", host->domain, bus->number,
-		 PCI_SLOT(fn->devfn), PCI_FUNC(fn->devfn));
+	snprintf(name, sizeof(name), "%04x:%02x:%02x.%d", host->domain, bus->number, PCI_SLOT(devfn),
+		 PCI_FUNC(devfn));
 	device_initialize(k, &pdev->dev, &pci_bus_type,
 			  bus->self ? &bus->self->dev : host->bridge_parent, name);
 	pdev->dev.busdata = pdev;
 	pdev->bus = bus;
-	pdev->hw = fn;
-	pdev->devfn = fn->devfn;
-	pdev->vendor = fn->vendor;
-	pdev->device = fn->device;
-	pdev->subsystem_vendor = fn->subsystem_vendor;
-	pdev->subsystem_device = fn->subsystem_device;
-	pdev->revision = fn->revision;
-	pdev->class = fn->class;
-	pdev->hdr_type = fn->header_type;
-	pdev->multifunction = fn->multifunction;
-	pdev->pcie_type = fn->pcie_type;
-	pdev->has_acs = fn->has_acs;
-	/*
-	 * pci_acs_init(): ACS controls are turned on only once pci_request_acs()
-	 * was called. On DT systems 6.1 calls it from of_iommu_configure(), at the
-	 * first driver probe, long after boot-time enumeration: so functions
-	 * enumerated at boot keep ACS off (QEMU's root ports have the capability).
-	 */
-	if (fn->has_acs && host->acs_requested)
-		pdev->acs_ctrl = fn->acs_cap & (PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF);
-	pdev->is_hotplug_bridge = fn->hotplug_slot;
+	pdev->devfn = (u8)devfn;
+	pdev->vendor = id & 0xffff;
+	pdev->device = (u16)(id >> 16);
+	u8 hdr;
+	pci_read_config_byte(pdev, PCI_HEADER_TYPE, &hdr);
+	pdev->hdr_type = hdr & 0x7f;
+	pdev->multifunction = (hdr & 0x80) != 0;
+	set_pcie_port_type(pdev);
+	u32 class;
+	pci_read_config_dword(pdev, PCI_CLASS_REVISION, &class);
+	pdev->revision = class & 0xff;
+	pdev->class = class >> 8;
+	pdev->cfg_size = pci_cfg_space_size(pdev);
+	pci_read_config_byte(pdev, PCI_INTERRUPT_PIN, &pdev->pin);
+	if (pdev->hdr_type == PCI_HEADER_TYPE_NORMAL) {
+		pci_read_bases(pdev, 6);
+		pci_read_config_word(pdev, PCI_SUBSYSTEM_VENDOR_ID, &pdev->subsystem_vendor);
+		pci_read_config_word(pdev, PCI_SUBSYSTEM_ID, &pdev->subsystem_device);
+	} else if (pdev->hdr_type == PCI_HEADER_TYPE_BRIDGE) {
+		pci_read_bases(pdev, 2);
+		pci_read_bridge_windows(pdev);
+		u8 pos = pci_find_capability(pdev, PCI_CAP_ID_SSVID);
+		if (pos) {
+			pci_read_config_word(pdev, pos + PCI_SSVID_VENDOR_ID, &pdev->subsystem_vendor);
+			pci_read_config_word(pdev, pos + PCI_SSVID_DEVICE_ID, &pdev->subsystem_device);
+		}
+	}
+	/* the BARs' contents (MSI-X table, virtio registers), as an ioremap() of them would reach */
+	struct hw_system *hw = k->hw;
+	pdev->hw = hw ? hw_pci_find_device(hw->pci.root, bus->number, devfn) : NULL;
 	/* pci_device_add(): the default masks of a PCI function, 32-bit */
 	pdev->dev.dma_mask_store = DMA_BIT_MASK(32);
 	pdev->dev.dma_mask = &pdev->dev.dma_mask_store;
@@ -91,20 +195,21 @@ static struct pci_dev *pci_setup_device(struct pci_bus *bus, const struct hw_pci
 	pdev->dev.match_driver = false;
 	dev_info(&pdev->dev, "[%04x:%04x] type %02x class %#08x\n", pdev->vendor, pdev->device,
 		 pdev->hdr_type, pdev->class);
+	pci_init_capabilities(pdev);
 	return pdev;
 }
 
 static int pci_scan_slot(struct pci_bus *bus, int slot)
 {
-	const struct hw_pci_bus *hw = bus->hw;
 	for (int fn = 0; fn < 8; fn++) {
-		const struct hw_pci_fn *f = hw->fn[PCI_DEVFN(slot, fn)];
-		if (!f) {
+		unsigned devfn = PCI_DEVFN(slot, fn);
+		u32 id;
+		if (!pci_bus_read_dev_vendor_id(bus, devfn, &id)) {
 			if (fn == 0)
 				return 0;	/* function 0 is required */
 			continue;
 		}
-		struct pci_dev *pdev = pci_setup_device(bus, f);
+		struct pci_dev *pdev = pci_setup_device(bus, devfn, id);
 		if (!pdev)
 			return -ENOMEM;
 		if (fn > 0)
@@ -114,7 +219,8 @@ static int pci_scan_slot(struct pci_bus *bus, int slot)
 		    device_add(&pdev->dev)) {
 			return -ENOMEM;
 		}
-		if (fn == 0 && !f->multifunction)
+		/* next_fn(): only a multifunction device has more functions */
+		if (!pdev->multifunction)
 			return 0;
 	}
 	return 0;
@@ -132,8 +238,6 @@ static int pci_scan_child_bus(struct pci_bus *bus, int *max);
 
 static int pci_scan_bridge(struct pci_bus *bus, struct pci_dev *bridge, int *max)
 {
-	if (!bridge->hw->secondary)
-		return 0;
 	if (*max >= 0xff) {
 		dev_info(&bridge->dev, "can't allocate a bus number\n");
 		return 0;
@@ -144,7 +248,6 @@ static int pci_scan_bridge(struct pci_bus *bus, struct pci_dev *bridge, int *max
 	child->parent = bus;
 	child->self = bridge;
 	child->host = bus->host;
-	child->hw = bridge->hw->secondary;
 	child->primary = bus->number;
 	child->number = (u8)(++*max);
 	bridge->subordinate = child;
@@ -155,12 +258,13 @@ static int pci_scan_bridge(struct pci_bus *bus, struct pci_dev *bridge, int *max
 	 * the subordinate one open (the parent's end, 0xff) while the bus
 	 * below is scanned, then pci_bus_update_busn_res_end() closes it.
 	 */
-	u32 buses = pci_read_config_dword(bridge, HW_PCI_PRIMARY_BUS) & 0xff000000u;
-	buses |= (u32)child->primary | (u32)child->number << 8 | 0xffu << 16;
-	pci_write_config_dword(bridge, HW_PCI_PRIMARY_BUS, buses);
+	u32 buses;
+	pci_read_config_dword(bridge, PCI_PRIMARY_BUS, &buses);
+	buses = (buses & 0xff000000u) | (u32)child->primary | (u32)child->number << 8 | 0xffu << 16;
+	pci_write_config_dword(bridge, PCI_PRIMARY_BUS, buses);
 	int ret = pci_scan_child_bus(child, max);
 	child->busn_end = (u8)*max;
-	pci_write_config_byte(bridge, HW_PCI_SUBORDINATE_BUS, child->busn_end);
+	pci_write_config_byte(bridge, PCI_SUBORDINATE_BUS, child->busn_end);
 	return ret;
 }
 
@@ -183,12 +287,13 @@ static int pci_scan_child_bus(struct pci_bus *bus, int *max)
 		struct pci_dev *dev = bus->devices[i];
 		if (dev->hdr_type != 1)
 			continue;
-		u32 buses = pci_read_config_dword(dev, HW_PCI_PRIMARY_BUS);
+		u32 buses;
+		pci_read_config_dword(dev, PCI_PRIMARY_BUS, &buses);
 		u8 primary = (u8)buses, secondary = (u8)(buses >> 8), subordinate = (u8)(buses >> 16);
 		if (primary != bus->number || secondary <= bus->number || secondary > subordinate)
 			dev_info(&dev->dev, "bridge configuration invalid ([bus %02x-%02x]), reconfiguring\n",
 				 secondary, subordinate);
-		pci_write_config_dword(dev, HW_PCI_PRIMARY_BUS, buses & ~0xffffffu);
+		pci_write_config_dword(dev, PCI_PRIMARY_BUS, buses & ~0xffffffu);
 	}
 	for (size_t i = 0; i < bus->ndevices; i++) {
 		struct pci_dev *dev = bus->devices[i];
@@ -221,8 +326,7 @@ static void pci_bus_setup_bridges(struct pci_bus *bus)
 	}
 }
 
-struct pci_host *pci_scan_root_bus(struct kernel *k, struct device *bridge_parent,
-				   const struct hw_pci_bus *root)
+struct pci_host *pci_scan_root_bus(struct kernel *k, struct device *bridge_parent, const struct hw_mmio *ecam)
 {
 	struct pci_host *host = calloc(1, sizeof(*host));
 	struct pci_bus *bus = calloc(1, sizeof(*bus));
@@ -232,9 +336,9 @@ struct pci_host *pci_scan_root_bus(struct kernel *k, struct device *bridge_paren
 		return NULL;
 	}
 	host->bridge_parent = bridge_parent;
+	host->ecam = *ecam;
 	host->root = bus;
 	bus->host = host;
-	bus->hw = root;
 	k->pci = host;
 	dev_info(bridge_parent, "PCI host bridge to bus %04x:00\n", host->domain);
 	int max = 0;

@@ -9,15 +9,16 @@
 #include "script/session.h"
 #include "hw/pci_config.h"
 #include "hw/pci_rid.h"
+#include "hw/system.h"
 #include "pci/pci.h"
 
-/* the live function of that name, and its hardware (config cycles reach it at its bus and devfn) */
+/* the live function of that name, and the hardware function config cycles reached when it was enumerated */
 static struct hw_pci_fn *pci_hw_fn(struct iommusim *sim, const char *name)
 {
 	struct pci_dev *pdev = pci_get_by_name(sim->k, name);
-	if (!pdev || pdev->dev.dead || !pdev->bus || !pdev->bus->hw)
+	if (!pdev || pdev->dev.dead)
 		return NULL;
-	return pdev->bus->hw->fn[pdev->devfn];
+	return (struct hw_pci_fn *)pdev->hw;
 }
 
 int iommusim_pci_config_read(struct iommusim *sim, const char *dev, unsigned offset, unsigned size,
@@ -39,7 +40,12 @@ int iommusim_pci_config_write(struct iommusim *sim, const char *dev, unsigned of
 	struct hw_pci_fn *fn = pci_hw_fn(sim, dev);
 	if (!fn)
 		return -ENOENT;
-	return hw_pci_config_write(fn, offset, size, val);
+	int ret = hw_pci_config_write(fn, offset, size, val);
+	/* behind the host's back: its routes are looked up afresh */
+	struct hw_system *hw = sim->k->hw;
+	if (!ret && hw)
+		hw_pci_host_routing_changed(&hw->pci);
+	return ret;
 }
 
 int iommusim_pci_requester_id(struct iommusim *sim, const char *dev, uint16_t *rid, uint32_t *sid)

@@ -87,8 +87,10 @@ Test(pci_enum, acs_stays_off_for_boot_time_functions)
 	struct iommusim *sim = boot_ok(RP "-device pcie-root-port,id=rp,chassis=1 "
 				       "-device virtio-rng-pci,bus=rp");
 	struct pci_dev *rp = pdev_of(sim, "0000:00:01.0");
-	cr_assert(rp->has_acs, "QEMU's root port has the ACS capability");
-	cr_assert_eq(rp->acs_ctrl, 0, "6.1 on DT requests ACS only at the first probe");
+	cr_assert_eq(rp->acs_cap, 0x148, "QEMU's root port has the ACS capability after AER");
+	u16 ctrl = 0xffff;
+	pci_read_config_word(rp, rp->acs_cap + 6, &ctrl);
+	cr_assert_eq(ctrl, 0, "6.1 on DT requests ACS only at the first probe");
 	cr_assert_not(pci_acs_enabled(rp, REQ_ACS_FLAGS));
 	cr_assert(rp->bus->host->acs_requested, "of_iommu_configure requested it since");
 	iommusim_free(sim);

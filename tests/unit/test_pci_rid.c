@@ -216,9 +216,16 @@ Test(pci_rid, config_errors)
 	cr_assert_eq(iommusim_pci_config_read(sim, "0000:00:01.0", 0x19, 2, &v), -EINVAL);
 	cr_assert_eq(iommusim_pci_config_read(sim, "0000:00:01.0", 0x18, 3, &v), -EINVAL);
 	cr_assert_eq(iommusim_pci_config_read(sim, "0000:00:01.0", 4096, 1, &v), -EINVAL);
-	cr_assert_eq(iommusim_pci_config_read(sim, "0000:00:01.0", 0x00, 4, &v), -EOPNOTSUPP);
-	cr_assert_eq(iommusim_pci_config_read(sim, "0000:01:00.0", 0x18, 4, &v), -EOPNOTSUPP);
-	cr_assert_eq(iommusim_pci_config_write(sim, "0000:01:00.0", 0x19, 1, 5), -EOPNOTSUPP);
+	/* the whole config space is the hardware's: the root port's IDs, read-only */
+	cr_assert_eq(iommusim_pci_config_read(sim, "0000:00:01.0", 0x00, 4, &v), 0);
+	cr_assert_eq(v, 0x000c1b36u);
+	cr_assert_eq(iommusim_pci_config_write(sim, "0000:00:01.0", 0x00, 4, 0x12345678), 0);
+	cr_assert_eq(iommusim_pci_config_read(sim, "0000:00:01.0", 0x00, 4, &v), 0);
+	cr_assert_eq(v, 0x000c1b36u, "a write to a read-only register changes nothing");
+	/* an endpoint's unimplemented BAR 2 keeps reading 0 */
+	cr_assert_eq(iommusim_pci_config_write(sim, "0000:01:00.0", 0x18, 4, 0xffffffff), 0);
+	cr_assert_eq(iommusim_pci_config_read(sim, "0000:01:00.0", 0x18, 4, &v), 0);
+	cr_assert_eq(v, 0u);
 	cr_assert_eq(iommusim_pci_config_read(sim, "0000:09:00.0", 0x18, 4, &v), -ENOENT);
 	cr_assert_eq(iommusim_pci_config_write(sim, NULL, 0x18, 4, 0), -EINVAL);
 	cr_assert_eq(iommusim_pci_config_read(sim, "0000:00:01.0", 0x18, 4, NULL), -EINVAL);
