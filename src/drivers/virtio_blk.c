@@ -174,6 +174,28 @@ int virtblk_limits(struct virtio_device *vdev, struct blk_limits *lim)
 		lim->max_hw_sectors = lim->max_hw_sectors / lbs_sectors * lbs_sectors;
 		lim->max_sectors = lim->max_sectors / lbs_sectors * lbs_sectors;
 	}
+	/*
+	 * virtblk_probe(): the topology, each field in logical blocks when
+	 * non-zero (QEMU's alignment_offset is always 0)
+	 */
+	if (virtio_has_feature(vdev, VIRTIO_BLK_F_TOPOLOGY)) {
+		u32 bs = lim->logical_block_size;
+		u8 exp = (u8)cread(vdev, VIRTIO_BLK_CFG_PHYSICAL_BLOCK_EXP, 1);
+		u32 min_io = (u32)cread(vdev, VIRTIO_BLK_CFG_MIN_IO_SIZE, 2);
+		u32 opt_io = (u32)cread(vdev, VIRTIO_BLK_CFG_OPT_IO_SIZE, 4);
+
+		if (exp) {
+			/* blk_queue_physical_block_size() */
+			lim->physical_block_size = MAX(bs << exp, lim->logical_block_size);
+			lim->io_min = MAX(lim->io_min, lim->physical_block_size);
+		}
+		if (min_io) {
+			/* blk_limits_io_min(): never below the logical or physical block */
+			lim->io_min = MAX(MAX(bs * min_io, lim->logical_block_size), lim->physical_block_size);
+		}
+		if (opt_io)
+			lim->io_opt = bs * opt_io;
+	}
 	return 0;
 }
 

@@ -34,7 +34,8 @@ int vdev_blk_init(struct vdev_hw *d, char *err, size_t errlen)
 	if (!b)
 		return -ENOMEM;
 	const struct hw_virtio *hw = d->hw;
-	b->logical_block_size = BDRV_SECTOR_SIZE;
+	/* logical_block_size=, else the raw backend's 512-byte sectors */
+	b->logical_block_size = hw->logical_block_size ? hw->logical_block_size : BDRV_SECTOR_SIZE;
 	int ret = blk_backend_open(&b->be, hw->drive_file, hw->drive_readonly, hw->drive_snapshot, err, errlen);
 	if (ret) {
 		free(b);
@@ -45,6 +46,14 @@ int vdev_blk_init(struct vdev_hw *d, char *err, size_t errlen)
 	put_le(c + VIRTIO_BLK_CFG_CAPACITY, total_sectors, 8);
 	put_le(c + VIRTIO_BLK_CFG_SEG_MAX, hw->seg_max, 4);
 	put_le(c + VIRTIO_BLK_CFG_BLK_SIZE, b->logical_block_size, 4);
+	/* virtio_blk_update_config's topology: the physical block as a power of the logical one */
+	u32 pbs = hw->physical_block_size ? hw->physical_block_size : BDRV_SECTOR_SIZE;
+	u8 exp = 0;
+	while ((b->logical_block_size << exp) < pbs)
+		exp++;
+	c[VIRTIO_BLK_CFG_PHYSICAL_BLOCK_EXP] = exp;
+	put_le(c + VIRTIO_BLK_CFG_MIN_IO_SIZE, hw->min_io_size / b->logical_block_size, 2);
+	put_le(c + VIRTIO_BLK_CFG_OPT_IO_SIZE, hw->opt_io_size / b->logical_block_size, 4);
 	c[VIRTIO_BLK_CFG_WCE] = 1;	/* cache=writeback (the default) */
 	put_le(c + VIRTIO_BLK_CFG_NUM_QUEUES, d->nqueues, 2);
 	/* discard / write-zeroes limits as virtio_blk_update_config fills them */

@@ -40,6 +40,10 @@
 #define VIRTIO_BLK_CFG_SIZE_MAX 8
 #define VIRTIO_BLK_CFG_SEG_MAX 12
 #define VIRTIO_BLK_CFG_BLK_SIZE 20
+#define VIRTIO_BLK_CFG_PHYSICAL_BLOCK_EXP 24	/* topology: log2(physical / logical) */
+#define VIRTIO_BLK_CFG_ALIGNMENT_OFFSET 25
+#define VIRTIO_BLK_CFG_MIN_IO_SIZE 26		/* in logical blocks, 16 bits */
+#define VIRTIO_BLK_CFG_OPT_IO_SIZE 28		/* in logical blocks, 32 bits */
 #define VIRTIO_BLK_CFG_WCE 32
 #define VIRTIO_BLK_CFG_NUM_QUEUES 34
 #define VIRTIO_BLK_CFG_SIZE 60

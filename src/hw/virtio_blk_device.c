@@ -22,7 +22,7 @@ static const char *const blockdev_on_error[] = { "report", "ignore", "enospc", "
 #define BLOCKSIZE(n) \
 	{ .name = (n), .kind = QDEV_PROP_BLOCKSIZE, .type = "size", \
 	  .desc = "A power of two between 512 B and 2 MiB", .has_default = true, .def.u = 0, \
-	  .effect = QDEV_NO_EFFECT }
+	  .effect = QDEV_MODELLED }
 
 static const struct qdev_prop virtio_blk_device_props[] = {
 	/* I/O accounting of the QEMU block layer */
@@ -48,9 +48,9 @@ static const struct qdev_prop virtio_blk_device_props[] = {
 	QDEV_UINT32("lsecs", 0, QDEV_NO_EFFECT),
 	QDEV_UINT32("max-discard-sectors", 4194303, QDEV_DEFAULT_ONLY),
 	QDEV_UINT32("max-write-zeroes-sectors", 4194303, QDEV_DEFAULT_ONLY),
-	QDEV_UINT("min_io_size", QDEV_PROP_SIZE, "size", 0, QDEV_DEFAULT_ONLY),
+	QDEV_UINT("min_io_size", QDEV_PROP_SIZE, "size", 0, QDEV_MODELLED),
 	QDEV_UINT16("num-queues", VIRTIO_BLK_AUTO_NUM_QUEUES, QDEV_MODELLED),
-	QDEV_UINT("opt_io_size", QDEV_PROP_SIZE, "size", 0, QDEV_DEFAULT_ONLY),
+	QDEV_UINT("opt_io_size", QDEV_PROP_SIZE, "size", 0, QDEV_MODELLED),
 	BLOCKSIZE("physical_block_size"),
 	QDEV_UINT16("queue-size", 256, QDEV_MODELLED),
 	QDEV_BOOL("report-discard-granularity", true, QDEV_DEFAULT_ONLY),
@@ -129,6 +129,10 @@ static int virtio_blk_device_realize(struct virt_build *b, struct qdev *d, struc
 	ret = check_blocksizes(b, d);
 	if (ret)
 		return ret;
+	v->logical_block_size = (u32)qdev_uint(d, "logical_block_size");
+	v->physical_block_size = (u32)qdev_uint(d, "physical_block_size");
+	v->min_io_size = (u32)qdev_uint(d, "min_io_size");
+	v->opt_io_size = (u32)qdev_uint(d, "opt_io_size");
 	v->num_queues = (u32)nq;
 	v->queue_size = (u32)qs;
 	/* seg-max-adjust (default on since 5.0): seg_max = queue_size - 2 */

@@ -51,6 +51,8 @@ struct hw_virtio {
 	const char *netdev;	/* virtio-net: netdev id */
 	u32 num_queues;		/* virtio-blk num-queues */
 	u32 seg_max;		/* virtio-blk config seg_max */
+	/* virtio-blk logical_block_size, physical_block_size, min_io_size, opt_io_size (bytes; 0: 512, 512, 0, 0) */
+	u32 logical_block_size, physical_block_size, min_io_size, opt_io_size;
 	u32 queue_size;		/* virtqueue size (QEMU default 256) */
 	u32 mmio_intid;		/* virtio-mmio: GIC INTID of the transport's wired line */
 	/* virtio-scsi: max_sectors, cmd_per_lun (0: QEMU's defaults) and the scsi-hd devices on its bus */

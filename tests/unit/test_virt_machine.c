@@ -326,6 +326,11 @@ Test(virt, bad_devices_properties_buses_addresses)
 		{ "-M virt -nic none -drive if=none,id=d,file=null-co:// -device virtio-blk-pci,drive=d,queue-size=100", "invalid queue-size property (100), must be a power of 2 (max 1024)" },
 		{ "-M virt -nic none -drive if=none,id=d,file=null-co:// -device virtio-blk-pci,drive=d,queue-size=2048", "invalid queue-size property (2048), must be a power of 2 (max 1024)" },
 		{ "-M virt -nic none -drive if=none,id=d,file=null-co:// -device virtio-blk-pci,drive=d,logical_block_size=4096", "logical_block_size > physical_block_size not supported" },
+		{ "-M virt -nic none -drive if=none,id=d,file=null-co:// -device virtio-blk-pci,drive=d,min_io_size=1000", "min_io_size must be a multiple of logical_block_size" },
+		{ "-M virt -nic none -drive if=none,id=d,file=null-co:// -device virtio-blk-pci,drive=d,opt_io_size=1000", "opt_io_size must be a multiple of logical_block_size" },
+		{ "-M virt -nic none -drive if=none,id=d,file=null-co:// -device virtio-blk-pci,drive=d,min_io_size=32M", "min_io_size must not exceed 65535 logical blocks" },
+		{ "-M virt -nic none -drive if=none,id=d,file=null-co:// -device virtio-blk-pci,drive=d,logical_block_size=1000", "Property .logical_block_size doesn't take value '1000', it's not a power of 2" },
+		{ "-M virt -nic none -drive if=none,id=d,file=null-co:// -device virtio-blk-device,id=x,drive=d,physical_block_size=4M", "Property x.physical_block_size doesn't take value 4194304 (minimum: 512, maximum: 2097152)" },
 		{ "-M virt -nic none -global virtio-device.iommu_platform=maybe -device virtio-rng-device", "-device virtio-rng-device: can't apply global virtio-device.iommu_platform=maybe: Parameter 'iommu_platform' expects 'on' or 'off'" },
 		{ "-M virt -nic none -global virtio-pci.disable-modern=on -global virtio-rng-pci.disable-legacy=on -device virtio-rng-pci", "neither modern nor legacy mode is enabled" },
 	};
@@ -381,6 +386,23 @@ Test(virt, aliases_and_modelled_properties)
 			   "bootindex=1,ioeventfd=off,romfile=,rombar=0,acpi-index=3 -object rng-random,id=r,filename=/dev/urandom "
 			   "-device virtio-rng-pci,rng=r,max-bytes=1024,period=1000"), 0, "%s", err);
 	cr_assert_str_eq(m.pci_root->fn[0x08]->virtio->netdev, "n");
+}
+
+Test(virt, virtio_blk_block_sizes)
+{
+	cr_assert_eq(build("-M virt -nic none -drive if=none,id=d,file=null-co:// "
+			   "-device virtio-blk-pci,drive=d,logical_block_size=4k,physical_block_size=8k,"
+			   "min_io_size=16k,opt_io_size=1M"), 0, "%s", err);
+	const struct hw_virtio *v = m.pci_root->fn[0x08]->virtio;
+	cr_assert_eq(v->logical_block_size, 4096);
+	cr_assert_eq(v->physical_block_size, 8192);
+	cr_assert_eq(v->min_io_size, 16384);
+	cr_assert_eq(v->opt_io_size, 1 << 20);
+	machine_free(&m);
+	cr_assert_eq(build("-M virt -nic none -drive if=none,id=d,file=null-co:// -device virtio-blk-device,drive=d"),
+		     0, "%s", err);
+	cr_assert_eq(m.mmio[31]->logical_block_size, 0, "0: the backend's 512");
+	cr_assert_eq(m.mmio[31]->num_queues, 1, "virtio-mmio: one queue");
 }
 
 Test(virt, dump_dts_through_dtc)
