@@ -273,7 +273,9 @@ void qdev_print_effects(FILE *out)
 			bool first = true;
 
 			for (size_t j = 0; j < t->nprops; j++) {
-				if (t->props[j].effect != (enum qdev_prop_effect)e)
+				/* a child<> is never set: "not writable" */
+				if (t->props[j].effect != (enum qdev_prop_effect)e ||
+				    t->props[j].kind == QDEV_PROP_CHILD)
 					continue;
 				if (first)
 					fprintf(out, "- `%s`, %s: ", t->name, what[e]);

@@ -208,7 +208,11 @@ bool qdev_is_set(const struct qdev *d, const char *key);
  */
 void qdev_print_device_list(FILE *out);
 int qdev_print_device_help(const char *name, FILE *out);
-/* Every property of every type with its effect, for the README: "T.p: no effect" */
+/*
+ * The README's list of the properties that are not modelled: per type (its
+ * own properties, not its parents'), one line for those with no effect and
+ * one for those taking only their default: "- `T`, no effect: `a`, `b`".
+ */
 void qdev_print_effects(FILE *out);
 
 #endif

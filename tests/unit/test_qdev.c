@@ -309,3 +309,35 @@ Test(qdev, device_help_on_the_command_line)
 	parse_info("-device", "pci-device,help", &ret);
 	cr_assert_str_eq(msg, "-device pci-device,help: Parameter 'typename' expects a non-abstract device type");
 }
+
+/* README.md lists every property that is not modelled: the block must be what the tables say. */
+Test(qdev, readme_lists_the_properties_not_modelled)
+{
+	static const char begin[] = "<!-- qdev effects: generated from src/hw/*.c by qdev_print_effects() -->\n";
+	static const char end[] = "<!-- end of qdev effects -->";
+	char path[4096], *want = NULL, *readme = NULL;
+	size_t wlen = 0, rlen = 0;
+	FILE *f;
+	const char *slash = strrchr(__FILE__, '/');
+
+	/* __FILE__ is tests/unit/test_qdev.c under the source tree */
+	snprintf(path, sizeof(path), "%.*s/../../README.md", (int)(slash ? slash - __FILE__ : 1),
+		 slash ? __FILE__ : ".");
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "%s", path);
+	FILE *m = open_memstream(&readme, &rlen);
+	for (int c; (c = fgetc(f)) != EOF;)
+		fputc(c, m);
+	fclose(m);
+	fclose(f);
+	m = open_memstream(&want, &wlen);
+	qdev_print_effects(m);
+	fclose(m);
+	const char *a = strstr(readme, begin), *b = a ? strstr(a, end) : NULL;
+	cr_assert(a && b, "README.md lacks the qdev effects block");
+	a += strlen(begin);
+	cr_assert(strlen(want) == (size_t)(b - a) && !strncmp(a, want, wlen),
+		  "README.md's list of properties not modelled is stale; between its markers it should read:\n%s", want);
+	free(want);
+	free(readme);
+}
