@@ -124,6 +124,7 @@ struct kernel {
 	struct virtio_state *virtio;	/* virtio bus state */
 	struct irq_core *irq;		/* IRQ numbers, the MSI parent */
 	struct hwrng_core *hwrng;	/* drivers/char/hw_random */
+	struct uapi_state *uapi;	/* the user process and its VFIO files (src/uapi) */
 };
 
 /* dev_driver_string(): the driver's name, else the bus name. */

@@ -297,6 +297,11 @@ bool msi_parent_present(struct kernel *k)
 	return c->msi != HW_MSI_NONE;
 }
 
+bool irq_domain_check_msi_remap(struct kernel *k)
+{
+	return msi_parent_present(k) && k->irq->msi == HW_MSI_ITS;
+}
+
 u64 msi_parent_doorbell(struct kernel *k)
 {
 	return msi_parent_present(k) ? k->irq->doorbell : 0;

@@ -85,6 +85,11 @@ void free_irq(struct kernel *k, int irq, void *dev_id);
 
 /* Whether the DT describes an MSI controller the kernel drives. */
 bool msi_parent_present(struct kernel *k);
+/*
+ * irq_domain_check_msi_remap(): the MSI controller isolates devices' MSIs
+ * (the GICv3 ITS, by DeviceID; not GICv2m). VFIO type1 needs it.
+ */
+bool irq_domain_check_msi_remap(struct kernel *k);
 /* The doorbell's physical address (GITS_TRANSLATER / MSI_SETSPI_NS), 0 when none. */
 u64 msi_parent_doorbell(struct kernel *k);
 

@@ -22,7 +22,18 @@ struct guest_mem {
 	u64 size;
 	u64 ndirs;
 	u8 ***dirs; /* dirs[d][c] -> CHUNK_SIZE bytes, or NULL (zeroes) */
+	/* ranges backed by callers' memory (guest_mem_back): their chunks are not ours */
+	struct { u64 off, len; } *backed;
+	size_t nbacked;
 };
+
+static bool chunk_is_backed(const struct guest_mem *mem, u64 off)
+{
+	for (size_t i = 0; i < mem->nbacked; i++)
+		if (off >= mem->backed[i].off && off - mem->backed[i].off < mem->backed[i].len)
+			return true;
+	return false;
+}
 
 struct guest_mem *guest_mem_new(u64 ram_base, u64 ram_size)
 {
@@ -58,10 +69,12 @@ void guest_mem_free(struct guest_mem *mem)
 		if (!mem->dirs[d])
 			continue;
 		for (u64 c = 0; c < DIR_ENTRIES; c++)
-			free(mem->dirs[d][c]);
+			if (!chunk_is_backed(mem, ((d << DIR_SHIFT) + c) << CHUNK_SHIFT))
+				free(mem->dirs[d][c]);
 		free(mem->dirs[d]);
 	}
 	free(mem->dirs);
+	free(mem->backed);
 	free(mem);
 }
 
@@ -270,4 +283,51 @@ int guest_mem_write64(struct guest_mem *mem, u64 pa, u64 val)
 		return -ENOMEM;
 	memcpy(chunk + (off & (CHUNK_SIZE - 1)), &raw, sizeof(raw));
 	return 0;
+}
+
+int guest_mem_back(struct guest_mem *mem, u64 pa, void *host, u64 len)
+{
+	if (!host || !len || !IS_ALIGNED(pa | len, CHUNK_SIZE))
+		return -EINVAL;
+	if (!guest_mem_valid(mem, pa, len))
+		return -EFAULT;
+	u64 off = pa - mem->base;
+	void *grown = realloc(mem->backed, (mem->nbacked + 1) * sizeof(*mem->backed));
+	if (!grown)
+		return -ENOMEM;
+	mem->backed = grown;
+	/* every directory first, so that nothing changes when one cannot be had */
+	for (u64 c = off; c < off + len; c += CHUNK_SIZE) {
+		u8 ***dirp = &mem->dirs[(c >> CHUNK_SHIFT) >> DIR_SHIFT];
+		if (!*dirp && !(*dirp = calloc(DIR_ENTRIES, sizeof(**dirp))))
+			return -ENOMEM;
+	}
+	for (u64 c = off; c < off + len; c += CHUNK_SIZE) {
+		u64 idx = c >> CHUNK_SHIFT;
+		u8 **slot = &mem->dirs[idx >> DIR_SHIFT][idx & (DIR_ENTRIES - 1)];
+		if (!chunk_is_backed(mem, c))
+			free(*slot);
+		*slot = (u8 *)host + (c - off);
+	}
+	mem->backed[mem->nbacked].off = off;
+	mem->backed[mem->nbacked].len = len;
+	mem->nbacked++;
+	return 0;
+}
+
+void guest_mem_unback(struct guest_mem *mem, u64 pa, u64 len)
+{
+	if (!guest_mem_valid(mem, pa, len))
+		return;
+	u64 off = pa - mem->base;
+	for (size_t i = 0; i < mem->nbacked; i++) {
+		if (mem->backed[i].off != off || mem->backed[i].len != len)
+			continue;
+		for (u64 c = off; c < off + len; c += CHUNK_SIZE) {
+			u64 idx = c >> CHUNK_SHIFT;
+			mem->dirs[idx >> DIR_SHIFT][idx & (DIR_ENTRIES - 1)] = NULL;
+		}
+		mem->backed[i] = mem->backed[--mem->nbacked];
+		return;
+	}
 }

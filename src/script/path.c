@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "script/path.h"
+#include "sysfs/devfs.h"
 
 /* link_path_walk()'s limit on the links one lookup follows */
 #define MAX_LINKS 40
@@ -41,7 +42,7 @@ int path_lstat(struct kernel *k, const char *path, struct sysfs_stat *st)
 		st->readable = st->writable = true;
 		return 0;
 	}
-	return -ENOENT;
+	return devfs_lstat(k, path, st);
 }
 
 /* the absolute form of a path the shell was given: relative ones start at its cwd */
@@ -309,6 +310,8 @@ int path_list(struct kernel *k, const char *canonical, struct sysfs_buf *out)
 	for (size_t i = 0; i < sizeof(rootfs_dirs) / sizeof(rootfs_dirs[0]); i++)
 		if (!strcmp(canonical, rootfs_dirs[i].path))
 			return rootfs_dirs[i].empty ? 0 : -EOPNOTSUPP;
+	if (!strncmp(canonical, "/dev/", 5))
+		return devfs_list(k, canonical, out);
 	int ret = sysfs_list(k, canonical, out);
 	/* a directory of /sys/devices above the devices: there, but the model does not list it */
 	return ret == -ENOENT ? -EOPNOTSUPP : ret;

@@ -6,6 +6,7 @@
 #include "iommusim/iommusim.h"
 #include "script/session.h"
 #include "init/boot.h"
+#include "uapi/uapi.h"
 
 static int read_file(const char *path, void **data, size_t *size)
 {
@@ -120,6 +121,9 @@ void iommusim_free(struct iommusim *sim)
 {
 	if (!sim)
 		return;
+	/* the user process exits first: its files close, its memory goes */
+	if (sim->k)
+		uapi_free(sim->k);
 	kernel_free(sim->k);
 	machine_free(&sim->machine);
 	qemu_cmdline_free(&sim->cmd);

@@ -1,0 +1,60 @@
+/*
+ * The nodes of devtmpfs the model keeps: /dev/vfio and what is in it
+ * (src/uapi decides which exist). Character devices are reported as files.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "sysfs/devfs.h"
+#include "uapi/uapi.h"
+
+static bool group_node(struct kernel *k, const char *name)
+{
+	int ids[256];
+	size_t n = vfio_devnode_groups(k, ids, 256);
+	char num[16];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(num, sizeof(num), "%d", ids[i]);
+		if (!strcmp(num, name))
+			return true;
+	}
+	return false;
+}
+
+int devfs_lstat(struct kernel *k, const char *path, struct sysfs_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (strncmp(path, "/dev/vfio", 9) || (path[9] && path[9] != '/') || !vfio_devnode_present(k))
+		return -ENOENT;
+	st->readable = true;
+	if (!path[9]) {
+		st->type = SYSFS_DIR;
+		return 0;
+	}
+	const char *name = path + 10;
+	if (strcmp(name, "vfio") && !group_node(k, name))
+		return -ENOENT;
+	st->type = SYSFS_REG;
+	st->writable = true;
+	return 0;
+}
+
+int devfs_list(struct kernel *k, const char *path, struct sysfs_buf *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct sysfs_stat st;
+	int ret = devfs_lstat(k, path, &st);
+	if (ret)
+		return ret;
+	if (st.type != SYSFS_DIR)
+		return -ENOTDIR;
+	int ids[256];
+	size_t n = vfio_devnode_groups(k, ids, 256);
+	char num[16];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(num, sizeof(num), "%d", ids[i]);
+		if (sysfs_buf_add_name(out, num))
+			return -ENOMEM;
+	}
+	return sysfs_buf_add_name(out, "vfio");
+}

@@ -1,0 +1,195 @@
+/*
+ * The modelled process's file descriptor table and the syscalls on it:
+ * open(2) of the kernel's VFIO nodes, close(2), ioctl(2), pread(2),
+ * pwrite(2), with the errnos the VFS gives (EBADF for an fd that is not
+ * open, ENOENT for a node that is not there, EMFILE when the table is full).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "uapi/vfio.h"
+#include "drivers/drivers.h"
+
+struct uapi_state *uapi_state(struct kernel *k)
+{
+	if (!k->uapi) {
+		k->uapi = calloc(1, sizeof(*k->uapi));
+		if (k->uapi) {
+			k->uapi->memlock_limit = UAPI_DEFAULT_MEMLOCK;
+			k->uapi->cap_ipc_lock = true;
+		}
+	}
+	return k->uapi;
+}
+
+void uapi_free(struct kernel *k)
+{
+	struct uapi_state *st = k->uapi;
+	if (!st)
+		return;
+	/* exit(): the files close in fd order, the device files' references go last */
+	for (int fd = 0; fd < UAPI_MAX_FDS; fd++)
+		if (st->fds[fd])
+			uapi_close(k, fd);
+	while (st->nblocks)
+		uapi_user_free(k, st->blocks[0]->host);
+	free(st->blocks);
+	free(st->groups);
+	free(st);
+	k->uapi = NULL;
+}
+
+struct uapi_file *uapi_fget(struct kernel *k, int fd)
+{
+	struct uapi_state *st = k->uapi;
+	if (!st || fd < 0 || fd >= UAPI_MAX_FDS)
+		return NULL;
+	return st->fds[fd];
+}
+
+void uapi_file_get(struct uapi_file *file)
+{
+	file->refs++;
+}
+
+/* __fput(): the file's release op */
+void uapi_file_put(struct kernel *k, struct uapi_file *file)
+{
+	(void)k;
+	if (--file->refs)
+		return;
+	switch (file->kind) {
+	case UAPI_FILE_VFIO_CONTAINER:
+		vfio_container_put(file->container);
+		break;
+	case UAPI_FILE_VFIO_GROUP:
+		vfio_group_release(file->group);
+		break;
+	case UAPI_FILE_VFIO_DEVICE:
+		vfio_device_release(file->device);
+		break;
+	}
+	free(file);
+}
+
+int uapi_install(struct kernel *k, struct uapi_file *file)
+{
+	struct uapi_state *st = uapi_state(k);
+	if (!st)
+		return -ENOMEM;
+	/* 0, 1 and 2 are the process's stdio */
+	for (int fd = 3; fd < UAPI_MAX_FDS; fd++) {
+		if (!st->fds[fd]) {
+			st->fds[fd] = file;
+			uapi_file_get(file);
+			return fd;
+		}
+	}
+	return -EMFILE;
+}
+
+/* "/dev/vfio/N": the group number, -1 when the name is not a decimal number */
+static int group_number(const char *name)
+{
+	if (!*name || strlen(name) > 9)
+		return -1;
+	int n = 0;
+	for (const char *p = name; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		n = n * 10 + (*p - '0');
+	}
+	/* devtmpfs names it as the kernel prints it: no leading zeros */
+	return name[0] == '0' && name[1] ? -1 : n;
+}
+
+int uapi_open(struct kernel *k, const char *path, int flags)
+{
+	(void)flags;
+	if (!path)
+		return -EFAULT;
+	if (strncmp(path, "/dev/vfio/", 10) || !vfio_devnode_present(k))
+		return -ENOENT;
+	if (!uapi_state(k))
+		return -ENOMEM;
+	const char *name = path + 10;
+	struct uapi_file *file = calloc(1, sizeof(*file));
+	if (!file)
+		return -ENOMEM;
+	int ret;
+	if (!strcmp(name, "vfio")) {
+		file->kind = UAPI_FILE_VFIO_CONTAINER;
+		file->container = vfio_container_open(k);
+		ret = file->container ? 0 : -ENOMEM;
+	} else {
+		int id = group_number(name);
+		file->kind = UAPI_FILE_VFIO_GROUP;
+		ret = id < 0 ? -ENOENT : vfio_group_open(k, id, file);
+	}
+	if (ret) {
+		free(file);
+		return ret;
+	}
+	ret = uapi_install(k, file);
+	if (ret < 0) {
+		/* no fd: the file is released at once */
+		file->refs = 1;
+		uapi_file_put(k, file);
+	}
+	return ret;
+}
+
+int uapi_close(struct kernel *k, int fd)
+{
+	struct uapi_file *file = uapi_fget(k, fd);
+	if (!file)
+		return -EBADF;
+	k->uapi->fds[fd] = NULL;
+	uapi_file_put(k, file);
+	return 0;
+}
+
+long uapi_ioctl(struct kernel *k, int fd, unsigned long request, void *arg)
+{
+	struct uapi_file *file = uapi_fget(k, fd);
+	if (!file)
+		return -EBADF;
+	switch (file->kind) {
+	case UAPI_FILE_VFIO_CONTAINER:
+		return vfio_container_ioctl(file->container, request, arg);
+	case UAPI_FILE_VFIO_GROUP:
+		return vfio_group_ioctl(file->group, request, arg);
+	case UAPI_FILE_VFIO_DEVICE:
+		return vfio_device_ioctl(file->device, request, arg);
+	}
+	return -ENOTTY;
+}
+
+/*
+ * vfs_read()/vfs_write(): the container and the group have no read or
+ * write op (EINVAL). A device file's regions need vfio-pci's region
+ * accessors, which the model does not have yet (EOPNOTSUPP).
+ */
+static ssize_t rw(struct kernel *k, int fd, const void *buf, size_t len, off_t off)
+{
+	struct uapi_file *file = uapi_fget(k, fd);
+	if (!file)
+		return -EBADF;
+	if (off < 0)
+		return -EINVAL;
+	if (file->kind != UAPI_FILE_VFIO_DEVICE)
+		return -EINVAL;
+	if (!buf && len)
+		return -EFAULT;
+	return -EOPNOTSUPP;
+}
+
+ssize_t uapi_pread(struct kernel *k, int fd, void *buf, size_t len, off_t off)
+{
+	return rw(k, fd, buf, len, off);
+}
+
+ssize_t uapi_pwrite(struct kernel *k, int fd, const void *buf, size_t len, off_t off)
+{
+	return rw(k, fd, buf, len, off);
+}

@@ -1,0 +1,78 @@
+/*
+ * VFIO of Linux 6.1 (drivers/vfio/): the container (container.c), the group
+ * character device (group.c), the device file (vfio_main.c, vfio-pci's
+ * ioctls) and the type1 IOMMU backend (vfio_iommu_type1.c), on the model's
+ * IOMMU core and its DMA ownership.
+ */
+#ifndef IOMMUSIM_UAPI_VFIO_H
+#define IOMMUSIM_UAPI_VFIO_H
+
+#include "uapi/uapi.h"
+
+struct iommu_group;
+struct iommu_domain;
+struct vfio_iommu;
+
+/* struct vfio_container: what /dev/vfio/vfio's open makes */
+struct vfio_container {
+	struct kernel *k;
+	unsigned int refs;		/* kref: its file, and each group set to it */
+	struct vfio_group **groups;	/* group_list */
+	size_t ngroups;
+	struct vfio_iommu *iommu;	/* iommu_data of the type1 driver, NULL before SET_IOMMU */
+};
+
+/* struct vfio_group: one per IOMMU group opened through /dev/vfio/N */
+struct vfio_group {
+	struct kernel *k;
+	struct iommu_group *iommu_group;
+	struct uapi_file *opened_file;	/* the one open file (6.1 allows one) */
+	struct vfio_container *container;
+	unsigned int container_users;	/* 1 for the container, +1 each open device file */
+};
+
+/* the device file (anon_inode:[vfio-device]) */
+struct vfio_device_file {
+	struct vfio_group *group;
+	struct device *dev;
+};
+
+/* the PCI device vfio-pci drives, NULL when dev is not bound to it */
+bool vfio_pci_bound(const struct device *dev);
+/* A device of the IOMMU group bound to vfio-pci: the group has a /dev/vfio/N. */
+bool vfio_group_has_vfio_device(const struct iommu_group *group);
+
+/* container.c */
+struct vfio_container *vfio_container_open(struct kernel *k);
+void vfio_container_put(struct vfio_container *c);
+long vfio_container_ioctl(struct vfio_container *c, unsigned long cmd, void *arg);
+int vfio_container_attach_group(struct vfio_container *c, struct vfio_group *g);
+void vfio_group_detach_container(struct vfio_group *g);
+
+/* group.c */
+int vfio_group_open(struct kernel *k, int group_id, struct uapi_file *file);
+void vfio_group_release(struct vfio_group *g);
+long vfio_group_ioctl(struct vfio_group *g, unsigned long cmd, void *arg);
+
+/* device.c */
+long vfio_device_ioctl(struct vfio_device_file *df, unsigned long cmd, void *arg);
+void vfio_device_release(struct vfio_device_file *df);
+
+/* vfio_iommu_type1.c: the IOMMU backend's ops */
+long vfio_iommu_type1_check_extension(struct vfio_iommu *iommu, unsigned long arg);
+int vfio_iommu_type1_open(struct kernel *k, unsigned long arg, struct vfio_iommu **out);
+void vfio_iommu_type1_release(struct vfio_iommu *iommu);
+int vfio_iommu_type1_attach_group(struct vfio_iommu *iommu, struct iommu_group *group);
+void vfio_iommu_type1_detach_group(struct vfio_iommu *iommu, struct iommu_group *group);
+long vfio_iommu_type1_ioctl(struct vfio_iommu *iommu, unsigned long cmd, void *arg);
+
+/* What the model's invariant checks and views read of a container. */
+struct vfio_iommu_stats {
+	size_t ndma;			/* DMA mappings */
+	u64 mapped_bytes;
+	unsigned int dma_avail;
+	size_t ndomains;
+};
+void vfio_iommu_type1_stats(const struct vfio_iommu *iommu, struct vfio_iommu_stats *st);
+
+#endif
