@@ -99,9 +99,13 @@ void qdev_fini(struct qdev *d)
 
 struct qdev_slot *qdev_find(const struct qdev *d, const char *key)
 {
-	for (size_t i = 0; i < d->nslots; i++)
-		if (!strcmp(d->slots[i].prop->name, key))
+	/* the first letters first: a device has a hundred properties, and thousands of devices */
+	for (size_t i = 0; i < d->nslots; i++) {
+		const char *n = d->slots[i].prop->name;
+
+		if (n[0] == key[0] && n[1] == key[1] && !strcmp(n, key))
 			return &d->slots[i];
+	}
 	return NULL;
 }
 
