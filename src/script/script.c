@@ -68,6 +68,7 @@ static const struct {
 	{ "modprobe", sh_modprobe },
 	{ "rmmod", sh_rmmod },
 	{ "lsmod", sh_lsmod },
+	{ "od", sh_od },
 };
 
 /* ash's words for a redirection it cannot open: ENOENT and ENOTDIR are the directory's */

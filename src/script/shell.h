@@ -41,6 +41,7 @@ int sh_dmesg(struct sh_ctx *c);
 int sh_modprobe(struct sh_ctx *c);
 int sh_rmmod(struct sh_ctx *c);
 int sh_lsmod(struct sh_ctx *c);
+int sh_od(struct sh_ctx *c);
 
 /* --- busybox's conventions (busybox.c) --- */
 

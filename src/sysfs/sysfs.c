@@ -191,6 +191,7 @@ struct dev_attr {
 
 static const struct dev_attr dev_attrs[] = {
 	{ "class", ATTR_RO, true },
+	{ "config", ATTR_RO, true },
 	{ "consistent_dma_mask_bits", ATTR_RO, true },
 	{ "device", ATTR_RO, false },
 	{ "dma_mask_bits", ATTR_RO, true },
@@ -232,6 +233,8 @@ static int dev_attr_show(struct device *dev, const char *name, struct sysfs_buf 
 		struct pci_dev *p = to_pci_dev(dev);
 		if (!strcmp(name, "vendor"))
 			return emit(out, "0x%04x\n", p->vendor);
+		if (!strcmp(name, "config"))
+			return sysfs_pci_config_read(p, out);
 		if (!strcmp(name, "device"))
 			return emit(out, "0x%04x\n", p->device);
 		if (!strcmp(name, "class"))

@@ -11,6 +11,7 @@
 /* A list of directory entries or a file's text, malloc'd. */
 struct sysfs_buf {
 	char *text;		/* file contents, or NULL */
+	size_t len;		/* text's length when it holds binary bytes (a PCI config file); 0: strlen */
 	char **names;		/* directory entries */
 	size_t nnames;
 };
@@ -48,5 +49,9 @@ typedef int (*sysfs_debug_read_fn)(struct kernel *k, const char *rest, struct sy
 void sysfs_register_debug(const char *name, sysfs_debug_read_fn fn);
 /* /sys/kernel/debug/iommusim/smmu: hardware and driver counters of the SMMU */
 void smmu_stats_register_debugfs(void);
+
+/* A PCI function's config file: cfg_size bytes in out->text, out->len set. 0 or -ENOMEM. */
+struct pci_dev;
+int sysfs_pci_config_read(struct pci_dev *pdev, struct sysfs_buf *out);
 
 #endif
