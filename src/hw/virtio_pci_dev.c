@@ -30,7 +30,8 @@ static const struct qdev_prop virtio_pci_props[] = {
 	QDEV_BIT("virtio-pci-bus-master-bug-migration", false, QDEV_NO_EFFECT),
 	/* only with ats=on */
 	QDEV_BIT("x-ats-page-aligned", true, QDEV_NO_EFFECT),
-	QDEV_BIT("x-disable-pcie", false, QDEV_DEFAULT_ONLY),
+	/* no PCIe capability even behind a PCIe port */
+	QDEV_BIT("x-disable-pcie", false, QDEV_MODELLED),
 	/* vhost backends only */
 	QDEV_BOOL("x-ignore-backend-features", false, QDEV_NO_EFFECT),
 	/* PCIe capability registers (error reporting, FLR, link control, PM) */
@@ -139,8 +140,9 @@ int virtio_pci_qdev_realize(struct virt_build *b, struct qdev *d)
 		fn->subsystem_device = PCI_SUBDEVICE_ID_QEMU;
 		fn->revision = 1;
 	}
-	/* PCIe endpoint capability only behind a PCIe port, and only if modern */
-	fn->pcie_type = (pcie_port && modern) ? HW_PCIE_ENDPOINT : HW_PCIE_NONE;
+	/* PCIe endpoint capability only behind a PCIe port, only if modern, unless x-disable-pcie */
+	fn->pcie_type = (pcie_port && modern && !qdev_bool(d, "x-disable-pcie")) ?
+			HW_PCIE_ENDPOINT : HW_PCIE_NONE;
 	/* virtio_pci_realize: INTA */
 	fn->intx_pin = 1;
 	ret = virtio_pci_msix(b, d, fn);
