@@ -21,6 +21,7 @@ static struct device_driver *const model_drivers[] = {
 	&virtio_net_driver.driver,
 	&virtio_rng_driver.driver,
 	&vfio_pci_driver.driver,
+	&nvme_driver.driver,
 };
 
 struct device_driver *model_driver(const char *name)

@@ -9,6 +9,7 @@ extern struct platform_driver gen_pci_driver;
 extern struct pci_driver pcie_portdriver;
 extern struct pci_driver virtio_pci_driver;
 extern struct pci_driver vfio_pci_driver;
+extern struct pci_driver nvme_driver;
 extern struct platform_driver virtio_mmio_driver;
 extern struct virtio_driver virtio_blk_driver, virtio_net_driver, virtio_rng_driver;
 

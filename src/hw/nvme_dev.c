@@ -56,11 +56,39 @@ int nvme_hw_check_props(const struct nvme_hw_props *p, char *err, size_t errlen)
 		snprintf(err, errlen, "aerl property must be between 0 and %d", NVME_AERL_MAX);
 		return -EINVAL;
 	}
-	if (p->logical_block_size != 512 && p->logical_block_size != 4096) {
-		snprintf(err, errlen, "logical_block_size must be 512 or 4096 for nvme");
-		return -EINVAL;
-	}
 	return 0;
+}
+
+struct nvme_hw_props *nvme_hw_props_dup(const struct nvme_hw_props *p)
+{
+	struct nvme_hw_props *c = malloc(sizeof(*c));
+	if (!c)
+		return NULL;
+	*c = *p;
+	c->serial = p->serial ? strdup(p->serial) : NULL;
+	c->drive_file = p->drive_file ? strdup(p->drive_file) : NULL;
+	if ((p->serial && !c->serial) || (p->drive_file && !c->drive_file)) {
+		nvme_hw_props_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void nvme_hw_props_free(struct nvme_hw_props *p)
+{
+	if (!p)
+		return;
+	free((char *)p->serial);
+	free((char *)p->drive_file);
+	free(p);
+}
+
+struct nvme_ctrl_hw *hw_nvme_device(const struct hw_system *sys, const struct hw_pci_fn *fn)
+{
+	for (size_t i = 0; sys && fn && i < sys->nnvme; i++)
+		if (sys->nvme[i]->fn == fn)
+			return sys->nvme[i];
+	return NULL;
 }
 
 u64 nvme_hw_bar0_size(const struct nvme_hw_props *p)
@@ -134,8 +162,12 @@ static void init_id_ns(struct nvme_ctrl_hw *n)
 	put_le(id + 8, nlbas, 8);		/* ncap */
 	put_le(id + 16, nlbas, 8);		/* nuse */
 	id[24] = 1u << 4;			/* nsfeat: optimal performance fields */
-	id[25] = 7;				/* nlbaf: 8 formats */
-	id[26] = lbs == 4096 ? 4 : 0;		/* flbas */
+	unsigned ds = 0;
+	while ((1u << ds) < lbs)
+		ds++;
+	/* the eight standard formats; another block size is a ninth (nvme_ns_init) */
+	id[25] = ds == 9 || ds == 12 ? 7 : 8;	/* nlbaf, 0's based */
+	id[26] = ds == 9 ? 0 : ds == 12 ? 4 : 8;	/* flbas */
 	id[27] = 0x3;				/* mc */
 	id[28] = 0x1f;				/* dpc */
 	id[33] = 1u << 3;			/* dlfeat: deallocated blocks read as zeros */
@@ -148,6 +180,8 @@ static void init_id_ns(struct nvme_ctrl_hw *n)
 		put_le(id + 128 + 4 * i, lbaf[i].ms, 2);
 		id[128 + 4 * i + 2] = lbaf[i].ds;
 	}
+	if (id[25] == 8)
+		id[128 + 4 * 8 + 2] = (u8)ds;
 	if (n->be.readonly)
 		id[99] = 1;			/* nsattr: write protected */
 }

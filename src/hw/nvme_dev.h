@@ -201,6 +201,10 @@ struct nvme_ctrl_hw {
 	char error[160];		/* the last guest error, as QEMU's trace would name it */
 };
 
+/* A copy of p with its own strings (the board keeps it in hw_pci_fn.nvme); NULL: -ENOMEM. */
+struct nvme_hw_props *nvme_hw_props_dup(const struct nvme_hw_props *p);
+void nvme_hw_props_free(struct nvme_hw_props *p);
+
 /*
  * QEMU's nvme_check_params() and realize: 0, or -EINVAL with QEMU's message
  * in err ("serial property not set", "max_ioqpairs cannot be 0", ...).

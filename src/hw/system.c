@@ -7,6 +7,7 @@
 #include "hw/gic.h"
 #include "hw/pci_irq.h"
 #include "hw/pci_layout.h"
+#include "hw/nvme_dev.h"
 #include "hw/virtqueue_dev.h"
 #include "hw/smmuv3/smmu_hw.h"
 #include "machine/machine.h"
@@ -171,6 +172,22 @@ static int realize_virtio(struct hw_system *hw, struct hw_virtio *desc, char *er
 	return 0;
 }
 
+/* an nvme function's controller, with its namespace's drive */
+static int realize_nvme(struct hw_system *hw, struct hw_pci_fn *fn, char *err, size_t errlen)
+{
+	struct nvme_ctrl_hw **p = realloc(hw->nvme, (hw->nnvme + 1) * sizeof(*p));
+	if (!p) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	hw->nvme = p;
+	struct nvme_ctrl_hw *n = nvme_hw_new(hw, fn, fn->nvme, err, errlen);
+	if (!n)
+		return -EINVAL;
+	hw->nvme[hw->nnvme++] = n;
+	return 0;
+}
+
 /* the virtio functions of the PCI tree, bus by bus in devfn order */
 static int realize_pci_bus(struct hw_system *hw, struct hw_pci_bus *bus, char *err, size_t errlen)
 {
@@ -179,6 +196,8 @@ static int realize_pci_bus(struct hw_system *hw, struct hw_pci_bus *bus, char *e
 		if (!fn)
 			continue;
 		int ret = fn->virtio ? realize_virtio(hw, fn->virtio, err, errlen) : 0;
+		if (!ret && fn->nvme)
+			ret = realize_nvme(hw, fn, err, errlen);
 		if (!ret)
 			ret = realize_pci_bus(hw, fn->secondary, err, errlen);
 		if (ret)
@@ -250,6 +269,9 @@ void hw_system_free(struct hw_system *hw)
 		vdev_hw_free(hw->virtio[i].dev);
 	hw_pci_layout_free_tree(hw->pci.root);
 	free(hw->virtio);
+	for (size_t i = 0; i < hw->nnvme; i++)
+		nvme_hw_free(hw->nvme[i]);
+	free(hw->nvme);
 	hw_gic_free(hw->gic);
 	smmu_hw_free(hw->smmu);
 	guest_mem_free(hw->mem);

@@ -16,6 +16,7 @@ struct hw_gic;
 struct machine;
 struct hw_virtio;
 struct vdev_hw;
+struct nvme_ctrl_hw;
 
 /* A realized virtio device model and the description it was realized from. */
 struct hw_virtio_slot {
@@ -39,6 +40,8 @@ struct hw_system {
 	struct hw_gic *gic;		/* wired lines and the MSI frame */
 	struct hw_virtio_slot *virtio;	/* every virtio device (PCI and mmio), in board order */
 	size_t nvirtio;
+	struct nvme_ctrl_hw **nvme;	/* every nvme controller (hw/nvme_dev.h), in board order */
+	size_t nnvme;
 	struct hw_pci_host pci;		/* the PCIe host's ECAM and the tree behind it (its config spaces are ours) */
 };
 

@@ -19,6 +19,7 @@
 #include "drivers/drivers.h"
 #include "drivers/hw_random.h"
 #include "drivers/irq.h"
+#include "drivers/nvme.h"
 #include "drivers/virtio.h"
 #include "dma/mapping.h"
 #include "hw/system.h"
@@ -119,6 +120,11 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 		k->log.clock_ns = LATE_INITCALL_NS;
 	deferred_probe_initcall(k);
 
+	/*
+	 * kernel_init(): async_synchronize_full() waits for the async probes
+	 * (nvme's waits for its reset work, and so for a command's timeout)
+	 */
+	nvme_async_synchronize(k);
 	/* init */
 	if (k->log.clock_ns < INIT_START_NS)
 		k->log.clock_ns = INIT_START_NS;
@@ -153,6 +159,8 @@ void kernel_sleep(struct kernel *k, u64 ns)
 		k->log.clock_ns = target;
 	/* dma-iommu's flush-queue timers (10 ms) that expired meanwhile */
 	iommu_dma_run_fq_timers(k);
+	/* command timeouts of the nvme controllers */
+	nvme_tick(k);
 	/* the hwrng fill thread's reseed sleeps that ended */
 	hwrng_tick(k);
 }
@@ -164,6 +172,7 @@ void kernel_free(struct kernel *k)
 	dma_subsys_exit(k);
 	for (size_t i = k->ndevices; i-- > 0;)
 		iommu_release_device(k->devices[i]);
+	nvme_devices_free(k);
 	virtio_devices_free(k);
 	hwrng_core_free(k);
 	irq_core_free(k);

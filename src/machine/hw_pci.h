@@ -65,6 +65,7 @@ struct hw_virtio {
 struct hw_pci_bus;
 struct hw_msix;			/* hw/pci_msix.h */
 struct hw_pci_config;		/* hw/pci_config.h */
+struct nvme_hw_props;		/* hw/nvme_dev.h */
 
 struct hw_pci_fn {
 	u8 devfn;
@@ -87,6 +88,7 @@ struct hw_pci_fn {
 	const char *qemu_driver;	/* "virtio-blk-pci", "pcie-root-port", ... */
 	const char *qemu_id;		/* id= or NULL */
 	struct hw_virtio *virtio;	/* virtio personality or NULL */
+	struct nvme_hw_props *nvme;	/* nvme: the controller's properties, or NULL */
 	struct hw_pci_bus *bus;		/* the bus it sits on */
 	u8 intx_pin;			/* PCI_INTERRUPT_PIN: 1..4 for INTA..INTD, 0 none */
 	struct hw_msix *msix;		/* the MSI-X table and PBA (BAR contents), or NULL */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "machine/virt_internal.h"
+#include "hw/nvme_dev.h"
 #include "hw/pci_msix.h"
 
 
@@ -141,6 +142,7 @@ void virt_pci_fn_free(struct hw_pci_fn *fn)
 		return;
 	virt_pci_tree_free(fn->secondary);
 	virtio_free(fn->virtio);
+	nvme_hw_props_free(fn->nvme);
 	hw_msix_free(fn->msix);
 	free((char *)fn->qemu_driver);
 	free((char *)fn->qemu_id);

@@ -1,9 +1,11 @@
 /*
- * A virtio disk's sysfs directory, with the attributes Linux 6.1 shows
+ * A disk's sysfs directory, with the attributes Linux 6.1 shows
  * (block/genhd.c, block/blk-sysfs.c), each "%lu\n" or text as there. The
- * directory lives under its virtio device, .../virtioN/block/vda
- * (device_add_disk() makes the gendisk a child of the device);
- * /sys/block/vda is a link to it (sysfs/sysfs.c renders both).
+ * directory lives under the device device_add_disk() gave it: a virtio
+ * disk under its virtio device (.../virtioN/block/vda), an nvme namespace
+ * under its controller's class device (.../0000:01:00.0/nvme/nvme0/nvme0n1);
+ * /sys/block/NAME is a link to it (sysfs/sysfs.c renders both). Each
+ * driver's disk is read through one view of what sysfs shows.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -11,12 +13,64 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sysfs/block.h"
+#include "drivers/nvme.h"
 #include "drivers/virtio_blk.h"
 
 /* virtio_blk's block major: the first dynamic one (register_blkdev(0) counts down from 254) */
 #define VIRTBLK_MAJOR 254
 /* PART_BITS: 16 minors a disk */
 #define VIRTBLK_PART_BITS 4
+/* nvme's disks take extended dev_t numbers (BLOCK_EXT_MAJOR), one minor each */
+#define BLOCK_EXT_MAJOR 259
+
+/* What sysfs shows of a disk, whichever driver made it. */
+struct disk_view {
+	const char *name;
+	struct device *parent;		/* the device its directory hangs under */
+	char subdir[48];		/* from there: "block", or "nvme/nvme0" */
+	char device_link[64];		/* its "device" link */
+	int major, minor;
+	u64 capacity;
+	bool ro, writeback;
+	const struct blk_limits *lim;
+	unsigned nr_hw_queues, queue_depth, nr_requests;
+	const unsigned short *mq_map;
+};
+
+/* the disk called name: true and *v, false when there is none */
+static bool disk_view(struct kernel *k, const char *name, struct disk_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	/* only disk names, never the virtioN aliases virtblk_find also accepts */
+	struct virtio_blk *vb = name ? virtblk_find(k, name) : NULL;
+	if (vb && !strcmp(vb->disk_name, name)) {
+		*v = (struct disk_view){ .name = vb->disk_name, .parent = &vb->vdev->dev, .major = VIRTBLK_MAJOR,
+					 .minor = vb->index << VIRTBLK_PART_BITS, .capacity = vb->capacity,
+					 .ro = vb->ro, .writeback = vb->writeback, .lim = &vb->lim,
+					 .nr_hw_queues = vb->num_vqs, .queue_depth = vb->queue_depth,
+					 .nr_requests = vb->nr_requests, .mq_map = vb->mq_map };
+		snprintf(v->subdir, sizeof(v->subdir), "block");
+		snprintf(v->device_link, sizeof(v->device_link), "../../../%s", vb->vdev->dev.name);
+		return true;
+	}
+	struct nvme_ns *all[64];
+	size_t n = MIN(nvme_ns_list(k, all, ARRAY_SIZE(all)), ARRAY_SIZE(all));
+	for (size_t i = 0; name && i < n; i++) {
+		struct nvme_ns *ns = all[i];
+		if (strcmp(ns->disk_name, name))
+			continue;
+		*v = (struct disk_view){ .name = ns->disk_name, .parent = nvme_ns_device(ns),
+					 .major = BLOCK_EXT_MAJOR, .minor = (int)i, .capacity = ns->capacity,
+					 .ro = ns->ro, .writeback = ns->writeback, .lim = &ns->lim,
+					 .nr_hw_queues = ns->nr_hw_queues, .queue_depth = ns->queue_depth,
+					 .nr_requests = ns->nr_requests, .mq_map = ns->mq_map };
+		snprintf(v->subdir, sizeof(v->subdir), "nvme/%s", nvme_ns_ctrl_name(ns));
+		/* the controller's class device, two levels up */
+		snprintf(v->device_link, sizeof(v->device_link), "../../%s", nvme_ns_ctrl_name(ns));
+		return true;
+	}
+	return false;
+}
 
 static const char *const disk_attrs[] = { "dev", "device", "mq", "queue", "removable", "ro", "size" };
 static const char *const queue_attrs[] = {
@@ -45,17 +99,17 @@ static bool in(const char *const *list, size_t n, const char *s)
 }
 
 /* mq/N: the hardware queue N names, or -1 */
-static int hctx_index(const struct virtio_blk *v, const char *s)
+static int hctx_index(const struct disk_view *v, const char *s)
 {
 	char *end;
 	if (!isdigit((unsigned char)s[0]) || (s[0] == '0' && s[1]))
 		return -1;
 	unsigned long n = strtoul(s, &end, 10);
-	return *end || n >= v->num_vqs ? -1 : (int)n;
+	return *end || n >= v->nr_hw_queues ? -1 : (int)n;
 }
 
 /* mq/N/cpuK: CPU K, when it submits to queue N */
-static bool hctx_has_cpu(struct kernel *k, const struct virtio_blk *v, int hctx, const char *s)
+static bool hctx_has_cpu(struct kernel *k, const struct disk_view *v, int hctx, const char *s)
 {
 	char *end;
 	if (strncmp(s, "cpu", 3) || !isdigit((unsigned char)s[3]) || (s[3] == '0' && s[4]))
@@ -65,7 +119,7 @@ static bool hctx_has_cpu(struct kernel *k, const struct virtio_blk *v, int hctx,
 }
 
 /* the kind of .../mq/... path c[1..n) is: 0 and *st, or -ENOENT */
-static int mq_stat(struct kernel *k, const struct virtio_blk *v, char **c, int n, struct sysfs_stat *st)
+static int mq_stat(struct kernel *k, const struct disk_view *v, char **c, int n, struct sysfs_stat *st)
 {
 	int hctx = n >= 3 ? hctx_index(v, c[2]) : 0;
 	if (hctx < 0 || n > 4)
@@ -80,11 +134,11 @@ static int mq_stat(struct kernel *k, const struct virtio_blk *v, char **c, int n
 	return 0;
 }
 
-static int mq_list(struct kernel *k, const struct virtio_blk *v, char **c, int n, struct sysfs_buf *out)
+static int mq_list(struct kernel *k, const struct disk_view *v, char **c, int n, struct sysfs_buf *out)
 {
 	char name[16];
 	if (n == 2) {
-		for (unsigned q = 0; q < v->num_vqs; q++) {
+		for (unsigned q = 0; q < v->nr_hw_queues; q++) {
 			snprintf(name, sizeof(name), "%u", q);
 			if (sysfs_buf_add_name(out, name))
 				return -ENOMEM;
@@ -108,7 +162,7 @@ static int mq_list(struct kernel *k, const struct virtio_blk *v, char **c, int n
 }
 
 /* blk_mq_hw_sysfs_*_show(): the CPUs ", "-separated; the driver tags (no reserved ones) */
-static int mq_read(struct kernel *k, const struct virtio_blk *v, char **c, struct sysfs_buf *out)
+static int mq_read(struct kernel *k, const struct disk_view *v, char **c, struct sysfs_buf *out)
 {
 	int hctx = hctx_index(v, c[2]);
 	if (!strcmp(c[3], "nr_tags"))
@@ -135,12 +189,37 @@ struct virtio_blk *sysfs_block_disk(struct kernel *k, const char *name)
 	return v && !strcmp(v->disk_name, name) ? v : NULL;
 }
 
+struct device *sysfs_block_disk_parent(struct kernel *k, const char *name, char *subdir, size_t len)
+{
+	struct disk_view v;
+	if (!disk_view(k, name, &v))
+		return NULL;
+	if (subdir && len)
+		snprintf(subdir, len, "%s", v.subdir);
+	return v.parent;
+}
+
+const char *sysfs_block_disk_below(struct kernel *k, struct device *dev, char *subdir, size_t len)
+{
+	struct nvme_ns *ns = nvme_ns_of_device(dev);
+	struct disk_view v;
+	if (!ns || !disk_view(k, ns->disk_name, &v))
+		return NULL;
+	snprintf(subdir, len, "%s", v.subdir);
+	return ns->disk_name;
+}
+
 int sysfs_block_disks(struct kernel *k, struct sysfs_buf *out)
 {
 	struct virtio_blk *all[64];
 	size_t cnt = MIN(virtblk_list(k, all, ARRAY_SIZE(all)), ARRAY_SIZE(all));
 	for (size_t i = 0; i < cnt; i++)
 		if (sysfs_buf_add_name(out, all[i]->disk_name))
+			return -ENOMEM;
+	struct nvme_ns *ns[64];
+	cnt = MIN(nvme_ns_list(k, ns, ARRAY_SIZE(ns)), ARRAY_SIZE(ns));
+	for (size_t i = 0; i < cnt; i++)
+		if (sysfs_buf_add_name(out, ns[i]->disk_name))
 			return -ENOMEM;
 	return 0;
 }
@@ -149,8 +228,8 @@ int sysfs_block_stat(struct kernel *k, char **c, int n, struct sysfs_stat *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->readable = true;
-	struct virtio_blk *v = n >= 1 ? sysfs_block_disk(k, c[0]) : NULL;
-	if (!v)
+	struct disk_view dv, *v = &dv;
+	if (n < 1 || !disk_view(k, c[0], v))
 		return -ENOENT;
 	if (n >= 2 && !strcmp(c[1], "mq"))
 		return mq_stat(k, v, c, n, st);
@@ -178,8 +257,10 @@ int sysfs_block_list(struct kernel *k, char **c, int n, struct sysfs_buf *out)
 		return ret;
 	if (st.type != SYSFS_DIR)
 		return -ENOTDIR;
+	struct disk_view v;
+	disk_view(k, c[0], &v);
 	if (n >= 2 && !strcmp(c[1], "mq"))
-		return mq_list(k, sysfs_block_disk(k, c[0]), c, n, out);
+		return mq_list(k, &v, c, n, out);
 	const char *const *names = n == 1 ? disk_attrs : queue_attrs;
 	size_t cnt = n == 1 ? ARRAY_SIZE(disk_attrs) : ARRAY_SIZE(queue_attrs);
 	for (size_t i = 0; i < cnt; i++)
@@ -196,9 +277,10 @@ int sysfs_block_readlink(struct kernel *k, char **c, int n, struct sysfs_buf *ou
 		return ret;
 	if (st.type != SYSFS_LNK)
 		return -EINVAL;
-	/* "device": the virtio device, three levels up from .../virtioN/block/vda */
-	struct virtio_blk *v = sysfs_block_disk(k, c[0]);
-	if (asprintf(&out->text, "../../../%s", v->vdev->dev.name) < 0) {
+	/* "device": the virtio device (.../virtioN/block/vda) or the nvme controller */
+	struct disk_view v;
+	disk_view(k, c[0], &v);
+	if (asprintf(&out->text, "%s", v.device_link) < 0) {
 		out->text = NULL;
 		return -ENOMEM;
 	}
@@ -213,8 +295,9 @@ int sysfs_block_read(struct kernel *k, char **c, int n, struct sysfs_buf *out)
 		return ret;
 	if (st.type != SYSFS_REG)
 		return -EISDIR;	/* a directory, or the device link followed */
-	struct virtio_blk *v = sysfs_block_disk(k, c[0]);
-	const struct blk_limits *l = &v->lim;
+	struct disk_view dv, *v = &dv;
+	disk_view(k, c[0], v);
+	const struct blk_limits *l = v->lim;
 	if (!strcmp(c[1], "mq"))
 		return mq_read(k, v, c, out);
 	if (n == 2) {
@@ -225,7 +308,7 @@ int sysfs_block_read(struct kernel *k, char **c, int n, struct sysfs_buf *out)
 		if (!strcmp(c[1], "removable"))
 			return set_text(out, "%lu\n", 0);
 		/* dev_show(): MAJOR:MINOR of the disk itself (partition 0) */
-		if (asprintf(&out->text, "%d:%d\n", VIRTBLK_MAJOR, v->index << VIRTBLK_PART_BITS) < 0) {
+		if (asprintf(&out->text, "%d:%d\n", v->major, v->minor) < 0) {
 			out->text = NULL;
 			return -ENOMEM;
 		}

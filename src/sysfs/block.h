@@ -1,6 +1,7 @@
 /*
- * A virtio disk's directory, .../virtioN/block/<disk>/{dev,device,size,ro,
- * removable,queue/...}. c[0..n) are the components from the disk's name on.
+ * A disk's directory (a virtio disk's .../virtioN/block/<disk>, an nvme
+ * namespace's .../nvme/nvmeX/<disk>) with {dev,device,size,ro,removable,
+ * queue/...,mq/...}. c[0..n) are the components from the disk's name on.
  */
 #ifndef IOMMUSIM_SYSFS_BLOCK_H
 #define IOMMUSIM_SYSFS_BLOCK_H
@@ -11,6 +12,18 @@ struct virtio_blk;
 
 /* the disk called name ("vda"), NULL when none */
 struct virtio_blk *sysfs_block_disk(struct kernel *k, const char *name);
+/*
+ * The device the disk called name hangs under (NULL when no disk has that
+ * name), and in subdir the path from that device's directory to the
+ * disk's parent directory ("block", "nvme/nvme0").
+ */
+struct device *sysfs_block_disk_parent(struct kernel *k, const char *name, char *subdir, size_t len);
+/*
+ * A disk whose directory is deeper below dev than a virtio disk's "block/"
+ * (an nvme namespace: "nvme/nvme0"): its name, and that path in subdir;
+ * NULL when dev has none.
+ */
+const char *sysfs_block_disk_below(struct kernel *k, struct device *dev, char *subdir, size_t len);
 /* /sys/block's entries: every disk's name. 0, -ENOMEM */
 int sysfs_block_disks(struct kernel *k, struct sysfs_buf *out);
 /* what the path is: 0 and *st, -ENOENT */

@@ -362,7 +362,7 @@ enum {
 	W_DRIVER_UNBIND, W_DRIVER_DEVLINK, W_DRIVERS_PROBE, W_DRIVERS_AUTOPROBE, W_DEVICE,
 	W_DEVICE_ATTR, W_DEBUG_DEFERRED, W_DEBUG, W_DEBUG_EXT, W_ROOT, W_KERNEL, W_DEBUG_IOMMUSIM,
 	W_BUS_UEVENT, W_DRIVER_UEVENT, W_DRIVER_MODULE, W_DRIVER_NEW_ID, W_DRIVER_REMOVE_ID,
-	W_BLOCK_ROOT, W_BLOCK_LINK, W_DEV_BLOCK, W_SUB,
+	W_BLOCK_ROOT, W_BLOCK_LINK, W_DEV_BLOCK, W_DEV_DISKPATH, W_SUB,
 };
 
 static int leaf(struct node *nd, enum node_kind kind, int what)
@@ -411,6 +411,24 @@ static int resolve_device_dir(struct device *dev, const struct spath *sp, int i,
 		if (strcmp(sp->c[i + 1], disk->disk_name))
 			return -ENOENT;
 		return sub_leaf(dev->k, sp, i + 1, &block_tree, nd);
+	}
+	/* a disk deeper below (an nvme namespace: nvme/nvme0/nvme0n1): each directory on the way */
+	char sub[48], *comp[4];
+	int ncomp = 0, m = 0;
+	const char *below = sysfs_block_disk_below(dev->k, dev, sub, sizeof(sub));
+	for (char *save = NULL, *t = below ? strtok_r(sub, "/", &save) : NULL; t && ncomp < 4;
+	     t = strtok_r(NULL, "/", &save))
+		comp[ncomp++] = t;
+	while (m < ncomp && i + m < sp->n && !strcmp(sp->c[i + m], comp[m]))
+		m++;
+	if (m) {
+		if (i + m == sp->n) {
+			nd->sub_first = m;
+			return leaf(nd, N_DIR, W_DEV_DISKPATH);
+		}
+		if (m == ncomp && !strcmp(sp->c[i + m], below))
+			return sub_leaf(dev->k, sp, i + m, &block_tree, nd);
+		return -ENOENT;
 	}
 	if (i + 1 != sp->n)
 		return -ENOENT;
@@ -563,10 +581,10 @@ static int resolve(struct kernel *k, const struct spath *sp, struct node *nd)
 	if (is(sp, 0, "block")) {
 		if (sp->n == 1)
 			return leaf(nd, N_DIR, W_BLOCK_ROOT);
-		struct virtio_blk *disk = sysfs_block_disk(k, sp->c[1]);
-		if (!disk)
+		/* the device the disk hangs under (a virtio device, an nvme function) */
+		nd->dev = sysfs_block_disk_parent(k, sp->c[1], NULL, 0);
+		if (!nd->dev)
 			return -ENOENT;
-		nd->dev = &disk->vdev->dev;
 		/* a link to the disk under its device; what is below it is the disk's (link followed) */
 		if (sp->n == 2)
 			return leaf(nd, N_LINK, W_BLOCK_LINK);
@@ -787,6 +805,21 @@ static int list_node(struct kernel *k, struct node *nd, struct sysfs_buf *out)
 	case W_DEV_BLOCK:
 		sysfs_buf_add_name(out, dev_disk(nd->dev)->disk_name);
 		break;
+	case W_DEV_DISKPATH: {
+		/* the next directory towards the disk, or the disk itself */
+		char sub[48];
+		const char *below = sysfs_block_disk_below(k, nd->dev, sub, sizeof(sub));
+		int depth = 0;
+		const char *name = below;
+		for (char *save = NULL, *t = strtok_r(sub, "/", &save); t; t = strtok_r(NULL, "/", &save), depth++)
+			if (depth == nd->sub_first) {
+				name = t;
+				break;
+			}
+		if (name)
+			sysfs_buf_add_name(out, name);
+		break;
+	}
 	case W_SUB:
 		return nd->sub->list(k, sub_c(nd), sub_n(nd), out);
 	case W_DEVICE:
@@ -799,6 +832,11 @@ static int list_node(struct kernel *k, struct node *nd, struct sysfs_buf *out)
 		}
 		if (dev_disk(nd->dev))
 			sysfs_buf_add_name(out, "block");
+		{
+			char sub[48];
+			if (sysfs_block_disk_below(k, nd->dev, sub, sizeof(sub)))
+				sysfs_buf_add_name(out, strtok(sub, "/"));
+		}
 		/* the directories below it: its children's, or the PCI root bus's for a host bridge */
 		{
 			char mine[256], theirs[256];
@@ -913,10 +951,12 @@ static int readlink_node(struct kernel *k, struct node *nd, struct sysfs_buf *ou
 		snprintf(devpath, sizeof(devpath), "module/%s", driver_module(k, nd->drv));
 		return emit_rel_link(out, "bus/x/drivers/y", devpath);
 	case W_BLOCK_LINK: {
-		/* /sys/block/vda -> ../devices/.../virtioN/block/vda */
+		/* /sys/block/vda -> ../devices/.../virtioN/block/vda (nvme: .../nvme/nvme0/nvme0n1) */
+		char sub[48] = "block";
+		sysfs_block_disk_parent(k, nd->sp.c[1], sub, sizeof(sub));
 		size_t n = (size_t)sysfs_device_path(nd->dev, devpath, sizeof(devpath));
 		snprintf(devpath + MIN(n, sizeof(devpath) - 1), sizeof(devpath) - MIN(n, sizeof(devpath) - 1),
-			 "/block/%s", nd->sp.c[1]);
+			 "/%s/%s", sub, nd->sp.c[1]);
 		return emit_rel_link(out, "block", devpath);
 	}
 	case W_SUB:

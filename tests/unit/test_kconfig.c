@@ -115,7 +115,8 @@ Test(kconfig, drivers_modules_and_builtin_agree)
 	}
 	/* every driver the model implements has its place in the table */
 	static const char *const modelled[] = { "pcieport", "pci-host-generic", "arm-smmu-v3", "virtio-pci",
-						"virtio-mmio", "virtio_blk", "virtio_net", "virtio_rng", "vfio-pci" };
+						"virtio-mmio", "virtio_blk", "virtio_net", "virtio_rng", "vfio-pci",
+						"nvme" };
 	for (size_t i = 0; i < ARRAY_SIZE(modelled); i++) {
 		bool found = false;
 		for (size_t j = 0; j < c->ndrivers; j++)
@@ -123,7 +124,6 @@ Test(kconfig, drivers_modules_and_builtin_agree)
 		cr_assert(found, "%s", modelled[i]);
 		cr_assert_not_null(model_driver(modelled[i]));
 	}
-	cr_assert_null(model_driver("nvme"));
 	cr_assert(kconfig_modname_eq("vfio-pci", "vfio_pci"));
 	cr_assert_not(kconfig_modname_eq("vfio_pci", "vfio_pc"));
 }
@@ -264,15 +264,17 @@ Test(kconfig, equals_debians_modules_builtin_and_dep)
 Test(kconfig, builtin_drivers_register_at_boot_modules_at_modprobe)
 {
 	struct iommusim *sim = boot_cfg(REF_ARGS, NULL, no_modules);
-	cr_assert_eq(sim->k->ndrivers, 3);
+	cr_assert_eq(sim->k->ndrivers, 4);
 	cr_assert_eq(registered(sim, "pcieport"), 0);
 	cr_assert_eq(registered(sim, "pci-host-generic"), 1);
 	cr_assert_eq(registered(sim, "arm-smmu-v3"), 2);
+	/* drivers/nvme links after drivers/iommu */
+	cr_assert_eq(registered(sim, "nvme"), 3);
 	cr_assert_eq(registered(sim, "virtio-pci"), -1);
 	char *o = run(sim, "modprobe virtio_pci\n");
 	cr_assert_str_eq(o, "");
 	free(o);
-	cr_assert_eq(registered(sim, "virtio-pci"), 3);
+	cr_assert_eq(registered(sim, "virtio-pci"), 4);
 	cr_assert_str_eq(driver_module(sim->k, pdev_of(sim, "0000:01:00.0")->dev.driver), "virtio_pci");
 	cr_assert_null(driver_module(sim->k, pdev_of(sim, "0000:00:01.0")->dev.driver));	/* pcieport */
 	cr_assert_null(driver_module(sim->k, model_driver("arm-smmu-v3")));	/* built in */
@@ -348,7 +350,7 @@ Test(kconfig, a_builtin_virtio_pci_registers_at_boot_in_link_order)
 	cr_assert_str_eq(p->dev.driver->name, "virtio-pci");
 	/* its module no longer registers it (the real table would not list it) */
 	cr_assert_eq(modprobe(sim->k, "virtio_pci"), 0);
-	cr_assert_eq(sim->k->ndrivers, 4);
+	cr_assert_eq(sim->k->ndrivers, 5);
 	iommusim_free(sim);
 }
 

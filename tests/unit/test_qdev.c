@@ -287,7 +287,8 @@ Test(qdev, device_help_on_the_command_line)
 	cr_assert_not_null(info);
 	cr_assert(!strncmp(info, "Controller/Bridge/Hub devices:\nname \"pci-bridge\", bus PCI, desc \"Standard PCI Bridge\"\n",
 			   strlen("Controller/Bridge/Hub devices:\nname \"pci-bridge\"")), "%s", info);
-	cr_assert_not_null(strstr(info, "\nStorage devices:\nname \"virtio-blk-device\", bus virtio-bus\n"
+	cr_assert_not_null(strstr(info, "\nStorage devices:\nname \"nvme\", bus PCI, desc \"Non-Volatile Memory Express\"\n"));
+	cr_assert_not_null(strstr(info, "\nname \"virtio-blk-device\", bus virtio-bus\n"
 				  "name \"virtio-blk-pci\", bus PCI, alias \"virtio-blk\"\n"));
 	free(info);
 	/* by alias: the type's own name heads the list */

@@ -1,0 +1,162 @@
+/*
+ * QEMU 7.2's "nvme" device type (hw/nvme/ctrl.c nvme_props, nvme_realize):
+ * its properties and the PCI function it makes: Red Hat 1b36:0010, class
+ * 0x010802, revision 2, INTA, a PCIe endpoint capability (a root complex
+ * integrated endpoint on pcie.0), MSI-X with msix_qsize vectors in BAR0
+ * (none when the interrupt controller takes no MSIs), and the legacy
+ * namespace over drive=. hw/nvme_dev.c is the controller the board
+ * realizes from it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hw/nvme_dev.h"
+#include "hw/pci_msix.h"
+#include "hw/pci_qdev.h"
+#include "hw/qdev_types.h"
+
+#define NVME_BLOCKSIZE(n) \
+	{ .name = (n), .kind = QDEV_PROP_BLOCKSIZE, .type = "size", \
+	  .desc = "A power of two between 512 B and 2 MiB", .has_default = true, .def.u = 0, \
+	  .effect = QDEV_MODELLED }
+
+static const struct qdev_prop nvme_props[] = {
+	/* I/O accounting of the QEMU block layer */
+	QDEV_ON_OFF_AUTO("account-failed", QDEV_AUTO, QDEV_NO_EFFECT),
+	QDEV_ON_OFF_AUTO("account-invalid", QDEV_AUTO, QDEV_NO_EFFECT),
+	QDEV_UINT32("aer_max_queued", 64, QDEV_NO_EFFECT),
+	QDEV_UINT8("aerl", 3, QDEV_MODELLED),
+	/* block sizes probed from a host device: not modelled */
+	QDEV_ON_OFF_AUTO("backend_defaults", QDEV_AUTO, QDEV_DEFAULT_ONLY),
+	/* firmware boot order */
+	{ .name = "bootindex", .kind = QDEV_PROP_INT32, .type = "int32", .effect = QDEV_NO_EFFECT },
+	/* a controller memory buffer: not modelled */
+	QDEV_UINT32("cmb_size_mb", 0, QDEV_DEFAULT_ONLY),
+	QDEV_UINT("discard_granularity", QDEV_PROP_SIZE, "size", UINT32_MAX, QDEV_NO_EFFECT),
+	{ .name = "drive", .kind = QDEV_PROP_STR, .type = "str",
+	  .desc = "Node name or ID of a block device to use as a backend", .effect = QDEV_MODELLED },
+	QDEV_BOOL("ioeventfd", false, QDEV_NO_EFFECT),
+	NVME_BLOCKSIZE("logical_block_size"),
+	QDEV_UINT32("max_ioqpairs", 64, QDEV_MODELLED),
+	QDEV_UINT8("mdts", 7, QDEV_MODELLED),
+	QDEV_UINT("min_io_size", QDEV_PROP_SIZE, "size", 0, QDEV_NO_EFFECT),
+	/* the MSI-X table in a BAR of its own: not modelled */
+	QDEV_BOOL("msix-exclusive-bar", false, QDEV_DEFAULT_ONLY),
+	QDEV_UINT16("msix_qsize", 65, QDEV_MODELLED),
+	/* deprecated: max_ioqpairs = num_queues - 1 when set */
+	QDEV_UINT32("num_queues", 0, QDEV_MODELLED),
+	QDEV_UINT("opt_io_size", QDEV_PROP_SIZE, "size", 0, QDEV_NO_EFFECT),
+	{ .name = "physical_block_size", .kind = QDEV_PROP_BLOCKSIZE, .type = "size",
+	  .desc = "A power of two between 512 B and 2 MiB", .has_default = true, .def.u = 0,
+	  .effect = QDEV_NO_EFFECT },
+	/* a persistent memory region backend: not modelled */
+	QDEV_LINK("pmrdev", "link<memory-backend>", "memory-backend", QDEV_DEFAULT_ONLY),
+	QDEV_STR("serial", QDEV_MODELLED),
+	QDEV_BOOL("share-rw", false, QDEV_NO_EFFECT),
+	/* the SMART log's critical warning bits: no log page Linux reads at boot shows them */
+	{ .name = "smart_critical_warning", .kind = QDEV_PROP_UINT8, .type = "uint8", .effect = QDEV_NO_EFFECT },
+	/* SR-IOV: not modelled */
+	QDEV_UINT8("sriov_max_vfs", 0, QDEV_DEFAULT_ONLY),
+	QDEV_UINT8("sriov_max_vi_per_vf", 0, QDEV_DEFAULT_ONLY),
+	QDEV_UINT8("sriov_max_vq_per_vf", 0, QDEV_DEFAULT_ONLY),
+	QDEV_UINT16("sriov_vi_flexible", 0, QDEV_DEFAULT_ONLY),
+	QDEV_UINT16("sriov_vq_flexible", 0, QDEV_DEFAULT_ONLY),
+	/* an nvme-subsys: not modelled */
+	QDEV_LINK("subsys", "link<nvme-subsys>", "nvme-subsys", QDEV_DEFAULT_ONLY),
+	/* the Intel 8086:5845 identity instead of Red Hat's: not modelled */
+	QDEV_BOOL("use-intel-id", false, QDEV_DEFAULT_ONLY),
+	QDEV_UINT8("vsl", 7, QDEV_NO_EFFECT),
+	QDEV_ON_OFF_AUTO("write-cache", QDEV_AUTO, QDEV_DEFAULT_ONLY),
+	QDEV_BOOL("zoned.auto_transition", true, QDEV_NO_EFFECT),
+	QDEV_UINT8("zoned.zasl", 0, QDEV_NO_EFFECT),
+};
+
+/* nvme_check_params() and the legacy namespace's setup: the controller's properties */
+static int nvme_props_from(struct virt_build *b, const struct qdev *d, struct nvme_hw_props *p)
+{
+	const char *serial = qdev_str(d, "serial");
+	const char *drive = qdev_str(d, "drive");
+	u64 nq = qdev_uint(d, "num_queues");
+	u64 lbs = qdev_uint(d, "logical_block_size");
+	char msg[160];
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	p->serial = serial;
+	p->max_ioqpairs = (u32)qdev_uint(d, "max_ioqpairs");
+	/* num_queues (deprecated since 5.1) counts the admin queue too */
+	if (nq)
+		p->max_ioqpairs = (u32)nq - 1;
+	p->msix_qsize = (u16)qdev_uint(d, "msix_qsize");
+	p->mdts = (u8)qdev_uint(d, "mdts");
+	p->aerl = (u8)qdev_uint(d, "aerl");
+	p->logical_block_size = lbs ? (u32)lbs : BDRV_SECTOR_SIZE;
+	if (nvme_hw_check_props(p, msg, sizeof(msg)))
+		return virt_fail(b, "%s", msg);
+	if (drive) {
+		struct virt_disk disk;
+		ret = virt_claim_drive(b, "nvme", drive, &disk);
+		if (ret)
+			return ret;
+		if (!disk.file)
+			return virt_fail(b, "could not get blockdev size: No medium found");
+		p->drive_file = disk.file;
+		p->drive_readonly = disk.readonly;
+		p->drive_snapshot = disk.snapshot;
+	}
+	return 0;
+}
+
+static int nvme_realize(struct virt_build *b, struct qdev *d)
+{
+	struct hw_pci_bus *bus = virt_pci_bus_of(b, d);
+	struct nvme_hw_props p, *saved;
+	struct hw_pci_fn *fn;
+	int ret;
+
+	if (!bus)
+		return -EINVAL;
+	ret = nvme_props_from(b, d, &p);
+	if (ret)
+		return ret;
+	fn = pci_qdev_fn_new(d);
+	saved = fn ? nvme_hw_props_dup(&p) : NULL;
+	if (!saved) {
+		virt_pci_fn_free(fn);
+		return -ENOMEM;
+	}
+	fn->nvme = saved;
+	fn->vendor = PCI_VENDOR_ID_REDHAT;
+	fn->device = NVME_PCI_DEVICE;
+	fn->subsystem_vendor = PCI_VENDOR_ID_REDHAT_QUMRANET;
+	fn->subsystem_device = PCI_SUBDEVICE_ID_QEMU;
+	fn->revision = NVME_PCI_REVISION;
+	fn->class = NVME_PCI_CLASS;
+	fn->intx_pin = 1;
+	/* pcie_endpoint_cap_init(): integrated in the root complex when on the root bus */
+	fn->pcie_type = bus->is_express && bus->is_root ? HW_PCIE_RC_END : HW_PCIE_ENDPOINT;
+	/* msix_init() fails quietly without MSI support: the pin only */
+	if (b->msi_nonbroken) {
+		fn->msix = hw_msix_new(p.msix_qsize);
+		if (!fn->msix) {
+			virt_pci_fn_free(fn);
+			return -ENOMEM;
+		}
+	}
+	ret = virt_pci_plug(b, bus, fn, d);
+	if (ret) {
+		virt_pci_fn_free(fn);
+		return ret;
+	}
+	return pci_qdev_realize_rom(b, d, fn);
+}
+
+const struct hw_device_type nvme_type = {
+	.name = "nvme",
+	.parent = &pci_device_type,
+	.bus = "PCI",
+	.desc = "Non-Volatile Memory Express",
+	.categories = 1u << QDEV_CAT_STORAGE,
+	QDEV_PROPS(nvme_props),
+	.realize = nvme_realize,
+};
