@@ -73,7 +73,8 @@ static void pcie_portdrv_remove(struct pci_dev *dev)
 }
 
 struct pci_driver pcie_portdriver = {
-	.driver = { .name = "pcieport", .bus = &pci_bus_type },
+	/* 6.1's portdrv takes no DMA ownership: a port leaves its group viable for VFIO */
+	.driver = { .name = "pcieport", .bus = &pci_bus_type, .driver_managed_dma = true },
 	.id_table = port_pci_ids,
 	.probe = pcie_portdrv_probe,
 	.remove = pcie_portdrv_remove,

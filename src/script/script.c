@@ -42,6 +42,11 @@ static int cmd_smmu(struct iommusim *sim, struct script_cmd *c, FILE *out)
 	return verb_smmu(sim->k, c->argc, c->argv, out);
 }
 
+static int cmd_vfio(struct iommusim *sim, struct script_cmd *c, FILE *out)
+{
+	return verb_vfio(sim, c->argc, c->argv, out);
+}
+
 /* the model's own verbs: no shell has them */
 static const struct {
 	const char *name;
@@ -52,6 +57,7 @@ static const struct {
 	{ "blk", cmd_blk },
 	{ "mem", cmd_mem },
 	{ "iommu", cmd_iommu },
+	{ "vfio", cmd_vfio },
 };
 
 static const struct {

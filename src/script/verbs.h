@@ -17,5 +17,8 @@ int verb_dma(struct kernel *k, int argc, char **argv, FILE *out);
 int verb_mem(struct kernel *k, int argc, char **argv, FILE *out);
 int verb_iommu(struct kernel *k, int argc, char **argv, FILE *out);
 int verb_smmu(struct kernel *k, int argc, char **argv, FILE *out);
+struct iommusim;
+/* vfio ...: the modelled process's VFIO calls (vfio_verbs.c) */
+int verb_vfio(struct iommusim *sim, int argc, char **argv, FILE *out);
 
 #endif

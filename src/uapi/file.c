@@ -9,6 +9,7 @@
 #include <string.h>
 #include "uapi/vfio.h"
 #include "drivers/drivers.h"
+#include "iommu/iommu.h"
 
 struct uapi_state *uapi_state(struct kernel *k)
 {
@@ -192,4 +193,45 @@ ssize_t uapi_pread(struct kernel *k, int fd, void *buf, size_t len, off_t off)
 ssize_t uapi_pwrite(struct kernel *k, int fd, const void *buf, size_t len, off_t off)
 {
 	return rw(k, fd, buf, len, off);
+}
+
+static int find_fd(struct kernel *k, enum uapi_file_kind kind, int group_id, const char *name)
+{
+	struct uapi_state *st = k->uapi;
+	for (int fd = 0; st && fd < UAPI_MAX_FDS; fd++) {
+		struct uapi_file *f = st->fds[fd];
+		if (!f || f->kind != kind)
+			continue;
+		if (kind == UAPI_FILE_VFIO_GROUP && f->group->iommu_group->id != group_id)
+			continue;
+		if (kind == UAPI_FILE_VFIO_DEVICE && strcmp(f->device->dev->name, name))
+			continue;
+		return fd;
+	}
+	return -EBADF;
+}
+
+int uapi_find_container_fd(struct kernel *k)
+{
+	return find_fd(k, UAPI_FILE_VFIO_CONTAINER, 0, NULL);
+}
+
+int uapi_find_group_fd(struct kernel *k, int group_id)
+{
+	return find_fd(k, UAPI_FILE_VFIO_GROUP, group_id, NULL);
+}
+
+int uapi_find_device_fd(struct kernel *k, const char *name)
+{
+	return find_fd(k, UAPI_FILE_VFIO_DEVICE, 0, name);
+}
+
+int uapi_container_vaddr(struct kernel *k, int container_fd, u64 iova, u64 len, u64 *vaddr)
+{
+	struct uapi_file *f = uapi_fget(k, container_fd);
+	if (!f || f->kind != UAPI_FILE_VFIO_CONTAINER)
+		return -EBADF;
+	if (!f->container->iommu)
+		return -ENOENT;
+	return vfio_iommu_type1_vaddr(f->container->iommu, iova, len, vaddr);
 }

@@ -84,6 +84,21 @@ int uapi_user_free(struct kernel *k, void *ptr);
  */
 int uapi_user_pa(struct kernel *k, u64 vaddr, u64 len, u64 *pa, struct uapi_user_block **block);
 
+/*
+ * The open files by what they are, for callers that name them instead of
+ * holding fds (the script's vfio verbs): the lowest fd of the first
+ * container, of group N's file, of a device file of the named device; -EBADF
+ * when there is none.
+ */
+int uapi_find_container_fd(struct kernel *k);
+int uapi_find_group_fd(struct kernel *k, int group_id);
+int uapi_find_device_fd(struct kernel *k, const char *name);
+/*
+ * The user address a container's mapping gives iova, when [iova, iova+len)
+ * lies in one mapping: 0 and *vaddr, -ENOENT (no such mapping), -EBADF.
+ */
+int uapi_container_vaddr(struct kernel *k, int container_fd, u64 iova, u64 len, u64 *vaddr);
+
 /* /dev entries of the VFIO files (ls /dev/vfio) */
 bool vfio_devnode_present(struct kernel *k);
 /* The IOMMU group numbers that have a /dev/vfio/N, ascending; how many. */

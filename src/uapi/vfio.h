@@ -66,6 +66,9 @@ int vfio_iommu_type1_attach_group(struct vfio_iommu *iommu, struct iommu_group *
 void vfio_iommu_type1_detach_group(struct vfio_iommu *iommu, struct iommu_group *group);
 long vfio_iommu_type1_ioctl(struct vfio_iommu *iommu, unsigned long cmd, void *arg);
 
+/* the user address of [iova, iova+len) when one mapping holds it: 0, -ENOENT */
+int vfio_iommu_type1_vaddr(struct vfio_iommu *iommu, u64 iova, u64 len, u64 *vaddr);
+
 /* What the model's invariant checks and views read of a container. */
 struct vfio_iommu_stats {
 	size_t ndma;			/* DMA mappings */

@@ -188,6 +188,15 @@ void vfio_iommu_type1_stats(const struct vfio_iommu *iommu, struct vfio_iommu_st
 	st->ndomains = iommu->ndomains;
 }
 
+int vfio_iommu_type1_vaddr(struct vfio_iommu *iommu, u64 iova, u64 len, u64 *vaddr)
+{
+	struct vfio_dma *d = find_dma(iommu, iova, 1);
+	if (!d || d->vaddr_invalid || len > d->size - (iova - d->iova))
+		return -ENOENT;
+	*vaddr = d->vaddr + (iova - d->iova);
+	return 0;
+}
+
 /* --- the IOVA ranges --- */
 
 /* vfio_update_pgsize_bitmap(): what every domain maps, at least the CPU's page */

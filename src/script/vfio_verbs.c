@@ -1,0 +1,412 @@
+/*
+ * The vfio verb: a VMM's VFIO calls, one a line, issued by the modelled
+ * user process through the public file calls (include/iommusim/vfio.h).
+ * The oracle's guest has the same verb (oracle/probe/vfio.c) doing the same
+ * ioctls on real Linux, printing the same lines, so one script runs on both:
+ *
+ *   vfio open container | open group N        open /dev/vfio/vfio, /dev/vfio/N
+ *   vfio close container | close group N | close device NAME
+ *   vfio api-version                          VFIO_GET_API_VERSION
+ *   vfio check-extension EXT                  VFIO_CHECK_EXTENSION
+ *   vfio set-iommu EXT                        VFIO_SET_IOMMU
+ *   vfio info [argsz=N]                       VFIO_IOMMU_GET_INFO and its capabilities
+ *   vfio map IOVA SIZE [r|w|rw] [argsz=N] [flags=N] [vaddr=N]
+ *                                             VFIO_IOMMU_MAP_DMA of fresh anonymous
+ *                                             memory (or of vaddr as given)
+ *   vfio unmap IOVA SIZE [argsz=N] [flags=N] | unmap all
+ *                                             VFIO_IOMMU_UNMAP_DMA
+ *   vfio group N status | set-container | unset-container | get-device-fd NAME
+ *   vfio device NAME info                     VFIO_DEVICE_GET_INFO
+ *   vfio mem read IOVA LEN | mem write IOVA LEN PATTERN
+ *                                             the process's memory behind a mapping
+ *   vfio rlimit memlock BYTES                 setrlimit(RLIMIT_MEMLOCK), CAP_IPC_LOCK dropped
+ *
+ * EXT is type1, type1v2, dma-cc, eeh, nesting, spapr, spapr-v2, noiommu,
+ * unmap-all, update-vaddr, or a number. Each prints "ok ..." or the errno's
+ * name and text ("EPERM (Operation not permitted)").
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/vfio.h>
+#include "iommusim/vfio.h"
+#include "script/session.h"
+#include "script/verbs.h"
+#include "uapi/uapi.h"
+
+static const struct {
+	const char *name;
+	unsigned long value;
+} extensions[] = {
+	{ "type1", VFIO_TYPE1_IOMMU },		{ "spapr", VFIO_SPAPR_TCE_IOMMU },
+	{ "type1v2", VFIO_TYPE1v2_IOMMU },	{ "dma-cc", VFIO_DMA_CC_IOMMU },
+	{ "eeh", VFIO_EEH },			{ "nesting", VFIO_TYPE1_NESTING_IOMMU },
+	{ "spapr-v2", VFIO_SPAPR_TCE_v2_IOMMU }, { "noiommu", VFIO_NOIOMMU_IOMMU },
+	{ "unmap-all", VFIO_UNMAP_ALL },	{ "update-vaddr", VFIO_UPDATE_VADDR },
+};
+
+static int print_result(FILE *out, long ret)
+{
+	if (ret >= 0)
+		return 0;
+	const char *name = strerrorname_np((int)-ret);
+	fprintf(out, "%s (%s)\n", name ? name : "E?", strerror((int)-ret));
+	return (int)ret;
+}
+
+static int parse_ext(const char *s, unsigned long *v)
+{
+	for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
+		if (!strcmp(s, extensions[i].name)) {
+			*v = extensions[i].value;
+			return 0;
+		}
+	u64 n;
+	if (verb_parse_u64(s, &n))
+		return -EINVAL;
+	*v = (unsigned long)n;
+	return 0;
+}
+
+/* "key=N" among the trailing words: 1 found, 0 not there, -EINVAL bad number */
+static int opt_u64(int argc, char **argv, int from, const char *key, u64 *v)
+{
+	size_t kl = strlen(key);
+	for (int i = from; i < argc; i++)
+		if (!strncmp(argv[i], key, kl) && argv[i][kl] == '=')
+			return verb_parse_u64(argv[i] + kl + 1, v) ? -EINVAL : 1;
+	return 0;
+}
+
+/* the words from..argc-1 are each r, w, rw or key=N with one of keys */
+static bool opts_known(int argc, char **argv, int from, const char *const *keys)
+{
+	for (int i = from; i < argc; i++) {
+		if (!strcmp(argv[i], "r") || !strcmp(argv[i], "w") || !strcmp(argv[i], "rw"))
+			continue;
+		bool ok = false;
+		for (const char *const *k = keys; *k; k++) {
+			size_t kl = strlen(*k);
+			ok |= !strncmp(argv[i], *k, kl) && argv[i][kl] == '=';
+		}
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static int usage(FILE *out)
+{
+	fprintf(out, "vfio: usage: vfio open container|group N | close container|group N|device NAME | "
+		     "api-version | check-extension EXT | set-iommu EXT | info [argsz=N] | "
+		     "map IOVA SIZE [r|w|rw] [argsz=N] [flags=N] [vaddr=N] | "
+		     "unmap IOVA SIZE [argsz=N] [flags=N] | unmap all | "
+		     "group N status|set-container|unset-container|get-device-fd NAME | "
+		     "device NAME info | mem read IOVA LEN | mem write IOVA LEN PATTERN | "
+		     "rlimit memlock BYTES\n");
+	return -EINVAL;
+}
+
+static int container_fd(struct iommusim *sim, FILE *out)
+{
+	int fd = uapi_find_container_fd(sim->k);
+	if (fd < 0)
+		fprintf(out, "vfio: no container open\n");
+	return fd;
+}
+
+static const char *cap_name(unsigned id)
+{
+	switch (id) {
+	case VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE:
+		return "iova-ranges";
+	case VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION:
+		return "migration";
+	case VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL:
+		return "dma-avail";
+	default:
+		return "unknown";
+	}
+}
+
+/* VFIO_IOMMU_GET_INFO: the reply, then each capability of the chain */
+static int verb_info(struct iommusim *sim, int argc, char **argv, FILE *out)
+{
+	u64 argsz = 4096;
+	if (argc > 3 || opt_u64(argc, argv, 2, "argsz", &argsz) < 0 || argsz > 4096 ||
+	    (argc == 3 && strncmp(argv[2], "argsz=", 6)))
+		return usage(out);
+	int fd = container_fd(sim, out);
+	if (fd < 0)
+		return fd;
+	_Alignas(8) unsigned char buf[4096];
+	memset(buf, 0, sizeof(buf));
+	struct vfio_iommu_type1_info *info = (void *)buf;
+	info->argsz = (u32)argsz;
+	long ret = iommusim_ioctl(sim, fd, VFIO_IOMMU_GET_INFO, info);
+	if (ret)
+		return print_result(out, ret);
+	fprintf(out, "ok flags 0x%x pgsizes 0x%llx argsz %u cap_offset %u\n", info->flags,
+		(unsigned long long)info->iova_pgsizes, info->argsz, info->cap_offset);
+	for (u32 off = info->cap_offset; off && off + sizeof(struct vfio_info_cap_header) <= argsz;) {
+		struct vfio_info_cap_header *h = (void *)(buf + off);
+		fprintf(out, "cap %s version %u", cap_name(h->id), h->version);
+		if (h->id == VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION) {
+			struct vfio_iommu_type1_info_cap_migration *m = (void *)h;
+			fprintf(out, " flags 0x%x pgsize_bitmap 0x%llx max_dirty_bitmap_size 0x%llx", m->flags,
+				(unsigned long long)m->pgsize_bitmap,
+				(unsigned long long)m->max_dirty_bitmap_size);
+		} else if (h->id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL) {
+			fprintf(out, " avail %u", ((struct vfio_iommu_type1_info_dma_avail *)(void *)h)->avail);
+		} else if (h->id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE) {
+			struct vfio_iommu_type1_info_cap_iova_range *r = (void *)h;
+			for (u32 i = 0; i < r->nr_iovas && off + sizeof(*r) + (i + 1) * sizeof(r->iova_ranges[0]) <= argsz; i++)
+				fprintf(out, " 0x%llx-0x%llx", (unsigned long long)r->iova_ranges[i].start,
+					(unsigned long long)r->iova_ranges[i].end);
+		}
+		fputc('\n', out);
+		if (h->next <= off)
+			break;
+		off = h->next;
+	}
+	return 0;
+}
+
+static int verb_map(struct iommusim *sim, int argc, char **argv, FILE *out)
+{
+	static const char *const keys[] = { "argsz", "flags", "vaddr", NULL };
+	u64 iova, size, argsz = sizeof(struct vfio_iommu_type1_dma_map), flags = 0, vaddr = 0;
+	if (argc < 4 || verb_parse_u64(argv[2], &iova) || verb_parse_u64(argv[3], &size) ||
+	    !opts_known(argc, argv, 4, keys) || opt_u64(argc, argv, 4, "argsz", &argsz) < 0 ||
+	    opt_u64(argc, argv, 4, "vaddr", &vaddr) < 0)
+		return usage(out);
+	/* r, w or rw (rw when none is given); flags=N sets the word as it is */
+	for (int i = 4; i < argc; i++) {
+		if (strchr(argv[i], '='))
+			continue;
+		if (strchr(argv[i], 'r'))
+			flags |= VFIO_DMA_MAP_FLAG_READ;
+		if (strchr(argv[i], 'w'))
+			flags |= VFIO_DMA_MAP_FLAG_WRITE;
+	}
+	if (!flags)
+		flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+	if (opt_u64(argc, argv, 4, "flags", &flags) < 0)
+		return usage(out);
+	int fd = container_fd(sim, out);
+	if (fd < 0)
+		return fd;
+	bool given = opt_u64(argc, argv, 4, "vaddr", &vaddr) == 1;
+	void *mem = NULL;
+	if (!given) {
+		/* a VMM's guest RAM: fresh anonymous memory (at least a page) */
+		mem = iommusim_user_alloc(sim, size ? size : 1);
+		if (!mem)
+			return print_result(out, -ENOMEM);
+		vaddr = (u64)(uintptr_t)mem;
+	}
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = (u32)argsz, .flags = (u32)flags, .vaddr = vaddr, .iova = iova, .size = size,
+	};
+	long ret = iommusim_ioctl(sim, fd, VFIO_IOMMU_MAP_DMA, &map);
+	if (ret && mem)
+		iommusim_user_free(sim, mem);
+	if (!ret)
+		fprintf(out, "ok\n");
+	return print_result(out, ret);
+}
+
+static int verb_unmap(struct iommusim *sim, int argc, char **argv, FILE *out)
+{
+	static const char *const keys[] = { "argsz", "flags", NULL };
+	struct vfio_iommu_type1_dma_unmap unmap = { .argsz = sizeof(unmap) };
+	u64 iova = 0, size = 0, argsz = unmap.argsz, flags = 0;
+	if (argc == 3 && !strcmp(argv[2], "all")) {
+		flags = VFIO_DMA_UNMAP_FLAG_ALL;
+	} else if (argc < 4 || verb_parse_u64(argv[2], &iova) || verb_parse_u64(argv[3], &size) ||
+		   !opts_known(argc, argv, 4, keys) || opt_u64(argc, argv, 4, "argsz", &argsz) < 0 ||
+		   opt_u64(argc, argv, 4, "flags", &flags) < 0) {
+		return usage(out);
+	}
+	int fd = container_fd(sim, out);
+	if (fd < 0)
+		return fd;
+	unmap.argsz = (u32)argsz;
+	unmap.flags = (u32)flags;
+	unmap.iova = iova;
+	unmap.size = size;
+	long ret = iommusim_ioctl(sim, fd, VFIO_IOMMU_UNMAP_DMA, &unmap);
+	if (!ret)
+		fprintf(out, "ok size 0x%llx\n", (unsigned long long)unmap.size);
+	return print_result(out, ret);
+}
+
+static int verb_group(struct iommusim *sim, int argc, char **argv, FILE *out)
+{
+	u64 id;
+	if (argc < 4 || verb_parse_u64(argv[2], &id) || id > 0x7fffffff)
+		return usage(out);
+	const char *op = argv[3];
+	int fd = uapi_find_group_fd(sim->k, (int)id);
+	if (fd < 0) {
+		fprintf(out, "vfio: group %s is not open\n", argv[2]);
+		return fd;
+	}
+	long ret;
+	if (!strcmp(op, "status") && argc == 4) {
+		struct vfio_group_status st = { .argsz = sizeof(st) };
+		ret = iommusim_ioctl(sim, fd, VFIO_GROUP_GET_STATUS, &st);
+		if (!ret)
+			fprintf(out, "ok flags 0x%x%s%s\n", st.flags,
+				st.flags & VFIO_GROUP_FLAGS_VIABLE ? " viable" : " not-viable",
+				st.flags & VFIO_GROUP_FLAGS_CONTAINER_SET ? " container-set" : "");
+	} else if (!strcmp(op, "set-container") && argc == 4) {
+		int cfd = container_fd(sim, out);
+		if (cfd < 0)
+			return cfd;
+		ret = iommusim_ioctl(sim, fd, VFIO_GROUP_SET_CONTAINER, &cfd);
+		if (!ret)
+			fprintf(out, "ok\n");
+	} else if (!strcmp(op, "unset-container") && argc == 4) {
+		ret = iommusim_ioctl(sim, fd, VFIO_GROUP_UNSET_CONTAINER, NULL);
+		if (!ret)
+			fprintf(out, "ok\n");
+	} else if (!strcmp(op, "get-device-fd") && argc == 5) {
+		ret = iommusim_ioctl(sim, fd, VFIO_GROUP_GET_DEVICE_FD, argv[4]);
+		if (ret >= 0)
+			fprintf(out, "ok\n");
+	} else {
+		return usage(out);
+	}
+	return print_result(out, ret);
+}
+
+static int verb_device(struct iommusim *sim, int argc, char **argv, FILE *out)
+{
+	if (argc != 4 || strcmp(argv[3], "info"))
+		return usage(out);
+	int fd = uapi_find_device_fd(sim->k, argv[2]);
+	if (fd < 0) {
+		fprintf(out, "vfio: device %s is not open\n", argv[2]);
+		return fd;
+	}
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	long ret = iommusim_ioctl(sim, fd, VFIO_DEVICE_GET_INFO, &info);
+	if (!ret)
+		fprintf(out, "ok flags 0x%x regions %u irqs %u\n", info.flags, info.num_regions, info.num_irqs);
+	return print_result(out, ret);
+}
+
+/* the process's own memory behind the mapping at IOVA */
+static int verb_user_mem(struct iommusim *sim, int argc, char **argv, FILE *out)
+{
+	u64 iova, len, vaddr;
+	bool write = argc == 6 && !strcmp(argv[2], "write");
+	if (!(argc == 5 && !strcmp(argv[2], "read")) && !write)
+		return usage(out);
+	if (verb_parse_u64(argv[3], &iova) || verb_parse_u64(argv[4], &len) || !len || len > (1u << 20))
+		return usage(out);
+	int fd = container_fd(sim, out);
+	if (fd < 0)
+		return fd;
+	if (uapi_container_vaddr(sim->k, fd, iova, len, &vaddr)) {
+		fprintf(out, "vfio: no mapping holds 0x%llx+0x%llx\n", (unsigned long long)iova,
+			(unsigned long long)len);
+		return -ENOENT;
+	}
+	u8 *p = (u8 *)(uintptr_t)vaddr;
+	if (write) {
+		verb_fill_pattern(p, len, argv[5]);
+		fprintf(out, "ok\n");
+	} else {
+		hexdump(out, iova, p, len);
+	}
+	return 0;
+}
+
+static int run(struct iommusim *sim, int argc, char **argv, FILE *out)
+{
+	const char *op = argc > 1 ? argv[1] : "";
+	long ret;
+	unsigned long ext;
+	if (!strcmp(op, "open") && argc >= 3) {
+		u64 id;
+		if (!strcmp(argv[2], "container") && argc == 3) {
+			ret = iommusim_open(sim, "/dev/vfio/vfio", 2);
+		} else if (!strcmp(argv[2], "group") && argc == 4 && !verb_parse_u64(argv[3], &id)) {
+			char path[48];
+			snprintf(path, sizeof(path), "/dev/vfio/%s", argv[3]);
+			ret = iommusim_open(sim, path, 2);
+		} else {
+			return usage(out);
+		}
+		if (ret >= 0)
+			fprintf(out, "ok\n");
+		return print_result(out, ret);
+	}
+	if (!strcmp(op, "close") && argc >= 3) {
+		u64 id;
+		int fd;
+		if (!strcmp(argv[2], "container") && argc == 3)
+			fd = uapi_find_container_fd(sim->k);
+		else if (!strcmp(argv[2], "group") && argc == 4 && !verb_parse_u64(argv[3], &id) && id < 0x7fffffff)
+			fd = uapi_find_group_fd(sim->k, (int)id);
+		else if (!strcmp(argv[2], "device") && argc == 4)
+			fd = uapi_find_device_fd(sim->k, argv[3]);
+		else
+			return usage(out);
+		ret = iommusim_close(sim, fd);
+		if (!ret)
+			fprintf(out, "ok\n");
+		return print_result(out, ret);
+	}
+	if (!strcmp(op, "api-version") && argc == 2) {
+		int fd = container_fd(sim, out);
+		if (fd < 0)
+			return fd;
+		ret = iommusim_ioctl(sim, fd, VFIO_GET_API_VERSION, NULL);
+		if (ret >= 0)
+			fprintf(out, "ok %ld\n", ret);
+		return print_result(out, ret);
+	}
+	if ((!strcmp(op, "check-extension") || !strcmp(op, "set-iommu")) && argc == 3) {
+		if (parse_ext(argv[2], &ext))
+			return usage(out);
+		int fd = container_fd(sim, out);
+		if (fd < 0)
+			return fd;
+		bool check = op[0] == 'c';
+		ret = iommusim_ioctl(sim, fd, check ? VFIO_CHECK_EXTENSION : VFIO_SET_IOMMU, (void *)ext);
+		if (ret >= 0 && check)
+			fprintf(out, "ok %ld\n", ret);
+		else if (ret >= 0)
+			fprintf(out, "ok\n");
+		return print_result(out, ret);
+	}
+	if (!strcmp(op, "info"))
+		return verb_info(sim, argc, argv, out);
+	if (!strcmp(op, "map"))
+		return verb_map(sim, argc, argv, out);
+	if (!strcmp(op, "unmap"))
+		return verb_unmap(sim, argc, argv, out);
+	if (!strcmp(op, "group"))
+		return verb_group(sim, argc, argv, out);
+	if (!strcmp(op, "device"))
+		return verb_device(sim, argc, argv, out);
+	if (!strcmp(op, "mem"))
+		return verb_user_mem(sim, argc, argv, out);
+	if (!strcmp(op, "rlimit") && argc == 4 && !strcmp(argv[2], "memlock")) {
+		u64 bytes;
+		if (verb_parse_u64(argv[3], &bytes))
+			return usage(out);
+		iommusim_user_set_memlock(sim, bytes, false);
+		fprintf(out, "ok\n");
+		return 0;
+	}
+	return usage(out);
+}
+
+int verb_vfio(struct iommusim *sim, int argc, char **argv, FILE *out)
+{
+	return run(sim, argc, argv, out);
+}
