@@ -120,7 +120,7 @@ static int od_read(struct sh_ctx *c, const char *f, struct sysfs_buf *b, size_t 
 int sh_od(struct sh_ctx *c)
 {
 	struct od_opts o = { 0 };
-	int first;
+	int first = 0;
 	int ret = od_parse(c, &o, &first);
 	if (ret)
 		return ret;
