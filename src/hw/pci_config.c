@@ -243,11 +243,48 @@ static int check(const struct hw_pci_fn *fn, unsigned offset, unsigned size)
 	return 0;
 }
 
+static bool overlaps(unsigned offset, unsigned size, unsigned reg, unsigned reg_size);
+
+/*
+ * pcie_sync_bridge_lnk(): a root or downstream port's Link Status shows the
+ * link its device 0 trained to (its own Link Status, within the port's
+ * width and speed), or the port's full link when that device has no PCIe
+ * capability or there is none.
+ */
+static void sync_bridge_lnk(const struct hw_pci_fn *fn)
+{
+	struct hw_pci_config *c = fn->config;
+	unsigned pos = c->exp_cap;
+	u16 lnkcap = (u16)hw_pci_get(c, pos + PCI_EXP_LNKCAP, 2);
+	const struct hw_pci_fn *target = fn->secondary ? fn->secondary->fn[0] : NULL;
+	u16 lnksta;
+	if (!target || !target->config || !target->config->exp_cap) {
+		lnksta = lnkcap;
+	} else {
+		lnksta = (u16)hw_pci_get(target->config, target->config->exp_cap + PCI_EXP_LNKSTA, 2);
+		if ((lnksta & PCI_EXP_LNKSTA_NLW) > (lnkcap & PCI_EXP_LNKCAP_MLW))
+			lnksta = (u16)((lnksta & ~PCI_EXP_LNKSTA_NLW) | (lnkcap & PCI_EXP_LNKCAP_MLW));
+		else if (!(lnksta & PCI_EXP_LNKSTA_NLW))
+			lnksta |= 1u << 4;
+		if ((lnksta & PCI_EXP_LNKSTA_CLS) > (lnkcap & PCI_EXP_LNKCAP_SLS))
+			lnksta = (u16)((lnksta & ~PCI_EXP_LNKSTA_CLS) | (lnkcap & PCI_EXP_LNKCAP_SLS));
+		else if (!(lnksta & PCI_EXP_LNKSTA_CLS))
+			lnksta |= 1u;
+	}
+	u16 mask = PCI_EXP_LNKSTA_CLS | PCI_EXP_LNKSTA_NLW;
+	u16 cur = (u16)hw_pci_get(c, pos + PCI_EXP_LNKSTA, 2);
+	hw_pci_set(c, pos + PCI_EXP_LNKSTA, 2, (cur & ~mask) | (lnksta & mask));
+}
+
 int hw_pci_config_read(const struct hw_pci_fn *fn, unsigned offset, unsigned size, u32 *val)
 {
 	int ret = check(fn, offset, size);
 	if (ret)
 		return ret;
+	int type = hw_pci_config_pcie_type(fn);
+	if ((type == PCI_EXP_TYPE_ROOT_PORT || type == PCI_EXP_TYPE_DOWNSTREAM) &&
+	    overlaps(offset, size, fn->config->exp_cap + PCI_EXP_LNKSTA, 2))
+		sync_bridge_lnk(fn);
 	*val = hw_pci_get(fn->config, offset, size);
 	return 0;
 }

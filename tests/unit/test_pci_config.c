@@ -460,3 +460,16 @@ Test(pci_config, layouts_by_qemu_type)
 	cr_assert_eq(fn.config, c);
 	hw_pci_config_free(fn.config);
 }
+
+Test(pci_config, port_link_status_follows_its_device)
+{
+	/* pcie_sync_bridge_lnk(): an x1 2.5 GT/s PCIe endpoint below, a conventional one, nothing */
+	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -nic none -device pcie-root-port,id=rp1,chassis=1 "
+				       "-device virtio-rng-pci,bus=rp1 -device pcie-root-port,id=rp2,chassis=2 "
+				       "-device virtio-rng-pci,bus=rp2,disable-legacy=off,disable-modern=on "
+				       "-device pcie-root-port,id=rp3,chassis=3");
+	cr_assert_eq(cfg(sim, "0000:00:01.0", 0x54 + PCI_EXP_LNKSTA, 2), 0x2011);
+	cr_assert_eq(cfg(sim, "0000:00:02.0", 0x54 + PCI_EXP_LNKSTA, 2), 0x2204, "the port's own x32 16 GT/s");
+	cr_assert_eq(cfg(sim, "0000:00:03.0", 0x54 + PCI_EXP_LNKSTA, 2), 0x2204);
+	iommusim_free(sim);
+}
