@@ -1125,9 +1125,14 @@ static int nvme_ns_request(struct nvme_ns *ns, bool write, u64 sector, u64 pa, u
 	if (ret)
 		return ret;
 	if (status) {
-		/* blk_print_req_error() */
+		/* nvme_error_status(), then blk_print_req_error() */
+		u16 sc = status & 0x7ff;
+		const char *what = sc == NVME_SC_WRITE_FAULT || sc == NVME_SC_READ_ERROR ? "critical medium"
+				   : sc == NVME_SC_LBA_RANGE ? "critical target"
+				   : sc == NVME_SC_INVALID_OPCODE || sc == NVME_SC_INVALID_FIELD ? "operation not supported"
+				   : "I/O";
 		kprintf(k, "%s error, dev %s, sector %llu op 0x%x:(%s) flags 0x%x phys_seg %u prio class %u",
-			"I/O", ns->disk_name, (unsigned long long)sector, write ? 1 : 0, write ? "WRITE" : "READ", 0u,
+			what, ns->disk_name, (unsigned long long)sector, write ? 1 : 0, write ? "WRITE" : "READ", 0u,
 			1u, 2u);
 		ns->errors++;
 		return -EIO;

@@ -182,8 +182,7 @@ static void init_id_ns(struct nvme_ctrl_hw *n)
 	}
 	if (id[25] == 8)
 		id[128 + 4 * 8 + 2] = (u8)ds;
-	if (n->be.readonly)
-		id[99] = 1;			/* nsattr: write protected */
+	/* nsattr stays 0 on a read-only drive: QEMU 7.2 fails the writes instead (Write Fault) */
 }
 
 /* msi_send_message(): a 32-bit bus-master write of the entry's data, through the SMMU */
@@ -837,13 +836,6 @@ static int io_cmd(struct nvme_ctrl_hw *n, const u8 *sqe, u16 *status)
 			return 1;
 		}
 		ret = blk_backend_write(&n->be, slba * lbs, buf, len);
-		if (ret == -EACCES) {
-			/* a read-only namespace: write protected */
-			free(seg);
-			free(buf);
-			*status = 0x0220 | NVME_SC_DNR;
-			return 0;
-		}
 		if (!ret)
 			n->stats.writes++;
 	} else if (!ret) {
