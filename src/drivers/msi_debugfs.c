@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/pci_regs.h>
 #include "drivers/drivers.h"
 #include "drivers/irq.h"
 #include "drivers/virtio.h"
@@ -37,15 +38,25 @@ static void print_actions(FILE *f, const struct irq_desc *d)
 	fprintf(f, " count %llu", (unsigned long long)d->count);
 }
 
+/*
+ * The capability (table size, Enable, Function Mask) is read from config
+ * space; the table and PBA are the BAR's contents, read from the function
+ * behind pdev->hw (the model assigns no BARs).
+ */
 static void print_function(FILE *f, struct kernel *k, struct pci_dev *pdev)
 {
 	struct hw_msix *m = pdev->hw ? pdev->hw->msix : NULL;
-	if (!m)
+	if (!m || !pdev->msix_cap)
 		return;
-	u16 ctrl = hw_msix_control_read(m);
-	fprintf(f, "%s: msix %u vectors, %s%s\n", pdev->dev.name, m->nentries,
-		(ctrl & 0x8000) ? "enabled" : "disabled", (ctrl & 0x4000) ? ", function masked" : "");
-	for (unsigned v = 0; v < m->nentries; v++) {
+	u16 ctrl;
+	pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &ctrl);
+	unsigned nentries = (ctrl & PCI_MSIX_FLAGS_QSIZE) + 1u;
+	if (nentries > m->nentries)
+		nentries = m->nentries;
+	fprintf(f, "%s: msix %u vectors, %s%s\n", pdev->dev.name, (ctrl & PCI_MSIX_FLAGS_QSIZE) + 1u,
+		(ctrl & PCI_MSIX_FLAGS_ENABLE) ? "enabled" : "disabled",
+		(ctrl & PCI_MSIX_FLAGS_MASKALL) ? ", function masked" : "");
+	for (unsigned v = 0; v < nentries; v++) {
 		struct irq_desc *d = desc_of(k, pdev, v);
 		if (!d && !hw_msix_entry_addr(m, v) && !hw_msix_pending(m, v))
 			continue;	/* never programmed */
@@ -97,7 +108,7 @@ static int msi_debug_read(struct kernel *k, const char *rest, struct sysfs_buf *
 	int ret = 0;
 	if (rest && *rest) {
 		struct pci_dev *pdev = pci_get_by_name(k, rest);
-		if (!pdev || !pdev->hw || !pdev->hw->msix)
+		if (!pdev || !pdev->hw || !pdev->hw->msix || !pdev->msix_cap)
 			ret = -ENOENT;
 		else
 			print_function(f, k, pdev);
