@@ -9,12 +9,13 @@
 #include "hw/virtio_qdev.h"
 
 static const struct qdev_prop virtio_device_props[] = {
-	/* feature bits Linux negotiates and shows in the device's features file */
-	QDEV_BIT("any_layout", true, QDEV_DEFAULT_ONLY),
-	QDEV_BIT("event_idx", true, QDEV_DEFAULT_ONLY),
-	QDEV_BIT("indirect_desc", true, QDEV_DEFAULT_ONLY),
+	/* feature bits the device offers (DEFINE_VIRTIO_COMMON_FEATURES) */
+	QDEV_BIT("any_layout", true, QDEV_MODELLED),
+	QDEV_BIT("event_idx", true, QDEV_MODELLED),
+	QDEV_BIT("indirect_desc", true, QDEV_MODELLED),
 	QDEV_BIT("iommu_platform", false, QDEV_MODELLED),
-	QDEV_BIT("notify_on_empty", true, QDEV_DEFAULT_ONLY),
+	QDEV_BIT("notify_on_empty", true, QDEV_MODELLED),
+	/* the packed ring: Linux would use it, the model's rings are split ones */
 	QDEV_BIT("packed", false, QDEV_DEFAULT_ONLY),
 	QDEV_BIT("queue_reset", true, QDEV_MODELLED),
 	/* migration compat: nothing the guest sees before a migration */
@@ -39,6 +40,10 @@ int virtio_qdev_realize_vdev(struct virt_build *b, struct qdev *d, struct hw_vir
 	v->iommu_platform = qdev_bool(d, "iommu_platform");
 	/* hw_compat_7_1 and -device queue_reset=off: no VIRTIO_F_RING_RESET */
 	v->no_queue_reset = !qdev_bool(d, "queue_reset");
+	v->features_off = (qdev_bool(d, "notify_on_empty") ? 0 : BIT(24)) |
+			  (qdev_bool(d, "any_layout") ? 0 : BIT(27)) |
+			  (qdev_bool(d, "indirect_desc") ? 0 : BIT(28)) |
+			  (qdev_bool(d, "event_idx") ? 0 : BIT(29));
 	return t->virtio_realize(b, d, v);
 }
 

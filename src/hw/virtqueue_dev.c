@@ -23,6 +23,7 @@ static u64 common_features(const struct hw_virtio *hw, bool pci)
 {
 	u64 f = F(24) /* notify_on_empty */ | F(27) /* any_layout */ | F(28) /* indirect_desc */ |
 		F(29) /* event_idx */;
+	f &= ~hw->features_off;	/* the device's properties: notify_on_empty=off ... */
 	if (!hw->no_queue_reset)
 		f |= F(40);	/* queue_reset */
 	if (hw->iommu_platform)

@@ -45,6 +45,7 @@ struct hw_virtio {
 	bool modern;		/* offers the virtio 1.0 interface */
 	bool iommu_platform;	/* offers VIRTIO_F_ACCESS_PLATFORM */
 	bool no_queue_reset;	/* queue_reset=off (virt-7.1 and older): no VIRTIO_F_RING_RESET */
+	u64 features_off;	/* common feature bits a property turns off (event_idx=off, ...) */
 	const char *drive_file;	/* virtio-blk: -drive file= (NULL: no medium) */
 	bool drive_readonly;
 	bool drive_snapshot;	/* snapshot=on / -snapshot: writes never reach the file */
