@@ -473,3 +473,46 @@ Test(pci_config, port_link_status_follows_its_device)
 	cr_assert_eq(cfg(sim, "0000:00:03.0", 0x54 + PCI_EXP_LNKSTA, 2), 0x2204);
 	iommusim_free(sim);
 }
+
+/* xorshift: the same cycles every run */
+static u32 next_rand(u32 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+Test(pci_config, random_config_cycles_change_only_writable_bits)
+{
+	struct iommusim *sim = boot_ok(TOPOLOGY);
+	struct hw_system *hw = sim->k->hw;
+	struct hw_pci_host *host = &hw->pci;
+	/* every function's IDs and class before */
+	struct pci_host *ph = sim->k->pci;
+	u32 ids[64], classes[64];
+	size_t n = ph->nall < 64 ? ph->nall : 64;
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = cfg(sim, ph->all[i]->dev.name, PCI_VENDOR_ID, 4);
+		classes[i] = cfg(sim, ph->all[i]->dev.name, PCI_CLASS_REVISION, 4);
+	}
+	u32 seed = 0x2545f491;
+	for (int i = 0; i < 20000; i++) {
+		u32 r = next_rand(&seed);
+		unsigned size = 1u << (r & 3) % 3;
+		u64 off = (u64)(next_rand(&seed) % 8) << 20 | (u64)(next_rand(&seed) & 0xff) << 12 |
+			  ((next_rand(&seed) & 0xfff) & ~(size - 1));
+		/* half writes (bus numbers and bridge controls too: routes move), half reads */
+		if ((r >> 8) & 1)
+			hw_pci_host_config_write(host, off, next_rand(&seed), size);
+		else
+			(void)hw_pci_host_config_read(host, off, size);
+	}
+	/* whatever the cycles did to routing, each function's IDs and class are as they were */
+	for (size_t i = 0; i < n; i++) {
+		cr_assert_eq(hw_pci_get(ph->all[i]->hw->config, PCI_VENDOR_ID, 4), ids[i], "%s", ph->all[i]->dev.name);
+		cr_assert_eq(hw_pci_get(ph->all[i]->hw->config, PCI_CLASS_REVISION, 4), classes[i], "%s",
+			     ph->all[i]->dev.name);
+	}
+	iommusim_free(sim);
+}
