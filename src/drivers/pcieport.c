@@ -3,14 +3,20 @@
  * class, so dma_configure runs (and the bridge gets a group) even for the
  * conventional bridges whose probe then refuses them with -ENODEV.
  *
- * A root port's services (PME, AER, hotplug: not modelled themselves) share
- * one interrupt: pcie_init_service_irqs() takes MSI-X (QEMU's root port has
- * one vector), else INTx, and the services' request_irq() unmasks it. So the
- * port's DMA domain gets the MSI doorbell mapped when the port probes.
+ * pcie_port_device_register() enables every root, upstream and downstream
+ * port, then finds its services (get_port_device_capability): PME and AER
+ * on root ports (AER when the capability is there: DT hosts leave it to the
+ * OS), hotplug where the port's slot is hot-plug capable (root and
+ * downstream ports with hotplug=on). A switch's upstream port, or a
+ * downstream port without a hotplug slot, has none: nothing more happens.
+ * With services the port masters and its services share interrupts
+ * (pcie_init_service_irqs(): MSI-X or MSI, else the pin; without one only
+ * hotplug stays, polling). The services' own work is not modelled.
  */
 #include <errno.h>
 #include "drivers/drivers.h"
 #include "drivers/irq.h"
+#include <linux/pci_regs.h>
 #include "pci/pci.h"
 
 #define PCIE_PORT_MAX_MSI_ENTRIES 32
@@ -45,6 +51,31 @@ static const struct pci_device_id port_pci_ids[] = {
 	{ 0, 0, 0, 0, false },
 };
 
+#define PCIE_PORT_SERVICE_PME 0x1
+#define PCIE_PORT_SERVICE_AER 0x2
+#define PCIE_PORT_SERVICE_HP 0x4
+
+/* get_port_device_capability(): what the reference kernel's port services find */
+static unsigned port_services(struct pci_dev *dev)
+{
+	unsigned services = 0;
+	bool root = dev->pcie_type == HW_PCIE_ROOT_PORT || dev->pcie_type == HW_PCIE_RC_EC;
+	if ((dev->pcie_type == HW_PCIE_ROOT_PORT || dev->pcie_type == HW_PCIE_DOWNSTREAM) && dev->pcie_cap) {
+		u16 flags = 0;
+		u32 sltcap = 0;
+		pci_read_config_word(dev, dev->pcie_cap + PCI_EXP_FLAGS, &flags);
+		if (flags & PCI_EXP_FLAGS_SLOT)
+			pci_read_config_dword(dev, dev->pcie_cap + PCI_EXP_SLTCAP, &sltcap);
+		if (sltcap & PCI_EXP_SLTCAP_HPC)
+			services |= PCIE_PORT_SERVICE_HP;
+	}
+	if (root && pci_find_ext_capability(dev, PCI_EXT_CAP_ID_ERR))
+		services |= PCIE_PORT_SERVICE_AER;
+	if (root)
+		services |= PCIE_PORT_SERVICE_PME;
+	return services;
+}
+
 static int pcie_portdrv_probe(struct pci_dev *dev, const struct pci_device_id *id)
 {
 	(void)id;
@@ -52,14 +83,14 @@ static int pcie_portdrv_probe(struct pci_dev *dev, const struct pci_device_id *i
 	    (dev->pcie_type != HW_PCIE_ROOT_PORT && dev->pcie_type != HW_PCIE_UPSTREAM &&
 	     dev->pcie_type != HW_PCIE_DOWNSTREAM && dev->pcie_type != HW_PCIE_RC_EC))
 		return -ENODEV;
-	/* pcie_port_device_register() enables the port and its bus mastering before its services */
+	/* pcie_port_device_register() enables the port before looking for services */
 	int ret = pci_enable_device(dev);
 	if (ret)
 		return ret;
+	if (!port_services(dev))
+		return 0;
 	pci_set_master(dev);
-	/* a root port always has PME; its services share the port's interrupt */
-	if (dev->pcie_type == HW_PCIE_ROOT_PORT)
-		pcie_port_service_irqs(dev);
+	pcie_port_service_irqs(dev);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "hw/pci_caps.h"
 #include "hw/pci_layout.h"
 #include "hw/pci_msix.h"
+#include "hw/pci_type_layouts.h"
 
 #define PCI_VENDOR_ID_REDHAT 0x1b36
 #define HW_PCI_ERR_SIZEOF 0x48	/* QEMU's AER capability, TLP prefix log included */
@@ -249,6 +250,14 @@ static const struct {
 	{ "virtio-blk-pci", virtio_pci_layout },
 	{ "virtio-net-pci", virtio_pci_layout },
 	{ "virtio-rng-pci", virtio_pci_layout },
+	{ "ioh3420", ioh3420_layout },
+	{ "x3130-upstream", xio3130_upstream_layout },
+	{ "xio3130-downstream", xio3130_downstream_layout },
+	{ "e1000", e1000_layout },
+	{ "e1000e", e1000e_layout },
+	{ "qemu-xhci", qemu_xhci_layout },
+	{ "ich9-ahci", ich9_ahci_layout },
+	{ "pxb-pcie", pxb_pcie_layout },
 };
 
 hw_pci_layout_fn hw_pci_layout_lookup(const char *qemu_driver)

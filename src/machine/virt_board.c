@@ -33,8 +33,9 @@ struct hw_pci_bus *virt_pci_bus_of(struct virt_build *b, const struct qdev *d)
 {
 	struct hw_pci_bus *bus;
 
+	/* qbus_find_recursive: the newest pxb-pcie's bus comes first, and no PCI bus is ever "full" */
 	if (!d->bus)
-		return b->m->pci_root;	/* qbus_find_recursive: pcie.0 is never "full" */
+		return b->pxb_bus ? b->pxb_bus : b->m->pci_root;
 	if (!strcmp(d->bus, "pcie.0"))
 		return b->m->pci_root;
 	bus = idmap_get(&b->buses, d->bus);
@@ -52,6 +53,9 @@ int virt_pci_plug(struct virt_build *b, struct hw_pci_bus *bus, struct hw_pci_fn
 {
 	char msg[256];
 
+	/* do_pci_register_device(): an expander's root bus takes bridges only */
+	if (bus->is_root && bus->bridge && fn->header_type != 1)
+		return virt_fail(b, "PCI: Only PCI/PCIe bridges can be plugged into %s", bus->bridge->qemu_driver);
 	if (virt_pci_place(bus, fn, (int)qdev_int(d, "addr"), d->type->name, msg, sizeof(msg)))
 		return virt_fail(b, "%s", msg);
 	return 0;

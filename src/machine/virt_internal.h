@@ -155,6 +155,9 @@ struct virt_build {
 	char *err;
 	size_t errlen;
 	struct idmap buses;		/* bus id -> struct hw_pci_bus */
+	/* the newest pxb-pcie's root bus (PCI devices without bus= go there) and the bus_nr taken */
+	struct hw_pci_bus *pxb_bus;
+	u32 pxb_bus_nrs[256 / 32];
 	bool msi_nonbroken;		/* the GIC has an MSI controller (ITS or GICv2m) */
 	bool *drive_used, *netdev_used;
 	char **drive_names;		/* each -drive's name: its id or QEMU's ("virtio0") */

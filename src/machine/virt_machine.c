@@ -13,6 +13,7 @@
 #include <linux/pci_regs.h>
 #include "machine/virt_internal.h"
 #include "hw/qdev_types.h"
+#include "hw/qdev_not_pluggable.h"
 
 static bool needs_more(size_t n)
 {
@@ -133,6 +134,8 @@ static int add_device_at(struct virt_build *b, const char *driver, const struct 
 	t = hw_device_type_find(driver);
 	if (!t && hw_device_type_lookup(driver))
 		return virt_fail(b, "Parameter 'driver' expects a non-abstract device type");
+	if (!t && qdev_type_not_pluggable(driver))
+		return virt_fail(b, "Parameter 'driver' expects a pluggable device type");
 	if (!t)
 		return virt_fail(b, "'%s' is not a valid device model name", driver);
 	/* a JSON device's id is checked when it is created, against every device so far */

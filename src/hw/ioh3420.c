@@ -1,0 +1,105 @@
+/*
+ * QEMU 7.2's "ioh3420" (hw/pci-bridge/ioh3420.c on pcie_root_port.c's
+ * "pcie-root-port-base"): the Intel X58 IOH root port, 8086:3420 rev 2.
+ * Unlike pcie-root-port it interrupts through MSI (2 vectors, 32-bit,
+ * maskable, at 0x60), has no ACS capability (no acs_offset, so disable-acs
+ * changes nothing) and keeps the 2.5 GT/s x1 link. Its subsystem ID
+ * capability at 0x40 names Intel, the PCIe capability sits at 0x90, AER at
+ * 0x100.
+ */
+#include <errno.h>
+#include <linux/pci_regs.h>
+#include "hw/qdev_types.h"
+#include "hw/pci_qdev.h"
+#include "hw/pci_caps.h"
+#include "hw/pci_type_layouts.h"
+
+#define PCI_VENDOR_ID_INTEL 0x8086
+#define IOH_EP_DEVICE_ID 0x3420
+#define IOH_EP_REVISION 0x2
+#define IOH_EP_SSVID_OFFSET 0x40
+#define IOH_EP_MSI_OFFSET 0x60
+#define IOH_EP_MSI_NR_VECTOR 2
+#define IOH_EP_EXP_OFFSET 0x90
+#define IOH_EP_AER_OFFSET 0x100
+#define PCI_ERR_SIZEOF_QEMU 0x48
+
+/* rp_realize() with ioh3420's class hooks, in its order */
+int ioh3420_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board)
+{
+	int ret = hw_pci_layout_header(fn, true);
+	if (ret)
+		return ret;
+	hw_pcie_port_init_reg(fn);
+	ret = hw_pci_bridge_ssvid_init(fn, IOH_EP_SSVID_OFFSET, PCI_VENDOR_ID_INTEL, 0);
+	if (ret >= 0 && board->msi_nonbroken)
+		ret = hw_msi_init(fn, IOH_EP_MSI_OFFSET, IOH_EP_MSI_NR_VECTOR, false, true);
+	if (ret >= 0)
+		ret = hw_pcie_cap_init(fn, IOH_EP_EXP_OFFSET, PCI_EXP_TYPE_ROOT_PORT, 0, 0, 0);
+	if (ret < 0)
+		return ret;
+	/* x-pcie-lnksta-dllla: a root port's link reports the data link layer active */
+	hw_pci_set(fn->config, IOH_EP_EXP_OFFSET + PCI_EXP_LNKSTA, 2,
+		   hw_pci_get(fn->config, IOH_EP_EXP_OFFSET + PCI_EXP_LNKSTA, 2) | PCI_EXP_LNKSTA_DLLLA);
+	hw_pcie_cap_arifwd_init(fn);
+	hw_pcie_cap_deverr_init(fn);
+	hw_pcie_cap_slot_init(fn, fn->slot, fn->hotplug_slot, hw_pci_bus_occupied(fn->secondary));
+	hw_pcie_cap_root_init(fn);
+	ret = hw_pcie_aer_init(fn, 2, IOH_EP_AER_OFFSET, PCI_ERR_SIZEOF_QEMU, 8);
+	return ret < 0 ? ret : 0;
+}
+
+static int ioh3420_realize(struct virt_build *b, struct qdev *d)
+{
+	struct hw_pci_bus *bus = virt_pci_bus_of(b, d);
+	struct hw_pci_fn *fn;
+	int ret;
+
+	if (!bus)
+		return -EINVAL;
+	fn = pci_qdev_fn_new(d);
+	if (!fn)
+		return -ENOMEM;
+	fn->vendor = PCI_VENDOR_ID_INTEL;
+	fn->device = IOH_EP_DEVICE_ID;
+	fn->revision = IOH_EP_REVISION;
+	fn->class = 0x060400;
+	fn->header_type = 1;
+	fn->pcie_type = HW_PCIE_ROOT_PORT;
+	fn->hotplug_slot = qdev_bool(d, "hotplug");
+	fn->chassis = (u8)qdev_uint(d, "chassis");
+	fn->slot = (u16)qdev_uint(d, "slot");
+	fn->intx_pin = 1;
+	ret = virt_pci_plug(b, bus, fn, d);
+	if (ret) {
+		virt_pci_fn_free(fn);
+		return ret;
+	}
+	/* ioh3420_interrupts_init(): msi_init() refuses without an MSI controller */
+	if (!b->msi_nonbroken) {
+		virt_pci_unplug(fn);
+		return virt_fail(b, "MSI is not supported by interrupt controller");
+	}
+	ret = virt_pcie_chassis_add_slot(b, fn->chassis, fn->slot);
+	if (ret) {
+		virt_pci_unplug(fn);
+		return ret == -EBUSY ? virt_fail(b, "Can't add chassis slot, error %d", ret) : ret;
+	}
+	ret = pci_qdev_realize_rom(b, d, fn);
+	if (ret)
+		return ret;
+	if (virt_pci_bridge_bus(b, fn, true)) {
+		virt_pci_unplug(fn);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+const struct hw_device_type ioh3420_type = {
+	.name = "ioh3420",
+	.parent = &pcie_root_port_base_type,
+	.bus = "PCI",
+	.desc = "Intel IOH device id 3420 PCIE Root Port",
+	.categories = 1u << QDEV_CAT_BRIDGE,
+	.realize = ioh3420_realize,
+};

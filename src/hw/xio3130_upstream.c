@@ -1,0 +1,90 @@
+/*
+ * QEMU 7.2's "x3130-upstream" (hw/pci-bridge/xio3130_upstream.c): the
+ * upstream port of a TI XIO3130 PCIe switch, 104c:8232 rev 2, on
+ * "pcie-port". MSI (one vector, 64-bit) at 0x70, a subsystem ID capability
+ * (0:0) at 0x80, the PCIe capability of an upstream port at 0x90, AER at
+ * 0x100; no INTx pin, no slot, no ACS. Its secondary bus is where the
+ * xio3130-downstream ports go.
+ */
+#include <errno.h>
+#include <linux/pci_regs.h>
+#include "hw/qdev_types.h"
+#include "hw/pci_qdev.h"
+#include "hw/pci_caps.h"
+#include "hw/pci_type_layouts.h"
+
+#define PCI_VENDOR_ID_TI 0x104c
+#define XIO3130_UPSTREAM_DEVICE_ID 0x8232
+#define XIO3130_UPSTREAM_REVISION 0x2
+#define XIO3130_MSI_OFFSET 0x70
+#define XIO3130_SSVID_OFFSET 0x80
+#define XIO3130_EXP_OFFSET 0x90
+#define XIO3130_AER_OFFSET 0x100
+#define PCI_ERR_SIZEOF_QEMU 0x48
+
+/* xio3130_upstream_realize(), in its order */
+int xio3130_upstream_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board)
+{
+	int ret = hw_pci_layout_header(fn, true);
+	if (ret)
+		return ret;
+	hw_pcie_port_init_reg(fn);
+	if (board->msi_nonbroken)
+		ret = hw_msi_init(fn, XIO3130_MSI_OFFSET, 1, true, false);
+	if (ret >= 0)
+		ret = hw_pci_bridge_ssvid_init(fn, XIO3130_SSVID_OFFSET, 0, 0);
+	if (ret >= 0)
+		ret = hw_pcie_cap_init(fn, XIO3130_EXP_OFFSET, PCI_EXP_TYPE_UPSTREAM, 0, 0, 0);
+	if (ret < 0)
+		return ret;
+	hw_pcie_cap_flr_init(fn);
+	hw_pcie_cap_deverr_init(fn);
+	ret = hw_pcie_aer_init(fn, 2, XIO3130_AER_OFFSET, PCI_ERR_SIZEOF_QEMU, 8);
+	return ret < 0 ? ret : 0;
+}
+
+static int xio3130_upstream_realize(struct virt_build *b, struct qdev *d)
+{
+	struct hw_pci_bus *bus = virt_pci_bus_of(b, d);
+	struct hw_pci_fn *fn;
+	int ret;
+
+	if (!bus)
+		return -EINVAL;
+	fn = pci_qdev_fn_new(d);
+	if (!fn)
+		return -ENOMEM;
+	fn->vendor = PCI_VENDOR_ID_TI;
+	fn->device = XIO3130_UPSTREAM_DEVICE_ID;
+	fn->revision = XIO3130_UPSTREAM_REVISION;
+	fn->class = 0x060400;
+	fn->header_type = 1;
+	fn->pcie_type = HW_PCIE_UPSTREAM;
+	ret = virt_pci_plug(b, bus, fn, d);
+	if (ret) {
+		virt_pci_fn_free(fn);
+		return ret;
+	}
+	/* msi_init() without an MSI controller fails the realize */
+	if (!b->msi_nonbroken) {
+		virt_pci_unplug(fn);
+		return virt_fail(b, "MSI is not supported by interrupt controller");
+	}
+	ret = pci_qdev_realize_rom(b, d, fn);
+	if (ret)
+		return ret;
+	if (virt_pci_bridge_bus(b, fn, true)) {
+		virt_pci_unplug(fn);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+const struct hw_device_type xio3130_upstream_type = {
+	.name = "x3130-upstream",
+	.parent = &pcie_port_type,
+	.bus = "PCI",
+	.desc = "TI X3130 Upstream Port of PCI Express Switch",
+	.categories = 1u << QDEV_CAT_BRIDGE,
+	.realize = xio3130_upstream_realize,
+};
