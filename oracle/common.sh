@@ -139,6 +139,7 @@ build_guest() {
 	done
 	# the probes that stand in for the model's own verbs on the real side
 	ln -sf iommusim-blk "$ird/bin/blk"
+	ln -sf iommusim-vfio "$ird/bin/vfio"
 	cp "$here/init" "$ird/init"
 	chmod +x "$ird/init"
 	(cd "$ird" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9 > "$dir/initrd.gz"

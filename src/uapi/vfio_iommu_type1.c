@@ -65,8 +65,10 @@ long vfio_iommu_type1_check_extension(struct vfio_iommu *iommu, unsigned long ar
 	case VFIO_TYPE1v2_IOMMU:
 	case VFIO_TYPE1_NESTING_IOMMU:
 	case VFIO_UNMAP_ALL:
-	case VFIO_UPDATE_VADDR:
 		return 1;
+	case VFIO_UPDATE_VADDR:
+		/* 6.1.y: only with a container, and no emulated (mdev) group in it */
+		return iommu != NULL;
 	case VFIO_DMA_CC_IOMMU:
 		/* enforce_cache_coherency: arm-smmu-v3 of 6.1 has no such op */
 		(void)iommu;
@@ -476,7 +478,7 @@ void vfio_iommu_type1_detach_group(struct vfio_iommu *iommu, struct iommu_group 
 
 /* --- ioctls --- */
 
-/* vfio_info_cap_add(): a capability appended to the chain, 8-byte aligned */
+/* vfio_info_cap_add(): a capability appended to the chain (6.1 does not pad them) */
 struct cap_chain {
 	u8 buf[512];
 	size_t size;
@@ -485,7 +487,6 @@ struct cap_chain {
 
 static void *cap_add(struct cap_chain *c, size_t size, u16 id, u16 version)
 {
-	size = (size + 7) & ~(size_t)7;
 	if (c->size + size > sizeof(c->buf))
 		return NULL;
 	struct vfio_info_cap_header *h = (void *)(c->buf + c->size);

@@ -1,0 +1,658 @@
+/*
+ * iommusim-vfio, installed as `vfio` in the oracle's guest: the model's vfio
+ * verb (src/script/vfio_verbs.c) done for real with the VFIO ioctls of
+ * <linux/vfio.h>, printing what the model prints, so a corpus script drives
+ * VFIO the same way on both sides.
+ *
+ * A VMM holds its files open between calls, and each script line is a new
+ * process: the first `vfio` starts a server (a daemon with no stdio) that
+ * keeps the container, group and device fds and the mapped memory, and
+ * every `vfio` line is a client that hands its words to the server over a
+ * unix socket and prints the server's answer. The server ends with the
+ * guest.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/vfio.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SOCK_PATH "/tmp/iommusim-vfio.sock"
+#define MAX_WORDS 32
+#define MAX_REQ 8192
+
+/* --- the server's state: what a VMM keeps --- */
+static int container = -1;
+static struct { int id, fd; } groups[64];
+static int ngroups;
+static struct { char name[64]; int fd; } devices[64];
+static int ndevices;
+static struct { unsigned long long iova, size; void *mem; } maps[4096];
+static int nmaps;
+
+static const struct {
+	const char *name;
+	unsigned long value;
+} extensions[] = {
+	{ "type1", VFIO_TYPE1_IOMMU },		{ "spapr", VFIO_SPAPR_TCE_IOMMU },
+	{ "type1v2", VFIO_TYPE1v2_IOMMU },	{ "dma-cc", VFIO_DMA_CC_IOMMU },
+	{ "eeh", VFIO_EEH },			{ "nesting", VFIO_TYPE1_NESTING_IOMMU },
+	{ "spapr-v2", VFIO_SPAPR_TCE_v2_IOMMU }, { "noiommu", VFIO_NOIOMMU_IOMMU },
+	{ "unmap-all", VFIO_UNMAP_ALL },	{ "update-vaddr", VFIO_UPDATE_VADDR },
+};
+
+static int parse_u64(const char *s, unsigned long long *v)
+{
+	char *end;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return !*s || *end || errno || s[0] == '-' ? -1 : 0;
+}
+
+static void fill_pattern(unsigned char *buf, size_t len, const char *pat)
+{
+	unsigned long long byte;
+	if (!strncmp(pat, "0x", 2) && !parse_u64(pat, &byte) && byte <= 0xff) {
+		memset(buf, (int)byte, len);
+		return;
+	}
+	size_t plen = strlen(pat);
+	for (size_t i = 0; i < len; i++)
+		buf[i] = plen ? (unsigned char)pat[i % plen] : (unsigned char)i;
+}
+
+static void hexdump(FILE *out, unsigned long long base, const unsigned char *buf, size_t len)
+{
+	for (size_t off = 0; off < len; off += 16) {
+		fprintf(out, "%010llx:", base + off);
+		for (size_t i = 0; i < 16; i++) {
+			if (i % 2 == 0)
+				fputc(' ', out);
+			if (off + i < len)
+				fprintf(out, "%02x", buf[off + i]);
+			else
+				fputs("  ", out);
+		}
+		fputs("  ", out);
+		for (size_t i = 0; i < 16 && off + i < len; i++)
+			fputc(buf[off + i] >= 0x20 && buf[off + i] < 0x7f ? buf[off + i] : '.', out);
+		fputc('\n', out);
+	}
+}
+
+static int usage(FILE *out)
+{
+	fprintf(out, "vfio: usage: vfio open container|group N | close container|group N|device NAME | "
+		     "api-version | check-extension EXT | set-iommu EXT | info [argsz=N] | "
+		     "map IOVA SIZE [r|w|rw] [argsz=N] [flags=N] [vaddr=N] | "
+		     "unmap IOVA SIZE [argsz=N] [flags=N] | unmap all | "
+		     "group N status|set-container|unset-container|get-device-fd NAME | "
+		     "device NAME info | mem read IOVA LEN | mem write IOVA LEN PATTERN | "
+		     "rlimit memlock BYTES\n");
+	return 1;
+}
+
+/* ioctl's answer as the model's verb returns it: the value, or -errno */
+static long sys(long ret)
+{
+	return ret < 0 ? -errno : ret;
+}
+
+static int print_result(FILE *out, long ret)
+{
+	if (ret >= 0)
+		return 0;
+	const char *name = strerrorname_np((int)-ret);
+	fprintf(out, "%s (%s)\n", name ? name : "E?", strerror((int)-ret));
+	return 1;
+}
+
+static int parse_ext(const char *s, unsigned long *v)
+{
+	for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
+		if (!strcmp(s, extensions[i].name)) {
+			*v = extensions[i].value;
+			return 0;
+		}
+	unsigned long long n;
+	if (parse_u64(s, &n))
+		return -1;
+	*v = (unsigned long)n;
+	return 0;
+}
+
+static int opt_u64(int argc, char **argv, int from, const char *key, unsigned long long *v)
+{
+	size_t kl = strlen(key);
+	for (int i = from; i < argc; i++)
+		if (!strncmp(argv[i], key, kl) && argv[i][kl] == '=')
+			return parse_u64(argv[i] + kl + 1, v) ? -1 : 1;
+	return 0;
+}
+
+static int opts_known(int argc, char **argv, int from, const char *const *keys)
+{
+	for (int i = from; i < argc; i++) {
+		if (!strcmp(argv[i], "r") || !strcmp(argv[i], "w") || !strcmp(argv[i], "rw"))
+			continue;
+		int ok = 0;
+		for (const char *const *k = keys; *k; k++) {
+			size_t kl = strlen(*k);
+			ok |= !strncmp(argv[i], *k, kl) && argv[i][kl] == '=';
+		}
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+static int container_fd(FILE *out)
+{
+	if (container < 0)
+		fprintf(out, "vfio: no container open\n");
+	return container;
+}
+
+static int group_fd(int id)
+{
+	for (int i = 0; i < ngroups; i++)
+		if (groups[i].id == id)
+			return groups[i].fd;
+	return -1;
+}
+
+static int device_fd(const char *name)
+{
+	for (int i = 0; i < ndevices; i++)
+		if (!strcmp(devices[i].name, name))
+			return devices[i].fd;
+	return -1;
+}
+
+static const char *cap_name(unsigned id)
+{
+	switch (id) {
+	case VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE:
+		return "iova-ranges";
+	case VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION:
+		return "migration";
+	case VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL:
+		return "dma-avail";
+	default:
+		return "unknown";
+	}
+}
+
+static int do_info(int argc, char **argv, FILE *out)
+{
+	unsigned long long argsz = 4096;
+	if (argc > 3 || opt_u64(argc, argv, 2, "argsz", &argsz) < 0 || argsz > 4096 ||
+	    (argc == 3 && strncmp(argv[2], "argsz=", 6)))
+		return usage(out);
+	int fd = container_fd(out);
+	if (fd < 0)
+		return 1;
+	_Alignas(8) unsigned char buf[4096];
+	memset(buf, 0, sizeof(buf));
+	struct vfio_iommu_type1_info *info = (void *)buf;
+	info->argsz = (unsigned)argsz;
+	long ret = sys(ioctl(fd, VFIO_IOMMU_GET_INFO, info));
+	if (ret)
+		return print_result(out, ret);
+	fprintf(out, "ok flags 0x%x pgsizes 0x%llx argsz %u cap_offset %u\n", info->flags,
+		(unsigned long long)info->iova_pgsizes, info->argsz, info->cap_offset);
+	for (unsigned off = info->cap_offset; off && off + sizeof(struct vfio_info_cap_header) <= argsz;) {
+		struct vfio_info_cap_header *h = (void *)(buf + off);
+		fprintf(out, "cap %s version %u", cap_name(h->id), h->version);
+		if (h->id == VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION) {
+			struct vfio_iommu_type1_info_cap_migration *m = (void *)h;
+			fprintf(out, " flags 0x%x pgsize_bitmap 0x%llx max_dirty_bitmap_size 0x%llx", m->flags,
+				(unsigned long long)m->pgsize_bitmap,
+				(unsigned long long)m->max_dirty_bitmap_size);
+		} else if (h->id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL) {
+			fprintf(out, " avail %u", ((struct vfio_iommu_type1_info_dma_avail *)(void *)h)->avail);
+		} else if (h->id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE) {
+			struct vfio_iommu_type1_info_cap_iova_range *r = (void *)h;
+			for (unsigned i = 0; i < r->nr_iovas && off + sizeof(*r) + (i + 1) * sizeof(r->iova_ranges[0]) <= argsz; i++)
+				fprintf(out, " 0x%llx-0x%llx", (unsigned long long)r->iova_ranges[i].start,
+					(unsigned long long)r->iova_ranges[i].end);
+		}
+		fputc('\n', out);
+		if (h->next <= off)
+			break;
+		off = h->next;
+	}
+	return 0;
+}
+
+static int do_map(int argc, char **argv, FILE *out)
+{
+	static const char *const keys[] = { "argsz", "flags", "vaddr", NULL };
+	unsigned long long iova, size, argsz = sizeof(struct vfio_iommu_type1_dma_map), flags = 0, vaddr = 0;
+	if (argc < 4 || parse_u64(argv[2], &iova) || parse_u64(argv[3], &size) ||
+	    !opts_known(argc, argv, 4, keys) || opt_u64(argc, argv, 4, "argsz", &argsz) < 0 ||
+	    opt_u64(argc, argv, 4, "vaddr", &vaddr) < 0)
+		return usage(out);
+	for (int i = 4; i < argc; i++) {
+		if (strchr(argv[i], '='))
+			continue;
+		if (strchr(argv[i], 'r'))
+			flags |= VFIO_DMA_MAP_FLAG_READ;
+		if (strchr(argv[i], 'w'))
+			flags |= VFIO_DMA_MAP_FLAG_WRITE;
+	}
+	if (!flags)
+		flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+	if (opt_u64(argc, argv, 4, "flags", &flags) < 0)
+		return usage(out);
+	int fd = container_fd(out);
+	if (fd < 0)
+		return 1;
+	int given = opt_u64(argc, argv, 4, "vaddr", &vaddr) == 1;
+	void *mem = NULL;
+	size_t len = size ? (size + 0xffff) & ~0xffffULL : 0x10000;
+	if (!given) {
+		mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (mem == MAP_FAILED)
+			return print_result(out, -ENOMEM);
+		vaddr = (unsigned long long)(uintptr_t)mem;
+	}
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = (unsigned)argsz, .flags = (unsigned)flags, .vaddr = vaddr, .iova = iova, .size = size,
+	};
+	long ret = sys(ioctl(fd, VFIO_IOMMU_MAP_DMA, &map));
+	if (ret && mem)
+		munmap(mem, len);
+	if (!ret) {
+		if (nmaps < 4096)
+			maps[nmaps++] = (typeof(maps[0])){ iova, size, (void *)(uintptr_t)vaddr };
+		fprintf(out, "ok\n");
+	}
+	return print_result(out, ret);
+}
+
+static int do_unmap(int argc, char **argv, FILE *out)
+{
+	static const char *const keys[] = { "argsz", "flags", NULL };
+	struct vfio_iommu_type1_dma_unmap unmap = { .argsz = sizeof(unmap) };
+	unsigned long long iova = 0, size = 0, argsz = unmap.argsz, flags = 0;
+	if (argc == 3 && !strcmp(argv[2], "all")) {
+		flags = VFIO_DMA_UNMAP_FLAG_ALL;
+	} else if (argc < 4 || parse_u64(argv[2], &iova) || parse_u64(argv[3], &size) ||
+		   !opts_known(argc, argv, 4, keys) || opt_u64(argc, argv, 4, "argsz", &argsz) < 0 ||
+		   opt_u64(argc, argv, 4, "flags", &flags) < 0) {
+		return usage(out);
+	}
+	int fd = container_fd(out);
+	if (fd < 0)
+		return 1;
+	unmap.argsz = (unsigned)argsz;
+	unmap.flags = (unsigned)flags;
+	unmap.iova = iova;
+	unmap.size = size;
+	long ret = sys(ioctl(fd, VFIO_IOMMU_UNMAP_DMA, &unmap));
+	if (!ret) {
+		/* the mappings that went: the ones starting in what was unmapped */
+		for (int i = 0; i < nmaps && !(flags & VFIO_DMA_UNMAP_FLAG_VADDR); i++)
+			if (flags & VFIO_DMA_UNMAP_FLAG_ALL ||
+			    (maps[i].iova >= iova && maps[i].iova - iova < unmap.size))
+				maps[i--] = maps[--nmaps];
+		fprintf(out, "ok size 0x%llx\n", (unsigned long long)unmap.size);
+	}
+	return print_result(out, ret);
+}
+
+static int do_group(int argc, char **argv, FILE *out)
+{
+	unsigned long long id;
+	if (argc < 4 || parse_u64(argv[2], &id) || id > 0x7fffffff)
+		return usage(out);
+	const char *op = argv[3];
+	int fd = group_fd((int)id);
+	if (fd < 0) {
+		fprintf(out, "vfio: group %s is not open\n", argv[2]);
+		return 1;
+	}
+	long ret;
+	if (!strcmp(op, "status") && argc == 4) {
+		struct vfio_group_status st = { .argsz = sizeof(st) };
+		ret = sys(ioctl(fd, VFIO_GROUP_GET_STATUS, &st));
+		if (!ret)
+			fprintf(out, "ok flags 0x%x%s%s\n", st.flags,
+				st.flags & VFIO_GROUP_FLAGS_VIABLE ? " viable" : " not-viable",
+				st.flags & VFIO_GROUP_FLAGS_CONTAINER_SET ? " container-set" : "");
+	} else if (!strcmp(op, "set-container") && argc == 4) {
+		int cfd = container_fd(out);
+		if (cfd < 0)
+			return 1;
+		ret = sys(ioctl(fd, VFIO_GROUP_SET_CONTAINER, &cfd));
+		if (!ret)
+			fprintf(out, "ok\n");
+	} else if (!strcmp(op, "unset-container") && argc == 4) {
+		ret = sys(ioctl(fd, VFIO_GROUP_UNSET_CONTAINER, NULL));
+		if (!ret)
+			fprintf(out, "ok\n");
+	} else if (!strcmp(op, "get-device-fd") && argc == 5) {
+		ret = sys(ioctl(fd, VFIO_GROUP_GET_DEVICE_FD, argv[4]));
+		if (ret >= 0) {
+			if (ndevices < 64) {
+				snprintf(devices[ndevices].name, sizeof(devices[0].name), "%s", argv[4]);
+				devices[ndevices++].fd = (int)ret;
+			}
+			fprintf(out, "ok\n");
+		}
+	} else {
+		return usage(out);
+	}
+	return print_result(out, ret);
+}
+
+static int do_device(int argc, char **argv, FILE *out)
+{
+	if (argc != 4 || strcmp(argv[3], "info"))
+		return usage(out);
+	int fd = device_fd(argv[2]);
+	if (fd < 0) {
+		fprintf(out, "vfio: device %s is not open\n", argv[2]);
+		return 1;
+	}
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	long ret = sys(ioctl(fd, VFIO_DEVICE_GET_INFO, &info));
+	if (!ret)
+		fprintf(out, "ok flags 0x%x regions %u irqs %u\n", info.flags, info.num_regions, info.num_irqs);
+	return print_result(out, ret);
+}
+
+static int do_mem(int argc, char **argv, FILE *out)
+{
+	unsigned long long iova, len;
+	int write = argc == 6 && !strcmp(argv[2], "write");
+	if (!(argc == 5 && !strcmp(argv[2], "read")) && !write)
+		return usage(out);
+	if (parse_u64(argv[3], &iova) || parse_u64(argv[4], &len) || !len || len > (1u << 20))
+		return usage(out);
+	if (container_fd(out) < 0)
+		return 1;
+	unsigned char *p = NULL;
+	for (int i = 0; i < nmaps; i++)
+		if (iova >= maps[i].iova && iova - maps[i].iova < maps[i].size &&
+		    len <= maps[i].size - (iova - maps[i].iova))
+			p = (unsigned char *)maps[i].mem + (iova - maps[i].iova);
+	if (!p) {
+		fprintf(out, "vfio: no mapping holds 0x%llx+0x%llx\n", iova, len);
+		return 1;
+	}
+	if (write) {
+		fill_pattern(p, len, argv[5]);
+		fprintf(out, "ok\n");
+	} else {
+		hexdump(out, iova, p, len);
+	}
+	return 0;
+}
+
+/* setrlimit(RLIMIT_MEMLOCK) and CAP_IPC_LOCK out of the effective set */
+static int do_rlimit(unsigned long long bytes, FILE *out)
+{
+	struct rlimit rl = { bytes, bytes };
+	if (setrlimit(RLIMIT_MEMLOCK, &rl))
+		return print_result(out, -errno);
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	if (syscall(SYS_capget, &hdr, data))
+		return print_result(out, -errno);
+	data[CAP_IPC_LOCK / 32].effective &= ~(1u << (CAP_IPC_LOCK % 32));
+	if (syscall(SYS_capset, &hdr, data))
+		return print_result(out, -errno);
+	fprintf(out, "ok\n");
+	return 0;
+}
+
+static int forget_maps(void)
+{
+	nmaps = 0;
+	return 0;
+}
+
+static int run(int argc, char **argv, FILE *out)
+{
+	const char *op = argc > 1 ? argv[1] : "";
+	long ret;
+	unsigned long ext;
+	unsigned long long id;
+	if (!strcmp(op, "open") && argc >= 3) {
+		if (!strcmp(argv[2], "container") && argc == 3) {
+			ret = sys(open("/dev/vfio/vfio", O_RDWR));
+			if (ret >= 0)
+				container = (int)ret;
+		} else if (!strcmp(argv[2], "group") && argc == 4 && !parse_u64(argv[3], &id)) {
+			char path[48];
+			snprintf(path, sizeof(path), "/dev/vfio/%s", argv[3]);
+			ret = sys(open(path, O_RDWR));
+			if (ret >= 0 && ngroups < 64) {
+				groups[ngroups].id = (int)id;
+				groups[ngroups++].fd = (int)ret;
+			}
+		} else {
+			return usage(out);
+		}
+		if (ret >= 0)
+			fprintf(out, "ok\n");
+		return print_result(out, ret);
+	}
+	if (!strcmp(op, "close") && argc >= 3) {
+		int fd = -1;
+		if (!strcmp(argv[2], "container") && argc == 3) {
+			fd = container;
+			container = -1;
+			forget_maps();
+		} else if (!strcmp(argv[2], "group") && argc == 4 && !parse_u64(argv[3], &id) && id < 0x7fffffff) {
+			for (int i = 0; i < ngroups; i++)
+				if (groups[i].id == (int)id) {
+					fd = groups[i].fd;
+					groups[i] = groups[--ngroups];
+					break;
+				}
+		} else if (!strcmp(argv[2], "device") && argc == 4) {
+			for (int i = 0; i < ndevices; i++)
+				if (!strcmp(devices[i].name, argv[3])) {
+					fd = devices[i].fd;
+					devices[i] = devices[--ndevices];
+					break;
+				}
+		} else {
+			return usage(out);
+		}
+		ret = fd < 0 ? -EBADF : sys(close(fd));
+		if (!ret)
+			fprintf(out, "ok\n");
+		return print_result(out, ret);
+	}
+	if (!strcmp(op, "api-version") && argc == 2) {
+		int fd = container_fd(out);
+		if (fd < 0)
+			return 1;
+		ret = sys(ioctl(fd, VFIO_GET_API_VERSION));
+		if (ret >= 0)
+			fprintf(out, "ok %ld\n", ret);
+		return print_result(out, ret);
+	}
+	if ((!strcmp(op, "check-extension") || !strcmp(op, "set-iommu")) && argc == 3) {
+		if (parse_ext(argv[2], &ext))
+			return usage(out);
+		int fd = container_fd(out);
+		if (fd < 0)
+			return 1;
+		int check = op[0] == 'c';
+		ret = sys(ioctl(fd, check ? VFIO_CHECK_EXTENSION : VFIO_SET_IOMMU, ext));
+		if (ret >= 0 && check)
+			fprintf(out, "ok %ld\n", ret);
+		else if (ret >= 0)
+			fprintf(out, "ok\n");
+		return print_result(out, ret);
+	}
+	if (!strcmp(op, "info"))
+		return do_info(argc, argv, out);
+	if (!strcmp(op, "map"))
+		return do_map(argc, argv, out);
+	if (!strcmp(op, "unmap"))
+		return do_unmap(argc, argv, out);
+	if (!strcmp(op, "group"))
+		return do_group(argc, argv, out);
+	if (!strcmp(op, "device"))
+		return do_device(argc, argv, out);
+	if (!strcmp(op, "mem"))
+		return do_mem(argc, argv, out);
+	if (!strcmp(op, "rlimit") && argc == 4 && !strcmp(argv[2], "memlock")) {
+		unsigned long long bytes;
+		if (parse_u64(argv[3], &bytes))
+			return usage(out);
+		return do_rlimit(bytes, out);
+	}
+	return usage(out);
+}
+
+/* --- the server and its clients --- */
+
+static int read_full(int fd, void *buf, size_t len)
+{
+	for (size_t got = 0; got < len;) {
+		ssize_t n = read(fd, (char *)buf + got, len - got);
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+static int write_full(int fd, const void *buf, size_t len)
+{
+	for (size_t put = 0; put < len;) {
+		ssize_t n = write(fd, (const char *)buf + put, len - put);
+		if (n <= 0)
+			return -1;
+		put += (size_t)n;
+	}
+	return 0;
+}
+
+/* one request: its length, then the words each ended by NUL; the answer: status, length, text */
+static void serve(int lfd)
+{
+	for (;;) {
+		int c = accept(lfd, NULL, NULL);
+		if (c < 0)
+			continue;
+		unsigned len;
+		char req[MAX_REQ + 1];
+		if (read_full(c, &len, sizeof(len)) || len > MAX_REQ || read_full(c, req, len)) {
+			close(c);
+			continue;
+		}
+		req[len] = '\0';
+		char *argv[MAX_WORDS];
+		int argc = 0;
+		for (unsigned off = 0; off < len && argc < MAX_WORDS; off += (unsigned)strlen(req + off) + 1)
+			argv[argc++] = req + off;
+		char *text = NULL;
+		size_t tlen = 0;
+		FILE *out = open_memstream(&text, &tlen);
+		int status = out ? run(argc, argv, out) : 1;
+		if (out)
+			fclose(out);
+		unsigned n = (unsigned)tlen;
+		if (!write_full(c, &status, sizeof(status)) && !write_full(c, &n, sizeof(n)))
+			write_full(c, text, tlen);
+		free(text);
+		close(c);
+	}
+}
+
+static int connect_server(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", SOCK_PATH);
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* the server, detached from the shell's pipes, listening before the client goes on */
+static int start_server(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", SOCK_PATH);
+	unlink(SOCK_PATH);
+	int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 8))
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		setsid();
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		if (null > 2)
+			close(null);
+		signal(SIGPIPE, SIG_IGN);
+		serve(lfd);
+		_exit(0);
+	}
+	close(lfd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char req[MAX_REQ];
+	unsigned len = 0;
+	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]) + 1;
+		if (len + n > MAX_REQ || i >= MAX_WORDS) {
+			printf("vfio: too many words\n");
+			return 1;
+		}
+		memcpy(req + len, argv[i], n);
+		len += (unsigned)n;
+	}
+	int fd = connect_server();
+	if (fd < 0 && (start_server() || (fd = connect_server()) < 0)) {
+		printf("vfio: cannot start the server: %s\n", strerror(errno));
+		return 1;
+	}
+	int status;
+	unsigned n;
+	if (write_full(fd, &len, sizeof(len)) || write_full(fd, req, len) ||
+	    read_full(fd, &status, sizeof(status)) || read_full(fd, &n, sizeof(n))) {
+		printf("vfio: the server did not answer\n");
+		return 1;
+	}
+	char *text = malloc(n + 1);
+	if (!text || read_full(fd, text, n))
+		return 1;
+	fwrite(text, 1, n, stdout);
+	free(text);
+	close(fd);
+	return status;
+}
