@@ -80,7 +80,7 @@ struct nvme_dev {
 	struct nvme_queue queues[1 + 512];
 	/* from Identify Controller */
 	u16 oncs, oacs;
-	u8 vwc, lpa;
+	u8 vwc, lpa, mdts;
 	u32 nn;
 	u32 max_hw_sectors;
 	u32 max_segments;
@@ -93,6 +93,11 @@ struct nvme_dev {
 	int wait_fail;
 	const char *wait_fail_msg;	/* logged before the work gives up, or NULL */
 	bool wait_io;			/* an I/O request (no reset work) */
+	/*
+	 * the reset work's place while the boot's device_initcall runs the
+	 * controllers' works side by side (nvme_flush_work)
+	 */
+	enum { WORK_NONE, WORK_IDENTIFY, WORK_FINISH } work;
 };
 
 static struct guest_mem *kmem(struct kernel *k)
@@ -407,8 +412,8 @@ static int wait_for(struct nvme_dev *dev, int fail, const char *msg)
 
 /* ---- identify ---- */
 
-/* nvme_init_identify() and nvme_init_non_mdts_limits() */
-static int nvme_init_identify(struct nvme_dev *dev)
+/* nvme_init_identify()'s first command: Identify Controller */
+static int nvme_identify_ctrl(struct nvme_dev *dev)
 {
 	struct kernel *k = dev->k;
 	u64 pa = page_alloc(k->pages, NVME_IDENTIFY_DATA_SIZE);
@@ -432,7 +437,7 @@ static int nvme_init_identify(struct nvme_dev *dev)
 	}
 	guest_mem_read(kmem(k), pa, id, NVME_IDENTIFY_DATA_SIZE);
 	page_free(k->pages, pa, NVME_IDENTIFY_DATA_SIZE);
-	u8 mdts = id[77];
+	dev->mdts = id[77];
 	dev->oacs = (u16)get_le(id + 256, 2);
 	dev->lpa = id[261];
 	dev->nn = (u32)get_le(id + 516, 4);
@@ -442,6 +447,16 @@ static int nvme_init_identify(struct nvme_dev *dev)
 	if (!id[768] && dev->vs >= 0x00010201)
 		ctrl_log(dev, "missing or invalid SUBNQN field.");
 	free(id);
+	return 0;
+}
+
+/* the rest of nvme_init_identify(), and nvme_init_non_mdts_limits() */
+static int nvme_init_identify(struct nvme_dev *dev)
+{
+	struct kernel *k = dev->k;
+	u8 sqe[NVME_SQE_SIZE];
+	int ret;
+	u8 mdts = dev->mdts;
 	/* nvme_mps_to_sectors(): MDTS in controller pages */
 	u32 max_hw = mdts ? 1u << (mdts + NVME_CTRL_PAGE_SHIFT - SECTOR_SHIFT) : UINT32_MAX;
 	dev->max_hw_sectors = dev->max_hw_sectors ? MIN(dev->max_hw_sectors, max_hw) : max_hw;
@@ -814,26 +829,48 @@ static void nvme_remove_dead_ctrl(struct nvme_dev *dev, int result)
 	device_release_driver(&dev->pdev->dev);
 }
 
-/* nvme_reset_work(), up to the first command that does not complete (-EINPROGRESS) */
-static int nvme_reset_work(struct nvme_dev *dev)
+/*
+ * nvme_reset_work(), up to the first command that does not complete
+ * (-EINPROGRESS), in three parts: the controller enabled with its admin
+ * queue; Identify Controller; the rest (limits, I/O queues, the scan)
+ */
+static int nvme_reset_work_fail(struct nvme_dev *dev, int ret)
+{
+	if (ret && ret != -EINPROGRESS) {
+		dev->work = WORK_NONE;
+		nvme_remove_dead_ctrl(dev, ret);
+	}
+	return ret;
+}
+
+static int nvme_reset_work_start(struct nvme_dev *dev)
 {
 	dev->state = NVME_CTRL_CONNECTING;
 	int ret = nvme_pci_enable(dev);
 	if (!ret)
 		ret = nvme_configure_admin_queue(dev);
+	dev->work = ret ? WORK_NONE : WORK_IDENTIFY;
+	return nvme_reset_work_fail(dev, ret);
+}
+
+static int nvme_reset_work_identify(struct nvme_dev *dev)
+{
+	int ret = nvme_identify_ctrl(dev);
 	if (!ret)
-		ret = nvme_init_identify(dev);
+		dev->work = WORK_FINISH;
+	return nvme_reset_work_fail(dev, ret);
+}
+
+static int nvme_reset_work_finish(struct nvme_dev *dev)
+{
+	int ret = nvme_init_identify(dev);
 	if (!ret)
 		ret = nvme_setup_io_queues(dev);
-	if (ret == -EINPROGRESS)
-		return ret;
-	if (ret) {
-		nvme_remove_dead_ctrl(dev, ret);
-		return ret;
-	}
+	if (ret)
+		return nvme_reset_work_fail(dev, ret);
+	dev->work = WORK_NONE;
 	dev->state = NVME_CTRL_LIVE;
-	ret = nvme_start_ctrl(dev);
-	return ret;
+	return nvme_start_ctrl(dev);
 }
 
 /* ---- probe and remove ---- */
@@ -875,9 +912,14 @@ static int nvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	pdev->dev.drvdata = dev;
 	dma_set_max_seg_size(&pdev->dev, 0xffffffffu);
 	ctrl_log(dev, "pci function %s", pdev->dev.name);
-	int ret = nvme_reset_work(dev);
-	/* the work is asynchronous on Linux: probe has succeeded whatever it does */
-	(void)ret;
+	/*
+	 * The work is asynchronous on Linux: probe has succeeded whatever it
+	 * does. It enables the device at once; while the boot probes the other
+	 * built-in devices the works go on side by side (nvme_flush_work),
+	 * afterwards (a bind, a rescan) it runs through.
+	 */
+	if (!nvme_reset_work_start(dev) && k->deferred_probe_enabled && !nvme_reset_work_identify(dev))
+		nvme_reset_work_finish(dev);
 	return 0;
 }
 
@@ -960,6 +1002,24 @@ void nvme_tick(struct kernel *k)
 				k->log.clock_ns = now;
 		}
 	}
+}
+
+void nvme_flush_work(struct kernel *k)
+{
+	/* a round per step: every controller's Identify, then every controller's rest */
+	for (int step = WORK_IDENTIFY; step <= WORK_FINISH; step++)
+		for (size_t i = 0; i < k->ndevices; i++) {
+			struct device *d = k->devices[i];
+			if (d->driver != &nvme_driver.driver || !d->drvdata)
+				continue;
+			struct nvme_dev *dev = d->drvdata;
+			if ((int)dev->work != step || dev->wait_q)
+				continue;
+			if (step == WORK_IDENTIFY)
+				nvme_reset_work_identify(dev);
+			else
+				nvme_reset_work_finish(dev);
+		}
 }
 
 void nvme_async_synchronize(struct kernel *k)

@@ -71,6 +71,12 @@ int nvme_ns_rw(struct nvme_ns *ns, bool write, u64 sector, u64 nsect, u64 buf_pa
 /* The virtual clock moved: command timeouts that came due are handled. */
 void nvme_tick(struct kernel *k);
 /*
+ * The reset works the boot's device_initcall left going (probe only enables
+ * each controller then): they run side by side, a command each in turn, as
+ * on the reference guest's CPUs.
+ */
+void nvme_flush_work(struct kernel *k);
+/*
  * async_synchronize_full() before init: each controller's reset work (run
  * from nvme_async_probe) finishes, the clock moving on to the timeout of a
  * command it waits for.

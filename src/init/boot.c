@@ -115,6 +115,8 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 		of_platform_populate(k);
 	/* device_initcall: the built-in drivers, in link order */
 	driver_initcalls(k);
+	/* the work the built-in drivers' probes left going (nvme's reset works) */
+	nvme_flush_work(k);
 	/* late_initcall */
 	if (k->log.clock_ns < LATE_INITCALL_NS)
 		k->log.clock_ns = LATE_INITCALL_NS;
