@@ -51,6 +51,28 @@ static const struct pci_device_id port_pci_ids[] = {
 	{ 0, 0, 0, 0, false },
 };
 
+/*
+ * The AER service's aer_enable_rootport(): root error status cleared,
+ * system errors on error messages off, the port's interrupt on error
+ * messages enabled in the Root Error Command register.
+ */
+static void aer_enable_rootport(struct pci_dev *dev)
+{
+	if (!dev->aer_cap || !dev->pcie_cap)
+		return;
+	u16 rtctl;
+	pci_read_config_word(dev, dev->pcie_cap + PCI_EXP_RTCTL, &rtctl);
+	rtctl &= (u16)~(PCI_EXP_RTCTL_SECEE | PCI_EXP_RTCTL_SENFEE | PCI_EXP_RTCTL_SEFEE);
+	pci_write_config_word(dev, dev->pcie_cap + PCI_EXP_RTCTL, rtctl);
+	u32 status;
+	pci_read_config_dword(dev, dev->aer_cap + PCI_ERR_ROOT_STATUS, &status);
+	pci_write_config_dword(dev, dev->aer_cap + PCI_ERR_ROOT_STATUS, status);
+	u32 cmd;
+	pci_read_config_dword(dev, dev->aer_cap + PCI_ERR_ROOT_COMMAND, &cmd);
+	cmd |= PCI_ERR_ROOT_CMD_COR_EN | PCI_ERR_ROOT_CMD_NONFATAL_EN | PCI_ERR_ROOT_CMD_FATAL_EN;
+	pci_write_config_dword(dev, dev->aer_cap + PCI_ERR_ROOT_COMMAND, cmd);
+}
+
 #define PCIE_PORT_SERVICE_PME 0x1
 #define PCIE_PORT_SERVICE_AER 0x2
 #define PCIE_PORT_SERVICE_HP 0x4
@@ -87,10 +109,13 @@ static int pcie_portdrv_probe(struct pci_dev *dev, const struct pci_device_id *i
 	int ret = pci_enable_device(dev);
 	if (ret)
 		return ret;
-	if (!port_services(dev))
+	unsigned services = port_services(dev);
+	if (!services)
 		return 0;
 	pci_set_master(dev);
 	pcie_port_service_irqs(dev);
+	if (services & PCIE_PORT_SERVICE_AER)
+		aer_enable_rootport(dev);
 	return 0;
 }
 

@@ -56,6 +56,7 @@ struct pci_dev {
 	u8 pcie_cap;			/* the capabilities' offsets in config space, 0 if absent */
 	u8 msix_cap;
 	u16 acs_cap;
+	u16 aer_cap;
 	u16 cfg_size;			/* 256 or 4096 (pci_cfg_space_size) */
 	u8 pin;				/* PCI_INTERRUPT_PIN */
 	enum pci_bar_kind bar[PCI_STD_NUM_BARS];

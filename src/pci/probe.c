@@ -115,6 +115,29 @@ static void pci_enable_acs(struct pci_dev *dev)
 	pci_write_config_word(dev, dev->acs_cap + PCI_ACS_CTRL, ctrl);
 }
 
+/*
+ * pci_aer_init(): a function with the AER capability has its error status
+ * cleared and, AER being native on DT hosts, its error reporting enabled in
+ * Device Control (CERE, NFERE, FERE, URRE), as the reference kernel (6.1.176)
+ * does: real QEMU's pcie-pci-bridge on pcie.0, which no driver binds, reads
+ * them set.
+ */
+static void pci_aer_init(struct pci_dev *dev)
+{
+	dev->aer_cap = dev->pcie_cap ? pci_find_ext_capability(dev, PCI_EXT_CAP_ID_ERR) : 0;
+	if (!dev->aer_cap)
+		return;
+	u32 status;
+	pci_read_config_dword(dev, dev->aer_cap + PCI_ERR_COR_STATUS, &status);
+	pci_write_config_dword(dev, dev->aer_cap + PCI_ERR_COR_STATUS, status);
+	pci_read_config_dword(dev, dev->aer_cap + PCI_ERR_UNCOR_STATUS, &status);
+	pci_write_config_dword(dev, dev->aer_cap + PCI_ERR_UNCOR_STATUS, status);
+	u16 devctl;
+	pci_read_config_word(dev, dev->pcie_cap + PCI_EXP_DEVCTL, &devctl);
+	devctl |= PCI_EXP_DEVCTL_CERE | PCI_EXP_DEVCTL_NFERE | PCI_EXP_DEVCTL_FERE | PCI_EXP_DEVCTL_URRE;
+	pci_write_config_word(dev, dev->pcie_cap + PCI_EXP_DEVCTL, devctl);
+}
+
 /* pci_device_add() -> pci_configure_device() and pci_init_capabilities(), as far as they are modelled */
 static void pci_init_capabilities(struct pci_dev *dev)
 {
@@ -141,6 +164,7 @@ static void pci_init_capabilities(struct pci_dev *dev)
 	 */
 	dev->acs_cap = pci_find_ext_capability(dev, PCI_EXT_CAP_ID_ACS);
 	pci_enable_acs(dev);
+	pci_aer_init(dev);
 }
 
 static struct pci_dev *pci_setup_device(struct pci_bus *bus, unsigned devfn, u32 id)

@@ -178,8 +178,7 @@ static unsigned find_cap(struct iommusim *sim, const char *dev, unsigned id)
 
 /*
  * What Linux assigned or its drivers set, which the model does not: BAR
- * addresses and bridge windows, the interrupt line, a port's error
- * reporting enables (AER), slot control (pciehp), AER's root command.
+ * addresses and bridge windows, the interrupt line, slot control (pciehp).
  */
 static bool linux_assigned(struct iommusim *sim, const char *dev, unsigned off)
 {
@@ -191,10 +190,7 @@ static bool linux_assigned(struct iommusim *sim, const char *dev, unsigned off)
 	if (off == PCI_INTERRUPT_LINE)
 		return true;
 	unsigned exp = find_cap(sim, dev, PCI_CAP_ID_EXP);
-	if (exp && bridge && (off == exp + PCI_EXP_DEVCTL || off == exp + PCI_EXP_SLTCTL ||
-			      off == exp + PCI_EXP_SLTCTL + 1))
-		return true;
-	return off == 0x100 + PCI_ERR_ROOT_COMMAND && (cfg(sim, dev, 0x100, 2) == PCI_EXT_CAP_ID_ERR);
+	return exp && bridge && (off == exp + PCI_EXP_SLTCTL || off == exp + PCI_EXP_SLTCTL + 1);
 }
 
 Test(pci_config, every_device_type_as_real_qemu_lays_it_out)
