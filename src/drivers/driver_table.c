@@ -7,6 +7,7 @@
  */
 #include <string.h>
 #include "drivers/drivers.h"
+#include "drivers/scsi.h"
 #include "drivers/virtio.h"
 #include "kconfig/kconfig.h"
 #include "smmuv3/arm_smmu_v3.h"
@@ -20,6 +21,7 @@ static struct device_driver *const model_drivers[] = {
 	&virtio_blk_driver.driver,
 	&virtio_net_driver.driver,
 	&virtio_rng_driver.driver,
+	&virtio_scsi_driver.driver,
 	&vfio_pci_driver.driver,
 	&nvme_driver.driver,
 };

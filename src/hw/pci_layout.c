@@ -152,6 +152,7 @@ static u64 virtio_legacy_io_size(const struct hw_pci_fn *fn)
 	switch (fn->virtio->id) {
 	case HW_VIRTIO_BLK: return 128;
 	case HW_VIRTIO_NET: return 64;
+	case HW_VIRTIO_SCSI: return 64;
 	default: return 32;
 	}
 }
@@ -258,6 +259,7 @@ static const struct {
 	{ "qemu-xhci", qemu_xhci_layout },
 	{ "ich9-ahci", ich9_ahci_layout },
 	{ "pxb-pcie", pxb_pcie_layout },
+	{ "virtio-scsi-pci", virtio_pci_layout },
 };
 
 hw_pci_layout_fn hw_pci_layout_lookup(const char *qemu_driver)

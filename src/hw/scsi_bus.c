@@ -222,6 +222,9 @@ int scsi_cdb_parse(const u8 *cdb, unsigned buflen, u32 blocksize, struct scsi_cd
 	case INQUIRY:
 		info->xfer = (size_t)cdb[3] << 8 | cdb[4];
 		break;
+	case READ_CAPACITY_10:
+		info->xfer = 8;
+		break;
 	case SERVICE_ACTION_IN_16:
 	case REPORT_LUNS:
 		break;

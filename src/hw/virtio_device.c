@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include "hw/qdev_types.h"
 #include "hw/virtio_qdev.h"
+#include "hw/virtio_scsi_dev.h"
 
 static const struct qdev_prop virtio_device_props[] = {
 	/* feature bits the device offers (DEFINE_VIRTIO_COMMON_FEATURES) */
@@ -53,5 +54,6 @@ void virtio_qdev_free(struct hw_virtio *v)
 		return;
 	free((char *)v->drive_file);
 	free((char *)v->netdev);
+	virtio_scsi_conf_free(v->scsi);
 	free(v);
 }

@@ -62,6 +62,7 @@ static int virtio_pci_msix(struct virt_build *b, const struct qdev *d, struct hw
 	if (n == DEV_NVECTORS_UNSPECIFIED) {
 		switch (fn->virtio->id) {
 		case HW_VIRTIO_BLK: n = fn->virtio->num_queues + 1; break;
+		case HW_VIRTIO_SCSI: n = fn->virtio->num_queues + 3; break;	/* config, control, event */
 		case HW_VIRTIO_NET: n = 2 * 1 + 2; break;	/* one queue pair per netdev here */
 		default: n = 2; break;
 		}
@@ -79,6 +80,15 @@ static void virtio_blk_pci_num_queues(struct virt_build *b, struct qdev *d)
 
 	if (s->v.u == VIRTIO_BLK_AUTO_NUM_QUEUES)
 		s->v.u = MIN(MIN(b->m->smp.cpus, PCI_MSIX_FLAGS_QSIZE), VIRTIO_QUEUE_MAX);
+}
+
+/* virtio-scsi-pci: the same rule, less its control and event queues */
+static void virtio_scsi_pci_num_queues(struct virt_build *b, struct qdev *d)
+{
+	struct qdev_slot *s = qdev_find(d, "num_queues");
+
+	if (s->v.u == UINT32_MAX)
+		s->v.u = MIN(MIN(b->m->smp.cpus, PCI_MSIX_FLAGS_QSIZE - 2), VIRTIO_QUEUE_MAX - 2);
 }
 
 int virtio_pci_qdev_realize(struct virt_build *b, struct qdev *d)
@@ -110,6 +120,8 @@ int virtio_pci_qdev_realize(struct virt_build *b, struct qdev *d)
 	}
 	if (d->type->vdev->virtio_id == HW_VIRTIO_BLK)
 		virtio_blk_pci_num_queues(b, d);
+	if (d->type->vdev->virtio_id == HW_VIRTIO_SCSI)
+		virtio_scsi_pci_num_queues(b, d);
 	ret = virtio_qdev_realize_vdev(b, d, v);
 	if (ret) {
 		virt_pci_fn_free(fn);
@@ -127,12 +139,14 @@ int virtio_pci_qdev_realize(struct virt_build *b, struct qdev *d)
 	switch (v->id) {
 	case HW_VIRTIO_NET: fn->class = 0x020000; break;
 	case HW_VIRTIO_BLK: fn->class = 0x010000; break;
+	case HW_VIRTIO_SCSI: fn->class = 0x010000; break;	/* PCI_CLASS_STORAGE_SCSI */
 	default: fn->class = 0x00ff00; break;
 	}
 	if (legacy) {
 		/* transitional: 0x1000 + n IDs, subsystem id = virtio device id */
 		fn->device = v->id == HW_VIRTIO_NET ? 0x1000 :
-			     v->id == HW_VIRTIO_BLK ? 0x1001 : 0x1005;
+			     v->id == HW_VIRTIO_BLK ? 0x1001 :
+			     v->id == HW_VIRTIO_SCSI ? 0x1004 : 0x1005;
 		fn->subsystem_device = (u16)v->id;
 		fn->revision = 0;
 	} else {

@@ -61,12 +61,13 @@ int vdev_scsi_init(struct vdev_hw *d, char *err, size_t errlen)
 	};
 	s->num_queues = d->nqueues - VIRTIO_SCSI_VQ_NUM_FIXED;
 	s->seg_max = hw->seg_max;
-	s->max_sectors = hw->scsi_max_sectors ? hw->scsi_max_sectors : VIRTIO_SCSI_MAX_SECTORS_DEFAULT;
-	s->cmd_per_lun = hw->scsi_cmd_per_lun ? hw->scsi_cmd_per_lun : VIRTIO_SCSI_CMD_PER_LUN_DEFAULT;
+	const struct virtio_scsi_conf *conf = hw->scsi;
+	s->max_sectors = conf && conf->max_sectors ? conf->max_sectors : VIRTIO_SCSI_MAX_SECTORS_DEFAULT;
+	s->cmd_per_lun = conf && conf->cmd_per_lun ? conf->cmd_per_lun : VIRTIO_SCSI_CMD_PER_LUN_DEFAULT;
 	s->sense_size = VIRTIO_SCSI_SENSE_DEFAULT_SIZE;
 	s->cdb_size = VIRTIO_SCSI_CDB_DEFAULT_SIZE;
-	for (unsigned i = 0; i < hw->nscsi_hd; i++) {
-		int ret = scsi_bus_add_hd(&s->bus, &hw->scsi_hd[i], err, errlen);
+	for (unsigned i = 0; conf && i < conf->nhd; i++) {
+		int ret = scsi_bus_add_hd(&s->bus, &conf->hd[i], err, errlen);
 		if (ret) {
 			scsi_bus_free(&s->bus);
 			free(s);
@@ -76,6 +77,25 @@ int vdev_scsi_init(struct vdev_hw *d, char *err, size_t errlen)
 	update_config(s);
 	d->scsi = s;
 	return 0;
+}
+
+void virtio_scsi_conf_free(struct virtio_scsi_conf *c)
+{
+	if (!c)
+		return;
+	for (unsigned i = 0; i < c->nhd; i++) {
+		struct scsi_hd_conf *h = &c->hd[i];
+		free((char *)h->id);
+		free((char *)h->drive_file);
+		free((char *)h->drive_id);
+		free((char *)h->serial);
+		free((char *)h->vendor);
+		free((char *)h->product);
+		free((char *)h->version);
+	}
+	free(c->hd);
+	free(c->bus_name);
+	free(c);
 }
 
 void vdev_scsi_free(struct vdev_hw *d)

@@ -68,6 +68,18 @@
 #define VIRTIO_SCSI_AN_RESP_SIZE 5
 #define VIRTIO_SCSI_EVENT_SIZE 16
 
+/* A virtio-scsi device as the board made it: properties, bus name, disks. */
+struct virtio_scsi_conf {
+	char *bus_name;			/* "ID.0" when the device (or its PCI proxy) has an id */
+	unsigned seq;			/* creation order among the machine's controllers */
+	u32 max_sectors, cmd_per_lun;
+	struct scsi_hd_conf *hd;	/* the scsi-hd devices on its bus, placed (strings owned) */
+	unsigned nhd;
+};
+
+/* Free c and the strings it owns. */
+void virtio_scsi_conf_free(struct virtio_scsi_conf *c);
+
 struct vdev_scsi {
 	struct scsi_bus bus;
 	u32 num_queues;			/* request queues */

@@ -53,7 +53,7 @@ static const struct kconfig_module modules[] = {
 	{ "virtio_net", 57344, { "net_failover", "failover", "virtio", "virtio_ring" },
 	  { "net_failover", "virtio", "virtio_ring" }, NULL },
 	{ "scsi_common", 16384, { NULL }, { NULL }, NULL },
-	{ "scsi_mod", 225280, { "scsi_common" }, { "scsi_common" }, NULL },
+	{ "scsi_mod", 225280, { "scsi_common" }, { "scsi_common" }, "SCSI subsystem initialized" },
 	{ "virtio_scsi", 24576, { "scsi_mod", "scsi_common", "virtio", "virtio_ring" },
 	  { "scsi_mod", "virtio", "virtio_ring" }, NULL },
 	{ "vfio", 32768, { NULL }, { NULL }, "VFIO - User Level meta-driver version: 0.3" },

@@ -37,7 +37,7 @@ enum hw_virtio_id {
 	HW_VIRTIO_SCSI = 8,
 };
 
-struct scsi_hd_conf;		/* hw/scsi_bus.h */
+struct virtio_scsi_conf;	/* hw/virtio_scsi_dev.h */
 
 struct hw_virtio {
 	enum hw_virtio_id id;
@@ -56,10 +56,7 @@ struct hw_virtio {
 	u32 logical_block_size, physical_block_size, min_io_size, opt_io_size;
 	u32 queue_size;		/* virtqueue size (QEMU default 256) */
 	u32 mmio_intid;		/* virtio-mmio: GIC INTID of the transport's wired line */
-	/* virtio-scsi: max_sectors, cmd_per_lun (0: QEMU's defaults) and the scsi-hd devices on its bus */
-	u32 scsi_max_sectors, scsi_cmd_per_lun;
-	struct scsi_hd_conf *scsi_hd;
-	unsigned nscsi_hd;
+	struct virtio_scsi_conf *scsi;	/* virtio-scsi: its properties and the scsi-hd devices on its bus */
 	struct hw_pci_fn *pci_proxy;	/* virtio-pci: the function that carries it */
 };
 

@@ -14,6 +14,7 @@
 #include "machine/virt_internal.h"
 #include "hw/qdev_types.h"
 #include "hw/qdev_not_pluggable.h"
+#include "hw/virtio_scsi_dev.h"
 
 static bool needs_more(size_t n)
 {
@@ -310,6 +311,7 @@ void machine_free(struct machine *m)
 			continue;
 		free((char *)m->mmio[i]->drive_file);
 		free((char *)m->mmio[i]->netdev);
+		virtio_scsi_conf_free(m->mmio[i]->scsi);
 		free(m->mmio[i]);
 	}
 	memset(m, 0, sizeof(*m));

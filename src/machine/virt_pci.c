@@ -11,6 +11,7 @@
 
 #include "machine/virt_internal.h"
 #include "hw/nvme_dev.h"
+#include "hw/virtio_scsi_dev.h"
 #include "hw/pci_msix.h"
 
 
@@ -133,6 +134,7 @@ static void virtio_free(struct hw_virtio *v)
 		return;
 	free((char *)v->drive_file);
 	free((char *)v->netdev);
+	virtio_scsi_conf_free(v->scsi);
 	free(v);
 }
 

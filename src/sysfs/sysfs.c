@@ -13,6 +13,7 @@
 #include "base/platform.h"
 #include "dma/dma_mask.h"
 #include "drivers/drivers.h"
+#include "drivers/scsi.h"
 #include "drivers/virtio_blk.h"
 #include "iommu/iommu.h"
 #include "pci/pci.h"
@@ -154,7 +155,13 @@ static int emit_rel_link(struct sysfs_buf *out, const char *from_dir, const char
 	return emit(out, "%s%s", rel, to);
 }
 
-static const struct bus_type *const buses[] = { &pci_bus_type, &platform_bus_type, &virtio_bus };
+static const struct bus_type *const buses[] = { &pci_bus_type, &platform_bus_type, &virtio_bus, &scsi_bus_type };
+
+/* a bus a module registers exists while the module is loaded (scsi: scsi_mod) */
+static bool bus_exists(struct kernel *k, const struct bus_type *bus)
+{
+	return bus != &scsi_bus_type || scsi_bus_registered(k);
+}
 
 static const struct bus_type *find_bus(const char *name)
 {
@@ -332,6 +339,9 @@ static const struct subtree block_tree = {
 static const struct subtree module_tree = {
 	sysfs_module_stat, sysfs_module_list, sysfs_module_read, sysfs_module_readlink,
 };
+static const struct subtree scsi_host_tree = {
+	sysfs_scsi_host_stat, sysfs_scsi_host_list, sysfs_scsi_host_read, sysfs_scsi_host_readlink,
+};
 
 enum node_kind {
 	N_DIR,			/* a directory: list() fills names */
@@ -404,6 +414,9 @@ static int resolve_device_dir(struct device *dev, const struct spath *sp, int i,
 	if (i == sp->n)
 		return leaf(nd, N_DIR, W_DEVICE);
 	/* device_add_disk(): the disk's directory below its device, in "block" */
+	/* a SCSI host's class device (scsi_host/hostN) */
+	if (dev->bus == &scsi_bus_type && is(sp, i, "scsi_host") && scsi_host_lookup(dev->k, dev->name))
+		return sub_leaf(dev->k, sp, i - 1, &scsi_host_tree, nd);
 	struct virtio_blk *disk = dev_disk(dev);
 	if (disk && is(sp, i, "block")) {
 		if (i + 1 == sp->n)
@@ -544,7 +557,7 @@ static int resolve(struct kernel *k, const struct spath *sp, struct node *nd)
 		if (sp->n == 1)
 			return leaf(nd, N_DIR, W_BUS_ROOT);
 		nd->bus = find_bus(sp->c[1]);
-		if (!nd->bus)
+		if (!nd->bus || !bus_exists(k, nd->bus))
 			return -ENOENT;
 		if (sp->n == 2)
 			return leaf(nd, N_DIR, W_BUS);
@@ -592,6 +605,9 @@ static int resolve(struct kernel *k, const struct spath *sp, struct node *nd)
 	}
 	if (is(sp, 0, "module"))
 		return sub_leaf(k, sp, 1, &module_tree, nd);
+	/* /sys/class: only the classes the model has (scsi_host) */
+	if (is(sp, 0, "class") && (sp->n == 1 || is(sp, 1, "scsi_host")))
+		return sub_leaf(k, sp, 1, &scsi_host_tree, nd);
 	if (is(sp, 0, "devices")) {
 		/* the device whose own /sys/devices path is the longest prefix */
 		struct device *best = NULL;
@@ -778,7 +794,8 @@ static int list_node(struct kernel *k, struct node *nd, struct sysfs_buf *out)
 		break;
 	case W_BUS_ROOT:
 		for (size_t i = 0; i < ARRAY_SIZE(buses); i++)
-			sysfs_buf_add_name(out, buses[i]->name);
+			if (bus_exists(k, buses[i]))
+				sysfs_buf_add_name(out, buses[i]->name);
 		break;
 	case W_BUS:
 		sysfs_buf_add_name(out, "devices");
