@@ -297,6 +297,14 @@ int qemu_cmdline_parse(int argc, char **argv, struct qemu_cmdline *out,
 		if (!ret && e != QEFF_INFO && !p.c.info)
 			ret = record(&p, d->name, arg, e);
 	}
+	if (!ret && !p.c.info && p.device_help_err)
+		ret = cmdline_fail(&p, "%s", p.device_help_err);
+	if (!ret && !p.c.info && p.device_help) {
+		p.c.info = p.device_help;
+		p.device_help = NULL;
+	}
+	free(p.device_help);
+	free(p.device_help_err);
 	if (!ret && !p.c.info)
 		ret = finish(&p);
 	/* without -M (a DT of the user's own) there are no later phases: the first error now */

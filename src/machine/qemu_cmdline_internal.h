@@ -48,6 +48,12 @@ struct parse {
 	bool machine_accel;	/* -machine accel= or -enable-kvm */
 	char **chardevs;	/* -chardev ids, for -mon chardev= */
 	size_t nchardevs;
+	/*
+	 * The first -device help or -device NAME,help: what it prints, or its
+	 * error. QEMU answers it after reading every option (and after -cpu help
+	 * and -machine help), in qemu_process_help_options().
+	 */
+	char *device_help, *device_help_err;
 };
 
 /* qemu_cmdline.c: an error now (-EINVAL, message in p->err) */

@@ -549,14 +549,20 @@ static bool is_help(const char *s)
 	return !strcmp(s, "help") || !strcmp(s, "?");
 }
 
-/* -device help and -device NAME,help: what the device registry prints (hw/qdev.h) */
+/*
+ * -device help and -device NAME,help: what the device registry prints
+ * (hw/qdev.h), kept for the end of the options (the first one only).
+ */
 static int device_help(struct parse *p, const char *opt, const char *arg, const char *driver)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f;
 	int ret = 0;
 
+	if (p->device_help || p->device_help_err)
+		return 0;
+	f = open_memstream(&buf, &len);
 	if (!f)
 		return -ENOMEM;
 	if (!driver)
@@ -566,16 +572,20 @@ static int device_help(struct parse *p, const char *opt, const char *arg, const 
 	fclose(f);
 	if (ret == -ENOENT || ret == -EINVAL) {
 		free(buf);
+		buf = NULL;
 		if (ret == -EINVAL)
-			return cmdline_fail(p, "%s %s: Parameter 'typename' expects a non-abstract device type",
-					    opt, arg);
-		return cmdline_fail(p, "%s %s: Device '%s' not found", opt, arg, driver);
+			ret = asprintf(&p->device_help_err,
+				       "%s %s: Parameter 'typename' expects a non-abstract device type", opt, arg);
+		else
+			ret = asprintf(&p->device_help_err, "%s %s: Device '%s' not found", opt, arg, driver);
+		return ret < 0 ? -ENOMEM : 0;
 	}
 	if (ret) {
 		free(buf);
 		return ret;
 	}
-	return take_info(p, buf);
+	p->device_help = buf;
+	return 0;
 }
 
 /* -device: JSON (created after every QemuOpts one, as QEMU does) or QemuOpts */
