@@ -258,6 +258,11 @@ static int probe_and_add_lun(struct Scsi_Host *shost, struct scsi_target *t, u64
 	u8 inq[INQUIRY_LEN];
 	if (probe_lun(shost, t->channel, t->id, lun, buf, inq))
 		return SCSI_SCAN_NO_RESPONSE;
+	/* scsi_probe_lun(): the target's level even without a LUN 0, so its other LUNs get scanned */
+	int level = inq[2] & 0x07;
+	if (level >= 2 || (level == 1 && (inq[3] & 0x0f) == 1))
+		level++;
+	t->scsi_level = level;
 	if ((inq[0] >> 5) == 3)
 		return lun == 0 ? SCSI_SCAN_TARGET_PRESENT : SCSI_SCAN_NO_RESPONSE;
 	/* PQ 1 with no device type: a target without this LUN */
