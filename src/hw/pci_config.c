@@ -264,13 +264,18 @@ static void sync_bridge_lnk(const struct hw_pci_fn *fn)
 		lnksta = (u16)hw_pci_get(target->config, target->config->exp_cap + PCI_EXP_LNKSTA, 2);
 		if ((lnksta & PCI_EXP_LNKSTA_NLW) > (lnkcap & PCI_EXP_LNKCAP_MLW))
 			lnksta = (u16)((lnksta & ~PCI_EXP_LNKSTA_NLW) | (lnkcap & PCI_EXP_LNKCAP_MLW));
-		else if (!(lnksta & PCI_EXP_LNKSTA_NLW))
-			lnksta |= 1u << 4;
 		if ((lnksta & PCI_EXP_LNKSTA_CLS) > (lnkcap & PCI_EXP_LNKCAP_SLS))
 			lnksta = (u16)((lnksta & ~PCI_EXP_LNKSTA_CLS) | (lnkcap & PCI_EXP_LNKCAP_SLS));
-		else if (!(lnksta & PCI_EXP_LNKSTA_CLS))
-			lnksta |= 1u;
 	}
+	/*
+	 * Never a zero width or speed, whatever the port's own link (an
+	 * xio3130-downstream's has neither): Debian's QEMU 7.2 has the fix
+	 * that makes it so (real QEMU shows x1 2.5 GT/s on that port).
+	 */
+	if (!(lnksta & PCI_EXP_LNKSTA_NLW))
+		lnksta |= 1u << 4;
+	if (!(lnksta & PCI_EXP_LNKSTA_CLS))
+		lnksta |= 1u;
 	u16 mask = PCI_EXP_LNKSTA_CLS | PCI_EXP_LNKSTA_NLW;
 	u16 cur = (u16)hw_pci_get(c, pos + PCI_EXP_LNKSTA, 2);
 	hw_pci_set(c, pos + PCI_EXP_LNKSTA, 2, (cur & ~mask) | (lnksta & mask));

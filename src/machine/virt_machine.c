@@ -14,6 +14,7 @@
 #include "machine/virt_internal.h"
 #include "hw/qdev_types.h"
 #include "hw/qdev_not_pluggable.h"
+#include "hw/nic_models.h"
 #include "hw/virtio_scsi_dev.h"
 
 static bool needs_more(size_t n)
@@ -256,10 +257,18 @@ static int machine_nics(struct virt_build *b)
 		}
 		if (is_nic && !in_list(backends, type))
 			return virt_fail(b, "Parameter 'type' does not accept value '%s'", type);
-		const char *model = qemu_opt_get(n, "model");
-		if (model && strcmp(model, "virtio") && strcmp(model, "virtio-net-pci"))
-			return virt_fail(b, "NIC model '%s' is not modelled by iommusim (virtio-net-pci is)", model);
-		int ret = add_device(b, "virtio-net-pci", NULL);
+		const char *model = qemu_opt_get(n, "model"), *device = NULL;
+		switch (nic_model_lookup(model, &device)) {
+		case NIC_MODEL_UNSUPPORTED:
+			b->where[0] = '\0';	/* QEMU reports it while the machine initialises */
+			return virt_fail(b, "Unsupported NIC model: %s", model);
+		case NIC_MODEL_NOT_MODELLED:
+			return virt_fail(b, "NIC model '%s' is not modelled by iommusim (virtio-net-pci, e1000 and e1000e are)",
+					 model);
+		case NIC_MODEL_MODELLED:
+			break;
+		}
+		int ret = add_device(b, device, NULL);
 		if (ret)
 			return ret;
 	}

@@ -96,6 +96,11 @@ static const char *const vals[] = {
 	"null-co://", "/dev/null", "1G,slots=2,maxmem=4G", "2,sockets=2,cores=1,threads=1", "none", "std",
 	"aa kexec BOOT_IMAGE=x rwx quietx loglevel=x panic=x bb=1 bb=2 iommu.strict=maybe \"q p\" dd=\"q v\" -- z",
 	"init=/init mem=1G", "console=ttyAMA0 root=/dev/vda rw", "cortex-a57", "6a2c4f3e-8b1d-4e6a-9f7c-2d5e8a1b3c4d",
+	/* switches, Intel's root port, the NICs and controllers without a driver, the expander */
+	"ioh3420,id=rp,chassis=4", "x3130-upstream,id=up,bus=rp", "xio3130-downstream,id=dn,bus=up,chassis=5",
+	"xio3130-downstream,bus=up,chassis=5,slot=1,hotplug=off", "e1000e,bus=dn", "e1000,netdev=n0",
+	"qemu-xhci", "ahci", "pxb-pcie,id=px,bus_nr=9", "pcie-root-port,bus=px,chassis=6", "user,model=e1000",
+	"user,model=e1000e", "user,model=igb", "arm-smmuv3", "igb", "pxb-pcie,numa_node=0",
 };
 
 /* devices whose functions form groups, and a few that refuse (bus=rp with no rp, bus=nope) */
@@ -103,7 +108,8 @@ static const char *const devs[] = {
 	"pcie-root-port,id=rp,chassis=1", "pci-bridge,id=br,chassis_nr=2", "pcie-pci-bridge,id=pb",
 	"virtio-rng-pci", "virtio-net-pci,disable-legacy=on,iommu_platform=on",
 	"virtio-rng-pci,multifunction=on,addr=4", "virtio-net-pci,bus=rp", "virtio-rng-pci,bus=br,addr=1",
-	"virtio-net-device", "virtio-rng-pci,bus=nope",
+	"virtio-net-device", "virtio-rng-pci,bus=nope", "ioh3420,id=rp,chassis=4", "x3130-upstream,id=up,bus=rp",
+	"xio3130-downstream,id=dn,bus=up,chassis=5", "e1000e,bus=dn", "pxb-pcie,id=px,bus_nr=9",
 };
 
 Test(fuzz, command_lines)
@@ -133,6 +139,100 @@ Test(fuzz, command_lines)
 			assert_groups_consistent(sim->k, "command line", iter);
 		iommusim_free(sim);
 	}
+}
+
+/*
+ * Random trees of PCIe switches and endpoints: root ports (generic or
+ * ioh3420) on pcie.0, upstream ports below root ports, downstream ports or
+ * pcie.0, downstream ports below upstream ports, endpoints of several types
+ * and functions anywhere, at random addresses; sometimes an expander with
+ * bridges of its own. Whatever QEMU accepts boots with consistent groups,
+ * Linux finding below a root or downstream port only device 0, and every
+ * function below an ioh3420 (no ACS) in the port's group.
+ */
+static void assert_switch_rules(struct kernel *k, int iter)
+{
+	assert_groups_consistent(k, "switch tree", iter);
+	for (size_t i = 0; i < k->ndevices; i++) {
+		if (!dev_is_pci(k->devices[i]))
+			continue;
+		struct pci_dev *p = to_pci_dev(k->devices[i]);
+		struct pci_dev *up = p->bus->self;
+		if (up && (up->pcie_type == HW_PCIE_ROOT_PORT || up->pcie_type == HW_PCIE_DOWNSTREAM))
+			cr_assert_eq(PCI_SLOT(p->devfn), 0, "switch tree %d: %s found below a port", iter, p->dev.name);
+		for (struct pci_dev *a = up; a; a = a->bus->self) {
+			if (a->vendor != 0x8086 || a->device != 0x3420 || !p->dev.iommu_group || !a->dev.iommu_group)
+				continue;
+			cr_assert_eq(p->dev.iommu_group, a->dev.iommu_group,
+				     "switch tree %d: %s is not in its ioh3420's group", iter, p->dev.name);
+		}
+	}
+}
+
+Test(fuzz, switch_trees)
+{
+	static const char *const endpoints[] = {
+		"virtio-rng-pci", "e1000e", "e1000", "qemu-xhci", "ich9-ahci", "virtio-net-pci,disable-legacy=on",
+	};
+	rng_state = 5 + (unsigned long long)scale() * 1000;
+	int booted = 0;
+	for (int iter = 0; iter < 150 * scale(); iter++) {
+		char args[64][96];
+		char *argv[130];
+		int argc = 0, nbus = 0, nports = 0;
+		char buses[40][16];	/* ids of buses that take devices */
+		argv[argc++] = "-M";
+		argv[argc++] = (char *)(rnd(16) ? "virt,iommu=smmuv3" : "virt,iommu=smmuv3,gic-version=3,its=off");
+		int ndev = 2 + rnd(16);
+		for (int i = 0; i < ndev && argc < 126; i++) {
+			char *a = args[i];
+			const char *parent = nbus && rnd(4) ? buses[rnd((unsigned)nbus)] : "pcie.0";
+			char id[16];
+			snprintf(id, sizeof(id), "b%d", i);
+			unsigned kind = rnd(7);
+			if (kind == 3 && rnd(4))
+				kind = 4;	/* expanders rarely: every device without bus= goes behind one */
+			switch (kind) {
+			case 0:
+				snprintf(a, 96, "%s,id=%s,chassis=%u,slot=%d", rnd(2) ? "ioh3420" : "pcie-root-port", id,
+					 1 + rnd(3), nports++);
+				break;
+			case 1:
+				snprintf(a, 96, "x3130-upstream,id=%s,bus=%s", id, parent);
+				break;
+			case 2:
+				snprintf(a, 96, "xio3130-downstream,id=%s,bus=%s,chassis=%u,slot=%d%s", id, parent,
+					 1 + rnd(3), nports++, rnd(4) ? "" : ",hotplug=off");
+				break;
+			case 3:
+				snprintf(a, 96, "pxb-pcie,id=%s,bus_nr=%u", id, 1 + rnd(200));
+				break;
+			default: {
+				/* pcie.0's slots 0 and 1 hold the host bridge and the default NIC */
+				unsigned slot = strcmp(parent, "pcie.0") ? rnd(3) : 2 + rnd(24), fn = rnd(3) ? 0 : rnd(8);
+				snprintf(a, 96, "%s,bus=%s,addr=%x.%u%s", endpoints[rnd(ARRAY_SIZE(endpoints))], parent, slot,
+					 fn, fn || !rnd(3) ? ",multifunction=on" : "");
+				id[0] = '\0';
+				break;
+			}
+			}
+			if (id[0] && nbus < 40)
+				snprintf(buses[nbus++], sizeof(buses[0]), "%s", id);
+			argv[argc++] = "-device";
+			argv[argc++] = a;
+		}
+		char err[512] = "";
+		struct iommusim *sim = iommusim_boot(argc, argv, NULL, err, sizeof(err));
+		if (!sim)
+			cr_assert_neq(err[0], '\0', "a failed boot always says why (iteration %d)", iter);
+		else
+			assert_switch_rules(sim->k, iter), booted++;
+		if (getenv("IOMMUSIM_FUZZ_VERBOSE"))
+			fprintf(stderr, "%d: %s\n", iter, sim ? "booted" : err);
+		iommusim_free(sim);
+	}
+	/* enough of the random trees are machines QEMU takes for the rules to be checked */
+	cr_assert_gt(booted, 40 * scale(), "only %d trees booted", booted);
 }
 
 /*

@@ -57,8 +57,15 @@ Test(qemu_rules, nics_from_nic_and_net_come_before_devices)
 	cr_assert_eq(pdev_of(sim, "0000:00:03.0")->device, 0x1005);
 	iommusim_free(sim);
 	boot_fails("-M virt -nic foo", "-nic foo: Parameter 'type' does not accept value 'foo'");
-	boot_fails("-M virt -nic user,model=e1000",
-		   "-nic user: NIC model 'e1000' is not modelled by iommusim (virtio-net-pci is)");
+	/* the e1000 and e1000e models are modelled NICs too; other QEMU NICs are not; igb is no QEMU 7.2 NIC */
+	sim = boot_ok("-M virt -nic user,model=e1000 -net nic,model=e1000e -net user");
+	cr_assert_eq(pdev_of(sim, "0000:00:01.0")->device, 0x100e);
+	cr_assert_eq(pdev_of(sim, "0000:00:02.0")->device, 0x10d3);
+	iommusim_free(sim);
+	boot_fails("-M virt -nic user,model=rtl8139",
+		   "-nic user: NIC model 'rtl8139' is not modelled by iommusim (virtio-net-pci, e1000 and e1000e are)");
+	boot_fails("-M virt -nic user,model=igb", "Unsupported NIC model: igb");
+	boot_fails("-M virt -nic user,model=e1000-82540em", "Unsupported NIC model: e1000-82540em");
 	/* the default NIC holds slot 1 before -device asks for it */
 	char err[512] = "";
 	cr_assert_null(boot_str("-M virt -device virtio-rng-pci,addr=1", err, sizeof(err)));
