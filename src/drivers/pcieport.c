@@ -73,6 +73,34 @@ static void aer_enable_rootport(struct pci_dev *dev)
 	pci_write_config_dword(dev, dev->aer_cap + PCI_ERR_ROOT_COMMAND, cmd);
 }
 
+/*
+ * pciehp's probe as far as the slot's registers go (pcie_init(),
+ * pcie_enable_notification()): the events left in Slot Status cleared, then
+ * Slot Control's notifications on: data link layer state changes, the
+ * attention button (or presence detect without one), hot-plug interrupts,
+ * command completions unless the slot has none. The port takes what its
+ * write mask allows.
+ */
+static void pciehp_enable_notification(struct pci_dev *dev)
+{
+	unsigned pos = dev->pcie_cap;
+	u32 sltcap;
+	pci_read_config_dword(dev, pos + PCI_EXP_SLTCAP, &sltcap);
+	pci_write_config_word(dev, pos + PCI_EXP_SLTSTA,
+			      PCI_EXP_SLTSTA_ABP | PCI_EXP_SLTSTA_PFD | PCI_EXP_SLTSTA_MRLSC | PCI_EXP_SLTSTA_CC |
+			      PCI_EXP_SLTSTA_DLLSC | PCI_EXP_SLTSTA_PDC);
+	u16 cmd = PCI_EXP_SLTCTL_DLLSCE | PCI_EXP_SLTCTL_HPIE;
+	cmd |= (sltcap & PCI_EXP_SLTCAP_ABP) ? PCI_EXP_SLTCTL_ABPE : PCI_EXP_SLTCTL_PDCE;
+	if (!(sltcap & PCI_EXP_SLTCAP_NCCS))
+		cmd |= PCI_EXP_SLTCTL_CCIE;
+	u16 mask = PCI_EXP_SLTCTL_PDCE | PCI_EXP_SLTCTL_ABPE | PCI_EXP_SLTCTL_PFDE | PCI_EXP_SLTCTL_HPIE |
+		   PCI_EXP_SLTCTL_CCIE | PCI_EXP_SLTCTL_DLLSCE;
+	u16 sltctl;
+	pci_read_config_word(dev, pos + PCI_EXP_SLTCTL, &sltctl);
+	sltctl = (u16)((sltctl & ~mask) | (cmd & mask));
+	pci_write_config_word(dev, pos + PCI_EXP_SLTCTL, sltctl);
+}
+
 #define PCIE_PORT_SERVICE_PME 0x1
 #define PCIE_PORT_SERVICE_AER 0x2
 #define PCIE_PORT_SERVICE_HP 0x4
@@ -116,6 +144,8 @@ static int pcie_portdrv_probe(struct pci_dev *dev, const struct pci_device_id *i
 	pcie_port_service_irqs(dev);
 	if (services & PCIE_PORT_SERVICE_AER)
 		aer_enable_rootport(dev);
+	if (services & PCIE_PORT_SERVICE_HP)
+		pciehp_enable_notification(dev);
 	return 0;
 }
 

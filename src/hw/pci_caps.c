@@ -130,12 +130,18 @@ void hw_pcie_cap_slot_init(struct hw_pci_fn *fn, u16 slot, bool hotplug, bool pr
 	if (hotplug)
 		sltcap |= PCI_EXP_SLTCAP_HPS | PCI_EXP_SLTCAP_HPC;
 	hw_pci_set(c, pos + PCI_EXP_SLTCAP, 4, sltcap);
-	/* indicators off, power on */
-	hw_pci_set(c, pos + PCI_EXP_SLTCTL, 2, PCI_EXP_SLTCTL_PWR_IND_OFF | PCI_EXP_SLTCTL_ATTN_IND_OFF);
+	/*
+	 * Slot Control's writable fields (the interlock control always reads 0;
+	 * no link-state or power-fault enables), and its state after
+	 * pcie_cap_slot_reset(): attention indicator off, the power controller
+	 * (power indicator on) powering the slot only when device 0 is there
+	 */
 	hw_pci_set_wmask(c, pos + PCI_EXP_SLTCTL, 2,
 			 PCI_EXP_SLTCTL_PIC | PCI_EXP_SLTCTL_AIC | PCI_EXP_SLTCTL_HPIE | PCI_EXP_SLTCTL_CCIE |
-			 PCI_EXP_SLTCTL_PDCE | PCI_EXP_SLTCTL_ABPE | PCI_EXP_SLTCTL_PCC | PCI_EXP_SLTCTL_EIC |
-			 PCI_EXP_SLTCTL_DLLSCE);
+			 PCI_EXP_SLTCTL_PDCE | PCI_EXP_SLTCTL_ABPE | PCI_EXP_SLTCTL_PCC);
+	u32 sltctl = PCI_EXP_SLTCTL_ATTN_IND_OFF;
+	sltctl |= present ? PCI_EXP_SLTCTL_PWR_IND_ON : PCI_EXP_SLTCTL_PWR_IND_OFF | PCI_EXP_SLTCTL_PCC;
+	hw_pci_set(c, pos + PCI_EXP_SLTCTL, 2, sltctl);
 	hw_pci_set_w1cmask(c, pos + PCI_EXP_SLTSTA, 2,
 			   PCI_EXP_SLTSTA_ABP | PCI_EXP_SLTSTA_PFD | PCI_EXP_SLTSTA_MRLSC | PCI_EXP_SLTSTA_PDC |
 			   PCI_EXP_SLTSTA_CC | PCI_EXP_SLTSTA_DLLSC);
