@@ -63,7 +63,7 @@ int iommusim_close(struct iommusim *sim, int fd);
  * then (type1) VFIO_IOMMU_GET_INFO, VFIO_IOMMU_MAP_DMA, VFIO_IOMMU_UNMAP_DMA.
  * Group: VFIO_GROUP_GET_STATUS, VFIO_GROUP_SET_CONTAINER (arg: int *),
  * VFIO_GROUP_UNSET_CONTAINER, VFIO_GROUP_GET_DEVICE_FD (arg: the name).
- * Device: VFIO_DEVICE_GET_INFO. argsz, flags and every field are checked
+ * Device: VFIO_DEVICE_GET_INFO, VFIO_DEVICE_GET_IRQ_INFO. argsz, flags and every field are checked
  * as Linux 6.1 checks them, with its errnos; a failing call changes nothing.
  *
  * returns:
@@ -74,7 +74,7 @@ int iommusim_close(struct iommusim *sim, int fd);
  *	-ENOTTY, a request the file does not know (the container: -EINVAL
  *		before SET_IOMMU, as 6.1)
  *	-EOPNOTSUPP, a device-file ioctl the model does not have yet
- *		(GET_REGION_INFO, GET_IRQ_INFO, SET_IRQS, RESET, hot reset,
+ *		(GET_REGION_INFO, SET_IRQS, RESET, hot reset,
  *		IOEVENTFD, FEATURE) and VFIO_IOMMU_DIRTY_PAGES
  *	other -errno, as 6.1 returns them (EINVAL, EPERM, EEXIST, ENOSPC,
  *		ENOMEM, ENODEV, EBUSY...)

@@ -100,7 +100,7 @@ static int usage(FILE *out)
 		     "map IOVA SIZE [r|w|rw] [argsz=N] [flags=N] [vaddr=N] | "
 		     "unmap IOVA SIZE [argsz=N] [flags=N] | unmap all | "
 		     "group N status|set-container|unset-container|get-device-fd NAME | "
-		     "device NAME info | mem read IOVA LEN | mem write IOVA LEN PATTERN | "
+		     "device NAME info|irq-info INDEX | mem read IOVA LEN | mem write IOVA LEN PATTERN | "
 		     "rlimit memlock BYTES\n");
 	return 1;
 }
@@ -362,17 +362,28 @@ static int do_group(int argc, char **argv, FILE *out)
 
 static int do_device(int argc, char **argv, FILE *out)
 {
-	if (argc != 4 || strcmp(argv[3], "info"))
+	unsigned long long index = 0;
+	int irq = argc == 5 && !strcmp(argv[3], "irq-info");
+	if (!(argc == 4 && !strcmp(argv[3], "info")) && !(irq && !parse_u64(argv[4], &index) && index < 1000))
 		return usage(out);
 	int fd = device_fd(argv[2]);
 	if (fd < 0) {
 		fprintf(out, "vfio: device %s is not open\n", argv[2]);
 		return 1;
 	}
-	struct vfio_device_info info = { .argsz = sizeof(info) };
-	long ret = sys(ioctl(fd, VFIO_DEVICE_GET_INFO, &info));
-	if (!ret)
-		fprintf(out, "ok flags 0x%x regions %u irqs %u\n", info.flags, info.num_regions, info.num_irqs);
+	long ret;
+	if (irq) {
+		struct vfio_irq_info info = { .argsz = sizeof(info), .index = (unsigned)index };
+		ret = sys(ioctl(fd, VFIO_DEVICE_GET_IRQ_INFO, &info));
+		if (!ret)
+			fprintf(out, "ok flags 0x%x count %u\n", info.flags, info.count);
+	} else {
+		struct vfio_device_info info = { .argsz = sizeof(info) };
+		ret = sys(ioctl(fd, VFIO_DEVICE_GET_INFO, &info));
+		if (!ret)
+			fprintf(out, "ok flags 0x%x regions %u irqs %u\n", info.flags, info.num_regions,
+				info.num_irqs);
+	}
 	return print_result(out, ret);
 }
 

@@ -16,7 +16,7 @@
  *   vfio unmap IOVA SIZE [argsz=N] [flags=N] | unmap all
  *                                             VFIO_IOMMU_UNMAP_DMA
  *   vfio group N status | set-container | unset-container | get-device-fd NAME
- *   vfio device NAME info                     VFIO_DEVICE_GET_INFO
+ *   vfio device NAME info | irq-info INDEX    VFIO_DEVICE_GET_INFO, _GET_IRQ_INFO
  *   vfio mem read IOVA LEN | mem write IOVA LEN PATTERN
  *                                             the process's memory behind a mapping
  *   vfio rlimit memlock BYTES                 setrlimit(RLIMIT_MEMLOCK), CAP_IPC_LOCK dropped
@@ -102,7 +102,7 @@ static int usage(FILE *out)
 		     "map IOVA SIZE [r|w|rw] [argsz=N] [flags=N] [vaddr=N] | "
 		     "unmap IOVA SIZE [argsz=N] [flags=N] | unmap all | "
 		     "group N status|set-container|unset-container|get-device-fd NAME | "
-		     "device NAME info | mem read IOVA LEN | mem write IOVA LEN PATTERN | "
+		     "device NAME info|irq-info INDEX | mem read IOVA LEN | mem write IOVA LEN PATTERN | "
 		     "rlimit memlock BYTES\n");
 	return -EINVAL;
 }
@@ -283,17 +283,28 @@ static int verb_group(struct iommusim *sim, int argc, char **argv, FILE *out)
 
 static int verb_device(struct iommusim *sim, int argc, char **argv, FILE *out)
 {
-	if (argc != 4 || strcmp(argv[3], "info"))
+	u64 index = 0;
+	bool irq = argc == 5 && !strcmp(argv[3], "irq-info");
+	if (!(argc == 4 && !strcmp(argv[3], "info")) && !(irq && !verb_parse_u64(argv[4], &index) && index < 1000))
 		return usage(out);
 	int fd = uapi_find_device_fd(sim->k, argv[2]);
 	if (fd < 0) {
 		fprintf(out, "vfio: device %s is not open\n", argv[2]);
 		return fd;
 	}
-	struct vfio_device_info info = { .argsz = sizeof(info) };
-	long ret = iommusim_ioctl(sim, fd, VFIO_DEVICE_GET_INFO, &info);
-	if (!ret)
-		fprintf(out, "ok flags 0x%x regions %u irqs %u\n", info.flags, info.num_regions, info.num_irqs);
+	long ret;
+	if (irq) {
+		struct vfio_irq_info info = { .argsz = sizeof(info), .index = (u32)index };
+		ret = iommusim_ioctl(sim, fd, VFIO_DEVICE_GET_IRQ_INFO, &info);
+		if (!ret)
+			fprintf(out, "ok flags 0x%x count %u\n", info.flags, info.count);
+	} else {
+		struct vfio_device_info info = { .argsz = sizeof(info) };
+		ret = iommusim_ioctl(sim, fd, VFIO_DEVICE_GET_INFO, &info);
+		if (!ret)
+			fprintf(out, "ok flags 0x%x regions %u irqs %u\n", info.flags, info.num_regions,
+				info.num_irqs);
+	}
 	return print_result(out, ret);
 }
 

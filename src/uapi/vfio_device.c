@@ -73,13 +73,69 @@ static long get_info(struct vfio_device_file *df, struct vfio_device_info *arg)
 	return 0;
 }
 
+/* vfio_pci_get_irq_count(): what the function's pin and capabilities offer */
+static u32 irq_count(struct pci_dev *pdev, u32 index)
+{
+	u32 v;
+	u8 pos;
+	switch (index) {
+	case VFIO_PCI_INTX_IRQ_INDEX:
+		/*
+		 * an irq and a pin (CONFIG_VFIO_PCI_INTX); pci_device_probe()
+		 * assigned the irq at the first probe (pci_assign_irq())
+		 */
+		if (pci_intx_irq(pdev) <= 0 || pci_read_config_dword(pdev, PCI_INTERRUPT_LINE, &v))
+			return 0;
+		return (v >> 8) & 0xff ? 1 : 0;
+	case VFIO_PCI_MSI_IRQ_INDEX:
+		pos = pci_find_capability(pdev, PCI_CAP_ID_MSI);
+		if (!pos || pci_read_config_dword(pdev, pos, &v))
+			return 0;
+		return 1u << ((((v >> 16) & PCI_MSI_FLAGS_QMASK) >> 1));
+	case VFIO_PCI_MSIX_IRQ_INDEX:
+		if (!pdev->msix_cap || pci_read_config_dword(pdev, pdev->msix_cap, &v))
+			return 0;
+		return ((v >> 16) & PCI_MSIX_FLAGS_QSIZE) + 1;
+	case VFIO_PCI_ERR_IRQ_INDEX:
+		return pci_is_pcie(pdev) ? 1 : 0;
+	case VFIO_PCI_REQ_IRQ_INDEX:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static long get_irq_info(struct vfio_device_file *df, struct vfio_irq_info *arg)
+{
+	size_t minsz = offsetof(struct vfio_irq_info, count) + sizeof(arg->count);
+	if (!arg)
+		return -EFAULT;
+	struct vfio_irq_info info;
+	memcpy(&info, arg, minsz);
+	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_IRQS)
+		return -EINVAL;
+	struct pci_dev *pdev = to_pci_dev(df->dev);
+	/* the error interrupt is PCIe's (AER) */
+	if (info.index == VFIO_PCI_ERR_IRQ_INDEX && !pci_is_pcie(pdev))
+		return -EINVAL;
+	info.flags = VFIO_IRQ_INFO_EVENTFD;
+	info.count = irq_count(pdev, info.index);
+	if (info.index == VFIO_PCI_INTX_IRQ_INDEX)
+		info.flags |= VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED;
+	else
+		info.flags |= VFIO_IRQ_INFO_NORESIZE;
+	memcpy(arg, &info, minsz);
+	return 0;
+}
+
 long vfio_device_ioctl(struct vfio_device_file *df, unsigned long cmd, void *arg)
 {
 	switch (cmd) {
 	case VFIO_DEVICE_GET_INFO:
 		return get_info(df, arg);
-	case VFIO_DEVICE_GET_REGION_INFO:
 	case VFIO_DEVICE_GET_IRQ_INFO:
+		return get_irq_info(df, arg);
+	case VFIO_DEVICE_GET_REGION_INFO:
 	case VFIO_DEVICE_SET_IRQS:
 	case VFIO_DEVICE_RESET:
 	case VFIO_DEVICE_GET_PCI_HOT_RESET_INFO:

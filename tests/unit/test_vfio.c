@@ -166,6 +166,21 @@ Test(vfio, device_file)
 	cr_assert_eq(info.flags, VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET);
 	cr_assert_eq(info.num_regions, VFIO_PCI_NUM_REGIONS);
 	cr_assert_eq(info.num_irqs, VFIO_PCI_NUM_IRQS);
+	/* behind a root port: INTx, no MSI, two MSI-X vectors, AER's error irq, the request irq */
+	static const struct { uint32_t flags, count; } irqs[] = {
+		{ 0x7, 1 }, { 0x9, 0 }, { 0x9, 2 }, { 0x9, 1 }, { 0x9, 1 },
+	};
+	for (uint32_t i = 0; i < 5; i++) {
+		struct vfio_irq_info irq = { .argsz = sizeof(irq), .index = i };
+		cr_assert_eq(iommusim_ioctl(v.sim, d, VFIO_DEVICE_GET_IRQ_INFO, &irq), 0);
+		cr_assert_eq(irq.flags, irqs[i].flags, "index %u", i);
+		cr_assert_eq(irq.count, irqs[i].count, "index %u", i);
+	}
+	struct vfio_irq_info irq = { .argsz = sizeof(irq), .index = 5 };
+	cr_assert_eq(iommusim_ioctl(v.sim, d, VFIO_DEVICE_GET_IRQ_INFO, &irq), -EINVAL);
+	irq = (struct vfio_irq_info){ .argsz = 15, .index = 0 };
+	cr_assert_eq(iommusim_ioctl(v.sim, d, VFIO_DEVICE_GET_IRQ_INFO, &irq), -EINVAL);
+	cr_assert_eq(irq.count, 0, "nothing written back");
 	cr_assert_eq(iommusim_ioctl(v.sim, d, VFIO_GET_API_VERSION, NULL), -ENOTTY);
 	cr_assert_eq(iommusim_ioctl(v.sim, d, VFIO_DEVICE_RESET, NULL), -EOPNOTSUPP, "not modelled yet");
 	char b[4];
