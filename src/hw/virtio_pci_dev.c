@@ -21,8 +21,6 @@ static const struct qdev_prop virtio_pci_props[] = {
 	/* capabilities the model's config space does not have */
 	QDEV_BIT("aer", false, QDEV_DEFAULT_ONLY),
 	QDEV_BIT("ats", false, QDEV_DEFAULT_ONLY),
-	QDEV_ON_OFF_AUTO("disable-legacy", QDEV_AUTO, QDEV_MODELLED),
-	QDEV_BOOL("disable-modern", false, QDEV_MODELLED),
 	/* migration compat */
 	QDEV_BIT("migrate-extra", true, QDEV_NO_EFFECT),
 	QDEV_BIT("modern-pio-notify", false, QDEV_DEFAULT_ONLY),
@@ -39,6 +37,12 @@ static const struct qdev_prop virtio_pci_props[] = {
 	QDEV_BIT("x-pcie-flr-init", true, QDEV_DEFAULT_ONLY),
 	QDEV_BIT("x-pcie-lnkctl-init", true, QDEV_DEFAULT_ONLY),
 	QDEV_BIT("x-pcie-pm-init", true, QDEV_DEFAULT_ONLY),
+};
+
+/* virtio_pci_generic_properties: only the generic types have them */
+const struct qdev_prop virtio_pci_generic_props[VIRTIO_PCI_NGENERIC_PROPS] = {
+	QDEV_ON_OFF_AUTO("disable-legacy", QDEV_AUTO, QDEV_MODELLED),
+	QDEV_BOOL("disable-modern", false, QDEV_MODELLED),
 };
 
 const struct hw_device_type virtio_pci_type = {
@@ -91,13 +95,13 @@ static void virtio_scsi_pci_num_queues(struct virt_build *b, struct qdev *d)
 		s->v.u = MIN(MIN(b->m->smp.cpus, PCI_MSIX_FLAGS_QSIZE - 2), VIRTIO_QUEUE_MAX - 2);
 }
 
-int virtio_pci_qdev_realize(struct virt_build *b, struct qdev *d)
+/* virtio_pci_realize() with disable-legacy dl (QDEV_ON/OFF/AUTO) and disable-modern */
+static int virtio_pci_realize_mode(struct virt_build *b, struct qdev *d, int dl, bool disable_modern)
 {
 	struct hw_pci_bus *bus = virt_pci_bus_of(b, d);
 	struct hw_pci_fn *fn;
 	struct hw_virtio *v;
-	bool pcie_port, legacy, modern = !qdev_bool(d, "disable-modern");
-	int dl = qdev_enum(d, "disable-legacy");
+	bool pcie_port, legacy, modern = !disable_modern;
 	int ret;
 
 	if (!bus)
@@ -169,6 +173,23 @@ int virtio_pci_qdev_realize(struct virt_build *b, struct qdev *d)
 	return pci_qdev_realize_rom(b, d, fn);
 }
 
+int virtio_pci_qdev_realize(struct virt_build *b, struct qdev *d)
+{
+	return virtio_pci_realize_mode(b, d, qdev_enum(d, "disable-legacy"), qdev_bool(d, "disable-modern"));
+}
+
+/* virtio_pci_transitional_instance_init: legacy and modern, wherever it sits */
+int virtio_pci_transitional_realize(struct virt_build *b, struct qdev *d)
+{
+	return virtio_pci_realize_mode(b, d, QDEV_OFF, false);
+}
+
+/* virtio_pci_non_transitional_instance_init: modern only */
+int virtio_pci_non_transitional_realize(struct virt_build *b, struct qdev *d)
+{
+	return virtio_pci_realize_mode(b, d, QDEV_ON, false);
+}
+
 /* Each proxy's own properties: its MSI-X vectors and ioeventfd (and blk's class). */
 static const struct qdev_prop virtio_blk_pci_props[] = {
 	/* the class code to show instead of mass storage: not modelled */
@@ -188,35 +209,9 @@ static const struct qdev_prop virtio_rng_pci_props[] = {
 	QDEV_CHILD("virtio-backend", "child<virtio-rng-device>"),
 };
 
-const struct hw_device_type virtio_blk_pci_type = {
-	.name = "virtio-blk-pci",
-	.parent = &virtio_pci_type,
-	.alias = "virtio-blk",
-	.bus = "PCI",
-	.categories = 1u << QDEV_CAT_STORAGE,
-	QDEV_PROPS(virtio_blk_pci_props),
-	.vdev = &virtio_blk_device_type,
-	.realize = virtio_pci_qdev_realize,
-};
-
-const struct hw_device_type virtio_net_pci_type = {
-	.name = "virtio-net-pci",
-	.parent = &virtio_pci_type,
-	.alias = "virtio-net",
-	.bus = "PCI",
-	.categories = 1u << QDEV_CAT_NETWORK,
-	QDEV_PROPS(virtio_net_pci_props),
-	.vdev = &virtio_net_device_type,
-	.realize = virtio_pci_qdev_realize,
-};
-
-const struct hw_device_type virtio_rng_pci_type = {
-	.name = "virtio-rng-pci",
-	.parent = &virtio_pci_type,
-	.alias = "virtio-rng",
-	.bus = "PCI",
-	.categories = 1u << QDEV_CAT_MISC,
-	QDEV_PROPS(virtio_rng_pci_props),
-	.vdev = &virtio_rng_device_type,
-	.realize = virtio_pci_qdev_realize,
-};
+VIRTIO_PCI_TYPES(virtio_blk, "virtio-blk-pci", "virtio-blk", 1u << QDEV_CAT_STORAGE,
+		 &virtio_blk_device_type);
+VIRTIO_PCI_TYPES(virtio_net, "virtio-net-pci", "virtio-net", 1u << QDEV_CAT_NETWORK,
+		 &virtio_net_device_type);
+VIRTIO_PCI_TYPES(virtio_rng, "virtio-rng-pci", "virtio-rng", 1u << QDEV_CAT_MISC,
+		 &virtio_rng_device_type);

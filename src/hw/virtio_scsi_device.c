@@ -96,13 +96,5 @@ static const struct qdev_prop virtio_scsi_pci_props[] = {
 	QDEV_CHILD("virtio-backend", "child<virtio-scsi-device>"),
 };
 
-const struct hw_device_type virtio_scsi_pci_type = {
-	.name = "virtio-scsi-pci",
-	.parent = &virtio_pci_type,
-	.alias = "virtio-scsi",
-	.bus = "PCI",
-	.categories = 1u << QDEV_CAT_STORAGE,
-	QDEV_PROPS(virtio_scsi_pci_props),
-	.vdev = &virtio_scsi_device_type,
-	.realize = virtio_pci_qdev_realize,
-};
+VIRTIO_PCI_TYPES(virtio_scsi, "virtio-scsi-pci", "virtio-scsi", 1u << QDEV_CAT_STORAGE,
+		 &virtio_scsi_device_type);

@@ -405,6 +405,35 @@ Test(virt, virtio_blk_block_sizes)
 	cr_assert_eq(m.mmio[31]->num_queues, 1, "virtio-mmio: one queue");
 }
 
+Test(virt, transitional_and_non_transitional_types)
+{
+	cr_assert_eq(build("-M virt -nic none -device pcie-root-port,id=rp,chassis=1 "
+			   "-device virtio-rng-pci-transitional,bus=rp -device virtio-rng-pci-non-transitional "
+			   "-device virtio-rng-pci,disable-legacy=off,disable-modern=on"), 0, "%s", err);
+	const struct hw_pci_fn *t = m.pci_root->fn[0x08]->secondary->fn[0];
+	cr_assert_str_eq(t->qemu_driver, "virtio-rng-pci-transitional");
+	cr_assert_eq(t->device, 0x1005, "transitional behind a root port: legacy IDs");
+	cr_assert(t->virtio->legacy && t->virtio->modern);
+	cr_assert_eq(t->pcie_type, HW_PCIE_ENDPOINT);
+	cr_assert_eq(m.pci_root->fn[0x10]->device, 0x1044, "non-transitional on pcie.0: modern only");
+	cr_assert(!m.pci_root->fn[0x10]->virtio->legacy);
+	cr_assert_eq(m.pci_root->fn[0x18]->device, 0x1005);
+	cr_assert(!m.pci_root->fn[0x18]->virtio->modern);
+	machine_free(&m);
+	/* their mode is fixed: no disable-legacy or disable-modern */
+	cr_assert_eq(build("-M virt -nic none -device virtio-rng-pci-transitional,disable-legacy=on"), -EINVAL);
+	cr_assert_str_eq(err, "-device virtio-rng-pci-transitional,disable-legacy=on: "
+			      "Property 'virtio-rng-pci-transitional.disable-legacy' not found");
+	cr_assert_eq(build("-M virt -nic none -device virtio-rng-pci-transitional,iommu_platform=on"), -EINVAL);
+	cr_assert(strstr(err, "VIRTIO_F_IOMMU_PLATFORM was supported by neither legacy nor transitional device"), "%s", err);
+	cr_assert_eq(build("-M virt -nic none -device virtio-blk-pci-base"), -EINVAL);
+	cr_assert(strstr(err, "Parameter 'driver' expects a non-abstract device type"), "%s", err);
+	/* -global virtio-pci.* reaches them all */
+	cr_assert_eq(build("-M virt -nic none -global virtio-pci.x-disable-pcie=on -device pcie-root-port,id=rp,chassis=1 "
+			   "-device virtio-rng-pci-non-transitional,bus=rp"), 0, "%s", err);
+	cr_assert_eq(m.pci_root->fn[0x08]->secondary->fn[0]->pcie_type, HW_PCIE_NONE);
+}
+
 Test(virt, dump_dts_through_dtc)
 {
 	char *buf = NULL;
