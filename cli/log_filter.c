@@ -47,8 +47,6 @@ static const char *const not_modelled[] = {
 	"^pci-host-generic [^ ]+: +(IO|MEM) ",
 	"^pci-host-generic [^ ]+: host bridge .* ranges:$",
 	"^pci-host-generic [^ ]+: Memory resource size exceeds max for 32 bits$",
-	/* config space size probing of conventional buses */
-	"^pci_bus [0-9a-f:]+: extended config space not accessible$",
 	/* pcieport's PME, AER and hotplug services: README, Limits */
 	"^pcieport [0-9a-f:.]+: (PME|AER|pciehp): ",
 };

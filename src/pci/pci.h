@@ -31,6 +31,7 @@ struct pci_bus {
 	struct pci_bus *parent;
 	struct pci_dev *self;		/* bridge leading here; NULL on the root bus */
 	u8 number, primary, busn_end;	/* busn_end: subordinate bus number */
+	bool no_extcfg;			/* PCI_BUS_FLAGS_NO_EXTCFG: 256-byte config space only */
 	struct pci_dev **devices;	/* in devfn order */
 	size_t ndevices;
 	struct pci_bus **children;

@@ -34,9 +34,14 @@ static bool pci_bus_read_dev_vendor_id(struct pci_bus *bus, unsigned devfn, u32 
 	return !(*l == 0xffffffff || *l == 0x00000000 || *l == 0x0000ffff || *l == 0xffff0000);
 }
 
-/* pci_cfg_space_size(): 4096 when the dword at 0x100 answers (a PCIe function, or a host bridge) */
+/*
+ * pci_cfg_space_size(): 4096 when the dword at 0x100 answers (a PCIe
+ * function, or a host bridge) on a bus that reaches extended config space
+ */
 static u16 pci_cfg_space_size(struct pci_dev *dev)
 {
+	if (dev->bus->no_extcfg)
+		return 256;
 	if (!dev->pcie_cap && (dev->class >> 8) != 0x0600 /* PCI_CLASS_BRIDGE_HOST */)
 		return 256;
 	u32 status;
@@ -260,6 +265,26 @@ static bool only_one_child(const struct pci_bus *bus)
 
 static int pci_scan_child_bus(struct pci_bus *bus, int *max);
 
+/*
+ * pci_bridge_child_ext_cfg_accessible(): PCIe root and switch ports are
+ * PCIe on both sides; any other bridge (conventional, PCIe-to-PCI) forwards
+ * extended config cycles only in PCI-X mode 2 (266/533 MHz).
+ */
+static bool pci_bridge_child_ext_cfg_accessible(struct pci_dev *bridge)
+{
+	if (bridge->bus->no_extcfg)
+		return false;
+	if (bridge->pcie_type == HW_PCIE_ROOT_PORT || bridge->pcie_type == HW_PCIE_UPSTREAM ||
+	    bridge->pcie_type == HW_PCIE_DOWNSTREAM)
+		return true;
+	u8 pos = pci_find_capability(bridge, PCI_CAP_ID_PCIX);
+	if (!pos)
+		return false;
+	u32 status;
+	pci_read_config_dword(bridge, pos + PCI_X_STATUS, &status);
+	return (status & (PCI_X_STATUS_266MHZ | PCI_X_STATUS_533MHZ)) != 0;
+}
+
 static int pci_scan_bridge(struct pci_bus *bus, struct pci_dev *bridge, int *max)
 {
 	if (*max >= 0xff) {
@@ -275,6 +300,12 @@ static int pci_scan_bridge(struct pci_bus *bus, struct pci_dev *bridge, int *max
 	child->primary = bus->number;
 	child->number = (u8)(++*max);
 	bridge->subordinate = child;
+	/* pci_alloc_child_bus() */
+	if (!pci_bridge_child_ext_cfg_accessible(bridge)) {
+		child->no_extcfg = true;
+		kprintf(bridge->dev.k, "pci_bus %04x:%02x: extended config space not accessible\n",
+			bus->host->domain, child->number);
+	}
 	if (push(&bus->children, &bus->nchildren, child))
 		return -ENOMEM;
 	/*
