@@ -49,6 +49,13 @@ struct module_info {
 	const char *holders[MODULE_MAX_HOLDERS];	/* the modules using it, newest first */
 	int nholders;
 };
+/*
+ * try_module_get()/module_put(): a reference an open file or an object in use
+ * holds on a loaded module (counted in lsmod's "Used by"; rmmod fails with
+ * EWOULDBLOCK while one is held). 0, -ENOENT (not loaded), -ENOMEM.
+ */
+int module_get(struct kernel *k, const char *name);
+void module_put(struct kernel *k, const char *name);
 /* The loaded modules, newest first as /proc/modules lists them; how many. */
 size_t module_list(struct kernel *k, struct module_info *out, size_t max);
 void modules_free(struct kernel *k);

@@ -17,6 +17,8 @@ struct module_state {
 	/* when each was loaded (0: not loaded): /proc/modules lists the newest first */
 	unsigned long *loaded;
 	unsigned long next_seq;
+	/* try_module_get() references besides the holders' (open files, a VFIO backend in use) */
+	unsigned *refs;
 };
 
 static struct module_state *mod_state(struct kernel *k)
@@ -28,7 +30,10 @@ static struct module_state *mod_state(struct kernel *k)
 			return NULL;
 		st->config = c;
 		st->loaded = calloc(c->nmodules ? c->nmodules : 1, sizeof(*st->loaded));
-		if (!st->loaded) {
+		st->refs = calloc(c->nmodules ? c->nmodules : 1, sizeof(*st->refs));
+		if (!st->loaded || !st->refs) {
+			free(st->loaded);
+			free(st->refs);
 			free(st);
 			return NULL;
 		}
@@ -103,6 +108,8 @@ int modprobe(struct kernel *k, const char *name)
 
 static bool module_in_use(const struct module_state *st, int i)
 {
+	if (st->refs[i])
+		return true;
 	for (size_t j = 0; j < st->config->nmodules; j++)
 		for (int d = 0; st->loaded[j] && d < MAX_DEPS && mod(st, (int)j)->uses[d]; d++)
 			if (!strcmp(mod(st, (int)j)->uses[d], mod(st, i)->name))
@@ -120,6 +127,26 @@ static int delete_module(struct kernel *k, struct module_state *st, int i)
 	module_drivers(k, st, i, false);
 	st->loaded[i] = 0;
 	return 0;
+}
+
+int module_get(struct kernel *k, const char *name)
+{
+	struct module_state *st = mod_state(k);
+	if (!st)
+		return -ENOMEM;
+	int i = find_module(st, name);
+	if (i < 0 || !st->loaded[i])
+		return -ENOENT;
+	st->refs[i]++;
+	return 0;
+}
+
+void module_put(struct kernel *k, const char *name)
+{
+	struct module_state *st = mod_state(k);
+	int i = st ? find_module(st, name) : -1;
+	if (i >= 0 && st->refs[i])
+		st->refs[i]--;
 }
 
 int rmmod(struct kernel *k, const char *name)
@@ -177,7 +204,7 @@ size_t module_list(struct kernel *k, struct module_info *out, size_t max)
 						if (!strcmp(mod(st, (int)j)->uses[d], m->name) &&
 						    m->nholders < MODULE_MAX_HOLDERS)
 							m->holders[m->nholders++] = mod(st, (int)j)->name;
-			m->refcnt = m->nholders;
+			m->refcnt = (unsigned)m->nholders + st->refs[i];
 		}
 	}
 	return n;
@@ -186,8 +213,10 @@ size_t module_list(struct kernel *k, struct module_info *out, size_t max)
 void modules_free(struct kernel *k)
 {
 	struct module_state *st = k->modules;
-	if (st)
+	if (st) {
 		free(st->loaded);
+		free(st->refs);
+	}
 	free(st);
 	k->modules = NULL;
 }

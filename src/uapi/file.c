@@ -53,10 +53,20 @@ void uapi_file_get(struct uapi_file *file)
 	file->refs++;
 }
 
-/* __fput(): the file's release op */
+/*
+ * The module references an open file holds (fops_get(), and chrdev_open()'s
+ * cdev_get() for a character device of the module's own): the container is
+ * the misc device of vfio (one), a group file vfio's cdev (two), a device
+ * file vfio's anonymous file (one; vfio_device_open() takes the driver's).
+ */
+static unsigned vfio_refs(enum uapi_file_kind kind)
+{
+	return kind == UAPI_FILE_VFIO_GROUP ? 2 : 1;
+}
+
+/* __fput(): the file's release op, then fops_put() */
 void uapi_file_put(struct kernel *k, struct uapi_file *file)
 {
-	(void)k;
 	if (--file->refs)
 		return;
 	switch (file->kind) {
@@ -70,7 +80,16 @@ void uapi_file_put(struct kernel *k, struct uapi_file *file)
 		vfio_device_release(file->device);
 		break;
 	}
+	for (unsigned i = 0; i < vfio_refs(file->kind); i++)
+		module_put(k, "vfio");
 	free(file);
+}
+
+/* the references of a file that is now open (see vfio_refs) */
+void uapi_file_opened(struct kernel *k, struct uapi_file *file)
+{
+	for (unsigned i = 0; i < vfio_refs(file->kind); i++)
+		module_get(k, "vfio");
 }
 
 int uapi_install(struct kernel *k, struct uapi_file *file)
@@ -131,6 +150,7 @@ int uapi_open(struct kernel *k, const char *path, int flags)
 		free(file);
 		return ret;
 	}
+	uapi_file_opened(k, file);
 	ret = uapi_install(k, file);
 	if (ret < 0) {
 		/* no fd: the file is released at once */

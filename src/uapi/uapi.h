@@ -71,6 +71,8 @@ ssize_t uapi_pwrite(struct kernel *k, int fd, const void *buf, size_t len, off_t
 struct uapi_file *uapi_fget(struct kernel *k, int fd);
 /* A new fd for file (the lowest free), taking a reference: fd or -EMFILE. */
 int uapi_install(struct kernel *k, struct uapi_file *file);
+/* A new file's module references (fops_get): before uapi_install(), once it is whole. */
+void uapi_file_opened(struct kernel *k, struct uapi_file *file);
 /* get_file()/fput(): the last put releases the file. */
 void uapi_file_get(struct uapi_file *file);
 void uapi_file_put(struct kernel *k, struct uapi_file *file);

@@ -35,6 +35,7 @@ struct vfio_group {
 struct vfio_device_file {
 	struct vfio_group *group;
 	struct device *dev;
+	const char *module;		/* its driver's module, referenced while open (or NULL) */
 };
 
 /* the PCI device vfio-pci drives, NULL when dev is not bound to it */

@@ -12,6 +12,7 @@
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 #include "uapi/vfio.h"
+#include "drivers/drivers.h"
 #include "pci/pci.h"
 
 /* pcie_reset_flr(dev, PCI_RESET_PROBE): Function Level Reset in Device Capabilities */
@@ -153,6 +154,8 @@ void vfio_device_release(struct vfio_device_file *df)
 	struct vfio_group *g = df->group;
 	g->container_users--;
 	struct uapi_file *gf = g->opened_file;
+	if (df->module)
+		module_put(g->k, df->module);
 	free(df);
 	uapi_file_put(g->k, gf);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <linux/vfio.h>
 #include "uapi/vfio.h"
+#include "drivers/drivers.h"
 #include "iommu/iommu.h"
 
 #define PAGE_SZ 4096
@@ -158,6 +159,11 @@ static long get_device_fd(struct vfio_group *g, const char *arg)
 		free(file);
 		return fd;
 	}
+	uapi_file_opened(g->k, file);
+	/* vfio_device_open(): the driver's module, while the device is open */
+	df->module = driver_module(g->k, dev->driver);
+	if (df->module)
+		module_get(g->k, df->module);
 	/* the device file keeps the group's file and a container user */
 	uapi_file_get(g->opened_file);
 	g->container_users++;

@@ -13,6 +13,7 @@
 #include <linux/vfio.h>
 #include "uapi/vfio.h"
 #include "base/log.h"
+#include "drivers/drivers.h"
 #include "drivers/irq.h"
 #include "iommu/iommu.h"
 #include "pci/pci.h"
@@ -102,6 +103,8 @@ int vfio_iommu_type1_open(struct kernel *k, unsigned long arg, struct vfio_iommu
 	iommu->nesting = nesting;
 	iommu->dma_avail = DMA_ENTRY_LIMIT;
 	iommu->pgsize_bitmap = PAGE_MASK_4K;
+	/* vfio_ioctl_set_iommu(): the backend's module is held while it serves the container */
+	module_get(k, "vfio_iommu_type1");
 	*out = iommu;
 	return 0;
 }
@@ -177,6 +180,7 @@ void vfio_iommu_type1_release(struct vfio_iommu *iommu)
 	free(iommu->domains);
 	free(iommu->dma);
 	free(iommu->iova);
+	module_put(iommu->k, "vfio_iommu_type1");
 	free(iommu);
 }
 

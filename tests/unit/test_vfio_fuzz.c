@@ -11,6 +11,7 @@
 #include "iommusim/vfio.h"
 #include "uapi/uapi.h"
 #include "uapi/vfio.h"
+#include "drivers/drivers.h"
 
 #define RP "-M virt,iommu=smmuv3,gic-version=3 -nic none -device pcie-root-port,id=rp1,chassis=1 " \
 	   "-device virtio-rng-pci,bus=rp1 -device virtio-rng-pci,bus=pcie.0"
@@ -144,6 +145,15 @@ static void fuzz(uint64_t seed, int steps)
 	for (int fd = 0; fd < 64; fd++)
 		iommusim_close(sim, fd);
 	cr_assert_eq(sim->k->uapi->locked_vm, 0);
+	/* the files' module references all went with them */
+	struct module_info mods[64];
+	size_t n = module_list(sim->k, mods, 64);
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(mods[i].name, "vfio"))
+			cr_assert_eq(mods[i].refcnt, 3, "vfio_iommu_type1, vfio_pci, vfio_pci_core");
+		if (!strcmp(mods[i].name, "vfio_iommu_type1") || !strcmp(mods[i].name, "vfio_pci"))
+			cr_assert_eq(mods[i].refcnt, 0, "%s", mods[i].name);
+	}
 	cr_assert_null(ig->owner);
 	cr_assert_eq(ig->domain, ig->default_domain);
 	cr_assert_eq(iommusim_user_free(sim, mem[0]), 0);
