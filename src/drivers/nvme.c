@@ -362,7 +362,7 @@ static int nvme_pci_enable(struct nvme_dev *dev)
 	int ret = pci_enable_device(pdev);
 	if (ret)
 		return ret;
-	pdev->is_busmaster = true;
+	pci_set_master(pdev);
 	if (dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64)))
 		return -ENXIO;
 	if (readl(&dev->bar, NVME_REG_CSTS) == ~0u)

@@ -10,10 +10,16 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/pci_regs.h>
 #include "hw/nvme_dev.h"
+#include "hw/pci_caps.h"
 #include "hw/pci_msix.h"
 #include "hw/pci_qdev.h"
+#include "hw/pci_type_layouts.h"
 #include "hw/qdev_types.h"
+
+#define NVME_PM_CAP 0x60
+#define NVME_PCIE_CAP 0x80
 
 #define NVME_BLOCKSIZE(n) \
 	{ .name = (n), .kind = QDEV_PROP_BLOCKSIZE, .type = "size", \
@@ -149,6 +155,39 @@ static int nvme_realize(struct virt_build *b, struct qdev *d)
 		return ret;
 	}
 	return pci_qdev_realize_rom(b, d, fn);
+}
+
+/*
+ * nvme_init_pci(): BAR0 (64-bit: registers, doorbells, MSI-X table and
+ * PBA), power management at 0x60 (no soft reset), the PCIe endpoint at 0x80
+ * (integrated in the root complex on pcie.0) with FLR, and MSI-X in the
+ * first free place (0x40), each new capability heading the list.
+ */
+int nvme_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board)
+{
+	(void)board;
+	if (!fn->nvme)
+		return -EINVAL;
+	int ret = hw_pci_layout_header(fn, fn->pcie_type != HW_PCIE_NONE);
+	if (ret)
+		return ret;
+	ret = hw_pci_pm_init(fn, NVME_PM_CAP);
+	if (ret >= 0) {
+		hw_pci_set(fn->config, NVME_PM_CAP + PCI_PM_CTRL, 2, PCI_PM_CTRL_NO_SOFT_RESET);
+		if (fn->pcie_type != HW_PCIE_NONE) {
+			ret = hw_pcie_endpoint_cap_init(fn, NVME_PCIE_CAP);
+			if (ret >= 0)
+				hw_pcie_cap_flr_init(fn);
+		}
+	}
+	u64 bar = nvme_hw_bar0_size(fn->nvme);
+	u32 table = (u32)ALIGN_UP(NVME_REG_DBS + 2ull * 4 * (fn->nvme->max_ioqpairs + 1), 4096);
+	u32 pba = (u32)ALIGN_UP(table + (u64)fn->nvme->msix_qsize * 16, 4096);
+	if (ret >= 0 && fn->msix)
+		ret = hw_msix_cap_init(fn, 0, fn->msix->nentries, 0, table, 0, pba);
+	if (ret >= 0)
+		ret = hw_pci_register_bar(fn, 0, PCI_BASE_ADDRESS_SPACE_MEMORY | PCI_BASE_ADDRESS_MEM_TYPE_64, bar);
+	return ret < 0 ? ret : 0;
 }
 
 const struct hw_device_type nvme_type = {

@@ -267,6 +267,7 @@ static const struct {
 	{ "qemu-xhci", qemu_xhci_layout },
 	{ "ich9-ahci", ich9_ahci_layout },
 	{ "pxb-pcie", pxb_pcie_layout },
+	{ "nvme", nvme_layout },
 	{ "virtio-scsi-pci", virtio_pci_layout },
 };
 

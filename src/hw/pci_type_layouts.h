@@ -18,6 +18,7 @@ int e1000e_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board);
 int qemu_xhci_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board);
 int ich9_ahci_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board);
 int pxb_pcie_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board);
+int nvme_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board);
 
 /* The header fields of fn's description (IDs, class, header type, pin). */
 static inline struct hw_pci_header hw_pci_header_of(const struct hw_pci_fn *fn)
