@@ -479,3 +479,51 @@ Test(nvme_dev, faulting_queue_dma_is_a_controller_fatal_status)
 	cr_assert_str_eq(r.n->error, "submission queue doorbell write value beyond queue size");
 	rig_fini(&r);
 }
+
+Test(nvme_dev, async_event_requests_are_held_up_to_aerl)
+{
+	struct rig r;
+	rig_init(&r, false);
+	enable(&r);
+	u8 sqe[64];
+	/* aerl 3: four requests held (no completion), the fifth refused */
+	for (u16 i = 0; i < 4; i++) {
+		sqe_init(sqe, NVME_ADM_ASYNC_EV_REQ, 0);
+		cr_assert_eq(admin(&r, sqe, (u16)(20 + i), NULL), -1, "AER %u", i);
+	}
+	cr_assert_eq(r.n->outstanding_aers, 4u);
+	sqe_init(sqe, NVME_ADM_ASYNC_EV_REQ, 0);
+	cr_assert_eq(admin(&r, sqe, 30, NULL), NVME_SC_ASYNC_LIMIT | NVME_SC_DNR);
+	/* a controller reset drops them */
+	writel(&r.bar, NVME_REG_CC, 0);
+	cr_assert_eq(r.n->outstanding_aers, 0u);
+	rig_fini(&r);
+}
+
+Test(nvme_dev, pin_interrupts_follow_intms)
+{
+	struct rig r;
+	rig_init(&r, false);
+	enable(&r);
+	/* MSI-X off: the admin CQ asserts vector 0 on the pin */
+	u8 sqe[64];
+	sqe_init(sqe, NVME_ADM_GET_FEATURES, 0);
+	put_le(sqe + 40, NVME_FEAT_NUM_QUEUES, 4);
+	u32 result = 0;
+	cr_assert_eq(admin(&r, sqe, 1, &result), 0);
+	cr_assert_eq(result, 63u | 63u << 16);
+	cr_assert_eq(r.n->stats.irqs, 1u);
+	/* the head doorbell caught up: deasserted */
+	cr_assert_eq(r.n->irq_status, 0u);
+	/* INTMS masks, INTMC unmasks; both read back the mask */
+	writel(&r.bar, NVME_REG_INTMS, 1);
+	cr_assert_eq(readl(&r.bar, NVME_REG_INTMS), 1u);
+	cr_assert_eq(readl(&r.bar, NVME_REG_INTMC), 1u);
+	writel(&r.bar, NVME_REG_INTMC, 1);
+	cr_assert_eq(readl(&r.bar, NVME_REG_INTMS), 0u);
+	/* Abort: QEMU aborts nothing (DW0 bit 0 set) */
+	sqe_init(sqe, NVME_ADM_ABORT, 0);
+	cr_assert_eq(admin(&r, sqe, 2, &result), 0);
+	cr_assert_eq(result, 1u);
+	rig_fini(&r);
+}
