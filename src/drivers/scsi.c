@@ -176,6 +176,17 @@ static int probe_lun(struct Scsi_Host *shost, unsigned channel, unsigned id, u64
 	if (result)
 		return -EIO;
 	guest_mem_read(kmem(k), buf, inq, INQUIRY_LEN);
+	/* scsi_sanitize_inquiry_string(): from a NUL on, and anything unprintable, a space */
+	static const struct { int off, len; } strs[] = { { 8, 8 }, { 16, 16 }, { 32, 4 } };
+	for (size_t i = 0; i < ARRAY_SIZE(strs); i++) {
+		bool terminated = false;
+		for (int j = strs[i].off; j < strs[i].off + strs[i].len; j++) {
+			if (!inq[j])
+				terminated = true;
+			if (terminated || inq[j] < 0x20 || inq[j] > 0x7e)
+				inq[j] = ' ';
+		}
+	}
 	return 0;
 }
 

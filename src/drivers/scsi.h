@@ -156,4 +156,11 @@ int sysfs_scsi_host_list(struct kernel *k, char **c, int n, struct sysfs_buf *ou
 int sysfs_scsi_host_read(struct kernel *k, char **c, int n, struct sysfs_buf *out);
 int sysfs_scsi_host_readlink(struct kernel *k, char **c, int n, struct sysfs_buf *out);
 
+/* A scsi_device's attributes (vendor, model, rev, type, scsi_level, queue_depth, state, ...): NAME, ATTR. */
+bool sysfs_scsi_sdev_attr(const struct device *dev, const char *name);
+int sysfs_scsi_sdev_stat(struct kernel *k, char **c, int n, struct sysfs_stat *st);
+int sysfs_scsi_sdev_list(struct kernel *k, char **c, int n, struct sysfs_buf *out);
+int sysfs_scsi_sdev_read(struct kernel *k, char **c, int n, struct sysfs_buf *out);
+int sysfs_scsi_sdev_readlink(struct kernel *k, char **c, int n, struct sysfs_buf *out);
+
 #endif

@@ -180,3 +180,103 @@ int sysfs_scsi_host_readlink(struct kernel *k, char **c, int n, struct sysfs_buf
 	sysfs_device_path(&sh->shost_gendev, dir, sizeof(dir));
 	return asprintf(&out->text, "../../%s/scsi_host/%s", dir, sh->shost_gendev.name) < 0 ? -ENOMEM : 0;
 }
+
+/* --- a scsi_device's attributes (scsi_sdev_attrs), from its name on: NAME, ATTR --- */
+
+static const char *const sdev_files[] = {
+	"device_blocked", "device_busy", "eh_timeout", "iocounterbits", "modalias", "model",
+	"queue_depth", "rev", "scsi_level", "state", "timeout", "type", "vendor",
+};
+
+static struct scsi_device *sdev_lookup(struct kernel *k, const char *name)
+{
+	struct device *dev = bus_find_device_by_name(k, &scsi_bus_type, name);
+	if (!dev || !strncmp(dev->name, "host", 4) || !strncmp(dev->name, "target", 6))
+		return NULL;
+	/* the device is the first member of its scsi_device */
+	return (struct scsi_device *)dev;
+}
+
+bool sysfs_scsi_sdev_attr(const struct device *dev, const char *name)
+{
+	if (dev->bus != &scsi_bus_type || !sdev_lookup(dev->k, dev->name))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(sdev_files); i++)
+		if (!strcmp(sdev_files[i], name))
+			return true;
+	return false;
+}
+
+int sysfs_scsi_sdev_stat(struct kernel *k, char **c, int n, struct sysfs_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (n != 2 || !sdev_lookup(k, c[0]))
+		return -ENOENT;
+	for (size_t i = 0; i < ARRAY_SIZE(sdev_files); i++) {
+		if (!strcmp(sdev_files[i], c[1])) {
+			st->type = SYSFS_REG;
+			st->readable = true;
+			st->writable = !strcmp(c[1], "queue_depth") || !strcmp(c[1], "state") ||
+				       !strcmp(c[1], "timeout") || !strcmp(c[1], "eh_timeout");
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int sysfs_scsi_sdev_list(struct kernel *k, char **c, int n, struct sysfs_buf *out)
+{
+	(void)k;
+	(void)c;
+	(void)n;
+	(void)out;
+	return -ENOTDIR;
+}
+
+int sysfs_scsi_sdev_read(struct kernel *k, char **c, int n, struct sysfs_buf *out)
+{
+	struct sysfs_stat st;
+	int ret = sysfs_scsi_sdev_stat(k, c, n, &st);
+	if (ret)
+		return ret;
+	const struct scsi_device *s = sdev_lookup(k, c[0]);
+	const char *a = c[1];
+	int r;
+	if (!strcmp(a, "vendor"))
+		r = asprintf(&out->text, "%.8s\n", s->vendor);
+	else if (!strcmp(a, "model"))
+		r = asprintf(&out->text, "%.16s\n", s->model);
+	else if (!strcmp(a, "rev"))
+		r = asprintf(&out->text, "%.4s\n", s->rev);
+	else if (!strcmp(a, "type"))
+		r = asprintf(&out->text, "%d\n", s->type);
+	else if (!strcmp(a, "scsi_level"))
+		r = asprintf(&out->text, "%d\n", s->scsi_level);
+	else if (!strcmp(a, "queue_depth"))
+		r = asprintf(&out->text, "%u\n", s->queue_depth);
+	else if (!strcmp(a, "state"))
+		r = asprintf(&out->text, "running\n");
+	else if (!strcmp(a, "modalias"))
+		r = asprintf(&out->text, "scsi:t-0x%02x\n", s->type);
+	else if (!strcmp(a, "timeout"))
+		r = asprintf(&out->text, "30\n");	/* SD_TIMEOUT: the block queue's default rq_timeout */
+	else if (!strcmp(a, "eh_timeout"))
+		r = asprintf(&out->text, "10\n");	/* SCSI_DEFAULT_EH_TIMEOUT */
+	else if (!strcmp(a, "iocounterbits"))
+		r = asprintf(&out->text, "32\n");
+	else	/* device_blocked, device_busy: nothing in flight */
+		r = asprintf(&out->text, "0\n");
+	if (r < 0) {
+		out->text = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int sysfs_scsi_sdev_readlink(struct kernel *k, char **c, int n, struct sysfs_buf *out)
+{
+	(void)out;
+	struct sysfs_stat st;
+	int ret = sysfs_scsi_sdev_stat(k, c, n, &st);
+	return ret ? ret : -EINVAL;
+}

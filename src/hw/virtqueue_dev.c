@@ -118,6 +118,9 @@ struct vdev_hw *vdev_hw_new(struct hw_system *sys, struct hw_virtio *hw, char *e
 		d->vq[q].num_max = (u16)(hw->queue_size ? hw->queue_size : 256);
 		if (hw->id == HW_VIRTIO_NET && q == 2)
 			d->vq[q].num_max = 64;
+		/* virtio-mmio's QueueNumMax is VIRTQUEUE_MAX_SIZE for every queue the device has */
+		if (!d->pci_fn)
+			d->vq[q].num_max = VIRTQUEUE_MAX_SIZE;
 		d->vq[q].notification = true;
 		d->vq[q].vector = VIRTIO_NO_VECTOR;
 	}

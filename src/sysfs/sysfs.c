@@ -221,6 +221,9 @@ static const struct dev_attr *find_attr(const struct device *dev, const char *na
 			continue;
 		if (a->pci_only && !dev_is_pci(dev))
 			return NULL;
+		/* hosts, targets and LUNs have their own attributes (scsi_sysfs.c) */
+		if (dev->bus == &scsi_bus_type && strcmp(name, "driver"))
+			return NULL;
 		/* virtio devices have device/vendor; platform devices have neither */
 		if ((!strcmp(name, "device") || !strcmp(name, "vendor")) && dev->bus == &platform_bus_type)
 			return NULL;
@@ -342,6 +345,9 @@ static const struct subtree module_tree = {
 static const struct subtree scsi_host_tree = {
 	sysfs_scsi_host_stat, sysfs_scsi_host_list, sysfs_scsi_host_read, sysfs_scsi_host_readlink,
 };
+static const struct subtree scsi_sdev_tree = {
+	sysfs_scsi_sdev_stat, sysfs_scsi_sdev_list, sysfs_scsi_sdev_read, sysfs_scsi_sdev_readlink,
+};
 
 enum node_kind {
 	N_DIR,			/* a directory: list() fills names */
@@ -417,6 +423,9 @@ static int resolve_device_dir(struct device *dev, const struct spath *sp, int i,
 	/* a SCSI host's class device (scsi_host/hostN) */
 	if (dev->bus == &scsi_bus_type && is(sp, i, "scsi_host") && scsi_host_lookup(dev->k, dev->name))
 		return sub_leaf(dev->k, sp, i - 1, &scsi_host_tree, nd);
+	/* a scsi_device's own attributes */
+	if (i + 1 == sp->n && sysfs_scsi_sdev_attr(dev, sp->c[i]))
+		return sub_leaf(dev->k, sp, i - 1, &scsi_sdev_tree, nd);
 	struct virtio_blk *disk = dev_disk(dev);
 	if (disk && is(sp, i, "block")) {
 		if (i + 1 == sp->n)

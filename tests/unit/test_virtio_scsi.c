@@ -175,8 +175,10 @@ Test(virtio_scsi, mmio_transport)
 	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -nic none -smp 2 -device virtio-scsi-device,id=vs "
 				       DISK0 " -device scsi-hd,drive=d0,bus=vs.0");
 	modprobe_scsi(sim);
-	/* num_queues auto is 1 on virtio-mmio */
+	/* num_queues auto is 1 on virtio-mmio; its QueueNumMax is 1024 whatever virtqueue_size says */
 	cr_assert_eq(host(sim, "host0")->nr_hw_queues, 1);
+	cr_assert_eq(host(sim, "host0")->can_queue, 1024);
+	cr_assert_eq(host(sim, "host0")->sg_tablesize, 254);
 	cr_assert_eq(host(sim, "host0")->nsdevs, 1);
 	iommusim_free(sim);
 }
@@ -265,5 +267,23 @@ Test(virtio_scsi, short_header_is_virtio_error)
 	/* VERSION_1: the device asks for a reset */
 	cr_assert(vdev->vhw->status & VIRTIO_CONFIG_S_NEEDS_RESET);
 	page_free(sim->k->pages, pa, PAGE_SIZE);
+	iommusim_free(sim);
+}
+
+Test(virtio_scsi, inquiry_strings_as_linux_sanitizes_them)
+{
+	struct iommusim *sim = boot_ok(CTRL " " DISK0 " -device scsi-hd,drive=d0,vendor=ACME,product=Disk,ver=1.0");
+	modprobe_scsi(sim);
+	struct scsi_device *s = host(sim, "host0")->sdevs[0];
+	/* QEMU pads vendor and product with spaces, the version with NULs: Linux makes them spaces */
+	cr_assert_str_eq(s->rev, "1.0 ");
+	char *out = run(sim, "cat /sys/bus/scsi/devices/0:0:0:0/vendor /sys/bus/scsi/devices/0:0:0:0/model "
+			     "/sys/bus/scsi/devices/0:0:0:0/modalias /sys/bus/scsi/devices/0:0:0:0/queue_depth\n");
+	cr_assert_str_eq(out, "ACME    \nDisk            \nscsi:t-0x00\n128\n");
+	free(out);
+	/* no driver, no driver_override: hosts and LUNs have only their own attributes */
+	out = run(sim, "cat /sys/bus/scsi/devices/0:0:0:0/driver_override /sys/class/scsi_host/host0/vendor\n");
+	cr_assert_not_null(strstr(out, "No such file or directory"));
+	free(out);
 	iommusim_free(sim);
 }
