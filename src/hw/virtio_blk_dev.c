@@ -54,7 +54,8 @@ int vdev_blk_init(struct vdev_hw *d, char *err, size_t errlen)
 	c[VIRTIO_BLK_CFG_PHYSICAL_BLOCK_EXP] = exp;
 	put_le(c + VIRTIO_BLK_CFG_MIN_IO_SIZE, hw->min_io_size / b->logical_block_size, 2);
 	put_le(c + VIRTIO_BLK_CFG_OPT_IO_SIZE, hw->opt_io_size / b->logical_block_size, 4);
-	c[VIRTIO_BLK_CFG_WCE] = 1;	/* cache=writeback (the default) */
+	/* write-cache=on or auto with cache=writeback (the default): enabled */
+	c[VIRTIO_BLK_CFG_WCE] = hw->write_cache_off ? 0 : 1;
 	put_le(c + VIRTIO_BLK_CFG_NUM_QUEUES, d->nqueues, 2);
 	/* discard / write-zeroes limits as virtio_blk_update_config fills them */
 	put_le(c + 36, BDRV_REQUEST_MAX_SECTORS, 4);
@@ -87,7 +88,9 @@ u64 vdev_blk_features(const struct vdev_hw *d, u64 f)
 		f &= ~BIT(VDEV_F_ANY_LAYOUT);
 		f |= BIT(VIRTIO_BLK_F_SCSI);
 	}
-	f |= BIT(VIRTIO_BLK_F_FLUSH);	/* write cache enabled */
+	/* virtio_blk_get_features: FLUSH with the write cache on, or with config-wce (x-enable-wce-if-config-wce) */
+	if (!d->hw->write_cache_off || !(d->hw->features_off & BIT(VIRTIO_BLK_F_CONFIG_WCE)))
+		f |= BIT(VIRTIO_BLK_F_FLUSH);
 	if (d->blk && d->blk->be.readonly)
 		f |= BIT(VIRTIO_BLK_F_RO);
 	if (d->nqueues > 1)

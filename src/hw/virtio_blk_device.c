@@ -33,9 +33,9 @@ static const struct qdev_prop virtio_blk_device_props[] = {
 	/* firmware boot order */
 	{ .name = "bootindex", .kind = QDEV_PROP_INT32, .type = "int32", .effect = QDEV_NO_EFFECT },
 	/* feature bits and config fields Linux reads */
-	QDEV_BIT("config-wce", true, QDEV_DEFAULT_ONLY),
+	QDEV_BIT("config-wce", true, QDEV_MODELLED),
 	QDEV_UINT32("cyls", 0, QDEV_DEFAULT_ONLY),
-	QDEV_BIT("discard", true, QDEV_DEFAULT_ONLY),
+	QDEV_BIT("discard", true, QDEV_MODELLED),
 	QDEV_UINT("discard_granularity", QDEV_PROP_SIZE, "size", UINT32_MAX, QDEV_DEFAULT_ONLY),
 	{ .name = "drive", .kind = QDEV_PROP_STR, .type = "str",
 	  .desc = "Node name or ID of a block device to use as a backend", .effect = QDEV_MODELLED },
@@ -65,8 +65,9 @@ static const struct qdev_prop virtio_blk_device_props[] = {
 	/* lets two devices write one node: the conflict check is modelled without it */
 	QDEV_BOOL("share-rw", false, QDEV_DEFAULT_ONLY),
 	BLOCKDEV_ON_ERROR("werror"),
-	QDEV_ON_OFF_AUTO("write-cache", QDEV_AUTO, QDEV_DEFAULT_ONLY),
-	QDEV_BIT("write-zeroes", true, QDEV_DEFAULT_ONLY),
+	/* auto: the drive's cache mode, writeback */
+	QDEV_ON_OFF_AUTO("write-cache", QDEV_AUTO, QDEV_MODELLED),
+	QDEV_BIT("write-zeroes", true, QDEV_MODELLED),
 	QDEV_BOOL("x-enable-wce-if-config-wce", true, QDEV_NO_EFFECT),
 };
 
@@ -129,6 +130,11 @@ static int virtio_blk_device_realize(struct virt_build *b, struct qdev *d, struc
 	ret = check_blocksizes(b, d);
 	if (ret)
 		return ret;
+	/* feature properties: VIRTIO_BLK_F_CONFIG_WCE (11), DISCARD (13), WRITE_ZEROES (14) */
+	v->features_off |= (qdev_bool(d, "config-wce") ? 0 : BIT(11)) |
+			   (qdev_bool(d, "discard") ? 0 : BIT(13)) |
+			   (qdev_bool(d, "write-zeroes") ? 0 : BIT(14));
+	v->write_cache_off = qdev_enum(d, "write-cache") == QDEV_OFF;
 	v->logical_block_size = (u32)qdev_uint(d, "logical_block_size");
 	v->physical_block_size = (u32)qdev_uint(d, "physical_block_size");
 	v->min_io_size = (u32)qdev_uint(d, "min_io_size");

@@ -109,6 +109,8 @@ struct vdev_hw *vdev_hw_new(struct hw_system *sys, struct hw_virtio *hw, char *e
 		d->nqueues = 1;
 		break;
 	}
+	/* the device type's own feature properties turned off (discard=off, ...) */
+	d->host_features &= ~hw->features_off;
 	d->vq = calloc(d->nqueues, sizeof(*d->vq));
 	if (!d->vq) {
 		vdev_hw_free(d);

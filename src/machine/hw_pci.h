@@ -45,7 +45,8 @@ struct hw_virtio {
 	bool modern;		/* offers the virtio 1.0 interface */
 	bool iommu_platform;	/* offers VIRTIO_F_ACCESS_PLATFORM */
 	bool no_queue_reset;	/* queue_reset=off (virt-7.1 and older): no VIRTIO_F_RING_RESET */
-	u64 features_off;	/* common feature bits a property turns off (event_idx=off, ...) */
+	u64 features_off;	/* feature bits a property turns off (event_idx=off, discard=off, ...) */
+	bool write_cache_off;	/* virtio-blk write-cache=off: config wce 0 */
 	const char *drive_file;	/* virtio-blk: -drive file= (NULL: no medium) */
 	bool drive_readonly;
 	bool drive_snapshot;	/* snapshot=on / -snapshot: writes never reach the file */
