@@ -43,7 +43,6 @@ static const char *const not_modelled[] = {
 	"^pci [0-9a-f:.]+: +bridge window ",
 	"^pci [0-9a-f:.]+: bridge window ",
 	"^pci_bus [0-9a-f:]+: root bus resource ",
-	"^pci_bus [0-9a-f:]+: busn_res: ",
 	"^pci-host-generic [^ ]+: +(IO|MEM) ",
 	"^pci-host-generic [^ ]+: host bridge .* ranges:$",
 	"^pci-host-generic [^ ]+: Memory resource size exceeds max for 32 bits$",

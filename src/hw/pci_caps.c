@@ -338,6 +338,15 @@ int hw_pci_register_bar(struct hw_pci_fn *fn, unsigned bar, u8 type, u64 size)
 {
 	struct hw_pci_config *c = fn->config;
 	bool bridge = (hw_pci_get(c, PCI_HEADER_TYPE, 1) & 0x7f) == PCI_HEADER_TYPE_BRIDGE;
+	if (bar == HW_PCI_ROM_SLOT) {
+		/* the expansion ROM: its address bits and the enable bit writable */
+		if (size < 2048 || (size & (size - 1)) || size > 0x80000000ULL)
+			return -EINVAL;
+		unsigned reg = bridge ? PCI_ROM_ADDRESS1 : PCI_ROM_ADDRESS;
+		hw_pci_set(c, reg, 4, 0);
+		hw_pci_set_wmask(c, reg, 4, (u32)~(size - 1) | PCI_ROM_ADDRESS_ENABLE);
+		return 0;
+	}
 	bool is64 = !(type & PCI_BASE_ADDRESS_SPACE_IO) && (type & PCI_BASE_ADDRESS_MEM_TYPE_64);
 	unsigned nbars = bridge ? 2 : 6;
 	if (bar + (is64 ? 1 : 0) >= nbars || size < 4 || (size & (size - 1)))

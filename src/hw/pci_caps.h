@@ -78,8 +78,10 @@ int hw_virtio_pci_add_cap(struct hw_pci_fn *fn, u8 cfg_type, u8 bar, u32 offset,
  * pci_register_bar(): BAR bar of size bytes (a power of 2) and type
  * (PCI_BASE_ADDRESS_SPACE_IO, or memory with PCI_BASE_ADDRESS_MEM_TYPE_64 and
  * PCI_BASE_ADDRESS_MEM_PREFETCH): the address bits writable, the type bits
- * read-only, so the kernel can size it. -EINVAL for a bad BAR or size.
+ * read-only, so the kernel can size it. bar HW_PCI_ROM_SLOT is the
+ * expansion ROM (at least 2 KiB). -EINVAL for a bad BAR or size.
  */
+#define HW_PCI_ROM_SLOT 6
 int hw_pci_register_bar(struct hw_pci_fn *fn, unsigned bar, u8 type, u64 size);
 
 #endif

@@ -146,12 +146,16 @@ static int pcie_pci_bridge_layout(struct hw_pci_fn *fn, const struct hw_pci_boar
 	return ret < 0 ? ret : 0;
 }
 
-/* the legacy I/O BAR: the common header (24 bytes with MSI-X) and the device's config, a power of 2 */
+/*
+ * the legacy I/O BAR: the common header (24 bytes with MSI-X) and the
+ * device's config, a power of 2 (virtio-blk's config with discard and
+ * write-zeroes, its defaults; net's MAC and status)
+ */
 static u64 virtio_legacy_io_size(const struct hw_pci_fn *fn)
 {
 	switch (fn->virtio->id) {
 	case HW_VIRTIO_BLK: return 128;
-	case HW_VIRTIO_NET: return 64;
+	case HW_VIRTIO_NET: return 32;
 	case HW_VIRTIO_SCSI: return 64;
 	default: return 32;
 	}
@@ -203,6 +207,9 @@ static int virtio_pci_layout(struct hw_pci_fn *fn, const struct hw_pci_board *bo
 		ret = msix_exclusive_bar(fn, 1);
 	if (ret >= 0 && fn->virtio->legacy)
 		ret = hw_pci_register_bar(fn, 0, PCI_BASE_ADDRESS_SPACE_IO, virtio_legacy_io_size(fn));
+	/* pci_add_option_rom(): virtio-net-pci's romfile, efi-virtio.rom, in a 256 KiB ROM BAR */
+	if (ret >= 0 && fn->virtio->id == HW_VIRTIO_NET)
+		ret = hw_pci_register_bar(fn, HW_PCI_ROM_SLOT, 0, 0x40000);
 	return ret < 0 ? ret : 0;
 }
 

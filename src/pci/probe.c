@@ -50,33 +50,69 @@ static u16 pci_cfg_space_size(struct pci_dev *dev)
 	return 4096;
 }
 
+/* a register's value after all ones were written to it (then put back) */
+static u32 size_probe(struct pci_dev *dev, unsigned pos, u32 ones, u32 *orig)
+{
+	u32 sz;
+	pci_read_config_dword(dev, pos, orig);
+	pci_write_config_dword(dev, pos, *orig | ones);
+	pci_read_config_dword(dev, pos, &sz);
+	pci_write_config_dword(dev, pos, *orig);
+	return sz == 0xffffffff ? 0 : sz;
+}
+
+/* pci_size(): the lowest address bit that sticks is the size */
+static u64 bar_size(u64 sz, u64 mask)
+{
+	u64 size = sz & mask;
+	return size & ~(size - 1);
+}
+
 /*
  * pci_read_bases() -> __pci_read_base(): each BAR sized by writing all ones
- * and reading back what sticks (decoding is off at reset), then restored.
+ * and reading back what sticks (decoding is off at reset), then restored;
+ * Linux logs each one found, unassigned ("BAR 0 [io  0x0000-0x001f]"),
+ * then the expansion ROM's register (rom: its offset).
  */
-static void pci_read_bases(struct pci_dev *dev, unsigned howmany)
+static void pci_read_bases(struct pci_dev *dev, unsigned howmany, unsigned rom)
 {
 	for (unsigned i = 0; i < howmany; i++) {
 		unsigned pos = PCI_BASE_ADDRESS_0 + i * 4;
-		u32 l, sz;
-		pci_read_config_dword(dev, pos, &l);
-		pci_write_config_dword(dev, pos, ~0u);
-		pci_read_config_dword(dev, pos, &sz);
-		pci_write_config_dword(dev, pos, l);
-		if (sz == 0xffffffff)
-			sz = 0;
+		u32 l, sz = size_probe(dev, pos, ~0u, &l);
 		if (!sz)
 			continue;
 		if (l & PCI_BASE_ADDRESS_SPACE_IO) {
-			if (sz & PCI_BASE_ADDRESS_IO_MASK & 0xffff)
-				dev->bar[i] = PCI_BAR_IO;
+			u64 size = bar_size(sz, PCI_BASE_ADDRESS_IO_MASK & 0xffff);
+			if (!size)
+				continue;
+			dev->bar[i] = PCI_BAR_IO;
+			dev_info(&dev->dev, "BAR %u [io  0x0000-0x%04llx]\n", i, (unsigned long long)(size - 1));
 			continue;
 		}
-		dev->bar[i] = PCI_BAR_MEM;
-		/* a 64-bit BAR takes the next register for its upper half */
-		if ((l & PCI_BASE_ADDRESS_MEM_TYPE_MASK) == PCI_BASE_ADDRESS_MEM_TYPE_64)
+		bool is64 = (l & PCI_BASE_ADDRESS_MEM_TYPE_MASK) == PCI_BASE_ADDRESS_MEM_TYPE_64;
+		u64 sz64 = sz;
+		if (is64 && i + 1 < howmany) {
+			/* a 64-bit BAR takes the next register for its upper half */
+			u32 hi_orig;
+			sz64 |= (u64)size_probe(dev, pos + 4, ~0u, &hi_orig) << 32;
+		} else {
+			sz64 |= 0xffffffff00000000ULL;
+		}
+		u64 size = bar_size(sz64, ~(u64)0xf);
+		if (size) {
+			dev->bar[i] = PCI_BAR_MEM;
+			dev_info(&dev->dev, "BAR %u [mem 0x00000000-0x%08llx%s%s]\n", i, (unsigned long long)(size - 1),
+				 is64 ? " 64bit" : "", (l & PCI_BASE_ADDRESS_MEM_PREFETCH) ? " pref" : "");
+		}
+		if (is64)
 			i++;
 	}
+	if (!rom)
+		return;
+	u32 l, sz = size_probe(dev, rom, (u32)PCI_ROM_ADDRESS_MASK, &l);
+	u64 size = sz ? bar_size(sz, (u32)PCI_ROM_ADDRESS_MASK) : 0;
+	if (size)
+		dev_info(&dev->dev, "ROM [mem 0x00000000-0x%08llx pref]\n", (unsigned long long)(size - 1));
 }
 
 /* pci_read_bridge_windows(): an I/O window exists when its base register takes a write */
@@ -198,14 +234,16 @@ static struct pci_dev *pci_setup_device(struct pci_bus *bus, unsigned devfn, u32
 	pci_read_config_dword(pdev, PCI_CLASS_REVISION, &class);
 	pdev->revision = class & 0xff;
 	pdev->class = class >> 8;
+	dev_info(&pdev->dev, "[%04x:%04x] type %02x class %#08x\n", pdev->vendor, pdev->device,
+		 pdev->hdr_type, pdev->class);
 	pdev->cfg_size = pci_cfg_space_size(pdev);
 	pci_read_config_byte(pdev, PCI_INTERRUPT_PIN, &pdev->pin);
 	if (pdev->hdr_type == PCI_HEADER_TYPE_NORMAL) {
-		pci_read_bases(pdev, 6);
+		pci_read_bases(pdev, 6, PCI_ROM_ADDRESS);
 		pci_read_config_word(pdev, PCI_SUBSYSTEM_VENDOR_ID, &pdev->subsystem_vendor);
 		pci_read_config_word(pdev, PCI_SUBSYSTEM_ID, &pdev->subsystem_device);
 	} else if (pdev->hdr_type == PCI_HEADER_TYPE_BRIDGE) {
-		pci_read_bases(pdev, 2);
+		pci_read_bases(pdev, 2, PCI_ROM_ADDRESS1);
 		pci_read_bridge_windows(pdev);
 		u8 pos = pci_find_capability(pdev, PCI_CAP_ID_SSVID);
 		if (pos) {
@@ -222,8 +260,6 @@ static struct pci_dev *pci_setup_device(struct pci_bus *bus, unsigned devfn, u32
 	pdev->dev.coherent_dma_mask = DMA_BIT_MASK(32);
 	/* not probed until pci_bus_add_device() */
 	pdev->dev.match_driver = false;
-	dev_info(&pdev->dev, "[%04x:%04x] type %02x class %#08x\n", pdev->vendor, pdev->device,
-		 pdev->hdr_type, pdev->class);
 	pci_init_capabilities(pdev);
 	return pdev;
 }
@@ -319,6 +355,9 @@ static int pci_scan_bridge(struct pci_bus *bus, struct pci_dev *bridge, int *max
 	pci_write_config_dword(bridge, PCI_PRIMARY_BUS, buses);
 	int ret = pci_scan_child_bus(child, max);
 	child->busn_end = (u8)*max;
+	/* pci_bus_update_busn_res_end() */
+	kprintf(bridge->dev.k, "pci_bus %04x:%02x: busn_res: [bus %02x-ff] end is updated to %02x\n",
+		bus->host->domain, child->number, child->number, child->busn_end);
 	pci_write_config_byte(bridge, PCI_SUBORDINATE_BUS, child->busn_end);
 	return ret;
 }
