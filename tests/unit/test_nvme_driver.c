@@ -240,3 +240,33 @@ Test(nvme_driver, admin_queue_dma_in_another_groups_domain_times_out)
 	free(o);
 	iommusim_free(sim);
 }
+
+/* the I/O queue count over CPUs, queue pairs and vectors: min(cpus, pairs, vectors - 1), at least 1 */
+Test(nvme_driver, queue_count_over_cpus_pairs_and_vectors)
+{
+	static const unsigned cpus[] = { 1, 2, 3, 8 }, pairs[] = { 1, 2, 5, 64 }, vecs[] = { 1, 2, 3, 65 };
+	for (size_t c = 0; c < ARRAY_SIZE(cpus); c++)
+		for (size_t p = 0; p < ARRAY_SIZE(pairs); p++)
+			for (size_t v = 0; v < ARRAY_SIZE(vecs); v++) {
+				char args[320], want[64];
+				snprintf(args, sizeof(args),
+					 "-M virt,iommu=smmuv3 -nic none -smp %u -drive if=none,id=nv,file=null-co://,format=raw "
+					 "-device nvme,drive=nv,serial=x,max_ioqpairs=%u,msix_qsize=%u",
+					 cpus[c], pairs[p], vecs[v]);
+				struct iommusim *sim = boot_ok(args);
+				unsigned n = MIN(cpus[c], pairs[p]);
+				n = MIN(n, vecs[v] > 1 ? vecs[v] - 1 : 1);
+				snprintf(want, sizeof(want), "nvme nvme0: %u/0/0 default/read/poll queues", n);
+				cr_assert(logged(sim, want), "%s: no '%s'", args, want);
+				/* every CPU maps to one of them, and a read completes */
+				struct nvme_ns *ns = nvme_ns_find(sim->k, "nvme0n1");
+				cr_assert_not_null(ns);
+				cr_assert_eq(ns->nr_hw_queues, n);
+				for (unsigned cpu = 0; cpu < cpus[c]; cpu++)
+					cr_assert_lt(ns->mq_map[cpu], n);
+				char *o = run(sim, "blk read -q nvme0n1 0 8\n");
+				cr_assert(strstr(o, "in 1 request"), "%s: %s", args, o);
+				free(o);
+				iommusim_free(sim);
+			}
+}
