@@ -174,6 +174,8 @@ extern const size_t hw_device_ntypes;
 
 /* A concrete type by name or alias; NULL when iommusim has none. */
 const struct hw_device_type *hw_device_type_find(const char *name);
+/* Whether qemu-system-aarch64 7.2 has a -device type (or alias) of that name. */
+bool qdev_qemu_has_device(const char *name);
 /* Any type by name, abstract ones too (-global's driver, QEMU's abstract-type errors). */
 const struct hw_device_type *hw_device_type_lookup(const char *name);
 /* Whether t is type or derives from it. */

@@ -576,6 +576,10 @@ static int device_help(struct parse *p, const char *opt, const char *arg, const 
 		if (ret == -EINVAL)
 			ret = asprintf(&p->device_help_err,
 				       "%s %s: Parameter 'typename' expects a non-abstract device type", opt, arg);
+		else if (qdev_qemu_has_device(driver))
+			ret = asprintf(&p->device_help_err,
+				       "%s %s: Device '%s' is not modelled by iommusim (-device help lists those that are)",
+				       opt, arg, driver);
 		else
 			ret = asprintf(&p->device_help_err, "%s %s: Device '%s' not found", opt, arg, driver);
 		return ret < 0 ? -ENOMEM : 0;

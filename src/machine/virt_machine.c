@@ -138,6 +138,10 @@ static int add_device_at(struct virt_build *b, const char *driver, const struct 
 		return virt_fail(b, "Parameter 'driver' expects a non-abstract device type");
 	if (!t && qdev_type_not_pluggable(driver))
 		return virt_fail(b, "Parameter 'driver' expects a pluggable device type");
+	/* a type QEMU has and iommusim does not model: said so, not QEMU's "not valid" */
+	if (!t && qdev_qemu_has_device(driver))
+		return virt_fail(b, "Device '%s' is not modelled by iommusim (-device help lists those that are)",
+				 driver);
 	if (!t)
 		return virt_fail(b, "'%s' is not a valid device model name", driver);
 	/* a JSON device's id is checked when it is created, against every device so far */

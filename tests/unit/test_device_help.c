@@ -81,6 +81,9 @@ Test(device_help, after_every_option_and_other_help)
 Test(device_help, unknown_and_abstract_types)
 {
 	expect_err("-device foo,help", "-device foo,help: Device 'foo' not found");
+	/* one QEMU has: not modelled, rather than QEMU's list of its properties */
+	expect_err("-device virtio-balloon-pci,help",
+		   "-device virtio-balloon-pci,help: Device 'virtio-balloon-pci' is not modelled by iommusim (-device help lists those that are)");
 	expect_err("-device pci-device,help", "-device pci-device,help: Parameter 'typename' expects a non-abstract device type");
 	/* a later option's syntax error still comes first */
 	expect_err("-device foo,help -m 1,bogus=3", "-m 1,bogus=3: Invalid parameter 'bogus'");

@@ -303,6 +303,8 @@ Test(virt, bad_devices_properties_buses_addresses)
 		{ "-M virt -nic none -global virtio-rng-pci.disable-legacy=nah -device virtio-rng-pci", "can't apply global virtio-rng-pci.disable-legacy=nah" },
 		{ "-M virt -nic none -drive if=ide,id=x,file=/dev/null", "machine type does not support if=ide,bus=0,unit=0" },
 		/* the device registry's types, parents, links and realize checks */
+		{ "-M virt -nic none -device virtio-balloon-pci", "-device virtio-balloon-pci: Device 'virtio-balloon-pci' is not modelled by iommusim (-device help lists those that are)" },
+		{ "-M virt -nic none -device virtio-serial", "Device 'virtio-serial' is not modelled by iommusim" },
 		{ "-M virt -nic none -device pci-device", "-device pci-device: Parameter 'driver' expects a non-abstract device type" },
 		{ "-M virt -nic none -device virtio-pci", "Parameter 'driver' expects a non-abstract device type" },
 		{ "-M virt -nic none -device virtio-rng-pci,rng=r0", "-device virtio-rng-pci,rng=r0: Device 'r0' not found" },
