@@ -214,26 +214,34 @@ static int do_info(int argc, char **argv, FILE *out)
 		return print_result(out, ret);
 	fprintf(out, "ok flags 0x%x pgsizes 0x%llx argsz %u cap_offset %u\n", info->flags,
 		(unsigned long long)info->iova_pgsizes, info->argsz, info->cap_offset);
+	/* 6.1 packs the capabilities: each is copied out, it may sit unaligned */
 	for (unsigned off = info->cap_offset; off && off + sizeof(struct vfio_info_cap_header) <= argsz;) {
-		struct vfio_info_cap_header *h = (void *)(buf + off);
-		fprintf(out, "cap %s version %u", cap_name(h->id), h->version);
-		if (h->id == VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION) {
-			struct vfio_iommu_type1_info_cap_migration *m = (void *)h;
-			fprintf(out, " flags 0x%x pgsize_bitmap 0x%llx max_dirty_bitmap_size 0x%llx", m->flags,
-				(unsigned long long)m->pgsize_bitmap,
-				(unsigned long long)m->max_dirty_bitmap_size);
-		} else if (h->id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL) {
-			fprintf(out, " avail %u", ((struct vfio_iommu_type1_info_dma_avail *)(void *)h)->avail);
-		} else if (h->id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE) {
-			struct vfio_iommu_type1_info_cap_iova_range *r = (void *)h;
-			for (unsigned i = 0; i < r->nr_iovas && off + sizeof(*r) + (i + 1) * sizeof(r->iova_ranges[0]) <= argsz; i++)
-				fprintf(out, " 0x%llx-0x%llx", (unsigned long long)r->iova_ranges[i].start,
-					(unsigned long long)r->iova_ranges[i].end);
+		struct vfio_info_cap_header h;
+		memcpy(&h, buf + off, sizeof(h));
+		fprintf(out, "cap %s version %u", cap_name(h.id), h.version);
+		if (h.id == VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION && off + sizeof(struct vfio_iommu_type1_info_cap_migration) <= argsz) {
+			struct vfio_iommu_type1_info_cap_migration m;
+			memcpy(&m, buf + off, sizeof(m));
+			fprintf(out, " flags 0x%x pgsize_bitmap 0x%llx max_dirty_bitmap_size 0x%llx", m.flags,
+				(unsigned long long)m.pgsize_bitmap, (unsigned long long)m.max_dirty_bitmap_size);
+		} else if (h.id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL && off + sizeof(struct vfio_iommu_type1_info_dma_avail) <= argsz) {
+			struct vfio_iommu_type1_info_dma_avail a;
+			memcpy(&a, buf + off, sizeof(a));
+			fprintf(out, " avail %u", a.avail);
+		} else if (h.id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE && off + sizeof(struct vfio_iommu_type1_info_cap_iova_range) <= argsz) {
+			struct vfio_iommu_type1_info_cap_iova_range r;
+			memcpy(&r, buf + off, sizeof(r));
+			for (unsigned i = 0; i < r.nr_iovas && off + sizeof(r) + (i + 1) * sizeof(struct vfio_iova_range) <= argsz; i++) {
+				struct vfio_iova_range range;
+				memcpy(&range, buf + off + sizeof(r) + i * sizeof(range), sizeof(range));
+				fprintf(out, " 0x%llx-0x%llx", (unsigned long long)range.start,
+					(unsigned long long)range.end);
+			}
 		}
 		fputc('\n', out);
-		if (h->next <= off)
+		if (h.next <= off)
 			break;
-		off = h->next;
+		off = h.next;
 	}
 	return 0;
 }

@@ -482,38 +482,43 @@ void vfio_iommu_type1_detach_group(struct vfio_iommu *iommu, struct iommu_group 
 
 /* --- ioctls --- */
 
-/* vfio_info_cap_add(): a capability appended to the chain (6.1 does not pad them) */
+/*
+ * vfio_info_cap_add(): a capability appended to the chain. 6.1 does not pad
+ * them, so a capability may sit unaligned: they are copied in and out whole.
+ */
 struct cap_chain {
 	u8 buf[512];
 	size_t size;
 	size_t last;			/* offset of the last header, or SIZE_MAX */
 };
 
-static void *cap_add(struct cap_chain *c, size_t size, u16 id, u16 version)
+static int cap_add(struct cap_chain *c, const void *cap, size_t size)
 {
 	if (c->size + size > sizeof(c->buf))
-		return NULL;
-	struct vfio_info_cap_header *h = (void *)(c->buf + c->size);
-	memset(h, 0, size);
-	h->id = id;
-	h->version = version;
-	if (c->last != SIZE_MAX)
-		((struct vfio_info_cap_header *)(void *)(c->buf + c->last))->next = (u32)c->size;
+		return -ENOMEM;
+	memcpy(c->buf + c->size, cap, size);
+	if (c->last != SIZE_MAX) {
+		struct vfio_info_cap_header h;
+		memcpy(&h, c->buf + c->last, sizeof(h));
+		h.next = (u32)c->size;
+		memcpy(c->buf + c->last, &h, sizeof(h));
+	}
 	c->last = c->size;
 	c->size += size;
-	return h;
+	return 0;
 }
 
 /* vfio_info_cap_shift(): the offsets as seen from the start of the reply */
 static void cap_shift(struct cap_chain *c, size_t offset)
 {
-	for (size_t at = 0; at < c->size;) {
-		struct vfio_info_cap_header *h = (void *)(c->buf + at);
-		size_t next = h->next;
-		if (next)
-			h->next = (u32)(next + offset);
+	for (size_t at = 0; at + sizeof(struct vfio_info_cap_header) <= c->size;) {
+		struct vfio_info_cap_header h;
+		memcpy(&h, c->buf + at, sizeof(h));
+		size_t next = h.next;
 		if (!next)
 			break;
+		h.next = (u32)(next + offset);
+		memcpy(c->buf + at, &h, sizeof(h));
 		at = next;
 	}
 }
@@ -533,27 +538,37 @@ static long get_info(struct vfio_iommu *iommu, struct vfio_iommu_type1_info *arg
 	info.iova_pgsizes = iommu->pgsize_bitmap;
 
 	struct cap_chain caps = { .last = SIZE_MAX };
-	struct vfio_iommu_type1_info_cap_migration *mig =
-		cap_add(&caps, sizeof(*mig), VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION, 1);
-	mig->flags = 0;
-	mig->pgsize_bitmap = iommu->pgsize_bitmap & -iommu->pgsize_bitmap;
-	mig->max_dirty_bitmap_size = DIRTY_BITMAP_SIZE_MAX;
-	struct vfio_iommu_type1_info_dma_avail *avail =
-		cap_add(&caps, sizeof(*avail), VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL, 1);
-	avail->avail = iommu->dma_avail;
-	if (iommu->niova) {
+	struct vfio_iommu_type1_info_cap_migration mig = {
+		.header = { .id = VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION, .version = 1 },
+		.flags = 0,
+		.pgsize_bitmap = iommu->pgsize_bitmap & -iommu->pgsize_bitmap,
+		.max_dirty_bitmap_size = DIRTY_BITMAP_SIZE_MAX,
+	};
+	struct vfio_iommu_type1_info_dma_avail avail = {
+		.header = { .id = VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL, .version = 1 },
+		.avail = iommu->dma_avail,
+	};
+	int ret = cap_add(&caps, &mig, sizeof(mig));
+	if (!ret)
+		ret = cap_add(&caps, &avail, sizeof(avail));
+	if (!ret && iommu->niova) {
 		size_t sz = sizeof(struct vfio_iommu_type1_info_cap_iova_range) +
 			    iommu->niova * sizeof(struct vfio_iova_range);
-		struct vfio_iommu_type1_info_cap_iova_range *cap =
-			cap_add(&caps, sz, VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE, 1);
+		struct vfio_iommu_type1_info_cap_iova_range *cap = calloc(1, sz);
 		if (!cap)
 			return -ENOMEM;
+		cap->header.id = VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE;
+		cap->header.version = 1;
 		cap->nr_iovas = (u32)iommu->niova;
 		for (size_t i = 0; i < iommu->niova; i++) {
 			cap->iova_ranges[i].start = iommu->iova[i].start;
 			cap->iova_ranges[i].end = iommu->iova[i].end;
 		}
+		ret = cap_add(&caps, cap, sz);
+		free(cap);
 	}
+	if (ret)
+		return ret;
 	info.flags |= VFIO_IOMMU_INFO_CAPS;
 	if (info.argsz < sizeof(info) + caps.size) {
 		/* too small for the chain: say how big it must be */

@@ -70,10 +70,15 @@ static unsigned dma_avail(struct vmm *v)
 	info->argsz = sizeof(buf);
 	cr_assert_eq(iommusim_ioctl(v->sim, v->container, VFIO_IOMMU_GET_INFO, info), 0);
 	for (unsigned off = info->cap_offset; off;) {
-		struct vfio_info_cap_header *h = (void *)(buf + off);
-		if (h->id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL)
-			return ((struct vfio_iommu_type1_info_dma_avail *)(void *)h)->avail;
-		off = h->next;
+		/* packed as 6.1 packs them: copied out, each may sit unaligned */
+		struct vfio_info_cap_header h;
+		memcpy(&h, buf + off, sizeof(h));
+		if (h.id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL) {
+			struct vfio_iommu_type1_info_dma_avail a;
+			memcpy(&a, buf + off, sizeof(a));
+			return a.avail;
+		}
+		off = h.next;
 	}
 	cr_assert_fail("no dma-avail capability");
 	return 0;
@@ -290,23 +295,28 @@ Test(vfio, get_info_capabilities)
 	info->argsz = sizeof(buf);
 	cr_assert_eq(iommusim_ioctl(v.sim, v.container, VFIO_IOMMU_GET_INFO, info), 0);
 	cr_assert_eq(info->cap_offset, 24);
-	struct vfio_iommu_type1_info_cap_migration *mig = (void *)(buf + 24);
-	cr_assert_eq(mig->header.id, VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION);
-	cr_assert_eq(mig->header.next, 56);
-	cr_assert_eq(mig->pgsize_bitmap, 0x1000);
-	cr_assert_eq(mig->max_dirty_bitmap_size, 0x10000000);
-	struct vfio_iommu_type1_info_dma_avail *avail = (void *)(buf + 56);
-	cr_assert_eq(avail->header.id, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL);
-	cr_assert_eq(avail->avail, 65535);
-	cr_assert_eq(avail->header.next, 68);
-	struct vfio_iommu_type1_info_cap_iova_range *r = (void *)(buf + 68);
-	cr_assert_eq(r->header.id, VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE);
-	cr_assert_eq(r->header.next, 0);
-	cr_assert_eq(r->nr_iovas, 2, "the MSI window cut out");
-	cr_assert_eq(r->iova_ranges[0].start, 0);
-	cr_assert_eq(r->iova_ranges[0].end, 0x7ffffff);
-	cr_assert_eq(r->iova_ranges[1].start, 0x8100000);
-	cr_assert_eq(r->iova_ranges[1].end, 0xffffffffffffULL);
+	struct vfio_iommu_type1_info_cap_migration mig;
+	memcpy(&mig, buf + 24, sizeof(mig));
+	cr_assert_eq(mig.header.id, VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION);
+	cr_assert_eq(mig.header.next, 56);
+	cr_assert_eq(mig.pgsize_bitmap, 0x1000);
+	cr_assert_eq(mig.max_dirty_bitmap_size, 0x10000000);
+	struct vfio_iommu_type1_info_dma_avail avail;
+	memcpy(&avail, buf + 56, sizeof(avail));
+	cr_assert_eq(avail.header.id, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL);
+	cr_assert_eq(avail.avail, 65535);
+	cr_assert_eq(avail.header.next, 68, "not padded: the next one sits unaligned");
+	struct vfio_iommu_type1_info_cap_iova_range r;
+	memcpy(&r, buf + 68, sizeof(r));
+	cr_assert_eq(r.header.id, VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE);
+	cr_assert_eq(r.header.next, 0);
+	cr_assert_eq(r.nr_iovas, 2, "the MSI window cut out");
+	struct vfio_iova_range ranges[2];
+	memcpy(ranges, buf + 68 + sizeof(r), sizeof(ranges));
+	cr_assert_eq(ranges[0].start, 0);
+	cr_assert_eq(ranges[0].end, 0x7ffffff);
+	cr_assert_eq(ranges[1].start, 0x8100000);
+	cr_assert_eq(ranges[1].end, 0xffffffffffffULL);
 	iommusim_free(v.sim);
 }
 
@@ -439,8 +449,19 @@ Test(vfio, dev_vfio_listing)
 	struct iommusim *sim = boot_ok(MF);
 	char **names;
 	cr_assert_eq(iommusim_sysfs_list(sim, "/sys/kernel/iommu_groups", &names), 1);
+	cr_assert_str_eq(names[0], "0");
 	free(names[0]);
 	free(names);
+	char *text = NULL;
+	cr_assert_eq(iommusim_sysfs_read(sim, "/sys/kernel/iommu_groups/0/type", &text), 4);
+	cr_assert_str_eq(text, "DMA\n");
+	free(text);
+	cr_assert_eq(iommusim_sysfs_read(sim, "/sys/kernel/iommu_groups/7/type", &text), -ENOENT);
+	cr_assert_eq(iommusim_sysfs_read(sim, "/sys/kernel/iommu_groups", &text), -EISDIR);
+	cr_assert_eq(iommusim_sysfs_read(sim, NULL, &text), -EINVAL);
+	cr_assert_eq(iommusim_sysfs_list(sim, "/sys/kernel/iommu_groups/0/type", &names), -ENOTDIR);
+	cr_assert_eq(iommusim_sysfs_readlink(sim, "/sys/kernel/iommu_groups/0/type", &text), -EINVAL);
+	cr_assert_eq(iommusim_sysfs_write(sim, "/sys/kernel/iommu_groups/0/type", "nonsense"), -EINVAL);
 	char *out = run(sim, "ls /dev/vfio\n");
 	cr_assert_str_eq(out, "vfio\n");
 	free(out);
