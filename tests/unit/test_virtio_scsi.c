@@ -287,3 +287,58 @@ Test(virtio_scsi, inquiry_strings_as_linux_sanitizes_them)
 	free(out);
 	iommusim_free(sim);
 }
+
+/* one control request: out bytes, then len_in bytes of response read back */
+static void ctrl_req(struct iommusim *sim, struct virtio_device *vdev, const u8 *req, u32 len_out, u8 *resp,
+		     u32 len_in)
+{
+	struct guest_mem *mem = ((struct hw_system *)sim->k->hw)->mem;
+	u64 pa = page_alloc(sim->k->pages, PAGE_SIZE);
+	cr_assert_neq(pa, 0);
+	guest_mem_write(mem, pa, req, len_out);
+	memset(resp, 0xee, len_in);
+	guest_mem_write(mem, pa + 2048, resp, len_in);
+	struct vring_sg sg[2] = { { pa, len_out }, { pa + 2048, len_in } };
+	struct virtqueue *ctrl = vdev->vqs[0];
+	cr_assert_eq(virtqueue_add_sgs(ctrl, sg, 1, 1, &sg), 0);
+	virtqueue_kick(ctrl);
+	guest_mem_read(mem, pa + 2048, resp, len_in);
+	page_free(sim->k->pages, pa, PAGE_SIZE);
+}
+
+Test(virtio_scsi, control_queue_tmf_and_an)
+{
+	struct iommusim *sim = boot_ok(CTRL " " DISK0 " -device scsi-hd,drive=d0");
+	modprobe_scsi(sim);
+	struct Scsi_Host *sh = host(sim, "host0");
+	struct virtio_device *vdev = dev_to_virtio(sh->shost_gendev.parent);
+	struct scsi_cmnd cmd;
+	u8 tur[6] = { TEST_UNIT_READY };
+	/* the reset unit attention, then a clean TEST UNIT READY */
+	scsi_execute(sh, 0, 0, 0, tur, 6, SCSI_DMA_NONE, 0, 0, &cmd);
+	cr_assert_eq(scsi_execute(sh, 0, 0, 0, tur, 6, SCSI_DMA_NONE, 0, 0, &cmd), 0);
+	cr_assert_eq(cmd.result, 0);
+	/* TMF LOGICAL UNIT RESET of 0:0: function complete, and the LUN reports the reset */
+	u8 tmf[VIRTIO_SCSI_TMF_REQ_SIZE] = { VIRTIO_SCSI_T_TMF, 0, 0, 0, 4, 0, 0, 0, 1, 0, 0x40, 0 };
+	u8 resp[8];
+	ctrl_req(sim, vdev, tmf, sizeof(tmf), resp, VIRTIO_SCSI_TMF_RESP_SIZE);
+	cr_assert_eq(resp[0], VIRTIO_SCSI_S_OK);
+	cr_assert_eq(scsi_execute(sh, 0, 0, 0, tur, 6, SCSI_DMA_NONE, 0, 0, &cmd), 0);
+	cr_assert_eq(cmd.result, SAM_STAT_CHECK_CONDITION);
+	cr_assert_eq(cmd.sense[12], 0x29);
+	/* a TMF for a target with no device */
+	tmf[9] = 5;
+	ctrl_req(sim, vdev, tmf, sizeof(tmf), resp, VIRTIO_SCSI_TMF_RESP_SIZE);
+	cr_assert_eq(resp[0], VIRTIO_SCSI_S_BAD_TARGET);
+	/* asynchronous notification query: none supported, OK */
+	u8 an[VIRTIO_SCSI_AN_REQ_SIZE] = { VIRTIO_SCSI_T_AN_QUERY, 0, 0, 0, 1, 0, 0x40, 0, 0, 0, 0, 0, 0xff };
+	ctrl_req(sim, vdev, an, sizeof(an), resp, VIRTIO_SCSI_AN_RESP_SIZE);
+	cr_assert_eq(resp[0] | resp[1] | resp[2] | resp[3], 0, "event_actual");
+	cr_assert_eq(resp[4], VIRTIO_SCSI_S_OK);
+	cr_assert_not(vdev->vhw->broken);
+	/* a TMF shorter than its header: virtio_error */
+	ctrl_req(sim, vdev, tmf, 8, resp, 1);
+	cr_assert(vdev->vhw->broken);
+	cr_assert_str_eq(vdev->vhw->error, "wrong size for virtio-scsi headers");
+	iommusim_free(sim);
+}
