@@ -604,8 +604,13 @@ static int nvme_setup_io_queues(struct nvme_dev *dev)
 
 /* ---- namespaces ---- */
 
-/* nvme_update_ns_info() -> nvme_set_queue_limits() and the disk's own limits */
-static void nvme_ns_limits(struct nvme_dev *dev, struct nvme_ns *ns)
+/*
+ * nvme_update_ns_info() -> nvme_set_queue_limits() and the disk's own
+ * limits (nvme_update_disk_info): with the I/O optimization fields
+ * (NSFEAT bit 4) the physical block and minimum I/O are NPWG + 1 blocks, the
+ * optimal I/O NOWS + 1 blocks
+ */
+static void nvme_ns_limits(struct nvme_dev *dev, struct nvme_ns *ns, const u8 *id)
 {
 	struct blk_limits *l = &ns->lim;
 	memset(l, 0, sizeof(*l));
@@ -617,10 +622,15 @@ static void nvme_ns_limits(struct nvme_dev *dev, struct nvme_ns *ns)
 	/* blk_queue_virt_boundary(): no segment size limit besides the boundary */
 	l->max_segment_size = UINT32_MAX;
 	l->seg_boundary_mask = BLK_SEG_BOUNDARY_MASK;
-	l->logical_block_size = 1u << ns->lba_shift;
-	l->physical_block_size = l->logical_block_size;
-	l->io_min = l->logical_block_size;
-	l->io_opt = 0;
+	u32 bs = 1u << ns->lba_shift, phys_bs = bs, io_opt = 0;
+	if (id[24] & (1u << 4)) {
+		phys_bs = bs * (1 + (u32)get_le(id + 64, 2));
+		io_opt = bs * (1 + (u32)get_le(id + 72, 2));
+	}
+	l->logical_block_size = bs;
+	l->physical_block_size = phys_bs;
+	l->io_min = phys_bs;
+	l->io_opt = io_opt;
 }
 
 /*
@@ -709,7 +719,7 @@ static int nvme_scan_ns(struct nvme_dev *dev, u32 nsid)
 	ns->queue_depth = MIN(dev->q_depth, 10240u) - 1;
 	ns->nr_requests = blk_mq_nr_requests(ns->queue_depth, ns->nr_hw_queues);
 	nvme_map_queues(dev, ns);
-	nvme_ns_limits(dev, ns);
+	nvme_ns_limits(dev, ns, id);
 	free(id);
 	dev->nns++;
 	return 0;

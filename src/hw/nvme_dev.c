@@ -161,7 +161,7 @@ static void init_id_ns(struct nvme_ctrl_hw *n)
 	put_le(id + 0, nlbas, 8);		/* nsze */
 	put_le(id + 8, nlbas, 8);		/* ncap */
 	put_le(id + 16, nlbas, 8);		/* nuse */
-	id[24] = 1u << 4;			/* nsfeat: optimal performance fields */
+	id[24] = 1u << 2 | 1u << 4;		/* nsfeat: deallocated blocks, optimal performance fields */
 	unsigned ds = 0;
 	while ((1u << ds) < lbs)
 		ds++;

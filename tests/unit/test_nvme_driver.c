@@ -109,10 +109,11 @@ Test(nvme_driver, queues_follow_the_cpus_and_the_controller)
 	cr_assert(logged(sim, "nvme nvme0: 2/0/0 default/read/poll queues"));
 	iommusim_free(sim);
 	/* a bigger MDTS, a 4K namespace */
-	sim = boot_ok(NVME_RP ",mdts=9,logical_block_size=4096");
+	sim = boot_ok(NVME_RP ",mdts=9,logical_block_size=4096,physical_block_size=4096");
 	assert_file(sim, "/sys/block/nvme0n1/queue/max_hw_sectors_kb", "2048\n");
 	assert_file(sim, "/sys/block/nvme0n1/queue/max_sectors_kb", "1280\n");
 	assert_file(sim, "/sys/block/nvme0n1/queue/logical_block_size", "4096\n");
+	assert_file(sim, "/sys/block/nvme0n1/queue/optimal_io_size", "4096\n");
 	assert_file(sim, "/sys/block/nvme0n1/size", "2097152\n");
 	iommusim_free(sim);
 }
@@ -200,6 +201,8 @@ Test(nvme_driver, properties_checked_as_qemu_does)
 	cr_assert_null(boot_str("-M virt,iommu=smmuv3 -device nvme,serial=x,drive=nothere", err, sizeof(err)));
 	cr_assert(strstr(err, "Property 'nvme.drive' can't find value 'nothere'"), "%s", err);
 	cr_assert_null(boot_str("-M virt,iommu=smmuv3 -device nvme,serial=x,cmb_size_mb=1", err, sizeof(err)));
+	cr_assert_null(boot_str("-M virt,iommu=smmuv3 -device nvme,serial=x,logical_block_size=4096", err, sizeof(err)));
+	cr_assert_str_eq(err, "-device nvme,serial=x,logical_block_size=4096: logical_block_size > physical_block_size not supported");
 	/* no drive: a controller without a namespace, no disk */
 	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -smp 2 -nic none -device nvme,serial=x");
 	cr_assert(logged(sim, "nvme nvme0: 2/0/0 default/read/poll queues"));
