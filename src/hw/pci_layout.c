@@ -148,13 +148,15 @@ static int pcie_pci_bridge_layout(struct hw_pci_fn *fn, const struct hw_pci_boar
 
 /*
  * the legacy I/O BAR: the common header (24 bytes with MSI-X) and the
- * device's config, a power of 2 (virtio-blk's config with discard and
- * write-zeroes, its defaults; net's MAC and status)
+ * device's config, a power of 2 (virtio-blk's config as far as its
+ * discard and write-zeroes features reach; net's MAC and status)
  */
 static u64 virtio_legacy_io_size(const struct hw_pci_fn *fn)
 {
 	switch (fn->virtio->id) {
-	case HW_VIRTIO_BLK: return 128;
+	case HW_VIRTIO_BLK:
+		/* without discard and write-zeroes the config ends before max_discard_sectors (36 bytes) */
+		return (fn->virtio->features_off & (1ULL << 13 | 1ULL << 14)) == (1ULL << 13 | 1ULL << 14) ? 64 : 128;
 	case HW_VIRTIO_NET: return 32;
 	case HW_VIRTIO_SCSI: return 64;
 	default: return 32;
