@@ -83,7 +83,12 @@ static void collect(const struct hw_pci_bus *bus, struct virtio_scsi_conf **out,
 	}
 }
 
-/* qdev_device_add()'s bus: bus=NAME, else the newest SCSI bus (qbus_find_recursive) */
+/*
+ * qdev_device_add()'s bus: bus=NAME, else the first SCSI bus
+ * qbus_find_recursive() meets, which walks each bus's devices newest first:
+ * the newest controller. (Not modelled: a controller created on pcie.0 after
+ * a root port wins over a newer one behind that port; here the newer one does.)
+ */
 static struct virtio_scsi_conf *scsi_bus_of(struct virt_build *b, const struct qdev *d)
 {
 	struct virtio_scsi_conf *all[64];
