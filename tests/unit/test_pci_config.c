@@ -260,6 +260,18 @@ Test(pci_config, write_masks)
 	cr_assert_eq(writable_bits(sim, br, 0x48 + PCI_SID_CHASSIS_NR, 1), 0xff);
 	/* status: write-1-to-clear error bits, never set by a write */
 	cr_assert_eq(writable_bits(sim, ep, PCI_STATUS, 2), 0);
+	/* virtio-net's 256 KiB expansion ROM: address bits and enable; a 64-bit BAR's pair; an I/O BAR */
+	cr_assert_eq(writable_bits(sim, ep, PCI_ROM_ADDRESS, 4), 0xfffc0001);
+	cr_assert_eq(writable_bits(sim, ep, PCI_BASE_ADDRESS_4, 4), 0xffffc000);
+	cr_assert_eq(writable_bits(sim, ep, PCI_BASE_ADDRESS_5, 4), 0xffffffff);
+	cr_assert_eq(writable_bits(sim, "0000:00:01.0", PCI_BASE_ADDRESS_0, 4), 0xffffffe0);
+	/* what pci_read_bases() made of them */
+	struct pci_dev *p = pci_get_by_name(sim->k, "0000:00:01.0");
+	cr_assert_eq(p->bar[0], PCI_BAR_IO);
+	cr_assert_eq(p->bar[1], PCI_BAR_MEM);
+	cr_assert_eq(p->bar[2], PCI_BAR_NONE);
+	cr_assert_eq(p->bar[4], PCI_BAR_MEM);
+	cr_assert_eq(p->bar[5], PCI_BAR_NONE, "the upper half of BAR 4");
 	iommusim_free(sim);
 }
 
