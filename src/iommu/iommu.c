@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "iommu/iommu.h"
+#include "iommu/group_debugfs.h"
 #include "kconfig/kconfig.h"
 
 struct iommu_core *iommu_core(struct kernel *k)
@@ -41,6 +42,7 @@ int iommu_subsys_init(struct kernel *k, int passthrough, int strict)
 	struct iommu_core *c = iommu_core(k);
 	if (!c)
 		return -ENOMEM;
+	iommu_group_debugfs_init();
 	const struct kernel_config *cfg = kernel_config(k);
 	c->def_domain_type = kconfig_enabled(cfg, KCONFIG_IOMMU_DEFAULT_PASSTHROUGH) ? IOMMU_DOMAIN_IDENTITY
 										     : IOMMU_DOMAIN_DMA;

@@ -424,6 +424,11 @@ Test(vfio, viability_and_kernel_binds_while_user_owns)
 	cr_assert_eq(iommusim_ioctl(sim, g, VFIO_GROUP_GET_STATUS, &st), 0);
 	cr_assert_eq(st.flags, 0, "00:03.0 is still virtio-pci's");
 	cr_assert_eq(iommusim_ioctl(sim, g, VFIO_GROUP_SET_CONTAINER, &c), -EPERM);
+	char *text = NULL;
+	cr_assert_gt(iommusim_sysfs_read(sim, "/sys/kernel/debug/iommusim/groups", &text), 0);
+	cr_assert_str_eq(text, "group 0 owner_cnt 1 owner kernel domain default (DMA) default DMA devices "
+			       "0000:00:03.0 0000:00:03.1\n", "who keeps the group from VFIO");
+	free(text);
 	struct iommu_group *ig = pdev_of(sim, "0000:00:03.0")->dev.iommu_group;
 	cr_assert_eq(ig->owner_cnt, 1);
 	cr_assert_null(ig->owner);
@@ -431,6 +436,9 @@ Test(vfio, viability_and_kernel_binds_while_user_owns)
 	cr_assert_eq(iommusim_ioctl(sim, g, VFIO_GROUP_GET_STATUS, &st), 0);
 	cr_assert_eq(st.flags, VFIO_GROUP_FLAGS_VIABLE);
 	cr_assert_eq(iommusim_ioctl(sim, g, VFIO_GROUP_SET_CONTAINER, &c), 0);
+	cr_assert_gt(iommusim_sysfs_read(sim, "/sys/kernel/debug/iommusim/groups", &text), 0);
+	cr_assert(strstr(text, "owner_cnt 1 owner user domain blocking (unmanaged)"), "%s", text);
+	free(text);
 	cr_assert_eq(iommusim_ioctl(sim, g, VFIO_GROUP_SET_CONTAINER, &c), -EINVAL, "set already");
 	cr_assert_eq(iommusim_sysfs_write(sim, "/sys/bus/pci/drivers/virtio-pci/bind", "0000:00:03.0"), -EBUSY);
 	cr_assert_null(pdev_of(sim, "0000:00:03.0")->dev.driver);
