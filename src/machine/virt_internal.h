@@ -164,6 +164,8 @@ struct virt_build {
 	bool mmio_legacy;		/* -global virtio-mmio.force-legacy */
 	u32 *rp_chassis_slot;		/* chassis << 16 | slot of each PCIe slot */
 	size_t nrp;
+	int *boot_indexes;		/* the bootindex= values taken so far */
+	size_t nboot_indexes;
 	struct virt_machine_opts mo;	/* the machine type and its properties */
 	const char **dev_ids;		/* ids of the devices created so far */
 	size_t ndev_ids;

@@ -105,6 +105,27 @@ static bool global_applies(const struct hw_device_type *t, const char *driver)
 	return g && (hw_device_type_is(t, g) || (t->vdev && hw_device_type_is(t->vdev, g)));
 }
 
+/*
+ * device_set_bootindex(): each index at most once in the firmware's boot
+ * order (check_boot_index), taken when the property is set.
+ */
+static int boot_index_add(struct virt_build *b, int index)
+{
+	int *n;
+
+	if (index < 0)
+		return 0;
+	for (size_t i = 0; i < b->nboot_indexes; i++)
+		if (b->boot_indexes[i] == index)
+			return virt_fail(b, "The bootindex %d has already been used", index);
+	n = realloc(b->boot_indexes, (b->nboot_indexes + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	b->boot_indexes = n;
+	n[b->nboot_indexes++] = index;
+	return 0;
+}
+
 /* One property from the command line: parsed, checked, and a link's target looked up. */
 static int set_prop(struct virt_build *b, struct qdev *d, const char *key, struct qdev_input in)
 {
@@ -116,6 +137,8 @@ static int set_prop(struct virt_build *b, struct qdev *d, const char *key, struc
 	s = qdev_find(d, key);
 	if (s->prop->kind == QDEV_PROP_LINK)
 		return virt_check_link(b, key, s->prop->link_type, s->v.s);
+	if (!strcmp(key, "bootindex"))
+		return boot_index_add(b, (int)s->v.i);
 	return 0;
 }
 
@@ -504,6 +527,7 @@ out:
 	free(b.node_users);
 	free(b.dev_ids);
 	free(b.rp_chassis_slot);
+	free(b.boot_indexes);
 	idmap_free(&b.buses);
 	if (ret) {
 		machine_free(&m);

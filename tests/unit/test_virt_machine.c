@@ -305,6 +305,8 @@ Test(virt, bad_devices_properties_buses_addresses)
 		/* the device registry's types, parents, links and realize checks */
 		{ "-M virt -nic none -device virtio-balloon-pci", "-device virtio-balloon-pci: Device 'virtio-balloon-pci' is not modelled by iommusim (-device help lists those that are)" },
 		{ "-M virt -nic none -device virtio-serial", "Device 'virtio-serial' is not modelled by iommusim" },
+		{ "-M virt -nic none -netdev user,id=n -device virtio-net-pci,netdev=n,bootindex=1 -drive if=none,id=d,file=null-co:// -device virtio-blk-pci,drive=d,bootindex=1",
+		  "-device virtio-blk-pci,drive=d,bootindex=1: The bootindex 1 has already been used" },
 		{ "-M virt -nic none -device pci-device", "-device pci-device: Parameter 'driver' expects a non-abstract device type" },
 		{ "-M virt -nic none -device virtio-pci", "Parameter 'driver' expects a non-abstract device type" },
 		{ "-M virt -nic none -device virtio-rng-pci,rng=r0", "-device virtio-rng-pci,rng=r0: Device 'r0' not found" },
