@@ -43,6 +43,19 @@ const char *driver_module(struct kernel *k, const struct device_driver *drv)
 	return NULL;
 }
 
+const char *driver_module_kobject(struct kernel *k, const struct device_driver *drv)
+{
+	const char *mod = driver_module(k, drv);
+	if (mod || !drv || drv->bus != &pci_bus_type)
+		return mod;
+	const struct kernel_config *c = kernel_config(k);
+	for (size_t i = 0; i < c->ndrivers; i++)
+		if (!strcmp(c->drivers[i].name, drv->name) && kconfig_builtin(c, c->drivers[i].symbol) &&
+		    c->drivers[i].builtin_kobject)
+			return c->drivers[i].module;
+	return NULL;
+}
+
 void driver_initcalls(struct kernel *k)
 {
 	const struct kernel_config *c = kernel_config(k);

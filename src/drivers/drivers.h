@@ -18,6 +18,12 @@ struct device_driver *model_driver(const char *name);
 /* The module drv is in when k's configuration builds it as one (=m), else NULL. */
 const char *driver_module(struct kernel *k, const struct device_driver *drv);
 /*
+ * The module module_add_driver() links drv's directory to: its module, or
+ * for a built-in PCI driver (__pci_register_driver gives it its mod_name)
+ * the built-in module's /sys/module entry when it has one; else NULL.
+ */
+const char *driver_module_kobject(struct kernel *k, const struct device_driver *drv);
+/*
  * device_initcall: the configuration's built-in drivers register, in its
  * link order (those the model does not implement are skipped).
  */

@@ -98,6 +98,8 @@ struct kconfig_driver {
 	enum kconfig_symbol symbol;
 	const char *name;	/* the driver's name (/sys/bus/X/drivers/NAME) */
 	const char *module;	/* the module it is when built as one (NULL: a bool option) */
+	/* built in, the module still has /sys/module/MODULE (it has parameters) */
+	bool builtin_kobject;
 };
 
 #define KCONFIG_MODULE_MAX_DEPS 4

@@ -16,24 +16,24 @@
 
 /* link order (drivers/Makefile: pci/ virtio/ char/ iommu/ block/ scsi/ nvme/ ata/ net/ vfio/ usb/) */
 static const struct kconfig_driver drivers[] = {
-	{ KCONFIG_PCIEPORTBUS, "pcieport", NULL },
-	{ KCONFIG_PCI_STUB, "pci-stub", "pci_stub" },
-	{ KCONFIG_PCI_HOST_GENERIC, "pci-host-generic", "pci_host_generic" },
-	{ KCONFIG_VIRTIO_MMIO, "virtio-mmio", "virtio_mmio" },
-	{ KCONFIG_VIRTIO_PCI, "virtio-pci", "virtio_pci" },
-	{ KCONFIG_VIRTIO_CONSOLE, "virtio_console", "virtio_console" },
-	{ KCONFIG_HW_RANDOM_VIRTIO, "virtio_rng", "virtio_rng" },
-	{ KCONFIG_ARM_SMMU_V3, "arm-smmu-v3", "arm_smmu_v3" },
-	{ KCONFIG_VIRTIO_BLK, "virtio_blk", "virtio_blk" },
-	{ KCONFIG_SCSI_VIRTIO, "virtio_scsi", "virtio_scsi" },
-	{ KCONFIG_BLK_DEV_NVME, "nvme", "nvme" },
-	{ KCONFIG_SATA_AHCI, "ahci", "ahci" },
-	{ KCONFIG_E1000, "e1000", "e1000" },
-	{ KCONFIG_E1000E, "e1000e", "e1000e" },
-	{ KCONFIG_IGB, "igb", "igb" },
-	{ KCONFIG_VIRTIO_NET, "virtio_net", "virtio_net" },
-	{ KCONFIG_VFIO_PCI, "vfio-pci", "vfio_pci" },
-	{ KCONFIG_USB_XHCI_HCD, "xhci_hcd", "xhci_pci" },
+	{ KCONFIG_PCIEPORTBUS, "pcieport", NULL, false },
+	{ KCONFIG_PCI_STUB, "pci-stub", "pci_stub", false },
+	{ KCONFIG_PCI_HOST_GENERIC, "pci-host-generic", "pci_host_generic", false },
+	{ KCONFIG_VIRTIO_MMIO, "virtio-mmio", "virtio_mmio", false },
+	{ KCONFIG_VIRTIO_PCI, "virtio-pci", "virtio_pci", false },
+	{ KCONFIG_VIRTIO_CONSOLE, "virtio_console", "virtio_console", false },
+	{ KCONFIG_HW_RANDOM_VIRTIO, "virtio_rng", "virtio_rng", false },
+	{ KCONFIG_ARM_SMMU_V3, "arm-smmu-v3", "arm_smmu_v3", false },
+	{ KCONFIG_VIRTIO_BLK, "virtio_blk", "virtio_blk", false },
+	{ KCONFIG_SCSI_VIRTIO, "virtio_scsi", "virtio_scsi", false },
+	{ KCONFIG_BLK_DEV_NVME, "nvme", "nvme", true },	/* use_threaded_interrupts, io_queue_depth, ... */
+	{ KCONFIG_SATA_AHCI, "ahci", "ahci", false },
+	{ KCONFIG_E1000, "e1000", "e1000", false },
+	{ KCONFIG_E1000E, "e1000e", "e1000e", false },
+	{ KCONFIG_IGB, "igb", "igb", false },
+	{ KCONFIG_VIRTIO_NET, "virtio_net", "virtio_net", false },
+	{ KCONFIG_VFIO_PCI, "vfio-pci", "vfio_pci", false },
+	{ KCONFIG_USB_XHCI_HCD, "xhci_hcd", "xhci_pci", false },
 };
 
 static const struct kconfig_module modules[] = {

@@ -483,7 +483,7 @@ static int resolve_driver_dir(struct kernel *k, const struct spath *sp, struct n
 		if (is(sp, 4, "uevent"))
 			return leaf(nd, N_WO, W_DRIVER_UEVENT);
 		/* module_add_driver(): the module that registered it */
-		if (is(sp, 4, "module") && driver_module(k, drv))
+		if (is(sp, 4, "module") && driver_module_kobject(k, drv))
 			return leaf(nd, N_LINK, W_DRIVER_MODULE);
 		/* pci_drv_groups */
 		if (is(sp, 4, "new_id") && drv->bus == &pci_bus_type)
@@ -747,7 +747,7 @@ static void list_driver(struct kernel *k, struct device_driver *drv, struct sysf
 		sysfs_buf_add_name(out, "bind");
 		sysfs_buf_add_name(out, "unbind");
 	}
-	if (driver_module(k, drv))
+	if (driver_module_kobject(k, drv))
 		sysfs_buf_add_name(out, "module");
 	if (drv->bus == &pci_bus_type) {
 		sysfs_buf_add_name(out, "new_id");
@@ -974,7 +974,7 @@ static int readlink_node(struct kernel *k, struct node *nd, struct sysfs_buf *ou
 		sysfs_device_path(nd->dev, devpath, sizeof(devpath));
 		return emit_rel_link(out, "bus/x/drivers/y", devpath);
 	case W_DRIVER_MODULE:
-		snprintf(devpath, sizeof(devpath), "module/%s", driver_module(k, nd->drv));
+		snprintf(devpath, sizeof(devpath), "module/%s", driver_module_kobject(k, nd->drv));
 		return emit_rel_link(out, "bus/x/drivers/y", devpath);
 	case W_BLOCK_LINK: {
 		/* /sys/block/vda -> ../devices/.../virtioN/block/vda (nvme: .../nvme/nvme0/nvme0n1) */

@@ -77,6 +77,11 @@ Test(nvme_driver, behind_a_root_port_it_probes_before_its_port)
 	cr_assert_str_eq(o, "../devices/platform/4010000000.pcie/pci0000:00/0000:00:02.0/0000:01:00.0/nvme/nvme0/nvme0n1\n"
 			    "../../nvme0\nnvme0\n");
 	free(o);
+	/* built in, its module has parameters: the driver's directory links /sys/module/nvme (pcieport's does not) */
+	o = run(sim, "ls /sys/bus/pci/drivers/nvme\nreadlink /sys/bus/pci/drivers/nvme/module\nls /sys/bus/pci/drivers/pcieport\n");
+	cr_assert_str_eq(o, "0000:01:00.0\nbind\nmodule\nnew_id\nremove_id\nuevent\nunbind\n../../../../module/nvme\n"
+			    "0000:00:02.0\nbind\nnew_id\nremove_id\nuevent\nunbind\n");
+	free(o);
 	/* the controller has the queues the driver created: admin + 2, on vectors 0..2 */
 	struct hw_system *hw = sim->k->hw;
 	struct nvme_ctrl_hw *n = hw_nvme_device(hw, p->hw);
