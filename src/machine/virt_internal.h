@@ -173,6 +173,7 @@ struct virt_build {
 	char **node_users;		/* per -blockdev: the QOM path of the device using it */
 	char qom_path[128];		/* the device being added */
 	char where[1024];		/* "-device ...: " prefix for messages */
+	char nic_vectors[24];		/* the machine-made NIC being added: its NICInfo's vectors, "" default */
 };
 
 struct qdev;

@@ -208,6 +208,9 @@ static int add_device_at(struct virt_build *b, const char *driver, const struct 
 					g->opts[0].key, g->opts[0].val, msg);
 		}
 	}
+	/* qdev_set_nic_properties(): a NIC the machine makes gets its NICInfo's vectors */
+	if (!ret && !l && b->nic_vectors[0] && qdev_find(&d, "vectors"))
+		ret = set_prop(b, &d, "vectors", (struct qdev_input){ b->nic_vectors, QOPT_STR, false });
 	/* the device's options: id and bus are the device's own, the rest properties */
 	for (size_t i = 0; !ret && l && i < l->nopts; i++) {
 		const struct qemu_opt *o = &l->opts[i];
@@ -254,6 +257,28 @@ static int parse_globals(struct virt_build *b)
 }
 
 /*
+ * The NICInfo's vector count: net_param_nic() (-nic) leaves it 0, so such a
+ * NIC has no MSI-X; net_init_nic() (-net nic, the default NIC) keeps the
+ * device's default unless vectors= is given, checked as QEMU checks it.
+ */
+static int nic_vectors(struct virt_build *b, const struct qemu_optlist *n, bool is_nic)
+{
+	const char *v = is_nic ? "0" : qemu_opt_get(n, "vectors");
+	char *end;
+
+	if (!v)
+		return 0;
+	errno = 0;
+	unsigned long long val = strtoull(v, &end, 0);
+	if (!*v || *end || errno || v[0] == '-')
+		return virt_fail(b, "Parameter 'vectors' expects a uint64 value");
+	if (val > 0x7ffffff)
+		return virt_fail(b, "invalid # of vectors: %u", (unsigned)val);
+	snprintf(b->nic_vectors, sizeof(b->nic_vectors), "%llu", val);
+	return 0;
+}
+
+/*
  * The NICs QEMU's virt plugs into pcie.0 while the machine initialises,
  * before any -device: one per -nic or "-net nic", or the default NIC
  * (virtio-net-pci) when no -nic, -net or -netdev option and no -nodefaults
@@ -271,7 +296,7 @@ static int machine_nics(struct virt_build *b)
 		const char *type = qemu_opt_get(n, "type");
 		bool is_nic = !strcmp(n->driver, "nic");
 		default_net = false;
-		snprintf(b->where, sizeof(b->where), "-%s %s: ", n->driver, type ? type : "");
+		snprintf(b->where, sizeof(b->where), "-%s %s: ", n->driver, n->text ? n->text : type ? type : "");
 		if (!type)
 			return virt_fail(b, "Parameter 'type' is missing");
 		if (!strcmp(type, "none"))
@@ -295,7 +320,10 @@ static int machine_nics(struct virt_build *b)
 		case NIC_MODEL_MODELLED:
 			break;
 		}
-		int ret = add_device(b, device, NULL);
+		int ret = nic_vectors(b, n, is_nic);
+		if (!ret)
+			ret = add_device(b, device, NULL);
+		b->nic_vectors[0] = '\0';
 		if (ret)
 			return ret;
 	}

@@ -63,13 +63,31 @@ Test(qemu_rules, nics_from_nic_and_net_come_before_devices)
 	cr_assert_eq(pdev_of(sim, "0000:00:02.0")->device, 0x10d3);
 	iommusim_free(sim);
 	boot_fails("-M virt -nic user,model=rtl8139",
-		   "-nic user: NIC model 'rtl8139' is not modelled by iommusim (virtio-net-pci, e1000 and e1000e are)");
+		   "-nic user,model=rtl8139: NIC model 'rtl8139' is not modelled by iommusim (virtio-net-pci, e1000 and e1000e are)");
 	boot_fails("-M virt -nic user,model=igb", "Unsupported NIC model: igb");
 	boot_fails("-M virt -nic user,model=e1000-82540em", "Unsupported NIC model: e1000-82540em");
 	/* the default NIC holds slot 1 before -device asks for it */
 	char err[512] = "";
 	cr_assert_null(boot_str("-M virt -device virtio-rng-pci,addr=1", err, sizeof(err)));
 	cr_assert(strstr(err, "slot 1 function 0 not available"), "%s", err);
+}
+
+/* the NICInfo's vectors: 0 from -nic (no MSI-X), the device's default or vectors= from -net nic */
+Test(qemu_rules, nic_vectors_follow_the_option)
+{
+	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -nic user,model=virtio-net-pci -net nic -net nic,vectors=3 "
+				       "-net user");
+	cr_assert_null(pdev_of(sim, "0000:00:01.0")->hw->msix, "-nic: no MSI-X");
+	u32 ctrl = 0;
+	cr_assert_eq(iommusim_pci_config_read(sim, "0000:00:02.0", 0x98 + 2, 2, &ctrl), 0);
+	cr_assert_eq((ctrl & 0x7ff) + 1, 4, "-net nic: virtio-net's 2 * 1 + 2");
+	cr_assert_eq(iommusim_pci_config_read(sim, "0000:00:03.0", 0x98 + 2, 2, &ctrl), 0);
+	cr_assert_eq((ctrl & 0x7ff) + 1, 3, "-net nic,vectors=3");
+	iommusim_free(sim);
+	boot_fails("-M virt -net nic,vectors=abc -net user", "-net nic,vectors=abc: Parameter 'vectors' expects a uint64 value");
+	boot_fails("-M virt -net nic,vectors=0x8000000 -net user",
+		   "-net nic,vectors=0x8000000: invalid # of vectors: 134217728");
+	boot_fails("-M virt -net foo,x=1", "-net foo,x=1: Parameter 'type' does not accept value 'foo'");
 }
 
 Test(qemu_rules, smp_topology_errors_are_qemus)
