@@ -80,8 +80,12 @@ static int e1000_realize(struct virt_build *b, struct qdev *d)
 	return pci_qdev_realize_rom(b, d, fn);
 }
 
+/* e1000_class_init(): Debian's ipxe-qemu efi-e1000.rom */
+static const struct hw_option_rom efi_e1000_rom = { "efi-e1000.rom", 249856 };
+
 const struct hw_device_type e1000_type = {
 	.name = "e1000",
+	.rom = &efi_e1000_rom,
 	.parent = &pci_device_type,
 	.alias = "e1000-82540em",
 	.bus = "PCI",

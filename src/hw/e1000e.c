@@ -141,8 +141,12 @@ static int e1000e_realize(struct virt_build *b, struct qdev *d)
 	return pci_qdev_realize_rom(b, d, fn);
 }
 
+/* e1000e_class_init(): Debian's ipxe-qemu efi-e1000e.rom */
+static const struct hw_option_rom efi_e1000e_rom = { "efi-e1000e.rom", 249856 };
+
 const struct hw_device_type e1000e_type = {
 	.name = "e1000e",
+	.rom = &efi_e1000e_rom,
 	.parent = &pci_device_type,
 	.bus = "PCI",
 	.desc = "Intel 82574L GbE Controller",

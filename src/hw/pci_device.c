@@ -2,6 +2,7 @@
  * QEMU's abstract "pci-device" (hw/pci/pci.c pci_props): the properties
  * every PCI function has, whatever its type.
  */
+#include <string.h>
 #include "hw/qdev_types.h"
 #include "hw/pci_qdev.h"
 
@@ -14,10 +15,10 @@ static const struct qdev_prop pci_device_props[] = {
 	/* a failover primary stays hidden until virtio-net negotiates STANDBY */
 	QDEV_STR("failover_pair_id", QDEV_DEFAULT_ONLY),
 	QDEV_BIT("multifunction", false, QDEV_MODELLED),
-	/* BARs and option ROMs are not part of the model's answers */
-	QDEV_UINT32("rombar", 1, QDEV_NO_EFFECT),
-	QDEV_STR("romfile", QDEV_NO_EFFECT),
-	QDEV_UINT32("romsize", UINT32_MAX, QDEV_NO_EFFECT),
+	/* the option ROM BAR (pci_add_option_rom): its size, or none */
+	QDEV_UINT32("rombar", 1, QDEV_MODELLED),
+	QDEV_STR("romfile", QDEV_MODELLED),
+	QDEV_UINT32("romsize", UINT32_MAX, QDEV_MODELLED),
 	/* the PCIe capability's extended capabilities and link status bits */
 	QDEV_BIT("x-pcie-extcap-init", true, QDEV_DEFAULT_ONLY),
 	QDEV_BIT("x-pcie-lnksta-dllla", true, QDEV_DEFAULT_ONLY),
@@ -39,20 +40,48 @@ struct hw_pci_fn *pci_qdev_fn_new(const struct qdev *d)
 	return fn;
 }
 
+/* The romfile a type's class gives it (PCIDeviceClass.romfile), inherited by its subtypes. */
+static const struct hw_option_rom *class_rom(const struct hw_device_type *t)
+{
+	for (; t; t = t->parent)
+		if (t->rom)
+			return t->rom;
+	return NULL;
+}
+
+/*
+ * pci_add_option_rom(): the ROM BAR is the romfile's size rounded up to a
+ * power of two, or romsize when given (which must hold the file); none
+ * without a romfile (romfile="" or a class with none) or with rombar=0 (the
+ * ROM then goes to fw_cfg). A romfile other than the class's own would need
+ * the file: refused as not modelled.
+ */
 int pci_qdev_realize_rom(struct virt_build *b, const struct qdev *d, struct hw_pci_fn *fn)
 {
 	u64 size = qdev_uint(d, "romsize");
-	const char *file = qdev_str(d, "romfile");
+	const struct hw_option_rom *rom = class_rom(d->type);
+	const char *file = qdev_is_set(d, "romfile") ? qdev_str(d, "romfile") : rom ? rom->file : NULL;
 
 	if (size != UINT32_MAX && (size & (size - 1))) {
 		virt_pci_unplug(fn);
 		return virt_fail(b, "ROM size %u is not a power of two", (unsigned)size);
 	}
-	if (file && *file) {
-		/* romfile="" (no ROM) is fine: no BAR is part of the answers */
+	if (!file || !*file || !qdev_uint(d, "rombar"))
+		return 0;
+	if (!rom || strcmp(file, rom->file)) {
 		virt_pci_unplug(fn);
-		return virt_fail(b, "romfile \"%s\": option ROM files are not modelled by iommusim", file);
+		return virt_fail(b, "romfile \"%s\": option ROM files other than the device's own (%s) are not modelled by iommusim",
+				 file, rom ? rom->file : "none");
 	}
+	if (size != UINT32_MAX && rom->bytes > size) {
+		virt_pci_unplug(fn);
+		return virt_fail(b, "romfile \"%s\" (%u bytes) is too large for ROM size %u", file, rom->bytes,
+				 (unsigned)size);
+	}
+	u32 bar = 1;
+	while (bar < rom->bytes)
+		bar <<= 1;
+	fn->rom_size = size != UINT32_MAX ? (u32)size : bar;
 	return 0;
 }
 

@@ -209,9 +209,6 @@ static int virtio_pci_layout(struct hw_pci_fn *fn, const struct hw_pci_board *bo
 		ret = msix_exclusive_bar(fn, 1);
 	if (ret >= 0 && fn->virtio->legacy)
 		ret = hw_pci_register_bar(fn, 0, PCI_BASE_ADDRESS_SPACE_IO, virtio_legacy_io_size(fn));
-	/* pci_add_option_rom(): virtio-net-pci's romfile, efi-virtio.rom, in a 256 KiB ROM BAR */
-	if (ret >= 0 && fn->virtio->id == HW_VIRTIO_NET)
-		ret = hw_pci_register_bar(fn, HW_PCI_ROM_SLOT, 0, 0x40000);
 	return ret < 0 ? ret : 0;
 }
 
@@ -296,6 +293,9 @@ int hw_pci_layout_build(struct hw_pci_fn *fn, const struct hw_pci_board *board)
 		return 0;
 	hw_pci_layout_fn layout = hw_pci_layout_lookup(fn->qemu_driver);
 	int ret = (layout ? layout : generic_layout)(fn, board);
+	/* pci_qdev_realize() adds the option ROM after the device's own realize */
+	if (!ret && fn->rom_size)
+		ret = hw_pci_register_bar(fn, HW_PCI_ROM_SLOT, 0, fn->rom_size);
 	if (ret) {
 		hw_pci_config_free(fn->config);
 		fn->config = NULL;

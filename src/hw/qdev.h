@@ -141,6 +141,14 @@ struct hw_device_type {
 	 */
 	enum hw_virtio_id virtio_id;
 	int (*virtio_realize)(struct virt_build *b, struct qdev *d, struct hw_virtio *v);
+	/* PCI: the option ROM its class's romfile names (subtypes inherit it); NULL: none */
+	const struct hw_option_rom *rom;
+};
+
+/* A romfile of Debian's ipxe-qemu as QEMU 7.2 finds it: its name and size. */
+struct hw_option_rom {
+	const char *file;
+	u32 bytes;
 };
 
 #define QDEV_PROPS(arr) .props = (arr), .nprops = sizeof(arr) / sizeof((arr)[0])

@@ -209,9 +209,12 @@ static const struct qdev_prop virtio_rng_pci_props[] = {
 	QDEV_CHILD("virtio-backend", "child<virtio-rng-device>"),
 };
 
+/* virtio_net_pci_class_init(): Debian's ipxe-qemu efi-virtio.rom */
+static const struct hw_option_rom efi_virtio_rom = { "efi-virtio.rom", 249344 };
+
 VIRTIO_PCI_TYPES(virtio_blk, "virtio-blk-pci", "virtio-blk", 1u << QDEV_CAT_STORAGE,
-		 &virtio_blk_device_type);
+		 &virtio_blk_device_type, NULL);
 VIRTIO_PCI_TYPES(virtio_net, "virtio-net-pci", "virtio-net", 1u << QDEV_CAT_NETWORK,
-		 &virtio_net_device_type);
+		 &virtio_net_device_type, &efi_virtio_rom);
 VIRTIO_PCI_TYPES(virtio_rng, "virtio-rng-pci", "virtio-rng", 1u << QDEV_CAT_MISC,
-		 &virtio_rng_device_type);
+		 &virtio_rng_device_type, NULL);

@@ -33,10 +33,11 @@ extern const struct qdev_prop virtio_pci_generic_props[VIRTIO_PCI_NGENERIC_PROPS
  * "<name>-transitional" and "<name>-non-transitional". Each needs its
  * DEVICE_TYPE line in qdev_types.def.
  */
-#define VIRTIO_PCI_TYPES(prefix, qname, qalias, cats, vdev_type)                               \
+#define VIRTIO_PCI_TYPES(prefix, qname, qalias, cats, vdev_type, romfile)                      \
 	const struct hw_device_type prefix##_pci_base_type = {                                 \
 		.name = qname "-base", .parent = &virtio_pci_type, .abstract = true,           \
 		.bus = "PCI", QDEV_PROPS(prefix##_pci_props), .vdev = (vdev_type),             \
+		.rom = (romfile),                                                              \
 	};                                                                                     \
 	const struct hw_device_type prefix##_pci_type = {                                      \
 		.name = qname, .parent = &prefix##_pci_base_type, .alias = (qalias),           \

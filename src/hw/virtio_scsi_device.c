@@ -97,4 +97,4 @@ static const struct qdev_prop virtio_scsi_pci_props[] = {
 };
 
 VIRTIO_PCI_TYPES(virtio_scsi, "virtio-scsi-pci", "virtio-scsi", 1u << QDEV_CAT_STORAGE,
-		 &virtio_scsi_device_type);
+		 &virtio_scsi_device_type, NULL);

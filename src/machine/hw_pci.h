@@ -91,6 +91,7 @@ struct hw_pci_fn {
 	struct hw_pci_bus *bus;		/* the bus it sits on */
 	u8 intx_pin;			/* PCI_INTERRUPT_PIN: 1..4 for INTA..INTD, 0 none */
 	struct hw_msix *msix;		/* the MSI-X table and PBA (BAR contents), or NULL */
+	u32 rom_size;			/* the expansion ROM BAR (pci_add_option_rom), 0: none */
 	/*
 	 * The config space the kernel reads and writes (NULL until the board
 	 * realizes; owned by the board, hw_system_free releases it). Everything
