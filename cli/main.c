@@ -14,7 +14,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: iommusim verify [--linux-output FILE] [--stack classic|modern] [--kernel debian|iommufd]\n"
 		"                       [--script FILE] [--dts FILE | --dtb FILE] [--timeout SEC] QEMU-ARGS...\n"
-		"       iommusim boot QEMU-ARGS... [--dtb FILE | --dts FILE]\n"
+		"       iommusim boot QEMU-ARGS... [--dtb FILE | --dts FILE] [--kconfig NAME=VALUE[,...]]...\n"
 		"                     [--script FILE|-] [--json] [--dot] [--dump-dts] [--cmdline] [--no-init]\n"
 		"\n"
 		"QEMU-ARGS is a qemu-system-aarch64 7.2 command line (-M virt,iommu=smmuv3 -device ...,\n"
@@ -26,6 +26,8 @@ static void usage(FILE *f)
 		"--script runs shell-style commands on the booted system (echo/cat/ls/readlink/\n"
 		"dmesg/sleep/modprobe/rmmod/lsmod, and the model's verbs mem/dma/iommu/smmu/blk);\n"
 		"'-' reads them from stdin.\n"
+		"--kconfig sets options of the modelled kernel's configuration (repeatable, a later one\n"
+		"wins); --kconfig help lists those it can set, their values and what each changes.\n"
 		"verify boots the same arguments on real QEMU with a real Linux (oracle/setup builds\n"
 		"it) or reads what real Linux printed (--linux-output), and diffs the summary, the\n"
 		"script's output and the kernel log; exit 0 when they agree. See README.md.\n");
@@ -51,19 +53,30 @@ int main(int argc, char **argv)
 	bool json = false, dump_dts = false, dot = false, show_cmdline = false;
 	static const char *const no_modules[] = { NULL };
 	struct iommusim_options opts = { 0 };
-	if (!qargv)
+	const char **kconfig = calloc(argc + 1, sizeof(*kconfig));
+	size_t nkconfig = 0;
+	bool kconfig_help = false;
+	if (!qargv || !kconfig) {
+		free(qargv);
+		free(kconfig);
 		return 1;
+	}
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
 		bool has_val = i + 1 < argc;
-		if (!strcmp(a, "--script") || !strcmp(a, "--dtb") || !strcmp(a, "--dts")) {
+		if (!strcmp(a, "--script") || !strcmp(a, "--dtb") || !strcmp(a, "--dts") || !strcmp(a, "--kconfig")) {
 			if (!has_val) {
 				fprintf(stderr, "iommusim: %s needs an argument\n", a);
 				free(qargv);
+				free(kconfig);
 				return 2;
 			}
 			const char *v = argv[++i];
-			if (!strcmp(a, "--script"))
+			if (!strcmp(a, "--kconfig") && !strcmp(v, "help"))
+				kconfig_help = true;
+			else if (!strcmp(a, "--kconfig"))
+				kconfig[nkconfig++] = v;
+			else if (!strcmp(a, "--script"))
 				script = v;
 			else if (!strcmp(a, "--dtb"))
 				opts.dtb_path = v;
@@ -84,14 +97,26 @@ int main(int argc, char **argv)
 		}
 	}
 	char err[1024] = "";
+	if (nkconfig)
+		opts.kconfig = kconfig;
+	if (kconfig_help) {
+		int r = iommusim_kconfig_help(opts.kconfig, stdout, err, sizeof(err));
+		if (r)
+			fprintf(stderr, "iommusim: %s\n", err);
+		free(qargv);
+		free(kconfig);
+		return r ? 2 : 0;
+	}
 	/* -help, -version, -M help ...: what QEMU prints, and nothing boots (QEMU exits 0) */
 	if (iommusim_qemu_info(qargc, qargv, stdout, err, sizeof(err)) == 1) {
 		free(qargv);
+		free(kconfig);
 		return 0;
 	}
 	err[0] = '\0';
 	struct iommusim *sim = iommusim_boot(qargc, qargv, &opts, err, sizeof(err));
 	free(qargv);
+	free(kconfig);
 	if (!sim) {
 		fprintf(stderr, "iommusim: %s\n", err);
 		return 2;

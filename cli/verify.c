@@ -1,6 +1,7 @@
 /*
  * iommusim verify [--linux-output FILE] [--stack classic|modern] [--kernel debian|iommufd]
- *                 [--script FILE] [--dts FILE | --dtb FILE] [--timeout SEC] QEMU-ARGS...
+ *                 [--script FILE] [--dts FILE | --dtb FILE] [--timeout SEC]
+ *                 [--kconfig NAME=VALUE[,...]]... QEMU-ARGS...
  *
  * Both sides boot the arguments with the reference guest's -cpu, -smp and -m
  * where the arguments give none. Both give three answers: the boot summary, the script's output, and
@@ -36,6 +37,8 @@ struct verify_opts {
 	const char *linux_output, *stack, *kernel, *script, *dts, *dtb, *timeout;
 	int qargc;
 	char **qargv;
+	const char **kconfig;		/* --kconfig settings for the model, NULL-terminated */
+	size_t nkconfig;
 };
 
 static void answers_free(struct answers *a)
@@ -149,7 +152,8 @@ static void print_summary(struct iommusim *sim, FILE *out)
 /* The model's answers; 0, or 2 with a message on stderr. */
 static int model_answers(const struct verify_opts *o, struct answers *a)
 {
-	struct iommusim_options opts = { .dtb_path = o->dtb, .dts_path = o->dts };
+	struct iommusim_options opts = { .dtb_path = o->dtb, .dts_path = o->dts,
+					 .kconfig = o->nkconfig ? o->kconfig : NULL };
 	char err[512] = "";
 	struct iommusim *sim = iommusim_boot(o->qargc, o->qargv, &opts, err, sizeof(err));
 	if (!sim) {
@@ -356,15 +360,20 @@ static int add_guest_defaults(struct verify_opts *o)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: iommusim verify [--linux-output FILE] [--stack classic|modern] [--kernel debian|iommufd]\n"
-		   "                       [--script FILE] [--dts FILE | --dtb FILE] [--timeout SEC] QEMU-ARGS...\n");
+		   "                       [--script FILE] [--dts FILE | --dtb FILE] [--timeout SEC]\n"
+		   "                       [--kconfig NAME=VALUE[,...]]... QEMU-ARGS...\n");
 }
 
 int verify_main(int argc, char **argv)
 {
 	struct verify_opts o = { 0 };
 	o.qargv = calloc((size_t)argc + 8, sizeof(*o.qargv));
-	if (!o.qargv)
+	o.kconfig = calloc((size_t)argc + 1, sizeof(*o.kconfig));
+	if (!o.qargv || !o.kconfig) {
+		free(o.qargv);
+		free(o.kconfig);
 		return 2;
+	}
 	static const char *const with_value[] = { "--linux-output", "--stack", "--kernel", "--script", "--dts",
 						  "--dtb", "--timeout" };
 	const char **slot[] = { &o.linux_output, &o.stack, &o.kernel, &o.script, &o.dts, &o.dtb, &o.timeout };
@@ -372,15 +381,27 @@ int verify_main(int argc, char **argv)
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			free(o.qargv);
+			free(o.kconfig);
 			return 0;
 		}
 		bool ours = false;
+		if (!strcmp(argv[i], "--kconfig")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "iommusim: verify: %s needs an argument\n", argv[i]);
+				free(o.qargv);
+				free(o.kconfig);
+				return 2;
+			}
+			o.kconfig[o.nkconfig++] = argv[++i];
+			continue;
+		}
 		for (size_t k = 0; k < sizeof(slot) / sizeof(slot[0]); k++) {
 			if (strcmp(argv[i], with_value[k]))
 				continue;
 			if (i + 1 >= argc) {
 				fprintf(stderr, "iommusim: verify: %s needs an argument\n", argv[i]);
 				free(o.qargv);
+				free(o.kconfig);
 				return 2;
 			}
 			*slot[k] = argv[++i];
@@ -392,19 +413,33 @@ int verify_main(int argc, char **argv)
 	if (o.stack && strcmp(o.stack, "classic") && strcmp(o.stack, "modern")) {
 		fprintf(stderr, "iommusim: verify: unknown stack '%s' (classic, modern)\n", o.stack);
 		free(o.qargv);
+		free(o.kconfig);
 		return 2;
 	}
 	if (o.dts && o.dtb) {
 		fprintf(stderr, "iommusim: verify: --dts and --dtb exclude each other\n");
 		free(o.qargv);
+		free(o.kconfig);
 		return 2;
 	}
 	if (o.script && access(o.script, R_OK)) {
 		fprintf(stderr, "iommusim: verify: --script %s: %s\n", o.script, strerror(errno));
 		free(o.qargv);
+		free(o.kconfig);
 		return 2;
 	}
 
+	/*
+	 * The oracle boots Debian's kernel as built: another configuration's
+	 * answers come from a file a kernel built with it wrote.
+	 */
+	if (o.nkconfig && !o.linux_output) {
+		fprintf(stderr, "iommusim: verify: --kconfig needs --linux-output: the oracle boots Debian's "
+				"kernel as built\n");
+		free(o.qargv);
+		free(o.kconfig);
+		return 2;
+	}
 	add_guest_defaults(&o);
 	struct answers real = { 0 }, model = { 0 };
 	int rc = o.linux_output ? file_answers(o.linux_output, &real) : oracle_answers(&o, &real);
@@ -425,5 +460,6 @@ int verify_main(int argc, char **argv)
 	answers_free(&real);
 	answers_free(&model);
 	free(o.qargv);
+	free(o.kconfig);
 	return rc;
 }

@@ -17,6 +17,13 @@ struct iommusim_options {
 	const char *dtb_path;		/* boot this DT instead of building virt (or NULL) */
 	const char *dts_path;		/* same, compiled with dtc first */
 	const char *const *init_modules;	/* NULL: the reference init's modules */
+	/*
+	 * The kernel's configuration options to change, as iommusim's --kconfig
+	 * takes them: NULL-terminated, each "NAME=VALUE[,NAME=VALUE...]", applied
+	 * in order (a later one wins). NULL: the reference kernel as built.
+	 * iommusim_kconfig_help() lists the options that can be set.
+	 */
+	const char *const *kconfig;
 };
 
 /*
@@ -27,6 +34,22 @@ struct iommusim_options {
 struct iommusim *iommusim_boot(int argc, char **argv, const struct iommusim_options *opts,
 			       char *err, size_t errlen);
 void iommusim_free(struct iommusim *sim);
+
+/**
+ * iommusim_kconfig_help - list the kernel options iommusim_options.kconfig
+ *	can set, each with its value and what it changes in the model
+ * @kconfig: settings to apply first, as in iommusim_options (or NULL): the
+ *	values printed are those a boot with them would use
+ * @out: where the list goes
+ * @err: the reason on error
+ *
+ * returns:
+ *	0, on success
+ *	-EINVAL, a setting is malformed, unknown, not settable (the model has
+ *		no answers for another value), a bad or out-of-range value, or
+ *		conflicts with another of its string (err lists the options)
+ */
+int iommusim_kconfig_help(const char *const *kconfig, FILE *out, char *err, size_t errlen);
 
 /* The DT the machine was booted with, in dtc's source format. 0 or -errno. */
 int iommusim_dump_dts(struct iommusim *sim, FILE *out);

@@ -76,7 +76,9 @@ struct kernel;
 	X(VFIO_PCI, TRISTATE)                                                                      \
 	X(VFIO_IOMMU_TYPE1, TRISTATE)                                                              \
 	/* drivers/base */                                                                         \
-	X(DEBUG_TEST_DRIVER_REMOVE, BOOL)
+	X(DEBUG_TEST_DRIVER_REMOVE, BOOL)                                                          \
+	/* not Kconfig: which fixes the kernel's source has (kconfig_set.h) */                     \
+	X(IOMMUSIM_TEST_REMOVE_DMA_CLEANUP, MODEL)
 
 enum kconfig_symbol {
 #define KCONFIG_ENUM(name, kind) KCONFIG_##name,
@@ -85,7 +87,11 @@ enum kconfig_symbol {
 	KCONFIG_NR_SYMBOLS
 };
 
-enum kconfig_kind { KCONFIG_BOOL, KCONFIG_TRISTATE, KCONFIG_INT };
+/*
+ * MODEL: a y/n choice that is no Kconfig symbol but says how the modelled
+ * kernel's source reads (a fix it has or lacks); .config never shows it.
+ */
+enum kconfig_kind { KCONFIG_BOOL, KCONFIG_TRISTATE, KCONFIG_INT, KCONFIG_MODEL };
 
 /* One option's value as .config writes it: CONFIG_X=y, =m, =N, or "is not set". */
 struct kconfig_value {

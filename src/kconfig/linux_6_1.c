@@ -150,6 +150,8 @@ const struct kernel_config linux_6_1_config = {
 		[KCONFIG_VFIO_PCI] = M,
 		[KCONFIG_VFIO_IOMMU_TYPE1] = M,
 		[KCONFIG_DEBUG_TEST_DRIVER_REMOVE] = N,
+		/* 6.1.53 has f429378a9bf8 ("driver core: Call dma_cleanup() on the test_remove path") */
+		[KCONFIG_IOMMUSIM_TEST_REMOVE_DMA_CLEANUP] = Y,
 	},
 	.drivers = drivers,
 	.ndrivers = sizeof(drivers) / sizeof(drivers[0]),

@@ -6,6 +6,7 @@
 #include "iommusim/iommusim.h"
 #include "script/session.h"
 #include "init/boot.h"
+#include "kconfig/kconfig_set.h"
 #include "uapi/uapi.h"
 
 static int read_file(const char *path, void **data, size_t *size)
@@ -80,6 +81,12 @@ struct iommusim *iommusim_boot_config(int argc, char **argv, const struct iommus
 	if (!sim) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
+	}
+	/* iommusim's own --kconfig first: the kernel's options, whatever the machine */
+	if (opts && opts->kconfig) {
+		if (kconfig_apply_settings(config, opts->kconfig, &sim->kconfig, err, errlen))
+			goto fail;
+		config = &sim->kconfig;
 	}
 	if (qemu_cmdline_parse(argc, argv, &sim->cmd, err, errlen))
 		goto fail;

@@ -5,12 +5,14 @@
 #include "base/device.h"
 #include "machine/machine.h"
 #include "machine/qemu_cmdline.h"
+#include "kconfig/kconfig.h"
 
 struct iommusim {
 	struct qemu_cmdline cmd;
 	struct machine machine;
 	struct kernel *k;
 	size_t dmesg_seen;		/* lines already shown by dmesg in this session */
+	struct kernel_config kconfig;	/* the configuration with the options' --kconfig settings */
 };
 
 struct iommusim_options;

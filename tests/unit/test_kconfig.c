@@ -11,6 +11,7 @@
 #include "boot_util.h"
 #include "drivers/drivers.h"
 #include "kconfig/kconfig.h"
+#include "kconfig/kconfig_set.h"
 #include "smmuv3/arm_smmu_v3.h"
 
 #define REF_ARGS "-M virt,iommu=smmuv3 -nic none -drive if=none,id=d0,file=null-co:// " \
@@ -195,6 +196,9 @@ Test(kconfig, equals_debians_config)
 	}
 	fclose(f);
 	for (int s = 0; s < KCONFIG_NR_SYMBOLS; s++) {
+		/* the model's own choices of source are not in any .config */
+		if (kconfig_symbol_kind(s) == KCONFIG_MODEL)
+			continue;
 		cr_expect_eq(c->values[s].state, real[s].state, "CONFIG_%s: table '%c', Debian's config '%c'",
 			     kconfig_symbol_name(s), c->values[s].state, real[s].state);
 		if (kconfig_symbol_kind(s) == KCONFIG_INT)
@@ -441,4 +445,161 @@ Test(kconfig, what_the_model_cannot_build_is_refused)
 	err[0] = '\0';
 	cr_assert_null(iommusim_boot_config(2, argv, NULL, &c, err, sizeof(err)));
 	cr_assert_str_eq(err, "Linux 6.1-test: CONFIG_ARM_SMMU_V3_SVA=y is not modelled");
+}
+
+/* --- --kconfig NAME=VALUE (kconfig_set.c) --- */
+
+static const char *const settable_list = "Linux 6.1's settable options: DEBUG_TEST_DRIVER_REMOVE, "
+	"IOMMUSIM_TEST_REMOVE_DMA_CLEANUP, IOMMU_DEFAULT_DMA_STRICT, IOMMU_DEFAULT_DMA_LAZY, "
+	"IOMMU_DEFAULT_PASSTHROUGH, VIRTIO_PCI_LEGACY, DMA_CMA, CMA_SIZE_MBYTES, CMA_ALIGNMENT "
+	"(--kconfig help: what each changes)";
+
+/* kconfig_set() on a copy of the reference: the error text, and c unchanged on error */
+static int set_err(const char *spec, char *err, size_t errlen)
+{
+	struct kernel_config c = linux_6_1_config;
+	err[0] = '\0';
+	int r = kconfig_set(&c, spec, err, errlen);
+	if (r)
+		cr_assert_eq(memcmp(c.values, linux_6_1_config.values, sizeof(c.values)), 0,
+			     "a refused setting changed the configuration");
+	return r;
+}
+
+Test(kconfig_set, good_settings_apply)
+{
+	char err[1024] = "";
+	struct kernel_config c = linux_6_1_config;
+	cr_assert_eq(kconfig_set(&c, "DEBUG_TEST_DRIVER_REMOVE=y", err, sizeof(err)), 0, "%s", err);
+	cr_assert(kconfig_builtin(&c, KCONFIG_DEBUG_TEST_DRIVER_REMOVE));
+	/* CONFIG_ prefix, several at once, numbers in C's bases */
+	cr_assert_eq(kconfig_set(&c, "CONFIG_CMA_SIZE_MBYTES=0x20,CMA_ALIGNMENT=4,VIRTIO_PCI_LEGACY=n", err,
+				 sizeof(err)), 0, "%s", err);
+	cr_assert_eq(kconfig_number(&c, KCONFIG_CMA_SIZE_MBYTES), 32);
+	cr_assert_eq(kconfig_number(&c, KCONFIG_CMA_ALIGNMENT), 4);
+	cr_assert_not(kconfig_enabled(&c, KCONFIG_VIRTIO_PCI_LEGACY));
+	/* a choice: the member set to y turns the others off */
+	cr_assert_eq(kconfig_set(&c, "IOMMU_DEFAULT_PASSTHROUGH=y", err, sizeof(err)), 0, "%s", err);
+	cr_assert(kconfig_enabled(&c, KCONFIG_IOMMU_DEFAULT_PASSTHROUGH));
+	cr_assert_not(kconfig_enabled(&c, KCONFIG_IOMMU_DEFAULT_DMA_STRICT));
+	cr_assert_not(kconfig_enabled(&c, KCONFIG_IOMMU_DEFAULT_DMA_LAZY));
+	cr_assert_eq(kconfig_check(&c, err, sizeof(err)), 0, "%s", err);
+	/* the same value twice is no conflict; n for the unchosen ones either */
+	cr_assert_eq(kconfig_set(&c, "IOMMU_DEFAULT_DMA_LAZY=y,IOMMU_DEFAULT_DMA_LAZY=y,IOMMU_DEFAULT_DMA_STRICT=n",
+				 err, sizeof(err)), 0, "%s", err);
+	cr_assert(kconfig_enabled(&c, KCONFIG_IOMMU_DEFAULT_DMA_LAZY));
+	cr_assert_not(kconfig_enabled(&c, KCONFIG_IOMMU_DEFAULT_PASSTHROUGH));
+	/* the table itself is untouched */
+	cr_assert_not(kconfig_enabled(&linux_6_1_config, KCONFIG_DEBUG_TEST_DRIVER_REMOVE));
+	/* strings apply in order: a later one wins */
+	const char *const two[] = { "DEBUG_TEST_DRIVER_REMOVE=y", "DEBUG_TEST_DRIVER_REMOVE=n", NULL };
+	cr_assert_eq(kconfig_apply_settings(NULL, two, &c, err, sizeof(err)), 0, "%s", err);
+	cr_assert_not(kconfig_enabled(&c, KCONFIG_DEBUG_TEST_DRIVER_REMOVE));
+}
+
+Test(kconfig_set, unknown_and_unsettable_options_are_refused_with_the_list)
+{
+	char err[1024], want[1200];
+	cr_assert_eq(set_err("FOO=y", err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "--kconfig: unknown option FOO; %s", settable_list);
+	cr_assert_str_eq(err, want);
+	/* known to the model, but its other values' answers are not written */
+	cr_assert_eq(set_err("VFIO=y", err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "--kconfig: not settable (the model has no answers for another value): VFIO; %s",
+		 settable_list);
+	cr_assert_str_eq(err, want);
+	cr_assert_eq(set_err("ARM_SMMU_V3_SVA=y", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(set_err("VIRTIO_PCI=y", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(set_err("IOMMUFD=y", err, sizeof(err)), -EINVAL);
+	/* one bad name refuses the whole string */
+	cr_assert_eq(set_err("DEBUG_TEST_DRIVER_REMOVE=y,NOPE=1", err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "unknown option NOPE;"));
+}
+
+Test(kconfig_set, bad_values_are_refused)
+{
+	char err[1024];
+	cr_assert_eq(set_err("DEBUG_TEST_DRIVER_REMOVE=x", err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "--kconfig: 'x' is not y or n for DEBUG_TEST_DRIVER_REMOVE;"), "%s", err);
+	/* a bool is never a module */
+	cr_assert_eq(set_err("DEBUG_TEST_DRIVER_REMOVE=m", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(set_err("DEBUG_TEST_DRIVER_REMOVE=", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(set_err("DEBUG_TEST_DRIVER_REMOVE=yes", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(set_err("CMA_ALIGNMENT=13", err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "--kconfig: 13 is out of range [2..12] for CMA_ALIGNMENT;"), "%s", err);
+	cr_assert_eq(set_err("CMA_SIZE_MBYTES=-1", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(set_err("CMA_SIZE_MBYTES=12abc", err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "'12abc' is not a number for CMA_SIZE_MBYTES"), "%s", err);
+	cr_assert_eq(set_err("CMA_SIZE_MBYTES=99999999999999999999", err, sizeof(err)), -EINVAL);
+	/* malformed strings */
+	cr_assert_eq(set_err("", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(set_err("DEBUG_TEST_DRIVER_REMOVE", err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "not NAME=VALUE: DEBUG_TEST_DRIVER_REMOVE;"), "%s", err);
+	cr_assert_eq(set_err("=y", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(set_err("DEBUG_TEST_DRIVER_REMOVE=y,", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(set_err(",DEBUG_TEST_DRIVER_REMOVE=y", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(set_err(NULL, err, sizeof(err)), -EINVAL);
+}
+
+Test(kconfig_set, conflicting_settings_are_refused)
+{
+	char err[1024];
+	cr_assert_eq(set_err("DEBUG_TEST_DRIVER_REMOVE=y,DEBUG_TEST_DRIVER_REMOVE=n", err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "--kconfig: conflicting values for DEBUG_TEST_DRIVER_REMOVE;"), "%s", err);
+	cr_assert_eq(set_err("CMA_ALIGNMENT=4,CMA_ALIGNMENT=5", err, sizeof(err)), -EINVAL);
+	/* two members of one choice */
+	cr_assert_eq(set_err("IOMMU_DEFAULT_DMA_LAZY=y,IOMMU_DEFAULT_PASSTHROUGH=y", err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "one choice: IOMMU_DEFAULT_DMA_LAZY=y conflicts with IOMMU_DEFAULT_PASSTHROUGH;"),
+		  "%s", err);
+	/* a choice left without its y */
+	cr_assert_eq(set_err("IOMMU_DEFAULT_DMA_STRICT=n", err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "a choice needs one of its options y (set another to y): IOMMU_DEFAULT_DMA_STRICT;"),
+		  "%s", err);
+}
+
+Test(kconfig_set, help_lists_values_and_effects)
+{
+	char *buf = NULL, err[512] = "";
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	const char *const set[] = { "DEBUG_TEST_DRIVER_REMOVE=y,CMA_ALIGNMENT=3", NULL };
+	cr_assert_eq(iommusim_kconfig_help(set, f, err, sizeof(err)), 0, "%s", err);
+	fclose(f);
+	cr_assert(strstr(buf, "Linux 6.1 (6.1.0-50-cloud-arm64): the options --kconfig"));
+	cr_assert(strstr(buf, "\n  DEBUG_TEST_DRIVER_REMOVE=y\n      really_probe() probes"));
+	cr_assert(strstr(buf, "\n  CMA_ALIGNMENT=3 (2..12)\n"));
+	cr_assert(strstr(buf, "\n  IOMMUSIM_TEST_REMOVE_DMA_CLEANUP=y (not a Kconfig option: a choice of source)\n"));
+	free(buf);
+	/* every settable option is listed, and nothing else */
+	const struct kconfig_settables *t = kconfig_settables(&linux_6_1_config);
+	cr_assert_not_null(t);
+	cr_assert_eq(t->noptions, 9);
+	for (size_t i = 0; i < t->noptions; i++)
+		cr_assert_not_null(t->options[i].effect);
+	/* a bad setting: the error, nothing printed */
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	const char *const bad[] = { "VFIO=y", NULL };
+	cr_assert_eq(iommusim_kconfig_help(bad, f, err, sizeof(err)), -EINVAL);
+	fclose(f);
+	cr_assert_str_eq(buf, "");
+	free(buf);
+}
+
+Test(kconfig_set, the_boot_takes_them_and_refuses_bad_ones)
+{
+	char *argv[] = { "-M", "virt,iommu=smmuv3", "-nic", "none" };
+	char err[1024] = "";
+	const char *const lazy[] = { "IOMMU_DEFAULT_DMA_LAZY=y", NULL };
+	struct iommusim_options opts = { .kconfig = lazy };
+	struct iommusim *sim = iommusim_boot(4, argv, &opts, err, sizeof(err));
+	cr_assert_not_null(sim, "%s", err);
+	cr_assert(logged(sim, "iommu: DMA domain TLB invalidation policy: lazy mode "));
+	cr_assert(kconfig_enabled(kernel_config(sim->k), KCONFIG_IOMMU_DEFAULT_DMA_LAZY));
+	iommusim_free(sim);
+	const char *const bad[] = { "IOMMU_DEFAULT_DMA_LAZY=y", "SWIOTLB=n", NULL };
+	opts.kconfig = bad;
+	cr_assert_null(iommusim_boot(4, argv, &opts, err, sizeof(err)));
+	cr_assert(strstr(err, "--kconfig: not settable (the model has no answers for another value): SWIOTLB;"),
+		  "%s", err);
 }
