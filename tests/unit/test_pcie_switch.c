@@ -228,6 +228,15 @@ Test(pcie_switch, qemus_refusals)
 		"-device x3130-upstream: MSI is not supported by interrupt controller");
 	refused("-M virt,gic-version=3,its=off -device pcie-root-port,id=r -device x3130-upstream,bus=r",
 		"-device pcie-root-port,id=r: MSI-X is not supported by interrupt controller");
+	/* the conventional expander: never on virt */
+	refused("-M virt -device pxb", "-device pxb: pxb devices cannot reside on a PCIe bus");
+	refused("-M virt -device pci-bridge,id=b,chassis_nr=1 -device pxb,bus=b",
+		"-device pxb,bus=b: PXB devices can be attached only to root bus");
+	refused("-M virt -device pci-bridge,id=b,chassis_nr=1 -device pxb,bus=b,numa_node=0",
+		"-device pxb,bus=b,numa_node=0: Illegal numa node 0");
+	refused("-M virt -device pxb-pcie,id=p -device pxb,bus=p",
+		"-device pxb,bus=p: PCI: Only PCI/PCIe bridges can be plugged into pxb-pcie");
+	refused("-M virt -device pxb,bus_nr=300", "-device pxb,bus_nr=300: Parameter 'bus_nr' expects uint8_t");
 	refused("-M virt -nic user,model=igb", "Unsupported NIC model: igb");
 	refused("-M virt -nic user,model=e1000-82540em", "Unsupported NIC model: e1000-82540em");
 }
