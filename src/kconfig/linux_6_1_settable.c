@@ -12,7 +12,8 @@ static const struct kconfig_settable options[] = {
 	  "really_probe() probes, calls the driver's remove, cleans up and probes again, on every "
 	  "device whose driver allows unbinding (not arm-smmu-v3): each probe's messages are logged "
 	  "twice, 'Adding to iommu group' once. pci-host-generic's own remove (the root bus removed "
-	  "and enumerated again) is not modelled: the host bridge probes once" },
+	  "and enumerated again) is not modelled: the host bridge probes once; nor is nvme's remove "
+	  "racing the reset work its probe queued. No real boot checks the log under this option" },
 	{ KCONFIG_IOMMUSIM_TEST_REMOVE_DMA_CLEANUP, 0, 0, 0,
 	  "y: the test_remove path calls the bus's dma_cleanup, as 6.1.53 and "
 	  "later do (f429378a9bf8, the reference 6.1.176); n, it does not, as 6.1.0 to 6.1.52: with "
