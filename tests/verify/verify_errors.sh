@@ -44,6 +44,14 @@ FAKE_ORACLE=agree "$here/fake_oracle/run" -- "${args[@]}" -cpu cortex-a57 -smp 2
 check file_agrees 0 "" -- "$bin" verify --linux-output "$tmp/agree.linux" "${args[@]}"
 check bad_model_args 2 "iommusim: -device nope: 'nope' is not a valid device model name" -- \
 	"$bin" verify --linux-output "$tmp/agree.linux" -M virt -device nope
+# --kconfig: the model boots with it; the oracle's kernel cannot, so a file is needed
+check kconfig_needs_file 2 "--kconfig needs --linux-output" -- \
+	"$bin" verify --kconfig DEBUG_TEST_DRIVER_REMOVE=y "${args[@]}"
+check kconfig_file_agrees 0 "" -- "$bin" verify --linux-output "$tmp/agree.linux" \
+	--kconfig DEBUG_TEST_DRIVER_REMOVE=y "${args[@]}"
+check kconfig_unknown 2 "--kconfig: unknown option FOO;" -- \
+	"$bin" verify --linux-output "$tmp/agree.linux" --kconfig FOO=y "${args[@]}"
+check kconfig_missing_value 2 "verify: --kconfig needs an argument" -- "$bin" verify "${args[@]}" --kconfig
 printf 'echo x > /sys/nope\n' > "$tmp/s"
 FAKE_ORACLE=agree check script_agrees 0 "" -- "$bin" verify --script "$tmp/s" "${args[@]}"
 check missing_script 2 "--script /nonexistent" -- "$bin" verify --script /nonexistent "${args[@]}"
