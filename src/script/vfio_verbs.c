@@ -20,6 +20,8 @@
  *   vfio mem read IOVA LEN | mem write IOVA LEN PATTERN
  *                                             the process's memory behind a mapping
  *   vfio rlimit memlock BYTES                 setrlimit(RLIMIT_MEMLOCK), CAP_IPC_LOCK dropped
+ *   vfio attach DEVICE                        QEMU 7.2's -device vfio-pci,host=DEVICE up to
+ *                                             its device fd, with QEMU's messages (vfio_attach.c)
  *
  * EXT is type1, type1v2, dma-cc, eeh, nesting, spapr, spapr-v2, noiommu,
  * unmap-all, update-vaddr, or a number. Each prints "ok ..." or the errno's
@@ -103,7 +105,7 @@ static int usage(FILE *out)
 		     "unmap IOVA SIZE [argsz=N] [flags=N] | unmap all | "
 		     "group N status|set-container|unset-container|get-device-fd NAME | "
 		     "device NAME info|irq-info INDEX | mem read IOVA LEN | mem write IOVA LEN PATTERN | "
-		     "rlimit memlock BYTES\n");
+		     "rlimit memlock BYTES | attach DEVICE\n");
 	return -EINVAL;
 }
 
@@ -414,6 +416,8 @@ static int run(struct iommusim *sim, int argc, char **argv, FILE *out)
 		return verb_device(sim, argc, argv, out);
 	if (!strcmp(op, "mem"))
 		return verb_user_mem(sim, argc, argv, out);
+	if (!strcmp(op, "attach") && argc == 3)
+		return vfio_attach(sim, argv[2], out);
 	if (!strcmp(op, "rlimit") && argc == 4 && !strcmp(argv[2], "memlock")) {
 		u64 bytes;
 		if (verb_parse_u64(argv[3], &bytes))
