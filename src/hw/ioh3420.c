@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <linux/pci_regs.h>
 #include "hw/qdev_types.h"
-#include "hw/pci_qdev.h"
+#include "hw/pci_bridge_common.h"
 #include "hw/pci_caps.h"
 #include "hw/pci_type_layouts.h"
 
@@ -51,48 +51,22 @@ int ioh3420_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board)
 
 static int ioh3420_realize(struct virt_build *b, struct qdev *d)
 {
-	struct hw_pci_bus *bus = virt_pci_bus_of(b, d);
-	struct hw_pci_fn *fn;
+	struct hw_pci_fn *fn = pci_bridge_fn_new(d, PCI_VENDOR_ID_INTEL, IOH_EP_DEVICE_ID,
+						 HW_PCIE_ROOT_PORT);
 	int ret;
 
-	if (!bus)
-		return -EINVAL;
-	fn = pci_qdev_fn_new(d);
 	if (!fn)
 		return -ENOMEM;
-	fn->vendor = PCI_VENDOR_ID_INTEL;
-	fn->device = IOH_EP_DEVICE_ID;
 	fn->revision = IOH_EP_REVISION;
-	fn->class = 0x060400;
-	fn->header_type = 1;
-	fn->pcie_type = HW_PCIE_ROOT_PORT;
-	fn->hotplug_slot = qdev_bool(d, "hotplug");
-	fn->chassis = (u8)qdev_uint(d, "chassis");
-	fn->slot = (u16)qdev_uint(d, "slot");
+	pcie_slot_props_apply(fn, d);
 	fn->intx_pin = 1;
-	ret = virt_pci_plug(b, bus, fn, d);
-	if (ret) {
-		virt_pci_fn_free(fn);
-		return ret;
-	}
+	ret = pci_bridge_plug(b, d, fn);
 	/* ioh3420_interrupts_init(): msi_init() refuses without an MSI controller */
-	if (!b->msi_nonbroken) {
-		virt_pci_unplug(fn);
-		return virt_fail(b, "MSI is not supported by interrupt controller");
-	}
-	ret = virt_pcie_chassis_add_slot(b, fn->chassis, fn->slot);
-	if (ret) {
-		virt_pci_unplug(fn);
-		return ret == -EBUSY ? virt_fail(b, "Can't add chassis slot, error %d", ret) : ret;
-	}
-	ret = pci_qdev_realize_rom(b, d, fn);
-	if (ret)
-		return ret;
-	if (virt_pci_bridge_bus(b, fn, true)) {
-		virt_pci_unplug(fn);
-		return -ENOMEM;
-	}
-	return 0;
+	if (!ret)
+		ret = pci_bridge_msi_required(b, fn, "MSI");
+	if (!ret)
+		ret = pcie_slot_chassis_add(b, fn);
+	return ret ? ret : pci_bridge_realize_finish(b, d, fn, true);
 }
 
 const struct hw_device_type ioh3420_type = {

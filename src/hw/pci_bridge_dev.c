@@ -5,7 +5,7 @@
  */
 #include <errno.h>
 #include "hw/qdev_types.h"
-#include "hw/pci_qdev.h"
+#include "hw/pci_bridge_common.h"
 
 static const struct qdev_prop pci_bridge_dev_props[] = {
 	PCI_BRIDGE_RESERVE_PROPS,
@@ -17,26 +17,17 @@ static const struct qdev_prop pci_bridge_dev_props[] = {
 
 static int pci_bridge_dev_realize(struct virt_build *b, struct qdev *d)
 {
-	struct hw_pci_bus *bus = virt_pci_bus_of(b, d);
-	struct hw_pci_fn *fn;
+	struct hw_pci_fn *fn = pci_bridge_fn_new(d, PCI_VENDOR_ID_REDHAT, PCI_DEVICE_ID_REDHAT_BRIDGE,
+						 HW_PCIE_NONE);
 	int ret;
 
-	if (!bus)
-		return -EINVAL;
-	fn = pci_qdev_fn_new(d);
 	if (!fn)
 		return -ENOMEM;
-	fn->vendor = PCI_VENDOR_ID_REDHAT;
-	fn->device = PCI_DEVICE_ID_REDHAT_BRIDGE;
-	fn->class = 0x060400;
-	fn->header_type = 1;
 	fn->shpc = qdev_bool(d, "shpc");
 	fn->chassis = (u8)qdev_uint(d, "chassis_nr");
-	ret = virt_pci_plug(b, bus, fn, d);
-	if (ret) {
-		virt_pci_fn_free(fn);
+	ret = pci_bridge_plug(b, d, fn);
+	if (ret)
 		return ret;
-	}
 	/* slotid_cap_init() */
 	if (!fn->chassis) {
 		virt_pci_unplug(fn);
@@ -47,14 +38,7 @@ static int pci_bridge_dev_realize(struct virt_build *b, struct qdev *d)
 		virt_pci_unplug(fn);
 		return ret;
 	}
-	ret = pci_qdev_realize_rom(b, d, fn);
-	if (ret)
-		return ret;
-	if (virt_pci_bridge_bus(b, fn, false)) {
-		virt_pci_unplug(fn);
-		return -ENOMEM;
-	}
-	return 0;
+	return pci_bridge_realize_finish(b, d, fn, false);
 }
 
 const struct hw_device_type pci_bridge_dev_type = {

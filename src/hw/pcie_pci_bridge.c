@@ -5,7 +5,7 @@
  */
 #include <errno.h>
 #include "hw/qdev_types.h"
-#include "hw/pci_qdev.h"
+#include "hw/pci_bridge_common.h"
 
 static const struct qdev_prop pcie_pci_bridge_props[] = {
 	QDEV_ON_OFF_AUTO("msi", QDEV_AUTO, QDEV_DEFAULT_ONLY),
@@ -13,34 +13,15 @@ static const struct qdev_prop pcie_pci_bridge_props[] = {
 
 static int pcie_pci_bridge_realize(struct virt_build *b, struct qdev *d)
 {
-	struct hw_pci_bus *bus = virt_pci_bus_of(b, d);
-	struct hw_pci_fn *fn;
+	struct hw_pci_fn *fn = pci_bridge_fn_new(d, PCI_VENDOR_ID_REDHAT,
+						 PCI_DEVICE_ID_REDHAT_PCIE_BRIDGE, HW_PCIE_PCI_BRIDGE);
 	int ret;
 
-	if (!bus)
-		return -EINVAL;
-	fn = pci_qdev_fn_new(d);
 	if (!fn)
 		return -ENOMEM;
-	fn->vendor = PCI_VENDOR_ID_REDHAT;
-	fn->device = PCI_DEVICE_ID_REDHAT_PCIE_BRIDGE;
-	fn->class = 0x060400;
-	fn->header_type = 1;
-	fn->pcie_type = HW_PCIE_PCI_BRIDGE;
 	fn->shpc = true;	/* pcie_pci_bridge_realize always inits SHPC */
-	ret = virt_pci_plug(b, bus, fn, d);
-	if (ret) {
-		virt_pci_fn_free(fn);
-		return ret;
-	}
-	ret = pci_qdev_realize_rom(b, d, fn);
-	if (ret)
-		return ret;
-	if (virt_pci_bridge_bus(b, fn, false)) {
-		virt_pci_unplug(fn);
-		return -ENOMEM;
-	}
-	return 0;
+	ret = pci_bridge_plug(b, d, fn);
+	return ret ? ret : pci_bridge_realize_finish(b, d, fn, false);
 }
 
 const struct hw_device_type pcie_pci_bridge_type = {

@@ -6,7 +6,7 @@
  */
 #include <errno.h>
 #include "hw/qdev_types.h"
-#include "hw/pci_qdev.h"
+#include "hw/pci_bridge_common.h"
 #include "hw/pci_msix.h"
 
 static const struct qdev_prop pcie_root_port_base_props[] = {
@@ -39,21 +39,13 @@ static const struct qdev_prop pcie_root_port_props[] = {
 
 static int pcie_root_port_realize(struct virt_build *b, struct qdev *d)
 {
-	struct hw_pci_bus *bus = virt_pci_bus_of(b, d);
-	struct hw_pci_fn *fn;
+	struct hw_pci_fn *fn = pci_bridge_fn_new(d, PCI_VENDOR_ID_REDHAT, PCI_DEVICE_ID_REDHAT_PCIE_RP,
+						 HW_PCIE_ROOT_PORT);
 	int ret;
 
-	if (!bus)
-		return -EINVAL;
-	fn = pci_qdev_fn_new(d);
 	if (!fn)
 		return -ENOMEM;
-	fn->vendor = PCI_VENDOR_ID_REDHAT;
-	fn->device = PCI_DEVICE_ID_REDHAT_PCIE_RP;
-	fn->class = 0x060400;
-	fn->header_type = 1;
-	fn->pcie_type = HW_PCIE_ROOT_PORT;
-	fn->hotplug_slot = qdev_bool(d, "hotplug");
+	pcie_slot_props_apply(fn, d);
 	/* rp_realize adds ACS at GEN_PCIE_ROOT_PORT_ACS_OFFSET; pcie_acs_init gives
 	 * downstream ports SV, TB, RR, CR, UF, DT */
 	if (!qdev_bool(d, "disable-acs")) {
@@ -61,45 +53,30 @@ static int pcie_root_port_realize(struct virt_build *b, struct qdev *d)
 		fn->acs_cap = PCI_ACS_SV | PCI_ACS_TB | PCI_ACS_RR | PCI_ACS_CR |
 			      PCI_ACS_UF | PCI_ACS_DT;
 	}
-	fn->chassis = (u8)qdev_uint(d, "chassis");
-	fn->slot = (u16)qdev_uint(d, "slot");
 	fn->intx_pin = 1;
-	ret = virt_pci_plug(b, bus, fn, d);
-	if (ret) {
-		virt_pci_fn_free(fn);
+	ret = pci_bridge_plug(b, d, fn);
+	if (ret)
 		return ret;
-	}
 	/* gen_rp_interrupts_init(): one exclusive-BAR MSI-X vector, in use from realize */
-	if (!b->msi_nonbroken) {
-		virt_pci_unplug(fn);
-		return virt_fail(b, "MSI-X is not supported by interrupt controller");
-	}
+	ret = pci_bridge_msi_required(b, fn, "MSI-X");
+	if (ret)
+		return ret;
 	fn->msix = hw_msix_new(1);
 	if (!fn->msix) {
 		virt_pci_unplug(fn);
 		return -ENOMEM;
 	}
 	hw_msix_vector_use(fn->msix, 0);
-	ret = virt_pcie_chassis_add_slot(b, fn->chassis, fn->slot);
-	if (ret) {
-		virt_pci_unplug(fn);
-		/* pcie_chassis_add_slot() -> -EBUSY */
-		return ret == -EBUSY ? virt_fail(b, "Can't add chassis slot, error %d", ret) : ret;
-	}
+	ret = pcie_slot_chassis_add(b, fn);
+	if (ret)
+		return ret;
 	/* gen_rp_realize: the reserve capability after the port itself */
 	ret = pci_bridge_reserve_check(b, d);
 	if (ret) {
 		virt_pci_unplug(fn);
 		return ret;
 	}
-	ret = pci_qdev_realize_rom(b, d, fn);
-	if (ret)
-		return ret;
-	if (virt_pci_bridge_bus(b, fn, true)) {
-		virt_pci_unplug(fn);
-		return -ENOMEM;
-	}
-	return 0;
+	return pci_bridge_realize_finish(b, d, fn, true);
 }
 
 const struct hw_device_type pcie_root_port_type = {

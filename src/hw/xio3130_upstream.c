@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <linux/pci_regs.h>
 #include "hw/qdev_types.h"
-#include "hw/pci_qdev.h"
+#include "hw/pci_bridge_common.h"
 #include "hw/pci_caps.h"
 #include "hw/pci_type_layouts.h"
 
@@ -45,39 +45,18 @@ int xio3130_upstream_layout(struct hw_pci_fn *fn, const struct hw_pci_board *boa
 
 static int xio3130_upstream_realize(struct virt_build *b, struct qdev *d)
 {
-	struct hw_pci_bus *bus = virt_pci_bus_of(b, d);
-	struct hw_pci_fn *fn;
+	struct hw_pci_fn *fn = pci_bridge_fn_new(d, PCI_VENDOR_ID_TI, XIO3130_UPSTREAM_DEVICE_ID,
+						 HW_PCIE_UPSTREAM);
 	int ret;
 
-	if (!bus)
-		return -EINVAL;
-	fn = pci_qdev_fn_new(d);
 	if (!fn)
 		return -ENOMEM;
-	fn->vendor = PCI_VENDOR_ID_TI;
-	fn->device = XIO3130_UPSTREAM_DEVICE_ID;
 	fn->revision = XIO3130_UPSTREAM_REVISION;
-	fn->class = 0x060400;
-	fn->header_type = 1;
-	fn->pcie_type = HW_PCIE_UPSTREAM;
-	ret = virt_pci_plug(b, bus, fn, d);
-	if (ret) {
-		virt_pci_fn_free(fn);
-		return ret;
-	}
+	ret = pci_bridge_plug(b, d, fn);
 	/* msi_init() without an MSI controller fails the realize */
-	if (!b->msi_nonbroken) {
-		virt_pci_unplug(fn);
-		return virt_fail(b, "MSI is not supported by interrupt controller");
-	}
-	ret = pci_qdev_realize_rom(b, d, fn);
-	if (ret)
-		return ret;
-	if (virt_pci_bridge_bus(b, fn, true)) {
-		virt_pci_unplug(fn);
-		return -ENOMEM;
-	}
-	return 0;
+	if (!ret)
+		ret = pci_bridge_msi_required(b, fn, "MSI");
+	return ret ? ret : pci_bridge_realize_finish(b, d, fn, true);
 }
 
 const struct hw_device_type xio3130_upstream_type = {
