@@ -1,7 +1,8 @@
 /*
- * nvme (drivers/nvme/host/pci.c + core.c, Linux 6.1): probe, the reset work
- * that brings the controller up, the admin and I/O queues, the namespace
- * scan and the disks' queue limits, I/O with PRPs, and the timeout handler.
+ * nvme's PCI transport (drivers/nvme/host/pci.c, Linux 6.1): probe, the
+ * reset work that brings the controller up, the admin and I/O queues and
+ * their interrupts, I/O with PRPs, and the timeout handler (identify and
+ * the namespaces are nvme_core.c's).
  * The controller is reached through BAR0 only (registers and doorbells);
  * the queues and buffers are DMA memory the driver allocates and maps.
  */
@@ -20,107 +21,10 @@
 #include "dma/mapping.h"
 #include "hw/nvme_dev.h"
 
-#define NVME_AQ_DEPTH 32
-#define NVME_CTRL_PAGE_SIZE 4096u
-#define NVME_CTRL_PAGE_SHIFT 12
-#define NVME_MAX_SEGS 127
-#define NVME_MAX_KB_SZ 4096
-#define NVME_IO_QUEUE_DEPTH 1024	/* the io_queue_depth parameter */
-#define NVME_QUIRK_BOGUS_NID (1u << 18)
-#define NVME_SC_HOST_ABORTED_CMD 0x371
-#define BLKEXT_MAJOR 259
+#include "drivers/nvme_internal.h"
 
-enum nvme_ctrl_state {
-	NVME_CTRL_NEW,
-	NVME_CTRL_LIVE,
-	NVME_CTRL_RESETTING,
-	NVME_CTRL_CONNECTING,
-	NVME_CTRL_DELETING,
-	NVME_CTRL_DEAD,
-};
-
-/* a blk-mq request slot of a queue: the command the driver waits for */
-struct nvme_req {
-	bool busy, done, cancelled;
-	u16 status;
-	u32 result;
-	u16 genctr;
-};
-
-struct nvme_queue {
-	struct nvme_dev *dev;
-	unsigned qid;
-	u32 q_depth;
-	u64 sq_pa, sq_dma, cq_pa, cq_dma;
-	u32 sq_tail, cq_head;
-	bool cq_phase;
-	u16 cq_vector;
-	bool irq_requested;
-	bool created;			/* the controller has it (I/O queues: Create CQ/SQ succeeded) */
-	char irqname[24];
-	struct nvme_req *reqs;		/* q_depth slots; the tag is the index */
-};
-
-struct nvme_dev {
-	struct pci_dev *pdev;
-	struct kernel *k;
-	int instance;
-	char name[16];			/* nvme0: the controller's class device */
-	u32 quirks;
-	struct hw_mmio bar;
-	enum nvme_ctrl_state state;
-	u64 cap;
-	u32 vs;
-	u32 db_stride;
-	u32 q_depth;
-	unsigned nr_allocated_queues;	/* 1 + the I/O queues the CPUs could use */
-	unsigned num_vecs;
-	unsigned io_queues;		/* HCTX_TYPE_DEFAULT's */
-	unsigned online_queues;
-	struct nvme_queue queues[1 + 512];
-	/* from Identify Controller */
-	u16 oncs, oacs;
-	u8 vwc, lpa, mdts;
-	u32 nn;
-	u32 max_hw_sectors;
-	u32 max_segments;
-	struct nvme_ns *ns;		/* the namespaces found, nns of them */
-	unsigned nns;
-	/* the command the reset work waits for, and what the work returns when it is cancelled */
-	struct nvme_queue *wait_q;
-	int wait_tag;
-	u64 wait_deadline;
-	int wait_fail;
-	const char *wait_fail_msg;	/* logged before the work gives up, or NULL */
-	bool wait_io;			/* an I/O request (no reset work) */
-	/*
-	 * the reset work's place while the boot's device_initcall runs the
-	 * controllers' works side by side (nvme_flush_work)
-	 */
-	enum { WORK_NONE, WORK_IDENTIFY, WORK_FINISH } work;
-};
-
-static struct guest_mem *kmem(struct kernel *k)
-{
-	return ((struct hw_system *)k->hw)->mem;
-}
-
-static void put_le(u8 *p, u64 v, int n)
-{
-	for (int i = 0; i < n; i++, v >>= 8)
-		p[i] = (u8)v;
-}
-
-static u64 get_le(const u8 *p, int n)
-{
-	u64 v = 0;
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void ctrl_log(struct nvme_dev *dev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void ctrl_log(struct nvme_dev *dev, const char *fmt, ...)
+void nvme_ctrl_log(struct nvme_dev *dev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void nvme_ctrl_log(struct nvme_dev *dev, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -211,7 +115,7 @@ static int nvme_process_cq(struct nvme_queue *q)
 			q->reqs[tag].status = status >> 1;
 			q->reqs[tag].result = (u32)get_le(cqe, 4);
 		} else {
-			ctrl_log(dev, "invalid id %d completed on queue %d", cid, q->qid);
+			nvme_ctrl_log(dev, "invalid id %d completed on queue %d", cid, q->qid);
 		}
 		if (++q->cq_head == q->q_depth) {
 			q->cq_head = 0;
@@ -289,7 +193,7 @@ static int submit_wait(struct nvme_dev *dev, struct nvme_queue *q, u8 *sqe, u16 
 }
 
 /* nvme_submit_sync_cmd() on the admin queue with an optional data buffer from the device */
-static int admin_cmd(struct nvme_dev *dev, u8 *sqe, u64 buf_pa, size_t len, enum dma_data_direction dir,
+int nvme_admin_cmd(struct nvme_dev *dev, u8 *sqe, u64 buf_pa, size_t len, enum dma_data_direction dir,
 		     u32 *result)
 {
 	struct device *d = &dev->pdev->dev;
@@ -316,7 +220,7 @@ static int admin_cmd(struct nvme_dev *dev, u8 *sqe, u64 buf_pa, size_t len, enum
 	return status;
 }
 
-static void cmd_init(u8 *sqe, u8 opcode, u32 nsid)
+void nvme_cmd_init(u8 *sqe, u8 opcode, u32 nsid)
 {
 	memset(sqe, 0, NVME_SQE_SIZE);
 	sqe[0] = opcode;
@@ -336,7 +240,7 @@ static int nvme_wait_ready(struct nvme_dev *dev, bool enabled)
 		return 0;
 	/* the controller never became ready: the whole wait passes */
 	klog_advance(&dev->k->log, timeout_ns);
-	ctrl_log(dev, "Device not ready; aborting %s, CSTS=0x%x", enabled ? "initialisation" : "reset", csts);
+	nvme_ctrl_log(dev, "Device not ready; aborting %s, CSTS=0x%x", enabled ? "initialisation" : "reset", csts);
 	return -ENODEV;
 }
 
@@ -403,137 +307,14 @@ static int nvme_configure_admin_queue(struct nvme_dev *dev)
 }
 
 /* the work waits for this command; when it is cancelled the work fails with fail */
-static int wait_for(struct nvme_dev *dev, int fail, const char *msg)
+int nvme_wait_for(struct nvme_dev *dev, int fail, const char *msg)
 {
 	dev->wait_fail = fail;
 	dev->wait_fail_msg = msg;
 	return -EINPROGRESS;
 }
 
-/* ---- identify ---- */
-
-/* nvme_init_identify()'s first command: Identify Controller */
-static int nvme_identify_ctrl(struct nvme_dev *dev)
-{
-	struct kernel *k = dev->k;
-	u64 pa = page_alloc(k->pages, NVME_IDENTIFY_DATA_SIZE);
-	if (!pa)
-		return -ENOMEM;
-	u8 sqe[NVME_SQE_SIZE];
-	cmd_init(sqe, NVME_ADM_IDENTIFY, 0);
-	sqe[40] = NVME_ID_CNS_CTRL;
-	int ret = admin_cmd(dev, sqe, pa, NVME_IDENTIFY_DATA_SIZE, DMA_FROM_DEVICE, NULL);
-	if (ret == -EINPROGRESS)
-		return wait_for(dev, -EIO, "Identify Controller failed (-4)");
-	if (ret) {
-		page_free(k->pages, pa, NVME_IDENTIFY_DATA_SIZE);
-		ctrl_log(dev, "Identify Controller failed (%d)", ret);
-		return -EIO;
-	}
-	u8 *id = malloc(NVME_IDENTIFY_DATA_SIZE);
-	if (!id) {
-		page_free(k->pages, pa, NVME_IDENTIFY_DATA_SIZE);
-		return -ENOMEM;
-	}
-	guest_mem_read(kmem(k), pa, id, NVME_IDENTIFY_DATA_SIZE);
-	page_free(k->pages, pa, NVME_IDENTIFY_DATA_SIZE);
-	dev->mdts = id[77];
-	dev->oacs = (u16)get_le(id + 256, 2);
-	dev->lpa = id[261];
-	dev->nn = (u32)get_le(id + 516, 4);
-	dev->oncs = (u16)get_le(id + 520, 2);
-	dev->vwc = id[525];
-	/* "missing or invalid SUBNQN field." when a 1.2.1+ controller has none */
-	if (!id[768] && dev->vs >= 0x00010201)
-		ctrl_log(dev, "missing or invalid SUBNQN field.");
-	free(id);
-	return 0;
-}
-
-/* the rest of nvme_init_identify(), and nvme_init_non_mdts_limits() */
-static int nvme_init_identify(struct nvme_dev *dev)
-{
-	struct kernel *k = dev->k;
-	u8 sqe[NVME_SQE_SIZE];
-	int ret;
-	u8 mdts = dev->mdts;
-	/* nvme_mps_to_sectors(): MDTS in controller pages */
-	u32 max_hw = mdts ? 1u << (mdts + NVME_CTRL_PAGE_SHIFT - SECTOR_SHIFT) : UINT32_MAX;
-	dev->max_hw_sectors = dev->max_hw_sectors ? MIN(dev->max_hw_sectors, max_hw) : max_hw;
-	/* the commands supported and effects log, when the controller has it */
-	if (dev->lpa & (1u << 1)) {
-		u64 lp = page_alloc(k->pages, 4096);
-		if (!lp)
-			return -ENOMEM;
-		cmd_init(sqe, NVME_ADM_GET_LOG_PAGE, NVME_NSID_BROADCAST);
-		put_le(sqe + 40, NVME_LOG_CMD_EFFECTS | (u32)((4096 / 4 - 1) & 0xffff) << 16, 4);
-		ret = admin_cmd(dev, sqe, lp, 4096, DMA_FROM_DEVICE, NULL);
-		if (ret == -EINPROGRESS)
-			return wait_for(dev, -EINTR, NULL);
-		page_free(k->pages, lp, 4096);
-		if (ret)
-			return ret < 0 ? ret : -EIO;
-	}
-	/* a controller with a timestamp feature gets the time (nvme_configure_timestamp) */
-	if (dev->oncs & (1u << 6)) {
-		u64 tp = page_alloc(k->pages, PAGE_SIZE);
-		if (!tp)
-			return -ENOMEM;
-		u8 ts[8] = { 0 };
-		put_le(ts, k->log.clock_ns / 1000000, 8);
-		guest_mem_write(kmem(k), tp, ts, sizeof(ts));
-		cmd_init(sqe, NVME_ADM_SET_FEATURES, 0);
-		put_le(sqe + 40, NVME_FEAT_TIMESTAMP, 4);
-		ret = admin_cmd(dev, sqe, tp, sizeof(ts), DMA_TO_DEVICE, NULL);
-		if (ret == -EINPROGRESS)
-			return wait_for(dev, -EINTR, NULL);
-		page_free(k->pages, tp, PAGE_SIZE);
-		if (ret)
-			ctrl_log(dev, "Failed to configure timestamp (%d)", ret);
-	}
-	/* the NVM command set's own Identify Controller (vs >= 1.2.0) */
-	if (dev->vs >= 0x00010200) {
-		u64 cp = page_alloc(k->pages, NVME_IDENTIFY_DATA_SIZE);
-		if (!cp)
-			return -ENOMEM;
-		cmd_init(sqe, NVME_ADM_IDENTIFY, 0);
-		sqe[40] = NVME_ID_CNS_CS_CTRL;
-		sqe[47] = 0;	/* NVM */
-		ret = admin_cmd(dev, sqe, cp, NVME_IDENTIFY_DATA_SIZE, DMA_FROM_DEVICE, NULL);
-		if (ret == -EINPROGRESS)
-			return wait_for(dev, -EINTR, NULL);
-		page_free(k->pages, cp, NVME_IDENTIFY_DATA_SIZE);
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
-}
-
 /* ---- I/O queues ---- */
-
-/* nvme_set_queue_count(): how many I/O queue pairs the controller grants */
-static int nvme_set_queue_count(struct nvme_dev *dev, unsigned *count)
-{
-	u32 q = *count - 1, result = 0;
-	u8 sqe[NVME_SQE_SIZE];
-	cmd_init(sqe, NVME_ADM_SET_FEATURES, 0);
-	put_le(sqe + 40, NVME_FEAT_NUM_QUEUES, 4);
-	put_le(sqe + 44, q | q << 16, 4);
-	int status = admin_cmd(dev, sqe, 0, 0, DMA_NONE, &result);
-	if (status == -EINPROGRESS)
-		return wait_for(dev, -EINTR, NULL);
-	if (status < 0)
-		return status;
-	if (status > 0) {
-		/* degraded: the admin queue only */
-		ctrl_log(dev, "Could not set queue count (%d)", status);
-		*count = 0;
-		return 0;
-	}
-	unsigned granted = MIN(result & 0xffff, result >> 16) + 1;
-	*count = MIN(*count, granted);
-	return 0;
-}
 
 /* adapter_alloc_cq() and adapter_alloc_sq(), then the queue's interrupt */
 static int nvme_create_queue(struct nvme_dev *dev, unsigned qid, u16 vector)
@@ -542,22 +323,22 @@ static int nvme_create_queue(struct nvme_dev *dev, unsigned qid, u16 vector)
 	u8 sqe[NVME_SQE_SIZE];
 	q->cq_vector = vector;
 	nvme_init_queue(q);
-	cmd_init(sqe, NVME_ADM_CREATE_CQ, 0);
+	nvme_cmd_init(sqe, NVME_ADM_CREATE_CQ, 0);
 	put_le(sqe + 24, q->cq_dma, 8);
 	put_le(sqe + 40, qid | (u32)(q->q_depth - 1) << 16, 4);
 	put_le(sqe + 44, 0x1 | 0x2 | (u32)vector << 16, 4);	/* physically contiguous, interrupts on */
-	int status = admin_cmd(dev, sqe, 0, 0, DMA_NONE, NULL);
+	int status = nvme_admin_cmd(dev, sqe, 0, 0, DMA_NONE, NULL);
 	if (status == -EINPROGRESS)
-		return wait_for(dev, -EINTR, NULL);
+		return nvme_wait_for(dev, -EINTR, NULL);
 	if (status)
 		return status;
-	cmd_init(sqe, NVME_ADM_CREATE_SQ, 0);
+	nvme_cmd_init(sqe, NVME_ADM_CREATE_SQ, 0);
 	put_le(sqe + 24, q->sq_dma, 8);
 	put_le(sqe + 40, qid | (u32)(q->q_depth - 1) << 16, 4);
 	put_le(sqe + 44, 0x1 | 0x2 << 1 | (u32)qid << 16, 4);	/* contiguous, medium priority, its CQ */
-	status = admin_cmd(dev, sqe, 0, 0, DMA_NONE, NULL);
+	status = nvme_admin_cmd(dev, sqe, 0, 0, DMA_NONE, NULL);
 	if (status == -EINPROGRESS)
-		return wait_for(dev, -EINTR, NULL);
+		return nvme_wait_for(dev, -EINTR, NULL);
 	if (status)
 		return status;
 	q->created = true;
@@ -598,158 +379,8 @@ static int nvme_setup_io_queues(struct nvme_dev *dev)
 		if (ret)
 			return ret;
 	}
-	ctrl_log(dev, "%u/%u/%u default/read/poll queues", dev->io_queues, 0u, 0u);
+	nvme_ctrl_log(dev, "%u/%u/%u default/read/poll queues", dev->io_queues, 0u, 0u);
 	return 0;
-}
-
-/* ---- namespaces ---- */
-
-/*
- * nvme_update_ns_info() -> nvme_set_queue_limits() and the disk's own
- * limits (nvme_update_disk_info): with the I/O optimization fields
- * (NSFEAT bit 4) the physical block and minimum I/O are NPWG + 1 blocks, the
- * optimal I/O NOWS + 1 blocks
- */
-static void nvme_ns_limits(struct nvme_dev *dev, struct nvme_ns *ns, const u8 *id)
-{
-	struct blk_limits *l = &ns->lim;
-	memset(l, 0, sizeof(*l));
-	u32 segs = dev->max_hw_sectors / (NVME_CTRL_PAGE_SIZE >> SECTOR_SHIFT) + 1;
-	segs = dev->max_segments ? MIN(segs, dev->max_segments) : segs;
-	l->max_hw_sectors = dev->max_hw_sectors;
-	l->max_sectors = MIN(dev->max_hw_sectors, BLK_DEF_MAX_SECTORS);
-	l->max_segments = MIN(segs, 0xffffu);
-	/* blk_queue_virt_boundary(): no segment size limit besides the boundary */
-	l->max_segment_size = UINT32_MAX;
-	l->seg_boundary_mask = BLK_SEG_BOUNDARY_MASK;
-	u32 bs = 1u << ns->lba_shift, phys_bs = bs, io_opt = 0;
-	if (id[24] & (1u << 4)) {
-		phys_bs = bs * (1 + (u32)get_le(id + 64, 2));
-		io_opt = bs * (1 + (u32)get_le(id + 72, 2));
-	}
-	l->logical_block_size = bs;
-	l->physical_block_size = phys_bs;
-	l->io_min = phys_bs;
-	l->io_opt = io_opt;
-}
-
-/*
- * nvme_pci_map_queues() -> blk_mq_pci_map_queues(): each I/O queue takes the
- * CPUs of its vector's managed affinity (the admin vector a pre-vector);
- * with one shared vector, blk_mq_map_queues()
- */
-static void nvme_map_queues(struct nvme_dev *dev, struct nvme_ns *ns)
-{
-	unsigned ncpu = MIN(dev->k->nr_cpu_ids, (unsigned)CPUMASK_BITS), nq = ns->nr_hw_queues;
-	struct cpumask *masks = dev->num_vecs > 1 ? calloc(dev->num_vecs, sizeof(*masks)) : NULL;
-	const struct cpumask **aff = calloc(nq ? nq : 1, sizeof(*aff));
-	if (masks && aff && !irq_create_affinity_masks(dev->num_vecs, 1, ncpu, masks))
-		for (unsigned q = 0; q < nq && q + 1 < dev->num_vecs; q++)
-			aff[q] = &masks[q + 1];
-	if (aff)
-		blk_mq_virtio_map_queues(ns->mq_map, ncpu, nq, aff);
-	else
-		blk_mq_map_queues(ns->mq_map, ncpu, nq);
-	free(masks);
-	free(aff);
-}
-
-/* nvme_scan_ns(): the descriptors, Identify Namespace, the disk */
-static int nvme_scan_ns(struct nvme_dev *dev, u32 nsid)
-{
-	struct kernel *k = dev->k;
-	u64 pa = page_alloc(k->pages, NVME_IDENTIFY_DATA_SIZE);
-	if (!pa)
-		return -ENOMEM;
-	u8 sqe[NVME_SQE_SIZE];
-	int ret = 0;
-	/* Namespace Identification Descriptors, for 1.3+ controllers without the quirk that forbids them */
-	if (dev->vs >= 0x00010300) {
-		cmd_init(sqe, NVME_ADM_IDENTIFY, nsid);
-		sqe[40] = NVME_ID_CNS_NS_DESC_LIST;
-		ret = admin_cmd(dev, sqe, pa, NVME_IDENTIFY_DATA_SIZE, DMA_FROM_DEVICE, NULL);
-		if (ret == -EINPROGRESS)
-			return wait_for(dev, 0, NULL);
-	}
-	cmd_init(sqe, NVME_ADM_IDENTIFY, nsid);
-	sqe[40] = NVME_ID_CNS_NS;
-	ret = admin_cmd(dev, sqe, pa, NVME_IDENTIFY_DATA_SIZE, DMA_FROM_DEVICE, NULL);
-	if (ret == -EINPROGRESS)
-		return wait_for(dev, 0, NULL);
-	u8 *id = malloc(NVME_IDENTIFY_DATA_SIZE);
-	if (ret || !id) {
-		free(id);
-		page_free(k->pages, pa, NVME_IDENTIFY_DATA_SIZE);
-		return ret ? 0 : -ENOMEM;
-	}
-	guest_mem_read(kmem(k), pa, id, NVME_IDENTIFY_DATA_SIZE);
-	page_free(k->pages, pa, NVME_IDENTIFY_DATA_SIZE);
-	u64 nsze = get_le(id, 8);
-	if (!nsze) {
-		/* an inactive namespace */
-		free(id);
-		return 0;
-	}
-	/* nvme_ns_info_from_identify(): QEMU's identifiers are not unique, the quirk drops them */
-	if (dev->quirks & NVME_QUIRK_BOGUS_NID)
-		ctrl_log(dev, "Ignoring bogus Namespace Identifiers");
-	struct nvme_ns *nsa = realloc(dev->ns, (dev->nns + 1) * sizeof(*nsa));
-	if (!nsa) {
-		free(id);
-		return -ENOMEM;
-	}
-	dev->ns = nsa;
-	struct nvme_ns *ns = &dev->ns[dev->nns];
-	memset(ns, 0, sizeof(*ns));
-	ns->ctrl = dev;
-	ns->nsid = nsid;
-	unsigned lbaf = id[26] & 0xf;
-	ns->lba_shift = id[128 + 4 * lbaf + 2];
-	if (ns->lba_shift < 9)
-		ns->lba_shift = 9;
-	ns->capacity = nsze << (ns->lba_shift - SECTOR_SHIFT);
-	ns->ro = id[99] & 1;
-	ns->writeback = dev->vwc & 1;
-	/* the subsystem's namespace ida: the first namespace is 1 */
-	ns->head_instance = (int)dev->nns + 1;
-	/* nvme_mpath_set_disk_name() for a private namespace: nvme<ctrl>n<head> */
-	snprintf(ns->disk_name, sizeof(ns->disk_name), "nvme%dn%d", dev->instance, ns->head_instance);
-	ns->nr_hw_queues = dev->io_queues;
-	/* the tag set: min(q_depth, BLK_MQ_MAX_DEPTH) - 1; mq-deadline only on a single queue */
-	ns->queue_depth = MIN(dev->q_depth, 10240u) - 1;
-	ns->nr_requests = blk_mq_nr_requests(ns->queue_depth, ns->nr_hw_queues);
-	nvme_map_queues(dev, ns);
-	nvme_ns_limits(dev, ns, id);
-	free(id);
-	dev->nns++;
-	return 0;
-}
-
-/* nvme_scan_work() -> nvme_scan_ns_list(): the active namespaces, in order */
-static int nvme_scan(struct nvme_dev *dev)
-{
-	struct kernel *k = dev->k;
-	u64 pa = page_alloc(k->pages, NVME_IDENTIFY_DATA_SIZE);
-	if (!pa)
-		return -ENOMEM;
-	u8 sqe[NVME_SQE_SIZE];
-	cmd_init(sqe, NVME_ADM_IDENTIFY, 0);
-	sqe[40] = NVME_ID_CNS_NS_ACTIVE_LIST;
-	int ret = admin_cmd(dev, sqe, pa, NVME_IDENTIFY_DATA_SIZE, DMA_FROM_DEVICE, NULL);
-	if (ret == -EINPROGRESS)
-		return wait_for(dev, 0, NULL);
-	u8 *list = malloc(NVME_IDENTIFY_DATA_SIZE);
-	if (!ret && list)
-		guest_mem_read(kmem(k), pa, list, NVME_IDENTIFY_DATA_SIZE);
-	page_free(k->pages, pa, NVME_IDENTIFY_DATA_SIZE);
-	for (unsigned i = 0; !ret && list && i < NVME_IDENTIFY_DATA_SIZE / 4; i++) {
-		u32 nsid = (u32)get_le(list + 4 * i, 4);
-		if (!nsid)
-			break;
-		ret = nvme_scan_ns(dev, nsid);
-	}
-	free(list);
-	return ret == -EINPROGRESS ? ret : 0;
 }
 
 /* nvme_start_ctrl(): one Async Event Request outstanding, then the namespace scan */
@@ -757,7 +388,7 @@ static int nvme_start_ctrl(struct nvme_dev *dev)
 {
 	struct nvme_queue *aq = &dev->queues[0];
 	u8 sqe[NVME_SQE_SIZE];
-	cmd_init(sqe, NVME_ADM_ASYNC_EV_REQ, 0);
+	nvme_cmd_init(sqe, NVME_ADM_ASYNC_EV_REQ, 0);
 	/* the AER uses the last admin tag (NVME_AQ_BLK_MQ_DEPTH) and is never waited for */
 	unsigned tag = aq->q_depth - 1;
 	aq->reqs[tag].busy = true;
@@ -785,9 +416,9 @@ static void nvme_dev_disable(struct nvme_dev *dev, bool shutdown)
 				if (!dev->queues[qid].created)
 					continue;
 				u8 sqe[NVME_SQE_SIZE];
-				cmd_init(sqe, pass ? NVME_ADM_DELETE_CQ : NVME_ADM_DELETE_SQ, 0);
+				nvme_cmd_init(sqe, pass ? NVME_ADM_DELETE_CQ : NVME_ADM_DELETE_SQ, 0);
 				put_le(sqe + 40, qid, 2);
-				if (admin_cmd(dev, sqe, 0, 0, DMA_NONE, NULL) == -EINPROGRESS)
+				if (nvme_admin_cmd(dev, sqe, 0, 0, DMA_NONE, NULL) == -EINPROGRESS)
 					break;
 			}
 	}
@@ -833,7 +464,7 @@ static void nvme_free_all(struct nvme_dev *dev)
 static void nvme_remove_dead_ctrl(struct nvme_dev *dev, int result)
 {
 	if (result)
-		ctrl_log(dev, "Removing after probe failure status: %d", result);
+		nvme_ctrl_log(dev, "Removing after probe failure status: %d", result);
 	dev->state = NVME_CTRL_DEAD;
 	nvme_dev_disable(dev, false);
 	device_release_driver(&dev->pdev->dev);
@@ -921,7 +552,7 @@ static int nvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	dev->nr_allocated_queues = MIN(k->nr_cpu_ids, 512u) + 1;
 	pdev->dev.drvdata = dev;
 	dma_set_max_seg_size(&pdev->dev, 0xffffffffu);
-	ctrl_log(dev, "pci function %s", pdev->dev.name);
+	nvme_ctrl_log(dev, "pci function %s", pdev->dev.name);
 	/*
 	 * The work is asynchronous on Linux: probe has succeeded whatever it
 	 * does. It enables the device at once; while the boot probes the other
@@ -973,25 +604,25 @@ static void nvme_timeout(struct nvme_dev *dev)
 	/* did we miss an interrupt? */
 	nvme_process_cq(q);
 	if (q->reqs[tag].done) {
-		ctrl_log(dev, "I/O %d QID %u timeout, completion polled", tag, q->qid);
+		nvme_ctrl_log(dev, "I/O %d QID %u timeout, completion polled", tag, q->qid);
 		q->reqs[tag].busy = false;
 		return;
 	}
 	if (dev->state == NVME_CTRL_CONNECTING || dev->state == NVME_CTRL_DELETING) {
 		dev->state = NVME_CTRL_DELETING;
-		ctrl_log(dev, "I/O %d QID %u timeout, disable controller", tag, q->qid);
+		nvme_ctrl_log(dev, "I/O %d QID %u timeout, disable controller", tag, q->qid);
 		nvme_dev_disable(dev, true);
 		q->reqs[tag].busy = false;
 		if (!dev->wait_io) {
 			if (dev->wait_fail_msg)
-				ctrl_log(dev, "%s", dev->wait_fail_msg);
+				nvme_ctrl_log(dev, "%s", dev->wait_fail_msg);
 			nvme_remove_dead_ctrl(dev, dev->wait_fail);
 		}
 		return;
 	}
 	/* a live controller: the admin queue or a second timeout resets it */
 	(void)csts;
-	ctrl_log(dev, "I/O %d QID %u timeout, reset controller", tag, q->qid);
+	nvme_ctrl_log(dev, "I/O %d QID %u timeout, reset controller", tag, q->qid);
 	nvme_dev_disable(dev, false);
 	q->reqs[tag].busy = false;
 	dev->state = NVME_CTRL_DEAD;
@@ -1062,51 +693,6 @@ void nvme_devices_free(struct kernel *k)
 	}
 }
 
-/* ---- disks ---- */
-
-size_t nvme_ns_list(struct kernel *k, struct nvme_ns **out, size_t max)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < k->ndevices; i++) {
-		struct device *d = k->devices[i];
-		if (d->driver != &nvme_driver.driver || !d->drvdata)
-			continue;
-		struct nvme_dev *dev = d->drvdata;
-		for (unsigned j = 0; j < dev->nns; j++, n++)
-			if (n < max)
-				out[n] = &dev->ns[j];
-	}
-	return n;
-}
-
-struct nvme_ns *nvme_ns_find(struct kernel *k, const char *name)
-{
-	struct nvme_ns *all[64];
-	size_t n = MIN(nvme_ns_list(k, all, ARRAY_SIZE(all)), ARRAY_SIZE(all));
-	for (size_t i = 0; name && i < n; i++)
-		if (!strcmp(all[i]->disk_name, name))
-			return all[i];
-	return NULL;
-}
-
-struct nvme_ns *nvme_ns_of_device(struct device *dev)
-{
-	if (!dev || dev->driver != &nvme_driver.driver || !dev->drvdata)
-		return NULL;
-	struct nvme_dev *n = dev->drvdata;
-	return n->nns ? &n->ns[0] : NULL;
-}
-
-struct device *nvme_ns_device(const struct nvme_ns *ns)
-{
-	return &ns->ctrl->pdev->dev;
-}
-
-const char *nvme_ns_ctrl_name(const struct nvme_ns *ns)
-{
-	return ns->ctrl->name;
-}
-
 /* nvme_pci_setup_prps(): PRP1 the first page, PRP2 the second or a list of the rest */
 static int setup_prps(struct nvme_dev *dev, u64 dma, u64 len, u8 *sqe, u64 *list_pa, u64 *list_dma,
 		      size_t *nlists)
@@ -1169,7 +755,7 @@ static int nvme_ns_request(struct nvme_ns *ns, bool write, u64 sector, u64 pa, u
 	if (dma_mapping_error(d, dma))
 		return -ENOMEM;
 	u8 sqe[NVME_SQE_SIZE];
-	cmd_init(sqe, write ? NVME_CMD_WRITE : NVME_CMD_READ, ns->nsid);
+	nvme_cmd_init(sqe, write ? NVME_CMD_WRITE : NVME_CMD_READ, ns->nsid);
 	u64 list_pa[64], list_dma[64];
 	size_t nlists = 0;
 	if (setup_prps(dev, dma, len, sqe, list_pa, list_dma, &nlists)) {
