@@ -10,11 +10,10 @@
 #include <errno.h>
 #include <linux/pci_regs.h>
 #include "hw/qdev_types.h"
-#include "hw/pci_qdev.h"
+#include "hw/e1000x_common.h"
 #include "hw/pci_caps.h"
 #include "hw/pci_type_layouts.h"
 
-#define PCI_VENDOR_ID_INTEL 0x8086
 #define E1000_DEV_ID_82540EM 0x100e
 #define E1000_REVISION 0x3
 #define E1000_MMIO_SIZE 0x20000
@@ -49,35 +48,16 @@ int e1000_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board)
 
 static int e1000_realize(struct virt_build *b, struct qdev *d)
 {
-	struct hw_pci_bus *bus = virt_pci_bus_of(b, d);
-	const char *netdev = qdev_str(d, "netdev");
+	struct hw_pci_bus *bus;
 	struct hw_pci_fn *fn;
-	int ret;
+	int ret = e1000x_realize_start(b, d, E1000_DEV_ID_82540EM, &bus, &fn);
 
-	if (!bus)
-		return -EINVAL;
-	/* the netdev property is set (and checked) before realize */
-	if (netdev) {
-		ret = virt_claim_netdev(b, d->type->name, netdev);
-		if (ret)
-			return ret;
-	}
-	fn = pci_qdev_fn_new(d);
-	if (!fn)
-		return -ENOMEM;
-	fn->vendor = PCI_VENDOR_ID_INTEL;
-	fn->device = E1000_DEV_ID_82540EM;
+	if (ret)
+		return ret;
 	fn->revision = E1000_REVISION;
-	fn->class = 0x020000;
 	fn->subsystem_vendor = PCI_VENDOR_ID_REDHAT_QUMRANET;
 	fn->subsystem_device = PCI_SUBDEVICE_ID_QEMU;
-	fn->intx_pin = 1;
-	ret = virt_pci_plug(b, bus, fn, d);
-	if (ret) {
-		virt_pci_fn_free(fn);
-		return ret;
-	}
-	return pci_qdev_realize_rom(b, d, fn);
+	return pci_qdev_register(b, bus, d, fn);
 }
 
 /* e1000_class_init(): Debian's ipxe-qemu efi-e1000.rom */

@@ -9,12 +9,11 @@
 #include <errno.h>
 #include <linux/pci_regs.h>
 #include "hw/qdev_types.h"
-#include "hw/pci_qdev.h"
+#include "hw/e1000x_common.h"
 #include "hw/pci_caps.h"
 #include "hw/pci_msix.h"
 #include "hw/pci_type_layouts.h"
 
-#define PCI_VENDOR_ID_INTEL 0x8086
 #define E1000_DEV_ID_82574L 0x10d3
 #define E1000E_MMIO_SIZE 0x20000
 #define E1000E_FLASH_SIZE 0x20000
@@ -103,27 +102,14 @@ int e1000e_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board)
 
 static int e1000e_realize(struct virt_build *b, struct qdev *d)
 {
-	struct hw_pci_bus *bus = virt_pci_bus_of(b, d);
-	const char *netdev = qdev_str(d, "netdev");
+	struct hw_pci_bus *bus;
 	struct hw_pci_fn *fn;
-	int ret;
+	int ret = e1000x_realize_start(b, d, E1000_DEV_ID_82574L, &bus, &fn);
 
-	if (!bus)
-		return -EINVAL;
-	if (netdev) {
-		ret = virt_claim_netdev(b, d->type->name, netdev);
-		if (ret)
-			return ret;
-	}
-	fn = pci_qdev_fn_new(d);
-	if (!fn)
-		return -ENOMEM;
-	fn->vendor = PCI_VENDOR_ID_INTEL;
-	fn->device = E1000_DEV_ID_82574L;
-	fn->class = 0x020000;
+	if (ret)
+		return ret;
 	fn->subsystem_vendor = (u16)qdev_uint(d, "subsys_ven");
 	fn->subsystem_device = (u16)qdev_uint(d, "subsys");
-	fn->intx_pin = 1;
 	fn->pcie_type = bus->is_express && bus->is_root ? HW_PCIE_RC_END : HW_PCIE_ENDPOINT;
 	/* e1000e_init_msix(): without MSI support the function has the pin only */
 	if (b->msi_nonbroken) {
@@ -133,12 +119,7 @@ static int e1000e_realize(struct virt_build *b, struct qdev *d)
 			return -ENOMEM;
 		}
 	}
-	ret = virt_pci_plug(b, bus, fn, d);
-	if (ret) {
-		virt_pci_fn_free(fn);
-		return ret;
-	}
-	return pci_qdev_realize_rom(b, d, fn);
+	return pci_qdev_register(b, bus, d, fn);
 }
 
 /* e1000e_class_init(): Debian's ipxe-qemu efi-e1000e.rom */

@@ -59,7 +59,6 @@ static int ich9_ahci_realize(struct virt_build *b, struct qdev *d)
 {
 	struct hw_pci_bus *bus = virt_pci_bus_of(b, d);
 	struct hw_pci_fn *fn;
-	int ret;
 
 	if (!bus)
 		return -EINVAL;
@@ -73,12 +72,7 @@ static int ich9_ahci_realize(struct virt_build *b, struct qdev *d)
 	fn->subsystem_vendor = PCI_VENDOR_ID_REDHAT_QUMRANET;
 	fn->subsystem_device = PCI_SUBDEVICE_ID_QEMU;
 	fn->intx_pin = 1;
-	ret = virt_pci_plug(b, bus, fn, d);
-	if (ret) {
-		virt_pci_fn_free(fn);
-		return ret;
-	}
-	return pci_qdev_realize_rom(b, d, fn);
+	return pci_qdev_register(b, bus, d, fn);
 }
 
 const struct hw_device_type ich9_ahci_type = {

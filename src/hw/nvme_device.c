@@ -176,12 +176,7 @@ static int nvme_realize(struct virt_build *b, struct qdev *d)
 			return -ENOMEM;
 		}
 	}
-	ret = virt_pci_plug(b, bus, fn, d);
-	if (ret) {
-		virt_pci_fn_free(fn);
-		return ret;
-	}
-	return pci_qdev_realize_rom(b, d, fn);
+	return pci_qdev_register(b, bus, d, fn);
 }
 
 /*

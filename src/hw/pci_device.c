@@ -85,6 +85,18 @@ int pci_qdev_realize_rom(struct virt_build *b, const struct qdev *d, struct hw_p
 	return 0;
 }
 
+int pci_qdev_register(struct virt_build *b, struct hw_pci_bus *bus, const struct qdev *d,
+		      struct hw_pci_fn *fn)
+{
+	int ret = virt_pci_plug(b, bus, fn, d);
+
+	if (ret) {
+		virt_pci_fn_free(fn);
+		return ret;
+	}
+	return pci_qdev_realize_rom(b, d, fn);
+}
+
 /* pci_bridge_qemu_reserve_cap_init(): the windows a firmware would reserve */
 int pci_bridge_reserve_check(struct virt_build *b, const struct qdev *d)
 {

@@ -17,6 +17,13 @@ struct hw_pci_fn *pci_qdev_fn_new(const struct qdev *d);
  * bus: 0, or -EINVAL with the message set and fn unplugged and freed.
  */
 int pci_qdev_realize_rom(struct virt_build *b, const struct qdev *d, struct hw_pci_fn *fn);
+/*
+ * An endpoint's registration as pci_qdev_realize does it: fn on bus at d's
+ * addr=, then the option ROM checks. 0, or an error with QEMU's message set
+ * and fn freed.
+ */
+int pci_qdev_register(struct virt_build *b, struct hw_pci_bus *bus, const struct qdev *d,
+		      struct hw_pci_fn *fn);
 /* The bridges' reserve properties: 0 or -EINVAL with QEMU's message (nothing freed). */
 int pci_bridge_reserve_check(struct virt_build *b, const struct qdev *d);
 

@@ -56,7 +56,6 @@ static int qemu_xhci_realize(struct virt_build *b, struct qdev *d)
 {
 	struct hw_pci_bus *bus = virt_pci_bus_of(b, d);
 	struct hw_pci_fn *fn;
-	int ret;
 
 	if (!bus)
 		return -EINVAL;
@@ -79,12 +78,7 @@ static int qemu_xhci_realize(struct virt_build *b, struct qdev *d)
 			return -ENOMEM;
 		}
 	}
-	ret = virt_pci_plug(b, bus, fn, d);
-	if (ret) {
-		virt_pci_fn_free(fn);
-		return ret;
-	}
-	return pci_qdev_realize_rom(b, d, fn);
+	return pci_qdev_register(b, bus, d, fn);
 }
 
 const struct hw_device_type qemu_xhci_type = {

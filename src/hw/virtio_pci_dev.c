@@ -164,13 +164,11 @@ static int virtio_pci_realize_mode(struct virt_build *b, struct qdev *d, int dl,
 	/* virtio_pci_realize: INTA */
 	fn->intx_pin = 1;
 	ret = virtio_pci_msix(b, d, fn);
-	if (!ret)
-		ret = virt_pci_plug(b, bus, fn, d);
 	if (ret) {
 		virt_pci_fn_free(fn);
 		return ret;
 	}
-	return pci_qdev_realize_rom(b, d, fn);
+	return pci_qdev_register(b, bus, d, fn);
 }
 
 int virtio_pci_qdev_realize(struct virt_build *b, struct qdev *d)

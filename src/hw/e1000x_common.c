@@ -1,0 +1,30 @@
+/* The e1000 family's shared realize start; see e1000x_common.h. */
+#include <errno.h>
+#include "hw/e1000x_common.h"
+
+#define PCI_CLASS_NETWORK_ETHERNET_PROGIF 0x020000
+
+int e1000x_realize_start(struct virt_build *b, const struct qdev *d, u16 device,
+			 struct hw_pci_bus **bus, struct hw_pci_fn **fn)
+{
+	const char *netdev = qdev_str(d, "netdev");
+	int ret;
+
+	*bus = virt_pci_bus_of(b, d);
+	if (!*bus)
+		return -EINVAL;
+	/* the netdev property is set (and checked) before realize */
+	if (netdev) {
+		ret = virt_claim_netdev(b, d->type->name, netdev);
+		if (ret)
+			return ret;
+	}
+	*fn = pci_qdev_fn_new(d);
+	if (!*fn)
+		return -ENOMEM;
+	(*fn)->vendor = PCI_VENDOR_ID_INTEL;
+	(*fn)->device = device;
+	(*fn)->class = PCI_CLASS_NETWORK_ETHERNET_PROGIF;
+	(*fn)->intx_pin = 1;
+	return 0;
+}
