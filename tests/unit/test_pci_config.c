@@ -7,7 +7,7 @@
  */
 #include <stdio.h>
 #include <linux/pci_regs.h>
-#include "boot_util.h"
+#include "config_space_util.h"
 #include "hw/pci_caps.h"
 #include "hw/pci_config.h"
 #include "hw/pci_host.h"
@@ -31,11 +31,7 @@
 	"-drive if=none,id=d0,file=null-co://,format=raw -device virtio-blk-pci,drive=d0,bus=rp2"
 
 /* What real Linux 6.1 read from /sys/bus/pci/devices/D/config on real QEMU 7.2 (od), the rest is 0. */
-static const struct real_config {
-	const char *dev;
-	unsigned size;
-	const char *hex;
-} real[] = {
+static const struct real_config real[] = {
 	{ "0000:00:00.0", 256,
 	  "361b080000000000000000060000000000000000000000000000000000000000"
 	  "000000000000000000000000f41a001100000000000000000000000000000000"
@@ -152,30 +148,6 @@ static const struct real_config {
 	  "0000000000000000000000000000000000000000000000000000000000000000" },
 };
 
-static u8 hexbyte(const char *hex, unsigned off)
-{
-	unsigned v;
-	char two[3] = { hex[2 * off], hex[2 * off + 1], 0 };
-	sscanf(two, "%x", &v);
-	return (u8)v;
-}
-
-static u32 cfg(struct iommusim *sim, const char *dev, unsigned off, unsigned size)
-{
-	uint32_t v = 0xdeadbeef;
-	cr_assert_eq(iommusim_pci_config_read(sim, dev, off, size, &v), 0, "%s: read %#x", dev, off);
-	return v;
-}
-
-static unsigned find_cap(struct iommusim *sim, const char *dev, unsigned id)
-{
-	unsigned pos = cfg(sim, dev, PCI_CAPABILITY_LIST, 1);
-	for (int ttl = 48; pos >= 0x40 && ttl--; pos = cfg(sim, dev, pos + 1, 1))
-		if (cfg(sim, dev, pos, 1) == id)
-			return pos;
-	return 0;
-}
-
 /*
  * What Linux assigned, which the model does not: BAR addresses and bridge
  * windows, the interrupt line.
@@ -195,21 +167,8 @@ static bool linux_assigned(struct iommusim *sim, const char *dev, unsigned off)
 Test(pci_config, every_device_type_as_real_qemu_lays_it_out)
 {
 	struct iommusim *sim = boot_ok(TOPOLOGY);
-	for (size_t i = 0; i < ARRAY_SIZE(real); i++) {
-		const char *dev = real[i].dev;
-		uint32_t v;
-		/* the config space's size: reads stop where the function's space ends */
-		cr_assert_eq(iommusim_pci_config_read(sim, dev, real[i].size - 1, 1, &v), 0, "%s", dev);
-		cr_assert_eq(iommusim_pci_config_read(sim, dev, real[i].size, 1, &v), -EINVAL, "%s", dev);
-		unsigned known = (unsigned)strlen(real[i].hex) / 2;
-		for (unsigned off = 0; off < real[i].size; off++) {
-			u8 want = off < known ? hexbyte(real[i].hex, off) : 0;
-			if (linux_assigned(sim, dev, off))
-				continue;
-			cr_assert_eq(cfg(sim, dev, off, 1), want, "%s at %#05x: %#04x, QEMU has %#04x", dev, off,
-				     cfg(sim, dev, off, 1), want);
-		}
-	}
+	unsigned bad = config_space_differences(sim, real, ARRAY_SIZE(real), linux_assigned);
+	cr_assert_eq(bad, 0, "%u bytes differ", bad);
 	iommusim_free(sim);
 }
 

@@ -7,7 +7,7 @@
  */
 #include <stdio.h>
 #include <linux/pci_regs.h>
-#include "boot_util.h"
+#include "config_space_util.h"
 
 /*
  * The topology real QEMU 7.2 + Linux 6.1 dumped (od of each config file,
@@ -22,11 +22,7 @@
 	"-device qemu-xhci -device ich9-ahci -device pxb-pcie,bus_nr=128"
 
 /* What Linux read from /sys/bus/pci/devices/D/config; the rest is 0. */
-static const struct real_config {
-	const char *dev;
-	unsigned size;
-	const char *hex;
-} real[] = {
+static const struct real_config real[] = {
 	{ "0000:00:01.0", 4096,
 	  "8680203407041000020004060000010000000000000000000001030010200000"
 	  "0010101001001100800000008000000000000000900000000000000014010200"
@@ -93,30 +89,6 @@ static const struct real_config {
 	  "000000000000000000000000f41a001100000000000000000000000000000000" },
 };
 
-static u8 hexbyte(const char *hex, unsigned off)
-{
-	unsigned v;
-	char two[3] = { hex[2 * off], hex[2 * off + 1], 0 };
-	sscanf(two, "%x", &v);
-	return (u8)v;
-}
-
-static u32 cfg(struct iommusim *sim, const char *dev, unsigned off, unsigned size)
-{
-	uint32_t v = 0xdeadbeef;
-	cr_assert_eq(iommusim_pci_config_read(sim, dev, off, size, &v), 0, "%s: read %#x", dev, off);
-	return v;
-}
-
-static unsigned find_cap(struct iommusim *sim, const char *dev, unsigned id)
-{
-	unsigned pos = cfg(sim, dev, PCI_CAPABILITY_LIST, 1);
-	for (int ttl = 48; pos >= 0x40 && ttl--; pos = cfg(sim, dev, pos + 1, 1))
-		if (cfg(sim, dev, pos, 1) == id)
-			return pos;
-	return 0;
-}
-
 /*
  * What Linux assigned or its drivers and services set, which the model does
  * not: the command register, BAR addresses, bus numbers and bridge windows,
@@ -154,23 +126,7 @@ static bool linux_assigned(struct iommusim *sim, const char *dev, unsigned off)
 Test(pcie_switch, config_space_as_real_qemu_lays_it_out)
 {
 	struct iommusim *sim = boot_ok(TOPOLOGY);
-	unsigned bad = 0;
-	for (size_t i = 0; i < sizeof(real) / sizeof(real[0]); i++) {
-		const char *dev = real[i].dev;
-		uint32_t v;
-		cr_assert_eq(iommusim_pci_config_read(sim, dev, real[i].size - 1, 1, &v), 0, "%s", dev);
-		cr_assert_eq(iommusim_pci_config_read(sim, dev, real[i].size, 1, &v), -EINVAL, "%s", dev);
-		unsigned known = (unsigned)strlen(real[i].hex) / 2;
-		for (unsigned off = 0; off < real[i].size; off++) {
-			u8 want = off < known ? hexbyte(real[i].hex, off) : 0;
-			if (linux_assigned(sim, dev, off))
-				continue;
-			if (cfg(sim, dev, off, 1) != want) {
-				fprintf(stderr, "%s at %#05x: %#04x, QEMU has %#04x\n", dev, off, cfg(sim, dev, off, 1), want);
-				bad++;
-			}
-		}
-	}
+	unsigned bad = config_space_differences(sim, real, ARRAY_SIZE(real), linux_assigned);
 	cr_assert_eq(bad, 0, "%u bytes differ", bad);
 	iommusim_free(sim);
 }
