@@ -61,6 +61,9 @@ struct pci_dev {
 	u16 cfg_size;			/* 256 or 4096 (pci_cfg_space_size) */
 	u8 pin;				/* PCI_INTERRUPT_PIN */
 	enum pci_bar_kind bar[PCI_STD_NUM_BARS];
+	/* pci_resource_len() of each BAR and of the ROM (PCI_ROM_RESOURCE) as sized; 0: none */
+	u64 bar_len[PCI_STD_NUM_BARS];
+	u64 rom_len;
 	bool io_window;			/* bridges: the I/O base register is implemented */
 	bool is_hotplug_bridge;
 	u32 dev_flags;

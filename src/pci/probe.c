@@ -86,6 +86,7 @@ static void pci_read_bases(struct pci_dev *dev, unsigned howmany, unsigned rom)
 			if (!size)
 				continue;
 			dev->bar[i] = PCI_BAR_IO;
+			dev->bar_len[i] = size;
 			dev_info(&dev->dev, "BAR %u [io  0x0000-0x%04llx]\n", i, (unsigned long long)(size - 1));
 			continue;
 		}
@@ -101,6 +102,7 @@ static void pci_read_bases(struct pci_dev *dev, unsigned howmany, unsigned rom)
 		u64 size = bar_size(sz64, ~(u64)0xf);
 		if (size) {
 			dev->bar[i] = PCI_BAR_MEM;
+			dev->bar_len[i] = size;
 			dev_info(&dev->dev, "BAR %u [mem 0x00000000-0x%08llx%s%s]\n", i, (unsigned long long)(size - 1),
 				 is64 ? " 64bit" : "", (l & PCI_BASE_ADDRESS_MEM_PREFETCH) ? " pref" : "");
 		}
@@ -111,6 +113,7 @@ static void pci_read_bases(struct pci_dev *dev, unsigned howmany, unsigned rom)
 		return;
 	u32 l, sz = size_probe(dev, rom, (u32)PCI_ROM_ADDRESS_MASK, &l);
 	u64 size = sz ? bar_size(sz, (u32)PCI_ROM_ADDRESS_MASK) : 0;
+	dev->rom_len = size;
 	if (size)
 		dev_info(&dev->dev, "ROM [mem 0x00000000-0x%08llx pref]\n", (unsigned long long)(size - 1));
 }
