@@ -29,7 +29,6 @@
 #define E1000E_PM_CAP 0xc8
 #define E1000E_AER_CAP 0x100
 #define E1000E_DSN_CAP 0x140
-#define PCI_ERR_SIZEOF_QEMU 0x48
 #define PCI_EXP_VER1_SIZEOF 0x14
 #define PCI_EXT_CAP_DSN_SIZEOF_QEMU 0xc
 
@@ -93,7 +92,7 @@ int e1000e_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board)
 		return ret;
 	/* e1000e_add_pm_capability(): PM version 2 with device specific initialization */
 	hw_pci_set(fn->config, E1000E_PM_CAP + PCI_PM_PMC, 2, PCI_PM_CAP_DSI | 2);
-	ret = hw_pcie_aer_init(fn, 2, E1000E_AER_CAP, PCI_ERR_SIZEOF_QEMU, 0);
+	ret = hw_pcie_aer_init(fn, 2, E1000E_AER_CAP, HW_PCI_ERR_SIZEOF, 0);
 	if (ret >= 0)
 		ret = hw_pcie_add_capability(fn->config, PCI_EXT_CAP_ID_DSN, 1, E1000E_DSN_CAP,
 					     PCI_EXT_CAP_DSN_SIZEOF_QEMU);

@@ -22,7 +22,6 @@
 #define IOH_EP_MSI_NR_VECTOR 2
 #define IOH_EP_EXP_OFFSET 0x90
 #define IOH_EP_AER_OFFSET 0x100
-#define PCI_ERR_SIZEOF_QEMU 0x48
 
 /* rp_realize() with ioh3420's class hooks, in its order */
 int ioh3420_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board)
@@ -39,13 +38,12 @@ int ioh3420_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board)
 	if (ret < 0)
 		return ret;
 	/* x-pcie-lnksta-dllla: a root port's link reports the data link layer active */
-	hw_pci_set(fn->config, IOH_EP_EXP_OFFSET + PCI_EXP_LNKSTA, 2,
-		   hw_pci_get(fn->config, IOH_EP_EXP_OFFSET + PCI_EXP_LNKSTA, 2) | PCI_EXP_LNKSTA_DLLLA);
+	hw_pcie_cap_lnksta_dllla(fn);
 	hw_pcie_cap_arifwd_init(fn);
 	hw_pcie_cap_deverr_init(fn);
 	hw_pcie_cap_slot_init(fn, fn->slot, fn->hotplug_slot, hw_pci_bus_occupied(fn->secondary));
 	hw_pcie_cap_root_init(fn);
-	ret = hw_pcie_aer_init(fn, 2, IOH_EP_AER_OFFSET, PCI_ERR_SIZEOF_QEMU, 8);
+	ret = hw_pcie_aer_init(fn, 2, IOH_EP_AER_OFFSET, HW_PCI_ERR_SIZEOF, 8);
 	return ret < 0 ? ret : 0;
 }
 

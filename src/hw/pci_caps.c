@@ -35,6 +35,11 @@ static void or_w1cmask(struct hw_pci_config *c, unsigned off, unsigned size, u32
 	hw_pci_set_w1cmask(c, off, size, get_mask(c->w1cmask, off, size) | bits);
 }
 
+void hw_pcie_cap_lnksta_dllla(struct hw_pci_fn *fn)
+{
+	set_bits(fn->config, fn->config->exp_cap + PCI_EXP_LNKSTA, 2, PCI_EXP_LNKSTA_DLLLA);
+}
+
 int hw_pcie_cap_init(struct hw_pci_fn *fn, u8 offset, u8 type, u8 port, enum hw_pcie_link_speed speed,
 		     unsigned width)
 {

@@ -38,6 +38,8 @@ void hw_pcie_cap_root_init(struct hw_pci_fn *fn);
  * when a device sits below (cold plug sets it, pcie_cap_slot_plug_cb).
  */
 void hw_pcie_cap_slot_init(struct hw_pci_fn *fn, u16 slot, bool hotplug, bool present);
+/* x-pcie-lnksta-dllla (on by default): the port's Link Status reports the data link layer active */
+void hw_pcie_cap_lnksta_dllla(struct hw_pci_fn *fn);
 /* pcie_port_init_reg(): a PCIe port's status registers are 0 and some bridge controls hardwired */
 void hw_pcie_port_init_reg(struct hw_pci_fn *fn);
 
@@ -47,6 +49,7 @@ void hw_pcie_port_init_reg(struct hw_pci_fn *fn);
  * (PCIESlot's aer_log_max, 0 for other devices): more than 1 makes it
  * multiple-header recording capable.
  */
+#define HW_PCI_ERR_SIZEOF 0x48	/* QEMU's AER capability, TLP prefix log included */
 int hw_pcie_aer_init(struct hw_pci_fn *fn, u8 ver, u16 offset, u16 size, unsigned log_max);
 /* pcie_acs_init(): the ACS capability; downstream and root ports have SV, TB, RR, CR, UF, DT, all off. */
 int hw_pcie_acs_init(struct hw_pci_fn *fn, u16 offset);

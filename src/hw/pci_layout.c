@@ -15,7 +15,6 @@
 #include "hw/pci_type_layouts.h"
 
 #define PCI_VENDOR_ID_REDHAT 0x1b36
-#define HW_PCI_ERR_SIZEOF 0x48	/* QEMU's AER capability, TLP prefix log included */
 
 static struct hw_pci_header header_of(const struct hw_pci_fn *fn)
 {

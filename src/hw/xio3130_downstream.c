@@ -13,44 +13,27 @@
 #include "hw/qdev_types.h"
 #include "hw/pci_bridge_common.h"
 #include "hw/pci_caps.h"
-#include "hw/pci_type_layouts.h"
+#include "hw/xio3130_port.h"
 
-#define PCI_VENDOR_ID_TI 0x104c
 #define XIO3130_DOWNSTREAM_DEVICE_ID 0x8233
 #define XIO3130_DOWNSTREAM_REVISION 0x1
-#define XIO3130_MSI_OFFSET 0x70
-#define XIO3130_SSVID_OFFSET 0x80
-#define XIO3130_EXP_OFFSET 0x90
-#define XIO3130_AER_OFFSET 0x100
-#define PCI_ERR_SIZEOF_QEMU 0x48
 
 /* xio3130_downstream_realize(), in its order */
 int xio3130_downstream_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board)
 {
-	int ret = hw_pci_layout_header(fn, true);
+	int ret = xio3130_port_caps_init(fn, board, PCI_EXP_TYPE_DOWNSTREAM);
 	if (ret)
-		return ret;
-	hw_pcie_port_init_reg(fn);
-	if (board->msi_nonbroken)
-		ret = hw_msi_init(fn, XIO3130_MSI_OFFSET, 1, true, false);
-	if (ret >= 0)
-		ret = hw_pci_bridge_ssvid_init(fn, XIO3130_SSVID_OFFSET, 0, 0);
-	if (ret >= 0)
-		ret = hw_pcie_cap_init(fn, XIO3130_EXP_OFFSET, PCI_EXP_TYPE_DOWNSTREAM, 0, 0, 0);
-	if (ret < 0)
 		return ret;
 	struct hw_pci_config *c = fn->config;
 	/* pcie_cap_fill_slot_lnk(): the slot's speed and width, 0 on this type */
-	hw_pci_set(c, XIO3130_EXP_OFFSET + PCI_EXP_LNKCAP, 4,
-		   hw_pci_get(c, XIO3130_EXP_OFFSET + PCI_EXP_LNKCAP, 4) & ~(u32)(PCI_EXP_LNKCAP_MLW | PCI_EXP_LNKCAP_SLS));
-	hw_pci_set(c, XIO3130_EXP_OFFSET + PCI_EXP_LNKSTA, 2,
-		   hw_pci_get(c, XIO3130_EXP_OFFSET + PCI_EXP_LNKSTA, 2) | PCI_EXP_LNKSTA_DLLLA);
+	hw_pci_set(c, c->exp_cap + PCI_EXP_LNKCAP, 4,
+		   hw_pci_get(c, c->exp_cap + PCI_EXP_LNKCAP, 4) & ~(u32)(PCI_EXP_LNKCAP_MLW | PCI_EXP_LNKCAP_SLS));
+	hw_pcie_cap_lnksta_dllla(fn);
 	hw_pcie_cap_flr_init(fn);
 	hw_pcie_cap_deverr_init(fn);
 	hw_pcie_cap_slot_init(fn, fn->slot, fn->hotplug_slot, hw_pci_bus_occupied(fn->secondary));
 	hw_pcie_cap_arifwd_init(fn);
-	ret = hw_pcie_aer_init(fn, 2, XIO3130_AER_OFFSET, PCI_ERR_SIZEOF_QEMU, 8);
-	return ret < 0 ? ret : 0;
+	return xio3130_port_aer_init(fn);
 }
 
 static int xio3130_downstream_realize(struct virt_build *b, struct qdev *d)

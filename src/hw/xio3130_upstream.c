@@ -11,36 +11,20 @@
 #include "hw/qdev_types.h"
 #include "hw/pci_bridge_common.h"
 #include "hw/pci_caps.h"
-#include "hw/pci_type_layouts.h"
+#include "hw/xio3130_port.h"
 
-#define PCI_VENDOR_ID_TI 0x104c
 #define XIO3130_UPSTREAM_DEVICE_ID 0x8232
 #define XIO3130_UPSTREAM_REVISION 0x2
-#define XIO3130_MSI_OFFSET 0x70
-#define XIO3130_SSVID_OFFSET 0x80
-#define XIO3130_EXP_OFFSET 0x90
-#define XIO3130_AER_OFFSET 0x100
-#define PCI_ERR_SIZEOF_QEMU 0x48
 
 /* xio3130_upstream_realize(), in its order */
 int xio3130_upstream_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board)
 {
-	int ret = hw_pci_layout_header(fn, true);
+	int ret = xio3130_port_caps_init(fn, board, PCI_EXP_TYPE_UPSTREAM);
 	if (ret)
-		return ret;
-	hw_pcie_port_init_reg(fn);
-	if (board->msi_nonbroken)
-		ret = hw_msi_init(fn, XIO3130_MSI_OFFSET, 1, true, false);
-	if (ret >= 0)
-		ret = hw_pci_bridge_ssvid_init(fn, XIO3130_SSVID_OFFSET, 0, 0);
-	if (ret >= 0)
-		ret = hw_pcie_cap_init(fn, XIO3130_EXP_OFFSET, PCI_EXP_TYPE_UPSTREAM, 0, 0, 0);
-	if (ret < 0)
 		return ret;
 	hw_pcie_cap_flr_init(fn);
 	hw_pcie_cap_deverr_init(fn);
-	ret = hw_pcie_aer_init(fn, 2, XIO3130_AER_OFFSET, PCI_ERR_SIZEOF_QEMU, 8);
-	return ret < 0 ? ret : 0;
+	return xio3130_port_aer_init(fn);
 }
 
 static int xio3130_upstream_realize(struct virt_build *b, struct qdev *d)
