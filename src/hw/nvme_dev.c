@@ -12,23 +12,10 @@
 #include "hw/pci_irq.h"
 #include "hw/pci_msix.h"
 #include "hw/pci_rid.h"
+#include "base/le_bytes.h"
 
 #define NVME_MAX_IOQPAIRS 0xffff
 #define NVME_AERL_MAX 7
-
-static void put_le(u8 *p, u64 v, int n)
-{
-	for (int i = 0; i < n; i++, v >>= 8)
-		p[i] = (u8)v;
-}
-
-static u64 get_le(const u8 *p, int n)
-{
-	u64 v = 0;
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 /* strpadcpy(): the text, then spaces to the field's width */
 static void pad_copy(u8 *dst, size_t width, const char *s)

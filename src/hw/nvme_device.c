@@ -17,6 +17,7 @@
 #include "hw/pci_qdev.h"
 #include "hw/pci_type_layouts.h"
 #include "hw/qdev_types.h"
+#include "hw/blkconf.h"
 
 #define NVME_PM_CAP 0x60
 #define NVME_PCIE_CAP 0x80
@@ -77,30 +78,6 @@ static const struct qdev_prop nvme_props[] = {
 	QDEV_UINT8("zoned.zasl", 0, QDEV_NO_EFFECT),
 };
 
-/* blkconf_blocksizes(): the namespace's sizes against each other (a raw or null-co backend: 512) */
-static int nvme_check_blocksizes(struct virt_build *b, const struct qdev *d)
-{
-	u64 lbs = qdev_uint(d, "logical_block_size"), pbs = qdev_uint(d, "physical_block_size");
-	u64 min_io = qdev_uint(d, "min_io_size"), opt_io = qdev_uint(d, "opt_io_size");
-	u64 gran = qdev_uint(d, "discard_granularity");
-
-	if (!lbs)
-		lbs = BDRV_SECTOR_SIZE;
-	if (!pbs)
-		pbs = BDRV_SECTOR_SIZE;
-	if (lbs > pbs)
-		return virt_fail(b, "logical_block_size > physical_block_size not supported");
-	if (min_io % lbs)
-		return virt_fail(b, "min_io_size must be a multiple of logical_block_size");
-	if (min_io / lbs > UINT16_MAX)
-		return virt_fail(b, "min_io_size must not exceed %u logical blocks", UINT16_MAX);
-	if (opt_io % lbs)
-		return virt_fail(b, "opt_io_size must be a multiple of logical_block_size");
-	if (gran != UINT32_MAX && gran % lbs)
-		return virt_fail(b, "discard_granularity must be a multiple of logical_block_size");
-	return 0;
-}
-
 /* nvme_check_params() and the legacy namespace's setup: the controller's properties */
 static int nvme_props_from(struct virt_build *b, const struct qdev *d, struct nvme_hw_props *p)
 {
@@ -123,7 +100,7 @@ static int nvme_props_from(struct virt_build *b, const struct qdev *d, struct nv
 	p->logical_block_size = lbs ? (u32)lbs : BDRV_SECTOR_SIZE;
 	if (nvme_hw_check_props(p, msg, sizeof(msg)))
 		return virt_fail(b, "%s", msg);
-	ret = nvme_check_blocksizes(b, d);
+	ret = blkconf_blocksizes(b, d);
 	if (ret)
 		return ret;
 	if (drive) {

@@ -10,23 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hw/virtio_blk_dev.h"
+#include "base/le_bytes.h"
 
 /* BDRV_REQUEST_MAX_SECTORS: INT_MAX bytes rounded down to the sector */
 #define BDRV_REQUEST_MAX_SECTORS ((0x7fffffffu & ~511u) >> 9)
-
-static void put_le(u8 *p, u64 v, int n)
-{
-	for (int i = 0; i < n; i++, v >>= 8)
-		p[i] = (u8)v;
-}
-
-static u64 get_le(const u8 *p, int n)
-{
-	u64 v = 0;
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 int vdev_blk_init(struct vdev_hw *d, char *err, size_t errlen)
 {

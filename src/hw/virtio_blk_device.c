@@ -9,6 +9,7 @@
 #include <string.h>
 #include "hw/qdev_types.h"
 #include "hw/virtio_qdev.h"
+#include "hw/blkconf.h"
 
 #define VIRTIO_BLK_AUTO_NUM_QUEUES UINT16_MAX
 #define BDRV_SECTOR_SIZE 512
@@ -71,31 +72,6 @@ static const struct qdev_prop virtio_blk_device_props[] = {
 	QDEV_BOOL("x-enable-wce-if-config-wce", true, QDEV_NO_EFFECT),
 };
 
-/* blkconf_blocksizes(): a raw file or null-co backend has 512-byte sectors */
-static int check_blocksizes(struct virt_build *b, const struct qdev *d)
-{
-	u64 lbs = qdev_uint(d, "logical_block_size");
-	u64 pbs = qdev_uint(d, "physical_block_size");
-	u64 min_io = qdev_uint(d, "min_io_size"), opt_io = qdev_uint(d, "opt_io_size");
-	u64 gran = qdev_uint(d, "discard_granularity");
-
-	if (!lbs)
-		lbs = BDRV_SECTOR_SIZE;
-	if (!pbs)
-		pbs = BDRV_SECTOR_SIZE;
-	if (lbs > pbs)
-		return virt_fail(b, "logical_block_size > physical_block_size not supported");
-	if (min_io % lbs)
-		return virt_fail(b, "min_io_size must be a multiple of logical_block_size");
-	if (min_io / lbs > UINT16_MAX)
-		return virt_fail(b, "min_io_size must not exceed %u logical blocks", UINT16_MAX);
-	if (opt_io % lbs)
-		return virt_fail(b, "opt_io_size must be a multiple of logical_block_size");
-	if (gran != UINT32_MAX && gran % lbs)
-		return virt_fail(b, "discard_granularity must be a multiple of logical_block_size");
-	return 0;
-}
-
 static int virtio_blk_device_realize(struct virt_build *b, struct qdev *d, struct hw_virtio *v)
 {
 	const char *drive = qdev_str(d, "drive");
@@ -127,7 +103,7 @@ static int virtio_blk_device_realize(struct virt_build *b, struct qdev *d, struc
 	if ((qs & (qs - 1)) || qs > VIRTQUEUE_MAX_SIZE)
 		return virt_fail(b, "invalid queue-size property (%u), must be a power of 2 (max %d)",
 				 (unsigned)qs, VIRTQUEUE_MAX_SIZE);
-	ret = check_blocksizes(b, d);
+	ret = blkconf_blocksizes(b, d);
 	if (ret)
 		return ret;
 	/* feature properties: VIRTIO_BLK_F_CONFIG_WCE (11), DISCARD (13), WRITE_ZEROES (14) */

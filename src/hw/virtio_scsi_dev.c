@@ -13,23 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hw/virtio_scsi_dev.h"
+#include "base/le_bytes.h"
 
 #define VIRTIO_SCSI_MAX_SECTORS_DEFAULT 0xFFFF
 #define VIRTIO_SCSI_CMD_PER_LUN_DEFAULT 128
-
-static void put_le(u8 *p, u64 v, int n)
-{
-	for (int i = 0; i < n; i++, v >>= 8)
-		p[i] = (u8)v;
-}
-
-static u64 get_le(const u8 *p, int n)
-{
-	u64 v = 0;
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 /* virtio_scsi_get_config() */
 static void update_config(struct vdev_scsi *s)
