@@ -100,7 +100,7 @@ static int usage(FILE *out)
 		     "map IOVA SIZE [r|w|rw] [argsz=N] [flags=N] [vaddr=N] | "
 		     "unmap IOVA SIZE [argsz=N] [flags=N] | unmap all | "
 		     "group N status|set-container|unset-container|get-device-fd NAME | "
-		     "device NAME info|irq-info INDEX | mem read IOVA LEN | mem write IOVA LEN PATTERN | "
+		     "device NAME info|irq-info INDEX|region-info INDEX [argsz=N]|config-read OFFSET LEN | mem read IOVA LEN | mem write IOVA LEN PATTERN | "
 		     "rlimit memlock BYTES\n");
 	return 1;
 }
@@ -368,11 +368,78 @@ static int do_group(int argc, char **argv, FILE *out)
 	return print_result(out, ret);
 }
 
+/* a region's capability: VFIO_REGION_INFO_CAP_* */
+static const char *region_cap_name(unsigned id)
+{
+	switch (id) {
+	case VFIO_REGION_INFO_CAP_SPARSE_MMAP:
+		return "sparse-mmap";
+	case VFIO_REGION_INFO_CAP_TYPE:
+		return "type";
+	case VFIO_REGION_INFO_CAP_MSIX_MAPPABLE:
+		return "msix-mappable";
+	default:
+		return NULL;
+	}
+}
+
+/* VFIO_DEVICE_GET_REGION_INFO with argsz bytes, and the capabilities that fit */
+static long device_region_info(int fd, unsigned index, unsigned long long argsz, FILE *out)
+{
+	_Alignas(8) unsigned char buf[4096];
+	memset(buf, 0, sizeof(buf));
+	struct vfio_region_info *info = (void *)buf;
+	info->argsz = (unsigned)argsz;
+	info->index = index;
+	long ret = sys(ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, info));
+	if (ret)
+		return ret;
+	fprintf(out, "ok flags 0x%x offset 0x%llx size 0x%llx argsz %u cap_offset %u\n", info->flags,
+		(unsigned long long)info->offset, (unsigned long long)info->size, info->argsz, info->cap_offset);
+	for (unsigned off = info->cap_offset; off && off + sizeof(struct vfio_info_cap_header) <= argsz;) {
+		struct vfio_info_cap_header h;
+		memcpy(&h, buf + off, sizeof(h));
+		const char *name = region_cap_name(h.id);
+		if (name)
+			fprintf(out, "cap %s version %u\n", name, h.version);
+		else
+			fprintf(out, "cap %u version %u\n", h.id, h.version);
+		if (h.next <= off)
+			break;
+		off = h.next;
+	}
+	return 0;
+}
+
+/* pread of the config region at OFFSET: the bytes read, in hex */
+static long device_config_read(int fd, unsigned long long offset, unsigned long long len, FILE *out)
+{
+	unsigned char buf[4096];
+	long ret = sys(pread(fd, buf, len, (off_t)(((unsigned long long)VFIO_PCI_CONFIG_REGION_INDEX << 40) + offset)));
+	if (ret < 0)
+		return ret;
+	fprintf(out, "ok %ld bytes", ret);
+	for (long i = 0; i < ret; i++)
+		fprintf(out, " %02x", buf[i]);
+	fputc('\n', out);
+	return 0;
+}
+
 static int do_device(int argc, char **argv, FILE *out)
 {
-	unsigned long long index = 0;
+	unsigned long long index = 0, argsz = sizeof(struct vfio_region_info) + 256, len = 0;
 	int irq = argc == 5 && !strcmp(argv[3], "irq-info");
-	if (!(argc == 4 && !strcmp(argv[3], "info")) && !(irq && !parse_u64(argv[4], &index) && index < 1000))
+	int region = (argc == 5 || argc == 6) && !strcmp(argv[3], "region-info");
+	int config = argc == 6 && !strcmp(argv[3], "config-read");
+	int info_verb = argc == 4 && !strcmp(argv[3], "info");
+	if (!info_verb && !irq && !region && !config)
+		return usage(out);
+	if ((irq || region || config) && (parse_u64(argv[4], &index) || index > 0xffffffffu))
+		return usage(out);
+	if (region && argc == 6 &&
+	    (strncmp(argv[5], "argsz=", 6) || opt_u64(argc, argv, 5, "argsz", &argsz) < 0 || argsz > 4096))
+		return usage(out);
+	if (config && (parse_u64(argv[5], &len) || len > 4096))
 		return usage(out);
 	int fd = device_fd(argv[2]);
 	if (fd < 0) {
@@ -380,7 +447,11 @@ static int do_device(int argc, char **argv, FILE *out)
 		return 1;
 	}
 	long ret;
-	if (irq) {
+	if (config) {
+		ret = device_config_read(fd, index, len, out);
+	} else if (region) {
+		ret = device_region_info(fd, (unsigned)index, argsz, out);
+	} else if (irq) {
 		struct vfio_irq_info info = { .argsz = sizeof(info), .index = (unsigned)index };
 		ret = sys(ioctl(fd, VFIO_DEVICE_GET_IRQ_INFO, &info));
 		if (!ret)

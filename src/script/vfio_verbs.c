@@ -17,6 +17,9 @@
  *                                             VFIO_IOMMU_UNMAP_DMA
  *   vfio group N status | set-container | unset-container | get-device-fd NAME
  *   vfio device NAME info | irq-info INDEX    VFIO_DEVICE_GET_INFO, _GET_IRQ_INFO
+ *   vfio device NAME region-info INDEX [argsz=N]
+ *                                             VFIO_DEVICE_GET_REGION_INFO and its capabilities
+ *   vfio device NAME config-read OFFSET LEN   pread of the config region: the bytes in hex
  *   vfio mem read IOVA LEN | mem write IOVA LEN PATTERN
  *                                             the process's memory behind a mapping
  *   vfio rlimit memlock BYTES                 setrlimit(RLIMIT_MEMLOCK), CAP_IPC_LOCK dropped
@@ -104,7 +107,7 @@ static int usage(FILE *out)
 		     "map IOVA SIZE [r|w|rw] [argsz=N] [flags=N] [vaddr=N] | "
 		     "unmap IOVA SIZE [argsz=N] [flags=N] | unmap all | "
 		     "group N status|set-container|unset-container|get-device-fd NAME | "
-		     "device NAME info|irq-info INDEX | mem read IOVA LEN | mem write IOVA LEN PATTERN | "
+		     "device NAME info|irq-info INDEX|region-info INDEX [argsz=N]|config-read OFFSET LEN | mem read IOVA LEN | mem write IOVA LEN PATTERN | "
 		     "rlimit memlock BYTES | attach DEVICE\n");
 	return -EINVAL;
 }
@@ -291,11 +294,78 @@ static int verb_group(struct iommusim *sim, int argc, char **argv, FILE *out)
 	return print_result(out, ret);
 }
 
+/* a region's capability: VFIO_REGION_INFO_CAP_* */
+static const char *region_cap_name(u16 id)
+{
+	switch (id) {
+	case VFIO_REGION_INFO_CAP_SPARSE_MMAP:
+		return "sparse-mmap";
+	case VFIO_REGION_INFO_CAP_TYPE:
+		return "type";
+	case VFIO_REGION_INFO_CAP_MSIX_MAPPABLE:
+		return "msix-mappable";
+	default:
+		return NULL;
+	}
+}
+
+/* VFIO_DEVICE_GET_REGION_INFO with argsz bytes, and the capabilities that fit */
+static long device_region_info(struct iommusim *sim, int fd, u32 index, u64 argsz, FILE *out)
+{
+	_Alignas(8) unsigned char buf[4096];
+	memset(buf, 0, sizeof(buf));
+	struct vfio_region_info *info = (void *)buf;
+	info->argsz = (u32)argsz;
+	info->index = index;
+	long ret = iommusim_ioctl(sim, fd, VFIO_DEVICE_GET_REGION_INFO, info);
+	if (ret)
+		return ret;
+	fprintf(out, "ok flags 0x%x offset 0x%llx size 0x%llx argsz %u cap_offset %u\n", info->flags,
+		(unsigned long long)info->offset, (unsigned long long)info->size, info->argsz, info->cap_offset);
+	for (u32 off = info->cap_offset; off && off + sizeof(struct vfio_info_cap_header) <= argsz;) {
+		struct vfio_info_cap_header h;
+		memcpy(&h, buf + off, sizeof(h));
+		const char *name = region_cap_name(h.id);
+		if (name)
+			fprintf(out, "cap %s version %u\n", name, h.version);
+		else
+			fprintf(out, "cap %u version %u\n", h.id, h.version);
+		if (h.next <= off)
+			break;
+		off = h.next;
+	}
+	return 0;
+}
+
+/* pread of the config region at offset: the bytes read, in hex */
+static long device_config_read(struct iommusim *sim, int fd, u64 offset, u64 len, FILE *out)
+{
+	unsigned char buf[4096];
+	ssize_t ret = iommusim_pread(sim, fd, buf, len, (off_t)(((u64)VFIO_PCI_CONFIG_REGION_INDEX << 40) + offset));
+	if (ret < 0)
+		return ret;
+	fprintf(out, "ok %ld bytes", (long)ret);
+	for (ssize_t i = 0; i < ret; i++)
+		fprintf(out, " %02x", buf[i]);
+	fputc('\n', out);
+	return 0;
+}
+
 static int verb_device(struct iommusim *sim, int argc, char **argv, FILE *out)
 {
-	u64 index = 0;
+	u64 index = 0, argsz = sizeof(struct vfio_region_info) + 256, len = 0;
 	bool irq = argc == 5 && !strcmp(argv[3], "irq-info");
-	if (!(argc == 4 && !strcmp(argv[3], "info")) && !(irq && !verb_parse_u64(argv[4], &index) && index < 1000))
+	bool region = (argc == 5 || argc == 6) && !strcmp(argv[3], "region-info");
+	bool config = argc == 6 && !strcmp(argv[3], "config-read");
+	bool info_verb = argc == 4 && !strcmp(argv[3], "info");
+	if (!info_verb && !irq && !region && !config)
+		return usage(out);
+	if ((irq || region || config) && (verb_parse_u64(argv[4], &index) || index > 0xffffffffu))
+		return usage(out);
+	if (region && argc == 6 &&
+	    (strncmp(argv[5], "argsz=", 6) || opt_u64(argc, argv, 5, "argsz", &argsz) < 0 || argsz > 4096))
+		return usage(out);
+	if (config && (verb_parse_u64(argv[5], &len) || len > 4096))
 		return usage(out);
 	int fd = uapi_find_device_fd(sim->k, argv[2]);
 	if (fd < 0) {
@@ -303,7 +373,11 @@ static int verb_device(struct iommusim *sim, int argc, char **argv, FILE *out)
 		return fd;
 	}
 	long ret;
-	if (irq) {
+	if (config) {
+		ret = device_config_read(sim, fd, index, len, out);
+	} else if (region) {
+		ret = device_region_info(sim, fd, (u32)index, argsz, out);
+	} else if (irq) {
 		struct vfio_irq_info info = { .argsz = sizeof(info), .index = (u32)index };
 		ret = iommusim_ioctl(sim, fd, VFIO_DEVICE_GET_IRQ_INFO, &info);
 		if (!ret)

@@ -5,6 +5,7 @@
  * open, ENOENT for a node that is not there, EMFILE when the table is full).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "uapi/vfio.h"
@@ -188,10 +189,9 @@ long uapi_ioctl(struct kernel *k, int fd, unsigned long request, void *arg)
 
 /*
  * vfs_read()/vfs_write(): the container and the group have no read or
- * write op (EINVAL). A device file's regions need vfio-pci's region
- * accessors, which the model does not have yet (EOPNOTSUPP).
+ * write op (EINVAL); a device file's are vfio-pci's region accessors.
  */
-static ssize_t rw(struct kernel *k, int fd, const void *buf, size_t len, off_t off)
+static ssize_t rw(struct kernel *k, int fd, void *buf, size_t len, off_t off, bool write)
 {
 	struct uapi_file *file = uapi_fget(k, fd);
 	if (!file)
@@ -202,17 +202,18 @@ static ssize_t rw(struct kernel *k, int fd, const void *buf, size_t len, off_t o
 		return -EINVAL;
 	if (!buf && len)
 		return -EFAULT;
-	return -EOPNOTSUPP;
+	return vfio_device_rw(file->device, buf, len, (u64)off, write);
 }
 
 ssize_t uapi_pread(struct kernel *k, int fd, void *buf, size_t len, off_t off)
 {
-	return rw(k, fd, buf, len, off);
+	return rw(k, fd, buf, len, off, false);
 }
 
 ssize_t uapi_pwrite(struct kernel *k, int fd, const void *buf, size_t len, off_t off)
 {
-	return rw(k, fd, buf, len, off);
+	/* the model never writes through buf: vfio_device_rw() refuses writes */
+	return rw(k, fd, (void *)(uintptr_t)buf, len, off, true);
 }
 
 static int find_fd(struct kernel *k, enum uapi_file_kind kind, int group_id, const char *name)

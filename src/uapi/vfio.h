@@ -56,8 +56,19 @@ void vfio_group_release(struct vfio_group *g);
 long vfio_group_ioctl(struct vfio_group *g, unsigned long cmd, void *arg);
 
 /* device.c */
+/* the device's open_device op, for a new device file (before it has an fd) */
+void vfio_device_open(struct kernel *k, struct vfio_device_file *df);
 long vfio_device_ioctl(struct vfio_device_file *df, unsigned long cmd, void *arg);
 void vfio_device_release(struct vfio_device_file *df);
+/*
+ * vfio_pci_rw(): pread/pwrite at off (the region's index << 40 plus the
+ * offset in it): bytes done or -errno.
+ */
+ssize_t vfio_device_rw(struct vfio_device_file *df, void *buf, size_t count, u64 off, bool write);
+
+/* vfio_pci_config.c: vfio_pci_config_rw() for reads of the bytes the model answers */
+struct pci_dev;
+ssize_t vfio_pci_config_read(struct pci_dev *pdev, u8 *buf, size_t count, u64 pos);
 
 /* vfio_iommu_type1.c: the IOMMU backend's ops */
 long vfio_iommu_type1_check_extension(struct vfio_iommu *iommu, unsigned long arg);

@@ -1,10 +1,11 @@
 /*
  * The VFIO device file (anon_inode:[vfio-device]) of a device bound to
  * vfio-pci (drivers/vfio/pci/vfio_pci_core.c, 6.1). VFIO_DEVICE_GET_INFO is
- * answered as vfio-pci answers it. Not modelled yet: GET_REGION_INFO,
- * GET_IRQ_INFO, SET_IRQS, RESET, the hot-reset ioctls and the regions'
- * pread/pwrite (they need vfio-pci's config-space virtualisation over the
- * device's real registers); they return -EOPNOTSUPP.
+ * answered as vfio-pci answers it, and so are GET_IRQ_INFO and
+ * GET_REGION_INFO; pread of the config region answers the bytes
+ * vfio_pci_config.c lists. Not modelled yet: SET_IRQS, RESET, the
+ * hot-reset ioctls, pwrite, reads of the BARs and the ROM; they return
+ * -EOPNOTSUPP.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -129,6 +130,137 @@ static long get_irq_info(struct vfio_device_file *df, struct vfio_irq_info *arg)
 	return 0;
 }
 
+/* vfio_pci_priv.h: each region's window in the device file */
+#define VFIO_PCI_OFFSET_SHIFT 40
+#define VFIO_PCI_INDEX_TO_OFFSET(index) ((u64)(index) << VFIO_PCI_OFFSET_SHIFT)
+
+/* the MMU's page size of the reference kernel (arm64, 4K pages) */
+#define VFIO_PCI_PAGE_SIZE 4096u
+
+/*
+ * vfio_pci_probe_mmaps(): a memory BAR of a page or more can be mmapped.
+ * A smaller one only when the kernel placed it at a page boundary, which
+ * depends on BAR assignment the model does not do: counted as not.
+ */
+static bool bar_mmap_supported(const struct pci_dev *pdev, unsigned bar)
+{
+	return pdev->bar[bar] == PCI_BAR_MEM && pdev->bar_len[bar] >= VFIO_PCI_PAGE_SIZE;
+}
+
+/* vdev->msix_bar (vfio_pci_core_enable()): the MSI-X table's BIR, or none */
+static unsigned msix_bar(struct pci_dev *pdev)
+{
+	u32 table;
+	if (!pdev->msix_cap || pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_TABLE, &table))
+		return 0xff;
+	return table & PCI_MSIX_TABLE_BIR;
+}
+
+/*
+ * pci_map_rom() finds an image: the model's ROMs are ipxe-qemu's files,
+ * which start with the 0x55aa signature, so a sized ROM maps.
+ */
+static bool rom_maps(const struct pci_dev *pdev)
+{
+	return pdev->rom_len != 0;
+}
+
+/*
+ * vfio_pci_ioctl_get_region_info(): the config space, the six BARs as the
+ * kernel sized them (an absent BAR and a 64-bit BAR's upper half: size 0,
+ * no flags), the ROM (read-only, when there is one) and VGA (these devices
+ * have none: EINVAL); vfio-pci registers no device-specific regions here.
+ * The BAR holding the MSI-X table carries VFIO_REGION_INFO_CAP_MSIX_MAPPABLE
+ * when it can be mmapped (6.1 adds it on every platform).
+ */
+static long get_region_info(struct vfio_device_file *df, struct vfio_region_info *arg)
+{
+	size_t minsz = offsetof(struct vfio_region_info, offset) + sizeof(arg->offset);
+	if (!arg)
+		return -EFAULT;
+	struct vfio_region_info info;
+	memcpy(&info, arg, minsz);
+	if (info.argsz < minsz)
+		return -EINVAL;
+	struct pci_dev *pdev = to_pci_dev(df->dev);
+	struct vfio_info_cap_header msix_mappable = {
+		.id = VFIO_REGION_INFO_CAP_MSIX_MAPPABLE,
+		.version = 1,
+	};
+	u32 caps_size = 0;
+	switch (info.index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
+		info.size = pdev->cfg_size;
+		info.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
+		break;
+	case VFIO_PCI_BAR0_REGION_INDEX ... VFIO_PCI_BAR5_REGION_INDEX:
+		info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
+		info.size = pdev->bar_len[info.index];
+		if (!info.size) {
+			info.flags = 0;
+			break;
+		}
+		info.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
+		if (bar_mmap_supported(pdev, info.index)) {
+			info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
+			if (info.index == msix_bar(pdev))
+				caps_size = sizeof(msix_mappable);
+		}
+		break;
+	case VFIO_PCI_ROM_REGION_INDEX:
+		info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
+		info.flags = 0;
+		/* the BAR's size, not the image's */
+		info.size = pdev->rom_len;
+		if (!info.size)
+			break;
+		if (rom_maps(pdev))
+			info.flags = VFIO_REGION_INFO_FLAG_READ;
+		else
+			info.size = 0;
+		break;
+	default:
+		/* VGA (vdev->has_vga is false for these functions) and beyond */
+		return -EINVAL;
+	}
+	if (caps_size) {
+		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+		if (info.argsz < sizeof(info) + caps_size) {
+			info.argsz = sizeof(info) + caps_size;
+			info.cap_offset = 0;
+		} else {
+			/* the chain follows the struct; the last header's next stays 0 */
+			memcpy(arg + 1, &msix_mappable, sizeof(msix_mappable));
+			info.cap_offset = sizeof(*arg);
+		}
+	}
+	memcpy(arg, &info, minsz);
+	return 0;
+}
+
+ssize_t vfio_device_rw(struct vfio_device_file *df, void *buf, size_t count, u64 off, bool write)
+{
+	u64 index = off >> VFIO_PCI_OFFSET_SHIFT;
+	u64 pos = off & ((1ULL << VFIO_PCI_OFFSET_SHIFT) - 1);
+	/* vfio-pci registers no device-specific regions for these functions */
+	if (index >= VFIO_PCI_NUM_REGIONS)
+		return -EINVAL;
+	switch (index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		if (write)
+			return -EOPNOTSUPP;
+		return vfio_pci_config_read(to_pci_dev(df->dev), buf, count, pos);
+	case VFIO_PCI_ROM_REGION_INDEX:
+		return write ? -EINVAL : -EOPNOTSUPP;
+	case VFIO_PCI_VGA_REGION_INDEX:
+		/* vfio_pci_vga_rw(): no VGA */
+		return -EINVAL;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
 long vfio_device_ioctl(struct vfio_device_file *df, unsigned long cmd, void *arg)
 {
 	switch (cmd) {
@@ -137,6 +269,7 @@ long vfio_device_ioctl(struct vfio_device_file *df, unsigned long cmd, void *arg
 	case VFIO_DEVICE_GET_IRQ_INFO:
 		return get_irq_info(df, arg);
 	case VFIO_DEVICE_GET_REGION_INFO:
+		return get_region_info(df, arg);
 	case VFIO_DEVICE_SET_IRQS:
 	case VFIO_DEVICE_RESET:
 	case VFIO_DEVICE_GET_PCI_HOT_RESET_INFO:
@@ -149,9 +282,44 @@ long vfio_device_ioctl(struct vfio_device_file *df, unsigned long cmd, void *arg
 	}
 }
 
+/* another open device file of the same device (device->open_count > 1) */
+static bool opened_elsewhere(struct kernel *k, const struct vfio_device_file *df)
+{
+	struct uapi_state *st = k->uapi;
+	for (int fd = 0; st && fd < UAPI_MAX_FDS; fd++) {
+		const struct uapi_file *f = st->fds[fd];
+		if (f && f->kind == UAPI_FILE_VFIO_DEVICE && f->device != df && f->device->dev == df->dev)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * vfio_pci_open_device() -> vfio_pci_core_enable() at the first open:
+ * pci_enable_device() ("enabling device (0000 -> 0003)" for a function no
+ * driver enabled before). Not modelled: the function reset it tries, the
+ * saved state, INTx masking and the power state.
+ */
+void vfio_device_open(struct kernel *k, struct vfio_device_file *df)
+{
+	if (!opened_elsewhere(k, df))
+		pci_enable_device(to_pci_dev(df->dev));
+}
+
+/* vfio_pci_core_disable() at the last close: bus mastering off, the device disabled */
+static void vfio_device_close(struct kernel *k, struct vfio_device_file *df)
+{
+	if (opened_elsewhere(k, df))
+		return;
+	struct pci_dev *pdev = to_pci_dev(df->dev);
+	pci_clear_master(pdev);
+	pci_disable_device(pdev);
+}
+
 void vfio_device_release(struct vfio_device_file *df)
 {
 	struct vfio_group *g = df->group;
+	vfio_device_close(g->k, df);
 	g->container_users--;
 	struct uapi_file *gf = g->opened_file;
 	if (df->module)

@@ -154,6 +154,8 @@ static long get_device_fd(struct vfio_group *g, const char *arg)
 	file->kind = UAPI_FILE_VFIO_DEVICE;
 	file->device = df;
 	int fd = uapi_install(g->k, file);
+	if (fd >= 0)
+		vfio_device_open(g->k, df);
 	if (fd < 0) {
 		free(df);
 		free(file);
