@@ -55,8 +55,6 @@ static int e1000_realize(struct virt_build *b, struct qdev *d)
 	if (ret)
 		return ret;
 	fn->revision = E1000_REVISION;
-	fn->subsystem_vendor = PCI_VENDOR_ID_REDHAT_QUMRANET;
-	fn->subsystem_device = PCI_SUBDEVICE_ID_QEMU;
 	return pci_qdev_register(b, bus, d, fn);
 }
 

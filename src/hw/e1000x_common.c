@@ -19,12 +19,9 @@ int e1000x_realize_start(struct virt_build *b, const struct qdev *d, u16 device,
 		if (ret)
 			return ret;
 	}
-	*fn = pci_qdev_fn_new(d);
+	*fn = pci_qdev_endpoint_fn_new(d, PCI_VENDOR_ID_INTEL, device, PCI_CLASS_NETWORK_ETHERNET_PROGIF);
 	if (!*fn)
 		return -ENOMEM;
-	(*fn)->vendor = PCI_VENDOR_ID_INTEL;
-	(*fn)->device = device;
-	(*fn)->class = PCI_CLASS_NETWORK_ETHERNET_PROGIF;
 	(*fn)->intx_pin = 1;
 	return 0;
 }

@@ -12,9 +12,9 @@
 
 /*
  * The start of an e1000 family realize: d's bus, its netdev claimed, then a
- * new 8086:device Ethernet controller function (class 0x0200) with INTA,
- * not on the bus yet. 0, or -EINVAL with QEMU's message or -ENOMEM, with
- * nothing allocated.
+ * new 8086:device Ethernet controller function (class 0x0200) with INTA and
+ * QEMU's default subsystem IDs, not on the bus yet. 0, or -EINVAL with
+ * QEMU's message or -ENOMEM, with nothing allocated.
  */
 int e1000x_realize_start(struct virt_build *b, const struct qdev *d, u16 device,
 			 struct hw_pci_bus **bus, struct hw_pci_fn **fn);

@@ -62,15 +62,10 @@ static int ich9_ahci_realize(struct virt_build *b, struct qdev *d)
 
 	if (!bus)
 		return -EINVAL;
-	fn = pci_qdev_fn_new(d);
+	fn = pci_qdev_endpoint_fn_new(d, PCI_VENDOR_ID_INTEL, PCI_DEVICE_ID_INTEL_82801IR, 0x010601);
 	if (!fn)
 		return -ENOMEM;
-	fn->vendor = PCI_VENDOR_ID_INTEL;
-	fn->device = PCI_DEVICE_ID_INTEL_82801IR;
 	fn->revision = ICH9_AHCI_REVISION;
-	fn->class = 0x010601;
-	fn->subsystem_vendor = PCI_VENDOR_ID_REDHAT_QUMRANET;
-	fn->subsystem_device = PCI_SUBDEVICE_ID_QEMU;
 	fn->intx_pin = 1;
 	return pci_qdev_register(b, bus, d, fn);
 }

@@ -129,19 +129,14 @@ static int nvme_realize(struct virt_build *b, struct qdev *d)
 	ret = nvme_props_from(b, d, &p);
 	if (ret)
 		return ret;
-	fn = pci_qdev_fn_new(d);
+	fn = pci_qdev_endpoint_fn_new(d, PCI_VENDOR_ID_REDHAT, NVME_PCI_DEVICE, NVME_PCI_CLASS);
 	saved = fn ? nvme_hw_props_dup(&p) : NULL;
 	if (!saved) {
 		virt_pci_fn_free(fn);
 		return -ENOMEM;
 	}
 	fn->nvme = saved;
-	fn->vendor = PCI_VENDOR_ID_REDHAT;
-	fn->device = NVME_PCI_DEVICE;
-	fn->subsystem_vendor = PCI_VENDOR_ID_REDHAT_QUMRANET;
-	fn->subsystem_device = PCI_SUBDEVICE_ID_QEMU;
 	fn->revision = NVME_PCI_REVISION;
-	fn->class = NVME_PCI_CLASS;
 	fn->intx_pin = 1;
 	/* pcie_endpoint_cap_init(): integrated in the root complex when on the root bus */
 	fn->pcie_type = bus->is_express && bus->is_root ? HW_PCIE_RC_END : HW_PCIE_ENDPOINT;

@@ -40,6 +40,21 @@ struct hw_pci_fn *pci_qdev_fn_new(const struct qdev *d)
 	return fn;
 }
 
+struct hw_pci_fn *pci_qdev_endpoint_fn_new(const struct qdev *d, u16 vendor, u16 device, u32 class)
+{
+	struct hw_pci_fn *fn = pci_qdev_fn_new(d);
+
+	if (!fn)
+		return NULL;
+	fn->vendor = vendor;
+	fn->device = device;
+	fn->class = class;
+	/* pci_set_default_subsystem_id() */
+	fn->subsystem_vendor = PCI_VENDOR_ID_REDHAT_QUMRANET;
+	fn->subsystem_device = PCI_SUBDEVICE_ID_QEMU;
+	return fn;
+}
+
 /* The romfile a type's class gives it (PCIDeviceClass.romfile), inherited by its subtypes. */
 static const struct hw_option_rom *class_rom(const struct hw_device_type *t)
 {

@@ -13,6 +13,12 @@
 /* A new function for d (not on a bus yet), or NULL (-ENOMEM). */
 struct hw_pci_fn *pci_qdev_fn_new(const struct qdev *d);
 /*
+ * A new type 0 function for d of vendor:device and class (0xCCSSPP), with
+ * QEMU's default subsystem IDs 1af4:1100 (pci_set_default_subsystem_id);
+ * NULL (-ENOMEM).
+ */
+struct hw_pci_fn *pci_qdev_endpoint_fn_new(const struct qdev *d, u16 vendor, u16 device, u32 class);
+/*
  * pci_add_option_rom()'s checks once the device realized and sits on its
  * bus: 0, or -EINVAL with the message set and fn unplugged and freed.
  */

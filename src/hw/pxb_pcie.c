@@ -67,14 +67,9 @@ static int pxb_pcie_realize(struct virt_build *b, struct qdev *d)
 	/* the realize refuses a conventional bus before a bridge's SHPC could refuse slot 0 */
 	if (!bus->is_express)
 		return virt_fail(b, "pxb-pcie devices cannot reside on a PCI bus");
-	fn = pci_qdev_fn_new(d);
+	fn = pci_qdev_endpoint_fn_new(d, PCI_VENDOR_ID_REDHAT, PCI_DEVICE_ID_REDHAT_PXB_PCIE, 0x060000);
 	if (!fn)
 		return -ENOMEM;
-	fn->vendor = PCI_VENDOR_ID_REDHAT;
-	fn->device = PCI_DEVICE_ID_REDHAT_PXB_PCIE;
-	fn->class = 0x060000;
-	fn->subsystem_vendor = PCI_VENDOR_ID_REDHAT_QUMRANET;
-	fn->subsystem_device = PCI_SUBDEVICE_ID_QEMU;
 	ret = virt_pci_plug(b, bus, fn, d);
 	if (ret) {
 		virt_pci_fn_free(fn);

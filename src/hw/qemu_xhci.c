@@ -59,15 +59,10 @@ static int qemu_xhci_realize(struct virt_build *b, struct qdev *d)
 
 	if (!bus)
 		return -EINVAL;
-	fn = pci_qdev_fn_new(d);
+	fn = pci_qdev_endpoint_fn_new(d, PCI_VENDOR_ID_REDHAT, PCI_DEVICE_ID_REDHAT_XHCI, 0x0c0330);
 	if (!fn)
 		return -ENOMEM;
-	fn->vendor = PCI_VENDOR_ID_REDHAT;
-	fn->device = PCI_DEVICE_ID_REDHAT_XHCI;
 	fn->revision = XHCI_REVISION;
-	fn->class = 0x0c0330;
-	fn->subsystem_vendor = PCI_VENDOR_ID_REDHAT_QUMRANET;
-	fn->subsystem_device = PCI_SUBDEVICE_ID_QEMU;
 	fn->intx_pin = 1;
 	if (bus->is_express)
 		fn->pcie_type = bus->is_root ? HW_PCIE_RC_END : HW_PCIE_ENDPOINT;
