@@ -73,6 +73,7 @@ static void fuzz(uint64_t seed, int steps)
 		VFIO_GROUP_SET_CONTAINER, VFIO_GROUP_UNSET_CONTAINER, VFIO_GROUP_GET_DEVICE_FD,
 		VFIO_DEVICE_GET_INFO, VFIO_DEVICE_RESET, VFIO_IOMMU_GET_INFO, VFIO_IOMMU_MAP_DMA,
 		VFIO_IOMMU_UNMAP_DMA, VFIO_IOMMU_DIRTY_PAGES, _IO(VFIO_TYPE, VFIO_BASE + 40),
+		VFIO_DEVICE_GET_REGION_INFO, VFIO_DEVICE_GET_IRQ_INFO,
 	};
 	for (int s = 0; s < steps; s++) {
 		if (s % 250 == 0) {
@@ -94,6 +95,15 @@ static void fuzz(uint64_t seed, int steps)
 			iommusim_close(sim, fd);
 		} else if (r < 11) {
 			iommusim_user_set_memlock(sim, pick(sizes, 10), rnd() % 2);
+		} else if (r < 14) {
+			/* a region's bytes: mostly the config region, around its end too */
+			unsigned char b[64];
+			uint64_t index = rnd() % 3 ? VFIO_PCI_CONFIG_REGION_INDEX : rnd() % 12;
+			off_t off = (off_t)((index << 40) + rnd() % 0x1010);
+			ssize_t ret = rnd() % 4 ? iommusim_pread(sim, fd, b, rnd() % sizeof(b), off)
+						: iommusim_pwrite(sim, fd, b, rnd() % sizeof(b), off);
+			cr_assert(ret >= 0 || ret == -EBADF || ret == -EINVAL || ret == -EFAULT || ret == -EOPNOTSUPP,
+				  "%zd", ret);
 		} else {
 			unsigned long req = reqs[rnd() % (sizeof(reqs) / sizeof(reqs[0]))];
 			_Alignas(8) unsigned char buf[512];
@@ -132,6 +142,9 @@ static void fuzz(uint64_t seed, int steps)
 			}
 			default:
 				((uint32_t *)(void *)buf)[0] = rnd() % 3 ? 512 : (uint32_t)(rnd() % 64);
+				/* region and irq indexes: mostly in range */
+				if ((req == VFIO_DEVICE_GET_REGION_INFO || req == VFIO_DEVICE_GET_IRQ_INFO) && rnd() % 4)
+					((uint32_t *)(void *)buf)[2] = (uint32_t)(rnd() % 10);
 				if (rnd() % 8 == 0)
 					arg = NULL;
 			}
@@ -145,6 +158,8 @@ static void fuzz(uint64_t seed, int steps)
 	for (int fd = 0; fd < 64; fd++)
 		iommusim_close(sim, fd);
 	cr_assert_eq(sim->k->uapi->locked_vm, 0);
+	/* the last device file's close disabled the function vfio-pci's open enabled */
+	cr_assert_eq(pdev_of(sim, "0000:01:00.0")->enable_cnt, 0);
 	/* the files' module references all went with them */
 	struct module_info mods[64];
 	size_t n = module_list(sim->k, mods, 64);
