@@ -10,6 +10,7 @@
 #include "drivers/nvme.h"
 #include "dma/mapping.h"
 #include "hw/nvme_dev.h"
+#include "base/le_bytes.h"
 
 #define NVME_AQ_DEPTH 32
 #define NVME_CTRL_PAGE_SIZE 4096u
@@ -94,20 +95,6 @@ struct nvme_dev {
 static inline struct guest_mem *kmem(struct kernel *k)
 {
 	return k->hw->mem;
-}
-
-static inline void put_le(u8 *p, u64 v, int n)
-{
-	for (int i = 0; i < n; i++, v >>= 8)
-		p[i] = (u8)v;
-}
-
-static inline u64 get_le(const u8 *p, int n)
-{
-	u64 v = 0;
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
 }
 
 /* ---- pci.c ---- */

@@ -16,21 +16,6 @@
 
 #define PCI_VENDOR_ID_REDHAT 0x1b36
 
-static struct hw_pci_header header_of(const struct hw_pci_fn *fn)
-{
-	return (struct hw_pci_header){
-		.vendor = fn->vendor,
-		.device = fn->device,
-		.subsystem_vendor = fn->subsystem_vendor,
-		.subsystem_device = fn->subsystem_device,
-		.revision = fn->revision,
-		.class = fn->class,
-		.header_type = fn->header_type,
-		.multifunction = fn->multifunction,
-		.interrupt_pin = fn->intx_pin,
-	};
-}
-
 static bool has_children(const struct hw_pci_bus *bus)
 {
 	for (int i = 0; bus && i < 256; i++)
@@ -59,7 +44,7 @@ static int gpex_root_layout(struct hw_pci_fn *fn, const struct hw_pci_board *boa
 	fn->config = hw_pci_config_new(false);
 	if (!fn->config)
 		return -ENOMEM;
-	struct hw_pci_header h = header_of(fn);
+	struct hw_pci_header h = hw_pci_header_of(fn);
 	hw_pci_config_init_header(fn->config, &h);
 	return 0;
 }
@@ -76,7 +61,7 @@ static int pcie_root_port_layout(struct hw_pci_fn *fn, const struct hw_pci_board
 	fn->config = hw_pci_config_new(true);
 	if (!fn->config)
 		return -ENOMEM;
-	struct hw_pci_header h = header_of(fn);
+	struct hw_pci_header h = hw_pci_header_of(fn);
 	h.interrupt_pin = 1;
 	hw_pci_config_init_header(fn->config, &h);
 	hw_pcie_port_init_reg(fn);
@@ -103,7 +88,7 @@ static int pci_bridge_layout(struct hw_pci_fn *fn, const struct hw_pci_board *bo
 	fn->config = hw_pci_config_new(false);
 	if (!fn->config)
 		return -ENOMEM;
-	struct hw_pci_header h = header_of(fn);
+	struct hw_pci_header h = hw_pci_header_of(fn);
 	h.interrupt_pin = fn->shpc ? 1 : 0;
 	hw_pci_config_init_header(fn->config, &h);
 	int ret = 0;
@@ -125,7 +110,7 @@ static int pcie_pci_bridge_layout(struct hw_pci_fn *fn, const struct hw_pci_boar
 	fn->config = hw_pci_config_new(true);
 	if (!fn->config)
 		return -ENOMEM;
-	struct hw_pci_header h = header_of(fn);
+	struct hw_pci_header h = hw_pci_header_of(fn);
 	h.interrupt_pin = 1;
 	hw_pci_config_init_header(fn->config, &h);
 	int ret = hw_shpc_cap_init(fn, 0);
@@ -177,7 +162,7 @@ static int virtio_pci_layout(struct hw_pci_fn *fn, const struct hw_pci_board *bo
 	fn->config = hw_pci_config_new(express);
 	if (!fn->config)
 		return -ENOMEM;
-	struct hw_pci_header h = header_of(fn);
+	struct hw_pci_header h = hw_pci_header_of(fn);
 	h.interrupt_pin = 1;
 	hw_pci_config_init_header(fn->config, &h);
 	int ret = 0;
@@ -223,7 +208,7 @@ static int generic_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board
 	fn->config = hw_pci_config_new(express);
 	if (!fn->config)
 		return -ENOMEM;
-	struct hw_pci_header h = header_of(fn);
+	struct hw_pci_header h = hw_pci_header_of(fn);
 	hw_pci_config_init_header(fn->config, &h);
 	int ret = 0;
 	if (express) {
