@@ -41,12 +41,7 @@ static int msix_exclusive_bar(struct hw_pci_fn *fn, u8 bar)
 static int gpex_root_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board)
 {
 	(void)board;
-	fn->config = hw_pci_config_new(false);
-	if (!fn->config)
-		return -ENOMEM;
-	struct hw_pci_header h = hw_pci_header_of(fn);
-	hw_pci_config_init_header(fn->config, &h);
-	return 0;
+	return hw_pci_layout_header(fn, false);
 }
 
 /*
@@ -205,12 +200,9 @@ static int generic_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board
 {
 	(void)board;
 	bool express = fn->pcie_type != HW_PCIE_NONE;
-	fn->config = hw_pci_config_new(express);
-	if (!fn->config)
-		return -ENOMEM;
-	struct hw_pci_header h = hw_pci_header_of(fn);
-	hw_pci_config_init_header(fn->config, &h);
-	int ret = 0;
+	int ret = hw_pci_layout_header(fn, express);
+	if (ret)
+		return ret;
 	if (express) {
 		ret = hw_pcie_cap_init(fn, 0, (u8)fn->pcie_type, 0, 0, 0);
 		if (ret >= 0 && (fn->pcie_type == HW_PCIE_ROOT_PORT || fn->pcie_type == HW_PCIE_DOWNSTREAM))
