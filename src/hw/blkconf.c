@@ -3,6 +3,8 @@
 #include "hw/blkconf.h"
 #include "hw/blk_backend.h"
 
+const char *const blkconf_on_error_values[] = { "report", "ignore", "enospc", "stop", "auto", NULL };
+
 int blkconf_blocksizes(struct virt_build *b, const struct qdev *d)
 {
 	u64 lbs = qdev_uint(d, "logical_block_size"), pbs = qdev_uint(d, "physical_block_size");

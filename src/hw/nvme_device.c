@@ -22,11 +22,6 @@
 #define NVME_PM_CAP 0x60
 #define NVME_PCIE_CAP 0x80
 
-#define NVME_BLOCKSIZE(n) \
-	{ .name = (n), .kind = QDEV_PROP_BLOCKSIZE, .type = "size", \
-	  .desc = "A power of two between 512 B and 2 MiB", .has_default = true, .def.u = 0, \
-	  .effect = QDEV_MODELLED }
-
 static const struct qdev_prop nvme_props[] = {
 	/* I/O accounting of the QEMU block layer */
 	QDEV_ON_OFF_AUTO("account-failed", QDEV_AUTO, QDEV_NO_EFFECT),
@@ -43,7 +38,7 @@ static const struct qdev_prop nvme_props[] = {
 	{ .name = "drive", .kind = QDEV_PROP_STR, .type = "str",
 	  .desc = "Node name or ID of a block device to use as a backend", .effect = QDEV_MODELLED },
 	QDEV_BOOL("ioeventfd", false, QDEV_NO_EFFECT),
-	NVME_BLOCKSIZE("logical_block_size"),
+	BLKCONF_BLOCKSIZE_PROP("logical_block_size", QDEV_MODELLED),
 	QDEV_UINT32("max_ioqpairs", 64, QDEV_MODELLED),
 	QDEV_UINT8("mdts", 7, QDEV_MODELLED),
 	QDEV_UINT("min_io_size", QDEV_PROP_SIZE, "size", 0, QDEV_NO_EFFECT),

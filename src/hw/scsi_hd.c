@@ -13,17 +13,7 @@
 #include "hw/qdev_types.h"
 #include "hw/virtio_qdev.h"
 #include "hw/virtio_scsi_dev.h"
-
-static const char *const blockdev_on_error[] = { "report", "ignore", "enospc", "stop", "auto", NULL };
-
-#define BLOCKDEV_ON_ERROR(n) \
-	{ .name = (n), .kind = QDEV_PROP_ENUM, .type = "BlockdevOnError", \
-	  .desc = "Error handling policy, report/ignore/enospc/stop/auto", .has_default = true, \
-	  .def.e = 4, .values = blockdev_on_error, .effect = QDEV_DEFAULT_ONLY }
-#define BLOCKSIZE(n) \
-	{ .name = (n), .kind = QDEV_PROP_BLOCKSIZE, .type = "size", \
-	  .desc = "A power of two between 512 B and 2 MiB", .has_default = true, .def.u = 0, \
-	  .effect = QDEV_DEFAULT_ONLY }
+#include "hw/blkconf.h"
 
 static const struct qdev_prop scsi_hd_props[] = {
 	QDEV_ON_OFF_AUTO("account-failed", QDEV_AUTO, QDEV_NO_EFFECT),
@@ -42,7 +32,7 @@ static const struct qdev_prop scsi_hd_props[] = {
 	/* BIOS translation hints: a SCSI disk never reports them */
 	QDEV_UINT32("lcyls", 0, QDEV_NO_EFFECT),
 	QDEV_UINT32("lheads", 0, QDEV_NO_EFFECT),
-	BLOCKSIZE("logical_block_size"),
+	BLKCONF_BLOCKSIZE_PROP("logical_block_size", QDEV_DEFAULT_ONLY),
 	QDEV_UINT32("lsecs", 0, QDEV_NO_EFFECT),
 	/* SCSIDevice's lun and scsi-id: UINT32_MAX (-1) lets the bus pick */
 	QDEV_UINT32("lun", UINT32_MAX, QDEV_MODELLED),
@@ -50,13 +40,13 @@ static const struct qdev_prop scsi_hd_props[] = {
 	QDEV_UINT64("max_unmap_size", 1073741824, QDEV_DEFAULT_ONLY),
 	QDEV_UINT("min_io_size", QDEV_PROP_SIZE, "size", 0, QDEV_DEFAULT_ONLY),
 	QDEV_UINT("opt_io_size", QDEV_PROP_SIZE, "size", 0, QDEV_DEFAULT_ONLY),
-	BLOCKSIZE("physical_block_size"),
+	BLKCONF_BLOCKSIZE_PROP("physical_block_size", QDEV_DEFAULT_ONLY),
 	QDEV_UINT16("port_index", 0, QDEV_DEFAULT_ONLY),
 	QDEV_UINT64("port_wwn", 0, QDEV_DEFAULT_ONLY),
 	QDEV_STR("product", QDEV_MODELLED),
 	QDEV_BIT("quirk_mode_page_vendor_specific_apple", false, QDEV_DEFAULT_ONLY),
 	QDEV_BIT("removable", false, QDEV_DEFAULT_ONLY),
-	BLOCKDEV_ON_ERROR("rerror"),
+	BLKCONF_ON_ERROR_PROP("rerror"),
 	QDEV_UINT16("rotation_rate", 0, QDEV_DEFAULT_ONLY),
 	QDEV_UINT32("scsi-id", UINT32_MAX, QDEV_MODELLED),
 	QDEV_INT32("scsi_version", 5, QDEV_DEFAULT_ONLY),
@@ -65,7 +55,7 @@ static const struct qdev_prop scsi_hd_props[] = {
 	QDEV_BOOL("share-rw", false, QDEV_DEFAULT_ONLY),
 	QDEV_STR("vendor", QDEV_MODELLED),
 	QDEV_STR("ver", QDEV_MODELLED),
-	BLOCKDEV_ON_ERROR("werror"),
+	BLKCONF_ON_ERROR_PROP("werror"),
 	QDEV_ON_OFF_AUTO("write-cache", QDEV_AUTO, QDEV_DEFAULT_ONLY),
 	QDEV_UINT64("wwn", 0, QDEV_DEFAULT_ONLY),
 };

@@ -14,17 +14,6 @@
 #define VIRTIO_BLK_AUTO_NUM_QUEUES UINT16_MAX
 #define BDRV_SECTOR_SIZE 512
 
-static const char *const blockdev_on_error[] = { "report", "ignore", "enospc", "stop", "auto", NULL };
-
-#define BLOCKDEV_ON_ERROR(n) \
-	{ .name = (n), .kind = QDEV_PROP_ENUM, .type = "BlockdevOnError", \
-	  .desc = "Error handling policy, report/ignore/enospc/stop/auto", .has_default = true, \
-	  .def.e = 4, .values = blockdev_on_error, .effect = QDEV_DEFAULT_ONLY }
-#define BLOCKSIZE(n) \
-	{ .name = (n), .kind = QDEV_PROP_BLOCKSIZE, .type = "size", \
-	  .desc = "A power of two between 512 B and 2 MiB", .has_default = true, .def.u = 0, \
-	  .effect = QDEV_MODELLED }
-
 static const struct qdev_prop virtio_blk_device_props[] = {
 	/* I/O accounting of the QEMU block layer */
 	QDEV_ON_OFF_AUTO("account-failed", QDEV_AUTO, QDEV_NO_EFFECT),
@@ -45,19 +34,19 @@ static const struct qdev_prop virtio_blk_device_props[] = {
 	/* BIOS translation hints: virtio-blk never uses them */
 	QDEV_UINT32("lcyls", 0, QDEV_NO_EFFECT),
 	QDEV_UINT32("lheads", 0, QDEV_NO_EFFECT),
-	BLOCKSIZE("logical_block_size"),
+	BLKCONF_BLOCKSIZE_PROP("logical_block_size", QDEV_MODELLED),
 	QDEV_UINT32("lsecs", 0, QDEV_NO_EFFECT),
 	QDEV_UINT32("max-discard-sectors", 4194303, QDEV_DEFAULT_ONLY),
 	QDEV_UINT32("max-write-zeroes-sectors", 4194303, QDEV_DEFAULT_ONLY),
 	QDEV_UINT("min_io_size", QDEV_PROP_SIZE, "size", 0, QDEV_MODELLED),
 	QDEV_UINT16("num-queues", VIRTIO_BLK_AUTO_NUM_QUEUES, QDEV_MODELLED),
 	QDEV_UINT("opt_io_size", QDEV_PROP_SIZE, "size", 0, QDEV_MODELLED),
-	BLOCKSIZE("physical_block_size"),
+	BLKCONF_BLOCKSIZE_PROP("physical_block_size", QDEV_MODELLED),
 	QDEV_UINT16("queue-size", 256, QDEV_MODELLED),
 	QDEV_BOOL("report-discard-granularity", true, QDEV_DEFAULT_ONLY),
 	/* QEMU merges requests on the host side only */
 	QDEV_BIT("request-merging", true, QDEV_NO_EFFECT),
-	BLOCKDEV_ON_ERROR("rerror"),
+	BLKCONF_ON_ERROR_PROP("rerror"),
 	QDEV_BIT("scsi", false, QDEV_DEFAULT_ONLY),
 	QDEV_UINT32("secs", 0, QDEV_DEFAULT_ONLY),
 	QDEV_BOOL("seg-max-adjust", true, QDEV_MODELLED),
@@ -65,7 +54,7 @@ static const struct qdev_prop virtio_blk_device_props[] = {
 	QDEV_STR("serial", QDEV_DEFAULT_ONLY),
 	/* lets two devices write one node: the conflict check is modelled without it */
 	QDEV_BOOL("share-rw", false, QDEV_DEFAULT_ONLY),
-	BLOCKDEV_ON_ERROR("werror"),
+	BLKCONF_ON_ERROR_PROP("werror"),
 	/* auto: the drive's cache mode, writeback */
 	QDEV_ON_OFF_AUTO("write-cache", QDEV_AUTO, QDEV_MODELLED),
 	QDEV_BIT("write-zeroes", true, QDEV_MODELLED),
