@@ -1,16 +1,16 @@
 /*
  * Reads of a vfio-pci device's config region (drivers/vfio/pci/
- * vfio_pci_config.c, 6.1), for the bytes whose answer the model can stand
- * behind: the standard header's IDs, revision and class, cache line size,
- * latency timer, header type and BIST, the subsystem IDs, the capability
- * pointer, the interrupt pin, Min_Gnt and Max_Lat; of each capability
- * vfio_cap_init() keeps, its ID and next pointer (the chain with the hidden
- * ones left out, as vconfig holds it), and the whole of the capabilities
- * 6.1 reads directly (cap_perms[] left at vfio_direct_config_read: the
- * vendor-specific ones and MSI-X). Everything else (the command and status registers,
- * the BARs and the ROM register vfio virtualizes over addresses the model
- * does not assign, the interrupt line, the capabilities' bodies, extended
- * config space) is refused with -EOPNOTSUPP before anything is read.
+ * vfio_pci_config.c, 6.1) over the first 256 bytes: vconfig is what the
+ * device held when vfio_config_init() ran at the first open, with the
+ * capabilities vfio_cap_init() hides unchained from the next pointers, and
+ * since nothing writes through the device file (pwrite is not modelled) the
+ * virtualized bits still equal the device's: each byte reads as the device
+ * has it, but the next pointers, which come from the walk. Refused with
+ * -EOPNOTSUPP, before anything is read: the BARs and the ROM register
+ * (vconfig keeps the addresses the kernel assigned, which the model does
+ * not assign), the interrupt line (the Linux irq number the kernel wrote
+ * there) and extended config space (vfio_ecap_init()'s hiding is not
+ * modelled).
  */
 #include <errno.h>
 #include <string.h>
@@ -88,13 +88,12 @@ struct vconfig_byte {
 	u8 value;
 };
 
-/* the header's bytes the model answers (see the comment at the top) */
-static bool header_byte_known(unsigned pos)
+/* the bytes the model answers (see the comment at the top) */
+static bool byte_known(unsigned pos)
 {
-	return pos < PCI_COMMAND || (pos >= PCI_CLASS_REVISION && pos < PCI_BASE_ADDRESS_0) ||
-	       (pos >= PCI_SUBSYSTEM_VENDOR_ID && pos < PCI_ROM_ADDRESS) ||
-	       (pos >= PCI_CAPABILITY_LIST && pos < PCI_INTERRUPT_LINE) ||
-	       (pos > PCI_INTERRUPT_LINE && pos < PCI_STD_HEADER_SIZEOF);
+	bool bars = pos >= PCI_BASE_ADDRESS_0 && pos < PCI_CARDBUS_CIS;
+	bool rom = pos >= PCI_ROM_ADDRESS && pos < PCI_ROM_ADDRESS + 4;
+	return !bars && !rom && pos != PCI_INTERRUPT_LINE;
 }
 
 /*
@@ -104,8 +103,8 @@ static bool header_byte_known(unsigned pos)
 static int build_vconfig(struct pci_dev *pdev, struct vconfig_byte *v)
 {
 	memset(v, 0, sizeof(*v) * PCI_CFG_SPACE_SIZE);
-	for (unsigned pos = 0; pos < PCI_STD_HEADER_SIZEOF; pos++)
-		v[pos].known = header_byte_known(pos);
+	for (unsigned pos = 0; pos < PCI_CFG_SPACE_SIZE; pos++)
+		v[pos].known = byte_known(pos);
 	u16 status;
 	u8 pos;
 	if (pci_read_config_word(pdev, PCI_STATUS, &status))
@@ -128,14 +127,8 @@ static int build_vconfig(struct pci_dev *pdev, struct vconfig_byte *v)
 			pos = next;
 			continue;
 		}
-		v[pos].known = true;
-		v[pos + PCI_CAP_LIST_NEXT].known = true;
 		v[pos + PCI_CAP_LIST_NEXT].virt = true;
 		v[pos + PCI_CAP_LIST_NEXT].value = next;
-		/* vfio_direct_config_read(): the device's bytes but the ID and next */
-		bool direct = cap == PCI_CAP_ID_VNDR || cap == PCI_CAP_ID_MSIX;
-		for (unsigned i = 2; direct && i < len && pos + i < PCI_CFG_SPACE_SIZE; i++)
-			v[pos + i].known = true;
 		prev = &v[pos + PCI_CAP_LIST_NEXT];
 		pos = next;
 	}

@@ -202,11 +202,19 @@ Test(vfio_region, config_read)
 	cr_assert_arr_eq(b, ((unsigned char[]){ 0x11, 0xc8, 0x01, 0x00, 0x01, 0, 0, 0, 0x01, 0x08, 0, 0 }), 12);
 	/* a read that takes in a byte the model does not answer: nothing read */
 	memset(b, 0xee, sizeof(b));
-	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 8, (off_t)config_off(0)), -EOPNOTSUPP, "the command register");
+	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 8, (off_t)config_off(0xc)), -EOPNOTSUPP, "BAR0");
 	cr_assert_eq(b[0], 0xee);
-	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 4, (off_t)config_off(PCI_BASE_ADDRESS_0)), -EOPNOTSUPP);
+	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 4, (off_t)config_off(PCI_ROM_ADDRESS)), -EOPNOTSUPP);
+	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 1, (off_t)config_off(PCI_INTERRUPT_LINE)), -EOPNOTSUPP);
+	/* the command register as the device has it (its driver enabled memory decoding), the status */
+	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 4, (off_t)config_off(PCI_COMMAND)), 4);
+	cr_assert_arr_eq(b, ((unsigned char[]){ 0x02, 0x00, 0x10, 0x00 }), 4);
+	/* a gap between capabilities reads as the device's zeros */
+	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 4, (off_t)config_off(0xf0)), 4);
+	cr_assert_arr_eq(b, ((unsigned char[]){ 0, 0, 0, 0 }), 4);
 	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 4, (off_t)config_off(0x100)), -EOPNOTSUPP);
 	/* beyond the function's 4096 bytes: EFAULT; nothing to read: 0 */
+	memset(b, 0xee, sizeof(b));
 	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 4, (off_t)config_off(0xffe)), -EFAULT);
 	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 1, (off_t)config_off(0x1000)), -EFAULT);
 	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 0, (off_t)config_off(0x1000)), 0);
