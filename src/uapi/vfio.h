@@ -69,6 +69,8 @@ ssize_t vfio_device_rw(struct vfio_device_file *df, void *buf, size_t count, u64
 /* vfio_pci_config.c: vfio_pci_config_rw() for reads of the bytes the model answers */
 struct pci_dev;
 ssize_t vfio_pci_config_read(struct pci_dev *pdev, u8 *buf, size_t count, u64 pos);
+/* vfio_config_init() at the first open: logs the capabilities it hides */
+void vfio_pci_config_init(struct pci_dev *pdev);
 
 /* vfio_iommu_type1.c: the IOMMU backend's ops */
 long vfio_iommu_type1_check_extension(struct vfio_iommu *iommu, unsigned long arg);

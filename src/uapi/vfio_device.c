@@ -302,8 +302,10 @@ static bool opened_elsewhere(struct kernel *k, const struct vfio_device_file *df
  */
 void vfio_device_open(struct kernel *k, struct vfio_device_file *df)
 {
-	if (!opened_elsewhere(k, df))
-		pci_enable_device(to_pci_dev(df->dev));
+	if (opened_elsewhere(k, df))
+		return;
+	pci_enable_device(to_pci_dev(df->dev));
+	vfio_pci_config_init(to_pci_dev(df->dev));
 }
 
 /* vfio_pci_core_disable() at the last close: bus mastering off, the device disabled */
