@@ -32,8 +32,6 @@ void hw_pci_reset_tree(struct hw_pci_bus *bus)
 		if (!fn)
 			continue;
 		hw_msix_reset(fn->msix);
-		/* no firmware runs on virt's -kernel boot: bridges come up with bus numbers 0-0 */
-		fn->primary_bus = fn->secondary_bus = fn->subordinate_bus = 0;
 		hw_pci_reset_tree(fn->secondary);
 	}
 }

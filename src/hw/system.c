@@ -231,7 +231,10 @@ struct hw_system *hw_system_realize(const struct machine *m, char *err, size_t e
 		hw_system_free(hw);
 		return NULL;
 	}
-	/* power-on: MSI-X tables masked and disabled, bridges' bus numbers 0 */
+	/*
+	 * power-on: MSI-X tables masked and disabled; bridges' bus numbers are
+	 * 0 in the config space built below (no firmware runs on a -kernel boot)
+	 */
 	hw_pci_reset_tree(m->pci_root);
 	/*
 	 * Every PCI function's config space, as its QEMU type lays it out;

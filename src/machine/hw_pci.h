@@ -82,8 +82,6 @@ struct hw_pci_fn {
 	u8 chassis;			/* root port chassis= / pci-bridge chassis_nr= */
 	u16 slot;			/* root port physical slot= */
 	struct hw_pci_bus *secondary;	/* bridges: the bus behind */
-	/* unused: the bus-number registers live in config space (hw_pci_config_secondary_bus) */
-	u8 primary_bus, secondary_bus, subordinate_bus;
 	const char *qemu_driver;	/* "virtio-blk-pci", "pcie-root-port", ... */
 	const char *qemu_id;		/* id= or NULL */
 	struct hw_virtio *virtio;	/* virtio personality or NULL */
