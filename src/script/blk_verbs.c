@@ -41,24 +41,59 @@ static struct nvme_ns *nvme_disk_arg(struct kernel *k, const char *arg)
 	return dev ? nvme_ns_of_device(dev) : NULL;
 }
 
-/* the same I/O on an nvme disk */
-static int blk_nvme(struct kernel *k, struct nvme_ns *ns, bool write, bool quiet, u64 sector, u64 count,
-		    const char *pattern, FILE *out)
+/* The disk the I/O goes to, whichever driver has it. */
+struct blk_target {
+	struct virtio_blk *vblk;	/* one of the two */
+	struct nvme_ns *ns;
+	const char *name;
+	u64 capacity;
+	u32 lbs;			/* sectors a logical block (the nvme disk's; 1 on virtio) */
+	bool ro;
+};
+
+static int target_rw(const struct blk_target *t, bool write, u64 sector, u64 count, u64 pa, bool raw)
 {
-	const char *name = ns->disk_name;
-	if (sector > ns->capacity || count > ns->capacity - sector) {
+	return t->ns ? nvme_ns_rw(t->ns, write, sector, count, pa) : virtblk_rw(t->vblk, write, sector, count, pa, raw);
+}
+
+/* How the driver split the last request: requests, then segments. */
+static void target_split(const struct blk_target *t, unsigned *requests, unsigned *segments)
+{
+	*requests = t->ns ? t->ns->last_requests : t->vblk->last_requests;
+	*segments = t->ns ? t->ns->last_segments : t->vblk->last_segments;
+}
+
+/* A request that never completed: what the driver does about it. */
+static void print_stuck(const struct blk_target *t, const char *what, u64 sector, u64 count, FILE *out)
+{
+	if (t->ns)
+		fprintf(out, "blk: %s: %s of %llu sectors at sector %llu did not complete: the controller posted no completion (nvme's timeout handler runs when the clock passes %llu s)\n",
+			t->name, what, (unsigned long long)count, (unsigned long long)sector,
+			(unsigned long long)(NVME_IO_TIMEOUT_NS / 1000000000ull));
+	else
+		fprintf(out, "blk: %s: %s of %llu sectors at sector %llu never completed: no completion reached the driver (the device did not use the buffers, or its interrupt was lost; Linux waits for ever: 6.1's virtio_blk has no timeout handler)\n",
+			t->name, what, (unsigned long long)count, (unsigned long long)sector);
+}
+
+/* dd on the disk: checks, a fresh buffer in guest RAM, the driver's I/O, the dump or the failure */
+static int blk_io(struct kernel *k, const struct blk_target *t, bool write, bool raw, bool quiet, u64 sector,
+		  u64 count, const char *pattern, FILE *out)
+{
+	const char *name = t->name, *what = write ? "write" : "read";
+	/* the block device ends at its capacity: dd reads nothing past it, writes get ENOSPC */
+	if (!raw && (sector > t->capacity || count > t->capacity - sector)) {
 		fprintf(out, "blk: %s: sectors %llu..%llu are beyond the end of the disk (%llu sectors)\n", name,
 			(unsigned long long)sector, (unsigned long long)(sector + count - 1),
-			(unsigned long long)ns->capacity);
+			(unsigned long long)t->capacity);
 		return -EINVAL;
 	}
-	u32 lbs = ns->lim.logical_block_size >> SECTOR_SHIFT;
-	if (lbs > 1 && ((sector % lbs) || (count % lbs))) {
+	if (t->lbs > 1 && ((sector % t->lbs) || (count % t->lbs))) {
 		/* the block device takes whole logical blocks (dd on it: EINVAL) */
-		fprintf(out, "blk: %s: %s error: %s\n", name, write ? "write" : "read", strerror(EINVAL));
+		fprintf(out, "blk: %s: %s error: %s\n", name, what, strerror(EINVAL));
 		return -EINVAL;
 	}
-	if (write && ns->ro) {
+	if (write && t->ro) {
+		/* blkdev_write_iter() on a read-only disk */
 		fprintf(out, "blk: %s: write error: %s\n", name, strerror(EPERM));
 		return -EPERM;
 	}
@@ -75,40 +110,43 @@ static int blk_nvme(struct kernel *k, struct nvme_ns *ns, bool write, bool quiet
 		verb_fill_pattern(buf, len, pattern);
 		guest_mem_write(mem, pa, buf, len);
 	} else {
-		/* dd's fresh pages: zeros, whatever the device leaves alone */
+		/*
+		 * a fresh user buffer, as dd's is: zeroed pages, so a device that
+		 * writes nothing (QEMU's null-co without read-zeroes) reads as zeros
+		 */
 		guest_mem_fill(mem, pa, 0, len);
 	}
-	int ret = nvme_ns_rw(ns, write, sector, count, pa);
-	const char *what = write ? "write" : "read";
+	int ret = target_rw(t, write, sector, count, pa, raw);
+	unsigned requests, segments;
 	switch (ret) {
 	case 0:
+		target_split(t, &requests, &segments);
 		if (quiet)
 			fprintf(out, "blk: %s: read %llu sectors at sector %llu in %u request%s, %u segment%s\n", name,
-				(unsigned long long)count, (unsigned long long)sector, ns->last_requests,
-				ns->last_requests == 1 ? "" : "s", ns->last_segments, ns->last_segments == 1 ? "" : "s");
+				(unsigned long long)count, (unsigned long long)sector, requests,
+				requests == 1 ? "" : "s", segments, segments == 1 ? "" : "s");
 		else if (!write) {
 			guest_mem_read(mem, pa, buf, len);
 			hexdump(out, sector << SECTOR_SHIFT, buf, len);
 		}
 		break;
 	case -ETIMEDOUT:
-		fprintf(out, "blk: %s: %s of %llu sectors at sector %llu did not complete: the controller posted no completion (nvme's timeout handler runs when the clock passes %llu s)\n",
-			name, what, (unsigned long long)count, (unsigned long long)sector,
-			(unsigned long long)(NVME_IO_TIMEOUT_NS / 1000000000ull));
-		break;
-	case -ENODEV:
-		fprintf(out, "blk: %s: %s error: %s (the controller is not live)\n", name, what, strerror(EIO));
+		print_stuck(t, what, sector, count, out);
 		break;
 	case -ENOMEM:
 		fprintf(out, "blk: %s: %s of %llu sectors at sector %llu could not be mapped for DMA (BLK_STS_RESOURCE: blk-mq requeues it and retries)\n",
 			name, what, (unsigned long long)count, (unsigned long long)sector);
 		break;
 	default:
+		if (ret == -ENODEV && t->ns) {
+			fprintf(out, "blk: %s: %s error: %s (the controller is not live)\n", name, what, strerror(EIO));
+			break;
+		}
 		fprintf(out, "blk: %s: %s of %llu sectors at sector %llu failed: %s\n", name, what,
 			(unsigned long long)count, (unsigned long long)sector, strerror(-ret));
 		break;
 	}
-	/* a request the controller may still complete keeps its buffer */
+	/* a request the device may still complete keeps its buffer, as the kernel would */
 	if (ret != -ETIMEDOUT)
 		page_free(k->pages, pa, len);
 	free(buf);
@@ -149,70 +187,16 @@ int verb_blk(struct kernel *k, int argc, char **argv, FILE *out)
 			ns->disk_name);
 		return -EINVAL;
 	}
-	if (ns)
-		return blk_nvme(k, ns, write, quiet, sector, count, write ? argv[5] : NULL, out);
-	const char *name = vblk->disk_name;
-	/* the block device ends at its capacity: dd reads nothing past it, writes get ENOSPC */
-	if (!raw && (sector > vblk->capacity || count > vblk->capacity - sector)) {
-		fprintf(out, "blk: %s: sectors %llu..%llu are beyond the end of the disk (%llu sectors)\n", name,
-			(unsigned long long)sector, (unsigned long long)(sector + count - 1),
-			(unsigned long long)vblk->capacity);
-		return -EINVAL;
-	}
-	if (write && vblk->ro) {
-		/* blkdev_write_iter() on a read-only disk */
-		fprintf(out, "blk: %s: write error: %s\n", name, strerror(EPERM));
-		return -EPERM;
-	}
-	size_t len = (size_t)count << SECTOR_SHIFT;
-	struct guest_mem *mem = k->hw->mem;
-	u8 *buf = calloc(1, len);
-	u64 pa = buf ? page_alloc(k->pages, len) : 0;
-	if (!pa) {
-		free(buf);
-		fprintf(out, "blk: %s: no memory for %zu bytes\n", name, len);
-		return -ENOMEM;
-	}
-	if (write) {
-		verb_fill_pattern(buf, len, argv[5]);
-		guest_mem_write(mem, pa, buf, len);
+	struct blk_target t = { .vblk = vblk, .ns = ns, .lbs = 1 };
+	if (ns) {
+		t.name = ns->disk_name;
+		t.capacity = ns->capacity;
+		t.lbs = ns->lim.logical_block_size >> SECTOR_SHIFT;
+		t.ro = ns->ro;
 	} else {
-		/*
-		 * a fresh user buffer, as dd's is: zeroed pages, so a device that
-		 * writes nothing (QEMU's null-co without read-zeroes) reads as zeros
-		 */
-		guest_mem_fill(mem, pa, 0, len);
+		t.name = vblk->disk_name;
+		t.capacity = vblk->capacity;
+		t.ro = vblk->ro;
 	}
-	int ret = virtblk_rw(vblk, write, sector, count, pa, raw);
-	const char *what = write ? "write" : "read";
-	switch (ret) {
-	case 0:
-		if (quiet)
-			fprintf(out, "blk: %s: read %llu sectors at sector %llu in %u request%s, %u segment%s\n", name,
-				(unsigned long long)count, (unsigned long long)sector, vblk->last_requests,
-				vblk->last_requests == 1 ? "" : "s", vblk->last_segments,
-				vblk->last_segments == 1 ? "" : "s");
-		else if (!write) {
-			guest_mem_read(mem, pa, buf, len);
-			hexdump(out, sector << SECTOR_SHIFT, buf, len);
-		}
-		break;
-	case -ETIMEDOUT:
-		fprintf(out, "blk: %s: %s of %llu sectors at sector %llu never completed: no completion reached the driver (the device did not use the buffers, or its interrupt was lost; Linux waits for ever: 6.1's virtio_blk has no timeout handler)\n",
-			name, what, (unsigned long long)count, (unsigned long long)sector);
-		break;
-	case -ENOMEM:
-		fprintf(out, "blk: %s: %s of %llu sectors at sector %llu could not be mapped for DMA (BLK_STS_RESOURCE: blk-mq requeues it and retries)\n",
-			name, what, (unsigned long long)count, (unsigned long long)sector);
-		break;
-	default:
-		fprintf(out, "blk: %s: %s of %llu sectors at sector %llu failed: %s\n", name, what,
-			(unsigned long long)count, (unsigned long long)sector, strerror(-ret));
-		break;
-	}
-	/* a request the device still holds keeps its buffer, as the kernel would */
-	if (ret != -ETIMEDOUT)
-		page_free(k->pages, pa, len);
-	free(buf);
-	return ret;
+	return blk_io(k, &t, write, raw, quiet, sector, count, write ? argv[5] : NULL, out);
 }
