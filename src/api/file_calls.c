@@ -56,20 +56,25 @@ int iommusim_user_set_memlock(struct iommusim *sim, uint64_t bytes, bool cap_ipc
 	return 0;
 }
 
+/* A sysfs text (a file's contents or a link's target) handed to the caller: its length, or -errno. */
+static long take_text(int ret, struct sysfs_buf *b, char **out)
+{
+	if (!ret) {
+		*out = b->text ? b->text : strdup("");
+		b->text = NULL;
+	}
+	sysfs_buf_free(b);
+	if (ret)
+		return ret;
+	return *out ? (long)strlen(*out) : -ENOMEM;
+}
+
 long iommusim_sysfs_read(struct iommusim *sim, const char *path, char **out)
 {
 	if (!sim || !path || !out)
 		return -EINVAL;
 	struct sysfs_buf b;
-	int ret = sysfs_read(sim->k, path, &b);
-	if (ret) {
-		sysfs_buf_free(&b);
-		return ret;
-	}
-	*out = b.text ? b.text : strdup("");
-	b.text = NULL;
-	sysfs_buf_free(&b);
-	return *out ? (long)strlen(*out) : -ENOMEM;
+	return take_text(sysfs_read(sim->k, path, &b), &b, out);
 }
 
 int iommusim_sysfs_write(struct iommusim *sim, const char *path, const char *val)
@@ -84,15 +89,7 @@ long iommusim_sysfs_readlink(struct iommusim *sim, const char *path, char **out)
 	if (!sim || !path || !out)
 		return -EINVAL;
 	struct sysfs_buf b;
-	int ret = sysfs_readlink(sim->k, path, &b);
-	if (ret) {
-		sysfs_buf_free(&b);
-		return ret;
-	}
-	*out = b.text;
-	b.text = NULL;
-	sysfs_buf_free(&b);
-	return *out ? (long)strlen(*out) : -ENOMEM;
+	return take_text(sysfs_readlink(sim->k, path, &b), &b, out);
 }
 
 long iommusim_sysfs_list(struct iommusim *sim, const char *path, char ***names)
