@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#define SCRIPT_MAX_WORDS 32
+#define SCRIPT_MAX_WORDS 80
 
 struct script_cmd {
 	int argc;
