@@ -31,7 +31,8 @@
 #include <unistd.h>
 
 #define SOCK_PATH "/tmp/iommusim-vfio.sock"
-#define MAX_WORDS 32
+/* "vfio device NAME config-write OFFSET" and its 64 bytes fit */
+#define MAX_WORDS 80
 #define MAX_REQ 8192
 
 /* --- the server's state: what a VMM keeps --- */
@@ -100,7 +101,8 @@ static int usage(FILE *out)
 		     "map IOVA SIZE [r|w|rw] [argsz=N] [flags=N] [vaddr=N] | "
 		     "unmap IOVA SIZE [argsz=N] [flags=N] | unmap all | "
 		     "group N status|set-container|unset-container|get-device-fd NAME | "
-		     "device NAME info|irq-info INDEX|region-info INDEX [argsz=N]|config-read OFFSET LEN | mem read IOVA LEN | mem write IOVA LEN PATTERN | "
+		     "device NAME info|irq-info INDEX|region-info INDEX [argsz=N]|config-read OFFSET LEN|"
+		     "config-write OFFSET [BYTE...]|reset | mem read IOVA LEN | mem write IOVA LEN PATTERN | "
 		     "rlimit memlock BYTES\n");
 	return 1;
 }
@@ -425,22 +427,58 @@ static long device_config_read(int fd, unsigned long long offset, unsigned long 
 	return 0;
 }
 
+/* the most bytes one config-write carries */
+#define CONFIG_WRITE_MAX 64
+
+/* one byte of config-write: one or two hex digits, 0x in front or not */
+static int parse_hex_byte(const char *s, unsigned char *byte)
+{
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	size_t n = strlen(s);
+	if (n < 1 || n > 2 || strspn(s, "0123456789abcdefABCDEF") != n)
+		return -1;
+	*byte = (unsigned char)strtoul(s, NULL, 16);
+	return 0;
+}
+
+/* pwrite of the bytes to the config region at OFFSET: what pwrite returned */
+static long device_config_write(int fd, unsigned long long offset, const unsigned char *bytes, size_t len,
+				FILE *out)
+{
+	long ret = sys(pwrite(fd, bytes, len, (off_t)(((unsigned long long)VFIO_PCI_CONFIG_REGION_INDEX << 40) + offset)));
+	if (ret >= 0)
+		fprintf(out, "ok %ld bytes\n", ret);
+	return ret;
+}
+
 static int do_device(int argc, char **argv, FILE *out)
 {
 	unsigned long long index = 0, argsz = sizeof(struct vfio_region_info) + 256, len = 0;
+	unsigned char bytes[CONFIG_WRITE_MAX];
 	int irq = argc == 5 && !strcmp(argv[3], "irq-info");
 	int region = (argc == 5 || argc == 6) && !strcmp(argv[3], "region-info");
 	int config = argc == 6 && !strcmp(argv[3], "config-read");
+	int write = argc >= 5 && !strcmp(argv[3], "config-write");
 	int info_verb = argc == 4 && !strcmp(argv[3], "info");
-	if (!info_verb && !irq && !region && !config)
+	int reset = argc == 4 && !strcmp(argv[3], "reset");
+	if (!info_verb && !irq && !region && !config && !write && !reset)
 		return usage(out);
-	if ((irq || region || config) && (parse_u64(argv[4], &index) || index > 0xffffffffu))
+	if ((irq || region || config || write) && (parse_u64(argv[4], &index) || index > 0xffffffffu))
 		return usage(out);
 	if (region && argc == 6 &&
 	    (strncmp(argv[5], "argsz=", 6) || opt_u64(argc, argv, 5, "argsz", &argsz) < 0 || argsz > 4096))
 		return usage(out);
 	if (config && (parse_u64(argv[5], &len) || len > 4096))
 		return usage(out);
+	if (write) {
+		len = (unsigned long long)(argc - 5);
+		if (len > CONFIG_WRITE_MAX)
+			return usage(out);
+		for (int i = 5; i < argc; i++)
+			if (parse_hex_byte(argv[i], &bytes[i - 5]))
+				return usage(out);
+	}
 	int fd = device_fd(argv[2]);
 	if (fd < 0) {
 		fprintf(out, "vfio: device %s is not open\n", argv[2]);
@@ -449,6 +487,12 @@ static int do_device(int argc, char **argv, FILE *out)
 	long ret;
 	if (config) {
 		ret = device_config_read(fd, index, len, out);
+	} else if (write) {
+		ret = device_config_write(fd, index, bytes, (size_t)len, out);
+	} else if (reset) {
+		ret = sys(ioctl(fd, VFIO_DEVICE_RESET));
+		if (!ret)
+			fprintf(out, "ok\n");
 	} else if (region) {
 		ret = device_region_info(fd, (unsigned)index, argsz, out);
 	} else if (irq) {

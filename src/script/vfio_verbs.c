@@ -20,6 +20,11 @@
  *   vfio device NAME region-info INDEX [argsz=N]
  *                                             VFIO_DEVICE_GET_REGION_INFO and its capabilities
  *   vfio device NAME config-read OFFSET LEN   pread of the config region: the bytes in hex
+ *   vfio device NAME config-write OFFSET [BYTE...]
+ *                                             pwrite of up to 64 bytes (each hex: ff or 0x1f)
+ *                                             at OFFSET of the config region, none for a
+ *                                             pwrite of length 0
+ *   vfio device NAME reset                    VFIO_DEVICE_RESET
  *   vfio mem read IOVA LEN | mem write IOVA LEN PATTERN
  *                                             the process's memory behind a mapping
  *   vfio rlimit memlock BYTES                 setrlimit(RLIMIT_MEMLOCK), CAP_IPC_LOCK dropped
@@ -107,7 +112,8 @@ static int usage(FILE *out)
 		     "map IOVA SIZE [r|w|rw] [argsz=N] [flags=N] [vaddr=N] | "
 		     "unmap IOVA SIZE [argsz=N] [flags=N] | unmap all | "
 		     "group N status|set-container|unset-container|get-device-fd NAME | "
-		     "device NAME info|irq-info INDEX|region-info INDEX [argsz=N]|config-read OFFSET LEN | mem read IOVA LEN | mem write IOVA LEN PATTERN | "
+		     "device NAME info|irq-info INDEX|region-info INDEX [argsz=N]|config-read OFFSET LEN|"
+		     "config-write OFFSET [BYTE...]|reset | mem read IOVA LEN | mem write IOVA LEN PATTERN | "
 		     "rlimit memlock BYTES | attach DEVICE\n");
 	return -EINVAL;
 }
@@ -351,22 +357,59 @@ static long device_config_read(struct iommusim *sim, int fd, u64 offset, u64 len
 	return 0;
 }
 
+/* the most bytes one config-write carries */
+#define CONFIG_WRITE_MAX 64
+
+/* one byte of config-write: one or two hex digits, 0x in front or not */
+static int parse_hex_byte(const char *s, u8 *byte)
+{
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	size_t n = strlen(s);
+	if (n < 1 || n > 2 || strspn(s, "0123456789abcdefABCDEF") != n)
+		return -EINVAL;
+	*byte = (u8)strtoul(s, NULL, 16);
+	return 0;
+}
+
+/* pwrite of the bytes to the config region at offset: what pwrite returned */
+static long device_config_write(struct iommusim *sim, int fd, u64 offset, const u8 *bytes, size_t len,
+				FILE *out)
+{
+	ssize_t ret = iommusim_pwrite(sim, fd, bytes, len,
+				      (off_t)(((u64)VFIO_PCI_CONFIG_REGION_INDEX << 40) + offset));
+	if (ret >= 0)
+		fprintf(out, "ok %ld bytes\n", (long)ret);
+	return ret;
+}
+
 static int verb_device(struct iommusim *sim, int argc, char **argv, FILE *out)
 {
 	u64 index = 0, argsz = sizeof(struct vfio_region_info) + 256, len = 0;
+	u8 bytes[CONFIG_WRITE_MAX];
 	bool irq = argc == 5 && !strcmp(argv[3], "irq-info");
 	bool region = (argc == 5 || argc == 6) && !strcmp(argv[3], "region-info");
 	bool config = argc == 6 && !strcmp(argv[3], "config-read");
+	bool write = argc >= 5 && !strcmp(argv[3], "config-write");
 	bool info_verb = argc == 4 && !strcmp(argv[3], "info");
-	if (!info_verb && !irq && !region && !config)
+	bool reset = argc == 4 && !strcmp(argv[3], "reset");
+	if (!info_verb && !irq && !region && !config && !write && !reset)
 		return usage(out);
-	if ((irq || region || config) && (verb_parse_u64(argv[4], &index) || index > 0xffffffffu))
+	if ((irq || region || config || write) && (verb_parse_u64(argv[4], &index) || index > 0xffffffffu))
 		return usage(out);
 	if (region && argc == 6 &&
 	    (strncmp(argv[5], "argsz=", 6) || opt_u64(argc, argv, 5, "argsz", &argsz) < 0 || argsz > 4096))
 		return usage(out);
 	if (config && (verb_parse_u64(argv[5], &len) || len > 4096))
 		return usage(out);
+	if (write) {
+		len = (u64)(argc - 5);
+		if (len > CONFIG_WRITE_MAX)
+			return usage(out);
+		for (int i = 5; i < argc; i++)
+			if (parse_hex_byte(argv[i], &bytes[i - 5]))
+				return usage(out);
+	}
 	int fd = uapi_find_device_fd(sim->k, argv[2]);
 	if (fd < 0) {
 		fprintf(out, "vfio: device %s is not open\n", argv[2]);
@@ -375,6 +418,12 @@ static int verb_device(struct iommusim *sim, int argc, char **argv, FILE *out)
 	long ret;
 	if (config) {
 		ret = device_config_read(sim, fd, index, len, out);
+	} else if (write) {
+		ret = device_config_write(sim, fd, index, bytes, (size_t)len, out);
+	} else if (reset) {
+		ret = iommusim_ioctl(sim, fd, VFIO_DEVICE_RESET, NULL);
+		if (!ret)
+			fprintf(out, "ok\n");
 	} else if (region) {
 		ret = device_region_info(sim, fd, (u32)index, argsz, out);
 	} else if (irq) {
