@@ -173,7 +173,7 @@ int hw_pcie_aer_init(struct hw_pci_fn *fn, u8 ver, u16 offset, u16 size, unsigne
 		return ret;
 	c->aer_cap = offset;
 	hw_pci_set_w1cmask(c, offset + PCI_ERR_UNCOR_STATUS, 4, HW_AER_UNC_SUPPORTED);
-	hw_pci_set_wmask(c, offset + PCI_ERR_UNCOR_MASK, 4, HW_AER_UNC_SUPPORTED);
+	/* Uncorrectable Error Mask: read-only 0 in 7.2 (QEMU 8.0 makes it writable, x-pcie-err-unc-mask) */
 	hw_pci_set(c, offset + PCI_ERR_UNCOR_SEVER, 4, HW_AER_UNC_SEVERITY_DEFAULT);
 	hw_pci_set_wmask(c, offset + PCI_ERR_UNCOR_SEVER, 4, HW_AER_UNC_SUPPORTED);
 	hw_pci_set_w1cmask(c, offset + PCI_ERR_COR_STATUS, 4, HW_AER_COR_SUPPORTED);

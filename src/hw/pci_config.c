@@ -15,6 +15,8 @@ static int realloc_len(struct hw_pci_config *c, unsigned len)
 		memcpy(p, c->config, c->len);
 		memcpy(p + len, c->wmask, c->len);
 		memcpy(p + 2 * len, c->w1cmask, c->len);
+		/* pci_init_wmask(): space past the header that no capability took is plain RW */
+		memset(p + len + c->len, 0xff, len - c->len);
 	}
 	free(c->config);
 	c->config = p;
@@ -305,10 +307,11 @@ int hw_pci_config_write(struct hw_pci_fn *fn, unsigned offset, unsigned size, u3
 	if (ret)
 		return ret;
 	struct hw_pci_config *c = fn->config;
+	/* a write past the bytes kept: they become kept (QEMU holds the whole space) */
+	if (offset + size > c->len && realloc_len(c, (offset + size + 63) & ~63u))
+		return -ENOMEM;
 	for (unsigned i = 0; i < size; i++, val >>= 8) {
 		unsigned a = offset + i;
-		if (a >= c->len)
-			break;
 		u8 wm = c->wmask[a], w1c = c->w1cmask[a], b = (u8)val;
 		c->config[a] = (u8)((c->config[a] & ~wm) | (b & wm));
 		c->config[a] &= (u8)~(b & w1c);

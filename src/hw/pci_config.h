@@ -24,8 +24,8 @@
  *
  * Memory: a function keeps 3 bytes per config byte only up to the end of
  * its last capability (256 bytes, or just past the last extended
- * capability); the rest of its 4 KiB reads 0 and ignores writes (QEMU keeps
- * that space as plain RW bytes no device uses).
+ * capability), or of the furthest byte written; the rest of its 4 KiB
+ * reads 0 (QEMU keeps that space as plain RW bytes no device uses).
  */
 #ifndef IOMMUSIM_HW_PCI_CONFIG_H
 #define IOMMUSIM_HW_PCI_CONFIG_H

@@ -299,11 +299,9 @@ static u32 interrupt_map_lookup(const void *fdt, int node, u32 addr_hi, u32 pin)
 	return 0;
 }
 
-int pci_intx_irq(struct pci_dev *dev)
+/* what the host bridge's interrupt-map gives the function's pin: a Linux irq, or 0 */
+static int map_intx_irq(struct pci_dev *dev)
 {
-	if (dev->irq_assigned)
-		return dev->irq;
-	dev->irq_assigned = true;
 	unsigned pin = dev->pin;
 	const void *fdt = dev->dev.k->fdt;
 	struct device *host = dev->bus && dev->bus->host ? dev->bus->host->bridge_parent : NULL;
@@ -318,6 +316,16 @@ int pci_intx_irq(struct pci_dev *dev)
 	u32 intid = interrupt_map_lookup(fdt, host->of_node,
 					 (u32)p->bus->number << 16 | (u32)p->devfn << 8, pin);
 	int irq = intid ? irq_create_wired(dev->dev.k, intid) : 0;
-	dev->irq = irq > 0 ? irq : 0;
+	return irq > 0 ? irq : 0;
+}
+
+int pci_intx_irq(struct pci_dev *dev)
+{
+	if (dev->irq_assigned)
+		return dev->irq;
+	dev->irq_assigned = true;
+	dev->irq = map_intx_irq(dev);
+	/* pci_assign_irq() always tells the function, which does not use it */
+	pci_write_config_byte(dev, PCI_INTERRUPT_LINE, (u8)dev->irq);
 	return dev->irq;
 }

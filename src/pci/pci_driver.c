@@ -44,6 +44,8 @@ static int pci_device_probe(struct device *dev)
 	const struct pci_device_id *id = pci_match_device(drv, to_pci_dev(dev));
 	if (!id || !drv->probe)
 		return -ENODEV;
+	/* pci_assign_irq(): INTx mapped (and written to the interrupt line) before every probe */
+	pci_intx_irq(to_pci_dev(dev));
 	return drv->probe(to_pci_dev(dev), id);
 }
 

@@ -12,6 +12,7 @@
 struct iommu_group;
 struct iommu_domain;
 struct vfio_iommu;
+struct vfio_pci_core_device;
 
 /* struct vfio_container: what /dev/vfio/vfio's open makes */
 struct vfio_container {
@@ -35,6 +36,7 @@ struct vfio_group {
 struct vfio_device_file {
 	struct vfio_group *group;
 	struct device *dev;
+	struct vfio_pci_core_device *vdev;	/* shared by the device's open files */
 	const char *module;		/* its driver's module, referenced while open (or NULL) */
 };
 
@@ -56,8 +58,8 @@ void vfio_group_release(struct vfio_group *g);
 long vfio_group_ioctl(struct vfio_group *g, unsigned long cmd, void *arg);
 
 /* device.c */
-/* the device's open_device op, for a new device file (before it has an fd) */
-void vfio_device_open(struct kernel *k, struct vfio_device_file *df);
+/* the device's open_device op, for a new device file (before it has an fd): 0 or -errno */
+int vfio_device_open(struct kernel *k, struct vfio_device_file *df);
 long vfio_device_ioctl(struct vfio_device_file *df, unsigned long cmd, void *arg);
 void vfio_device_release(struct vfio_device_file *df);
 /*
@@ -65,12 +67,6 @@ void vfio_device_release(struct vfio_device_file *df);
  * offset in it): bytes done or -errno.
  */
 ssize_t vfio_device_rw(struct vfio_device_file *df, void *buf, size_t count, u64 off, bool write);
-
-/* vfio_pci_config.c: vfio_pci_config_rw() for reads of the bytes the model answers */
-struct pci_dev;
-ssize_t vfio_pci_config_read(struct pci_dev *pdev, u8 *buf, size_t count, u64 pos);
-/* vfio_config_init() at the first open: logs the capabilities it hides */
-void vfio_pci_config_init(struct pci_dev *pdev);
 
 /* vfio_iommu_type1.c: the IOMMU backend's ops */
 long vfio_iommu_type1_check_extension(struct vfio_iommu *iommu, unsigned long arg);

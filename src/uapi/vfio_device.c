@@ -2,9 +2,9 @@
  * The VFIO device file (anon_inode:[vfio-device]) of a device bound to
  * vfio-pci (drivers/vfio/pci/vfio_pci_core.c, 6.1). VFIO_DEVICE_GET_INFO is
  * answered as vfio-pci answers it, and so are GET_IRQ_INFO and
- * GET_REGION_INFO; pread of the config region answers the bytes
- * vfio_pci_config.c lists. Not modelled yet: SET_IRQS, RESET, the
- * hot-reset ioctls, pwrite, reads of the BARs and the ROM; they return
+ * GET_REGION_INFO; pread and pwrite of the config region go through
+ * vfio_pci_config.c. Not modelled yet: SET_IRQS, RESET, the hot-reset
+ * ioctls, reads and writes of the BARs and the ROM; they return
  * -EOPNOTSUPP.
  */
 #include <errno.h>
@@ -13,6 +13,7 @@
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 #include "uapi/vfio.h"
+#include "uapi/vfio_pci_core.h"
 #include "drivers/drivers.h"
 #include "pci/pci.h"
 
@@ -204,7 +205,7 @@ static long get_region_info(struct vfio_device_file *df, struct vfio_region_info
 		info.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
 		if (bar_mmap_supported(pdev, info.index)) {
 			info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
-			if (info.index == msix_bar(pdev))
+			if (info.index == df->vdev->msix_bar)
 				caps_size = sizeof(msix_mappable);
 		}
 		break;
@@ -248,9 +249,7 @@ ssize_t vfio_device_rw(struct vfio_device_file *df, void *buf, size_t count, u64
 		return -EINVAL;
 	switch (index) {
 	case VFIO_PCI_CONFIG_REGION_INDEX:
-		if (write)
-			return -EOPNOTSUPP;
-		return vfio_pci_config_read(to_pci_dev(df->dev), buf, count, pos);
+		return vfio_pci_config_rw(df->vdev, buf, count, pos, write);
 	case VFIO_PCI_ROM_REGION_INDEX:
 		return write ? -EINVAL : -EOPNOTSUPP;
 	case VFIO_PCI_VGA_REGION_INDEX:
@@ -282,46 +281,65 @@ long vfio_device_ioctl(struct vfio_device_file *df, unsigned long cmd, void *arg
 	}
 }
 
-/* another open device file of the same device (device->open_count > 1) */
-static bool opened_elsewhere(struct kernel *k, const struct vfio_device_file *df)
+/* the vfio_pci_core_device of another open file of the same device, or NULL */
+static struct vfio_pci_core_device *open_vdev(struct kernel *k, const struct vfio_device_file *df)
 {
 	struct uapi_state *st = k->uapi;
 	for (int fd = 0; st && fd < UAPI_MAX_FDS; fd++) {
 		const struct uapi_file *f = st->fds[fd];
 		if (f && f->kind == UAPI_FILE_VFIO_DEVICE && f->device != df && f->device->dev == df->dev)
-			return true;
+			return f->device->vdev;
 	}
-	return false;
+	return NULL;
 }
 
 /*
  * vfio_pci_open_device() -> vfio_pci_core_enable() at the first open:
  * pci_enable_device() ("enabling device (0000 -> 0003)" for a function no
- * driver enabled before). Not modelled: the function reset it tries, the
- * saved state, INTx masking and the power state.
+ * driver enabled before) and the virtual config space. Not modelled: the
+ * function reset it tries, the saved state, INTx masking and the power state.
  */
-void vfio_device_open(struct kernel *k, struct vfio_device_file *df)
+int vfio_device_open(struct kernel *k, struct vfio_device_file *df)
 {
-	if (opened_elsewhere(k, df))
-		return;
-	pci_enable_device(to_pci_dev(df->dev));
-	vfio_pci_config_init(to_pci_dev(df->dev));
+	struct vfio_pci_core_device *vdev = open_vdev(k, df);
+	if (vdev) {
+		vdev->open_count++;
+		df->vdev = vdev;
+		return 0;
+	}
+	vdev = calloc(1, sizeof(*vdev));
+	if (!vdev)
+		return -ENOMEM;
+	vdev->pdev = to_pci_dev(df->dev);
+	vdev->open_count = 1;
+	vdev->msix_bar = (u8)msix_bar(vdev->pdev);
+	pci_enable_device(vdev->pdev);
+	int ret = vfio_config_init(vdev);
+	if (ret) {
+		pci_disable_device(vdev->pdev);
+		free(vdev);
+		return ret;
+	}
+	df->vdev = vdev;
+	return 0;
 }
 
 /* vfio_pci_core_disable() at the last close: bus mastering off, the device disabled */
-static void vfio_device_close(struct kernel *k, struct vfio_device_file *df)
+static void vfio_device_close(struct vfio_device_file *df)
 {
-	if (opened_elsewhere(k, df))
+	struct vfio_pci_core_device *vdev = df->vdev;
+	if (--vdev->open_count)
 		return;
-	struct pci_dev *pdev = to_pci_dev(df->dev);
-	pci_clear_master(pdev);
-	pci_disable_device(pdev);
+	vfio_config_free(vdev);
+	pci_clear_master(vdev->pdev);
+	pci_disable_device(vdev->pdev);
+	free(vdev);
 }
 
 void vfio_device_release(struct vfio_device_file *df)
 {
 	struct vfio_group *g = df->group;
-	vfio_device_close(g->k, df);
+	vfio_device_close(df);
 	g->container_users--;
 	struct uapi_file *gf = g->opened_file;
 	if (df->module)

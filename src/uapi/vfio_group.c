@@ -153,22 +153,28 @@ static long get_device_fd(struct vfio_group *g, const char *arg)
 	df->dev = dev;
 	file->kind = UAPI_FILE_VFIO_DEVICE;
 	file->device = df;
-	int fd = uapi_install(g->k, file);
-	if (fd >= 0)
-		vfio_device_open(g->k, df);
-	if (fd < 0) {
+	/* vfio_device_open(): the driver opens the device, then the file gets its fd */
+	int ret = vfio_device_open(g->k, df);
+	if (ret) {
 		free(df);
+		free(file);
+		return ret;
+	}
+	/* the device file keeps the group's file and a container user */
+	uapi_file_get(g->opened_file);
+	g->container_users++;
+	/* the driver's module, while the device is open */
+	df->module = driver_module(g->k, dev->driver);
+	if (df->module)
+		module_get(g->k, df->module);
+	int fd = uapi_install(g->k, file);
+	if (fd < 0) {
+		/* fput() of the file: the device closes again */
+		vfio_device_release(df);
 		free(file);
 		return fd;
 	}
 	uapi_file_opened(g->k, file);
-	/* vfio_device_open(): the driver's module, while the device is open */
-	df->module = driver_module(g->k, dev->driver);
-	if (df->module)
-		module_get(g->k, df->module);
-	/* the device file keeps the group's file and a container user */
-	uapi_file_get(g->opened_file);
-	g->container_users++;
 	return fd;
 }
 

@@ -4,6 +4,7 @@
  * the corpus assigns: their BARs as the kernel sized them, the MSI-X BAR's
  * msix-mappable capability, the ROM and the config space.
  */
+#include <stdlib.h>
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 #include "boot_util.h"
@@ -202,10 +203,20 @@ Test(vfio_region, config_read)
 	cr_assert_arr_eq(b, ((unsigned char[]){ 0x11, 0xc8, 0x01, 0x00, 0x01, 0, 0, 0, 0x01, 0x08, 0, 0 }), 12);
 	/* a read that takes in a byte the model does not answer: nothing read */
 	memset(b, 0xee, sizeof(b));
-	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 8, (off_t)config_off(0xc)), -EOPNOTSUPP, "BAR0");
+	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 8, (off_t)config_off(0x10)), -EOPNOTSUPP, "BAR1");
 	cr_assert_eq(b[0], 0xee);
-	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 4, (off_t)config_off(PCI_ROM_ADDRESS)), -EOPNOTSUPP);
-	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 1, (off_t)config_off(PCI_INTERRUPT_LINE)), -EOPNOTSUPP);
+	/* an unimplemented BAR reads 0 (vfio_bar_fixup()) */
+	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 8, (off_t)config_off(0xc)), 8);
+	cr_assert_arr_eq(b + 4, ((unsigned char[]){ 0, 0, 0, 0 }), 4);
+	/* no ROM: its register reads 0; the interrupt line holds the irq pci_assign_irq() wrote */
+	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 4, (off_t)config_off(PCI_ROM_ADDRESS)), 4);
+	cr_assert_arr_eq(b, ((unsigned char[]){ 0, 0, 0, 0 }), 4);
+	char *config = NULL;
+	cr_assert_eq(iommusim_sysfs_read(a.sim, "/sys/bus/pci/devices/" DEV "/config", &config), 4096);
+	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 1, (off_t)config_off(PCI_INTERRUPT_LINE)), 1);
+	cr_assert_eq(b[0], (unsigned char)config[PCI_INTERRUPT_LINE]);
+	cr_assert_neq(b[0], 0);
+	free(config);
 	/* the command register as the device has it (its driver enabled memory decoding), the status */
 	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 4, (off_t)config_off(PCI_COMMAND)), 4);
 	cr_assert_arr_eq(b, ((unsigned char[]){ 0x02, 0x00, 0x10, 0x00 }), 4);

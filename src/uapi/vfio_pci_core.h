@@ -1,0 +1,61 @@
+/*
+ * struct vfio_pci_core_device of Linux 6.1 (include/linux/vfio_pci_core.h):
+ * what vfio-pci keeps of a device while user space has it open. The first
+ * device file's open makes it (vfio_pci_core_enable(): the function
+ * enabled, reset, its state saved, the virtual config space built) and the
+ * last close undoes it (vfio_pci_core_disable()); every device file of the
+ * device shares it.
+ */
+#ifndef IOMMUSIM_UAPI_VFIO_PCI_CORE_H
+#define IOMMUSIM_UAPI_VFIO_PCI_CORE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "base/bits.h"
+
+struct pci_dev;
+struct pci_saved_state;
+
+#define VFIO_PCI_NUM_RBARS 7	/* the six BARs and the ROM */
+
+struct vfio_pci_core_device {
+	struct pci_dev *pdev;
+	unsigned int open_count;	/* device files open on it */
+	bool reset_works;		/* the reset at enable succeeded */
+	bool pci_2_3;			/* INTx masking through the command register */
+	bool virq_disabled;		/* the user's INTx disable bit */
+	bool bardirty;			/* vconfig's BARs need vfio_bar_fixup() */
+	bool extended_caps;		/* a PCIe function with extended config space */
+	u8 msix_bar;			/* the MSI-X table's BAR, 0xff: none */
+	u8 msi_qmax;			/* log2 of the MSI vectors the function offers */
+	u32 rbar[VFIO_PCI_NUM_RBARS];	/* the BARs at enable, for vfio_bar_restore() */
+	/* vfio_config_init(): cfg_size bytes each */
+	u8 *vconfig;			/* the virtual config space */
+	u8 *pci_config_map;		/* the capability each byte belongs to */
+	/*
+	 * The model's own: a byte of vconfig whose value it knows. The
+	 * addresses the kernel assigned to the BARs are not modelled: their
+	 * bytes stay unknown (a read refuses with -EOPNOTSUPP) until the user
+	 * writes them or sizing clears them.
+	 */
+	u8 *vknown;
+	struct pci_saved_state *pci_saved_state;	/* the state saved at enable */
+};
+
+/* pci_config_map's entries besides capability IDs (vfio_pci_priv.h) */
+#define VFIO_PCI_CAP_ID_BASIC 0		/* the standard header */
+#define VFIO_PCI_CAP_ID_INVALID 0xff	/* no capability: raw access */
+#define VFIO_PCI_CAP_ID_INVALID_VIRT 0xfe	/* no capability: virtual access */
+
+/* vfio_config_init() at enable (logs the capabilities it hides): 0, -ENOMEM, -EIO */
+int vfio_config_init(struct vfio_pci_core_device *vdev);
+void vfio_config_free(struct vfio_pci_core_device *vdev);
+/*
+ * vfio_pci_config_rw(): a read or write of count bytes at pos of the config
+ * region, in the chunks vfio_config_do_rw() makes: bytes done, or -EFAULT
+ * (outside config space), -EIO, and -EOPNOTSUPP for a read of a byte the
+ * model does not know (nothing read then).
+ */
+ssize_t vfio_pci_config_rw(struct vfio_pci_core_device *vdev, u8 *buf, size_t count, u64 pos, bool write);
+
+#endif
