@@ -246,6 +246,16 @@ static void ctrl_reset(struct nvme_ctrl_hw *n)
 	n->intms = 0;
 }
 
+void nvme_hw_function_reset(struct nvme_ctrl_hw *n)
+{
+	if (!n)
+		return;
+	ctrl_reset(n);
+	/* nvme_ctrl_reset() of a function reset: CC, CSTS and the interrupt masks back to 0 */
+	n->cc = 0;
+	n->csts = 0;
+}
+
 void nvme_hw_free(struct nvme_ctrl_hw *n)
 {
 	if (!n)

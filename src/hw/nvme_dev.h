@@ -220,6 +220,11 @@ int nvme_hw_check_props(const struct nvme_hw_props *p, char *err, size_t errlen)
 struct nvme_ctrl_hw *nvme_hw_new(struct hw_system *sys, struct hw_pci_fn *fn, const struct nvme_hw_props *p,
 				 char *err, size_t errlen);
 void nvme_hw_free(struct nvme_ctrl_hw *n);
+/*
+ * nvme_pci_reset() (an FLR or a bus reset of the function): every queue
+ * gone, CC, CSTS and the interrupt masks 0; AQA, ASQ and ACQ kept.
+ */
+void nvme_hw_function_reset(struct nvme_ctrl_hw *n);
 
 /* The controller the board realized for fn in sys, or NULL. */
 struct nvme_ctrl_hw *hw_nvme_device(const struct hw_system *sys, const struct hw_pci_fn *fn);

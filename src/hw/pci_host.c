@@ -3,6 +3,7 @@
 #include <linux/pci_regs.h>
 #include "hw/pci_config.h"
 #include "hw/pci_host.h"
+#include "hw/pci_reset.h"
 #include "hw/system.h"
 
 #define ECAM_BUS(off) ((unsigned)((off) >> 20) & 0xff)
@@ -102,7 +103,8 @@ void hw_pci_host_config_write(struct hw_pci_host *host, u64 offset, u32 val, uns
 	unsigned reg = ECAM_REG(offset);
 	if (!fn || !fn->config || reg + size > config_limit(fn))
 		return;
-	hw_pci_config_write(fn, reg, size, val);
+	/* the function's write_config: a Function Level Reset or a secondary bus reset may follow */
+	hw_pci_write_config(host->sys, fn, reg, size, val);
 	/* a bridge's bus numbers or its secondary bus reset move routes */
 	bool routing = (reg < PCI_SEC_LATENCY_TIMER && reg + size > PCI_PRIMARY_BUS) ||
 		       (reg < PCI_BRIDGE_CONTROL + 2 && reg + size > PCI_BRIDGE_CONTROL);

@@ -13,8 +13,10 @@
 #include "machine/hw_pci.h"
 
 struct hw_mmio;
+struct hw_system;
 
 struct hw_pci_host {
+	struct hw_system *sys;		/* the machine whose devices a reset reaches (NULL: config space only) */
 	u64 ecam_base, ecam_size;	/* the window's bus address; size / 1 MiB buses */
 	struct hw_pci_bus *root;	/* bus 0 (NULL: no PCI host) */
 	/*

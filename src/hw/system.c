@@ -243,7 +243,7 @@ struct hw_system *hw_system_realize(const struct machine *m, char *err, size_t e
 	 */
 	if (m->pci_root) {
 		struct hw_pci_board board = { .msi_nonbroken = m->gic.msi != HW_MSI_NONE };
-		hw->pci = (struct hw_pci_host){ .ecam_base = VIRT_HIGH_PCIE_ECAM_BASE,
+		hw->pci = (struct hw_pci_host){ .sys = hw, .ecam_base = VIRT_HIGH_PCIE_ECAM_BASE,
 						.ecam_size = VIRT_HIGH_PCIE_ECAM_SIZE, .root = m->pci_root };
 		if (hw_pci_layout_build_tree(m->pci_root, &board)) {
 			snprintf(err, errlen, "out of memory");

@@ -8,6 +8,7 @@
 #include "iommusim/iommusim.h"
 #include "script/session.h"
 #include "hw/pci_config.h"
+#include "hw/pci_reset.h"
 #include "hw/pci_rid.h"
 #include "hw/system.h"
 #include "pci/pci.h"
@@ -40,9 +41,10 @@ int iommusim_pci_config_write(struct iommusim *sim, const char *dev, unsigned of
 	struct hw_pci_fn *fn = pci_hw_fn(sim, dev);
 	if (!fn)
 		return -ENOENT;
-	int ret = hw_pci_config_write(fn, offset, size, val);
-	/* behind the host's back: its routes are looked up afresh */
+	/* as the function's write_config takes it: an FLR or a secondary bus reset may follow */
 	struct hw_system *hw = sim->k->hw;
+	int ret = hw_pci_write_config(hw, fn, offset, size, val);
+	/* behind the host's back: its routes are looked up afresh */
 	if (!ret && hw)
 		hw_pci_host_routing_changed(&hw->pci);
 	return ret;
