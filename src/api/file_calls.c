@@ -59,6 +59,8 @@ int iommusim_user_set_memlock(struct iommusim *sim, uint64_t bytes, bool cap_ipc
 /* A sysfs text (a file's contents or a link's target) handed to the caller: its length, or -errno. */
 static long take_text(int ret, struct sysfs_buf *b, char **out)
 {
+	/* the bytes the file holds (a binary file such as config has NULs) */
+	size_t len = b->text && b->len ? b->len : b->text ? strlen(b->text) : 0;
 	if (!ret) {
 		*out = b->text ? b->text : strdup("");
 		b->text = NULL;
@@ -66,7 +68,7 @@ static long take_text(int ret, struct sysfs_buf *b, char **out)
 	sysfs_buf_free(b);
 	if (ret)
 		return ret;
-	return *out ? (long)strlen(*out) : -ENOMEM;
+	return *out ? (long)len : -ENOMEM;
 }
 
 long iommusim_sysfs_read(struct iommusim *sim, const char *path, char **out)

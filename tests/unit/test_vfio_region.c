@@ -212,7 +212,7 @@ Test(vfio_region, config_read)
 	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 4, (off_t)config_off(PCI_ROM_ADDRESS)), 4);
 	cr_assert_arr_eq(b, ((unsigned char[]){ 0, 0, 0, 0 }), 4);
 	char *config = NULL;
-	cr_assert_eq(iommusim_sysfs_read(a.sim, "/sys/bus/pci/devices/" DEV "/config", &config), 4096);
+	cr_assert_gt(iommusim_sysfs_read(a.sim, "/sys/bus/pci/devices/" DEV "/config", &config), PCI_INTERRUPT_LINE);
 	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 1, (off_t)config_off(PCI_INTERRUPT_LINE)), 1);
 	cr_assert_eq(b[0], (unsigned char)config[PCI_INTERRUPT_LINE]);
 	cr_assert_neq(b[0], 0);
@@ -233,11 +233,21 @@ Test(vfio_region, config_read)
 	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 1, (off_t)config_off(0x1000)), -EFAULT);
 	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 0, (off_t)config_off(0x1000)), 0);
 	cr_assert_eq(b[0], 0xee);
-	/* no VGA, no region past it; the ROM is read-only; writes are not modelled */
+	/* no VGA, no region past it; the ROM is read-only */
 	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 1, (off_t)((uint64_t)VFIO_PCI_VGA_REGION_INDEX << 40)), -EINVAL);
 	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 1, (off_t)((uint64_t)VFIO_PCI_NUM_REGIONS << 40)), -EINVAL);
 	cr_assert_eq(iommusim_pwrite(a.sim, a.device, b, 1, (off_t)((uint64_t)VFIO_PCI_ROM_REGION_INDEX << 40)), -EINVAL);
-	cr_assert_eq(iommusim_pwrite(a.sim, a.device, b, 4, (off_t)config_off(0)), -EOPNOTSUPP);
+	/* writes: the IDs are dropped; a BAR sizes through vconfig (BAR1: 4 KiB, 32-bit memory) */
+	memset(b, 0xff, 4);
+	cr_assert_eq(iommusim_pwrite(a.sim, a.device, b, 4, (off_t)config_off(0)), 4);
+	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 4, (off_t)config_off(0)), 4);
+	cr_assert_arr_eq(b, ((unsigned char[]){ 0xf4, 0x1a, 0x44, 0x10 }), 4);
+	memset(b, 0xff, 4);
+	cr_assert_eq(iommusim_pwrite(a.sim, a.device, b, 4, (off_t)config_off(PCI_BASE_ADDRESS_1)), 4);
+	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 4, (off_t)config_off(PCI_BASE_ADDRESS_1)), 4);
+	cr_assert_arr_eq(b, ((unsigned char[]){ 0x00, 0xf0, 0xff, 0xff }), 4);
+	/* past the end: EFAULT, nothing written */
+	cr_assert_eq(iommusim_pwrite(a.sim, a.device, b, 4, (off_t)config_off(0xffe)), -EFAULT);
 	cr_assert_eq(iommusim_pread(a.sim, a.device, b, 4, -1), -EINVAL, "a negative offset");
 	iommusim_free(a.sim);
 }
