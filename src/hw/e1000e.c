@@ -39,9 +39,9 @@ static const struct qdev_prop e1000e_props[] = {
 	  .desc = "Do not use virtio headers, perform SW offloads emulation instead",
 	  .has_default = true, .def.u = 0, .effect = QDEV_NO_EFFECT },
 	QDEV_BOOL("init-vet", true, QDEV_NO_EFFECT),
-	/* the address a driver would read (and the serial number it makes): nothing reads either */
+	/* the address a driver would read, and the serial number (DSN) made from it */
 	{ .name = "mac", .kind = QDEV_PROP_MACADDR, .type = "str",
-	  .desc = "Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56", .effect = QDEV_NO_EFFECT },
+	  .desc = "Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56", .effect = QDEV_MODELLED },
 	{ .name = "netdev", .kind = QDEV_PROP_STR, .type = "str",
 	  .desc = "ID of a netdev to use as a backend", .effect = QDEV_MODELLED },
 	{ .name = "subsys", .kind = QDEV_PROP_UINT16, .type = "uint16", .desc = "PCI device Subsystem ID",
@@ -96,7 +96,15 @@ int e1000e_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board)
 	if (ret >= 0)
 		ret = hw_pcie_add_capability(fn->config, PCI_EXT_CAP_ID_DSN, 1, E1000E_DSN_CAP,
 					     PCI_EXT_CAP_DSN_SIZEOF_QEMU);
-	return ret < 0 ? ret : 0;
+	if (ret < 0)
+		return ret;
+	/* e1000e_gen_dsn(): the MAC's OUI, ff ff, then the rest of it, most significant byte first */
+	const u8 *mac = fn->macaddr;
+	u32 lo = (u32)mac[5] | (u32)mac[4] << 8 | (u32)mac[3] << 16 | 0xffu << 24;
+	u32 hi = 0xffu | (u32)mac[2] << 8 | (u32)mac[1] << 16 | (u32)mac[0] << 24;
+	hw_pci_set(fn->config, E1000E_DSN_CAP + 4, 4, lo);
+	hw_pci_set(fn->config, E1000E_DSN_CAP + 8, 4, hi);
+	return 0;
 }
 
 static int e1000e_realize(struct virt_build *b, struct qdev *d)

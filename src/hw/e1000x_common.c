@@ -1,6 +1,7 @@
 /* The e1000 family's shared realize start; see e1000x_common.h. */
 #include <errno.h>
 #include "hw/e1000x_common.h"
+#include "hw/nic_models.h"
 
 #define PCI_CLASS_NETWORK_ETHERNET_PROGIF 0x020000
 
@@ -23,5 +24,6 @@ int e1000x_realize_start(struct virt_build *b, const struct qdev *d, u16 device,
 	if (!*fn)
 		return -ENOMEM;
 	(*fn)->intx_pin = 1;
+	nic_macaddr(b, d, (*fn)->macaddr);
 	return 0;
 }

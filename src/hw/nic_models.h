@@ -17,4 +17,13 @@ enum nic_model_kind {
 /* What model (NULL: the default, virtio) is; *device gets the -device type for a modelled one. */
 enum nic_model_kind nic_model_lookup(const char *model, const char **device);
 
+struct virt_build;
+struct qdev;
+/*
+ * A NIC's MAC address as its realize takes it: the mac property, or
+ * qemu_macaddr_default_if_unset()'s next one (52:54:00:12:34:56, then :57 ...
+ * in the order NICs are realized, the board's -nic ones first).
+ */
+void nic_macaddr(struct virt_build *b, const struct qdev *d, unsigned char mac[6]);
+
 #endif

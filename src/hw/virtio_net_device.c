@@ -8,6 +8,7 @@
 #include <string.h>
 #include "hw/qdev_types.h"
 #include "hw/virtio_qdev.h"
+#include "hw/nic_models.h"
 
 #define NET_FEATURE(n, d) QDEV_BIT(n, d, QDEV_DEFAULT_ONLY)
 
@@ -73,6 +74,9 @@ static int virtio_net_device_realize(struct virt_build *b, struct qdev *d, struc
 			return -ENOMEM;
 	}
 	v->queue_size = 256;
+	/* the device's MAC (its config space, which the model does not keep) takes one */
+	unsigned char mac[6];
+	nic_macaddr(b, d, mac);
 	return 0;
 }
 

@@ -90,6 +90,7 @@ struct hw_pci_fn {
 	u8 intx_pin;			/* PCI_INTERRUPT_PIN: 1..4 for INTA..INTD, 0 none */
 	struct hw_msix *msix;		/* the MSI-X table and PBA (BAR contents), or NULL */
 	u32 rom_size;			/* the expansion ROM BAR (pci_add_option_rom), 0: none */
+	u8 macaddr[6];			/* a NIC's MAC address (e1000e's serial number is made from it) */
 	/*
 	 * The config space the kernel reads and writes (NULL until the board
 	 * realizes; owned by the board, hw_system_free releases it). Everything

@@ -174,6 +174,7 @@ struct virt_build {
 	char qom_path[128];		/* the device being added */
 	char where[1024];		/* "-device ...: " prefix for messages */
 	char nic_vectors[24];		/* the machine-made NIC being added: its NICInfo's vectors, "" default */
+	unsigned mac_index;		/* qemu_macaddr_default_if_unset()'s count of MACs handed out */
 };
 
 struct qdev;
