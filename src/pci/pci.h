@@ -27,6 +27,38 @@
 
 struct pci_dev;
 
+/* pci_reset_fn_methods[] of 6.1, in priority order (index 0: none) */
+enum pci_reset_method {
+	PCI_RESET_NONE,
+	PCI_RESET_DEVICE_SPECIFIC,
+	PCI_RESET_ACPI,
+	PCI_RESET_FLR,
+	PCI_RESET_AF_FLR,
+	PCI_RESET_PM,
+	PCI_RESET_BUS,
+	PCI_NUM_RESET_METHODS,
+};
+
+/* power states (pci_power_t) */
+#define PCI_D0 0
+#define PCI_D3hot 3
+
+#define PCI_EXP_SAVE_REGS 7
+#define PCI_AER_SAVE_REGS 5
+
+/*
+ * What pci_save_state() keeps of a function: the header's 16 dwords and
+ * the capability buffers pci_init_capabilities() allocated for it (the
+ * PCIe control registers, AER's masks, severity, control and root command).
+ */
+struct pci_saved_regs {
+	u32 config_space[16];
+	bool has_exp;			/* a PCIe buffer (pci_allocate_cap_save_buffers) */
+	u16 exp[PCI_EXP_SAVE_REGS];	/* DEVCTL LNKCTL SLTCTL RTCTL DEVCTL2 LNKCTL2 SLTCTL2 */
+	unsigned naer;			/* the AER buffer's dwords: 4, 5 with root command, 0 none */
+	u32 aer[PCI_AER_SAVE_REGS];
+};
+
 struct pci_bus {
 	struct pci_bus *parent;
 	struct pci_dev *self;		/* bridge leading here; NULL on the root bus */
@@ -83,6 +115,14 @@ struct pci_dev {
 	bool msix_enabled;
 	int *msix_irqs;			/* Linux irq of each MSI-X vector in use */
 	unsigned msix_nvec;
+	/* resets and saved state (pci/reset.c) */
+	u8 pm_cap;			/* the PM capability (pci_pm_init()), 0 if absent */
+	u32 devcap;			/* PCIe Device Capabilities as set_pcie_port_type() read them */
+	bool link_active_reporting;	/* bridges: Link Capabilities' DLLLARC */
+	u8 current_state;		/* the PM state the kernel believes in (PCI_D0 ...) */
+	u8 reset_methods[PCI_NUM_RESET_METHODS];	/* pci_reset_fn_methods indexes, 0-terminated */
+	bool state_saved;
+	struct pci_saved_regs saved;	/* pci_save_state()'s copy */
 };
 
 #define PCI_DEV_FLAGS_BRIDGE_XLATE_ROOT (1u << 9)
@@ -180,6 +220,51 @@ int pci_msix_vec_count(struct pci_dev *dev);
 int pci_intx_irq(struct pci_dev *dev);
 /* Free what interrupt state the function still has (teardown of the model). */
 void pci_msi_release(struct pci_dev *dev);
+
+/*
+ * Function resets and saved state (drivers/pci/pci.c of 6.1, pci/reset.c).
+ * pci_init_reset_methods() at device add probes pci_reset_fn_methods in
+ * order (device-specific and ACPI: none here; FLR from Device
+ * Capabilities; AF FLR; PM without No_Soft_Reset; bus: a hotplug slot's
+ * reset or the parent bridge's secondary bus reset when the function is
+ * alone behind it) into dev->reset_methods.
+ */
+void pci_init_reset_methods(struct pci_dev *dev);
+/* a method's name as the reset_method attribute shows it ("flr", "pm", "bus" ...) */
+const char *pci_reset_method_name(int method);
+/* 0 when dev->reset_methods has a method, else -ENOTTY (pci_reset_supported()) */
+int pci_probe_reset_function(struct pci_dev *dev);
+/*
+ * The methods in order until one works: 0, -ENOTTY (none did), or a
+ * method's error (-EINVAL: PM reset out of D0; -ENOTTY also when the
+ * device does not come back after a secondary bus reset).
+ */
+int __pci_reset_function_locked(struct pci_dev *dev);
+/*
+ * pci_dev_save_and_disable() (D0, pci_save_state(), command register to
+ * INTx disable), __pci_reset_function_locked(), pci_dev_restore(): its
+ * result, or -ENOTTY without a method. The model never contends for the
+ * device lock, so never -EAGAIN.
+ */
+int pci_try_reset_function(struct pci_dev *dev);
+/* pci_save_state(): 0 (the buffers always exist here) */
+int pci_save_state(struct pci_dev *dev);
+/* pci_restore_state(): nothing unless a state is saved; afterwards none is */
+void pci_restore_state(struct pci_dev *dev);
+/* pci_store_saved_state(): a copy of the saved state, NULL when none is saved or without memory */
+struct pci_saved_state;
+struct pci_saved_state *pci_store_saved_state(struct pci_dev *dev);
+/*
+ * pci_load_saved_state(): state becomes the saved state (NULL: none saved,
+ * 0); -EINVAL when its capability buffers do not match the function's.
+ * pci_load_and_free_saved_state() also frees *state and clears it.
+ */
+int pci_load_saved_state(struct pci_dev *dev, struct pci_saved_state *state);
+int pci_load_and_free_saved_state(struct pci_dev *dev, struct pci_saved_state **state);
+/* pci_set_power_state(dev, PCI_D0) as far as a reset needs it: 0 */
+int pci_set_power_state_d0(struct pci_dev *dev);
+/* pci_enable_acs() (pci/probe.c): ACS controls on once pci_request_acs() was called */
+void pci_enable_acs(struct pci_dev *dev);
 
 /* pci_for_each_dma_alias(): fn(pdev_or_bridge, alias, data); nonzero stops. */
 int pci_for_each_dma_alias(struct pci_dev *pdev,

@@ -148,7 +148,7 @@ static void set_pcie_port_type(struct pci_dev *pdev)
 }
 
 /* pci_std_enable_acs(): source validation, request and completion redirect, upstream forwarding */
-static void pci_enable_acs(struct pci_dev *dev)
+void pci_enable_acs(struct pci_dev *dev)
 {
 	if (!dev->acs_cap || !dev->bus->host->acs_requested)
 		return;
@@ -209,6 +209,8 @@ static void pci_init_capabilities(struct pci_dev *dev)
 	dev->acs_cap = pci_find_ext_capability(dev, PCI_EXT_CAP_ID_ACS);
 	pci_enable_acs(dev);
 	pci_aer_init(dev);
+	/* the reset methods probed while the function is not yet on its bus's list (pci/reset.c) */
+	pci_init_reset_methods(dev);
 }
 
 static struct pci_dev *pci_setup_device(struct pci_bus *bus, unsigned devfn, u32 id)

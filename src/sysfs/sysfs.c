@@ -207,6 +207,7 @@ static const struct dev_attr dev_attrs[] = {
 	{ "features", ATTR_RO, false },
 	{ "iommu_group", ATTR_LINK, false },
 	{ "modalias", ATTR_RO, false },
+	{ "reset_method", ATTR_RO, true },
 	{ "revision", ATTR_RO, true },
 	{ "subsystem_device", ATTR_RO, true },
 	{ "subsystem_vendor", ATTR_RO, true },
@@ -228,6 +229,9 @@ static const struct dev_attr *find_attr(const struct device *dev, const char *na
 		if ((!strcmp(name, "device") || !strcmp(name, "vendor")) && dev->bus == &platform_bus_type)
 			return NULL;
 		if (!strcmp(name, "driver_override") && dev->bus == &virtio_bus)
+			return NULL;
+		/* pci_dev_reset_method_attr_is_visible(): only with a reset method */
+		if (!strcmp(name, "reset_method") && !to_pci_dev((struct device *)dev)->reset_methods[0])
 			return NULL;
 		/* virtio's features_show */
 		if (!strcmp(name, "features") && dev->bus != &virtio_bus)
@@ -251,6 +255,14 @@ static int dev_attr_show(struct device *dev, const char *name, struct sysfs_buf 
 			return emit(out, "0x%06x\n", p->class);
 		if (!strcmp(name, "revision"))
 			return emit(out, "0x%02x\n", p->revision);
+		if (!strcmp(name, "reset_method")) {
+			/* reset_method_show(): the methods' names in order */
+			char list[64] = "";
+			for (int i = 0; i < PCI_NUM_RESET_METHODS && p->reset_methods[i]; i++)
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? " " : "",
+					 pci_reset_method_name(p->reset_methods[i]));
+			return emit(out, "%s\n", list);
+		}
 		if (!strcmp(name, "subsystem_vendor"))
 			return emit(out, "0x%04x\n", p->subsystem_vendor);
 		if (!strcmp(name, "subsystem_device"))

@@ -3,9 +3,9 @@
  * vfio-pci (drivers/vfio/pci/vfio_pci_core.c, 6.1). VFIO_DEVICE_GET_INFO is
  * answered as vfio-pci answers it, and so are GET_IRQ_INFO and
  * GET_REGION_INFO; pread and pwrite of the config region go through
- * vfio_pci_config.c. Not modelled yet: SET_IRQS, RESET, the hot-reset
- * ioctls, reads and writes of the BARs and the ROM; they return
- * -EOPNOTSUPP.
+ * vfio_pci_config.c; VFIO_DEVICE_RESET resets the function as 6.1 does.
+ * Not modelled yet: SET_IRQS, the hot-reset ioctls, reads and writes of
+ * the BARs and the ROM; they return -EOPNOTSUPP.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,46 +17,6 @@
 #include "drivers/drivers.h"
 #include "pci/pci.h"
 
-/* pcie_reset_flr(dev, PCI_RESET_PROBE): Function Level Reset in Device Capabilities */
-static bool flr_works(struct pci_dev *pdev)
-{
-	u32 cap;
-	return pdev->pcie_cap && !pci_read_config_dword(pdev, pdev->pcie_cap + PCI_EXP_DEVCAP, &cap) &&
-	       (cap & PCI_EXP_DEVCAP_FLR);
-}
-
-/* pci_pm_reset(dev, PCI_RESET_PROBE): a PM capability without No_Soft_Reset */
-static bool pm_reset_works(struct pci_dev *pdev)
-{
-	u8 pm = pci_find_capability(pdev, PCI_CAP_ID_PM);
-	u16 csr;
-	u32 v;
-	if (!pm || pci_read_config_dword(pdev, pm + PCI_PM_CTRL, &v))
-		return false;
-	csr = (u16)v;
-	return !(csr & PCI_PM_CTRL_NO_SOFT_RESET);
-}
-
-/* pci_parent_bus_reset(dev, PCI_RESET_PROBE): alone below a bridge */
-static bool bus_reset_works(struct pci_dev *pdev)
-{
-	if (pci_is_root_bus(pdev->bus) || pdev->subordinate || !pdev->bus->self)
-		return false;
-	for (size_t i = 0; i < pdev->bus->ndevices; i++)
-		if (pdev->bus->devices[i] != pdev)
-			return false;
-	return true;
-}
-
-/* vdev->reset_works: pci_probe_reset_function() found a method */
-static bool reset_works(struct device *dev)
-{
-	if (!dev_is_pci(dev))
-		return false;
-	struct pci_dev *pdev = to_pci_dev(dev);
-	return flr_works(pdev) || pm_reset_works(pdev) || bus_reset_works(pdev);
-}
-
 static long get_info(struct vfio_device_file *df, struct vfio_device_info *arg)
 {
 	size_t minsz = offsetof(struct vfio_device_info, num_irqs) + sizeof(arg->num_irqs);
@@ -67,7 +27,8 @@ static long get_info(struct vfio_device_file *df, struct vfio_device_info *arg)
 	if (info.argsz < minsz)
 		return -EINVAL;
 	info.flags = VFIO_DEVICE_FLAGS_PCI;
-	if (reset_works(df->dev))
+	/* the reset at the first open worked */
+	if (df->vdev->reset_works)
 		info.flags |= VFIO_DEVICE_FLAGS_RESET;
 	/* the BARs, the ROM, config space and VGA; no device-specific regions */
 	info.num_regions = VFIO_PCI_NUM_REGIONS;
@@ -260,6 +221,21 @@ ssize_t vfio_device_rw(struct vfio_device_file *df, void *buf, size_t count, u64
 	}
 }
 
+/*
+ * vfio_pci_ioctl_reset(): only a device whose reset worked at open (EINVAL
+ * otherwise; the argument is not read), brought to D0, then
+ * pci_try_reset_function(): its result. vconfig is left as it is: the
+ * function's own registers come back from the state saved just before.
+ */
+static long ioctl_reset(struct vfio_device_file *df)
+{
+	struct vfio_pci_core_device *vdev = df->vdev;
+	if (!vdev->reset_works)
+		return -EINVAL;
+	pci_set_power_state_d0(vdev->pdev);
+	return pci_try_reset_function(vdev->pdev);
+}
+
 long vfio_device_ioctl(struct vfio_device_file *df, unsigned long cmd, void *arg)
 {
 	switch (cmd) {
@@ -269,8 +245,9 @@ long vfio_device_ioctl(struct vfio_device_file *df, unsigned long cmd, void *arg
 		return get_irq_info(df, arg);
 	case VFIO_DEVICE_GET_REGION_INFO:
 		return get_region_info(df, arg);
-	case VFIO_DEVICE_SET_IRQS:
 	case VFIO_DEVICE_RESET:
+		return ioctl_reset(df);
+	case VFIO_DEVICE_SET_IRQS:
 	case VFIO_DEVICE_GET_PCI_HOT_RESET_INFO:
 	case VFIO_DEVICE_PCI_HOT_RESET:
 	case VFIO_DEVICE_IOEVENTFD:
@@ -294,10 +271,28 @@ static struct vfio_pci_core_device *open_vdev(struct kernel *k, const struct vfi
 }
 
 /*
- * vfio_pci_open_device() -> vfio_pci_core_enable() at the first open:
- * pci_enable_device() ("enabling device (0000 -> 0003)" for a function no
- * driver enabled before) and the virtual config space. Not modelled: the
- * function reset it tries, the saved state, INTx masking and the power state.
+ * pci_intx_mask_broken(), which 6.1 runs at enumeration: the command
+ * register's INTx disable bit does not take a write (restored after).
+ */
+static bool pci_intx_mask_broken(struct pci_dev *pdev)
+{
+	u16 orig = 0, toggle, now = 0;
+	pci_read_config_word(pdev, PCI_COMMAND, &orig);
+	toggle = orig ^ PCI_COMMAND_INTX_DISABLE;
+	pci_write_config_word(pdev, PCI_COMMAND, toggle);
+	pci_read_config_word(pdev, PCI_COMMAND, &now);
+	pci_write_config_word(pdev, PCI_COMMAND, orig);
+	return now != toggle;
+}
+
+/*
+ * vfio_pci_open_device() -> vfio_pci_core_enable() at the first open: bus
+ * mastering off so that the saved state lacks it, pci_enable_device()
+ * ("enabling device (0000 -> 0003)" for a function no driver enabled
+ * before), pci_try_reset_function() (reset_works when it succeeds), the
+ * state saved and a copy kept for the last close, INTx masking (pci_2_3)
+ * and INTx enabled again, the virtual config space, the MSI-X BAR. The
+ * runtime PM resume before is not modelled (the function is in D0).
  */
 int vfio_device_open(struct kernel *k, struct vfio_device_file *df)
 {
@@ -310,29 +305,65 @@ int vfio_device_open(struct kernel *k, struct vfio_device_file *df)
 	vdev = calloc(1, sizeof(*vdev));
 	if (!vdev)
 		return -ENOMEM;
-	vdev->pdev = to_pci_dev(df->dev);
+	struct pci_dev *pdev = to_pci_dev(df->dev);
+	vdev->pdev = pdev;
 	vdev->open_count = 1;
-	vdev->msix_bar = (u8)msix_bar(vdev->pdev);
-	pci_enable_device(vdev->pdev);
+	pci_clear_master(pdev);
+	pci_enable_device(pdev);
+	/* the model never contends for the device lock: no -EAGAIN to give up on */
+	vdev->reset_works = !pci_try_reset_function(pdev);
+	pci_save_state(pdev);
+	/* NULL without memory: 6.1 only says so at debug level */
+	vdev->pci_saved_state = pci_store_saved_state(pdev);
+	/* vfio_pci_nointx() lists i40e and X550 NICs only, which QEMU does not model */
+	vdev->pci_2_3 = !pci_intx_mask_broken(pdev);
+	u16 cmd = 0;
+	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
+	if (vdev->pci_2_3 && (cmd & PCI_COMMAND_INTX_DISABLE))
+		pci_write_config_word(pdev, PCI_COMMAND, cmd & (u16)~PCI_COMMAND_INTX_DISABLE);
 	int ret = vfio_config_init(vdev);
 	if (ret) {
-		pci_disable_device(vdev->pdev);
+		free(vdev->pci_saved_state);
+		pci_disable_device(pdev);
 		free(vdev);
 		return ret;
 	}
+	vdev->msix_bar = (u8)msix_bar(pdev);
 	df->vdev = vdev;
 	return 0;
 }
 
-/* vfio_pci_core_disable() at the last close: bus mastering off, the device disabled */
+/*
+ * vfio_pci_core_disable() at the last close: D0, bus mastering off, the
+ * virtual config space gone; the state saved at open loaded back
+ * ("vfio_pci_core_disable: Couldn't reload saved state" when it does not
+ * fit, and without a working reset nothing more), INTx disabled, the
+ * function reset when that worked at open, the state restored, the
+ * function disabled. vfio_pci_dev_set_try_reset()'s bus reset of a device
+ * set whose functions all still need one is not modelled.
+ */
 static void vfio_device_close(struct vfio_device_file *df)
 {
 	struct vfio_pci_core_device *vdev = df->vdev;
 	if (--vdev->open_count)
 		return;
+	struct pci_dev *pdev = vdev->pdev;
+	pci_set_power_state_d0(pdev);
+	pci_clear_master(pdev);
+	vdev->virq_disabled = false;
 	vfio_config_free(vdev);
-	pci_clear_master(vdev->pdev);
-	pci_disable_device(vdev->pdev);
+	if (pci_load_and_free_saved_state(pdev, &vdev->pci_saved_state)) {
+		dev_info(&pdev->dev, "vfio_pci_core_disable: Couldn't reload saved state\n");
+		if (!vdev->reset_works)
+			goto out;
+		pci_save_state(pdev);
+	}
+	pci_write_config_word(pdev, PCI_COMMAND, PCI_COMMAND_INTX_DISABLE);
+	if (vdev->reset_works)
+		__pci_reset_function_locked(pdev);
+	pci_restore_state(pdev);
+out:
+	pci_disable_device(pdev);
 	free(vdev);
 }
 
