@@ -19,15 +19,15 @@
 #include <errno.h>
 #include <string.h>
 #include <linux/pci_regs.h>
+#include "base/le_bytes.h"
 #include "uapi/vfio_pci_core.h"
 #include "uapi/vfio.h"
 #include "pci/pci.h"
 
-/* pci_try_reset_function() until src/pci/reset.c has it: no method */
+/* pci_try_reset_function() (pci/reset.c): its result is not looked at */
 static int function_reset(struct pci_dev *pdev)
 {
-	(void)pdev;
-	return -ENOTTY;
+	return pci_try_reset_function(pdev);
 }
 
 /* One field of a capability's permission table (p_setb/p_setw/p_setd). */
@@ -147,16 +147,7 @@ struct perm {
 #define TABLE(kind, t) \
 	(struct perm) { kind, t, sizeof(t) / sizeof(t[0]), { { 0 } } }
 
-static u16 get_le16(const u8 *p)
-{
-	return (u16)(p[0] | p[1] << 8);
-}
 
-static void put_le16(u8 *p, u16 v)
-{
-	p[0] = (u8)v;
-	p[1] = (u8)(v >> 8);
-}
 
 /* init_pci_cap_msi_perm(): the layout follows the control word's 64-bit and mask bits */
 static void msi_perm(struct perm *p, u16 flags)
@@ -202,7 +193,7 @@ static struct perm cap_perm(struct vfio_pci_core_device *vdev, u8 cap, unsigned 
 	case PCI_CAP_ID_AF:
 		return TABLE(PERM_AF, af_perm);
 	case PCI_CAP_ID_MSI:
-		msi_perm(&p, get_le16(&vdev->vconfig[cap_start + PCI_MSI_FLAGS]));
+		msi_perm(&p, (u16)get_le(&vdev->vconfig[cap_start + PCI_MSI_FLAGS], 2));
 		return p;
 	case PCI_CAP_ID_VNDR:
 		return (struct perm){ .kind = PERM_DIRECT_RAW };
@@ -244,19 +235,7 @@ static void perm_masks(const struct perm *p, unsigned offset, unsigned count, u3
 		}
 }
 
-static u32 get_bytes(const u8 *p, unsigned count)
-{
-	u32 v = 0;
-	for (unsigned i = 0; i < count; i++)
-		v |= (u32)p[i] << (8 * i);
-	return v;
-}
 
-static void put_bytes(u8 *p, unsigned count, u32 v)
-{
-	for (unsigned i = 0; i < count; i++)
-		p[i] = (u8)(v >> (8 * i));
-}
 
 /* pci_user_read_config_*(): the function's own register; -EIO when it does not answer */
 static int user_read(struct pci_dev *pdev, unsigned pos, unsigned count, u32 *val)
@@ -314,7 +293,7 @@ static int default_read(struct vfio_pci_core_device *vdev, unsigned pos, unsigne
 	perm_masks(p, offset, count, &virt, &write);
 	if (virt_unknown(vdev, pos, count, virt))
 		return -EOPNOTSUPP;
-	*val = get_bytes(vdev->vconfig + pos, count);
+	*val = (u32)get_le(vdev->vconfig + pos, (int)count);
 	u32 all = count == 4 ? ALL : (1u << (8 * count)) - 1;
 	if (virt != all) {
 		u32 phys;
@@ -335,9 +314,9 @@ static int default_write(struct vfio_pci_core_device *vdev, unsigned pos, unsign
 	if (!write)
 		return 0;
 	if (write & virt) {
-		u32 v = get_bytes(vdev->vconfig + pos, count);
+		u32 v = (u32)get_le(vdev->vconfig + pos, (int)count);
 		v = (v & ~(write & virt)) | (val & write & virt);
-		put_bytes(vdev->vconfig + pos, count, v);
+		put_le(vdev->vconfig + pos, v, (int)count);
 		/* a byte whose virtual bits were all written is known now */
 		for (unsigned i = 0; i < count; i++) {
 			u8 vb = (u8)(virt >> (8 * i)), wb = (u8)(write >> (8 * i));
@@ -366,10 +345,10 @@ static int direct_read(struct vfio_pci_core_device *vdev, unsigned pos, unsigned
 		return ret;
 	if (pos >= PCI_CFG_SPACE_SIZE) {
 		if (offset < 4)
-			*val = get_bytes(vdev->vconfig + pos, count);
+			*val = (u32)get_le(vdev->vconfig + pos, (int)count);
 	} else if (pos >= PCI_STD_HEADER_SIZEOF) {
 		if (offset == PCI_CAP_LIST_ID && count > 1)
-			*val = (*val & ~0xffffu) | get_bytes(vdev->vconfig + pos, 2);
+			*val = (*val & ~0xffffu) | (u32)get_le(vdev->vconfig + pos, (int)2);
 		else if (offset == PCI_CAP_LIST_NEXT)
 			*val = (*val & ~0xffu) | vdev->vconfig[pos];
 	}
@@ -390,7 +369,7 @@ static u32 bar_flags(struct pci_dev *pdev, unsigned bar)
 /* AND a vconfig dword with mask; a byte the mask clears entirely is known from then on */
 static void vbar_and(struct vfio_pci_core_device *vdev, unsigned pos, u32 mask, u32 or)
 {
-	put_bytes(vdev->vconfig + pos, 4, (get_bytes(vdev->vconfig + pos, 4) & mask) | or);
+	put_le(vdev->vconfig + pos, ((u32)get_le(vdev->vconfig + pos, 4) & mask) | or, 4);
 	for (unsigned i = 0; i < 4; i++)
 		if (!((mask >> (8 * i)) & 0xff))
 			vdev->vknown[pos + i] = 1;
@@ -467,7 +446,7 @@ static void bar_restore(struct vfio_pci_core_device *vdev)
 /* vfio_pci_intx_mask()/unmask() with no INTx in use: the function's bit follows the user's */
 static void intx_follow(struct vfio_pci_core_device *vdev)
 {
-	bool disable = get_le16(&vdev->vconfig[PCI_COMMAND]) & PCI_COMMAND_INTX_DISABLE;
+	bool disable = (u16)get_le(&vdev->vconfig[PCI_COMMAND], 2) & PCI_COMMAND_INTX_DISABLE;
 	if (disable == vdev->virq_disabled)
 		return;
 	vdev->virq_disabled = disable;
@@ -482,7 +461,7 @@ static int basic_write(struct vfio_pci_core_device *vdev, unsigned pos, unsigned
 	struct pci_dev *pdev = vdev->pdev;
 	u16 new_cmd = 0;
 	if (pos == PCI_COMMAND) {
-		u16 phys_cmd, virt_cmd = get_le16(&vdev->vconfig[PCI_COMMAND]);
+		u16 phys_cmd, virt_cmd = (u16)get_le(&vdev->vconfig[PCI_COMMAND], 2);
 		if (pci_read_config_word(pdev, PCI_COMMAND, &phys_cmd))
 			return -EIO;
 		new_cmd = (u16)val;
@@ -497,8 +476,8 @@ static int basic_write(struct vfio_pci_core_device *vdev, unsigned pos, unsigned
 	if (pos == PCI_COMMAND) {
 		/* the user's memory/io enables, for the test above next time */
 		u16 mask = PCI_COMMAND_MEMORY | PCI_COMMAND_IO;
-		u16 virt_cmd = get_le16(&vdev->vconfig[PCI_COMMAND]);
-		put_le16(&vdev->vconfig[PCI_COMMAND], (u16)((virt_cmd & ~mask) | (new_cmd & mask)));
+		u16 virt_cmd = (u16)get_le(&vdev->vconfig[PCI_COMMAND], 2);
+		put_le(&vdev->vconfig[PCI_COMMAND], (u16)((virt_cmd & ~mask) | (new_cmd & mask)), 2);
 	}
 	if (pos >= PCI_COMMAND && pos <= PCI_COMMAND + 1)
 		intx_follow(vdev);
@@ -533,18 +512,18 @@ static int exp_write(struct vfio_pci_core_device *vdev, unsigned pos, unsigned c
 	struct pci_dev *pdev = vdev->pdev;
 	unsigned start = pos - offset;
 	u8 *ctrl = &vdev->vconfig[start + PCI_EXP_DEVCTL];
-	u16 readrq = get_le16(ctrl) & PCI_EXP_DEVCTL_READRQ;
+	u16 readrq = (u16)get_le(ctrl, 2) & PCI_EXP_DEVCTL_READRQ;
 	int ret = default_write(vdev, pos, count, p, offset, val);
 	if (ret)
 		return ret;
-	if (get_le16(ctrl) & PCI_EXP_DEVCTL_BCR_FLR) {
+	if ((u16)get_le(ctrl, 2) & PCI_EXP_DEVCTL_BCR_FLR) {
 		u32 cap;
-		put_le16(ctrl, get_le16(ctrl) & (u16)~PCI_EXP_DEVCTL_BCR_FLR);
+		put_le(ctrl, (u16)get_le(ctrl, 2) & (u16)~PCI_EXP_DEVCTL_BCR_FLR, 2);
 		if (!pci_read_config_dword(pdev, start + PCI_EXP_DEVCAP, &cap) && (cap & PCI_EXP_DEVCAP_FLR))
 			function_reset(pdev);
 	}
-	if (readrq != (get_le16(ctrl) & PCI_EXP_DEVCTL_READRQ)) {
-		unsigned rq = 128u << ((get_le16(ctrl) & PCI_EXP_DEVCTL_READRQ) >> 12);
+	if (readrq != ((u16)get_le(ctrl, 2) & PCI_EXP_DEVCTL_READRQ)) {
+		unsigned rq = 128u << (((u16)get_le(ctrl, 2) & PCI_EXP_DEVCTL_READRQ) >> 12);
 		u16 devctl;
 		if (pci_read_config_word(pdev, start + PCI_EXP_DEVCTL, &devctl))
 			return -EIO;
@@ -589,8 +568,8 @@ static int msi_read(struct vfio_pci_core_device *vdev, unsigned pos, unsigned co
 {
 	if (offset <= PCI_MSI_FLAGS && offset + count >= PCI_MSI_FLAGS) {
 		u8 *flags = &vdev->vconfig[pos - offset];
-		u16 f = (u16)((get_le16(flags) & ~PCI_MSI_FLAGS_QMASK) | vdev->msi_qmax << 1);
-		put_le16(flags, f);
+		u16 f = (u16)(((u16)get_le(flags, 2) & ~PCI_MSI_FLAGS_QMASK) | vdev->msi_qmax << 1);
+		put_le(flags, f, 2);
 	}
 	return default_read(vdev, pos, count, p, offset, val);
 }
@@ -604,12 +583,12 @@ static int msi_write(struct vfio_pci_core_device *vdev, unsigned pos, unsigned c
 		return ret;
 	unsigned start = pos - offset;
 	u8 *pflags = &vdev->vconfig[start + PCI_MSI_FLAGS];
-	u16 flags = get_le16(pflags);
+	u16 flags = (u16)get_le(pflags, 2);
 	/* SET_IRQS is not modelled: MSI is never the interrupt type in use */
 	flags &= (u16)~PCI_MSI_FLAGS_ENABLE;
 	if (((flags & PCI_MSI_FLAGS_QSIZE) >> 4) > vdev->msi_qmax)
 		flags = (u16)((flags & ~PCI_MSI_FLAGS_QSIZE) | vdev->msi_qmax << 4);
-	put_le16(pflags, flags);
+	put_le(pflags, flags, 2);
 	return pci_write_config_word(vdev->pdev, start + PCI_MSI_FLAGS, flags) ? -EIO : 0;
 }
 
@@ -669,7 +648,7 @@ static ssize_t do_rw(struct vfio_pci_core_device *vdev, u8 *buf, size_t count, u
 	u32 val = 0;
 	int ret = 0;
 	if (write) {
-		val = get_bytes(buf, n);
+		val = (u32)get_le(buf, (int)n);
 		switch (p.kind) {
 		case PERM_BASIC:
 			ret = basic_write(vdev, pos, n, &p, val);
@@ -696,7 +675,7 @@ static ssize_t do_rw(struct vfio_pci_core_device *vdev, u8 *buf, size_t count, u
 			ret = user_write(vdev->pdev, pos, n, val);
 			break;
 		case PERM_VIRT:
-			put_bytes(vdev->vconfig + pos, n, val);
+			put_le(vdev->vconfig + pos, val, (int)n);
 			memset(vdev->vknown + pos, 1, n);
 			break;
 		case PERM_DIRECT_RO:
@@ -727,12 +706,12 @@ static ssize_t do_rw(struct vfio_pci_core_device *vdev, u8 *buf, size_t count, u
 		break;
 	case PERM_VIRT:
 		ret = virt_unknown(vdev, pos, n, ALL) ? -EOPNOTSUPP : 0;
-		val = get_bytes(vdev->vconfig + pos, n);
+		val = (u32)get_le(vdev->vconfig + pos, (int)n);
 		break;
 	}
 	if (ret)
 		return ret;
-	put_bytes(buf, n, val);
+	put_le(buf, val, (int)n);
 	return n;
 }
 
