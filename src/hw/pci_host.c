@@ -3,7 +3,7 @@
 #include <linux/pci_regs.h>
 #include "hw/pci_config.h"
 #include "hw/pci_host.h"
-#include "hw/pci_reset.h"
+#include "hw/pci_device_config.h"
 #include "hw/system.h"
 
 #define ECAM_BUS(off) ((unsigned)((off) >> 20) & 0xff)
@@ -90,7 +90,7 @@ u32 hw_pci_host_config_read(struct hw_pci_host *host, u64 offset, unsigned size)
 	struct hw_pci_fn *fn = host_find_device(host, ECAM_BUS(offset), ECAM_DEVFN(offset));
 	unsigned reg = ECAM_REG(offset);
 	u32 val;
-	if (!fn || !fn->config || reg + size > config_limit(fn) || hw_pci_config_read(fn, reg, size, &val))
+	if (!fn || !fn->config || reg + size > config_limit(fn) || hw_pci_read_config(host->sys, fn, reg, size, &val))
 		return all_ones(size);
 	return val;
 }

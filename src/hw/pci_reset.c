@@ -253,33 +253,3 @@ void hw_pci_device_reset(struct hw_system *hw, struct hw_pci_fn *fn)
 	if (hw)
 		hw_pci_host_routing_changed(&hw->pci);
 }
-
-static bool overlaps(unsigned offset, unsigned size, unsigned reg, unsigned reg_size)
-{
-	return offset < reg + reg_size && reg < offset + size;
-}
-
-int hw_pci_write_config(struct hw_system *hw, struct hw_pci_fn *fn, unsigned offset, unsigned size, u32 val)
-{
-	u16 old_bctl = 0;
-	bool bridge = fn && fn->config && is_bridge(fn->config);
-	if (bridge)
-		old_bctl = (u16)hw_pci_get(fn->config, PCI_BRIDGE_CONTROL, 2);
-	int ret = hw_pci_config_write(fn, offset, size, val);
-	if (ret)
-		return ret;
-	struct hw_pci_config *c = fn->config;
-	/* pcie_cap_flr_write_config(): the reset, then Initiate FLR reads 0 */
-	if (c->exp_cap && overlaps(offset, size, c->exp_cap + PCI_EXP_DEVCTL, 2) &&
-	    (hw_pci_get(c, c->exp_cap + PCI_EXP_DEVCTL, 2) & PCI_EXP_DEVCTL_BCR_FLR)) {
-		hw_pci_device_reset(hw, fn);
-		clear_bits(c, c->exp_cap + PCI_EXP_DEVCTL, 2, PCI_EXP_DEVCTL_BCR_FLR);
-	}
-	/* pci_bridge_write_config(): Secondary Bus Reset going 0 -> 1 resets the bus behind */
-	if (bridge && overlaps(offset, size, PCI_BRIDGE_CONTROL, 2)) {
-		u16 new_bctl = (u16)hw_pci_get(c, PCI_BRIDGE_CONTROL, 2);
-		if (~old_bctl & new_bctl & PCI_BRIDGE_CTL_BUS_RESET)
-			hw_pci_bus_reset(hw, fn->secondary);
-	}
-	return 0;
-}

@@ -36,11 +36,4 @@ void hw_pci_device_reset(struct hw_system *hw, struct hw_pci_fn *fn);
 /* bus_cold_reset() of a bridge's secondary bus: every function on it (and below) reset. */
 void hw_pci_bus_reset(struct hw_system *hw, struct hw_pci_bus *bus);
 
-/*
- * A config write as the function's QEMU type handles it: the write
- * (hw_pci_config_write()), then the resets it starts (FLR, secondary bus
- * reset). 0, or hw_pci_config_write()'s -EINVAL (nothing written then).
- */
-int hw_pci_write_config(struct hw_system *hw, struct hw_pci_fn *fn, unsigned offset, unsigned size, u32 val);
-
 #endif

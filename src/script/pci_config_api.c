@@ -8,7 +8,7 @@
 #include "iommusim/iommusim.h"
 #include "script/session.h"
 #include "hw/pci_config.h"
-#include "hw/pci_reset.h"
+#include "hw/pci_device_config.h"
 #include "hw/pci_rid.h"
 #include "hw/system.h"
 #include "pci/pci.h"
@@ -30,7 +30,7 @@ int iommusim_pci_config_read(struct iommusim *sim, const char *dev, unsigned off
 	struct hw_pci_fn *fn = pci_hw_fn(sim, dev);
 	if (!fn)
 		return -ENOENT;
-	return hw_pci_config_read(fn, offset, size, val);
+	return hw_pci_read_config(sim->k->hw, fn, offset, size, val);
 }
 
 int iommusim_pci_config_write(struct iommusim *sim, const char *dev, unsigned offset, unsigned size,
