@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/pci_regs.h>
+#include "base/le_bytes.h"
 #include "uapi/vfio_pci_core.h"
 #include "pci/pci.h"
 
@@ -167,16 +168,7 @@ static int fill_vconfig(struct vfio_pci_core_device *vdev, unsigned pos, unsigne
 	return 0;
 }
 
-static u16 get_le16(const u8 *p)
-{
-	return (u16)(p[0] | p[1] << 8);
-}
 
-static void put_le16(u8 *p, u16 v)
-{
-	p[0] = (u8)v;
-	p[1] = (u8)(v >> 8);
-}
 
 /* vfio_cap_init() */
 static int cap_init(struct vfio_pci_core_device *vdev)
@@ -224,28 +216,19 @@ static int cap_init(struct vfio_pci_core_device *vdev)
 		if (cap == PCI_CAP_ID_PM) {
 			/* vfio_update_pm_vconfig_bytes(): the user sees no PME support or state */
 			u8 *pmc = &vdev->vconfig[pos + PCI_PM_PMC], *ctrl = &vdev->vconfig[pos + PCI_PM_CTRL];
-			put_le16(pmc, get_le16(pmc) & (u16)~PCI_PM_CAP_PME_MASK);
-			put_le16(ctrl, get_le16(ctrl) & (u16)~(PCI_PM_CTRL_PME_ENABLE | PCI_PM_CTRL_PME_STATUS));
+			put_le(pmc, (u16)get_le(pmc, 2) & (u16)~PCI_PM_CAP_PME_MASK, 2);
+			put_le(ctrl, (u16)get_le(ctrl, 2) & (u16)~(PCI_PM_CTRL_PME_ENABLE | PCI_PM_CTRL_PME_STATUS), 2);
 		}
 		prev = &vdev->vconfig[pos + PCI_CAP_LIST_NEXT];
 		pos = next;
 		caps++;
 	}
 	if (!caps)
-		put_le16(&vdev->vconfig[PCI_STATUS], get_le16(&vdev->vconfig[PCI_STATUS]) & (u16)~PCI_STATUS_CAP_LIST);
+		put_le(&vdev->vconfig[PCI_STATUS], (u16)get_le(&vdev->vconfig[PCI_STATUS], 2) & (u16)~PCI_STATUS_CAP_LIST, 2);
 	return 0;
 }
 
-static u32 get_le32(const u8 *p)
-{
-	return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
-}
 
-static void put_le32(u8 *p, u32 v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (u8)(v >> (8 * i));
-}
 
 /* vfio_ecap_init() */
 static int ecap_init(struct vfio_pci_core_device *vdev)
@@ -278,7 +261,7 @@ static int ecap_init(struct vfio_pci_core_device *vdev)
 			dev_info(&pdev->dev, "vfio_ecap_init: hiding ecap %#x@%#x\n", ecap, epos);
 			if (prev) {
 				epos = PCI_EXT_CAP_NEXT(header);
-				put_le32(prev, (get_le32(prev) & ~(0xffcU << 20)) | (u32)epos << 20);
+				put_le(prev, ((u32)get_le(prev, 4) & ~(0xffcU << 20)) | (u32)epos << 20, 4);
 				continue;
 			}
 			/* the first stays in the chain as a placeholder (direct reads virtualize its header) */
@@ -297,14 +280,14 @@ static int ecap_init(struct vfio_pci_core_device *vdev)
 		if (ret)
 			return ret;
 		if (hidden)
-			put_le32(&vdev->vconfig[epos], get_le32(&vdev->vconfig[epos]) & (0xffcU << 20));
+			put_le(&vdev->vconfig[epos], (u32)get_le(&vdev->vconfig[epos], 4) & (0xffcU << 20), 4);
 		else
 			ecaps++;
 		prev = &vdev->vconfig[epos];
 		epos = PCI_EXT_CAP_NEXT(header);
 	}
 	if (!ecaps)
-		put_le32(&vdev->vconfig[PCI_CFG_SPACE_SIZE], 0);
+		put_le(&vdev->vconfig[PCI_CFG_SPACE_SIZE], 0, 4);
 	return 0;
 }
 
@@ -329,8 +312,8 @@ int vfio_config_init(struct vfio_pci_core_device *vdev)
 	vdev->bardirty = true;
 	/* vdev->rbar[]: what the BARs and the ROM register hold, to restore after a reset */
 	for (unsigned i = 0; i < PCI_STD_NUM_BARS; i++)
-		vdev->rbar[i] = get_le32(&vdev->vconfig[PCI_BASE_ADDRESS_0 + 4 * i]);
-	vdev->rbar[PCI_STD_NUM_BARS] = get_le32(&vdev->vconfig[PCI_ROM_ADDRESS]);
+		vdev->rbar[i] = (u32)get_le(&vdev->vconfig[PCI_BASE_ADDRESS_0 + 4 * i], 4);
+	vdev->rbar[PCI_STD_NUM_BARS] = (u32)get_le(&vdev->vconfig[PCI_ROM_ADDRESS], 4);
 	/*
 	 * The addresses the kernel assigned to the BARs: not modelled. The
 	 * ROM register keeps 0 (pci_std_update_resource() leaves a disabled
