@@ -121,6 +121,7 @@ struct pci_dev {
 	bool link_active_reporting;	/* bridges: Link Capabilities' DLLLARC */
 	u8 current_state;		/* the PM state the kernel believes in (PCI_D0 ...) */
 	u8 reset_methods[PCI_NUM_RESET_METHODS];	/* pci_reset_fn_methods indexes, 0-terminated */
+	bool reset_attrs;		/* sysfs reset and reset_method exist: a method when it was added */
 	bool state_saved;
 	struct pci_saved_regs saved;	/* pci_save_state()'s copy */
 };
@@ -247,6 +248,17 @@ int __pci_reset_function_locked(struct pci_dev *dev);
  * device lock, so never -EAGAIN.
  */
 int pci_try_reset_function(struct pci_dev *dev);
+/* pci_reset_function(): the same, waiting for the device lock (never contended here) */
+int pci_reset_function(struct pci_dev *dev);
+/*
+ * The sysfs stores: reset (reset_store(): "1" resets the function, its
+ * result; -EINVAL for anything else) and reset_method (reset_method_store():
+ * "" disables every method with a warning, "default" probes them again, a
+ * list of names sets them; -EINVAL with pci_err's "Invalid reset method"
+ * or "Unsupported reset method" line and the methods unchanged).
+ */
+int pci_reset_store(struct pci_dev *dev, const char *buf);
+int pci_reset_method_store(struct pci_dev *dev, const char *buf);
 /* pci_save_state(): 0 (the buffers always exist here) */
 int pci_save_state(struct pci_dev *dev);
 /* pci_restore_state(): nothing unless a state is saved; afterwards none is */

@@ -12,6 +12,7 @@
  * "not ready ... after FLR" lines of pci_dev_wait() never appear, as on
  * QEMU.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,10 +336,9 @@ const char *pci_reset_method_name(int method)
 	return method > PCI_RESET_NONE && method < PCI_NUM_RESET_METHODS ? names[method] : "";
 }
 
-void pci_init_reset_methods(struct pci_dev *dev)
+/* the methods whose probe succeeds, in order, until one fails otherwise than -ENOTTY */
+static void probe_reset_methods(struct pci_dev *dev)
 {
-	pci_reset_caps_init(dev);
-	saved_buffers_init(dev);
 	int i = 0;
 	for (int m = PCI_RESET_DEVICE_SPECIFIC; m < PCI_NUM_RESET_METHODS; m++) {
 		int rc = pci_reset_fn_methods[m](dev, true);
@@ -348,6 +348,15 @@ void pci_init_reset_methods(struct pci_dev *dev)
 			break;
 	}
 	dev->reset_methods[i] = PCI_RESET_NONE;
+}
+
+void pci_init_reset_methods(struct pci_dev *dev)
+{
+	pci_reset_caps_init(dev);
+	saved_buffers_init(dev);
+	probe_reset_methods(dev);
+	/* the attribute group's is_visible() runs once, when the device is added */
+	dev->reset_attrs = dev->reset_methods[0] != PCI_RESET_NONE;
 }
 
 int pci_probe_reset_function(struct pci_dev *dev)
@@ -547,4 +556,101 @@ int pci_try_reset_function(struct pci_dev *dev)
 	/* pci_dev_restore(): vfio-pci's error handlers have no reset_done */
 	pci_restore_state(dev);
 	return rc;
+}
+
+/*
+ * pci_reset_function(): as pci_try_reset_function() but waiting for the
+ * device lock, which the model never contends for.
+ */
+int pci_reset_function(struct pci_dev *dev)
+{
+	return pci_try_reset_function(dev);
+}
+
+/* sysfs_streq(): equal but for one trailing newline on either side */
+static bool sysfs_streq(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	if (*a == *b)
+		return true;
+	return (!strcmp(a, "\n") && !*b) || (!*a && !strcmp(b, "\n"));
+}
+
+int pci_reset_store(struct pci_dev *dev, const char *buf)
+{
+	/* kstrtoul(buf, 0): digits in C's bases, one trailing newline allowed */
+	const char *p = buf[0] == '+' ? buf + 1 : buf;
+	char *end;
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	errno = 0;
+	unsigned long val = strtoul(p, &end, 0);
+	if (errno || (*end && strcmp(end, "\n")))
+		return -EINVAL;
+	if (val != 1)
+		return -EINVAL;
+	int ret = pci_reset_function(dev);
+	return ret < 0 ? ret : 0;
+}
+
+static int reset_method_lookup(const char *name)
+{
+	for (int m = PCI_RESET_DEVICE_SPECIFIC; m < PCI_NUM_RESET_METHODS; m++)
+		if (sysfs_streq(name, pci_reset_method_name(m)))
+			return m;
+	return PCI_RESET_NONE;
+}
+
+int pci_reset_method_store(struct pci_dev *dev, const char *buf)
+{
+	if (sysfs_streq(buf, "")) {
+		dev->reset_methods[0] = PCI_RESET_NONE;
+		dev_warn(&dev->dev, "All device reset methods disabled by user\n");
+		return 0;
+	}
+	if (sysfs_streq(buf, "default")) {
+		probe_reset_methods(dev);
+		return 0;
+	}
+	char *options = strdup(buf);
+	if (!options)
+		return -ENOMEM;
+	u8 methods[PCI_NUM_RESET_METHODS] = { 0 };
+	int n = 0, ret = 0;
+	char *rest = options, *name;
+	while ((name = strsep(&rest, " ")) != NULL) {
+		if (sysfs_streq(name, ""))
+			continue;
+		/* strim() */
+		while (isspace((unsigned char)*name))
+			name++;
+		for (size_t len = strlen(name); len && isspace((unsigned char)name[len - 1]); len--)
+			name[len - 1] = '\0';
+		int m = reset_method_lookup(name);
+		if (!m) {
+			dev_err(&dev->dev, "Invalid reset method '%s'\n", name);
+			ret = -EINVAL;
+			break;
+		}
+		if (pci_reset_fn_methods[m](dev, true)) {
+			dev_err(&dev->dev, "Unsupported reset method '%s'\n", name);
+			ret = -EINVAL;
+			break;
+		}
+		if (n == PCI_NUM_RESET_METHODS - 1) {
+			dev_err(&dev->dev, "Too many reset methods\n");
+			ret = -EINVAL;
+			break;
+		}
+		methods[n++] = (u8)m;
+	}
+	free(options);
+	if (ret)
+		return ret;	/* the previous methods stay */
+	/* no device-specific reset exists here, so no "de-prioritized" warning */
+	memcpy(dev->reset_methods, methods, sizeof(dev->reset_methods));
+	return 0;
 }

@@ -207,7 +207,8 @@ static const struct dev_attr dev_attrs[] = {
 	{ "features", ATTR_RO, false },
 	{ "iommu_group", ATTR_LINK, false },
 	{ "modalias", ATTR_RO, false },
-	{ "reset_method", ATTR_RO, true },
+	{ "reset", ATTR_WO, true },
+	{ "reset_method", ATTR_RW, true },
 	{ "revision", ATTR_RO, true },
 	{ "subsystem_device", ATTR_RO, true },
 	{ "subsystem_vendor", ATTR_RO, true },
@@ -231,7 +232,8 @@ static const struct dev_attr *find_attr(const struct device *dev, const char *na
 		if (!strcmp(name, "driver_override") && dev->bus == &virtio_bus)
 			return NULL;
 		/* pci_dev_reset_method_attr_is_visible(): only with a reset method */
-		if (!strcmp(name, "reset_method") && !to_pci_dev((struct device *)dev)->reset_methods[0])
+		if ((!strcmp(name, "reset_method") || !strcmp(name, "reset")) &&
+		    !to_pci_dev((struct device *)dev)->reset_attrs)
 			return NULL;
 		/* virtio's features_show */
 		if (!strcmp(name, "features") && dev->bus != &virtio_bus)
@@ -261,7 +263,7 @@ static int dev_attr_show(struct device *dev, const char *name, struct sysfs_buf 
 			for (int i = 0; i < PCI_NUM_RESET_METHODS && p->reset_methods[i]; i++)
 				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? " " : "",
 					 pci_reset_method_name(p->reset_methods[i]));
-			return emit(out, "%s\n", list);
+			return emit(out, "%s%s", list, list[0] ? "\n" : "");
 		}
 		if (!strcmp(name, "subsystem_vendor"))
 			return emit(out, "0x%04x\n", p->subsystem_vendor);
@@ -471,7 +473,7 @@ static int resolve_device_dir(struct device *dev, const struct spath *sp, int i,
 		return -ENOENT;
 	nd->attr = a->name;
 	nd->what = W_DEVICE_ATTR;
-	nd->kind = a->kind == ATTR_LINK ? N_LINK : N_FILE;
+	nd->kind = a->kind == ATTR_LINK ? N_LINK : a->kind == ATTR_WO ? N_WO : N_FILE;
 	if (a->kind == ATTR_LINK) {
 		if ((!strcmp(a->name, "driver") && !dev->driver) ||
 		    (!strcmp(a->name, "iommu_group") && !dev->iommu_group))
@@ -1055,7 +1057,8 @@ int sysfs_lstat(struct kernel *k, const char *path, struct sysfs_stat *st)
 			st->type = SYSFS_REG;
 			st->writable = nd.kind == N_WO || nd.what == W_GROUP_TYPE ||
 				       nd.what == W_DRIVERS_AUTOPROBE || (nd.what == W_SUB && nd.writable) ||
-				       (nd.what == W_DEVICE_ATTR && !strcmp(nd.attr, "driver_override"));
+				       (nd.what == W_DEVICE_ATTR && (!strcmp(nd.attr, "driver_override") ||
+								     !strcmp(nd.attr, "reset_method")));
 		}
 		node_put(&nd);
 	}
@@ -1095,6 +1098,10 @@ static int write_node(struct kernel *k, struct node *nd, const char *val)
 	case W_DEVICE_ATTR:
 		if (!strcmp(nd->attr, "driver_override"))
 			return driver_override_store(nd->dev, val);
+		if (!strcmp(nd->attr, "reset"))
+			return pci_reset_store(to_pci_dev(nd->dev), val);
+		if (!strcmp(nd->attr, "reset_method"))
+			return pci_reset_method_store(to_pci_dev(nd->dev), val);
 		return -EACCES;
 	case W_DRIVER_BIND:
 	case W_DRIVER_UNBIND:
