@@ -41,7 +41,10 @@ enum pci_reset_method {
 
 /* power states (pci_power_t) */
 #define PCI_D0 0
+#define PCI_D1 1
+#define PCI_D2 2
 #define PCI_D3hot 3
+#define PCI_D3cold 4
 
 #define PCI_EXP_SAVE_REGS 7
 #define PCI_AER_SAVE_REGS 5
@@ -273,8 +276,13 @@ struct pci_saved_state *pci_store_saved_state(struct pci_dev *dev);
  */
 int pci_load_saved_state(struct pci_dev *dev, struct pci_saved_state *state);
 int pci_load_and_free_saved_state(struct pci_dev *dev, struct pci_saved_state **state);
-/* pci_set_power_state(dev, PCI_D0) as far as a reset needs it: 0 */
-int pci_set_power_state_d0(struct pci_dev *dev);
+/*
+ * pci_set_power_state() (pci/power.c): D0 through D3hot by PMCSR; 0, -EIO
+ * (no PM capability, D1/D2 not offered, the function gone), -EINVAL (from a
+ * low-power state only deeper), "Refused to change power state" logged when
+ * the function keeps its state.
+ */
+int pci_set_power_state(struct pci_dev *dev, unsigned state);
 /* pci_enable_acs() (pci/probe.c): ACS controls on once pci_request_acs() was called */
 void pci_enable_acs(struct pci_dev *dev);
 

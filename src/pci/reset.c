@@ -377,24 +377,6 @@ int __pci_reset_function_locked(struct pci_dev *dev)
 	return -ENOTTY;
 }
 
-/* pci_power_up(): PMCSR written 0 when the function is not in D0; the state read back */
-int pci_set_power_state_d0(struct pci_dev *dev)
-{
-	if (dev->current_state == PCI_D0)
-		return 0;
-	if (!dev->pm_cap) {
-		dev->current_state = PCI_D0;
-		return 0;
-	}
-	u16 pmcsr = 0;
-	pci_read_config_word(dev, dev->pm_cap + PCI_PM_CTRL, &pmcsr);
-	if (pmcsr & PCI_PM_CTRL_STATE_MASK)
-		pci_write_config_word(dev, dev->pm_cap + PCI_PM_CTRL, 0);
-	pci_read_config_word(dev, dev->pm_cap + PCI_PM_CTRL, &pmcsr);
-	dev->current_state = pmcsr & PCI_PM_CTRL_STATE_MASK;
-	return 0;
-}
-
 /* pci_save_pcie_state() and pci_save_aer_state() */
 static void save_caps(struct pci_dev *dev)
 {
@@ -542,7 +524,7 @@ int pci_load_and_free_saved_state(struct pci_dev *dev, struct pci_saved_state **
 /* pci_dev_save_and_disable(): D0, the state saved, decoding and bus mastering off, INTx disabled */
 static void pci_dev_save_and_disable(struct pci_dev *dev)
 {
-	pci_set_power_state_d0(dev);
+	pci_set_power_state(dev, PCI_D0);
 	pci_save_state(dev);
 	pci_write_config_word(dev, PCI_COMMAND, PCI_COMMAND_INTX_DISABLE);
 }

@@ -232,7 +232,7 @@ static long ioctl_reset(struct vfio_device_file *df)
 	struct vfio_pci_core_device *vdev = df->vdev;
 	if (!vdev->reset_works)
 		return -EINVAL;
-	pci_set_power_state_d0(vdev->pdev);
+	vfio_pci_set_power_state(vdev, PCI_D0);
 	return pci_try_reset_function(vdev->pdev);
 }
 
@@ -348,7 +348,8 @@ static void vfio_device_close(struct vfio_device_file *df)
 	if (--vdev->open_count)
 		return;
 	struct pci_dev *pdev = vdev->pdev;
-	pci_set_power_state_d0(pdev);
+	/* back to D0, with the state saved into D3hot restored */
+	vfio_pci_set_power_state(vdev, PCI_D0);
 	pci_clear_master(pdev);
 	vdev->virq_disabled = false;
 	vfio_config_free(vdev);
@@ -364,6 +365,7 @@ static void vfio_device_close(struct vfio_device_file *df)
 	pci_restore_state(pdev);
 out:
 	pci_disable_device(pdev);
+	free(vdev->pm_save);
 	free(vdev);
 }
 

@@ -12,9 +12,9 @@
  * state, MSI's control word.
  *
  * Beyond 6.1: reads of a vconfig byte the model does not know (the BAR
- * addresses the kernel assigned; see vfio_pci_config_init.c) are refused with -EOPNOTSUPP until the user has
- * written it; power state changes other than to the current state and the
- * VPD capability (no modelled function has one) are refused likewise.
+ * addresses the kernel assigned; see vfio_pci_config_init.c) are refused
+ * with -EOPNOTSUPP until the user has written it; so are writes to the VPD
+ * capability (no modelled function has one).
  */
 #include <errno.h>
 #include <string.h>
@@ -176,7 +176,7 @@ static void msi_perm(struct perm *p, u16 flags)
 }
 
 /* cap_perms[] and ecap_perms[] as vfio_pci_init_perm_bits() fills them */
-static struct perm cap_perm(struct vfio_pci_core_device *vdev, u8 cap, unsigned cap_start)
+static struct perm cap_perm(const struct vfio_pci_core_device *vdev, u8 cap)
 {
 	struct perm p;
 	switch (cap) {
@@ -193,7 +193,7 @@ static struct perm cap_perm(struct vfio_pci_core_device *vdev, u8 cap, unsigned 
 	case PCI_CAP_ID_AF:
 		return TABLE(PERM_AF, af_perm);
 	case PCI_CAP_ID_MSI:
-		msi_perm(&p, (u16)get_le(&vdev->vconfig[cap_start + PCI_MSI_FLAGS], 2));
+		msi_perm(&p, vdev->msi_flags);
 		return p;
 	case PCI_CAP_ID_VNDR:
 		return (struct perm){ .kind = PERM_DIRECT_RAW };
@@ -486,19 +486,16 @@ static int basic_write(struct vfio_pci_core_device *vdev, unsigned pos, unsigned
 	return 0;
 }
 
-/* vfio_pm_config_write(): the power state change is the kernel's (vfio_pci_set_power_state()) */
+/* vfio_pm_config_write(): the state bits are not the user's; a write asks the kernel to move the function */
 static int pm_write(struct vfio_pci_core_device *vdev, unsigned pos, unsigned count, const struct perm *p,
 		    unsigned offset, u32 val)
 {
-	if (offset == PCI_PM_CTRL) {
-		u16 csr;
-		if (pci_read_config_word(vdev->pdev, pos, &csr))
-			return -EIO;
-		/* the model keeps every function in D0 */
-		if ((val & PCI_PM_CTRL_STATE_MASK) != (csr & PCI_PM_CTRL_STATE_MASK))
-			return -EOPNOTSUPP;
-	}
-	return default_write(vdev, pos, count, p, offset, val);
+	int ret = default_write(vdev, pos, count, p, offset, val);
+	if (ret)
+		return ret;
+	if (offset == PCI_PM_CTRL)
+		vfio_pci_set_power_state(vdev, val & PCI_PM_CTRL_STATE_MASK);
+	return 0;
 }
 
 /*
@@ -642,7 +639,7 @@ static ssize_t do_rw(struct vfio_pci_core_device *vdev, u8 *buf, size_t count, u
 	} else {
 		if (cap != VFIO_PCI_CAP_ID_BASIC)
 			start = find_cap_start(vdev, pos);
-		p = cap_perm(vdev, cap, start);
+		p = cap_perm(vdev, cap);
 	}
 	unsigned offset = pos - start;
 	u32 val = 0;

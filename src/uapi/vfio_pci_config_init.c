@@ -63,6 +63,8 @@ static int cap_length(struct vfio_pci_core_device *vdev, u8 cap, u8 pos)
 		/* vfio_msi_cap_len(): 64-bit addresses and per-vector masking widen it */
 		if (pci_read_config_word(pdev, pos + PCI_MSI_FLAGS, &w))
 			return -EIO;
+		/* init_pci_cap_msi_perm() lays the permissions out once, from these flags */
+		vdev->msi_flags = w;
 		len = 10;
 		if (w & PCI_MSI_FLAGS_64BIT)
 			len += 4;

@@ -28,6 +28,7 @@ struct vfio_pci_core_device {
 	bool extended_caps;		/* a PCIe function with extended config space */
 	u8 msix_bar;			/* the MSI-X table's BAR, 0xff: none */
 	u8 msi_qmax;			/* log2 of the MSI vectors the function offers */
+	u16 msi_flags;			/* MSI's control word at init: the layout of msi_perm */
 	u32 rbar[VFIO_PCI_NUM_RBARS];	/* the BARs at enable, for vfio_bar_restore() */
 	/* vfio_config_init(): cfg_size bytes each */
 	u8 *vconfig;			/* the virtual config space */
@@ -40,12 +41,20 @@ struct vfio_pci_core_device {
 	 */
 	u8 *vknown;
 	struct pci_saved_state *pci_saved_state;	/* the state saved at enable */
+	struct pci_saved_state *pm_save;	/* the state saved on the way into D3hot */
 };
 
 /* pci_config_map's entries besides capability IDs (vfio_pci_priv.h) */
 #define VFIO_PCI_CAP_ID_BASIC 0		/* the standard header */
 #define VFIO_PCI_CAP_ID_INVALID 0xff	/* no capability: raw access */
 #define VFIO_PCI_CAP_ID_INVALID_VIRT 0xfe	/* no capability: virtual access */
+
+/*
+ * vfio_pci_set_power_state() (vfio_pci_power.c): pci_set_power_state()'s
+ * result, the state saved into D3hot and restored out of it when the
+ * function lacks No_Soft_Reset.
+ */
+int vfio_pci_set_power_state(struct vfio_pci_core_device *vdev, unsigned state);
 
 /* vfio_config_init() at enable (logs the capabilities it hides): 0, -ENOMEM, -EIO */
 int vfio_config_init(struct vfio_pci_core_device *vdev);
