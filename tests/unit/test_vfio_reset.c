@@ -253,3 +253,20 @@ Test(vfio_reset, the_last_close_restores_the_state_saved_at_open)
 	free(at_open);
 	iommusim_free(a.sim);
 }
+
+Test(vfio_reset, a_multifunction_device_behind_a_port_has_no_working_reset)
+{
+	/*
+	 * function 0 was alone on its bus when it was probed ("bus"), but a
+	 * secondary bus reset would hit function 1 too, and a multifunction
+	 * device gets no slot reset: the reset at open fails, no RESET flag
+	 */
+	const char *mf = MACHINE RP "-device e1000,bus=rp1,addr=0.0,multifunction=on -device e1000,bus=rp1,addr=0.1";
+	struct assigned a = assign(mf, "0000:01:00.0");
+	cr_assert_eq(info_flags(&a), VFIO_DEVICE_FLAGS_PCI);
+	cr_assert_eq(iommusim_ioctl(a.sim, a.device, VFIO_DEVICE_RESET, NULL), -EINVAL);
+	cr_assert_eq(pci_probe_reset_function(pdev_of(a.sim, "0000:01:00.0")), 0);
+	cr_assert_eq(pci_try_reset_function(pdev_of(a.sim, "0000:01:00.0")), -ENOTTY);
+	cr_assert_eq(pci_probe_reset_function(pdev_of(a.sim, "0000:01:00.1")), -ENOTTY);
+	iommusim_free(a.sim);
+}
