@@ -51,6 +51,12 @@ struct device_driver {
 	bool suppress_bind_attrs;	/* no bind/unbind files in its sysfs directory */
 	int (*probe)(struct device *dev);
 	void (*remove)(struct device *dev);
+	/*
+	 * The model's: remove() would wait for user space to let go of the
+	 * device (VFIO's open device files), which the one modelled process
+	 * cannot do while it waits: the unbind fails instead (-EDEADLK).
+	 */
+	bool (*remove_blocks)(struct device *dev);
 	const void *id_table;		/* bus specific */
 };
 

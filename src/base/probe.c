@@ -321,6 +321,8 @@ int driver_unbind_store(struct device_driver *drv, struct device *dev)
 {
 	if (!dev || dev->driver != drv)
 		return -ENODEV;
+	if (drv->remove_blocks && drv->remove_blocks(dev))
+		return -EDEADLK;
 	device_release_driver(dev);
 	return 0;
 }

@@ -42,6 +42,8 @@ struct vfio_device_file {
 
 /* the PCI device vfio-pci drives, NULL when dev is not bound to it */
 bool vfio_pci_bound(const struct device *dev);
+/* The user holds a device file of dev (its vfio_device registration is in use). */
+bool vfio_device_file_open(const struct device *dev);
 /* A device of the IOMMU group bound to vfio-pci: the group has a /dev/vfio/N. */
 bool vfio_group_has_vfio_device(const struct iommu_group *group);
 

@@ -27,6 +27,17 @@ bool vfio_group_has_vfio_device(const struct iommu_group *group)
 	return false;
 }
 
+bool vfio_device_file_open(const struct device *dev)
+{
+	struct uapi_state *st = dev->k->uapi;
+	for (int fd = 0; st && fd < UAPI_MAX_FDS; fd++) {
+		const struct uapi_file *f = st->fds[fd];
+		if (f && f->kind == UAPI_FILE_VFIO_DEVICE && f->device->dev == dev)
+			return true;
+	}
+	return false;
+}
+
 static struct vfio_group *find_group(struct uapi_state *st, int id)
 {
 	for (size_t i = 0; i < st->ngroups; i++)

@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "iommusim/iommusim.h"
@@ -28,6 +29,18 @@ static inline struct iommusim *boot_str(const char *args, char *err, size_t errl
 	struct iommusim *sim = iommusim_boot(argc, argv, NULL, err, errlen);
 	free(copy);
 	return sim;
+}
+
+/* the kernel log so far, malloc'd */
+static inline char *boot_dmesg(struct iommusim *sim)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	cr_assert_not_null(f);
+	iommusim_dmesg(sim, f);
+	fclose(f);
+	return buf;
 }
 
 static inline struct iommusim *boot_ok(const char *args)

@@ -42,16 +42,6 @@ static void fails(int argc, char **argv, const char *msg)
 	cr_assert_str_eq(err, msg);
 }
 
-static char *dmesg_of(struct iommusim *sim)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	iommusim_dmesg(sim, f);
-	fclose(f);
-	return buf;
-}
-
 /* ---- the option table ---- */
 
 Test(qemu_options, every_option_of_the_table_is_known_and_others_are_invalid)
@@ -615,7 +605,7 @@ Test(qemu_options, append_unknown_parameters_as_linux_reports_them)
 		"aa kexec BOOT_IMAGE=x BOOT_IMAGEX hung_task_panic=1 rwx reset_devicesfoo quietx loglevel=x "
 		"panic=x bb=1 bb=2 iommu.strict=maybe foo.bar =x x= \"quoted param\" dd=\"q v\" nokaslr "
 		"console=ttyAMA0 earlycon root=/dev/vda rw init=/sbin/init cc virtio_blk.foo=1 -- after"));
-	char *log = dmesg_of(sim);
+	char *log = boot_dmesg(sim);
 	cr_assert(strstr(log, "Malformed early option 'loglevel'\n"), "%s", log);
 	cr_assert(strstr(log, "Malformed early option 'iommu.strict'\n"), "%s", log);
 	cr_assert(strstr(log, "Booting kernel: `x' invalid for parameter `panic'\n"), "%s", log);
@@ -628,7 +618,7 @@ Test(qemu_options, append_unknown_parameters_as_linux_reports_them)
 	sim = ok(ARGV("-M", "virt", "-nic", "none", "-append",
 		      "console=ttyAMA0 quiet loglevel=7 panic=-1 init=/init rdinit=/init earlycon root=/dev/vda ro "
 		      "rootwait ignore_loglevel module.sig_enforce=1 virtio_blk.queue_depth=64 iommu.passthrough=0"));
-	log = dmesg_of(sim);
+	log = boot_dmesg(sim);
 	cr_assert_null(strstr(log, "Unknown kernel command line"), "%s", log);
 	free(log);
 	iommusim_free(sim);

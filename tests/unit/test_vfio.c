@@ -504,3 +504,30 @@ Test(vfio, bad_arguments_never_crash)
 	cr_assert_eq(dma_avail(&v), 65535);
 	iommusim_free(v.sim);
 }
+
+Test(vfio, unbind_waits_for_the_device_file)
+{
+	/*
+	 * 6.1's vfio_unregister_group_dev() waits for the device files to close:
+	 * the modelled process cannot close while it waits, so the unbind fails
+	 * and the device stays with vfio-pci; a group file alone does not hold it
+	 */
+	struct vmm v = vmm_up(RP, VFIO_TYPE1v2_IOMMU);
+	int d = (int)iommusim_ioctl(v.sim, v.group, VFIO_GROUP_GET_DEVICE_FD, DEV);
+	cr_assert_geq(d, 3);
+	cr_assert_eq(iommusim_sysfs_write(v.sim, "/sys/bus/pci/drivers/vfio-pci/unbind", DEV), -EDEADLK);
+	char *drv = NULL;
+	cr_assert_gt(iommusim_sysfs_readlink(v.sim, "/sys/bus/pci/devices/" DEV "/driver", &drv), 0);
+	cr_assert(strstr(drv, "vfio-pci"), "%s", drv);
+	free(drv);
+	char *log = boot_dmesg(v.sim);
+	cr_assert(strstr(log, "vfio-pci " DEV ": No device request channel registered, blocked until released by user"));
+	free(log);
+	/* the device file still answers */
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	cr_assert_eq(iommusim_ioctl(v.sim, d, VFIO_DEVICE_GET_INFO, &info), 0);
+	cr_assert_eq(iommusim_close(v.sim, d), 0);
+	cr_assert_eq(iommusim_sysfs_write(v.sim, "/sys/bus/pci/drivers/vfio-pci/unbind", DEV), 0);
+	cr_assert_eq(iommusim_sysfs_readlink(v.sim, "/sys/bus/pci/devices/" DEV "/driver", &drv), -ENOENT);
+	iommusim_free(v.sim);
+}
