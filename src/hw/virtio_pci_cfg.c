@@ -97,29 +97,35 @@ static struct vdev_hw *device_of(struct hw_system *hw, struct hw_pci_fn *fn)
 
 void hw_virtio_pci_cfg_write(struct hw_system *hw, struct hw_pci_fn *fn, unsigned offset, unsigned size)
 {
-	struct vdev_hw *d = device_of(hw, fn);
 	struct hw_pci_config *c = fn->config;
-	if (!d || !c)
+	if (!c)
 		return;
-	if (overlaps(offset, size, PCI_COMMAND, 1) && !(c->config[PCI_COMMAND] & PCI_COMMAND_MASTER) &&
-	    (d->status & VDEV_S_DRIVER_OK))
-		vdev_hw_set_status(d, d->status & (u8)~VDEV_S_DRIVER_OK);
+	/* the device model is looked up only for an access that reaches it (the lookup is a walk) */
+	if (overlaps(offset, size, PCI_COMMAND, 1) && !(c->config[PCI_COMMAND] & PCI_COMMAND_MASTER)) {
+		struct vdev_hw *d = device_of(hw, fn);
+		if (d && (d->status & VDEV_S_DRIVER_OK))
+			vdev_hw_set_status(d, d->status & (u8)~VDEV_S_DRIVER_OK);
+	}
 	unsigned cap = config_cap(c);
 	if (!cap || !overlaps(offset, size, cap + CFG_CAP_DATA, 4))
 		return;
+	struct vdev_hw *d = device_of(hw, fn);
 	u32 off = hw_pci_get(c, cap + CFG_CAP_OFFSET, 4), len = hw_pci_get(c, cap + CFG_CAP_LENGTH, 4);
-	if (len == 1 || len == 2 || len == 4)
+	if (d && (len == 1 || len == 2 || len == 4))
 		modern_write(d, off, len, hw_pci_get(c, cap + CFG_CAP_DATA, len));
 }
 
 void hw_virtio_pci_cfg_read(struct hw_system *hw, struct hw_pci_fn *fn, unsigned offset, unsigned size)
 {
-	struct vdev_hw *d = device_of(hw, fn);
 	struct hw_pci_config *c = fn->config;
-	unsigned cap = d && c ? config_cap(c) : 0;
+	/* the window's data at cap + 16: no capability sits below 0x40 */
+	if (!c || offset + size <= HW_PCI_CONFIG_HEADER_SIZE + CFG_CAP_DATA || offset >= HW_PCI_CONFIG_SPACE_SIZE)
+		return;
+	unsigned cap = config_cap(c);
 	if (!cap || !overlaps(offset, size, cap + CFG_CAP_DATA, 4))
 		return;
+	struct vdev_hw *d = device_of(hw, fn);
 	u32 off = hw_pci_get(c, cap + CFG_CAP_OFFSET, 4), len = hw_pci_get(c, cap + CFG_CAP_LENGTH, 4);
-	if (len == 1 || len == 2 || len == 4)
+	if (d && (len == 1 || len == 2 || len == 4))
 		hw_pci_set(c, cap + CFG_CAP_DATA, len, modern_read(d, off, len));
 }
