@@ -1,14 +1,71 @@
 /*
  * pci-host-generic (drivers/pci/controller/pci-host-generic.c): binds the
- * ECAM host node, maps its config window (the node's reg) and enumerates
- * what answers there.
+ * ECAM host node, maps its config window (the node's reg), takes the
+ * windows its ranges forward, enumerates what answers there and, as
+ * pci_host_probe() does, sizes and assigns every BAR and bridge window
+ * before the functions are added.
  */
 #include <errno.h>
+#include <libfdt.h>
 #include "drivers/drivers.h"
 #include "hw/system.h"
 #include "pci/pci.h"
 
 static const char *const gen_pci_of_match[] = { "pci-host-ecam-generic", NULL };
+
+static u64 read_cells(const fdt32_t *p, int n)
+{
+	u64 v = 0;
+	for (int i = 0; i < n; i++)
+		v = v << 32 | fdt32_to_cpu(p[i]);
+	return v;
+}
+
+/*
+ * devm_of_pci_get_host_bridge_resources(): one window per ranges entry,
+ * I/O or memory by the PCI address's space code (the 64-bit code loses
+ * IORESOURCE_MEM_64 there), prefetchable by its bit; the model keeps them
+ * in bus addresses (virt maps memory 1:1 and I/O ports from 0).
+ */
+static unsigned of_pci_host_windows(const void *fdt, int node, struct resource *win, unsigned max)
+{
+	if (!fdt || node < 0)
+		return 0;
+	int parent = fdt_parent_offset(fdt, node);
+	int pna = parent >= 0 ? fdt_address_cells(fdt, parent) : 2;
+	int ns = fdt_size_cells(fdt, node);
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, "ranges", &len);
+	if (!p || pna < 1 || pna > 2 || ns < 1 || ns > 2)
+		return 0;
+	int entry = 3 + pna + ns;
+	unsigned n = 0;
+	for (int off = 0; (off + entry) * 4 <= len && n < max; off += entry) {
+		u32 hi = fdt32_to_cpu(p[off]);
+		u64 pci_addr = read_cells(p + off + 1, 2);
+		u64 size = read_cells(p + off + 3 + pna, ns);
+		unsigned long flags;
+		switch ((hi >> 24) & 3) {
+		case 1:
+			flags = IORESOURCE_IO;
+			break;
+		case 2:
+		case 3:
+			flags = IORESOURCE_MEM;
+			if (hi & 0x40000000)
+				flags |= IORESOURCE_PREFETCH;
+			break;
+		default:
+			continue;
+		}
+		if (!size)
+			continue;
+		win[n++] = (struct resource){
+			.start = pci_addr, .end = pci_addr + size - 1, .flags = flags | IORESOURCE_WINDOW,
+		};
+	}
+	return n;
+}
 
 static int gen_pci_probe(struct platform_device *pdev)
 {
@@ -19,9 +76,14 @@ static int gen_pci_probe(struct platform_device *pdev)
 		return -ENODEV;
 	dev_info(&pdev->dev, "ECAM at [mem %#010llx-%#010llx] for [bus 00-ff]\n",
 		 (unsigned long long)pdev->base, (unsigned long long)(pdev->base + pdev->size - 1));
-	struct pci_host *host = pci_scan_root_bus(k, &pdev->dev, &ecam);
+	struct resource windows[PCI_BUS_NUM_RESOURCES];
+	unsigned nwindows = of_pci_host_windows(k->fdt, pdev->dev.of_node, windows, PCI_BUS_NUM_RESOURCES);
+	struct pci_host *host = pci_scan_root_bus(k, &pdev->dev, &ecam, windows, nwindows);
 	if (!host)
 		return -ENOMEM;
+	/* pci_host_probe(): not PCI_PROBE_ONLY, so everything is assigned afresh */
+	pci_bus_size_bridges(host->root);
+	pci_bus_assign_resources(host->root);
 	pci_bus_add_devices(host->root);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include "base/device.h"
 #include "hw/system.h"
 #include "machine/hw_pci.h"
+#include "pci/resource.h"
 
 #define PCI_SLOT(devfn) (((devfn) >> 3) & 0x1f)
 #define PCI_FUNC(devfn) ((devfn) & 0x07)
@@ -62,6 +63,16 @@ struct pci_saved_regs {
 	u32 aer[PCI_AER_SAVE_REGS];
 };
 
+/* a function's resources, as Linux numbers them without SR-IOV: BARs, ROM, bridge windows */
+#define PCI_ROM_RESOURCE 6
+#define PCI_BRIDGE_IO_WINDOW 7
+#define PCI_BRIDGE_MEM_WINDOW 8
+#define PCI_BRIDGE_PREF_MEM_WINDOW 9
+#define PCI_BRIDGE_RESOURCES PCI_BRIDGE_IO_WINDOW
+#define PCI_NUM_RESOURCES 10
+/* a bus's windows: a bridge's three, or the host bridge's (pci_bus_for_each_resource) */
+#define PCI_BUS_NUM_RESOURCES 8
+
 struct pci_bus {
 	struct pci_bus *parent;
 	struct pci_dev *self;		/* bridge leading here; NULL on the root bus */
@@ -72,6 +83,8 @@ struct pci_bus {
 	struct pci_bus **children;
 	size_t nchildren;
 	struct pci_host *host;
+	struct resource *resource[PCI_BUS_NUM_RESOURCES];	/* what the bus forwards, NULL: none */
+	u16 bridge_ctl;			/* the bridge's Bridge Control as the scan left it */
 };
 
 /* What pci_read_bases() found a BAR to be (its resource flags) */
@@ -100,13 +113,21 @@ struct pci_dev {
 	u64 bar_len[PCI_STD_NUM_BARS];
 	u64 rom_len;
 	bool io_window;			/* bridges: the I/O base register is implemented */
+	bool pref_window, pref_64_window;	/* bridges: a prefetchable window, with upper 32 bits */
+	/*
+	 * dev->resource[] (pci/setup_bus.c, setup_res.c): each BAR, the ROM and
+	 * a bridge's windows with the addresses Linux assigned (parent set) or
+	 * as sized (start 0, or a window's alignment, and flags 0 when unused)
+	 */
+	struct resource resource[PCI_NUM_RESOURCES];
+	u8 rom_base_reg;		/* PCI_ROM_ADDRESS or PCI_ROM_ADDRESS1 */
 	bool is_hotplug_bridge;
 	u32 dev_flags;
 	/*
-	 * The function behind the BARs the model does not assign: the MSI-X
-	 * table window and the virtio transport's registers are reached
-	 * through it, as a driver's ioremap() of a BAR would. Nothing in
-	 * config space is read from it.
+	 * The function behind the BARs: the MSI-X table window and the virtio
+	 * transport's registers are reached through it, as a driver's
+	 * ioremap() of a BAR would (the hardware side does not decode the
+	 * assigned addresses). Nothing in config space is read from it.
 	 */
 	const struct hw_pci_fn *hw;
 	unsigned enable_cnt;		/* pci_enable_device() calls not yet undone */
@@ -140,6 +161,9 @@ struct pci_host {
 	struct pci_dev **all;		/* every function, in enumeration order */
 	size_t nall;
 	bool acs_requested;		/* pci_request_acs() was called */
+	/* the host bridge's windows from the DT ranges, in their order (IORESOURCE_WINDOW) */
+	struct resource windows[PCI_BUS_NUM_RESOURCES];
+	unsigned nwindows;
 };
 
 extern const struct bus_type pci_bus_type;
@@ -169,9 +193,11 @@ static inline u16 pci_dev_id(const struct pci_dev *pdev)
  * Enumerate what answers in the host bridge's ECAM window as Linux does:
  * functions found by their vendor ID, slot by slot, bus numbers assigned
  * depth first and written to the bridges; each function added to the
- * driver core but not yet probed. Logs Linux's lines.
+ * driver core but not yet probed. Logs Linux's lines. windows: the host
+ * bridge's (at most PCI_BUS_NUM_RESOURCES), which the root bus forwards.
  */
-struct pci_host *pci_scan_root_bus(struct kernel *k, struct device *bridge_parent, const struct hw_mmio *ecam);
+struct pci_host *pci_scan_root_bus(struct kernel *k, struct device *bridge_parent, const struct hw_mmio *ecam,
+				   const struct resource *windows, unsigned nwindows);
 
 /*
  * Config accessors (drivers/pci/access.c over pci_generic_config_read/write
@@ -195,6 +221,28 @@ void pci_set_master(struct pci_dev *dev);
 void pci_clear_master(struct pci_dev *dev);
 /* pci_intx(): INTx disable bit of the command register (enable = false sets it) */
 void pci_intx(struct pci_dev *dev, bool enable);
+/*
+ * Resource assignment as pci_host_probe() runs it between the scan and
+ * pci_bus_add_devices() (drivers/pci/setup-bus.c, setup-res.c of 6.1):
+ * pci_bus_size_bridges() sizes every bridge window bottom up (a hotplug
+ * bridge's at least 256 bytes of I/O and 2M of each memory window);
+ * pci_bus_assign_resources() then assigns each bus's resources, largest
+ * alignment first, into the windows above them, writes the BARs and
+ * programs each bridge (pci_setup_bridge()), logging Linux's lines.
+ */
+void pci_bus_size_bridges(struct pci_bus *bus);
+void pci_bus_assign_resources(struct pci_bus *bus);
+/*
+ * pci_assign_resource(): an address for dev->resource[resno] from the
+ * windows of its bus; 0, or -ENOMEM with "can't assign; no space" and
+ * "failed to assign" logged (the resource is left unset).
+ */
+int pci_assign_resource(struct pci_dev *dev, int resno);
+/* pci_resource_name(): "BAR 0".."BAR 5", "ROM", "bridge window" */
+const char *pci_resource_name(const struct pci_dev *dev, int resno);
+/* pci_resource_alignment(): a window's start while sized, else its size */
+u64 pci_resource_alignment(const struct pci_dev *dev, const struct resource *res);
+
 /* pci_bus_add_devices(): let drivers probe, bus by bus as Linux orders it. */
 void pci_bus_add_devices(struct pci_bus *bus);
 void pci_host_free(struct pci_host *host);

@@ -87,6 +87,11 @@ static void pci_read_bases(struct pci_dev *dev, unsigned howmany, unsigned rom)
 				continue;
 			dev->bar[i] = PCI_BAR_IO;
 			dev->bar_len[i] = size;
+			/* decode_bar(): the type and the register's low bits, aligned to the size */
+			dev->resource[i] = (struct resource){
+				.end = size - 1,
+				.flags = IORESOURCE_IO | IORESOURCE_SIZEALIGN | (l & ~PCI_BASE_ADDRESS_IO_MASK & 0x3),
+			};
 			dev_info(&dev->dev, "BAR %u [io  0x0000-0x%04llx]\n", i, (unsigned long long)(size - 1));
 			continue;
 		}
@@ -103,6 +108,12 @@ static void pci_read_bases(struct pci_dev *dev, unsigned howmany, unsigned rom)
 		if (size) {
 			dev->bar[i] = PCI_BAR_MEM;
 			dev->bar_len[i] = size;
+			unsigned long flags = IORESOURCE_MEM | IORESOURCE_SIZEALIGN | (l & 0xf);
+			if (l & PCI_BASE_ADDRESS_MEM_PREFETCH)
+				flags |= IORESOURCE_PREFETCH;
+			if (is64)
+				flags |= IORESOURCE_MEM_64;
+			dev->resource[i] = (struct resource){ .end = size - 1, .flags = flags };
 			dev_info(&dev->dev, "BAR %u [mem 0x00000000-0x%08llx%s%s]\n", i, (unsigned long long)(size - 1),
 				 is64 ? " 64bit" : "", (l & PCI_BASE_ADDRESS_MEM_PREFETCH) ? " pref" : "");
 		}
@@ -114,6 +125,13 @@ static void pci_read_bases(struct pci_dev *dev, unsigned howmany, unsigned rom)
 	u32 l, sz = size_probe(dev, rom, (u32)PCI_ROM_ADDRESS_MASK, &l);
 	u64 size = sz ? bar_size(sz, (u32)PCI_ROM_ADDRESS_MASK) : 0;
 	dev->rom_len = size;
+	dev->rom_base_reg = (u8)rom;
+	if (size)
+		dev->resource[PCI_ROM_RESOURCE] = (struct resource){
+			.end = size - 1,
+			.flags = IORESOURCE_MEM | IORESOURCE_PREFETCH | IORESOURCE_READONLY | IORESOURCE_SIZEALIGN |
+				 ((l & PCI_ROM_ADDRESS_ENABLE) ? IORESOURCE_ROM_ENABLE : 0),
+		};
 	if (size)
 		dev_info(&dev->dev, "ROM [mem 0x00000000-0x%08llx pref]\n", (unsigned long long)(size - 1));
 }
@@ -129,6 +147,24 @@ static void pci_read_bridge_windows(struct pci_dev *bridge)
 		pci_write_config_word(bridge, PCI_IO_BASE, 0x0);
 	}
 	bridge->io_window = io != 0;
+	/* a prefetchable window when its base register takes a write; 64-bit when the upper half does too */
+	u32 pmem, tmp;
+	pci_read_config_dword(bridge, PCI_PREF_MEMORY_BASE, &pmem);
+	if (!pmem) {
+		pci_write_config_dword(bridge, PCI_PREF_MEMORY_BASE, 0xffe0fff0);
+		pci_read_config_dword(bridge, PCI_PREF_MEMORY_BASE, &pmem);
+		pci_write_config_dword(bridge, PCI_PREF_MEMORY_BASE, 0x0);
+	}
+	if (!pmem)
+		return;
+	bridge->pref_window = true;
+	if ((pmem & PCI_PREF_RANGE_TYPE_MASK) == PCI_PREF_RANGE_TYPE_64) {
+		pci_read_config_dword(bridge, PCI_PREF_BASE_UPPER32, &pmem);
+		pci_write_config_dword(bridge, PCI_PREF_BASE_UPPER32, 0xffffffff);
+		pci_read_config_dword(bridge, PCI_PREF_BASE_UPPER32, &tmp);
+		pci_write_config_dword(bridge, PCI_PREF_BASE_UPPER32, pmem);
+		bridge->pref_64_window = tmp != 0;
+	}
 }
 
 /* set_pcie_port_type() and set_pcie_hotplug_bridge() */
@@ -341,6 +377,10 @@ static int pci_scan_bridge(struct pci_bus *bus, struct pci_dev *bridge, int *max
 	child->primary = bus->number;
 	child->number = (u8)(++*max);
 	bridge->subordinate = child;
+	/* pci_alloc_child_bus(): the bus forwards what the bridge's windows hold */
+	for (int i = 0; i < 3; i++)
+		child->resource[i] = &bridge->resource[PCI_BRIDGE_RESOURCES + i];
+	pci_read_config_word(bridge, PCI_BRIDGE_CONTROL, &child->bridge_ctl);
 	/* pci_alloc_child_bus() */
 	if (!pci_bridge_child_ext_cfg_accessible(bridge)) {
 		child->no_extcfg = true;
@@ -405,28 +445,11 @@ static int pci_scan_child_bus(struct pci_bus *bus, int *max)
 	return 0;
 }
 
-/*
- * pci_bus_assign_resources(): each bridge of a bus in devfn order, its
- * subtree first, then pci_setup_bridge() logs the bus range it forwards.
- */
-static void pci_bus_setup_bridges(struct pci_bus *bus)
+struct pci_host *pci_scan_root_bus(struct kernel *k, struct device *bridge_parent, const struct hw_mmio *ecam,
+				   const struct resource *windows, unsigned nwindows)
 {
-	for (size_t i = 0; i < bus->ndevices; i++) {
-		struct pci_dev *dev = bus->devices[i];
-		struct pci_bus *sub = dev->subordinate;
-		if (!sub)
-			continue;
-		pci_bus_setup_bridges(sub);
-		/* %pR of a bus resource: one number when it spans a single bus */
-		if (sub->busn_end != sub->number)
-			dev_info(&dev->dev, "PCI bridge to [bus %02x-%02x]\n", sub->number, sub->busn_end);
-		else
-			dev_info(&dev->dev, "PCI bridge to [bus %02x]\n", sub->number);
-	}
-}
-
-struct pci_host *pci_scan_root_bus(struct kernel *k, struct device *bridge_parent, const struct hw_mmio *ecam)
-{
+	if (nwindows > PCI_BUS_NUM_RESOURCES)
+		nwindows = PCI_BUS_NUM_RESOURCES;
 	struct pci_host *host = calloc(1, sizeof(*host));
 	struct pci_bus *bus = calloc(1, sizeof(*bus));
 	if (!host || !bus) {
@@ -438,13 +461,20 @@ struct pci_host *pci_scan_root_bus(struct kernel *k, struct device *bridge_paren
 	host->ecam = *ecam;
 	host->root = bus;
 	bus->host = host;
+	for (unsigned i = 0; i < nwindows; i++) {
+		host->windows[i] = windows[i];
+		host->windows[i].parent = host->windows[i].sibling = host->windows[i].child = NULL;
+	}
+	host->nwindows = nwindows;
 	k->pci = host;
 	dev_info(bridge_parent, "PCI host bridge to bus %04x:00\n", host->domain);
 	int max = 0;
 	if (pci_scan_child_bus(bus, &max))
 		kprintf(k, "pci %04x:00: out of memory while scanning", host->domain);
 	bus->busn_end = 0xff;
-	pci_bus_setup_bridges(bus);
+	/* the root bus forwards the host bridge's windows */
+	for (unsigned i = 0; i < host->nwindows; i++)
+		bus->resource[i] = &host->windows[i];
 	return host;
 }
 
