@@ -11,33 +11,23 @@
 #include "pci/pci.h"
 
 /*
- * The resources Linux assigned a function and the decoding they need: its
- * BARs as pci_read_bases() sized them (the model assigns every one: they
- * always fit), a bridge's windows.
+ * pci_enable_resources(): the decoding the function's assigned resources
+ * need (its BARs, a bridge's windows; the ROM only when enabled). One that
+ * found no space lost its type at assignment and asks for nothing.
  */
 static u16 pci_resource_decoding(const struct pci_dev *dev)
 {
 	u16 cmd = 0;
-	for (int i = 0; i < PCI_STD_NUM_BARS; i++) {
-		if (dev->bar[i] == PCI_BAR_IO)
+	for (int i = 0; i < PCI_NUM_RESOURCES; i++) {
+		const struct resource *r = &dev->resource[i];
+		if (!(r->flags & (IORESOURCE_IO | IORESOURCE_MEM)) || !r->parent)
+			continue;
+		if (i == PCI_ROM_RESOURCE && !(r->flags & IORESOURCE_ROM_ENABLE))
+			continue;
+		if (r->flags & IORESOURCE_IO)
 			cmd |= PCI_COMMAND_IO;
-		else if (dev->bar[i] == PCI_BAR_MEM)
+		if (r->flags & IORESOURCE_MEM)
 			cmd |= PCI_COMMAND_MEMORY;
-	}
-	if (dev->subordinate) {
-		/* every bridge here gets a memory window (the hotplug default, or what is below) */
-		cmd |= PCI_COMMAND_MEMORY;
-		/*
-		 * An I/O window is sized for what is below it, and a hotplug
-		 * bridge always gets the default hotplug I/O size, when the
-		 * bridge implements one.
-		 */
-		if (!dev->io_window)
-			return cmd;
-		if (dev->is_hotplug_bridge)
-			cmd |= PCI_COMMAND_IO;
-		for (size_t i = 0; i < dev->subordinate->ndevices; i++)
-			cmd |= pci_resource_decoding(dev->subordinate->devices[i]) & PCI_COMMAND_IO;
 	}
 	return cmd;
 }
