@@ -8,10 +8,9 @@
  * extended space, where a hidden first capability stays as an anchor with
  * its ID and version cleared. Each hidden one is logged.
  *
- * Beyond 6.1: the model does not assign BAR addresses, so those bytes of
- * vconfig start unknown (vdev->vknown); and the extended capabilities whose length needs
- * the VC, MFVC, resizable BAR, DPA or TPH layouts (none of the modelled
- * functions has them) leave the whole extended space unknown.
+ * Beyond 6.1: the extended capabilities whose length needs the VC, MFVC,
+ * resizable BAR, DPA or TPH layouts (none of the modelled functions has
+ * them) leave the whole extended space of vconfig unknown (vdev->vknown).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -317,11 +316,10 @@ int vfio_config_init(struct vfio_pci_core_device *vdev)
 		vdev->rbar[i] = (u32)get_le(&vdev->vconfig[PCI_BASE_ADDRESS_0 + 4 * i], 4);
 	vdev->rbar[PCI_STD_NUM_BARS] = (u32)get_le(&vdev->vconfig[PCI_ROM_ADDRESS], 4);
 	/*
-	 * The addresses the kernel assigned to the BARs: not modelled. The
-	 * ROM register keeps 0 (pci_std_update_resource() leaves a disabled
-	 * ROM's register alone), as the model's does.
+	 * The BARs hold the addresses the kernel assigned (pci/setup_res.c);
+	 * the ROM register keeps 0, as pci_std_update_resource() leaves a
+	 * disabled ROM's register alone.
 	 */
-	memset(vdev->vknown + PCI_BASE_ADDRESS_0, 0, PCI_CARDBUS_CIS - PCI_BASE_ADDRESS_0);
 	ret = cap_init(vdev);
 	if (!ret)
 		ret = ecap_init(vdev);
