@@ -161,7 +161,7 @@ struct pci_host {
 	struct pci_dev **all;		/* every function, in enumeration order */
 	size_t nall;
 	bool acs_requested;		/* pci_request_acs() was called */
-	/* the host bridge's windows from the DT ranges, in their order (IORESOURCE_WINDOW) */
+	/* the host bridge's windows from the DT ranges, in their order */
 	struct resource windows[PCI_BUS_NUM_RESOURCES];
 	unsigned nwindows;
 };

@@ -468,6 +468,13 @@ struct pci_host *pci_scan_root_bus(struct kernel *k, struct device *bridge_paren
 	host->nwindows = nwindows;
 	k->pci = host;
 	dev_info(bridge_parent, "PCI host bridge to bus %04x:00\n", host->domain);
+	/* pci_register_host_bridge(): the bus range, then each window (bus addresses equal the CPU's here) */
+	kprintf(k, "pci_bus %04x:00: root bus resource [bus 00-ff]\n", host->domain);
+	for (unsigned i = 0; i < nwindows; i++) {
+		char buf[80];
+		kprintf(k, "pci_bus %04x:00: root bus resource %s\n", host->domain,
+			resource_str(&windows[i], buf, sizeof(buf)));
+	}
 	int max = 0;
 	if (pci_scan_child_bus(bus, &max))
 		kprintf(k, "pci %04x:00: out of memory while scanning", host->domain);
