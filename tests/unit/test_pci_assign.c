@@ -196,3 +196,39 @@ Test(pci_assign, resource_text)
 	struct resource small = { .start = 0, .end = 0xfff, .flags = IORESOURCE_MEM };
 	cr_assert_str_eq(resource_str(&small, buf, sizeof(buf)), "[mem 0x00000000-0x00000fff]");
 }
+
+/*
+ * assign_io_exhausted: 16 hotplug root ports each want a 4K I/O window and
+ * virt's I/O space holds 15 above PCIBIOS_MIN_IO; the 16th port and the
+ * I/O BARs (one behind it, one on pcie.0 after the windows) get none
+ */
+Test(pci_assign, io_space_exhausted)
+{
+	char args[2048] = "-M virt,iommu=smmuv3 -nic none";
+	for (int i = 1; i <= 16; i++) {
+		size_t n = strlen(args);
+		snprintf(args + n, sizeof(args) - n, " -device pcie-root-port,id=rp%d,chassis=%d", i, i);
+	}
+	strcat(args, " -device e1000e,bus=rp16 -device e1000e,bus=pcie.0");
+	struct iommusim *sim = boot_ok(args);
+	assert_res(&pdev_of(sim, "0000:00:0f.0")->resource[PCI_BRIDGE_IO_WINDOW], 0xf000, 0xffff);
+	struct pci_dev *rp16 = pdev_of(sim, "0000:00:10.0");
+	cr_assert(logged(sim, "pci 0000:00:10.0: bridge window [io  size 0x1000]: can't assign; no space"));
+	cr_assert(logged(sim, "pci 0000:00:10.0: bridge window [io  size 0x1000]: failed to assign"));
+	cr_assert(logged(sim, "pci 0000:00:11.0: BAR 2 [io  size 0x0020]: can't assign; no space"));
+	cr_assert(logged(sim, "pci 0000:10:00.0: BAR 2 [io  size 0x0020]: failed to assign"));
+	/* the window is gone: pci_setup_bridge() turns the range off (base 0xf0 above limit 0) and says nothing */
+	cr_assert_eq(rp16->resource[PCI_BRIDGE_IO_WINDOW].flags, 0);
+	cr_assert_eq(cfg16(rp16, PCI_IO_BASE) & 0xf0f0, 0x00f0);
+	cr_assert_eq(cfg32(rp16, PCI_IO_BASE_UPPER16), 0);
+	cr_assert_not(logged(sim, "pci 0000:00:10.0:   bridge window [io"));
+	/* its memory windows still came, and the endpoints' memory BARs */
+	assert_res(&rp16->resource[PCI_BRIDGE_MEM_WINDOW], 0x11e00000, 0x11ffffff);
+	struct pci_dev *e1000e = pdev_of(sim, "0000:10:00.0");
+	assert_res(&e1000e->resource[0], 0x11e40000, 0x11e5ffff);
+	cr_assert_eq(e1000e->resource[2].flags, 0);
+	cr_assert_eq(cfg32(e1000e, PCI_BASE_ADDRESS_2), 0x1);
+	/* pcieport enabled the port with memory decoding only (pci_enable_resources) */
+	cr_assert(logged(sim, "pcieport 0000:00:10.0: enabling device (0000 -> 0002)"));
+	iommusim_free(sim);
+}
