@@ -248,7 +248,10 @@ void pci_bus_add_devices(struct pci_bus *bus);
 void pci_host_free(struct pci_host *host);
 struct pci_dev *pci_get_by_name(struct kernel *k, const char *name);
 
-/* pci_enable_device(): 0 (the model's resources always fit); pci_disable_device() undoes it. */
+/*
+ * pci_enable_device(): 0 (a resource that found no space lost its type, so
+ * pci_enable_resources() has nothing to refuse); pci_disable_device() undoes it.
+ */
 int pci_enable_device(struct pci_dev *dev);
 void pci_disable_device(struct pci_dev *dev);
 

@@ -5,6 +5,7 @@
  * what lies below it, then each bus's resources are assigned, largest
  * alignment first, and each bridge is programmed with its windows.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <linux/pci_regs.h>
 #include "pci/pci.h"
@@ -162,7 +163,7 @@ static int pbus_size_mem(struct pci_bus *bus, unsigned long mask, unsigned long 
 {
 	struct resource *b_res = find_bus_resource_of_type(bus, mask | IORESOURCE_PREFETCH, type);
 	if (!b_res)
-		return -1;
+		return -ENOSPC;
 	if (b_res->parent)
 		return 0;
 	u64 aligns[24] = { 0 };	/* 1M to 8T */
