@@ -208,6 +208,7 @@ static const struct dev_attr dev_attrs[] = {
 	{ "iommu_group", ATTR_LINK, false },
 	{ "modalias", ATTR_RO, false },
 	{ "reset", ATTR_WO, true },
+	{ "resource", ATTR_RO, true },
 	{ "reset_method", ATTR_RW, true },
 	{ "revision", ATTR_RO, true },
 	{ "subsystem_device", ATTR_RO, true },
@@ -251,6 +252,8 @@ static int dev_attr_show(struct device *dev, const char *name, struct sysfs_buf 
 			return emit(out, "0x%04x\n", p->vendor);
 		if (!strcmp(name, "config"))
 			return sysfs_pci_config_read(p, out);
+		if (!strcmp(name, "resource"))
+			return sysfs_pci_resource_read(p, out);
 		if (!strcmp(name, "device"))
 			return emit(out, "0x%04x\n", p->device);
 		if (!strcmp(name, "class"))

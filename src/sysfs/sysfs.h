@@ -53,5 +53,7 @@ void smmu_stats_register_debugfs(void);
 /* A PCI function's config file: cfg_size bytes in out->text, out->len set. 0 or -ENOMEM. */
 struct pci_dev;
 int sysfs_pci_config_read(struct pci_dev *pdev, struct sysfs_buf *out);
+/* A PCI function's resource file (resource_show): its lines in out->text. 0 or -ENOMEM. */
+int sysfs_pci_resource_read(struct pci_dev *pdev, struct sysfs_buf *out);
 
 #endif

@@ -9,6 +9,7 @@
 #include <linux/pci_regs.h>
 #include <string.h>
 #include "boot_util.h"
+#include "iommusim/vfio.h"
 #include "base/log.h"
 #include "pci/resource.h"
 
@@ -230,5 +231,32 @@ Test(pci_assign, io_space_exhausted)
 	cr_assert_eq(cfg32(e1000e, PCI_BASE_ADDRESS_2), 0x1);
 	/* pcieport enabled the port with memory decoding only (pci_enable_resources) */
 	cr_assert(logged(sim, "pcieport 0000:00:10.0: enabling device (0000 -> 0002)"));
+	iommusim_free(sim);
+}
+
+/* pci_sysfs_resource: the resource file shows each resource's bus addresses and flags */
+Test(pci_assign, sysfs_resource)
+{
+	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3 -nic none -device pcie-root-port,id=rp1,chassis=1 "
+				       "-device virtio-net-pci,bus=rp1");
+	char *text = NULL;
+	cr_assert_gt(iommusim_sysfs_read(sim, "/sys/bus/pci/devices/0000:01:00.0/resource", &text), 0);
+	/* 13 lines for an endpoint: BAR 1, the 64-bit prefetchable BAR 4, the ROM (not enabled) */
+	size_t lines = 0;
+	for (const char *c = text; *c; c++)
+		lines += *c == '\n';
+	cr_assert_eq(lines, 13);
+	cr_assert(strstr(text, "0x0000000010040000 0x0000000010040fff 0x0000000000040200\n"));
+	cr_assert(strstr(text, "0x0000008000000000 0x0000008000003fff 0x000000000014220c\n"));
+	cr_assert(strstr(text, "0x0000000010000000 0x000000001003ffff 0x0000000000046200\n"));
+	free(text);
+	/* a bridge has 17: its windows after the (absent) SR-IOV BARs */
+	cr_assert_gt(iommusim_sysfs_read(sim, "/sys/bus/pci/devices/0000:00:01.0/resource", &text), 0);
+	lines = 0;
+	for (const char *c = text; *c; c++)
+		lines += *c == '\n';
+	cr_assert_eq(lines, 17);
+	cr_assert(strstr(text, "0x0000008000000000 0x00000080001fffff 0x0000000000102201\n"));
+	free(text);
 	iommusim_free(sim);
 }
