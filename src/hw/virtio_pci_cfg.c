@@ -95,6 +95,27 @@ static struct vdev_hw *device_of(struct hw_system *hw, struct hw_pci_fn *fn)
 	return hw && fn->virtio ? hw_virtio_device(hw, fn->virtio) : NULL;
 }
 
+/* Where an access to the window's data goes: the capability, the device, its offset and width. */
+struct cfg_window {
+	unsigned cap;
+	struct vdev_hw *d;
+	u32 off, len;
+};
+
+/* an access that touches pci_cfg_data, with a device behind and a width of 1, 2 or 4 */
+static bool window_access(struct hw_system *hw, struct hw_pci_fn *fn, unsigned offset, unsigned size,
+			  struct cfg_window *w)
+{
+	struct hw_pci_config *c = fn->config;
+	w->cap = config_cap(c);
+	if (!w->cap || !overlaps(offset, size, w->cap + CFG_CAP_DATA, 4))
+		return false;
+	w->d = device_of(hw, fn);
+	w->off = hw_pci_get(c, w->cap + CFG_CAP_OFFSET, 4);
+	w->len = hw_pci_get(c, w->cap + CFG_CAP_LENGTH, 4);
+	return w->d && (w->len == 1 || w->len == 2 || w->len == 4);
+}
+
 void hw_virtio_pci_cfg_write(struct hw_system *hw, struct hw_pci_fn *fn, unsigned offset, unsigned size)
 {
 	struct hw_pci_config *c = fn->config;
@@ -106,13 +127,9 @@ void hw_virtio_pci_cfg_write(struct hw_system *hw, struct hw_pci_fn *fn, unsigne
 		if (d && (d->status & VDEV_S_DRIVER_OK))
 			vdev_hw_set_status(d, d->status & (u8)~VDEV_S_DRIVER_OK);
 	}
-	unsigned cap = config_cap(c);
-	if (!cap || !overlaps(offset, size, cap + CFG_CAP_DATA, 4))
-		return;
-	struct vdev_hw *d = device_of(hw, fn);
-	u32 off = hw_pci_get(c, cap + CFG_CAP_OFFSET, 4), len = hw_pci_get(c, cap + CFG_CAP_LENGTH, 4);
-	if (d && (len == 1 || len == 2 || len == 4))
-		modern_write(d, off, len, hw_pci_get(c, cap + CFG_CAP_DATA, len));
+	struct cfg_window w;
+	if (window_access(hw, fn, offset, size, &w))
+		modern_write(w.d, w.off, w.len, hw_pci_get(c, w.cap + CFG_CAP_DATA, w.len));
 }
 
 void hw_virtio_pci_cfg_read(struct hw_system *hw, struct hw_pci_fn *fn, unsigned offset, unsigned size)
@@ -121,11 +138,7 @@ void hw_virtio_pci_cfg_read(struct hw_system *hw, struct hw_pci_fn *fn, unsigned
 	/* the window's data at cap + 16: no capability sits below 0x40 */
 	if (!c || offset + size <= HW_PCI_CONFIG_HEADER_SIZE + CFG_CAP_DATA || offset >= HW_PCI_CONFIG_SPACE_SIZE)
 		return;
-	unsigned cap = config_cap(c);
-	if (!cap || !overlaps(offset, size, cap + CFG_CAP_DATA, 4))
-		return;
-	struct vdev_hw *d = device_of(hw, fn);
-	u32 off = hw_pci_get(c, cap + CFG_CAP_OFFSET, 4), len = hw_pci_get(c, cap + CFG_CAP_LENGTH, 4);
-	if (d && (len == 1 || len == 2 || len == 4))
-		hw_pci_set(c, cap + CFG_CAP_DATA, len, modern_read(d, off, len));
+	struct cfg_window w;
+	if (window_access(hw, fn, offset, size, &w))
+		hw_pci_set(c, w.cap + CFG_CAP_DATA, w.len, modern_read(w.d, w.off, w.len));
 }

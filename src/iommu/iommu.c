@@ -8,6 +8,7 @@
 #include "iommu/iommu.h"
 #include "iommu/group_debugfs.h"
 #include "kconfig/kconfig.h"
+#include "base/string_helpers.h"
 
 struct iommu_core *iommu_core(struct kernel *k)
 {
@@ -356,17 +357,6 @@ static int iommu_change_dev_def_domain(struct iommu_group *group, struct device 
 	return 0;
 }
 
-/* sysfs_streq(): equal, but for one trailing newline on either */
-static bool sysfs_streq(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	if (*a == *b)
-		return true;
-	return (!*a && *b == '\n' && !b[1]) || (!*b && *a == '\n' && !a[1]);
-}
 
 int iommu_group_store_type(struct iommu_group *group, const char *buf)
 {

@@ -19,6 +19,7 @@
 #include <linux/pci_regs.h>
 #include "base/device.h"
 #include "pci/pci.h"
+#include "base/string_helpers.h"
 
 struct pci_saved_state {
 	struct pci_saved_regs regs;
@@ -549,17 +550,6 @@ int pci_reset_function(struct pci_dev *dev)
 	return pci_try_reset_function(dev);
 }
 
-/* sysfs_streq(): equal but for one trailing newline on either side */
-static bool sysfs_streq(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	if (*a == *b)
-		return true;
-	return (!strcmp(a, "\n") && !*b) || (!*a && !strcmp(b, "\n"));
-}
 
 int pci_reset_store(struct pci_dev *dev, const char *buf)
 {
