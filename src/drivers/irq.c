@@ -72,7 +72,11 @@ size_t irq_list(struct kernel *k, struct irq_desc **out, size_t max)
 	return n;
 }
 
-/* irq_domain_alloc_descs(): the lowest free number from 1 */
+/*
+ * irq_domain_alloc_descs() as the hierarchical domains (the GIC's, the ITS's
+ * and GICv2m's MSI domains) call it: no hwirq hint, so the lowest free number
+ * from 1
+ */
 static struct irq_desc *desc_alloc(struct kernel *k, enum irq_kind kind, u32 hwirq)
 {
 	struct irq_core *c = irq_core(k);
@@ -124,6 +128,39 @@ int irq_create_wired(struct kernel *k, u32 intid)
 			return c->descs[i]->irq;
 	struct irq_desc *d = desc_alloc(k, IRQ_KIND_WIRED, intid);
 	return d ? d->irq : -ENOMEM;
+}
+
+int irq_create_ipis(struct kernel *k, unsigned nr)
+{
+	struct irq_core *c = irq_core(k);
+	if (!c)
+		return -ENOMEM;
+	if (!nr)
+		return -EINVAL;
+	/* __irq_alloc_descs() wants nr free numbers in a row: at boot nothing precedes them */
+	int first = 0;
+	for (unsigned i = 0; i < nr; i++) {
+		struct irq_desc *d = desc_alloc(k, IRQ_KIND_IPI, i);
+		if (!d)
+			return -ENOMEM;
+		if (!first)
+			first = d->irq;
+	}
+	return first;
+}
+
+int of_irq_get_byname(struct kernel *k, int node, const char *name)
+{
+	const void *fdt = k->fdt;
+	if (!fdt || node < 0 || !name)
+		return -EINVAL;
+	/* of_property_match_string()'s -EINVAL (no property) or -ENODATA (no such name) */
+	if (!fdt_getprop(fdt, node, "interrupt-names", NULL))
+		return -EINVAL;
+	int index = fdt_stringlist_search(fdt, node, "interrupt-names", name);
+	if (index < 0)
+		return -ENODATA;
+	return of_irq_get(k, node, index);
 }
 
 int of_irq_get(struct kernel *k, int node, int index)

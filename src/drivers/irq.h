@@ -40,13 +40,13 @@ struct irqaction {
 	unsigned long flags;
 };
 
-enum irq_kind { IRQ_KIND_WIRED, IRQ_KIND_MSI };
+enum irq_kind { IRQ_KIND_WIRED, IRQ_KIND_MSI, IRQ_KIND_IPI };
 
 struct irq_desc {
 	struct kernel *k;
 	int irq;			/* the Linux IRQ number */
 	enum irq_kind kind;
-	u32 hwirq;			/* wired: GIC INTID; MSI: EventID (ITS) or SPI INTID (GICv2m) */
+	u32 hwirq;			/* wired: GIC INTID; MSI: EventID (ITS) or SPI INTID (GICv2m); IPI: SGI */
 	u32 devid;			/* ITS DeviceID */
 	bool its;			/* an ITS event (else an SPI) */
 	/* MSI: the device, its entry and the message composed for it */
@@ -67,6 +67,13 @@ struct irq_desc {
 int irq_create_wired(struct kernel *k, u32 intid);
 /* of_irq_get(): the index-th entry of a DT node's "interrupts" (GIC, 3 cells). */
 int of_irq_get(struct kernel *k, int node, int index);
+/* of_irq_get_byname(): the entry "interrupt-names" calls name; -EINVAL without one. */
+int of_irq_get_byname(struct kernel *k, int node, const char *name);
+/*
+ * The GIC driver's IPIs (gic_smp_init(): __irq_domain_alloc_irqs() of nr SGIs
+ * in one block): the first irq of the block, or -errno (-EINVAL for nr 0).
+ */
+int irq_create_ipis(struct kernel *k, unsigned nr);
 struct irq_desc *irq_to_desc(struct kernel *k, int irq);
 /* Every IRQ, in number order: how many (at most max stored). */
 size_t irq_list(struct kernel *k, struct irq_desc **out, size_t max);

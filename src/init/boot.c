@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "init/boot.h"
+#include "init/irq_init.h"
 #include "init/cmdline.h"
 #include "init/early_memory.h"
 #include "kconfig/kconfig.h"
@@ -108,13 +109,18 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 	if (k->hw->smmu)
 		smmu_stats_register_debugfs();
 	msi_debugfs_init();
+	/* start_kernel(): init_IRQ() and time_init() map the IPIs and the timer's PPIs */
+	irq_init_start_kernel(k);
 	/* subsys_initcall */
 	iommu_subsys_init(k, cmdline->iommu_passthrough, cmdline->iommu_strict);
 	/* arch_initcall_sync: of_platform_default_populate_init */
 	if (m->fdt)
 		of_platform_populate(k);
+	irq_init_populated(k);
 	/* device_initcall: the built-in drivers, in link order */
+	irq_init_device_initcall_early(k);
 	driver_initcalls(k);
+	irq_init_device_initcall_late(k);
 	/* the work the built-in drivers' probes left going (nvme's reset works) */
 	nvme_flush_work(k);
 	/* late_initcall */

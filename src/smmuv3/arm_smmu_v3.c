@@ -4,6 +4,7 @@
  * bus_set_iommu() on the PCI and platform buses.
  */
 #include <errno.h>
+#include "drivers/irq.h"
 #include <stdlib.h>
 #include "smmuv3/arm_smmu_v3.h"
 #include "smmuv3/smmu_tables.h"
@@ -169,6 +170,15 @@ static int arm_smmu_device_probe(struct platform_device *pdev)
 		dev_err(dev, "ioremap failed\n");
 		ret = -ENOMEM;
 		goto err;
+	}
+	/*
+	 * the interrupt lines: "combined", else "eventq", "priq" and "gerror"
+	 * (platform_get_irq_byname_optional(): each mapped, used or not)
+	 */
+	if (of_irq_get_byname(k, dev->of_node, "combined") <= 0) {
+		of_irq_get_byname(k, dev->of_node, "eventq");
+		of_irq_get_byname(k, dev->of_node, "priq");
+		of_irq_get_byname(k, dev->of_node, "gerror");
 	}
 	/* the wired eventq/gerror/cmdq-sync lines (virt has no MSIs for the SMMU) */
 	hw_request_irq(hw, pdev->base, arm_smmu_irq_handler, smmu);

@@ -206,6 +206,7 @@ static const struct dev_attr dev_attrs[] = {
 	{ "driver_override", ATTR_RW, false },
 	{ "features", ATTR_RO, false },
 	{ "iommu_group", ATTR_LINK, false },
+	{ "irq", ATTR_RO, true },
 	{ "modalias", ATTR_RO, false },
 	{ "reset", ATTR_WO, true },
 	{ "resource", ATTR_RO, true },
@@ -260,6 +261,9 @@ static int dev_attr_show(struct device *dev, const char *name, struct sysfs_buf 
 			return emit(out, "0x%06x\n", p->class);
 		if (!strcmp(name, "revision"))
 			return emit(out, "0x%02x\n", p->revision);
+		/* irq_show(): pci_assign_irq()'s INTx irq (0 before a driver's probe; MSI-X leaves it) */
+		if (!strcmp(name, "irq"))
+			return emit(out, "%d\n", p->irq);
 		if (!strcmp(name, "reset_method")) {
 			/* reset_method_show(): the methods' names in order */
 			char list[64] = "";

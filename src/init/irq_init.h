@@ -1,0 +1,23 @@
+/*
+ * The Linux irq numbers Linux 6.1 hands out on a DT machine before (and
+ * beside) the drivers the model implements: the GIC's IPIs, the arch timer's
+ * PPIs, and the built-in drivers whose only effect the model keeps is the
+ * interrupts their probes map (amba-pl011, the Armv8 PMU, gpio-pl061,
+ * rtc-pl031). Each runs where Linux runs it; the numbers come from the irq
+ * layer's allocator (drivers/irq.h), lowest free first.
+ */
+#ifndef IOMMUSIM_INIT_IRQ_INIT_H
+#define IOMMUSIM_INIT_IRQ_INIT_H
+
+#include "base/device.h"
+
+/* start_kernel(): init_IRQ() (the GIC's IPIs), then time_init() (the arch timer's PPIs) */
+void irq_init_start_kernel(struct kernel *k);
+/* arch_initcall_sync: amba-pl011 (registered at arch_initcall) probes as populate adds its device */
+void irq_init_populated(struct kernel *k);
+/* device_initcall, before drivers/pci in link order: arch/arm64's PMU, drivers/gpio's pl061 */
+void irq_init_device_initcall_early(struct kernel *k);
+/* device_initcall, after the model's drivers in link order: drivers/rtc's pl031 */
+void irq_init_device_initcall_late(struct kernel *k);
+
+#endif
