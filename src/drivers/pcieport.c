@@ -4,11 +4,11 @@
  * conventional bridges whose probe then refuses them with -ENODEV.
  *
  * pcie_port_device_register() enables every root, upstream and downstream
- * port, then finds its services (get_port_device_capability): PME and AER
- * on root ports (AER when the capability is there: DT hosts leave it to the
- * OS), hotplug where the port's slot is hot-plug capable (root and
- * downstream ports with hotplug=on). A switch's upstream port, or a
- * downstream port without a hotplug slot, has none: nothing more happens.
+ * port, then finds its services (get_port_device_capability): PME on root
+ * ports, AER on every port with the capability (DT hosts leave it to the
+ * OS; only a root port's is then enabled, aer_probe()), hotplug where the
+ * port's slot is hot-plug capable (root and downstream ports with
+ * hotplug=on). A port with none of them: nothing more happens.
  * With services the port masters and its services share interrupts
  * (pcie_init_service_irqs(): MSI-X or MSI, else the pin; without one only
  * hotplug stays, polling). The services' own work is not modelled.
@@ -28,20 +28,65 @@ static irqreturn_t pcie_service_irq(int irq, void *dev_id)
 	return IRQ_NONE;
 }
 
-/* pcie_init_service_irqs() -> pcie_port_enable_irq_vec(): every service on message 0 */
-static void pcie_port_service_irqs(struct pci_dev *dev)
+#define PCIE_PORT_SERVICE_PME 0x1
+#define PCIE_PORT_SERVICE_AER 0x2
+#define PCIE_PORT_SERVICE_HP 0x4
+
+/*
+ * pcie_message_numbers(): the message PME and hotplug use (PCI_EXP_FLAGS_IRQ)
+ * and AER's (Root Error Status 31:27), read once the vectors are enabled; the
+ * vectors the port needs, 0 for none
+ */
+static unsigned pcie_message_numbers(struct pci_dev *dev, unsigned services, unsigned *pme, unsigned *aer)
 {
-	int n = pci_alloc_irq_vectors(dev, 1, PCIE_PORT_MAX_MSI_ENTRIES, PCI_IRQ_MSIX | PCI_IRQ_MSI);
-	if (n > 1) {
-		/* more than the one message number the services use: take exactly that */
-		pci_free_irq_vectors(dev);
-		n = pci_alloc_irq_vectors(dev, 1, 1, PCI_IRQ_MSIX | PCI_IRQ_MSI);
+	unsigned nvec = 0;
+	if (services & (PCIE_PORT_SERVICE_PME | PCIE_PORT_SERVICE_HP)) {
+		u16 flags = 0;
+		pci_read_config_word(dev, dev->pcie_cap + PCI_EXP_FLAGS, &flags);
+		*pme = (flags & PCI_EXP_FLAGS_IRQ) >> 9;
+		nvec = *pme + 1;
 	}
-	if (n < 0)
+	if ((services & PCIE_PORT_SERVICE_AER) && dev->aer_cap) {
+		u32 st = 0;
+		pci_read_config_dword(dev, dev->aer_cap + PCI_ERR_ROOT_STATUS, &st);
+		*aer = (st & PCI_ERR_ROOT_AER_IRQ) >> 27;
+		nvec = MAX(nvec, *aer + 1);
+	}
+	return nvec;
+}
+
+/*
+ * pcie_init_service_irqs() -> pcie_port_enable_irq_vec(): as many MSI-X or
+ * MSI vectors as the port offers, then exactly the ones its message numbers
+ * use (ioh3420's AER takes message 1 once both MSI vectors are on); INTx
+ * when that fails
+ */
+static void pcie_port_service_irqs(struct pci_dev *dev, unsigned services)
+{
+	unsigned pme = 0, aer = 0;
+	int n = pci_alloc_irq_vectors(dev, 1, PCIE_PORT_MAX_MSI_ENTRIES, PCI_IRQ_MSIX | PCI_IRQ_MSI);
+	if (n > 0) {
+		unsigned nvec = pcie_message_numbers(dev, services, &pme, &aer);
+		if (nvec > (unsigned)n) {
+			pci_free_irq_vectors(dev);
+			n = -EIO;
+		} else if (nvec != (unsigned)n) {
+			pci_free_irq_vectors(dev);
+			n = pci_alloc_irq_vectors(dev, nvec, nvec, PCI_IRQ_MSIX | PCI_IRQ_MSI);
+		}
+	}
+	if (n < 0) {
+		pme = aer = 0;
 		n = pci_alloc_irq_vectors(dev, 1, 1, PCI_IRQ_LEGACY);
-	int irq = n > 0 ? pci_irq_vector(dev, 0) : 0;
+	}
+	if (n <= 0)
+		return;
+	int irq = pci_irq_vector(dev, pme);
 	if (irq > 0)
 		request_irq(dev->dev.k, irq, pcie_service_irq, IRQF_SHARED, "PCIe PME", dev);
+	int aer_irq = pci_irq_vector(dev, aer);
+	if ((services & PCIE_PORT_SERVICE_AER) && aer_irq > 0 && aer_irq != irq)
+		request_irq(dev->dev.k, aer_irq, pcie_service_irq, IRQF_SHARED, "aerdrv", dev);
 }
 
 static const struct pci_device_id port_pci_ids[] = {
@@ -101,10 +146,6 @@ static void pciehp_enable_notification(struct pci_dev *dev)
 	pci_write_config_word(dev, pos + PCI_EXP_SLTCTL, sltctl);
 }
 
-#define PCIE_PORT_SERVICE_PME 0x1
-#define PCIE_PORT_SERVICE_AER 0x2
-#define PCIE_PORT_SERVICE_HP 0x4
-
 /* get_port_device_capability(): what the reference kernel's port services find */
 static unsigned port_services(struct pci_dev *dev)
 {
@@ -119,7 +160,8 @@ static unsigned port_services(struct pci_dev *dev)
 		if (sltcap & PCI_EXP_SLTCAP_HPC)
 			services |= PCIE_PORT_SERVICE_HP;
 	}
-	if (root && pci_find_ext_capability(dev, PCI_EXT_CAP_ID_ERR))
+	/* AER on every port with the capability (its vector counts; aer_probe() binds root ports only) */
+	if (pci_find_ext_capability(dev, PCI_EXT_CAP_ID_ERR))
 		services |= PCIE_PORT_SERVICE_AER;
 	if (root)
 		services |= PCIE_PORT_SERVICE_PME;
@@ -141,8 +183,8 @@ static int pcie_portdrv_probe(struct pci_dev *dev, const struct pci_device_id *i
 	if (!services)
 		return 0;
 	pci_set_master(dev);
-	pcie_port_service_irqs(dev);
-	if (services & PCIE_PORT_SERVICE_AER)
+	pcie_port_service_irqs(dev, services);
+	if ((services & PCIE_PORT_SERVICE_AER) && (dev->pcie_type == HW_PCIE_ROOT_PORT || dev->pcie_type == HW_PCIE_RC_EC))
 		aer_enable_rootport(dev);
 	if (services & PCIE_PORT_SERVICE_HP)
 		pciehp_enable_notification(dev);
@@ -151,9 +193,13 @@ static int pcie_portdrv_probe(struct pci_dev *dev, const struct pci_device_id *i
 
 static void pcie_portdrv_remove(struct pci_dev *dev)
 {
-	int irq = pci_irq_vector(dev, 0);
-	if (irq > 0)
-		free_irq(dev->dev.k, irq, dev);
+	/* the services' actions on whichever vectors they took */
+	unsigned nvec = dev->msix_enabled || dev->msi_enabled ? dev->msix_nvec : 1;
+	for (unsigned i = 0; i < nvec; i++) {
+		int irq = pci_irq_vector(dev, i);
+		if (irq > 0)
+			free_irq(dev->dev.k, irq, dev);
+	}
 	pci_free_irq_vectors(dev);
 	pci_disable_device(dev);
 }

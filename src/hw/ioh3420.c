@@ -23,6 +23,16 @@
 #define IOH_EP_EXP_OFFSET 0x90
 #define IOH_EP_AER_OFFSET 0x100
 
+/* ioh3420_aer_vector(): message 1 when the guest enabled both MSI vectors, else 0 */
+static u8 ioh3420_aer_vector(const struct hw_pci_fn *fn)
+{
+	const struct hw_pci_config *c = fn->config;
+	if (!c || !c->msi_cap)
+		return 0;
+	u32 qsize = (hw_pci_get(c, c->msi_cap + PCI_MSI_FLAGS, 2) & PCI_MSI_FLAGS_QSIZE) >> 4;
+	return qsize == 1 ? 1 : 0;
+}
+
 /* rp_realize() with ioh3420's class hooks, in its order */
 int ioh3420_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board)
 {
@@ -58,6 +68,7 @@ static int ioh3420_realize(struct virt_build *b, struct qdev *d)
 	fn->revision = IOH_EP_REVISION;
 	pcie_slot_props_apply(fn, d);
 	fn->intx_pin = 1;
+	fn->aer_vector = ioh3420_aer_vector;
 	ret = pci_bridge_plug(b, d, fn);
 	/* ioh3420_interrupts_init(): msi_init() refuses without an MSI controller */
 	if (!ret)

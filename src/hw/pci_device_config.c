@@ -46,6 +46,11 @@ int hw_pci_write_config(struct hw_system *hw, struct hw_pci_fn *fn, unsigned off
 		if (~old_bctl & new_bctl & PCI_BRIDGE_CTL_BUS_RESET)
 			hw_pci_bus_reset(hw, fn->secondary);
 	}
+	/* rp_write_config() -> rp_aer_vector_update(): the AER message number follows MSI */
+	if (fn->aer_vector && c->aer_cap) {
+		u32 st = hw_pci_get(c, c->aer_cap + PCI_ERR_ROOT_STATUS, 4) & ~(u32)PCI_ERR_ROOT_AER_IRQ;
+		hw_pci_set(c, c->aer_cap + PCI_ERR_ROOT_STATUS, 4, st | (u32)fn->aer_vector(fn) << 27);
+	}
 	/* virtio_write_config(): bus mastering and the access window */
 	if (fn->virtio)
 		hw_virtio_pci_cfg_write(hw, fn, offset, size);

@@ -90,6 +90,12 @@ struct hw_pci_fn {
 	u8 intx_pin;			/* PCI_INTERRUPT_PIN: 1..4 for INTA..INTD, 0 none */
 	struct hw_msix *msix;		/* the MSI-X table and PBA (BAR contents), or NULL */
 	u32 rom_size;			/* the expansion ROM BAR (pci_add_option_rom), 0: none */
+	/*
+	 * PCIERootPortClass's aer_vector: the Advanced Error Interrupt Message
+	 * Number rp_write_config() puts in Root Error Status after every config
+	 * write (from the MSI vectors the guest enabled); NULL: left 0
+	 */
+	u8 (*aer_vector)(const struct hw_pci_fn *fn);
 	u8 macaddr[6];			/* a NIC's MAC address (e1000e's serial number is made from it) */
 	/*
 	 * The config space the kernel reads and writes (NULL until the board

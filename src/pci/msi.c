@@ -187,6 +187,140 @@ out_disable:
 	return ret;
 }
 
+/* ---- plain MSI ---- */
+
+static u8 msi_cap_of(struct pci_dev *dev)
+{
+	return pci_find_capability(dev, PCI_CAP_ID_MSI);
+}
+
+/* pci_msi_vec_count(): what Multiple Message Capable offers */
+static int pci_msi_vec_count(struct pci_dev *dev)
+{
+	u8 pos = msi_cap_of(dev);
+	if (!pos)
+		return -EINVAL;
+	u16 flags;
+	pci_read_config_word(dev, pos + PCI_MSI_FLAGS, &flags);
+	return 1 << ((flags & PCI_MSI_FLAGS_QMASK) >> 1);
+}
+
+static void msi_ctrl(struct pci_dev *dev, u16 clear, u16 set)
+{
+	u8 pos = msi_cap_of(dev);
+	u16 flags;
+	pci_read_config_word(dev, pos + PCI_MSI_FLAGS, &flags);
+	pci_write_config_word(dev, pos + PCI_MSI_FLAGS, (u16)((flags & ~clear) | set));
+}
+
+/* pci_msi_mask()/pci_msi_unmask(): the vector's bit in Mask Bits, when the function has them */
+static void msi_set_mask(struct irq_desc *desc, bool masked)
+{
+	struct pci_dev *dev = desc->chip_data;
+	u8 pos = msi_cap_of(dev);
+	u16 flags;
+	pci_read_config_word(dev, pos + PCI_MSI_FLAGS, &flags);
+	if (!(flags & PCI_MSI_FLAGS_MASKBIT))
+		return;
+	unsigned off = pos + (flags & PCI_MSI_FLAGS_64BIT ? PCI_MSI_MASK_64 : PCI_MSI_MASK_32);
+	u32 bits;
+	pci_read_config_dword(dev, off, &bits);
+	bits = masked ? bits | 1u << desc->msi_index : bits & ~(1u << desc->msi_index);
+	pci_write_config_dword(dev, off, bits);
+}
+
+static void msi_unmask(struct irq_desc *desc)
+{
+	msi_set_mask(desc, false);
+}
+
+static void msi_mask(struct irq_desc *desc)
+{
+	msi_set_mask(desc, true);
+}
+
+static const struct irq_chip_ops pci_msi_chip = {
+	.unmask = msi_unmask,
+	.mask = msi_mask,
+};
+
+/*
+ * msi_capability_init(): the vectors from the MSI domain, the first one's
+ * message in the capability (the function adds the vector number to the
+ * data), Multiple Message Enable, then MSI on and INTx off
+ */
+static int msi_capability_init(struct pci_dev *dev, unsigned nvec)
+{
+	struct kernel *k = dev->dev.k;
+	u8 pos = msi_cap_of(dev);
+	u16 flags;
+	pci_read_config_word(dev, pos + PCI_MSI_FLAGS, &flags);
+	msi_ctrl(dev, PCI_MSI_FLAGS_ENABLE, 0);
+	dev->msix_irqs = calloc(nvec, sizeof(int));
+	if (!dev->msix_irqs)
+		return -ENOMEM;
+	dev->msi_enabled = true;
+	struct pci_dev *alias_dev;
+	u32 devid = msi_devid(dev, &alias_dev);
+	unsigned alias_count = 0;
+	if (alias_dev != dev && alias_dev->subordinate)
+		alias_count = count_vectors(alias_dev->subordinate);
+	int ret = msi_domain_prepare(k, devid, nvec, alias_count);
+	for (unsigned i = 0; !ret && i < nvec; i++) {
+		int irq = msi_domain_alloc(k, &dev->dev, devid, i, &pci_msi_chip, dev);
+		if (irq < 0)
+			ret = irq;
+		else
+			dev->msix_irqs[dev->msix_nvec++] = irq;
+	}
+	if (ret) {
+		free_msix_irqs(dev);
+		dev->msi_enabled = false;
+		return ret;
+	}
+	/* every vector masked where the function can, then the message */
+	unsigned mask_off = pos + (flags & PCI_MSI_FLAGS_64BIT ? PCI_MSI_MASK_64 : PCI_MSI_MASK_32);
+	if (flags & PCI_MSI_FLAGS_MASKBIT)
+		pci_write_config_dword(dev, mask_off, nvec >= 32 ? 0xffffffff : (1u << nvec) - 1);
+	struct irq_desc *d = irq_to_desc(k, dev->msix_irqs[0]);
+	pci_write_config_dword(dev, pos + PCI_MSI_ADDRESS_LO, (u32)d->msg_addr);
+	if (flags & PCI_MSI_FLAGS_64BIT) {
+		pci_write_config_dword(dev, pos + PCI_MSI_ADDRESS_HI, (u32)(d->msg_addr >> 32));
+		pci_write_config_word(dev, pos + PCI_MSI_DATA_64, (u16)d->msg_data);
+	} else {
+		pci_write_config_word(dev, pos + PCI_MSI_DATA_32, (u16)d->msg_data);
+	}
+	unsigned log2 = (unsigned)__builtin_ctz(nvec);
+	msi_ctrl(dev, PCI_MSI_FLAGS_QSIZE, (u16)(log2 << 4));
+	pci_intx(dev, false);
+	msi_ctrl(dev, 0, PCI_MSI_FLAGS_ENABLE);
+	return 0;
+}
+
+/* __pci_enable_msi_range(): as many as the function offers up to maxvec, a power of two */
+static int enable_msi_range(struct pci_dev *dev, unsigned minvec, unsigned maxvec)
+{
+	if (dev->msi_enabled || dev->msix_enabled || !minvec || maxvec < minvec)
+		return -EINVAL;
+	int nvec = pci_msi_vec_count(dev);
+	if (nvec < 0)
+		return nvec;
+	if ((unsigned)nvec < minvec)
+		return -ENOSPC;
+	if ((unsigned)nvec > maxvec)
+		nvec = (int)maxvec;
+	if (!msi_parent_present(dev->dev.k))
+		return -EINVAL;
+	/* the vectors go in a power-of-two block (Multiple Message Enable) */
+	unsigned block = 1;
+	while (block < (unsigned)nvec)
+		block <<= 1;
+	if (block != (unsigned)nvec)
+		return -EINVAL;
+	int ret = msi_capability_init(dev, (unsigned)nvec);
+	return ret ? ret : nvec;
+}
+
 static int enable_msix_range(struct pci_dev *dev, unsigned minvec, unsigned maxvec)
 {
 	if (dev->msix_enabled || !minvec || maxvec < minvec)
@@ -216,9 +350,11 @@ int pci_alloc_irq_vectors(struct pci_dev *dev, unsigned min_vecs, unsigned max_v
 		if (nvecs > 0)
 			return nvecs;
 	}
-	/* plain MSI: no function a driver binds here has the capability */
-	if (flags & PCI_IRQ_MSI)
-		nvecs = -EINVAL;
+	if (flags & PCI_IRQ_MSI) {
+		nvecs = enable_msi_range(dev, min_vecs, max_vecs);
+		if (nvecs > 0)
+			return nvecs;
+	}
 	if ((flags & PCI_IRQ_LEGACY) && min_vecs == 1 && pci_intx_irq(dev) > 0)
 		return 1;
 	return nvecs;
@@ -226,6 +362,14 @@ int pci_alloc_irq_vectors(struct pci_dev *dev, unsigned min_vecs, unsigned max_v
 
 void pci_free_irq_vectors(struct pci_dev *dev)
 {
+	if (dev->msi_enabled) {
+		/* pci_msi_shutdown(): MSI off, INTx back, then the irqs go */
+		msi_ctrl(dev, PCI_MSI_FLAGS_ENABLE, 0);
+		pci_intx(dev, true);
+		dev->msi_enabled = false;
+		free_msix_irqs(dev);
+		return;
+	}
 	if (!dev->msix_enabled)
 		return;
 	/* pci_msix_shutdown(): every vector masked, MSI-X off, then the irqs go */
@@ -240,7 +384,7 @@ void pci_free_irq_vectors(struct pci_dev *dev)
 
 int pci_irq_vector(struct pci_dev *dev, unsigned nr)
 {
-	if (dev->msix_enabled)
+	if (dev->msix_enabled || dev->msi_enabled)
 		return nr < dev->msix_nvec ? dev->msix_irqs[nr] : -EINVAL;
 	return nr ? -EINVAL : pci_intx_irq(dev);
 }
@@ -251,6 +395,7 @@ void pci_msi_release(struct pci_dev *dev)
 	dev->msix_irqs = NULL;
 	dev->msix_nvec = 0;
 	dev->msix_enabled = false;
+	dev->msi_enabled = false;
 }
 
 /* ---- INTx ---- */

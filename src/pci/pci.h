@@ -137,7 +137,8 @@ struct pci_dev {
 	int irq;			/* INTx's Linux irq once assigned (0: none) */
 	bool irq_assigned;		/* pci_assign_irq() ran */
 	bool msix_enabled;
-	int *msix_irqs;			/* Linux irq of each MSI-X vector in use */
+	bool msi_enabled;		/* plain MSI: its vectors are in msix_irqs too */
+	int *msix_irqs;			/* Linux irq of each MSI-X (or MSI) vector in use */
 	unsigned msix_nvec;
 	/* resets and saved state (pci/reset.c) */
 	u8 pm_cap;			/* the PM capability (pci_pm_init()), 0 if absent */

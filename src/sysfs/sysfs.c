@@ -261,9 +261,9 @@ static int dev_attr_show(struct device *dev, const char *name, struct sysfs_buf 
 			return emit(out, "0x%06x\n", p->class);
 		if (!strcmp(name, "revision"))
 			return emit(out, "0x%02x\n", p->revision);
-		/* irq_show(): pci_assign_irq()'s INTx irq (0 before a driver's probe; MSI-X leaves it) */
+		/* irq_show(): MSI's first vector, else pci_assign_irq()'s INTx irq (0 before a probe) */
 		if (!strcmp(name, "irq"))
-			return emit(out, "%d\n", p->irq);
+			return emit(out, "%d\n", p->msi_enabled ? pci_irq_vector(p, 0) : p->irq);
 		if (!strcmp(name, "reset_method")) {
 			/* reset_method_show(): the methods' names in order */
 			char list[64] = "";

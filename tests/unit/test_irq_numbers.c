@@ -142,3 +142,46 @@ Test(irq_numbers, bad_inputs)
 	cr_assert_eq(irq_list(k, NULL, 0), before);
 	iommusim_free(sim);
 }
+
+Test(irq_numbers, ioh3420_plain_msi)
+{
+	/* real Linux: ioh3420's irq file 21 (its MSI), the next port's INTx 23 */
+	struct iommusim *sim = boot_ok("-M virt,iommu=smmuv3,gic-version=3 -nic none "
+				       "-device ioh3420,id=rp1,chassis=1 -device virtio-rng-pci,bus=rp1 "
+				       "-device pcie-root-port,id=rp2,chassis=2 -device virtio-rng-pci,bus=rp2");
+	struct pci_dev *port = pdev_of(sim, "0000:00:01.0");
+	cr_assert(port->msi_enabled);
+	cr_assert_not(port->msix_enabled);
+	/* both vectors kept: QEMU moved AER's message number to 1 once both were enabled */
+	cr_assert_eq(port->msix_nvec, 2);
+	cr_assert_eq(pci_irq_vector(port, 0), 21);
+	cr_assert_eq(pci_irq_vector(port, 1), 22);
+	cr_assert_eq(pci_irq_vector(port, 2), -EINVAL);
+	expect_irq_file(sim, "0000:00:01.0", "21\n");
+	/* its INTx stays the line pci_assign_irq() wrote, shared with the function below */
+	cr_assert_eq(port->irq, 20);
+	cr_assert_eq(intx_line(sim, "0000:00:01.0"), 20);
+	expect_irq_file(sim, "0000:01:00.0", "20\n");
+	u8 pos = pci_find_capability(port, PCI_CAP_ID_MSI);
+	cr_assert_neq(pos, 0);
+	u16 flags, cmd;
+	u32 root_status;
+	pci_read_config_word(port, pos + PCI_MSI_FLAGS, &flags);
+	cr_assert(flags & PCI_MSI_FLAGS_ENABLE);
+	cr_assert_eq((flags & PCI_MSI_FLAGS_QSIZE) >> 4, 1, "Multiple Message Enable: %#x", flags);
+	pci_read_config_dword(port, port->aer_cap + PCI_ERR_ROOT_STATUS, &root_status);
+	cr_assert_eq((root_status & PCI_ERR_ROOT_AER_IRQ) >> 27, 1);
+	pci_read_config_word(port, PCI_COMMAND, &cmd);
+	cr_assert(cmd & PCI_COMMAND_INTX_DISABLE);
+	/* the message is the first vector's */
+	u32 lo;
+	u16 data;
+	pci_read_config_dword(port, pos + PCI_MSI_ADDRESS_LO, &lo);
+	pci_read_config_word(port, pos + PCI_MSI_DATA_32, &data);
+	struct irq_desc *d = irq_to_desc(sim->k, 21);
+	cr_assert_eq(lo, (u32)d->msg_addr);
+	cr_assert_eq(data, (u16)d->msg_data);
+	expect_irq_file(sim, "0000:00:02.0", "23\n");
+	expect_irq_file(sim, "0000:02:00.0", "23\n");
+	iommusim_free(sim);
+}
