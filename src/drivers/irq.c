@@ -27,7 +27,7 @@ struct its_device {
 
 struct irq_core {
 	struct irq_desc **descs;	/* by irq - 1 */
-	size_t n;
+	size_t n, cap;
 	size_t free_hint;		/* no free slot below it */
 	/* the MSI parent, probed from the DT on first use */
 	bool msi_probed;
@@ -87,10 +87,14 @@ static struct irq_desc *desc_alloc(struct kernel *k, enum irq_kind kind, u32 hwi
 		slot++;
 	c->free_hint = slot + 1;
 	if (slot == c->n) {
-		struct irq_desc **p = realloc(c->descs, (c->n + 1) * sizeof(*p));
-		if (!p)
-			return NULL;
-		c->descs = p;
+		if (c->n == c->cap) {
+			size_t cap = c->cap ? c->cap * 2 : 64;
+			struct irq_desc **p = realloc(c->descs, cap * sizeof(*p));
+			if (!p)
+				return NULL;
+			c->descs = p;
+			c->cap = cap;
+		}
 		c->descs[c->n++] = NULL;
 	}
 	struct irq_desc *d = calloc(1, sizeof(*d));

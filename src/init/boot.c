@@ -110,17 +110,19 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 		smmu_stats_register_debugfs();
 	msi_debugfs_init();
 	/* start_kernel(): init_IRQ() and time_init() map the IPIs and the timer's PPIs */
-	irq_init_start_kernel(k);
+	struct irq_init_nodes irq_nodes;
+	irq_init_scan(k, &irq_nodes);
+	irq_init_start_kernel(k, &irq_nodes);
 	/* subsys_initcall */
 	iommu_subsys_init(k, cmdline->iommu_passthrough, cmdline->iommu_strict);
 	/* arch_initcall_sync: of_platform_default_populate_init */
 	if (m->fdt)
 		of_platform_populate(k);
-	irq_init_populated(k);
+	irq_init_populated(k, &irq_nodes);
 	/* device_initcall: the built-in drivers, in link order */
-	irq_init_device_initcall_early(k);
+	irq_init_device_initcall_early(k, &irq_nodes);
 	driver_initcalls(k);
-	irq_init_device_initcall_late(k);
+	irq_init_device_initcall_late(k, &irq_nodes);
 	/* the work the built-in drivers' probes left going (nvme's reset works) */
 	nvme_flush_work(k);
 	/* late_initcall */

@@ -6,6 +6,8 @@
  */
 #include "init/irq_init.h"
 #include <libfdt.h>
+#include <string.h>
+#include <strings.h>
 #include "drivers/irq.h"
 #include "fw/of.h"
 #include "kconfig/kconfig.h"
@@ -18,47 +20,72 @@
 #define AMBA_NR_IRQS 9
 
 static const char *const gic_compats[] = {
-	"arm,gic-v3", "arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic", "arm,cortex-a7-gic",
+	"arm,gic-v3", "arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic", "arm,cortex-a7-gic", NULL,
 };
 
-static const char *const arch_timer_compats[] = { "arm,armv8-timer", "arm,armv7-timer" };
+static const char *const arch_timer_compats[] = { "arm,armv8-timer", "arm,armv7-timer", NULL };
 
 /* armv8_pmu_of_device_ids: the generic PMUv3 and the cores' own */
 static const char *const armv8_pmu_compats[] = {
 	"arm,armv8-pmuv3", "arm,cortex-a53-pmu", "arm,cortex-a57-pmu", "arm,cortex-a72-pmu",
-	"arm,cortex-a76-pmu", "arm,neoverse-n1-pmu",
+	"arm,cortex-a76-pmu", "arm,neoverse-n1-pmu", NULL,
 };
 
 static const char *const arch_timer_ppi_names[ARCH_TIMER_MAX_TIMER_PPI] = {
 	"sec-phys", "phys", "virt", "hyp-phys", "hyp-virt",
 };
 
-/* every node, in DT order (the order of_platform_populate() adds their devices) */
-#define for_each_dt_node(fdt, node) \
-	for ((node) = fdt_next_node((fdt), -1, NULL); (node) >= 0; (node) = fdt_next_node((fdt), (node), NULL))
-
-static bool node_matches(const void *fdt, int node, const char *const *compats, size_t n)
+/* of_device_is_compatible() against one of compats, on a compatible list read once */
+static bool list_has(const char *list, int len, const char *const *compats)
 {
-	for (size_t i = 0; i < n; i++)
-		if (of_device_is_compatible(fdt, node, compats[i]))
-			return true;
+	for (const char *p = list, *end = list + len; p < end; p += strnlen(p, (size_t)(end - p)) + 1)
+		for (const char *const *c = compats; *c; c++)
+			if (!strcasecmp(p, *c))
+				return true;
 	return false;
 }
 
-/* the first available node whose compatible is one of compats, in DT order, or -1 */
-static int first_node(const void *fdt, const char *const *compats, size_t n)
+static void add_node(int *nodes, unsigned *n, int node)
 {
-	int node;
-	for_each_dt_node(fdt, node)
-		if (node_matches(fdt, node, compats, n) && of_device_is_available(fdt, node))
-			return node;
-	return -1;
+	if (*n < IRQ_INIT_MAX_NODES)
+		nodes[(*n)++] = node;
+}
+
+void irq_init_scan(struct kernel *k, struct irq_init_nodes *n)
+{
+	static const char *const pl011[] = { "arm,pl011", NULL }, *const pl061[] = { "arm,pl061", NULL },
+				 *const pl031[] = { "arm,pl031", NULL }, *const primecell[] = { "arm,primecell", NULL };
+	memset(n, 0, sizeof(*n));
+	n->gic = n->timer = -1;
+	const void *fdt = k->fdt;
+	if (!fdt)
+		return;
+	for (int node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
+		int len;
+		const char *list = fdt_getprop(fdt, node, "compatible", &len);
+		if (!list || len <= 0 || list[len - 1] || !of_device_is_available(fdt, node))
+			continue;
+		if (n->gic < 0 && list_has(list, len, gic_compats))
+			n->gic = node;
+		else if (n->timer < 0 && list_has(list, len, arch_timer_compats))
+			n->timer = node;
+		else if (list_has(list, len, armv8_pmu_compats))
+			add_node(n->pmu, &n->npmu, node);
+		else if (!list_has(list, len, primecell))
+			continue;	/* amba_match() wants an AMBA device */
+		else if (list_has(list, len, pl011))
+			add_node(n->pl011, &n->npl011, node);
+		else if (list_has(list, len, pl061))
+			add_node(n->pl061, &n->npl061, node);
+		else if (list_has(list, len, pl031))
+			add_node(n->pl031, &n->npl031, node);
+	}
 }
 
 /* gic_of_init() -> gic_init_bases() -> gic_smp_init(): set_smp_ipi_range()'s block */
-static void gic_of_init(struct kernel *k)
+static void gic_of_init(struct kernel *k, const struct irq_init_nodes *n)
 {
-	if (first_node(k->fdt, gic_compats, ARRAY_SIZE(gic_compats)) < 0)
+	if (n->gic < 0)
 		return;
 	irq_create_ipis(k, GIC_NR_IPIS);
 	/*
@@ -68,47 +95,33 @@ static void gic_of_init(struct kernel *k)
 }
 
 /* arch_timer_of_init(): every PPI the node lists, by name when it names them */
-static void arch_timer_of_init(struct kernel *k)
+static void arch_timer_of_init(struct kernel *k, const struct irq_init_nodes *n)
 {
-	const void *fdt = k->fdt;
-	int node = first_node(fdt, arch_timer_compats, ARRAY_SIZE(arch_timer_compats));
-	if (node < 0)
+	if (n->timer < 0)
 		return;
-	bool has_names = fdt_getprop(fdt, node, "interrupt-names", NULL) != NULL;
+	bool has_names = fdt_getprop(k->fdt, n->timer, "interrupt-names", NULL) != NULL;
 	for (int i = 0; i < ARCH_TIMER_MAX_TIMER_PPI; i++) {
 		if (has_names)
-			of_irq_get_byname(k, node, arch_timer_ppi_names[i]);
+			of_irq_get_byname(k, n->timer, arch_timer_ppi_names[i]);
 		else
-			of_irq_get(k, node, i);
+			of_irq_get(k, n->timer, i);
 	}
 }
 
-/* amba_probe() -> of_amba_device_decode_irq(): each index up to AMBA_NR_IRQS, for every matching device */
-static void amba_probe_irqs(struct kernel *k, const char *compat)
+/* amba_probe() -> of_amba_device_decode_irq(): each index up to AMBA_NR_IRQS, device by device */
+static void amba_probe_irqs(struct kernel *k, const int *nodes, unsigned count)
 {
-	const void *fdt = k->fdt;
-	int node;
-	for_each_dt_node(fdt, node) {
-		if (!of_device_is_compatible(fdt, node, compat) ||
-		    !of_device_is_compatible(fdt, node, "arm,primecell") || !of_device_is_available(fdt, node))
-			continue;
+	for (unsigned d = 0; d < count; d++)
 		for (int i = 0; i < AMBA_NR_IRQS; i++)
-			of_irq_get(k, node, i);
-	}
+			of_irq_get(k, nodes[d], i);
 }
 
 /* armv8_pmu_device_probe() -> pmu_parse_irqs(): platform_irq_count() maps every entry */
-static void armv8_pmu_probe_irqs(struct kernel *k)
+static void armv8_pmu_probe_irqs(struct kernel *k, const struct irq_init_nodes *n)
 {
-	const void *fdt = k->fdt;
-	int node;
-	for_each_dt_node(fdt, node) {
-		if (!node_matches(fdt, node, armv8_pmu_compats, ARRAY_SIZE(armv8_pmu_compats)) ||
-		    !of_device_is_available(fdt, node))
-			continue;
-		for (int i = 0; of_irq_get(k, node, i) > 0; i++)
+	for (unsigned d = 0; d < n->npmu; d++)
+		for (int i = 0; of_irq_get(k, n->pmu[d], i) > 0; i++)
 			;
-	}
 }
 
 static bool builtin(struct kernel *k, const char *module)
@@ -116,32 +129,28 @@ static bool builtin(struct kernel *k, const char *module)
 	return kconfig_module_builtin(kernel_config(k), module);
 }
 
-void irq_init_start_kernel(struct kernel *k)
+void irq_init_start_kernel(struct kernel *k, const struct irq_init_nodes *n)
 {
-	if (!k->fdt)
-		return;
-	gic_of_init(k);
-	arch_timer_of_init(k);
+	gic_of_init(k, n);
+	arch_timer_of_init(k, n);
 }
 
-void irq_init_populated(struct kernel *k)
+void irq_init_populated(struct kernel *k, const struct irq_init_nodes *n)
 {
-	if (k->fdt && builtin(k, "amba_pl011"))
-		amba_probe_irqs(k, "arm,pl011");
+	if (builtin(k, "amba_pl011"))
+		amba_probe_irqs(k, n->pl011, n->npl011);
 }
 
-void irq_init_device_initcall_early(struct kernel *k)
+void irq_init_device_initcall_early(struct kernel *k, const struct irq_init_nodes *n)
 {
-	if (!k->fdt)
-		return;
 	/* arch/arm64/kernel/perf_event.c, linked before drivers/ (ARM_PMU is not a module) */
-	armv8_pmu_probe_irqs(k);
+	armv8_pmu_probe_irqs(k, n);
 	if (builtin(k, "gpio_pl061"))
-		amba_probe_irqs(k, "arm,pl061");
+		amba_probe_irqs(k, n->pl061, n->npl061);
 }
 
-void irq_init_device_initcall_late(struct kernel *k)
+void irq_init_device_initcall_late(struct kernel *k, const struct irq_init_nodes *n)
 {
-	if (k->fdt && builtin(k, "rtc_pl031"))
-		amba_probe_irqs(k, "arm,pl031");
+	if (builtin(k, "rtc_pl031"))
+		amba_probe_irqs(k, n->pl031, n->npl031);
 }

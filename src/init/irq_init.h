@@ -11,13 +11,26 @@
 
 #include "base/device.h"
 
+/* at most this many devices of one kind are looked at (virt has one of each) */
+#define IRQ_INIT_MAX_NODES 8
+
+/* The DT nodes those mappings read, found in one pass over the tree (DT order). */
+struct irq_init_nodes {
+	int gic, timer;			/* -1: none */
+	int pl011[IRQ_INIT_MAX_NODES], pmu[IRQ_INIT_MAX_NODES];
+	int pl061[IRQ_INIT_MAX_NODES], pl031[IRQ_INIT_MAX_NODES];
+	unsigned npl011, npmu, npl061, npl031;
+};
+
+/* the nodes of k's DT (none without one) */
+void irq_init_scan(struct kernel *k, struct irq_init_nodes *n);
 /* start_kernel(): init_IRQ() (the GIC's IPIs), then time_init() (the arch timer's PPIs) */
-void irq_init_start_kernel(struct kernel *k);
+void irq_init_start_kernel(struct kernel *k, const struct irq_init_nodes *n);
 /* arch_initcall_sync: amba-pl011 (registered at arch_initcall) probes as populate adds its device */
-void irq_init_populated(struct kernel *k);
+void irq_init_populated(struct kernel *k, const struct irq_init_nodes *n);
 /* device_initcall, before drivers/pci in link order: arch/arm64's PMU, drivers/gpio's pl061 */
-void irq_init_device_initcall_early(struct kernel *k);
+void irq_init_device_initcall_early(struct kernel *k, const struct irq_init_nodes *n);
 /* device_initcall, after the model's drivers in link order: drivers/rtc's pl031 */
-void irq_init_device_initcall_late(struct kernel *k);
+void irq_init_device_initcall_late(struct kernel *k, const struct irq_init_nodes *n);
 
 #endif
