@@ -29,6 +29,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+/* the lines the model's verb prints too */
+#include "../../src/script/vfio_format.h"
 
 #define SOCK_PATH "/tmp/iommusim-vfio.sock"
 /* "vfio device NAME config-write OFFSET" and its 64 bytes fit */
@@ -43,17 +45,6 @@ static struct { char name[64]; int fd; } devices[64];
 static int ndevices;
 static struct { unsigned long long iova, size; void *mem; } maps[4096];
 static int nmaps;
-
-static const struct {
-	const char *name;
-	unsigned long value;
-} extensions[] = {
-	{ "type1", VFIO_TYPE1_IOMMU },		{ "spapr", VFIO_SPAPR_TCE_IOMMU },
-	{ "type1v2", VFIO_TYPE1v2_IOMMU },	{ "dma-cc", VFIO_DMA_CC_IOMMU },
-	{ "eeh", VFIO_EEH },			{ "nesting", VFIO_TYPE1_NESTING_IOMMU },
-	{ "spapr-v2", VFIO_SPAPR_TCE_v2_IOMMU }, { "noiommu", VFIO_NOIOMMU_IOMMU },
-	{ "unmap-all", VFIO_UNMAP_ALL },	{ "update-vaddr", VFIO_UPDATE_VADDR },
-};
 
 static int parse_u64(const char *s, unsigned long long *v)
 {
@@ -96,14 +87,7 @@ static void hexdump(FILE *out, unsigned long long base, const unsigned char *buf
 
 static int usage(FILE *out)
 {
-	fprintf(out, "vfio: usage: vfio open container|group N | close container|group N|device NAME | "
-		     "api-version | check-extension EXT | set-iommu EXT | info [argsz=N] | "
-		     "map IOVA SIZE [r|w|rw] [argsz=N] [flags=N] [vaddr=N] | "
-		     "unmap IOVA SIZE [argsz=N] [flags=N] | unmap all | "
-		     "group N status|set-container|unset-container|get-device-fd NAME | "
-		     "device NAME info|irq-info INDEX|region-info INDEX [argsz=N]|config-read OFFSET LEN|"
-		     "config-write OFFSET [BYTE...]|reset | mem read IOVA LEN | mem write IOVA LEN PATTERN | "
-		     "rlimit memlock BYTES\n");
+	fputs(VFIO_USAGE, out);
 	return 1;
 }
 
@@ -117,18 +101,14 @@ static int print_result(FILE *out, long ret)
 {
 	if (ret >= 0)
 		return 0;
-	const char *name = strerrorname_np((int)-ret);
-	fprintf(out, "%s (%s)\n", name ? name : "E?", strerror((int)-ret));
+	vfio_print_errno(out, ret);
 	return 1;
 }
 
 static int parse_ext(const char *s, unsigned long *v)
 {
-	for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
-		if (!strcmp(s, extensions[i].name)) {
-			*v = extensions[i].value;
-			return 0;
-		}
+	if (!vfio_ext_by_name(s, v))
+		return 0;
 	unsigned long long n;
 	if (parse_u64(s, &n))
 		return -1;
@@ -143,22 +123,6 @@ static int opt_u64(int argc, char **argv, int from, const char *key, unsigned lo
 		if (!strncmp(argv[i], key, kl) && argv[i][kl] == '=')
 			return parse_u64(argv[i] + kl + 1, v) ? -1 : 1;
 	return 0;
-}
-
-static int opts_known(int argc, char **argv, int from, const char *const *keys)
-{
-	for (int i = from; i < argc; i++) {
-		if (!strcmp(argv[i], "r") || !strcmp(argv[i], "w") || !strcmp(argv[i], "rw"))
-			continue;
-		int ok = 0;
-		for (const char *const *k = keys; *k; k++) {
-			size_t kl = strlen(*k);
-			ok |= !strncmp(argv[i], *k, kl) && argv[i][kl] == '=';
-		}
-		if (!ok)
-			return 0;
-	}
-	return 1;
 }
 
 static int container_fd(FILE *out)
@@ -184,20 +148,6 @@ static int device_fd(const char *name)
 	return -1;
 }
 
-static const char *cap_name(unsigned id)
-{
-	switch (id) {
-	case VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE:
-		return "iova-ranges";
-	case VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION:
-		return "migration";
-	case VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL:
-		return "dma-avail";
-	default:
-		return "unknown";
-	}
-}
-
 static int do_info(int argc, char **argv, FILE *out)
 {
 	unsigned long long argsz = 4096;
@@ -214,37 +164,7 @@ static int do_info(int argc, char **argv, FILE *out)
 	long ret = sys(ioctl(fd, VFIO_IOMMU_GET_INFO, info));
 	if (ret)
 		return print_result(out, ret);
-	fprintf(out, "ok flags 0x%x pgsizes 0x%llx argsz %u cap_offset %u\n", info->flags,
-		(unsigned long long)info->iova_pgsizes, info->argsz, info->cap_offset);
-	/* 6.1 packs the capabilities: each is copied out, it may sit unaligned */
-	for (unsigned off = info->cap_offset; off && off + sizeof(struct vfio_info_cap_header) <= argsz;) {
-		struct vfio_info_cap_header h;
-		memcpy(&h, buf + off, sizeof(h));
-		fprintf(out, "cap %s version %u", cap_name(h.id), h.version);
-		if (h.id == VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION && off + sizeof(struct vfio_iommu_type1_info_cap_migration) <= argsz) {
-			struct vfio_iommu_type1_info_cap_migration m;
-			memcpy(&m, buf + off, sizeof(m));
-			fprintf(out, " flags 0x%x pgsize_bitmap 0x%llx max_dirty_bitmap_size 0x%llx", m.flags,
-				(unsigned long long)m.pgsize_bitmap, (unsigned long long)m.max_dirty_bitmap_size);
-		} else if (h.id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL && off + sizeof(struct vfio_iommu_type1_info_dma_avail) <= argsz) {
-			struct vfio_iommu_type1_info_dma_avail a;
-			memcpy(&a, buf + off, sizeof(a));
-			fprintf(out, " avail %u", a.avail);
-		} else if (h.id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE && off + sizeof(struct vfio_iommu_type1_info_cap_iova_range) <= argsz) {
-			struct vfio_iommu_type1_info_cap_iova_range r;
-			memcpy(&r, buf + off, sizeof(r));
-			for (unsigned i = 0; i < r.nr_iovas && off + sizeof(r) + (i + 1) * sizeof(struct vfio_iova_range) <= argsz; i++) {
-				struct vfio_iova_range range;
-				memcpy(&range, buf + off + sizeof(r) + i * sizeof(range), sizeof(range));
-				fprintf(out, " 0x%llx-0x%llx", (unsigned long long)range.start,
-					(unsigned long long)range.end);
-			}
-		}
-		fputc('\n', out);
-		if (h.next <= off)
-			break;
-		off = h.next;
-	}
+	vfio_print_iommu_info(out, buf, argsz);
 	return 0;
 }
 
@@ -253,7 +173,7 @@ static int do_map(int argc, char **argv, FILE *out)
 	static const char *const keys[] = { "argsz", "flags", "vaddr", NULL };
 	unsigned long long iova, size, argsz = sizeof(struct vfio_iommu_type1_dma_map), flags = 0, vaddr = 0;
 	if (argc < 4 || parse_u64(argv[2], &iova) || parse_u64(argv[3], &size) ||
-	    !opts_known(argc, argv, 4, keys) || opt_u64(argc, argv, 4, "argsz", &argsz) < 0 ||
+	    !vfio_opts_known(argc, argv, 4, keys) || opt_u64(argc, argv, 4, "argsz", &argsz) < 0 ||
 	    opt_u64(argc, argv, 4, "vaddr", &vaddr) < 0)
 		return usage(out);
 	for (int i = 4; i < argc; i++) {
@@ -302,7 +222,7 @@ static int do_unmap(int argc, char **argv, FILE *out)
 	if (argc == 3 && !strcmp(argv[2], "all")) {
 		flags = VFIO_DMA_UNMAP_FLAG_ALL;
 	} else if (argc < 4 || parse_u64(argv[2], &iova) || parse_u64(argv[3], &size) ||
-		   !opts_known(argc, argv, 4, keys) || opt_u64(argc, argv, 4, "argsz", &argsz) < 0 ||
+		   !vfio_opts_known(argc, argv, 4, keys) || opt_u64(argc, argv, 4, "argsz", &argsz) < 0 ||
 		   opt_u64(argc, argv, 4, "flags", &flags) < 0) {
 		return usage(out);
 	}
@@ -370,21 +290,6 @@ static int do_group(int argc, char **argv, FILE *out)
 	return print_result(out, ret);
 }
 
-/* a region's capability: VFIO_REGION_INFO_CAP_* */
-static const char *region_cap_name(unsigned id)
-{
-	switch (id) {
-	case VFIO_REGION_INFO_CAP_SPARSE_MMAP:
-		return "sparse-mmap";
-	case VFIO_REGION_INFO_CAP_TYPE:
-		return "type";
-	case VFIO_REGION_INFO_CAP_MSIX_MAPPABLE:
-		return "msix-mappable";
-	default:
-		return NULL;
-	}
-}
-
 /* VFIO_DEVICE_GET_REGION_INFO with argsz bytes, and the capabilities that fit */
 static long device_region_info(int fd, unsigned index, unsigned long long argsz, FILE *out)
 {
@@ -396,20 +301,7 @@ static long device_region_info(int fd, unsigned index, unsigned long long argsz,
 	long ret = sys(ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, info));
 	if (ret)
 		return ret;
-	fprintf(out, "ok flags 0x%x offset 0x%llx size 0x%llx argsz %u cap_offset %u\n", info->flags,
-		(unsigned long long)info->offset, (unsigned long long)info->size, info->argsz, info->cap_offset);
-	for (unsigned off = info->cap_offset; off && off + sizeof(struct vfio_info_cap_header) <= argsz;) {
-		struct vfio_info_cap_header h;
-		memcpy(&h, buf + off, sizeof(h));
-		const char *name = region_cap_name(h.id);
-		if (name)
-			fprintf(out, "cap %s version %u\n", name, h.version);
-		else
-			fprintf(out, "cap %u version %u\n", h.id, h.version);
-		if (h.next <= off)
-			break;
-		off = h.next;
-	}
+	vfio_print_region_info(out, buf, argsz);
 	return 0;
 }
 
@@ -417,28 +309,10 @@ static long device_region_info(int fd, unsigned index, unsigned long long argsz,
 static long device_config_read(int fd, unsigned long long offset, unsigned long long len, FILE *out)
 {
 	unsigned char buf[4096];
-	long ret = sys(pread(fd, buf, len, (off_t)(((unsigned long long)VFIO_PCI_CONFIG_REGION_INDEX << 40) + offset)));
+	long ret = sys(pread(fd, buf, len, (off_t)vfio_config_offset(offset)));
 	if (ret < 0)
 		return ret;
-	fprintf(out, "ok %ld bytes", ret);
-	for (long i = 0; i < ret; i++)
-		fprintf(out, " %02x", buf[i]);
-	fputc('\n', out);
-	return 0;
-}
-
-/* the most bytes one config-write carries */
-#define CONFIG_WRITE_MAX 64
-
-/* one byte of config-write: one or two hex digits, 0x in front or not */
-static int parse_hex_byte(const char *s, unsigned char *byte)
-{
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	size_t n = strlen(s);
-	if (n < 1 || n > 2 || strspn(s, "0123456789abcdefABCDEF") != n)
-		return -1;
-	*byte = (unsigned char)strtoul(s, NULL, 16);
+	vfio_print_bytes(out, buf, ret);
 	return 0;
 }
 
@@ -446,7 +320,7 @@ static int parse_hex_byte(const char *s, unsigned char *byte)
 static long device_config_write(int fd, unsigned long long offset, const unsigned char *bytes, size_t len,
 				FILE *out)
 {
-	long ret = sys(pwrite(fd, bytes, len, (off_t)(((unsigned long long)VFIO_PCI_CONFIG_REGION_INDEX << 40) + offset)));
+	long ret = sys(pwrite(fd, bytes, len, (off_t)vfio_config_offset(offset)));
 	if (ret >= 0)
 		fprintf(out, "ok %ld bytes\n", ret);
 	return ret;
@@ -455,7 +329,7 @@ static long device_config_write(int fd, unsigned long long offset, const unsigne
 static int do_device(int argc, char **argv, FILE *out)
 {
 	unsigned long long index = 0, argsz = sizeof(struct vfio_region_info) + 256, len = 0;
-	unsigned char bytes[CONFIG_WRITE_MAX];
+	unsigned char bytes[VFIO_CONFIG_WRITE_MAX];
 	int irq = argc == 5 && !strcmp(argv[3], "irq-info");
 	int region = (argc == 5 || argc == 6) && !strcmp(argv[3], "region-info");
 	int config = argc == 6 && !strcmp(argv[3], "config-read");
@@ -473,10 +347,10 @@ static int do_device(int argc, char **argv, FILE *out)
 		return usage(out);
 	if (write) {
 		len = (unsigned long long)(argc - 5);
-		if (len > CONFIG_WRITE_MAX)
+		if (len > VFIO_CONFIG_WRITE_MAX)
 			return usage(out);
 		for (int i = 5; i < argc; i++)
-			if (parse_hex_byte(argv[i], &bytes[i - 5]))
+			if (vfio_parse_hex_byte(argv[i], &bytes[i - 5]))
 				return usage(out);
 	}
 	int fd = device_fd(argv[2]);

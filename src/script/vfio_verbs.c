@@ -41,36 +41,22 @@
 #include <linux/vfio.h>
 #include "iommusim/vfio.h"
 #include "script/session.h"
+#include "script/vfio_format.h"
 #include "script/verbs.h"
 #include "uapi/uapi.h"
-
-static const struct {
-	const char *name;
-	unsigned long value;
-} extensions[] = {
-	{ "type1", VFIO_TYPE1_IOMMU },		{ "spapr", VFIO_SPAPR_TCE_IOMMU },
-	{ "type1v2", VFIO_TYPE1v2_IOMMU },	{ "dma-cc", VFIO_DMA_CC_IOMMU },
-	{ "eeh", VFIO_EEH },			{ "nesting", VFIO_TYPE1_NESTING_IOMMU },
-	{ "spapr-v2", VFIO_SPAPR_TCE_v2_IOMMU }, { "noiommu", VFIO_NOIOMMU_IOMMU },
-	{ "unmap-all", VFIO_UNMAP_ALL },	{ "update-vaddr", VFIO_UPDATE_VADDR },
-};
 
 static int print_result(FILE *out, long ret)
 {
 	if (ret >= 0)
 		return 0;
-	const char *name = strerrorname_np((int)-ret);
-	fprintf(out, "%s (%s)\n", name ? name : "E?", strerror((int)-ret));
+	vfio_print_errno(out, ret);
 	return (int)ret;
 }
 
 static int parse_ext(const char *s, unsigned long *v)
 {
-	for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
-		if (!strcmp(s, extensions[i].name)) {
-			*v = extensions[i].value;
-			return 0;
-		}
+	if (!vfio_ext_by_name(s, v))
+		return 0;
 	u64 n;
 	if (verb_parse_u64(s, &n))
 		return -EINVAL;
@@ -88,33 +74,9 @@ static int opt_u64(int argc, char **argv, int from, const char *key, u64 *v)
 	return 0;
 }
 
-/* the words from..argc-1 are each r, w, rw or key=N with one of keys */
-static bool opts_known(int argc, char **argv, int from, const char *const *keys)
-{
-	for (int i = from; i < argc; i++) {
-		if (!strcmp(argv[i], "r") || !strcmp(argv[i], "w") || !strcmp(argv[i], "rw"))
-			continue;
-		bool ok = false;
-		for (const char *const *k = keys; *k; k++) {
-			size_t kl = strlen(*k);
-			ok |= !strncmp(argv[i], *k, kl) && argv[i][kl] == '=';
-		}
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
 static int usage(FILE *out)
 {
-	fprintf(out, "vfio: usage: vfio open container|group N | close container|group N|device NAME | "
-		     "api-version | check-extension EXT | set-iommu EXT | info [argsz=N] | "
-		     "map IOVA SIZE [r|w|rw] [argsz=N] [flags=N] [vaddr=N] | "
-		     "unmap IOVA SIZE [argsz=N] [flags=N] | unmap all | "
-		     "group N status|set-container|unset-container|get-device-fd NAME | "
-		     "device NAME info|irq-info INDEX|region-info INDEX [argsz=N]|config-read OFFSET LEN|"
-		     "config-write OFFSET [BYTE...]|reset | mem read IOVA LEN | mem write IOVA LEN PATTERN | "
-		     "rlimit memlock BYTES | attach DEVICE\n");
+	fputs(VFIO_USAGE, out);
 	return -EINVAL;
 }
 
@@ -124,20 +86,6 @@ static int container_fd(struct iommusim *sim, FILE *out)
 	if (fd < 0)
 		fprintf(out, "vfio: no container open\n");
 	return fd;
-}
-
-static const char *cap_name(unsigned id)
-{
-	switch (id) {
-	case VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE:
-		return "iova-ranges";
-	case VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION:
-		return "migration";
-	case VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL:
-		return "dma-avail";
-	default:
-		return "unknown";
-	}
 }
 
 /* VFIO_IOMMU_GET_INFO: the reply, then each capability of the chain */
@@ -157,37 +105,7 @@ static int verb_info(struct iommusim *sim, int argc, char **argv, FILE *out)
 	long ret = iommusim_ioctl(sim, fd, VFIO_IOMMU_GET_INFO, info);
 	if (ret)
 		return print_result(out, ret);
-	fprintf(out, "ok flags 0x%x pgsizes 0x%llx argsz %u cap_offset %u\n", info->flags,
-		(unsigned long long)info->iova_pgsizes, info->argsz, info->cap_offset);
-	/* 6.1 packs the capabilities: each is copied out, it may sit unaligned */
-	for (u32 off = info->cap_offset; off && off + sizeof(struct vfio_info_cap_header) <= argsz;) {
-		struct vfio_info_cap_header h;
-		memcpy(&h, buf + off, sizeof(h));
-		fprintf(out, "cap %s version %u", cap_name(h.id), h.version);
-		if (h.id == VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION && off + sizeof(struct vfio_iommu_type1_info_cap_migration) <= argsz) {
-			struct vfio_iommu_type1_info_cap_migration m;
-			memcpy(&m, buf + off, sizeof(m));
-			fprintf(out, " flags 0x%x pgsize_bitmap 0x%llx max_dirty_bitmap_size 0x%llx", m.flags,
-				(unsigned long long)m.pgsize_bitmap, (unsigned long long)m.max_dirty_bitmap_size);
-		} else if (h.id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL && off + sizeof(struct vfio_iommu_type1_info_dma_avail) <= argsz) {
-			struct vfio_iommu_type1_info_dma_avail a;
-			memcpy(&a, buf + off, sizeof(a));
-			fprintf(out, " avail %u", a.avail);
-		} else if (h.id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE && off + sizeof(struct vfio_iommu_type1_info_cap_iova_range) <= argsz) {
-			struct vfio_iommu_type1_info_cap_iova_range r;
-			memcpy(&r, buf + off, sizeof(r));
-			for (u32 i = 0; i < r.nr_iovas && off + sizeof(r) + (i + 1) * sizeof(struct vfio_iova_range) <= argsz; i++) {
-				struct vfio_iova_range range;
-				memcpy(&range, buf + off + sizeof(r) + i * sizeof(range), sizeof(range));
-				fprintf(out, " 0x%llx-0x%llx", (unsigned long long)range.start,
-					(unsigned long long)range.end);
-			}
-		}
-		fputc('\n', out);
-		if (h.next <= off)
-			break;
-		off = h.next;
-	}
+	vfio_print_iommu_info(out, buf, argsz);
 	return 0;
 }
 
@@ -196,7 +114,7 @@ static int verb_map(struct iommusim *sim, int argc, char **argv, FILE *out)
 	static const char *const keys[] = { "argsz", "flags", "vaddr", NULL };
 	u64 iova, size, argsz = sizeof(struct vfio_iommu_type1_dma_map), flags = 0, vaddr = 0;
 	if (argc < 4 || verb_parse_u64(argv[2], &iova) || verb_parse_u64(argv[3], &size) ||
-	    !opts_known(argc, argv, 4, keys) || opt_u64(argc, argv, 4, "argsz", &argsz) < 0 ||
+	    !vfio_opts_known(argc, argv, 4, keys) || opt_u64(argc, argv, 4, "argsz", &argsz) < 0 ||
 	    opt_u64(argc, argv, 4, "vaddr", &vaddr) < 0)
 		return usage(out);
 	/* r, w or rw (rw when none is given); flags=N sets the word as it is */
@@ -243,7 +161,7 @@ static int verb_unmap(struct iommusim *sim, int argc, char **argv, FILE *out)
 	if (argc == 3 && !strcmp(argv[2], "all")) {
 		flags = VFIO_DMA_UNMAP_FLAG_ALL;
 	} else if (argc < 4 || verb_parse_u64(argv[2], &iova) || verb_parse_u64(argv[3], &size) ||
-		   !opts_known(argc, argv, 4, keys) || opt_u64(argc, argv, 4, "argsz", &argsz) < 0 ||
+		   !vfio_opts_known(argc, argv, 4, keys) || opt_u64(argc, argv, 4, "argsz", &argsz) < 0 ||
 		   opt_u64(argc, argv, 4, "flags", &flags) < 0) {
 		return usage(out);
 	}
@@ -300,21 +218,6 @@ static int verb_group(struct iommusim *sim, int argc, char **argv, FILE *out)
 	return print_result(out, ret);
 }
 
-/* a region's capability: VFIO_REGION_INFO_CAP_* */
-static const char *region_cap_name(u16 id)
-{
-	switch (id) {
-	case VFIO_REGION_INFO_CAP_SPARSE_MMAP:
-		return "sparse-mmap";
-	case VFIO_REGION_INFO_CAP_TYPE:
-		return "type";
-	case VFIO_REGION_INFO_CAP_MSIX_MAPPABLE:
-		return "msix-mappable";
-	default:
-		return NULL;
-	}
-}
-
 /* VFIO_DEVICE_GET_REGION_INFO with argsz bytes, and the capabilities that fit */
 static long device_region_info(struct iommusim *sim, int fd, u32 index, u64 argsz, FILE *out)
 {
@@ -326,20 +229,7 @@ static long device_region_info(struct iommusim *sim, int fd, u32 index, u64 args
 	long ret = iommusim_ioctl(sim, fd, VFIO_DEVICE_GET_REGION_INFO, info);
 	if (ret)
 		return ret;
-	fprintf(out, "ok flags 0x%x offset 0x%llx size 0x%llx argsz %u cap_offset %u\n", info->flags,
-		(unsigned long long)info->offset, (unsigned long long)info->size, info->argsz, info->cap_offset);
-	for (u32 off = info->cap_offset; off && off + sizeof(struct vfio_info_cap_header) <= argsz;) {
-		struct vfio_info_cap_header h;
-		memcpy(&h, buf + off, sizeof(h));
-		const char *name = region_cap_name(h.id);
-		if (name)
-			fprintf(out, "cap %s version %u\n", name, h.version);
-		else
-			fprintf(out, "cap %u version %u\n", h.id, h.version);
-		if (h.next <= off)
-			break;
-		off = h.next;
-	}
+	vfio_print_region_info(out, buf, argsz);
 	return 0;
 }
 
@@ -347,28 +237,10 @@ static long device_region_info(struct iommusim *sim, int fd, u32 index, u64 args
 static long device_config_read(struct iommusim *sim, int fd, u64 offset, u64 len, FILE *out)
 {
 	unsigned char buf[4096];
-	ssize_t ret = iommusim_pread(sim, fd, buf, len, (off_t)(((u64)VFIO_PCI_CONFIG_REGION_INDEX << 40) + offset));
+	ssize_t ret = iommusim_pread(sim, fd, buf, len, (off_t)vfio_config_offset(offset));
 	if (ret < 0)
 		return ret;
-	fprintf(out, "ok %ld bytes", (long)ret);
-	for (ssize_t i = 0; i < ret; i++)
-		fprintf(out, " %02x", buf[i]);
-	fputc('\n', out);
-	return 0;
-}
-
-/* the most bytes one config-write carries */
-#define CONFIG_WRITE_MAX 64
-
-/* one byte of config-write: one or two hex digits, 0x in front or not */
-static int parse_hex_byte(const char *s, u8 *byte)
-{
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	size_t n = strlen(s);
-	if (n < 1 || n > 2 || strspn(s, "0123456789abcdefABCDEF") != n)
-		return -EINVAL;
-	*byte = (u8)strtoul(s, NULL, 16);
+	vfio_print_bytes(out, buf, (long)ret);
 	return 0;
 }
 
@@ -377,7 +249,7 @@ static long device_config_write(struct iommusim *sim, int fd, u64 offset, const 
 				FILE *out)
 {
 	ssize_t ret = iommusim_pwrite(sim, fd, bytes, len,
-				      (off_t)(((u64)VFIO_PCI_CONFIG_REGION_INDEX << 40) + offset));
+				      (off_t)vfio_config_offset(offset));
 	if (ret >= 0)
 		fprintf(out, "ok %ld bytes\n", (long)ret);
 	return ret;
@@ -386,7 +258,7 @@ static long device_config_write(struct iommusim *sim, int fd, u64 offset, const 
 static int verb_device(struct iommusim *sim, int argc, char **argv, FILE *out)
 {
 	u64 index = 0, argsz = sizeof(struct vfio_region_info) + 256, len = 0;
-	u8 bytes[CONFIG_WRITE_MAX];
+	u8 bytes[VFIO_CONFIG_WRITE_MAX];
 	bool irq = argc == 5 && !strcmp(argv[3], "irq-info");
 	bool region = (argc == 5 || argc == 6) && !strcmp(argv[3], "region-info");
 	bool config = argc == 6 && !strcmp(argv[3], "config-read");
@@ -404,10 +276,10 @@ static int verb_device(struct iommusim *sim, int argc, char **argv, FILE *out)
 		return usage(out);
 	if (write) {
 		len = (u64)(argc - 5);
-		if (len > CONFIG_WRITE_MAX)
+		if (len > VFIO_CONFIG_WRITE_MAX)
 			return usage(out);
 		for (int i = 5; i < argc; i++)
-			if (parse_hex_byte(argv[i], &bytes[i - 5]))
+			if (vfio_parse_hex_byte(argv[i], &bytes[i - 5]))
 				return usage(out);
 	}
 	int fd = uapi_find_device_fd(sim->k, argv[2]);

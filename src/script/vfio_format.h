@@ -1,0 +1,192 @@
+/*
+ * What the vfio verb prints, shared by the model's verb (vfio_verbs.c) and
+ * the oracle guest's probe (oracle/probe/vfio.c, which includes this file
+ * by its path and is built for arm64 with libc alone): the two sides issue
+ * the same calls, one on the model, one on real Linux, and must print the
+ * same lines. Only libc and <linux/vfio.h> here; each side makes its calls
+ * and hands the replies to these functions.
+ */
+#ifndef IOMMUSIM_SCRIPT_VFIO_FORMAT_H
+#define IOMMUSIM_SCRIPT_VFIO_FORMAT_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/vfio.h>
+
+#define VFIO_USAGE                                                                                 \
+	"vfio: usage: vfio open container|group N | close container|group N|device NAME | "         \
+	"api-version | check-extension EXT | set-iommu EXT | info [argsz=N] | "                     \
+	"map IOVA SIZE [r|w|rw] [argsz=N] [flags=N] [vaddr=N] | "                                   \
+	"unmap IOVA SIZE [argsz=N] [flags=N] | unmap all | "                                        \
+	"group N status|set-container|unset-container|get-device-fd NAME | "                        \
+	"device NAME info|irq-info INDEX|region-info INDEX [argsz=N]|config-read OFFSET LEN|"       \
+	"config-write OFFSET [BYTE...]|reset | mem read IOVA LEN | mem write IOVA LEN PATTERN | "  \
+	"rlimit memlock BYTES | attach DEVICE\n"
+
+/* the most bytes one config-write carries */
+#define VFIO_CONFIG_WRITE_MAX 64
+
+/* an extension's name (check-extension, set-iommu): 0 and its value, or -1 */
+static inline int vfio_ext_by_name(const char *s, unsigned long *v)
+{
+	static const struct {
+		const char *name;
+		unsigned long value;
+	} extensions[] = {
+		{ "type1", VFIO_TYPE1_IOMMU },		{ "spapr", VFIO_SPAPR_TCE_IOMMU },
+		{ "type1v2", VFIO_TYPE1v2_IOMMU },	{ "dma-cc", VFIO_DMA_CC_IOMMU },
+		{ "eeh", VFIO_EEH },			{ "nesting", VFIO_TYPE1_NESTING_IOMMU },
+		{ "spapr-v2", VFIO_SPAPR_TCE_v2_IOMMU }, { "noiommu", VFIO_NOIOMMU_IOMMU },
+		{ "unmap-all", VFIO_UNMAP_ALL },	{ "update-vaddr", VFIO_UPDATE_VADDR },
+	};
+	for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
+		if (!strcmp(s, extensions[i].name)) {
+			*v = extensions[i].value;
+			return 0;
+		}
+	return -1;
+}
+
+/* a failed call: the errno's name and text ("EPERM (Operation not permitted)") */
+static inline void vfio_print_errno(FILE *out, long ret)
+{
+	const char *name = strerrorname_np((int)-ret);
+	fprintf(out, "%s (%s)\n", name ? name : "E?", strerror((int)-ret));
+}
+
+/* the words from..argc-1 are each r, w, rw or key=N with one of keys */
+static inline int vfio_opts_known(int argc, char **argv, int from, const char *const *keys)
+{
+	for (int i = from; i < argc; i++) {
+		if (!strcmp(argv[i], "r") || !strcmp(argv[i], "w") || !strcmp(argv[i], "rw"))
+			continue;
+		int ok = 0;
+		for (const char *const *k = keys; *k; k++) {
+			size_t kl = strlen(*k);
+			ok |= !strncmp(argv[i], *k, kl) && argv[i][kl] == '=';
+		}
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+/* one byte of config-write: one or two hex digits, 0x in front or not; 0 or -1 */
+static inline int vfio_parse_hex_byte(const char *s, unsigned char *byte)
+{
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	size_t n = strlen(s);
+	if (n < 1 || n > 2 || strspn(s, "0123456789abcdefABCDEF") != n)
+		return -1;
+	*byte = (unsigned char)strtoul(s, NULL, 16);
+	return 0;
+}
+
+static inline const char *vfio_info_cap_name(unsigned id)
+{
+	switch (id) {
+	case VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE:
+		return "iova-ranges";
+	case VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION:
+		return "migration";
+	case VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL:
+		return "dma-avail";
+	default:
+		return "unknown";
+	}
+}
+
+/* VFIO_IOMMU_GET_INFO's reply in buf (argsz bytes): the info, then each capability of the chain */
+static inline void vfio_print_iommu_info(FILE *out, const unsigned char *buf, unsigned long long argsz)
+{
+	const struct vfio_iommu_type1_info *info = (const void *)buf;
+	fprintf(out, "ok flags 0x%x pgsizes 0x%llx argsz %u cap_offset %u\n", info->flags,
+		(unsigned long long)info->iova_pgsizes, info->argsz, info->cap_offset);
+	/* 6.1 packs the capabilities: each is copied out, it may sit unaligned */
+	for (unsigned off = info->cap_offset; off && off + sizeof(struct vfio_info_cap_header) <= argsz;) {
+		struct vfio_info_cap_header h;
+		memcpy(&h, buf + off, sizeof(h));
+		fprintf(out, "cap %s version %u", vfio_info_cap_name(h.id), h.version);
+		if (h.id == VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION &&
+		    off + sizeof(struct vfio_iommu_type1_info_cap_migration) <= argsz) {
+			struct vfio_iommu_type1_info_cap_migration m;
+			memcpy(&m, buf + off, sizeof(m));
+			fprintf(out, " flags 0x%x pgsize_bitmap 0x%llx max_dirty_bitmap_size 0x%llx", m.flags,
+				(unsigned long long)m.pgsize_bitmap, (unsigned long long)m.max_dirty_bitmap_size);
+		} else if (h.id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL &&
+			   off + sizeof(struct vfio_iommu_type1_info_dma_avail) <= argsz) {
+			struct vfio_iommu_type1_info_dma_avail a;
+			memcpy(&a, buf + off, sizeof(a));
+			fprintf(out, " avail %u", a.avail);
+		} else if (h.id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE &&
+			   off + sizeof(struct vfio_iommu_type1_info_cap_iova_range) <= argsz) {
+			struct vfio_iommu_type1_info_cap_iova_range r;
+			memcpy(&r, buf + off, sizeof(r));
+			for (unsigned i = 0;
+			     i < r.nr_iovas && off + sizeof(r) + (i + 1) * sizeof(struct vfio_iova_range) <= argsz; i++) {
+				struct vfio_iova_range range;
+				memcpy(&range, buf + off + sizeof(r) + i * sizeof(range), sizeof(range));
+				fprintf(out, " 0x%llx-0x%llx", (unsigned long long)range.start,
+					(unsigned long long)range.end);
+			}
+		}
+		fputc('\n', out);
+		if (h.next <= off)
+			break;
+		off = h.next;
+	}
+}
+
+/* a region's capability: VFIO_REGION_INFO_CAP_* */
+static inline const char *vfio_region_cap_name(unsigned id)
+{
+	switch (id) {
+	case VFIO_REGION_INFO_CAP_SPARSE_MMAP:
+		return "sparse-mmap";
+	case VFIO_REGION_INFO_CAP_TYPE:
+		return "type";
+	case VFIO_REGION_INFO_CAP_MSIX_MAPPABLE:
+		return "msix-mappable";
+	default:
+		return NULL;
+	}
+}
+
+/* VFIO_DEVICE_GET_REGION_INFO's reply in buf (argsz bytes), and the capabilities that fit */
+static inline void vfio_print_region_info(FILE *out, const unsigned char *buf, unsigned long long argsz)
+{
+	const struct vfio_region_info *info = (const void *)buf;
+	fprintf(out, "ok flags 0x%x offset 0x%llx size 0x%llx argsz %u cap_offset %u\n", info->flags,
+		(unsigned long long)info->offset, (unsigned long long)info->size, info->argsz, info->cap_offset);
+	for (unsigned off = info->cap_offset; off && off + sizeof(struct vfio_info_cap_header) <= argsz;) {
+		struct vfio_info_cap_header h;
+		memcpy(&h, buf + off, sizeof(h));
+		const char *name = vfio_region_cap_name(h.id);
+		if (name)
+			fprintf(out, "cap %s version %u\n", name, h.version);
+		else
+			fprintf(out, "cap %u version %u\n", h.id, h.version);
+		if (h.next <= off)
+			break;
+		off = h.next;
+	}
+}
+
+/* config-read's answer: the count and the bytes in hex */
+static inline void vfio_print_bytes(FILE *out, const unsigned char *buf, long n)
+{
+	fprintf(out, "ok %ld bytes", n);
+	for (long i = 0; i < n; i++)
+		fprintf(out, " %02x", buf[i]);
+	fputc('\n', out);
+}
+
+/* the config region's offset in the device file */
+static inline long long vfio_config_offset(unsigned long long offset)
+{
+	return (long long)(((unsigned long long)VFIO_PCI_CONFIG_REGION_INDEX << 40) + offset);
+}
+
+#endif
