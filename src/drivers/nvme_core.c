@@ -15,6 +15,13 @@
 
 /* ---- identify ---- */
 
+/* an Identify command: the namespace and what to identify (CNS) */
+static void identify_cmd(u8 *sqe, u32 nsid, u8 cns)
+{
+	nvme_cmd_init(sqe, NVME_ADM_IDENTIFY, nsid);
+	sqe[40] = cns;
+}
+
 /* nvme_init_identify()'s first command: Identify Controller */
 int nvme_identify_ctrl(struct nvme_dev *dev)
 {
@@ -23,8 +30,7 @@ int nvme_identify_ctrl(struct nvme_dev *dev)
 	if (!pa)
 		return -ENOMEM;
 	u8 sqe[NVME_SQE_SIZE];
-	nvme_cmd_init(sqe, NVME_ADM_IDENTIFY, 0);
-	sqe[40] = NVME_ID_CNS_CTRL;
+	identify_cmd(sqe, 0, NVME_ID_CNS_CTRL);
 	int ret = nvme_admin_cmd(dev, sqe, pa, NVME_IDENTIFY_DATA_SIZE, DMA_FROM_DEVICE, NULL);
 	if (ret == -EINPROGRESS)
 		return nvme_wait_for(dev, -EIO, "Identify Controller failed (-4)");
@@ -99,8 +105,7 @@ int nvme_init_identify(struct nvme_dev *dev)
 		u64 cp = page_alloc(k->pages, NVME_IDENTIFY_DATA_SIZE);
 		if (!cp)
 			return -ENOMEM;
-		nvme_cmd_init(sqe, NVME_ADM_IDENTIFY, 0);
-		sqe[40] = NVME_ID_CNS_CS_CTRL;
+		identify_cmd(sqe, 0, NVME_ID_CNS_CS_CTRL);
 		sqe[47] = 0;	/* NVM */
 		ret = nvme_admin_cmd(dev, sqe, cp, NVME_IDENTIFY_DATA_SIZE, DMA_FROM_DEVICE, NULL);
 		if (ret == -EINPROGRESS)
@@ -201,14 +206,12 @@ static int nvme_scan_ns(struct nvme_dev *dev, u32 nsid)
 	int ret = 0;
 	/* Namespace Identification Descriptors, for 1.3+ controllers without the quirk that forbids them */
 	if (dev->vs >= 0x00010300) {
-		nvme_cmd_init(sqe, NVME_ADM_IDENTIFY, nsid);
-		sqe[40] = NVME_ID_CNS_NS_DESC_LIST;
+		identify_cmd(sqe, nsid, NVME_ID_CNS_NS_DESC_LIST);
 		ret = nvme_admin_cmd(dev, sqe, pa, NVME_IDENTIFY_DATA_SIZE, DMA_FROM_DEVICE, NULL);
 		if (ret == -EINPROGRESS)
 			return nvme_wait_for(dev, 0, NULL);
 	}
-	nvme_cmd_init(sqe, NVME_ADM_IDENTIFY, nsid);
-	sqe[40] = NVME_ID_CNS_NS;
+	identify_cmd(sqe, nsid, NVME_ID_CNS_NS);
 	ret = nvme_admin_cmd(dev, sqe, pa, NVME_IDENTIFY_DATA_SIZE, DMA_FROM_DEVICE, NULL);
 	if (ret == -EINPROGRESS)
 		return nvme_wait_for(dev, 0, NULL);
@@ -269,8 +272,7 @@ int nvme_scan(struct nvme_dev *dev)
 	if (!pa)
 		return -ENOMEM;
 	u8 sqe[NVME_SQE_SIZE];
-	nvme_cmd_init(sqe, NVME_ADM_IDENTIFY, 0);
-	sqe[40] = NVME_ID_CNS_NS_ACTIVE_LIST;
+	identify_cmd(sqe, 0, NVME_ID_CNS_NS_ACTIVE_LIST);
 	int ret = nvme_admin_cmd(dev, sqe, pa, NVME_IDENTIFY_DATA_SIZE, DMA_FROM_DEVICE, NULL);
 	if (ret == -EINPROGRESS)
 		return nvme_wait_for(dev, 0, NULL);
