@@ -1,6 +1,6 @@
 /*
- * iommusim: boot a QEMU virt + SMMUv3 machine (or a DT) the way Linux 6.1
- * does and print what Linux would answer.
+ * iommusim: boot a QEMU virt + SMMUv3 machine (or a DT) the way Linux 6.1 or
+ * 7.3 does and print what Linux would answer.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +13,16 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: iommusim verify [--linux-output FILE] [--stack classic|modern] [--kernel debian|iommufd]\n"
+		"                       [--linux V] [--qemu V]\n"
 		"                       [--script FILE] [--dts FILE | --dtb FILE] [--timeout SEC] QEMU-ARGS...\n"
-		"       iommusim boot QEMU-ARGS... [--dtb FILE | --dts FILE] [--kconfig NAME=VALUE[,...]]...\n"
+		"       iommusim boot QEMU-ARGS... [--linux 6.1|7.3] [--qemu 7.2|10.0]\n"
+		"                     [--dtb FILE | --dts FILE] [--kconfig NAME=VALUE[,...]]...\n"
 		"                     [--script FILE|-] [--json] [--dot] [--dump-dts] [--cmdline] [--no-init]\n"
+		"       iommusim versions\n"
 		"\n"
-		"QEMU-ARGS is a qemu-system-aarch64 7.2 command line (-M virt,iommu=smmuv3 -device ...,\n"
+		"--linux and --qemu choose which kernel answers and on which QEMU (Linux 6.1 on QEMU 7.2\n"
+		"by default; any pairing); iommusim versions lists them.\n"
+		"QEMU-ARGS is a qemu-system-aarch64 command line (-M virt,iommu=smmuv3 -device ...,\n"
 		"libvirt's JSON -device and -blockdev too); iommusim boot -help lists every option\n"
 		"and what iommusim does with it. --cmdline prints the options as read.\n"
 		"\n"
@@ -41,6 +46,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "verify"))
 		return verify_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "versions")) {
+		iommusim_versions(stdout);
+		return 0;
+	}
 	if (strcmp(argv[1], "boot")) {
 		fprintf(stderr, "iommusim: unknown command '%s'\n", argv[1]);
 		usage(stderr);
@@ -64,7 +73,8 @@ int main(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
 		bool has_val = i + 1 < argc;
-		if (!strcmp(a, "--script") || !strcmp(a, "--dtb") || !strcmp(a, "--dts") || !strcmp(a, "--kconfig")) {
+		if (!strcmp(a, "--script") || !strcmp(a, "--dtb") || !strcmp(a, "--dts") || !strcmp(a, "--kconfig") ||
+		    !strcmp(a, "--linux") || !strcmp(a, "--qemu")) {
 			if (!has_val) {
 				fprintf(stderr, "iommusim: %s needs an argument\n", a);
 				free(qargv);
@@ -78,6 +88,10 @@ int main(int argc, char **argv)
 				kconfig[nkconfig++] = v;
 			else if (!strcmp(a, "--script"))
 				script = v;
+			else if (!strcmp(a, "--linux"))
+				opts.linux_version = v;
+			else if (!strcmp(a, "--qemu"))
+				opts.qemu_version = v;
 			else if (!strcmp(a, "--dtb"))
 				opts.dtb_path = v;
 			else

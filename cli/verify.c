@@ -1,11 +1,14 @@
 /*
  * iommusim verify [--linux-output FILE] [--stack classic|modern] [--kernel debian|iommufd]
- *                 [--script FILE] [--dts FILE | --dtb FILE] [--timeout SEC]
+ *                 [--linux V] [--qemu V] [--script FILE] [--dts FILE | --dtb FILE] [--timeout SEC]
  *                 [--kconfig NAME=VALUE[,...]]... QEMU-ARGS...
  *
  * Both sides boot the arguments with the reference guest's -cpu, -smp and -m
  * where the arguments give none. Both give three answers: the boot summary, the script's output, and
  * the kernel log (timestamps cut, only the lines log_filter.c compares).
+ * The model answers as the stack's kernel and QEMU (classic: Linux 6.1 on
+ * QEMU 7.2, modern: 7.3 on 10.0) unless --linux or --qemu says otherwise
+ * (a file another pairing wrote).
  * Real Linux's come from oracle/run, which boots the arguments on QEMU, or
  * from a file it wrote earlier (tests/linux/NAME.linux). Each answer that
  * differs is printed as a unified diff (diff -u, linux first).
@@ -35,6 +38,7 @@ struct answers {
 
 struct verify_opts {
 	const char *linux_output, *stack, *kernel, *script, *dts, *dtb, *timeout;
+	const char *linux_version, *qemu_version;	/* the model's, when not the stack's */
 	int qargc;
 	char **qargv;
 	const char **kconfig;		/* --kconfig settings for the model, NULL-terminated */
@@ -152,8 +156,11 @@ static void print_summary(struct iommusim *sim, FILE *out)
 /* The model's answers; 0, or 2 with a message on stderr. */
 static int model_answers(const struct verify_opts *o, struct answers *a)
 {
+	bool modern = o->stack && !strcmp(o->stack, "modern");
 	struct iommusim_options opts = { .dtb_path = o->dtb, .dts_path = o->dts,
-					 .kconfig = o->nkconfig ? o->kconfig : NULL };
+					 .kconfig = o->nkconfig ? o->kconfig : NULL,
+					 .linux_version = o->linux_version ? o->linux_version : modern ? "7.3" : NULL,
+					 .qemu_version = o->qemu_version ? o->qemu_version : modern ? "10.0" : NULL };
 	char err[512] = "";
 	struct iommusim *sim = iommusim_boot(o->qargc, o->qargv, &opts, err, sizeof(err));
 	if (!sim) {
@@ -360,7 +367,7 @@ static int add_guest_defaults(struct verify_opts *o)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: iommusim verify [--linux-output FILE] [--stack classic|modern] [--kernel debian|iommufd]\n"
-		   "                       [--script FILE] [--dts FILE | --dtb FILE] [--timeout SEC]\n"
+		   "                       [--linux V] [--qemu V] [--script FILE] [--dts FILE | --dtb FILE] [--timeout SEC]\n"
 		   "                       [--kconfig NAME=VALUE[,...]]... QEMU-ARGS...\n");
 }
 
@@ -375,8 +382,9 @@ int verify_main(int argc, char **argv)
 		return 2;
 	}
 	static const char *const with_value[] = { "--linux-output", "--stack", "--kernel", "--script", "--dts",
-						  "--dtb", "--timeout" };
-	const char **slot[] = { &o.linux_output, &o.stack, &o.kernel, &o.script, &o.dts, &o.dtb, &o.timeout };
+						  "--dtb", "--timeout", "--linux", "--qemu" };
+	const char **slot[] = { &o.linux_output, &o.stack, &o.kernel, &o.script, &o.dts, &o.dtb, &o.timeout,
+				&o.linux_version, &o.qemu_version };
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);

@@ -24,7 +24,20 @@ struct iommusim_options {
 	 * iommusim_kconfig_help() lists the options that can be set.
 	 */
 	const char *const *kconfig;
+	/*
+	 * Which Linux answers ("6.1", "7.3") and on which QEMU ("7.2", "10.0"):
+	 * NULL for the reference, Linux 6.1 on QEMU 7.2. Any pairing boots.
+	 * iommusim_versions() lists them.
+	 */
+	const char *linux_version;
+	const char *qemu_version;
 };
+
+/*
+ * The kernels and QEMUs iommusim answers as, one a line ("linux 6.1: ...",
+ * "qemu 7.2: ...", the reference first of each).
+ */
+void iommusim_versions(FILE *out);
 
 /*
  * Build the machine from QEMU-style arguments ("-M", "virt,iommu=smmuv3",

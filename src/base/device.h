@@ -17,6 +17,7 @@ struct iommu_group;
 struct dma_map_ops;
 struct page_alloc;
 struct kernel_config;
+struct linux_version;
 struct pci_dynid;
 struct machine;
 struct kernel_cmdline;
@@ -114,6 +115,7 @@ struct kernel {
 	const struct bus_type *autoprobe_off[8];
 	struct pci_dynid *pci_dynids;	/* new_id's IDs of every PCI driver (pci/pci_dynid.c) */
 
+	const struct linux_version *version;	/* which kernel it is (src/kversion) */
 	const struct kernel_config *config;	/* what it was built with (src/kconfig) */
 
 	/* subsystems, owned by their layers (each type is private to its layer) */

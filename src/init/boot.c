@@ -15,6 +15,7 @@
 #include "init/cmdline.h"
 #include "init/early_memory.h"
 #include "kconfig/kconfig.h"
+#include "kversion/linux_version.h"
 #include "base/page_alloc.h"
 #include "base/platform.h"
 #include "drivers/drivers.h"
@@ -57,10 +58,11 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	k->config = opts && opts->config ? opts->config : kconfig_default();
+	k->version = opts && opts->version ? opts->version : linux_version_default();
+	k->config = opts && opts->config ? opts->config : k->version->config;
 	if (kconfig_check(k->config, err, errlen))
 		goto fail;
-	if (kernel_cmdline_parse(m->append, cmdline, err, errlen))
+	if (kernel_cmdline_parse(m->append, k->version->params, cmdline, err, errlen))
 		goto fail;
 	klog_init(&k->log);
 	k->machine = m;

@@ -12,10 +12,12 @@
 extern const char *const default_init_modules[];
 
 struct kernel_config;
+struct linux_version;
 
 struct boot_options {
 	const char *const *init_modules;	/* NULL: default_init_modules; {NULL}: none */
-	const struct kernel_config *config;	/* NULL: the reference kernel's (kconfig_default) */
+	const struct linux_version *version;	/* NULL: the reference kernel (6.1) */
+	const struct kernel_config *config;	/* NULL: the version's own configuration */
 };
 
 /*

@@ -191,6 +191,7 @@ struct state {
 	char *envp[MAX_INIT_ENVS + 2];		/* envp_init[2..] (after HOME=/ and TERM=linux) */
 	size_t nargv, nenvp;
 	bool panic;
+	const struct kparam_table *known;	/* the kernel image's parameters */
 	char *err;
 	size_t errlen;
 };
@@ -291,8 +292,8 @@ static bool checksetup(struct state *s, char *line)
 {
 	bool had_early = false;
 
-	for (size_t i = 0; i < linux_6_1_nsetup_params; i++) {
-		const struct kparam_setup *p = &linux_6_1_setup_params[i];
+	for (size_t i = 0; i < s->known->nsetup; i++) {
+		const struct kparam_setup *p = &s->known->setup[i];
 		size_t n = strlen(p->str);
 		const char *rest = line + n;
 
@@ -399,9 +400,9 @@ static int parse(struct state *s, char *line, bool early)
 				return refuse(s, param, val, unmodelled[i].what);
 		if (early) {
 			/* do_early_param(): early params by exact name (console= also as earlycon) */
-			for (size_t i = 0; i < linux_6_1_nsetup_params; i++) {
-				if (linux_6_1_setup_params[i].early &&
-				    parameq(param, linux_6_1_setup_params[i].str)) {
+			for (size_t i = 0; i < s->known->nsetup; i++) {
+				if (s->known->setup[i].early &&
+				    parameq(param, s->known->setup[i].str)) {
 					ret = early_param(s, param, val);
 					break;
 				}
@@ -411,9 +412,9 @@ static int parse(struct state *s, char *line, bool early)
 		{
 			const struct kparam *kp = NULL;
 
-			for (size_t i = 0; i < linux_6_1_nkernel_params && !kp; i++)
-				if (parameq(param, linux_6_1_kernel_params[i].name))
-					kp = &linux_6_1_kernel_params[i];
+			for (size_t i = 0; i < s->known->nparams && !kp; i++)
+				if (parameq(param, s->known->params[i].name))
+					kp = &s->known->params[i];
 			if (!strncmp(param, "vfio-pci.", 9) || !strncmp(param, "vfio_pci.", 9) ||
 			    !strncmp(param, "vfio_iommu_type1.", 17) || !strncmp(param, "vfio-iommu-type1.", 17) ||
 			    !strncmp(param, "virtio_pci.", 11) || !strncmp(param, "virtio-pci.", 11))
@@ -424,9 +425,11 @@ static int parse(struct state *s, char *line, bool early)
 	return ret;
 }
 
-int kernel_cmdline_parse(const char *line, struct kernel_cmdline *out, char *err, size_t errlen)
+int kernel_cmdline_parse(const char *line, const struct kparam_table *known,
+			 struct kernel_cmdline *out, char *err, size_t errlen)
 {
 	struct state s = {
+		.known = known ? known : &linux_6_1_params,
 		.c = { .iommu_passthrough = -1, .iommu_strict = -1, .deferred_probe_timeout = 10,
 		       .disable_bypass = 1 },
 		.err = err, .errlen = errlen,

@@ -11,6 +11,7 @@
 #include "base/bits.h"
 
 struct kernel;
+struct kparam_table;
 
 struct kernel_cmdline {
 	int iommu_passthrough;		/* -1 unset, 0/1 */
@@ -35,7 +36,8 @@ struct kernel_cmdline {
  * the answers and that iommusim does not model (mem=, maxcpus=, ...), and
  * for a line that would make Linux panic (more than 32 init arguments).
  */
-int kernel_cmdline_parse(const char *line, struct kernel_cmdline *out, char *err, size_t errlen);
+int kernel_cmdline_parse(const char *line, const struct kparam_table *known,
+			 struct kernel_cmdline *out, char *err, size_t errlen);
 void kernel_cmdline_free(struct kernel_cmdline *c);
 
 /*

@@ -17,9 +17,14 @@ struct kparam {
 	char kind;
 };
 
-extern const struct kparam_setup linux_6_1_setup_params[];
-extern const size_t linux_6_1_nsetup_params;
-extern const struct kparam linux_6_1_kernel_params[];
-extern const size_t linux_6_1_nkernel_params;
+/* What one kernel image knows: its __setup/early_param table and its built-in kernel_params. */
+struct kparam_table {
+	const struct kparam_setup *setup;
+	size_t nsetup;
+	const struct kparam *params;
+	size_t nparams;
+};
+
+extern const struct kparam_table linux_6_1_params;
 
 #endif

@@ -8,7 +8,7 @@
  */
 #include "init/cmdline_params.h"
 
-const struct kparam_setup linux_6_1_setup_params[] = {
+static const struct kparam_setup setup_params[] = {
 	{ "rodata", true }, { "initcall_blacklist=", false }, { "randomize_kstack_offset", true },
 	{ "rdinit=", false }, { "init=", false }, { "bootconfig", true }, { "loglevel", true },
 	{ "quiet", true }, { "debug", true }, { "reset_devices", false }, { "hostname", true },
@@ -91,10 +91,9 @@ const struct kparam_setup linux_6_1_setup_params[] = {
 	{ "thash_entries=", false }, { "tcpmhash_entries=", false }, { "uhash_entries=", false },
 	{ "no_hash_pointers", true }, { "debug_boot_weak_hash", true },
 };
-const size_t linux_6_1_nsetup_params = sizeof(linux_6_1_setup_params) / sizeof(linux_6_1_setup_params[0]);
 
 /* kind: 'b' bool (may be given bare), 'i' int, 'u' uint, 'U' ulong, 'l' long, 's' string, '?' other */
-const struct kparam linux_6_1_kernel_params[] = {
+static const struct kparam kernel_params[] = {
 	{ "initcall_debug", 'b' }, { "kvm.halt_poll_ns_shrink", 'u' },
 	{ "kvm.halt_poll_ns_grow_start", 'u' }, { "kvm.halt_poll_ns_grow", 'u' },
 	{ "kvm.halt_poll_ns", 'u' }, { "crash_kexec_post_notifiers", 'b' }, { "panic_on_warn", 'i' },
@@ -189,4 +188,10 @@ const struct kparam linux_6_1_kernel_params[] = {
 	{ "tcp_cubic.fast_convergence", 'i' }, { "ipv6.autoconf", 'i' }, { "ipv6.disable_ipv6", 'i' },
 	{ "ipv6.disable", 'i' }, { "version", '?' },
 };
-const size_t linux_6_1_nkernel_params = sizeof(linux_6_1_kernel_params) / sizeof(linux_6_1_kernel_params[0]);
+
+const struct kparam_table linux_6_1_params = {
+	.setup = setup_params,
+	.nsetup = sizeof(setup_params) / sizeof(setup_params[0]),
+	.params = kernel_params,
+	.nparams = sizeof(kernel_params) / sizeof(kernel_params[0]),
+};

@@ -6,7 +6,7 @@
 #include "base/device.h"
 #include "base/page_alloc.h"
 
-static const struct kernel_config *const tables[] = { &linux_6_1_config };
+static const struct kernel_config *const tables[] = { &linux_6_1_config, &linux_7_3_config };
 
 static const struct {
 	const char *name;

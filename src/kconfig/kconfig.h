@@ -139,7 +139,7 @@ struct kernel_config {
 	unsigned int max_page_order;
 };
 
-extern const struct kernel_config linux_6_1_config;
+extern const struct kernel_config linux_6_1_config, linux_7_3_config;
 
 /* The reference kernel (6.1) unless the boot asked for another. */
 const struct kernel_config *kconfig_default(void);

@@ -5,7 +5,7 @@
 #include <string.h>
 #include "kconfig/kconfig_set.h"
 
-static const struct kconfig_settables *const settables[] = { &linux_6_1_settables };
+static const struct kconfig_settables *const settables[] = { &linux_6_1_settables, &linux_7_3_settables };
 
 const struct kconfig_settables *kconfig_settables(const struct kernel_config *c)
 {

@@ -31,7 +31,7 @@ struct kconfig_settables {
 	size_t noptions;
 };
 
-extern const struct kconfig_settables linux_6_1_settables;
+extern const struct kconfig_settables linux_6_1_settables, linux_7_3_settables;
 
 /* The settable options of c's kernel version, or NULL when it has none. */
 const struct kconfig_settables *kconfig_settables(const struct kernel_config *c);

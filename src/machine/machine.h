@@ -17,7 +17,11 @@
 #define VIRT_SMMU_BASE 0x09050000ULL
 #define VIRT_SMMU_SIZE 0x20000ULL
 
+struct qemu_version;
+
 struct machine {
+	const struct qemu_version *qemu;	/* the QEMU that built it (hardware only) */
+	int virt_version;		/* its virt machine type, X * 100 + Y (0: a user DT) */
 	void *fdt;			/* flattened device tree (malloc'd) */
 	size_t fdt_size;
 	u64 ram_base, ram_size;

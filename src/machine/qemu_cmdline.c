@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "machine/qemu_cmdline.h"
+#include "machine/qemu_version.h"
 #include "machine/qemu_cmdline_internal.h"
 #include "machine/qemu_options.h"
 
@@ -246,10 +247,17 @@ static int finish(struct parse *p)
 int qemu_cmdline_parse(int argc, char **argv, struct qemu_cmdline *out,
 		       char *err, size_t errlen)
 {
+	return qemu_cmdline_parse_version(qemu_version_default(), argc, argv, out, err, errlen);
+}
+
+int qemu_cmdline_parse_version(const struct qemu_version *qemu, int argc, char **argv,
+			       struct qemu_cmdline *out, char *err, size_t errlen)
+{
 	struct parse p = { .err = err, .errlen = errlen };
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
+	out->qemu = qemu;
 	/* first pass: every option must exist and have its argument */
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];

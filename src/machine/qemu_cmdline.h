@@ -73,7 +73,10 @@ struct qemu_arg {
 	enum qemu_effect effect;
 };
 
+struct qemu_version;
+
 struct qemu_cmdline {
+	const struct qemu_version *qemu;	/* the QEMU whose command line it is */
 	struct qemu_optlist machine;	/* -M virt,iommu=smmuv3,gic-version=3 (keyval, merged) */
 	char *mem;			/* -m size (as given, e.g. "1G"), or NULL */
 	struct qemu_optlist memory;	/* -m [size=]S,slots=N,maxmem=M merged */
@@ -110,6 +113,9 @@ struct qemu_cmdline {
  */
 int qemu_cmdline_parse(int argc, char **argv, struct qemu_cmdline *out,
 		       char *err, size_t errlen);
+/* The same for a given QEMU (qemu_version.h); out->qemu says which. */
+int qemu_cmdline_parse_version(const struct qemu_version *qemu, int argc, char **argv,
+			       struct qemu_cmdline *out, char *err, size_t errlen);
 void qemu_cmdline_free(struct qemu_cmdline *cmd);
 
 /*

@@ -12,6 +12,7 @@
 
 #include <linux/pci_regs.h>
 #include "machine/virt_internal.h"
+#include "machine/qemu_version.h"
 #include "hw/qdev_types.h"
 #include "hw/qdev_not_pluggable.h"
 #include "hw/nic_models.h"
@@ -416,8 +417,11 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	 * GIC, NICs, drives no bus takes), -usbdevice, the devices.
 	 */
 	ret = virt_select_machine(cmd, &b.mo, err, errlen);
-	if (!ret)
+	if (!ret) {
+		m.qemu = cmd->qemu ? cmd->qemu : qemu_version_default();
+		m.virt_version = b.mo.version;
 		ret = deferred(&b, QPH_RTC);
+	}
 	if (!ret)
 		ret = deferred(&b, QPH_CHARDEV);
 	if (!ret)

@@ -7,6 +7,8 @@
 #include "script/session.h"
 #include "init/boot.h"
 #include "kconfig/kconfig_set.h"
+#include "kversion/linux_version.h"
+#include "machine/qemu_version.h"
 #include "uapi/uapi.h"
 
 static int read_file(const char *path, void **data, size_t *size)
@@ -82,13 +84,24 @@ struct iommusim *iommusim_boot_config(int argc, char **argv, const struct iommus
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	const char *lname = opts ? opts->linux_version : NULL, *qname = opts ? opts->qemu_version : NULL;
+	const struct linux_version *lv = lname ? linux_version_find(lname) : linux_version_default();
+	const struct qemu_version *qv = qname ? qemu_version_find(qname) : qemu_version_default();
+	if (!lv || !qv) {
+		snprintf(err, errlen, "%s %s: not a version iommusim models (%s)", lv ? "--qemu" : "--linux",
+			 lv ? qname : lname, lv ? "10.0, 7.2" : "6.1, 7.3");
+		goto fail;
+	}
+	sim->version = lv;
+	if (!config)
+		config = lv->config;
 	/* iommusim's own --kconfig first: the kernel's options, whatever the machine */
 	if (opts && opts->kconfig) {
 		if (kconfig_apply_settings(config, opts->kconfig, &sim->kconfig, err, errlen))
 			goto fail;
 		config = &sim->kconfig;
 	}
-	if (qemu_cmdline_parse(argc, argv, &sim->cmd, err, errlen))
+	if (qemu_cmdline_parse_version(qv, argc, argv, &sim->cmd, err, errlen))
 		goto fail;
 	const char *dtb = opts && opts->dtb_path ? opts->dtb_path : sim->cmd.dtb;
 	const char *dts = opts ? opts->dts_path : NULL;
@@ -114,7 +127,11 @@ struct iommusim *iommusim_boot_config(int argc, char **argv, const struct iommus
 	} else if (!board && virt_machine_build(&sim->cmd, &sim->machine, err, errlen)) {
 		goto fail;	/* QEMU's own message: no machine specified */
 	}
-	struct boot_options bo = { .init_modules = opts ? opts->init_modules : NULL, .config = config };
+	/* a user's DT machine has no QEMU board, but its hardware models are QEMU's */
+	if (!sim->machine.qemu)
+		sim->machine.qemu = qv;
+	struct boot_options bo = { .init_modules = opts ? opts->init_modules : NULL, .version = lv,
+				   .config = config };
 	sim->k = kernel_boot(&sim->machine, &bo, err, errlen);
 	if (!sim->k)
 		goto fail;
@@ -145,4 +162,14 @@ int iommusim_dump_dts(struct iommusim *sim, FILE *out)
 void iommusim_dmesg(struct iommusim *sim, FILE *out)
 {
 	klog_dump(&sim->k->log, out);
+}
+
+void iommusim_versions(FILE *out)
+{
+	for (const struct linux_version *const *l = linux_versions(); *l; l++)
+		fprintf(out, "linux %s: %s%s\n", (*l)->name, (*l)->description,
+			*l == linux_version_default() ? " (the default)" : "");
+	for (const struct qemu_version *const *q = qemu_versions(); *q; q++)
+		fprintf(out, "qemu %s: %s%s\n", (*q)->name, (*q)->description,
+			*q == qemu_version_default() ? " (the default)" : "");
 }

@@ -12,6 +12,7 @@ struct iommusim {
 	struct machine machine;
 	struct kernel *k;
 	size_t dmesg_seen;		/* lines already shown by dmesg in this session */
+	const struct linux_version *version;	/* the kernel chosen (--linux) */
 	struct kernel_config kconfig;	/* the configuration with the options' --kconfig settings */
 };
 

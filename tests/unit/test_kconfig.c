@@ -56,9 +56,11 @@ Test(kconfig, tables_are_complete_and_bootable)
 	char err[256] = "";
 	cr_assert_eq(kconfig_find("6.1"), &linux_6_1_config);
 	cr_assert_eq(kconfig_default(), &linux_6_1_config);
-	cr_assert_null(kconfig_find("7.3"));
+	cr_assert_eq(kconfig_find("7.3"), &linux_7_3_config);
+	cr_assert_null(kconfig_find("5.10"));
 	cr_assert_null(kconfig_find(NULL));
 	cr_assert_eq(kconfig_check(&linux_6_1_config, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(kconfig_check(&linux_7_3_config, err, sizeof(err)), 0, "%s", err);
 	cr_assert_str_eq(kconfig_symbol_name(KCONFIG_ARM_SMMU_V3), "ARM_SMMU_V3");
 	cr_assert_eq(kconfig_symbol_kind(KCONFIG_CMA_SIZE_MBYTES), KCONFIG_INT);
 	cr_assert_eq(kernel_config(NULL), &linux_6_1_config);

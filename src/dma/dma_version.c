@@ -1,0 +1,10 @@
+/* The DMA API of each kernel (dma_version.h). */
+#include "dma/dma_version.h"
+
+const struct dma_version dma_linux_6_1 = {
+	.swiotlb_always = false,
+};
+
+const struct dma_version dma_linux_7_3 = {
+	.swiotlb_always = true,
+};
