@@ -28,6 +28,11 @@ struct machine {
 	int gic_version;		/* 2 or 3 (virt); 0 for a user DT */
 	struct hw_gic_cfg gic;		/* its MSI frame (ITS, GICv2m, or none) */
 	bool has_smmu;
+	/*
+	 * The translation stages of virt's SMMUv3 (arm-smmuv3's stage property
+	 * as the machine type leaves it: "1", "2" or "nested")
+	 */
+	enum machine_smmu_stage { SMMU_STAGE_1, SMMU_STAGE_2, SMMU_STAGE_NESTED } smmu_stage;
 	/* -smp: the vCPUs (the DT's /cpus); devices size their queues by them */
 	struct virt_cpu_topology {
 		unsigned cpus, max_cpus, sockets, clusters, cores, threads;

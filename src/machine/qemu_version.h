@@ -11,10 +11,16 @@
 
 #include <stdbool.h>
 
+struct pci_hw_version;
+struct smmu_hw_version;
+
 struct qemu_version {
 	const char *name;		/* "7.2", as --qemu names it */
 	const char *description;	/* which build it is */
 	int newest_virt;		/* plain "virt" is this virt-X.Y (X * 100 + Y) */
+	/* what its device models do differently, one struct per area, owned by the area */
+	const struct pci_hw_version *pci;	/* src/hw/pci_hw_version.h */
+	const struct smmu_hw_version *smmu;	/* src/hw/smmuv3/smmu_hw_version.h */
 };
 
 extern const struct qemu_version qemu_7_2, qemu_10_0;

@@ -1,0 +1,10 @@
+/* QEMU's PCI device models of each release (pci_hw_version.h). */
+#include "hw/pci_hw_version.h"
+
+const struct pci_hw_version pci_hw_qemu_7_2 = {
+	.devcap_ext_tag = false,
+};
+
+const struct pci_hw_version pci_hw_qemu_10_0 = {
+	.devcap_ext_tag = true,
+};
