@@ -16,6 +16,7 @@
 #include "init/early_memory.h"
 #include "kconfig/kconfig.h"
 #include "kversion/linux_version.h"
+#include "kversion/answered_by.h"
 #include "base/page_alloc.h"
 #include "base/platform.h"
 #include "drivers/drivers.h"
@@ -111,6 +112,7 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 	if (k->hw->smmu)
 		smmu_stats_register_debugfs();
 	msi_debugfs_init();
+	answered_by_register_debugfs();
 	/* start_kernel(): init_IRQ() and time_init() map the IPIs and the timer's PPIs */
 	struct irq_init_nodes irq_nodes;
 	irq_init_scan(k, &irq_nodes);

@@ -257,7 +257,7 @@ int qemu_cmdline_parse_version(const struct qemu_version *qemu, int argc, char *
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
-	out->qemu = qemu;
+	p.c.qemu = qemu;
 	/* first pass: every option must exist and have its argument */
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];

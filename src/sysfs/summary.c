@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include "iommusim/iommusim.h"
 #include "script/session.h"
+#include "kversion/answered_by.h"
 #include "sysfs/sysfs.h"
 #include "iommu/iommu.h"
 #include "pci/pci.h"
@@ -153,10 +154,12 @@ static void print_text(json_object *root, FILE *out)
 void iommusim_print_summary(struct iommusim *sim, FILE *out, bool json)
 {
 	json_object *root = summary_json(sim->k);
-	if (json)
+	if (json) {
+		json_object_object_add(root, "answered_by", answered_by_json(sim->k));
 		fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
 									JSON_C_TO_STRING_NOSLASHESCAPE));
-	else
+	} else {
 		print_text(root, out);
+	}
 	json_object_put(root);
 }
