@@ -3,8 +3,10 @@
 
 const struct smmu_version smmu_linux_6_1 = {
 	.probe_line_ias = true,
+	.streams_sorted_aliasing_warning = false,
 };
 
 const struct smmu_version smmu_linux_7_3 = {
 	.probe_line_ias = false,
+	.streams_sorted_aliasing_warning = true,
 };
