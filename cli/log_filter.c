@@ -6,6 +6,9 @@
  */
 #include <regex.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "log_filter.h"
 
 /* Subsystems and drivers the model speaks for (POSIX extended regexes). */
@@ -64,4 +67,37 @@ bool log_line_compared(const char *line)
 	static bool keep_ok[N(compared)], skip_ok[N(not_modelled)];
 	return any_match(compared, N(compared), keep_re, keep_ok, line) &&
 	       !any_match(not_modelled, N(not_modelled), skip_re, skip_ok, line);
+}
+
+char *log_filter_text(const char *log)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	regex_t stamp;
+	if (!m || regcomp(&stamp, "^\\[ *[0-9]+\\.[0-9]+\\] ", REG_EXTENDED)) {
+		if (m)
+			fclose(m);
+		free(buf);
+		return NULL;
+	}
+	const char *p = log ? log : "";
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = strndup(p, n);
+		if (!line)
+			break;
+		regmatch_t mt;
+		const char *body = line;
+		if (!regexec(&stamp, line, 1, &mt, 0))
+			body = line + mt.rm_eo;
+		if (log_line_compared(body))
+			fprintf(m, "%s\n", body);
+		free(line);
+		p += n + (nl ? 1 : 0);
+	}
+	regfree(&stamp);
+	fclose(m);
+	return buf;
 }

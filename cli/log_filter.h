@@ -11,4 +11,7 @@
 /* True when a kernel log line (timestamp already cut) is compared. */
 bool log_line_compared(const char *line);
 
+/* The lines of a kernel log (with or without timestamps) verify compares, each line's "[ seconds] " cut; malloc'd, NULL when out of memory. */
+char *log_filter_text(const char *log);
+
 #endif

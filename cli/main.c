@@ -8,6 +8,7 @@
 #include <string.h>
 #include "iommusim/iommusim.h"
 #include "verify.h"
+#include "compare.h"
 
 static void usage(FILE *f)
 {
@@ -18,10 +19,13 @@ static void usage(FILE *f)
 		"       iommusim boot QEMU-ARGS... [--linux 6.1|7.3] [--qemu 7.2|10.0]\n"
 		"                     [--dtb FILE | --dts FILE] [--kconfig NAME=VALUE[,...]]...\n"
 		"                     [--script FILE|-] [--json] [--dot] [--dump-dts] [--cmdline] [--no-init]\n"
+		"       iommusim compare [--linux A --linux B] [--qemu A --qemu B] [-append A -append B]\n"
+		"                        [--json] QEMU-ARGS...\n"
 		"       iommusim versions\n"
 		"\n"
 		"--linux and --qemu choose which kernel answers and on which QEMU (Linux 6.1 on QEMU 7.2\n"
-		"by default; any pairing); iommusim versions lists them.\n"
+		"by default; any pairing); iommusim versions lists them. compare boots one machine two\n"
+		"ways and prints what differs, group by group and function by function.\n"
 		"QEMU-ARGS is a qemu-system-aarch64 command line (-M virt,iommu=smmuv3 -device ...,\n"
 		"libvirt's JSON -device and -blockdev too); iommusim boot -help lists every option\n"
 		"and what iommusim does with it. --cmdline prints the options as read.\n"
@@ -46,6 +50,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "verify"))
 		return verify_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "compare"))
+		return compare_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "versions")) {
 		iommusim_versions(stdout);
 		return 0;

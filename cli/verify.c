@@ -102,40 +102,6 @@ static int parse_linux_output(char *text, struct answers *a)
 	return rc;
 }
 
-/* The kernel log lines verify compares, each line's "[ seconds] " cut. */
-static char *filter_log(const char *log)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	regex_t stamp;
-	if (!m || regcomp(&stamp, "^\\[ *[0-9]+\\.[0-9]+\\] ", REG_EXTENDED)) {
-		if (m)
-			fclose(m);
-		free(buf);
-		return NULL;
-	}
-	const char *p = log ? log : "";
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		char *line = strndup(p, n);
-		if (!line)
-			break;
-		regmatch_t mt;
-		const char *body = line;
-		if (!regexec(&stamp, line, 1, &mt, 0))
-			body = line + mt.rm_eo;
-		if (log_line_compared(body))
-			fprintf(m, "%s\n", body);
-		free(line);
-		p += n + (nl ? 1 : 0);
-	}
-	regfree(&stamp);
-	fclose(m);
-	return buf;
-}
-
 static char *capture(void (*print)(struct iommusim *, FILE *), struct iommusim *sim)
 {
 	char *buf = NULL;
@@ -454,7 +420,7 @@ int verify_main(int argc, char **argv)
 	if (!rc)
 		rc = model_answers(&o, &model);
 	if (!rc) {
-		char *filtered[2] = { filter_log(real.text[DMESG]), filter_log(model.text[DMESG]) };
+		char *filtered[2] = { log_filter_text(real.text[DMESG]), log_filter_text(model.text[DMESG]) };
 		free(real.text[DMESG]);
 		free(model.text[DMESG]);
 		real.text[DMESG] = filtered[0];
