@@ -120,7 +120,7 @@ int main(int argc, char **argv)
 	if (nkconfig)
 		opts.kconfig = kconfig;
 	if (kconfig_help) {
-		int r = iommusim_kconfig_help(opts.kconfig, stdout, err, sizeof(err));
+		int r = iommusim_kconfig_help_for(&opts, stdout, err, sizeof(err));
 		if (r)
 			fprintf(stderr, "iommusim: %s\n", err);
 		free(qargv);

@@ -63,6 +63,11 @@ void iommusim_free(struct iommusim *sim);
  *		conflicts with another of its string (err lists the options)
  */
 int iommusim_kconfig_help(const char *const *kconfig, FILE *out, char *err, size_t errlen);
+/*
+ * The same for the kernel opts->linux_version names, with opts->kconfig
+ * applied first; -EINVAL also for a version iommusim does not model.
+ */
+int iommusim_kconfig_help_for(const struct iommusim_options *opts, FILE *out, char *err, size_t errlen);
 
 /* The DT the machine was booted with, in dtc's source format. 0 or -errno. */
 int iommusim_dump_dts(struct iommusim *sim, FILE *out);
