@@ -11,6 +11,7 @@
 #include "hw/virtqueue_dev.h"
 #include "hw/smmuv3/smmu_hw.h"
 #include "machine/machine.h"
+#include "machine/qemu_version.h"
 #include "machine/virt_internal.h"
 
 static u64 smmu_read(void *opaque, u64 offset, unsigned size)
@@ -219,8 +220,11 @@ struct hw_system *hw_system_realize(const struct machine *m, char *err, size_t e
 	hw->mem = guest_mem_new(ram_base, ram_size);
 	hw->smmu_translate_all = m->smmu_translate_all;
 	if (hw->mem && smmu) {
+		/* the SMMU of the QEMU that built the machine, with the stages it was given */
+		const struct qemu_version *qv = m->qemu ? m->qemu : qemu_version_default();
 		struct smmu_hw_config cfg;
-		smmu_hw_config_qemu_virt(&cfg);
+		smmu_hw_config_qemu(&cfg, qv->smmu, m->smmu_stage != SMMU_STAGE_2,
+				    m->smmu_stage != SMMU_STAGE_1);
 		hw->smmu = smmu_hw_new(hw->mem, &cfg);
 		if (hw->smmu)
 			smmu_hw_set_output(hw->smmu, smmu_output, hw);

@@ -15,6 +15,8 @@
 #include "fw/of_node.h"
 #include "pci/pci.h"
 #include "init/cmdline.h"
+#include "kversion/linux_version.h"
+#include "smmuv3/smmu_version.h"
 
 static const char *const arm_smmu_of_match[] = { "arm,smmu-v3", NULL };
 
@@ -40,6 +42,7 @@ static int arm_smmu_device_hw_probe(struct arm_smmu_device *smmu)
 {
 	struct device *dev = smmu->dev;
 	bool coherent = smmu->features & ARM_SMMU_FEAT_COHERENCY;
+	const struct smmu_version *v = kernel_version(smmu->k)->smmu;
 	u32 reg = readl(&smmu->mmio, SMMU_REG_IDR0);
 
 	if (FIELD_GET(IDR0_ST_LVL, reg) == IDR0_ST_LVL_2LVL)
@@ -66,6 +69,20 @@ static int arm_smmu_device_hw_probe(struct arm_smmu_device *smmu)
 		smmu->features |= ARM_SMMU_FEAT_MSI;
 	if (reg & IDR0_HYP)
 		smmu->features |= ARM_SMMU_FEAT_HYP;
+	/* arm_smmu_get_httu(): a DT SMMU takes IDR0.HTTU as it is */
+	if (v->probe_newer_id_features) {
+		switch (FIELD_GET(IDR0_HTTU, reg)) {
+		case 3:
+			smmu->features |= ARM_SMMU_FEAT_HAFT;
+			/* fall through */
+		case 2:
+			smmu->features |= ARM_SMMU_FEAT_HD;
+			/* fall through */
+		case 1:
+			smmu->features |= ARM_SMMU_FEAT_HA;
+			break;
+		}
+	}
 	/* firmware's word on coherency wins over the ID register */
 	if (!!(reg & IDR0_COHACC) != coherent)
 		dev_warn(dev, "IDR0.COHACC overridden by FW configuration (%s)\n",
@@ -105,6 +122,8 @@ static int arm_smmu_device_hw_probe(struct arm_smmu_device *smmu)
 		dev_err(dev, "embedded implementation not supported\n");
 		return -ENXIO;
 	}
+	if (v->probe_newer_id_features && (reg & IDR1_ATTR_TYPES_OVR))
+		smmu->features |= ARM_SMMU_FEAT_ATTR_TYPES_OVR;
 	smmu->cmdq.max_n_shift = MIN(CMDQ_MAX_SZ_SHIFT(kernel_config(smmu->k)), (unsigned)FIELD_GET(IDR1_CMDQS, reg));
 	if (smmu->cmdq.max_n_shift <= 6) {	/* ilog2(CMDQ_BATCH_ENTRIES) */
 		dev_err(dev, "command queue size <= %d entries not supported\n", CMDQ_BATCH_ENTRIES);
@@ -120,8 +139,16 @@ static int arm_smmu_device_hw_probe(struct arm_smmu_device *smmu)
 	reg = readl(&smmu->mmio, SMMU_REG_IDR3);
 	if (FIELD_GET(IDR3_RIL, reg))
 		smmu->features |= ARM_SMMU_FEAT_RANGE_INV;
+	if (v->probe_newer_id_features) {
+		if (reg & IDR3_FWB)
+			smmu->features |= ARM_SMMU_FEAT_S2FWB;
+		if (FIELD_GET(IDR3_BBML, reg) == 2)
+			smmu->features |= ARM_SMMU_FEAT_BBML2;
+	}
 
 	reg = readl(&smmu->mmio, SMMU_REG_IDR5);
+	if (v->probe_newer_id_features && (reg & IDR5_DS))
+		smmu->features |= ARM_SMMU_FEAT_DS;
 	if (reg & IDR5_GRAN64K)
 		smmu->pgsize_bitmap |= SZ_64K | (512ULL << 20);
 	if (reg & IDR5_GRAN16K)
@@ -141,9 +168,15 @@ static int arm_smmu_device_hw_probe(struct arm_smmu_device *smmu)
 		smmu->oas = 48;
 	}
 	smmu->ias = MAX(smmu->ias, smmu->oas);
+	/* both stages make nesting possible (QEMU's IIDR names no erratum-bearing part) */
+	if ((smmu->features & ARM_SMMU_FEAT_TRANS_S1) && (smmu->features & ARM_SMMU_FEAT_TRANS_S2))
+		smmu->features |= ARM_SMMU_FEAT_NESTING;
 	/* CONFIG_ARM_SMMU_V3_SVA is not modelled: no FEAT_SVA */
-	dev_info(dev, "ias %lu-bit, oas %lu-bit (features 0x%08x)\n", smmu->ias, smmu->oas,
-		 smmu->features);
+	if (v->probe_line_ias)
+		dev_info(dev, "ias %lu-bit, oas %lu-bit (features 0x%08x)\n", smmu->ias, smmu->oas,
+			 smmu->features);
+	else
+		dev_info(dev, "oas %lu-bit (features 0x%08x)\n", smmu->oas, smmu->features);
 	return 0;
 }
 

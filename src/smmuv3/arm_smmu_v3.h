@@ -1,5 +1,5 @@
 /*
- * The arm-smmu-v3 driver (drivers/iommu/arm/arm-smmu-v3, Linux 6.1): its
+ * The arm-smmu-v3 driver (drivers/iommu/arm/arm-smmu-v3, Linux 6.1 and 7.3: smmu_version.h): its
  * view of one SMMU, its masters and domains. It reaches the hardware only
  * through the MMIO window and guest memory.
  */
@@ -32,6 +32,15 @@
 #define ARM_SMMU_FEAT_BTM (1 << 16)
 #define ARM_SMMU_FEAT_SVA (1 << 17)
 #define ARM_SMMU_FEAT_E2H (1 << 18)
+#define ARM_SMMU_FEAT_NESTING (1 << 19)
+/* the bits 7.3 added (6.1 never sets them) */
+#define ARM_SMMU_FEAT_ATTR_TYPES_OVR (1 << 20)
+#define ARM_SMMU_FEAT_HA (1 << 21)
+#define ARM_SMMU_FEAT_HD (1 << 22)
+#define ARM_SMMU_FEAT_S2FWB (1 << 23)
+#define ARM_SMMU_FEAT_BBML2 (1 << 24)
+#define ARM_SMMU_FEAT_HAFT (1 << 25)
+#define ARM_SMMU_FEAT_DS (1 << 26)
 
 /*
  * Queue sizes are capped so a queue is one naturally aligned allocation:

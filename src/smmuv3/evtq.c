@@ -1,14 +1,18 @@
 /*
- * Event queue consumer (Linux 6.1 arm_smmu_evtq_thread). Records are read
+ * Event queue consumer (arm_smmu_evtq_thread of 6.1 and 7.3). Records are read
  * from the ring in guest memory; a fault nobody registered a handler for
  * (all of them here: no IOPF users) is printed as the raw record, subject to
- * the printk rate limit of the thread. An overflow flagged in EVTQ_PROD is
+ * the printk rate limit of the thread (one check per record, its raw words
+ * and 7.3's decoded lines together). An overflow flagged in EVTQ_PROD is
  * reported once and acknowledged through EVTQ_CONS.OVACKFLG.
  */
 #include <errno.h>
 #include "smmuv3/evtq.h"
 #include "smmuv3/ste.h"
 #include "smmuv3/event_log.h"
+#include "smmuv3/event_decode.h"
+#include "smmuv3/smmu_version.h"
+#include "kversion/linux_version.h"
 #include "hw/smmuv3/smmuv3_regs.h"
 
 static u32 q_idx(const struct arm_smmu_queue *q, u32 p)
@@ -109,6 +113,7 @@ void arm_smmu_evtq_thread(struct arm_smmu_device *smmu)
 	if (!smmu || !smmu->tables || !smmu->evtq.base_pa)
 		return;
 	q = &smmu->evtq;
+	const struct smmu_version *v = kernel_version(smmu->k)->smmu;
 	/* the first pass uses our cached prod; each later one re-reads EVTQ_PROD */
 	do {
 		while (!queue_remove_raw(smmu, q, evt)) {
@@ -121,6 +126,11 @@ void arm_smmu_evtq_thread(struct arm_smmu_device *smmu)
 			dev_info(smmu->dev, "event 0x%02x received:\n", id);
 			for (unsigned i = 0; i < EVTQ_ENT_DWORDS; i++)
 				dev_info(smmu->dev, "\t0x%016llx\n", (unsigned long long)evt[i]);
+			if (v->event_decoded_lines) {
+				struct arm_smmu_event event;
+				arm_smmu_decode_event(smmu, evt, &event);
+				arm_smmu_dump_decoded_event(smmu, &event);
+			}
 		}
 		if (queue_sync_prod_in(smmu, q) == -EOVERFLOW) {
 			smmu->stats.evtq_overflows++;

@@ -18,6 +18,9 @@
 #include "smmuv3/cmdq.h"
 #include "smmuv3/domain.h"
 #include "smmuv3/evtq.h"
+#include "smmuv3/event_decode.h"
+#include "hw/smmuv3/smmu_hw_version.h"
+#include "kversion/linux_version.h"
 #include "smmuv3/smmu_tables.h"
 #include "smmuv3/ste.h"
 
@@ -816,4 +819,98 @@ Test(smmu_evtq, ratelimit_and_overflow, .fini = teardown)
 	arm_smmu_evtq_thread(&F.smmu);
 	cr_assert_eq(klog_count(&F.k.log), n);
 	dom->ops->free(dom);
+}
+
+/*
+ * The same stage-1 write fault on QEMU 10.0's SMMU read by 6.1 (the four
+ * raw words) and by 7.3 (the raw words, then what they mean).
+ */
+static void fault_on_qemu_10_0(const struct linux_version *kernel)
+{
+	struct smmu_hw_config c;
+	smmu_hw_config_qemu(&c, &smmu_hw_qemu_10_0, true, true);
+	create(&c, true);
+	F.k.version = kernel;
+	cr_assert_eq(arm_smmu_init_structures(&F.smmu), 0);
+	cr_assert_eq(arm_smmu_device_reset(&F.smmu), 0);
+	u32 sid = 0x10;
+	add_master(&sid, 1);
+	struct iommu_domain *dom = attach_new(IOMMU_DOMAIN_DMA);
+	u64 out;
+	cr_assert_eq(smmu_hw_translate(F.hw, sid, SMMU_NO_SSID, 0x8090040, true, &out, NULL), -EFAULT);
+	dom->ops->free(dom);
+}
+
+Test(smmu_evtq, linux_6_1_prints_the_raw_words, .fini = teardown)
+{
+	fault_on_qemu_10_0(&linux_6_1);
+	int at = log_find("event 0x10 received:", 0);
+	cr_assert_geq(at, 0);
+	cr_assert_str_eq(klog_line(&F.k.log, (size_t)at + 1), "arm-smmu-v3 9050000.smmuv3: \t0x0000001000000010");
+	cr_assert_str_eq(klog_line(&F.k.log, (size_t)at + 2), "arm-smmu-v3 9050000.smmuv3: \t0x0000020000000000");
+	cr_assert_str_eq(klog_line(&F.k.log, (size_t)at + 3), "arm-smmu-v3 9050000.smmuv3: \t0x0000000008090040");
+	cr_assert_str_eq(klog_line(&F.k.log, (size_t)at + 4), "arm-smmu-v3 9050000.smmuv3: \t0x0000000000000000");
+	cr_assert_eq(klog_count(&F.k.log), (size_t)at + 5, "nothing after the words");
+}
+
+Test(smmu_evtq, linux_7_3_decodes_the_event, .fini = teardown)
+{
+	fault_on_qemu_10_0(&linux_7_3);
+	int at = log_find("event 0x10 received:", 0);
+	cr_assert_geq(at, 0);
+	cr_assert_str_eq(klog_line(&F.k.log, (size_t)at + 2), "arm-smmu-v3 9050000.smmuv3: \t0x0000020000000000");
+	cr_assert_str_eq(klog_line(&F.k.log, (size_t)at + 5),
+			 "arm-smmu-v3 9050000.smmuv3: event: F_TRANSLATION client: 0000:00:02.0 "
+			 "sid: 0x10 ssid: 0x0 iova: 0x8090040 ipa: 0x0");
+	cr_assert_str_eq(klog_line(&F.k.log, (size_t)at + 6),
+			 "arm-smmu-v3 9050000.smmuv3: unpriv data write s1 \"Input address caused fault\" stag: 0x0");
+	cr_assert_eq(klog_count(&F.k.log), (size_t)at + 7);
+}
+
+/* 7.3's decode of every kind of record, from raw words */
+Test(smmu_evtq, linux_7_3_event_kinds, .fini = teardown)
+{
+	struct smmu_hw_config c;
+	smmu_hw_config_qemu_virt(&c);
+	create(&c, false);
+	F.k.version = &linux_7_3;
+	cr_assert_eq(arm_smmu_init_structures(&F.smmu), 0);
+	u32 sid = 0x18;
+	add_master(&sid, 1);
+	struct arm_smmu_event e;
+	size_t n = klog_count(&F.k.log);
+
+	/* a stream nobody owns */
+	u64 bad_sid[4] = { 0x0000010000000002ULL, 0, 0, 0 };
+	arm_smmu_decode_event(&F.smmu, bad_sid, &e);
+	cr_assert_null(e.dev);
+	arm_smmu_dump_decoded_event(&F.smmu, &e);
+	cr_assert_str_eq(klog_line(&F.k.log, n++),
+			 "arm-smmu-v3 9050000.smmuv3: event: C_BAD_STREAMID client: (unassigned sid) sid: 0x100 ssid: 0x0");
+
+	/* a fetch fault names its address */
+	u64 cd_fetch[4] = { 0x0000001800000009ULL | 1ULL << 11 | 5ULL << 12, 0, 0, 0x40001008ULL };
+	arm_smmu_decode_event(&F.smmu, cd_fetch, &e);
+	arm_smmu_dump_decoded_event(&F.smmu, &e);
+	cr_assert_str_eq(klog_line(&F.k.log, n++),
+			 "arm-smmu-v3 9050000.smmuv3: event: F_CD_FETCH client: 0000:00:02.0 sid: 0x18 ssid: 0x5 fetch_addr: 0x40001008");
+
+	/* a stage-2 permission fault on a stage-1 table read, privileged, stalled */
+	u64 perm[4] = { 0x0000001800000013ULL, 0x7ULL | 1ULL << 31 | 1ULL << 33 | 1ULL << 35 | 1ULL << 39 |
+				1ULL << 40 | 1ULL << 44, 0x1234, 0x55000ULL };
+	arm_smmu_decode_event(&F.smmu, perm, &e);
+	arm_smmu_dump_decoded_event(&F.smmu, &e);
+	cr_assert_str_eq(klog_line(&F.k.log, n++),
+			 "arm-smmu-v3 9050000.smmuv3: event: F_PERMISSION client: 0000:00:02.0 sid: 0x18 ssid: 0x0 iova: 0x1234 ipa: 0x55000");
+	cr_assert_str_eq(klog_line(&F.k.log, n++),
+			 "arm-smmu-v3 9050000.smmuv3: priv data read s2 \"Stage 1 translation table fetch\" ttd_read stall stag: 0x7");
+
+	/* names 7.3 does not know */
+	u64 walk_eabt[4] = { 0x000000180000000bULL, 0, 0, 0 };
+	arm_smmu_decode_event(&F.smmu, walk_eabt, &e);
+	arm_smmu_dump_decoded_event(&F.smmu, &e);
+	cr_assert_str_eq(klog_line(&F.k.log, n++),
+			 "arm-smmu-v3 9050000.smmuv3: event: UNKNOWN client: 0000:00:02.0 sid: 0x18 ssid: 0x0");
+	cr_assert_str_eq(arm_smmu_event_str(0x01), "UNKNOWN");
+	cr_assert_str_eq(arm_smmu_event_str(0x25), "F_VMS_FETCH");
 }

@@ -77,6 +77,27 @@ static void qemu72_record(const struct smmu_event *ev, struct smmu_event *e)
 	}
 }
 
+/*
+ * QEMU 10.0's smmuv3_do_translate adds to the translation-class faults the
+ * CLASS it worked out (IN, or TT for a stage-1 table fetch) and, for a
+ * stage-2 fault, the IPA (addr2).
+ */
+static void qemu100_fault_class(const struct smmu_event *ev, struct smmu_event *e)
+{
+	switch (ev->type) {
+	case SMMU_EVT_F_TRANSLATION:
+	case SMMU_EVT_F_ADDR_SIZE:
+	case SMMU_EVT_F_ACCESS:
+	case SMMU_EVT_F_PERMISSION:
+		e->class = ev->class;
+		if (ev->s2)
+			e->ipa = ev->ipa;
+		break;
+	default:
+		break;
+	}
+}
+
 void smmu_hw_evtq_record(struct smmu_hw *smmu, const struct smmu_event *ev)
 {
 	struct smmu_queue *q = &smmu->evtq;
@@ -100,6 +121,8 @@ void smmu_hw_evtq_record(struct smmu_hw *smmu, const struct smmu_event *ev)
 	} else {
 		struct smmu_event e;
 		qemu72_record(ev, &e);
+		if (smmu->cfg.fault_record_class)
+			qemu100_fault_class(ev, &e);
 		smmu_event_encode(&e, rec);
 	}
 	if (guest_mem_write(smmu->mem, smmu_queue_entry_addr(q, q->prod), rec, sizeof(rec))) {

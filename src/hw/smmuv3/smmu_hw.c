@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hw/smmuv3/smmu_hw_internal.h"
+#include "hw/smmuv3/smmu_hw_version.h"
 
 /* QEMU's Primecell/CoreLink ID bytes (an MMU-600) at 0xfd0..0xffc. */
 static const u8 smmu_idregs[] = { 0x04, 0, 0, 0, 0x84, 0xB4, 0xF0, 0x10,
@@ -38,6 +39,22 @@ void smmu_hw_config_qemu_virt(struct smmu_hw_config *c)
 	c->bbml2 = true;
 	c->iidr = 0;
 	c->aidr = 1; /* SMMUv3.1 */
+}
+
+void smmu_hw_config_qemu(struct smmu_hw_config *c, const struct smmu_hw_version *v, bool s1,
+			 bool s2)
+{
+	smmu_hw_config_qemu_virt(c);
+	if (!v->has_stage2 || (!s1 && !s2)) {
+		s1 = true;
+		s2 = false;
+	}
+	c->s1 = s1;
+	c->s2 = s2;
+	c->vmid16 = v->vmid16;
+	c->xnx = v->xnx_with_stage2 && s2;
+	c->bbml2 = v->bbml2;
+	c->fault_record_class = v->fault_record_class;
 }
 
 static int oas_encoding(unsigned oas)
@@ -76,7 +93,8 @@ static void build_idrs(struct smmu_hw *smmu)
 			     FIELD_PREP(IDR1_EVTQS, c->evtq_shift) |
 			     FIELD_PREP(IDR1_CMDQS, c->cmdq_shift));
 	smmu->idr[2] = 0;
-	smmu->idr[3] = (u32)((c->had ? IDR3_HAD : 0) | (c->range_inv ? IDR3_RIL : 0) |
+	smmu->idr[3] = (u32)((c->had ? IDR3_HAD : 0) | (c->xnx ? IDR3_XNX : 0) |
+			     (c->range_inv ? IDR3_RIL : 0) |
 			     (c->bbml2 ? FIELD_PREP(IDR3_BBML, 2) : 0));
 	smmu->idr[4] = 0;
 	smmu->idr[5] = (u32)(FIELD_PREP(IDR5_OAS, oas_encoding(c->oas)) |

@@ -29,7 +29,7 @@ struct smmu_hw_config {
 	unsigned httu; /* IDR0.HTTU: 0 none, 1 access flag, 2 access+dirty */
 	bool msi, sev, hyp; /* IDR0.MSI, IDR0.SEV, IDR0.HYP */
 	unsigned stall_model; /* IDR0.STALL_MODEL (1: stall not supported) */
-	bool had, bbml2; /* IDR3.HAD, IDR3.BBML = 2 */
+	bool had, bbml2, xnx; /* IDR3.HAD, IDR3.BBML = 2, IDR3.XNX */
 	/*
 	 * EVTQ records carry every field the architecture defines for their
 	 * type. QEMU 7.2 (false) fills fewer: no CLASS but F_WALK_EABT's, no
@@ -37,6 +37,11 @@ struct smmu_hw_config {
 	 * the input-address word.
 	 */
 	bool arch_event_records;
+	/*
+	 * Without arch_event_records: QEMU 10.0's translation-class fault
+	 * records also carry CLASS and a stage-2 fault's IPA (7.2: false).
+	 */
+	bool fault_record_class;
 	u32 iidr, aidr;
 };
 
@@ -48,6 +53,18 @@ struct smmu_hw_config {
  * (2_LVL_STRTAB | TT_LE | COHERENCY | TRANS_S1 | RANGE_INV), ias = oas = 44.
  */
 void smmu_hw_config_qemu_virt(struct smmu_hw_config *c);
+
+struct smmu_hw_version;
+/*
+ * The SMMU of a QEMU release's virt machine (smmu_hw_version.h) with the
+ * stages its stage property leaves it (s1, s2: "1", "2" or "nested");
+ * a release without stage 2 gets stage 1 whatever is asked. QEMU 10.0's
+ * smmuv3_init_regs: S1P/S2P per stage, VMID16, IDR3.XNX with S2P, and
+ * 7.2's other values; with both stages Linux 7.3 probes features
+ * 0x01088705, with stage 1 only 0x01008305.
+ */
+void smmu_hw_config_qemu(struct smmu_hw_config *c, const struct smmu_hw_version *v, bool s1,
+			 bool s2);
 
 /* NULL when mem is NULL, cfg is inconsistent, or out of memory. */
 struct smmu_hw *smmu_hw_new(struct guest_mem *mem, const struct smmu_hw_config *cfg);

@@ -3,8 +3,16 @@
 
 const struct smmu_hw_version smmu_hw_qemu_7_2 = {
 	.has_stage2 = false,
+	.vmid16 = false,
+	.xnx_with_stage2 = false,
+	.bbml2 = true,
+	.fault_record_class = false,
 };
 
 const struct smmu_hw_version smmu_hw_qemu_10_0 = {
 	.has_stage2 = true,
+	.vmid16 = true,
+	.xnx_with_stage2 = true,
+	.bbml2 = true,
+	.fault_record_class = true,
 };

@@ -33,10 +33,13 @@
 #define IDR1_PRIQS GENMASK(15, 11)
 #define IDR1_EVTQS GENMASK(20, 16)
 #define IDR1_CMDQS GENMASK(25, 21)
+#define IDR1_ATTR_TYPES_OVR BIT(27)
 
 #define SMMU_REG_IDR2 0x08
 #define SMMU_REG_IDR3 0x0c
 #define IDR3_HAD BIT(2)
+#define IDR3_XNX BIT(4)
+#define IDR3_FWB BIT(8)
 #define IDR3_RIL BIT(10)
 #define IDR3_BBML GENMASK(12, 11)
 #define SMMU_REG_IDR4 0x10
@@ -45,6 +48,7 @@
 #define IDR5_GRAN4K BIT(4)
 #define IDR5_GRAN16K BIT(5)
 #define IDR5_GRAN64K BIT(6)
+#define IDR5_DS BIT(7)
 
 #define SMMU_REG_IIDR 0x18
 #define SMMU_REG_AIDR 0x1c
