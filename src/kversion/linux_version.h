@@ -10,6 +10,8 @@
  *	smmu	src/smmuv3/smmu_version.h	arm-smmu-v3: features, STE writer, events
  *	dma	src/dma/dma_version.h		swiotlb, atomic pools
  *	drivers	src/drivers/drivers_version.h	virtio, block, nvme, vfio-pci
+ *	early_memory src/init/early_memory_version.h the image, initramfs and early
+ *						memblock allocations (where CMA and swiotlb land)
  *
  * A layer reads its own struct through kernel_version(k)->LAYER; no code
  * compares version names. A third kernel is one more linux_X_Y.c here and
@@ -28,6 +30,7 @@ struct pci_version;
 struct smmu_version;
 struct dma_version;
 struct drivers_version;
+struct early_memory_version;
 
 struct linux_version {
 	const char *name;			/* "6.1", as --linux names it */
@@ -39,6 +42,7 @@ struct linux_version {
 	const struct smmu_version *smmu;
 	const struct dma_version *dma;
 	const struct drivers_version *drivers;
+	const struct early_memory_version *early_memory;
 };
 
 extern const struct linux_version linux_6_1, linux_7_3;
