@@ -14,6 +14,8 @@
 #include "hw/system.h"
 #include "init/cmdline.h"
 #include "kconfig/kconfig.h"
+#include "kversion/linux_version.h"
+#include "dma/dma_version.h"
 
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -195,7 +197,21 @@ int dma_subsys_init(struct kernel *k, struct memblock *mb)
 		dma_zone_init(k, NULL);
 	if (!kconfig_enabled(kernel_config(k), KCONFIG_SWIOTLB))
 		return 0;
-	/* arm64 mem_init(): swiotlb only when max_pfn > PFN_DOWN(arm64_dma_phys_limit) */
+	/*
+	 * arm64's mem_init() (6.1) or arch_mm_preinit() (7.3): is some RAM out
+	 * of the DMA zone's reach (max_pfn > PFN_DOWN(arm64_dma_phys_limit))?
+	 */
+	const struct dma_version *dv = kernel_version(k)->dma;
+	bool past_dma_zone = core->ram_end / PAGE_SIZE > core->dma_phys_limit / PAGE_SIZE;
+	u64 adjust = 0;
+	if (dv && dv->swiotlb_shrinks_to_ram && !past_dma_zone) {
+		/* 1 MB per GB: DIV_ROUND_UP(memblock_phys_mem_size(), 1024), at most the default size */
+		struct swiotlb_params d = {
+			.nslabs = c ? c->swiotlb_nslabs : 0, .nareas = c ? c->swiotlb_nareas : 0, .nr_cpus = 1,
+		};
+		u64 ram = guest_mem_size(hw->mem);
+		adjust = MIN(swiotlb_size_or_default(&d), (ram + 1023) / 1024);
+	}
 	struct swiotlb_memblock sm = { mb, core->dma_phys_limit - 1 };
 	struct swiotlb_params p = {
 		.nslabs = c ? c->swiotlb_nslabs : 0,
@@ -203,7 +219,8 @@ int dma_subsys_init(struct kernel *k, struct memblock *mb)
 		.force = c && c->swiotlb_force,
 		.noforce = c && c->swiotlb_noforce,
 		.nr_cpus = k->nr_cpu_ids,	/* num_possible_cpus() */
-		.addressing_limit = core->ram_end / PAGE_SIZE > core->dma_phys_limit / PAGE_SIZE,
+		.addressing_limit = past_dma_zone || (dv && dv->swiotlb_always),
+		.adjust_size = adjust,
 		.verbose = true,	/* SWIOTLB_VERBOSE */
 		.gmem = hw->mem,
 		.alloc_low = swiotlb_alloc_low_glue,

@@ -3,8 +3,10 @@
 
 const struct dma_version dma_linux_6_1 = {
 	.swiotlb_always = false,
+	.swiotlb_shrinks_to_ram = false,
 };
 
 const struct dma_version dma_linux_7_3 = {
 	.swiotlb_always = true,
+	.swiotlb_shrinks_to_ram = true,
 };

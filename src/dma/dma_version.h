@@ -1,5 +1,5 @@
 /*
- * : what differs between the kernels the model answers as
+ * The DMA API: what differs between the kernels the model answers as
  * (src/kversion/linux_version.h). One field per behaviour, named by the
  * behaviour; dma_version.c has each kernel's values.
  */
@@ -10,12 +10,18 @@
 
 struct dma_version {
 	/*
-	 * swiotlb is always set up and first shrunk to 1 MB per GB of RAM when
-	 * all of RAM is DMA-able (7.3's swiotlb_adjust_size() from arm64's
-	 * mem_init()); 6.1 sets it up only when RAM passes the DMA zone or with
-	 * swiotlb=force.
+	 * arm64's mem_init()/arch_mm_preinit() calls swiotlb_init(true): the
+	 * default pool is always made (7.3). 6.1 passes max_pfn >
+	 * PFN_DOWN(arm64_dma_phys_limit): a pool only when RAM goes past the
+	 * DMA zone, or with swiotlb=force.
 	 */
 	bool swiotlb_always;
+	/*
+	 * When all of RAM is in the DMA zone, arch_mm_preinit() first shrinks
+	 * the default pool to 1 MB per GB of RAM (swiotlb_adjust_size(), for
+	 * kmalloc() bouncing only): 7.3. 6.1 keeps 64 MB.
+	 */
+	bool swiotlb_shrinks_to_ram;
 };
 
 extern const struct dma_version dma_linux_6_1, dma_linux_7_3;

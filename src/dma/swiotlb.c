@@ -160,6 +160,28 @@ int swiotlb_parse_cmdline(const char *arg, struct swiotlb_params *p)
 	return 0;
 }
 
+/* swiotlb_adjust_nareas(): a power of two areas, 0 meaning one */
+static unsigned long areas_pow2(unsigned long nareas)
+{
+	return !nareas ? 1 : is_pow2(nareas) ? nareas : roundup_pow2(nareas);
+}
+
+/*
+ * round_up_default_nslabs(): a pool split into areas has at least a
+ * segment an area and a power of two slots. True when it grew.
+ */
+static bool round_up_nslabs(unsigned long *nslabs, unsigned long nareas)
+{
+	if (*nslabs < IO_TLB_SEGSIZE * nareas) {
+		*nslabs = roundup_pow2(IO_TLB_SEGSIZE * nareas);
+		return true;
+	}
+	if (is_pow2(*nslabs))
+		return false;
+	*nslabs = roundup_pow2(*nslabs);
+	return true;
+}
+
 /*
  * swiotlb_adjust_nareas() + round_up_default_nslabs(): areas are a power of
  * two, each at least one segment, and a pool split into areas is rounded
@@ -173,22 +195,17 @@ static int compute_geometry(const struct swiotlb_params *p, unsigned long *nslab
 
 	if (nslabs > SWIOTLB_MAX_NSLABS || nareas > SWIOTLB_MAX_NAREAS)
 		return -EINVAL;
-	if (!nareas)
-		nareas = 1;
-	else if (!is_pow2(nareas))
-		nareas = roundup_pow2(nareas);
-
-	*rounded = false;
-	if (nslabs < IO_TLB_SEGSIZE * nareas) {
-		nslabs = roundup_pow2(IO_TLB_SEGSIZE * nareas);
-		*rounded = true;
-	} else if (!is_pow2(nslabs)) {
-		nslabs = roundup_pow2(nslabs);
-		*rounded = true;
-	}
+	nareas = areas_pow2(nareas);
+	*rounded = round_up_nslabs(&nslabs, nareas);
 	*nslabs_out = nslabs;
 	*nareas_out = (unsigned int)nareas;
 	return 0;
+}
+
+/* limit_nareas(): no more areas than whole segments */
+static unsigned int limit_nareas(unsigned int nareas, unsigned long nslabs)
+{
+	return nslabs < (unsigned long)nareas * IO_TLB_SEGSIZE ? (unsigned int)(nslabs / IO_TLB_SEGSIZE) : nareas;
 }
 
 int swiotlb_cmdline_lines(const struct swiotlb_params *p, char lines[2][SWIOTLB_LINE_MAX])
@@ -218,21 +235,49 @@ u64 swiotlb_size_or_default(const struct swiotlb_params *p)
 	return (u64)nslabs << IO_TLB_SHIFT;
 }
 
-int swiotlb_init(struct io_tlb_mem *mem, const struct swiotlb_params *p)
+/*
+ * swiotlb_adjust_size(): only when swiotlb= named no size, the default pool
+ * becomes size bytes in whole segments (rounded up for swiotlb='s areas).
+ * Returns the slabs the pool now has (the default when nothing changed).
+ */
+static unsigned long adjust_size(struct io_tlb_mem *mem, const struct swiotlb_params *p, u64 size)
 {
+	const unsigned long default_nslabs = IO_TLB_DEFAULT_SIZE >> IO_TLB_SHIFT;
+	unsigned long nslabs = p->nslabs ? p->nslabs : default_nslabs;
+
+	if (!size || nslabs != default_nslabs || size > (u64)SWIOTLB_MAX_NSLABS << IO_TLB_SHIFT)
+		return nslabs;
+	size = ALIGN_UP(size, IO_TLB_SIZE);
+	nslabs = ALIGN_UP(size >> IO_TLB_SHIFT, IO_TLB_SEGSIZE);
+	if (p->nareas && p->nareas <= SWIOTLB_MAX_NAREAS && round_up_nslabs(&nslabs, areas_pow2(p->nareas)))
+		size = (u64)nslabs << IO_TLB_SHIFT;
+	swiotlb_log(mem, SWIOTLB_LOGLEVEL_INFO, NULL,
+		    SWIOTLB_PR_PREFIX "SWIOTLB bounce buffer size adjusted to %luMB", (unsigned long)(size >> 20));
+	return nslabs;
+}
+
+int swiotlb_init(struct io_tlb_mem *mem, const struct swiotlb_params *params)
+{
+	struct swiotlb_params q;
+	const struct swiotlb_params *p = &q;
 	unsigned long nslabs, i;
 	unsigned int nareas;
 	bool rounded;
 	u64 bytes;
 	int ret;
 
-	if (!mem || !p)
+	if (!mem || !params)
 		return -EINVAL;
+	q = *params;
 	memset(mem, 0, sizeof(*mem));
 	mem->gmem = p->gmem;
 	mem->log = p->log;
 	mem->clock = p->clock;
 	mem->ctx = p->ctx;
+
+	/* the arch's swiotlb_adjust_size() runs first, whatever comes next */
+	if (p->adjust_size)
+		q.nslabs = adjust_size(mem, p, p->adjust_size);
 
 	/* Only a DMA-limited machine, or swiotlb=force, gets a default pool. */
 	if (!p->addressing_limit && !p->force)
@@ -272,6 +317,7 @@ int swiotlb_init(struct io_tlb_mem *mem, const struct swiotlb_params *p)
 			if (nslabs <= IO_TLB_MIN_SLABS)
 				return 0;
 			nslabs = ALIGN_UP(nslabs >> 1, IO_TLB_SEGSIZE);
+			nareas = limit_nareas(nareas, nslabs);
 			bytes = (u64)nslabs << IO_TLB_SHIFT;
 		}
 		if (want != nslabs)

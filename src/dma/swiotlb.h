@@ -74,7 +74,14 @@ struct swiotlb_params {
 	bool force;             /* swiotlb=force */
 	bool noforce;           /* swiotlb=noforce */
 	unsigned int nr_cpus;   /* num_possible_cpus(); 0 counts as 1 */
-	bool addressing_limit;  /* arm64: max_pfn > PFN_DOWN(arm64_dma_phys_limit) */
+	bool addressing_limit;  /* swiotlb_init()'s: the arch says some RAM is out of DMA's reach */
+	/*
+	 * The arch's swiotlb_adjust_size(bytes) before swiotlb_init(), 0 for
+	 * none: the default pool (when swiotlb= set no size) becomes that
+	 * many bytes, in whole segments, rounded for swiotlb='s areas, and
+	 * "SWIOTLB bounce buffer size adjusted to NMB" says so.
+	 */
+	u64 adjust_size;
 	bool verbose;           /* SWIOTLB_VERBOSE: print where the pool is */
 	struct guest_mem *gmem;
 	u64 base;               /* where the pool is, when alloc_low is NULL */

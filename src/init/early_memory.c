@@ -1,27 +1,30 @@
 /*
- * Where Linux 6.1 on arm64 puts its early allocations, so the CMA area and
- * the swiotlb pool land where real Linux puts them.
+ * Where Linux on arm64 puts its early allocations, so the CMA area and the
+ * swiotlb pool land where real Linux puts them.
  *
  * The rule (read in the memblock=debug log of the reference guest):
  * memblock allocates top-down, each request taking the highest free range
- * of RAM that fits under its limit, at its alignment. Before the CMA area
- * come the kernel's page tables (a table per 2 MiB and per 1 GiB of RAM:
- * the linear map is mapped page by page), the unflattened DT, NUMA and
- * sparsemem data, and the memmap (64 bytes a page, 2 MiB aligned). CMA
- * takes 64 MiB, 2 MiB aligned, the highest that fits under the DMA zone's
- * end. Then come the per-CPU first chunk (30 pages a CPU) and the dentry
- * and inode hash tables, which fill the gap the memmap's alignment left
- * when they fit and go under the CMA area when they do not; the swiotlb
- * pool (memblock_alloc_low) goes under whatever is lowest.
+ * of RAM that fits under its limit, at its alignment. On 6.1, before the
+ * CMA area come the kernel's page tables (a table per 2 MiB and per 1 GiB
+ * of RAM: the linear map is mapped page by page), the unflattened DT, NUMA
+ * and sparsemem data, and the memmap (64 bytes a page, 2 MiB aligned); on
+ * 7.3 the memmap comes after it. CMA takes 64 MiB, 2 MiB aligned, the
+ * highest that fits under the DMA zone's end. Then come the per-CPU first
+ * chunk and the dentry and inode hash tables, which fill the gaps the 2 MiB
+ * alignments left when they fit and go under the CMA area when they do
+ * not; the swiotlb pool (memblock_alloc_low) goes under whatever is lowest.
  *
- * Each allocation is data: its size as a function of RAM, CPUs and the DT,
- * its alignment, and the Linux allocation it stands for.
+ * Each allocation is data (early_memory_version.c, per kernel): its size
+ * as a function of RAM, CPUs and the DT, its alignment, and the Linux
+ * allocation it stands for. This file replays them.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <libfdt.h>
 #include <string.h>
 #include "init/early_memory.h"
+#include "init/early_memory_version.h"
+#include "kversion/linux_version.h"
 #include "dma/mapping.h"
 #include "hw/mem.h"
 #include "hw/system.h"
@@ -34,162 +37,89 @@
 #define SZ_1M (1ULL << 20)
 
 /*
- * The reference guest as QEMU 7.2 loads it (hw/arm/boot.c) and as Debian's
- * 6.1.0 cloud kernel lays itself out (its memblock=debug log):
- * - the Image goes 2 MiB into RAM (its text_offset is 0); memblock reserves
- *   [_stext, _end), and paging_init() gives init_pg_dir back;
- * - the initrd goes at RAM + min(RAM / 2, 128 MiB), above the Image; the
- *   oracle's initramfs (busybox, the init, the probes, the run's script)
- *   takes 0x1f1000 bytes;
+ * The reference guest as QEMU loads it (hw/arm/boot.c), the Image and the
+ * initramfs being the kernel's own (early_memory_version.h):
+ * - the Image goes 2 MiB into RAM (its text_offset is 0);
+ * - the initrd goes at RAM + min(RAM / 2, 128 MiB), above the Image;
  * - the DTB goes at the next 2 MiB boundary after the initrd; virt's blob
  *   is 1 MiB (its fdt_totalsize) and setup_machine_fdt() reserves it;
  * - the command line is the oracle's console options, then -append.
  */
 #define KERNEL_LOAD_OFFSET SZ_2M
-#define KERNEL_IMAGE_SIZE 0x1aa0000ULL		/* _end - _text: the Image header's image_size */
-#define KERNEL_STEXT_OFFSET 0x10000ULL		/* _stext - _text */
-#define KERNEL_INIT_PG_DIR_OFFSET 0x1a8d000ULL	/* init_pg_dir - _text */
-#define KERNEL_INIT_PG_DIR_SIZE 0x5000ULL
-#define REFERENCE_INITRD_SIZE 0x1f1000ULL
 #define QEMU_INITRD_MAX_OFFSET (128 * SZ_1M)
 #define QEMU_VIRT_DTB_SIZE SZ_1M
 #define REFERENCE_CONSOLE_CMDLINE "console=ttyAMA0 panic=-1 quiet loglevel=7"
 
-/* What the sizes depend on */
-struct early_ctx {
-	const struct early_mm *mm;
-	u64 nsections;			/* present memory sections */
-	u64 nroots;			/* mem_section roots they fall in */
-	u64 dt_unflattened;		/* unflatten_device_tree()'s allocation */
-	u64 cmdline_len;		/* strlen(boot_command_line) */
-	u64 log_buf_len;		/* setup_log_buf()'s new buffer, 0 when it keeps the static one */
-	u64 dhash_bytes, ihash_bytes;	/* the dentry and inode hash tables */
-};
-
-enum early_op {
-	EARLY_ALLOC,			/* memblock_alloc_try_nid(size, align, 0, accessible) */
-	EARLY_ALLOC_BELOW_MAX_PFN,	/* memblock_phys_alloc_range(size, align, 0, PFN_PHYS(max_pfn)) */
-	EARLY_ALLOC_PGDAT_SECTION,	/* first within NODE_DATA's memory section */
-	EARLY_FREE,			/* memblock_free() of the allocation with the same tag */
-};
-
-struct early_alloc {
-	const char *site;		/* the Linux allocation it stands for */
-	enum early_op op;
-	u64 size;			/* bytes, when size_of is NULL */
-	u64 (*size_of)(const struct early_ctx *c);
-	u64 align;
-	u64 count;			/* how many of them, when count_of is NULL (0: one) */
-	u64 (*count_of)(const struct early_ctx *c);
-	int tag;			/* non-zero: what a later EARLY_FREE names */
-};
-
-/* allocations a later step refers to */
-enum { TAG_NODE_DATA = 1, TAG_PCPU_AI, TAG_PCPU_AREAS, NR_TAGS };
-_Static_assert(NR_TAGS <= ARRAY_SIZE(((struct early_mm *)0)->tags), "early_mm keeps every tag");
+_Static_assert(EARLY_NR_TAGS <= ARRAY_SIZE(((struct early_mm *)0)->tags), "early_mm keeps every tag");
 
 static u64 blocks_covered(u64 start, u64 end, u64 block)
 {
 	return end > start ? (end - 1) / block - start / block + 1 : 0;
 }
 
-/* map_mem() maps the linear map page by page (rodata=full): a PTE table per 2 MiB, a PMD table per 1 GiB */
-static u64 n_linear_map_tables(const struct early_ctx *c)
+/* The kernel whose early boot this is; a hand-made kernel is the reference's */
+static const struct early_memory_version *early_version(const struct kernel *k)
 {
-	return blocks_covered(c->mm->ram_base, c->mm->ram_end, SZ_2M) +
-	       blocks_covered(c->mm->ram_base, c->mm->ram_end, SZ_1G);
+	const struct linux_version *v = kernel_version(k);
+	return v && v->early_memory ? v->early_memory : &early_memory_linux_6_1;
 }
-static u64 n_section_roots(const struct early_ctx *c) { return c->nroots; }
-static u64 dt_bytes(const struct early_ctx *c) { return c->dt_unflattened; }
-/* sizeof(struct mem_section_usage) + usemap_size() per present section */
-static u64 usemap_bytes(const struct early_ctx *c) { return 56 * c->nsections; }
-/* section_map_size(): 32768 struct pages, PMD aligned, per present section */
-static u64 memmap_bytes(const struct early_ctx *c) { return SZ_2M * c->nsections; }
 
 /*
- * setup_arch() .. bootmem_init(), in order, up to dma_contiguous_reserve(),
- * with the sizes of Debian's 6.1 cloud kernel (4 KiB pages, 48-bit VA,
- * NUMA with NODES_SHIFT 4, SPARSEMEM_VMEMMAP, rodata=full).
+ * of_alias_scan(): a struct alias_prop (40 bytes, 8-byte aligned) and the
+ * alias's stem (its name less the trailing id) per /aliases property.
  */
-static const struct early_alloc setup_arch_allocs[] = {
-	{ .site = "paging_init: map_kernel(), map_mem()", .size = SZ_4K, .align = SZ_4K,
-	  .count_of = n_linear_map_tables },
-	/* paging_init() gives init_pg_dir back here */
-	{ .site = "paging_init: create_idmap()", .size = SZ_4K, .align = SZ_4K, .count = 4 },
-	{ .site = "unflatten_device_tree", .size_of = dt_bytes, .align = 8 },
-	/* nr_node_ids is still MAX_NUMNODES: a 16 x 16 table */
-	{ .site = "numa_alloc_distance", .op = EARLY_ALLOC_BELOW_MAX_PFN, .size = 256, .align = SZ_4K },
-	{ .site = "alloc_node_data: NODE_DATA(0)", .size = 11392, .align = SMP_CACHE_BYTES, .tag = TAG_NODE_DATA },
-	/* sizeof(struct mem_section *) * NR_SECTION_ROOTS */
-	{ .site = "sparse_init: mem_section", .size = 65536, .align = SMP_CACHE_BYTES },
-	{ .site = "sparse_index_alloc", .size = 4096, .align = SMP_CACHE_BYTES, .count_of = n_section_roots },
-	{ .site = "sparse_early_usemaps_alloc_pgdat_section", .op = EARLY_ALLOC_PGDAT_SECTION,
-	  .size_of = usemap_bytes, .align = SMP_CACHE_BYTES },
-	{ .site = "sparse_buffer_init: memmap_alloc", .size_of = memmap_bytes, .align = SZ_2M },
-	/* the memmap is mapped with 2 MiB blocks: a PUD and a PMD table */
-	{ .site = "vmemmap_populate", .size = SZ_4K, .align = SZ_4K, .count = 2 },
-};
-#define PAGING_INIT_ALLOCS 1	/* the allocations before init_pg_dir goes back */
-
-static u64 cmdline_bytes(const struct early_ctx *c) { return c->cmdline_len + 1; }
-/* struct pcpu_alloc_info with one group, then a cpu_map entry a unit, in whole pages */
-static u64 pcpu_ai_bytes(const struct early_ctx *c) { return ALIGN_UP(88 + 4ULL * c->mm->nr_cpus, SZ_4K); }
-/* 30 pages a CPU: s85864 r8192 d28824 u122880 for this kernel */
-static u64 pcpu_chunk_bytes(const struct early_ctx *c) { return 122880ULL * c->mm->nr_cpus; }
-static u64 pcpu_unit_map_bytes(const struct early_ctx *c) { return 4ULL * c->mm->nr_cpus; }
-static u64 pcpu_unit_off_bytes(const struct early_ctx *c) { return 8ULL * c->mm->nr_cpus; }
-static u64 log_buf_bytes(const struct early_ctx *c) { return c->log_buf_len; }
-/* PRB_AVGBITS 5: a struct prb_desc (24 bytes) and a struct printk_info (88) per 32 bytes of text */
-static u64 log_descs_bytes(const struct early_ctx *c) { return (c->log_buf_len >> 5) * 24; }
-static u64 log_infos_bytes(const struct early_ctx *c) { return (c->log_buf_len >> 5) * 88; }
-static u64 dhash(const struct early_ctx *c) { return c->dhash_bytes; }
-static u64 ihash(const struct early_ctx *c) { return c->ihash_bytes; }
-
-/*
- * start_kernel() from setup_command_line() to mm_init(). The per-CPU
- * bookkeeping's sizes follow the unit size, except the CPU maps; the log
- * buffer grows past 17 CPUs (log_buf_add_cpu()); LOG_ALIGN is 8.
- */
-static const struct early_alloc start_kernel_allocs[] = {
-	{ .site = "setup_command_line: saved_command_line", .size_of = cmdline_bytes, .align = SMP_CACHE_BYTES },
-	{ .site = "setup_command_line: static_command_line", .size_of = cmdline_bytes, .align = SMP_CACHE_BYTES },
-	{ .site = "pcpu_build_alloc_info: pcpu_alloc_alloc_info", .size_of = pcpu_ai_bytes, .align = SZ_4K,
-	  .tag = TAG_PCPU_AI },
-	{ .site = "pcpu_embed_first_chunk: areas", .size = SZ_4K, .align = SMP_CACHE_BYTES, .tag = TAG_PCPU_AREAS },
-	{ .site = "pcpu_fc_alloc: the first chunk", .size_of = pcpu_chunk_bytes, .align = SZ_4K },
-	{ .site = "pcpu_setup_first_chunk: group_offsets", .size = 8, .align = SMP_CACHE_BYTES },
-	{ .site = "pcpu_setup_first_chunk: group_sizes", .size = 8, .align = SMP_CACHE_BYTES },
-	{ .site = "pcpu_setup_first_chunk: unit_map", .size_of = pcpu_unit_map_bytes, .align = SMP_CACHE_BYTES },
-	{ .site = "pcpu_setup_first_chunk: unit_off", .size_of = pcpu_unit_off_bytes, .align = SMP_CACHE_BYTES },
-	{ .site = "pcpu_setup_first_chunk: pcpu_chunk_lists", .size = 288, .align = SMP_CACHE_BYTES },
-	{ .site = "pcpu_alloc_first_chunk: static chunk", .size = 144, .align = SMP_CACHE_BYTES },
-	{ .site = "pcpu_alloc_first_chunk: static alloc_map", .size = 384, .align = SMP_CACHE_BYTES },
-	{ .site = "pcpu_alloc_first_chunk: static bound_map", .size = 392, .align = SMP_CACHE_BYTES },
-	{ .site = "pcpu_alloc_first_chunk: static md_blocks", .size = 96, .align = SMP_CACHE_BYTES },
-	{ .site = "pcpu_alloc_first_chunk: dynamic chunk", .size = 144, .align = SMP_CACHE_BYTES },
-	{ .site = "pcpu_alloc_first_chunk: dynamic alloc_map", .size = 1024, .align = SMP_CACHE_BYTES },
-	{ .site = "pcpu_alloc_first_chunk: dynamic bound_map", .size = 1032, .align = SMP_CACHE_BYTES },
-	{ .site = "pcpu_alloc_first_chunk: dynamic md_blocks", .size = 256, .align = SMP_CACHE_BYTES },
-	{ .site = "pcpu_free_alloc_info", .op = EARLY_FREE, .tag = TAG_PCPU_AI },
-	{ .site = "pcpu_embed_first_chunk: areas", .op = EARLY_FREE, .tag = TAG_PCPU_AREAS },
-	{ .site = "setup_log_buf: text", .size_of = log_buf_bytes, .align = 8 },
-	{ .site = "setup_log_buf: descriptors", .size_of = log_descs_bytes, .align = 8 },
-	{ .site = "setup_log_buf: infos", .size_of = log_infos_bytes, .align = 8 },
-	{ .site = "dcache_init_early: Dentry cache hash table", .size_of = dhash, .align = SMP_CACHE_BYTES },
-	{ .site = "inode_init_early: Inode-cache hash table", .size_of = ihash, .align = SMP_CACHE_BYTES },
-};
-
-static void run_allocs(struct memblock *mb, const struct early_ctx *c, const struct early_alloc *t,
-		       size_t n, struct tagged *tags)
+static void alloc_of_aliases(struct memblock *mb, const void *fdt)
 {
+	int aliases = fdt && !fdt_check_header(fdt) ? fdt_path_offset(fdt, "/aliases") : -1;
+	int prop;
+	if (aliases < 0)
+		return;
+	fdt_for_each_property_offset(prop, fdt, aliases) {
+		const char *name;
+		if (!fdt_getprop_by_offset(fdt, prop, &name, NULL) || !name ||
+		    !strcmp(name, "name") || !strcmp(name, "phandle") || !strcmp(name, "linux,phandle"))
+			continue;
+		size_t len = strlen(name);
+		while (len && name[len - 1] >= '0' && name[len - 1] <= '9')
+			len--;
+		memblock_alloc(mb, 40 + len + 1, 8);
+	}
+}
+
+static void count_zone_pages(struct early_mm *mm);
+
+static void run_allocs(struct kernel *k, struct memblock *mb, const struct early_ctx *c,
+		       const struct early_alloc *t, size_t n, struct tagged *tags, struct early_mm *mm)
+{
+	const struct early_image *image = &early_version(k)->image;
 	for (size_t i = 0; i < n; i++) {
 		const struct early_alloc *a = &t[i];
-		if (a->op == EARLY_FREE) {
-			if (a->tag > 0 && a->tag < NR_TAGS && tags[a->tag].addr) {
+		switch (a->op) {
+		case EARLY_FREE:
+			if (a->tag > 0 && a->tag < EARLY_NR_TAGS && tags[a->tag].addr) {
 				memblock_phys_free(mb, tags[a->tag].addr, tags[a->tag].size);
 				tags[a->tag].addr = 0;
 			}
 			continue;
+		case EARLY_FREE_INIT_PG_DIR: {
+			u64 pg_dir = c->mm->ram_base + KERNEL_LOAD_OFFSET + image->init_pg_dir_offset;
+			if (image->init_pg_dir_size && pg_dir + image->init_pg_dir_size <= c->mm->ram_end)
+				memblock_phys_free(mb, pg_dir, image->init_pg_dir_size);
+			continue;
+		}
+		case EARLY_ALLOC_OF_ALIASES:
+			alloc_of_aliases(mb, k->fdt);
+			continue;
+		case EARLY_DMA_CONTIGUOUS:
+			/* zone_sizes_init()'s limits, then the CMA area under the DMA zone's end */
+			if (mm) {
+				mm->dma_phys_limit = dma_zone_init(k, &mm->dma32_phys_limit);
+				count_zone_pages(mm);
+				dma_contiguous_reserve(k, mb, mm->dma_phys_limit);
+			}
+			continue;
+		default:
+			break;
 		}
 		u64 size = a->size_of ? a->size_of(c) : a->size;
 		u64 count = a->count_of ? a->count_of(c) : a->count ? a->count : 1;
@@ -201,7 +131,7 @@ static void run_allocs(struct memblock *mb, const struct early_ctx *c, const str
 				break;
 			case EARLY_ALLOC_PGDAT_SECTION: {
 				/* within the section NODE_DATA sits in, then without that limit */
-				u64 goal = ALIGN_DOWN(tags[TAG_NODE_DATA].addr, SECTION_SIZE);
+				u64 goal = ALIGN_DOWN(tags[EARLY_TAG_NODE_DATA].addr, SECTION_SIZE);
 				addr = memblock_alloc_try_nid(mb, size, a->align, goal, goal + SECTION_SIZE);
 				if (!addr)
 					addr = memblock_alloc_try_nid(mb, size, a->align, goal, MEMBLOCK_ALLOC_ACCESSIBLE);
@@ -211,7 +141,7 @@ static void run_allocs(struct memblock *mb, const struct early_ctx *c, const str
 				addr = memblock_alloc(mb, size, a->align);
 				break;
 			}
-			if (addr && a->tag > 0 && a->tag < NR_TAGS)
+			if (addr && a->tag > 0 && a->tag < EARLY_NR_TAGS)
 				tags[a->tag] = (struct tagged){ addr, size };
 		}
 	}
@@ -343,13 +273,15 @@ static u64 log_buf_len_for(unsigned nr_cpus)
 	return roundup_pow2(MIN(extra + static_len, 1ULL << 31));
 }
 
-static void early_ctx_init(struct early_ctx *c, struct kernel *k, const struct early_mm *mm)
+static void early_ctx_init(struct early_ctx *c, struct kernel *k, const struct early_mm *mm,
+			   const struct memblock *mb)
 {
 	const struct machine *m = k->machine;
 	memset(c, 0, sizeof(*c));
 	c->mm = mm;
 	c->nsections = blocks_covered(mm->ram_base, mm->ram_end, SECTION_SIZE);
 	c->nroots = blocks_covered(mm->ram_base, mm->ram_end, SECTION_SIZE * SECTIONS_PER_ROOT);
+	c->nr_memory_regions = mb->memory.cnt;
 	c->dt_unflattened = dt_unflattened_size(k->fdt, m && m->gic_version);
 	const char *append = m && m->append ? m->append : "";
 	c->cmdline_len = strlen(REFERENCE_CONSOLE_CMDLINE) + (*append ? 1 + strlen(append) : 0);
@@ -361,6 +293,7 @@ static void early_ctx_init(struct early_ctx *c, struct kernel *k, const struct e
 int early_memory_setup_arch(struct kernel *k, struct memblock *mb, struct early_mm *mm)
 {
 	struct hw_system *hw = k->hw;
+	const struct early_memory_version *v = early_version(k);
 	memset(mm, 0, sizeof(*mm));
 	memblock_init(mb);
 	if (!hw || !hw->mem || !guest_mem_size(hw->mem))
@@ -373,47 +306,36 @@ int early_memory_setup_arch(struct kernel *k, struct memblock *mb, struct early_
 
 	/* where QEMU put the Image, the initrd and the DTB, reserved by setup_arch() */
 	u64 text = mm->ram_base + KERNEL_LOAD_OFFSET;
-	u64 image_end = text + KERNEL_IMAGE_SIZE;
+	u64 image_end = text + v->image.size;
+	u64 image_start = text + v->image.reserve_offset;
 	u64 ram_size = mm->ram_end - mm->ram_base;
 	u64 initrd = ALIGN_UP(MAX(mm->ram_base + MIN(ram_size / 2, QEMU_INITRD_MAX_OFFSET), image_end), SZ_4K);
-	u64 dtb = ALIGN_UP(initrd + REFERENCE_INITRD_SIZE, SZ_2M);
+	u64 dtb = ALIGN_UP(initrd + v->initrd_size, SZ_2M);
 	if (dtb < mm->ram_end)
 		memblock_reserve(mb, dtb, MIN(QEMU_VIRT_DTB_SIZE, mm->ram_end - dtb));
 	if (initrd < mm->ram_end) {
 		mm->initrd_base = initrd;
-		mm->initrd_size = MIN(REFERENCE_INITRD_SIZE, mm->ram_end - initrd);
+		mm->initrd_size = MIN(v->initrd_size, mm->ram_end - initrd);
 		memblock_reserve(mb, initrd, mm->initrd_size);
 	}
-	if (text + KERNEL_STEXT_OFFSET < mm->ram_end)
-		memblock_reserve(mb, text + KERNEL_STEXT_OFFSET,
-				 MIN(image_end, mm->ram_end) - (text + KERNEL_STEXT_OFFSET));
+	if (image_start < mm->ram_end)
+		memblock_reserve(mb, image_start, MIN(image_end, mm->ram_end) - image_start);
 
+	/* paging_init() .. bootmem_init() (the CMA area) .. request_standard_resources() */
 	struct early_ctx c;
-	early_ctx_init(&c, k, mm);
-	/* paging_init(): its page tables first, then init_pg_dir goes back */
-	run_allocs(mb, &c, setup_arch_allocs, PAGING_INIT_ALLOCS, mm->tags);
-	if (text + KERNEL_INIT_PG_DIR_OFFSET + KERNEL_INIT_PG_DIR_SIZE <= mm->ram_end)
-		memblock_phys_free(mb, text + KERNEL_INIT_PG_DIR_OFFSET, KERNEL_INIT_PG_DIR_SIZE);
-	run_allocs(mb, &c, setup_arch_allocs + PAGING_INIT_ALLOCS,
-		   ARRAY_SIZE(setup_arch_allocs) - PAGING_INIT_ALLOCS, mm->tags);
-
-	/* zone_sizes_init(), then the CMA area under the DMA zone's end */
-	mm->dma_phys_limit = dma_zone_init(k, &mm->dma32_phys_limit);
-	count_zone_pages(mm);
-	dma_contiguous_reserve(k, mb, mm->dma_phys_limit);
-
-	/* request_standard_resources(): a struct resource per memblock.memory region */
-	memblock_alloc(mb, 64 * mb->memory.cnt, SMP_CACHE_BYTES);
+	early_ctx_init(&c, k, mm, mb);
+	run_allocs(k, mb, &c, v->setup_arch, v->nr_setup_arch, mm->tags, mm);
 	return mb->nomem ? -ENOMEM : 0;
 }
 
 void early_memory_start_kernel(struct kernel *k, struct memblock *mb, const struct early_mm *mm)
 {
+	const struct early_memory_version *v = early_version(k);
 	struct early_ctx c;
-	struct tagged tags[NR_TAGS];
+	struct tagged tags[EARLY_NR_TAGS];
 	memcpy(tags, mm->tags, sizeof(tags));
-	early_ctx_init(&c, k, mm);
-	run_allocs(mb, &c, start_kernel_allocs, ARRAY_SIZE(start_kernel_allocs), tags);
+	early_ctx_init(&c, k, mm, mb);
+	run_allocs(k, mb, &c, v->start_kernel, v->nr_start_kernel, tags, NULL);
 }
 
 int early_memory_free_all(struct memblock *mb, const struct early_mm *mm, struct page_alloc *pages, u64 low)

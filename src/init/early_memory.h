@@ -1,9 +1,10 @@
 /*
- * The early boot's use of memory on arm64 (Linux 6.1 setup_arch(),
+ * The early boot's use of memory on arm64 (Linux setup_arch(),
  * bootmem_init(), start_kernel() up to mm_init()), replayed on memblock as
- * the reference guest boots: Debian's 6.1 cloud kernel and the oracle's
- * initramfs, loaded by QEMU 7.2 with -kernel/-initrd. Only the allocations
- * that decide where the CMA area and the swiotlb pool land are replayed.
+ * the reference guest boots: Debian's cloud kernel and the oracle's
+ * initramfs, loaded by QEMU with -kernel/-initrd, each kernel's as
+ * early_memory_version.h says. Only the allocations that decide where the
+ * CMA area and the swiotlb pool land are replayed.
  */
 #ifndef IOMMUSIM_INIT_EARLY_MEMORY_H
 #define IOMMUSIM_INIT_EARLY_MEMORY_H
@@ -28,14 +29,16 @@ struct early_mm {
 /*
  * setup_arch() as far as memblock goes: the RAM, the reservations of the
  * kernel image, initrd and DTB where QEMU put them, paging_init()'s page
- * tables, the unflattened DT, bootmem_init() (NUMA, sparsemem, memmap,
- * zone sizes, the CMA area: logs "cma: ...") and request_standard_resources().
+ * tables, the unflattened DT, bootmem_init() (NUMA, on 6.1 sparsemem and
+ * the memmap, zone sizes, the CMA area: logs "cma: ...") and
+ * request_standard_resources().
  * 0, -ENOMEM (no RAM, or memblock could not grow).
  */
 int early_memory_setup_arch(struct kernel *k, struct memblock *mb, struct early_mm *mm);
 /*
- * start_kernel() up to mm_init(): setup_command_line(), the per-CPU first
- * chunk, setup_log_buf() and the dentry/inode hash tables.
+ * start_kernel() up to mm_init(): on 7.3 sparsemem and the memmap,
+ * setup_command_line(), the per-CPU first chunk, setup_log_buf() and the
+ * dentry/inode hash tables.
  */
 void early_memory_start_kernel(struct kernel *k, struct memblock *mb, const struct early_mm *mm);
 /*
