@@ -12,6 +12,7 @@
 #include "hw/pci_caps.h"
 #include "hw/pci_layout.h"
 #include "hw/pci_msix.h"
+#include "hw/pci_reset.h"
 #include "hw/pci_type_layouts.h"
 
 #define PCI_VENDOR_ID_REDHAT 0x1b36
@@ -261,6 +262,28 @@ hw_pci_layout_fn hw_pci_layout_lookup(const char *qemu_driver)
 	return NULL;
 }
 
+/* QEMU's uncorrectable errors: the supported ones, and those masked at reset with x-pcie-err-unc-mask */
+#define HW_AER_UNC_SUPPORTED 0x03fff030u
+#define HW_AER_UNC_MASK_DEFAULT (PCI_ERR_UNC_INTN | PCI_ERR_UNC_TLPPRE)
+
+/*
+ * What pcie_cap_v1_fill() and pcie_aer_init() add from the PCIDevice's
+ * cap_present bits, whichever helper put the capability there: the
+ * Extended Tag Field Supported bit (x-pcie-ext-tag) and AER's writable
+ * Uncorrectable Error Mask (x-pcie-err-unc-mask).
+ */
+static void pcie_cap_present_bits(struct hw_pci_fn *fn, const struct hw_pci_board *board)
+{
+	struct hw_pci_config *c = fn->config;
+	if (board->pcie_ext_tag && c->exp_cap)
+		hw_pci_set(c, c->exp_cap + PCI_EXP_DEVCAP, 4,
+			   hw_pci_get(c, c->exp_cap + PCI_EXP_DEVCAP, 4) | PCI_EXP_DEVCAP_EXT_TAG);
+	if (board->pcie_err_unc_mask && c->aer_cap) {
+		hw_pci_set(c, c->aer_cap + PCI_ERR_UNCOR_MASK, 4, HW_AER_UNC_MASK_DEFAULT);
+		hw_pci_set_wmask(c, c->aer_cap + PCI_ERR_UNCOR_MASK, 4, HW_AER_UNC_SUPPORTED);
+	}
+}
+
 int hw_pci_layout_build(struct hw_pci_fn *fn, const struct hw_pci_board *board)
 {
 	if (!fn || !board)
@@ -277,6 +300,8 @@ int hw_pci_layout_build(struct hw_pci_fn *fn, const struct hw_pci_board *board)
 		fn->config = NULL;
 		return ret;
 	}
+	pcie_cap_present_bits(fn, board);
+	hw_pci_bridge_power_on(fn);
 	/* the function's MSI-X state starts as its Message Control says: disabled, unmasked */
 	if (fn->msix && fn->config->msix_cap)
 		hw_msix_control_write(fn->msix, 0);

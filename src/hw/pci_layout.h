@@ -12,9 +12,22 @@
 
 #include "machine/hw_pci.h"
 
-/* What the board tells every layout: whether the interrupt controller takes MSIs (msi_nonbroken). */
+/*
+ * What the board tells every layout: whether the interrupt controller takes
+ * MSIs (msi_nonbroken), and the PCIDevice properties every PCIe function
+ * gets from the QEMU release and machine type (the release's default,
+ * hw/pci_hw_version.h, unless a machine type's compat properties turn it off).
+ */
 struct hw_pci_board {
 	bool msi_nonbroken;
+	/* x-pcie-ext-tag: Device Capabilities offer the 8-bit Tag field (QEMU 9.2+; off for virt-9.1 and older) */
+	bool pcie_ext_tag;
+	/*
+	 * x-pcie-err-unc-mask: AER's Uncorrectable Error Mask is writable and
+	 * starts with internal errors and blocked TLP prefixes masked (QEMU 8.0+;
+	 * off for virt-7.2 and older); without it the register reads 0, read-only
+	 */
+	bool pcie_err_unc_mask;
 };
 
 typedef int (*hw_pci_layout_fn)(struct hw_pci_fn *fn, const struct hw_pci_board *board);

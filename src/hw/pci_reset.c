@@ -137,6 +137,12 @@ static void bridge_device_reset(struct hw_pci_fn *fn)
 		bridge_disable_base_limit(c);
 }
 
+void hw_pci_bridge_power_on(struct hw_pci_fn *fn)
+{
+	if (fn && fn->config && is_bridge(fn->config) && pcie_type(fn->config) == PCI_EXP_TYPE_ROOT_PORT)
+		bridge_disable_base_limit(fn->config);
+}
+
 /*
  * virtio_pci_bus_reset(): the virtio device's reset (status 0, queues,
  * features, vectors released), then behind a PCIe port the error

@@ -33,6 +33,14 @@ struct hw_system;
  */
 void hw_pci_device_reset(struct hw_system *hw, struct hw_pci_fn *fn);
 
+/*
+ * What the system reset before the guest runs leaves in a freshly laid out
+ * bridge beyond its layout: a root port's (pcie-root-port, ioh3420) windows
+ * disabled, base above limit (rp_reset -> pci_bridge_disable_base_limit), so
+ * the kernel's scan finds none open. Other functions: nothing.
+ */
+void hw_pci_bridge_power_on(struct hw_pci_fn *fn);
+
 /* bus_cold_reset() of a bridge's secondary bus: every function on it (and below) reset. */
 void hw_pci_bus_reset(struct hw_system *hw, struct hw_pci_bus *bus);
 

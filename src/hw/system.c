@@ -12,6 +12,7 @@
 #include "hw/smmuv3/smmu_hw.h"
 #include "machine/machine.h"
 #include "machine/qemu_version.h"
+#include "hw/pci_hw_version.h"
 #include "machine/virt_internal.h"
 
 static u64 smmu_read(void *opaque, u64 offset, unsigned size)
@@ -246,7 +247,11 @@ struct hw_system *hw_system_realize(const struct machine *m, char *err, size_t e
 	 * (hw/arm/virt.c VIRT_HIGH_PCIE_ECAM, where its DT's pcie node says).
 	 */
 	if (m->pci_root) {
-		struct hw_pci_board board = { .msi_nonbroken = m->gic.msi != HW_MSI_NONE };
+		/* the PCIDevice properties of the QEMU that built the machine (compat properties not applied) */
+		const struct pci_hw_version *pv = (m->qemu ? m->qemu : qemu_version_default())->pci;
+		struct hw_pci_board board = { .msi_nonbroken = m->gic.msi != HW_MSI_NONE,
+					      .pcie_ext_tag = pv->devcap_ext_tag,
+					      .pcie_err_unc_mask = pv->aer_unc_mask };
 		hw->pci = (struct hw_pci_host){ .sys = hw, .ecam_base = VIRT_HIGH_PCIE_ECAM_BASE,
 						.ecam_size = VIRT_HIGH_PCIE_ECAM_SIZE, .root = m->pci_root };
 		if (hw_pci_layout_build_tree(m->pci_root, &board)) {

@@ -3,8 +3,18 @@
 
 const struct pci_version pci_linux_6_1 = {
 	.acs_at_dma_configure = false,
+	.header_names_type = false,
+	.scan_logs_bridge_windows = false,
+	.aspm_dt_default_states = false,
+	.assign_with_realloc = false,
+	.aer_unmask_adv_nonfatal = false,
 };
 
 const struct pci_version pci_linux_7_3 = {
 	.acs_at_dma_configure = true,
+	.header_names_type = true,
+	.scan_logs_bridge_windows = true,
+	.aspm_dt_default_states = true,
+	.assign_with_realloc = true,
+	.aer_unmask_adv_nonfatal = true,
 };

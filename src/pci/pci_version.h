@@ -1,5 +1,5 @@
 /*
- * : what differs between the kernels the model answers as
+ * The PCI core: what differs between the kernels the model answers as
  * (src/kversion/linux_version.h). One field per behaviour, named by the
  * behaviour; pci_version.c has each kernel's values.
  */
@@ -16,6 +16,41 @@ struct pci_version {
 	 * DT machine it has not.
 	 */
 	bool acs_at_dma_configure;
+	/*
+	 * pci_setup_device()'s header line ends with pci_type_str() ("PCIe Root
+	 * Port", "conventional PCI endpoint", ...) (7.3); 6.1 stops at the class.
+	 */
+	bool header_names_type;
+	/*
+	 * pci_read_bridge_windows() logs what a bridge forwards while it is
+	 * scanned: "PCI bridge to [bus 00]" and each window whose base is not
+	 * above its limit (7.3); 6.1 only probes which windows exist.
+	 */
+	bool scan_logs_bridge_windows;
+	/*
+	 * pcie_aspm_override_default_link_state(): on a DT platform a link's
+	 * supported L0s/L1 become its default states, logged on the downstream
+	 * function ("ASPM: default states L0s") (7.3); 6.1 keeps what firmware
+	 * left (nothing) and says nothing.
+	 */
+	bool aspm_dt_default_states;
+	/*
+	 * pci_host_probe() assigns with pci_assign_unassigned_root_bus_resources()
+	 * (7.3): bridge windows are sized with a realloc list (a hotplug bridge's
+	 * extra space and disabled ROMs are optional "add_size", logged), the
+	 * window's head alignment leaves no gaps (calculate_head_align), failed
+	 * optional sizes are released and retried without them, and every bus's
+	 * resources are logged at the end ("pci_bus 0000:01: resource 0 ...").
+	 * 6.1 sizes with no realloc list (the hotplug sizes are minimums) and
+	 * assigns once (pci_bus_size_bridges + pci_bus_assign_resources).
+	 */
+	bool assign_with_realloc;
+	/*
+	 * pci_aer_init() unmasks Advisory Non-Fatal errors (clears
+	 * PCI_ERR_COR_ADV_NFAT in the Correctable Error Mask) of a function with
+	 * role-based error reporting when AER is native (7.3); 6.1 leaves the mask.
+	 */
+	bool aer_unmask_adv_nonfatal;
 };
 
 extern const struct pci_version pci_linux_6_1, pci_linux_7_3;

@@ -9,7 +9,15 @@
 #include <string.h>
 #include <linux/pci_regs.h>
 #include "pci/pci.h"
+#include "pci/pci_version.h"
+#include "pci/aspm.h"
 #include "hw/pci_host.h"
+#include "kversion/linux_version.h"
+
+static const struct pci_version *pci_ver(const struct pci_dev *dev)
+{
+	return kernel_version(dev->dev.k)->pci;
+}
 
 static int push(void *arrp, size_t *n, void *item)
 {
@@ -136,9 +144,83 @@ static void pci_read_bases(struct pci_dev *dev, unsigned howmany, unsigned rom)
 		dev_info(&dev->dev, "ROM [mem 0x00000000-0x%08llx pref]\n", (unsigned long long)(size - 1));
 }
 
-/* pci_read_bridge_windows(): an I/O window exists when its base register takes a write */
+/* pci_read_bridge_io() with log: the I/O window as its base/limit registers hold it, when base <= limit */
+static void log_bridge_io(struct pci_dev *bridge)
+{
+	u8 base_lo, limit_lo;
+	pci_read_config_byte(bridge, PCI_IO_BASE, &base_lo);
+	pci_read_config_byte(bridge, PCI_IO_LIMIT, &limit_lo);
+	u64 base = (u64)(base_lo & PCI_IO_RANGE_MASK) << 8, limit = (u64)(limit_lo & PCI_IO_RANGE_MASK) << 8;
+	if ((base_lo & PCI_IO_RANGE_TYPE_MASK) == PCI_IO_RANGE_TYPE_32) {
+		u16 base_hi, limit_hi;
+		pci_read_config_word(bridge, PCI_IO_BASE_UPPER16, &base_hi);
+		pci_read_config_word(bridge, PCI_IO_LIMIT_UPPER16, &limit_hi);
+		base |= (u64)base_hi << 16;
+		limit |= (u64)limit_hi << 16;
+	}
+	if (base > limit)
+		return;
+	struct resource r = { .start = base, .end = limit + 0xfff, .flags = IORESOURCE_IO };
+	char buf[80];
+	dev_info(&bridge->dev, "  bridge window %s\n", resource_str(&r, buf, sizeof(buf)));
+}
+
+/* pci_read_bridge_mmio() with log */
+static void log_bridge_mmio(struct pci_dev *bridge)
+{
+	u16 base_lo, limit_lo;
+	pci_read_config_word(bridge, PCI_MEMORY_BASE, &base_lo);
+	pci_read_config_word(bridge, PCI_MEMORY_LIMIT, &limit_lo);
+	u64 base = (u64)(base_lo & PCI_MEMORY_RANGE_MASK) << 16, limit = (u64)(limit_lo & PCI_MEMORY_RANGE_MASK) << 16;
+	if (base > limit)
+		return;
+	struct resource r = { .start = base, .end = limit + 0xfffff, .flags = IORESOURCE_MEM };
+	char buf[80];
+	dev_info(&bridge->dev, "  bridge window %s\n", resource_str(&r, buf, sizeof(buf)));
+}
+
+/* pci_read_bridge_mmio_pref() with log: upper halves count only when base's is not above limit's */
+static void log_bridge_mmio_pref(struct pci_dev *bridge)
+{
+	u16 base_lo, limit_lo;
+	pci_read_config_word(bridge, PCI_PREF_MEMORY_BASE, &base_lo);
+	pci_read_config_word(bridge, PCI_PREF_MEMORY_LIMIT, &limit_lo);
+	u64 base = (u64)(base_lo & PCI_PREF_RANGE_MASK) << 16, limit = (u64)(limit_lo & PCI_PREF_RANGE_MASK) << 16;
+	unsigned long flags = IORESOURCE_MEM | IORESOURCE_PREFETCH;
+	if ((base_lo & PCI_PREF_RANGE_TYPE_MASK) == PCI_PREF_RANGE_TYPE_64) {
+		flags |= IORESOURCE_MEM_64;
+		u32 base_hi, limit_hi;
+		pci_read_config_dword(bridge, PCI_PREF_BASE_UPPER32, &base_hi);
+		pci_read_config_dword(bridge, PCI_PREF_LIMIT_UPPER32, &limit_hi);
+		if (base_hi <= limit_hi) {
+			base |= (u64)base_hi << 32;
+			limit |= (u64)limit_hi << 32;
+		}
+	}
+	if (base > limit)
+		return;
+	struct resource r = { .start = base, .end = limit + 0xfffff, .flags = flags };
+	char buf[80];
+	dev_info(&bridge->dev, "  bridge window %s\n", resource_str(&r, buf, sizeof(buf)));
+}
+
+/*
+ * pci_read_bridge_windows(): an I/O window exists when its base register
+ * takes a write. 7.3 first logs the bus range the bridge forwards and each
+ * window its registers open (scan_logs_bridge_windows).
+ */
 static void pci_read_bridge_windows(struct pci_dev *bridge)
 {
+	bool log = pci_ver(bridge)->scan_logs_bridge_windows;
+	if (log) {
+		u32 buses;
+		pci_read_config_dword(bridge, PCI_PRIMARY_BUS, &buses);
+		u8 sec = (u8)(buses >> 8), sub = (u8)(buses >> 16);
+		if (sec == sub)
+			dev_info(&bridge->dev, "PCI bridge to [bus %02x]\n", sec);
+		else
+			dev_info(&bridge->dev, "PCI bridge to [bus %02x-%02x]\n", sec, sub);
+	}
 	u16 io;
 	pci_read_config_word(bridge, PCI_IO_BASE, &io);
 	if (!io) {
@@ -147,6 +229,10 @@ static void pci_read_bridge_windows(struct pci_dev *bridge)
 		pci_write_config_word(bridge, PCI_IO_BASE, 0x0);
 	}
 	bridge->io_window = io != 0;
+	if (log && bridge->io_window)
+		log_bridge_io(bridge);
+	if (log)
+		log_bridge_mmio(bridge);
 	/* a prefetchable window when its base register takes a write; 64-bit when the upper half does too */
 	u32 pmem, tmp;
 	pci_read_config_dword(bridge, PCI_PREF_MEMORY_BASE, &pmem);
@@ -165,6 +251,8 @@ static void pci_read_bridge_windows(struct pci_dev *bridge)
 		pci_write_config_dword(bridge, PCI_PREF_BASE_UPPER32, pmem);
 		bridge->pref_64_window = tmp != 0;
 	}
+	if (log)
+		log_bridge_mmio_pref(bridge);
 }
 
 /* set_pcie_port_type() and set_pcie_hotplug_bridge() */
@@ -183,18 +271,6 @@ static void set_pcie_port_type(struct pci_dev *pdev)
 	pdev->is_hotplug_bridge = (sltcap & PCI_EXP_SLTCAP_HPC) != 0;
 }
 
-/* pci_std_enable_acs(): source validation, request and completion redirect, upstream forwarding */
-void pci_enable_acs(struct pci_dev *dev)
-{
-	if (!dev->acs_cap || !dev->bus->host->acs_requested)
-		return;
-	u16 cap, ctrl;
-	pci_read_config_word(dev, dev->acs_cap + PCI_ACS_CAP, &cap);
-	pci_read_config_word(dev, dev->acs_cap + PCI_ACS_CTRL, &ctrl);
-	ctrl |= cap & (PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF);
-	pci_write_config_word(dev, dev->acs_cap + PCI_ACS_CTRL, ctrl);
-}
-
 /*
  * pci_aer_init(): a function with the AER capability has its error status
  * cleared and, AER being native on DT hosts, its error reporting enabled in
@@ -207,6 +283,15 @@ static void pci_aer_init(struct pci_dev *dev)
 	dev->aer_cap = dev->pcie_cap ? pci_find_ext_capability(dev, PCI_EXT_CAP_ID_ERR) : 0;
 	if (!dev->aer_cap)
 		return;
+	/* 7.3: Advisory Non-Fatal unmasked where errors are role-based (AER is native on DT hosts) */
+	if (pci_ver(dev)->aer_unmask_adv_nonfatal) {
+		u32 devcap, mask;
+		pci_read_config_dword(dev, dev->pcie_cap + PCI_EXP_DEVCAP, &devcap);
+		if (devcap & PCI_EXP_DEVCAP_RBER) {
+			pci_read_config_dword(dev, dev->aer_cap + PCI_ERR_COR_MASK, &mask);
+			pci_write_config_dword(dev, dev->aer_cap + PCI_ERR_COR_MASK, mask & ~PCI_ERR_COR_ADV_NFAT);
+		}
+	}
 	u32 status;
 	pci_read_config_dword(dev, dev->aer_cap + PCI_ERR_COR_STATUS, &status);
 	pci_write_config_dword(dev, dev->aer_cap + PCI_ERR_COR_STATUS, status);
@@ -218,9 +303,30 @@ static void pci_aer_init(struct pci_dev *dev)
 	pci_write_config_word(dev, dev->pcie_cap + PCI_EXP_DEVCTL, devctl);
 }
 
+/*
+ * pci_configure_extended_tags(): a PCIe function whose Device Capabilities
+ * offer the 8-bit Tag field gets it enabled in Device Control (both
+ * kernels; QEMU 10.0's functions offer it, 7.2's do not). No host bridge
+ * here sets no_ext_tags.
+ */
+static void pci_configure_extended_tags(struct pci_dev *dev)
+{
+	if (!pci_is_pcie(dev))
+		return;
+	u32 cap;
+	u16 ctl;
+	if (pci_read_config_dword(dev, dev->pcie_cap + PCI_EXP_DEVCAP, &cap) || !(cap & PCI_EXP_DEVCAP_EXT_TAG))
+		return;
+	if (pci_read_config_word(dev, dev->pcie_cap + PCI_EXP_DEVCTL, &ctl) || (ctl & PCI_EXP_DEVCTL_EXT_TAG))
+		return;
+	dev_info(&dev->dev, "enabling Extended Tags\n");
+	pci_write_config_word(dev, dev->pcie_cap + PCI_EXP_DEVCTL, ctl | PCI_EXP_DEVCTL_EXT_TAG);
+}
+
 /* pci_device_add() -> pci_configure_device() and pci_init_capabilities(), as far as they are modelled */
 static void pci_init_capabilities(struct pci_dev *dev)
 {
+	pci_configure_extended_tags(dev);
 	/* pci_configure_serr(): a bridge forwards SERR# */
 	if (dev->hdr_type == PCI_HEADER_TYPE_BRIDGE) {
 		u16 control;
@@ -236,17 +342,36 @@ static void pci_init_capabilities(struct pci_dev *dev)
 		if (ctrl & PCI_MSIX_FLAGS_ENABLE)
 			pci_write_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS, ctrl & ~PCI_MSIX_FLAGS_ENABLE);
 	}
-	/*
-	 * pci_acs_init(): ACS controls are turned on only once pci_request_acs()
-	 * was called. On DT systems 6.1 calls it from of_iommu_configure(), at the
-	 * first driver probe, long after boot-time enumeration: so functions
-	 * enumerated at boot keep ACS off (QEMU's root ports have the capability).
-	 */
-	dev->acs_cap = pci_find_ext_capability(dev, PCI_EXT_CAP_ID_ACS);
-	pci_enable_acs(dev);
+	/* pci_acs_init(): when ACS is turned on is the kernel's (pci/acs.c) */
+	pci_acs_init(dev);
 	pci_aer_init(dev);
 	/* the reset methods probed while the function is not yet on its bus's list (pci/reset.c) */
 	pci_init_reset_methods(dev);
+}
+
+/* pci_type_str(): the PCIe capability's port type, else what the header type says */
+static const char *pci_type_str(const struct pci_dev *dev)
+{
+	static const char *const pcie[] = {
+		"PCIe Endpoint", "PCIe Legacy Endpoint", "PCIe unknown", "PCIe unknown",
+		"PCIe Root Port", "PCIe Switch Upstream Port", "PCIe Switch Downstream Port",
+		"PCIe to PCI/PCI-X bridge", "PCI/PCI-X to PCIe bridge",
+		"PCIe Root Complex Integrated Endpoint", "PCIe Root Complex Event Collector",
+	};
+	if (pci_is_pcie(dev))
+		return dev->pcie_type >= 0 && (size_t)dev->pcie_type < sizeof(pcie) / sizeof(pcie[0])
+			       ? pcie[dev->pcie_type]
+			       : "PCIe unknown";
+	switch (dev->hdr_type) {
+	case PCI_HEADER_TYPE_NORMAL:
+		return "conventional PCI endpoint";
+	case PCI_HEADER_TYPE_BRIDGE:
+		return "conventional PCI bridge";
+	case PCI_HEADER_TYPE_CARDBUS:
+		return "CardBus bridge";
+	default:
+		return "conventional PCI";
+	}
 }
 
 static struct pci_dev *pci_setup_device(struct pci_bus *bus, unsigned devfn, u32 id)
@@ -275,8 +400,12 @@ static struct pci_dev *pci_setup_device(struct pci_bus *bus, unsigned devfn, u32
 	pci_read_config_dword(pdev, PCI_CLASS_REVISION, &class);
 	pdev->revision = class & 0xff;
 	pdev->class = class >> 8;
-	dev_info(&pdev->dev, "[%04x:%04x] type %02x class %#08x\n", pdev->vendor, pdev->device,
-		 pdev->hdr_type, pdev->class);
+	if (pci_ver(pdev)->header_names_type)
+		dev_info(&pdev->dev, "[%04x:%04x] type %02x class %#08x %s\n", pdev->vendor, pdev->device,
+			 pdev->hdr_type, pdev->class, pci_type_str(pdev));
+	else
+		dev_info(&pdev->dev, "[%04x:%04x] type %02x class %#08x\n", pdev->vendor, pdev->device,
+			 pdev->hdr_type, pdev->class);
 	pdev->cfg_size = pci_cfg_space_size(pdev);
 	pci_read_config_byte(pdev, PCI_INTERRUPT_PIN, &pdev->pin);
 	if (pdev->hdr_type == PCI_HEADER_TYPE_NORMAL) {
@@ -305,7 +434,19 @@ static struct pci_dev *pci_setup_device(struct pci_bus *bus, unsigned devfn, u32
 	return pdev;
 }
 
+static int pci_scan_slot_fns(struct pci_bus *bus, int slot, int *nr);
+
+/* pci_scan_slot(): its functions, then the link to them when the bus is below a PCIe port */
 static int pci_scan_slot(struct pci_bus *bus, int slot)
+{
+	int nr = 0;
+	int ret = pci_scan_slot_fns(bus, slot, &nr);
+	if (!ret && bus->self && nr)
+		pcie_aspm_init_link_state(bus->self);
+	return ret;
+}
+
+static int pci_scan_slot_fns(struct pci_bus *bus, int slot, int *nr)
 {
 	for (int fn = 0; fn < 8; fn++) {
 		unsigned devfn = PCI_DEVFN(slot, fn);
@@ -325,6 +466,7 @@ static int pci_scan_slot(struct pci_bus *bus, int slot)
 		    device_add(&pdev->dev)) {
 			return -ENOMEM;
 		}
+		(*nr)++;
 		/* next_fn(): only a multifunction device has more functions */
 		if (!pdev->multifunction)
 			return 0;
