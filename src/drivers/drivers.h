@@ -19,10 +19,17 @@ struct device_driver *model_driver(const char *name);
 const char *driver_module(struct kernel *k, const struct device_driver *drv);
 /*
  * The module module_add_driver() links drv's directory to: its module, or
- * for a built-in PCI driver (__pci_register_driver gives it its mod_name)
- * the built-in module's /sys/module entry when it has one; else NULL.
+ * for a built-in driver registered with a mod_name (PCI's always; platform's
+ * when the kernel's __platform_driver_register passes one) the built-in
+ * module's /sys/module entry when it has one or the kernel creates it; else NULL.
  */
 const char *driver_module_kobject(struct kernel *k, const struct device_driver *drv);
+/*
+ * Whether /sys/module/name exists for a built-in module: it has parameters
+ * or a version (param_sysfs_builtin, version_sysfs_builtin), or a registered
+ * driver links to it.
+ */
+bool builtin_module_kobject(struct kernel *k, const char *name);
 /*
  * device_initcall: the configuration's built-in drivers register, in its
  * link order (those the model does not implement are skipped).

@@ -1,5 +1,5 @@
 /*
- * : what differs between the kernels the model answers as
+ * The device drivers (src/drivers) and the sysfs they show: what differs between the kernels the model answers as
  * (src/kversion/linux_version.h). One field per behaviour, named by the
  * behaviour; drivers_version.c has each kernel's values.
  */
@@ -11,6 +11,32 @@
 struct drivers_version {
 	/* virtio's features attribute: how many bits it prints (6.1: 64, 7.3: 128) */
 	unsigned virtio_feature_bits;
+	/*
+	 * module_add_driver() for a built-in driver: 7.3 creates its
+	 * /sys/module entry (lookup_or_create_module_kobject), so every one
+	 * registered with a mod_name has a module link (pcieport ->
+	 * pcieportdrv); 6.1 links only to an entry that exists already (a
+	 * module with parameters: nvme).
+	 */
+	bool builtin_driver_creates_module_kobject;
+	/* __platform_driver_register() passes KBUILD_MODNAME (7.3); 6.1's gives none */
+	bool platform_driver_mod_name;
+	/*
+	 * blk_mq_map_queues(): 7.3 gives each queue a run of consecutive CPUs
+	 * (group_cpus_evenly: 2 queues on 4 CPUs 0,1 / 2,3); 6.1 goes round
+	 * (0,2 / 1,3)
+	 */
+	bool blk_mq_map_groups_cpus_evenly;
+	/* the default max_sectors cap in sectors: 6.1 BLK_DEF_MAX_SECTORS 2560, 7.3 4 MiB */
+	unsigned blk_def_max_sectors;
+	/* 7.3's blk_validate_limits(): an io_opt (else io_min) past the cap raises max_sectors to it */
+	bool blk_max_sectors_follows_io_opt;
+	/*
+	 * lsmod's count of vfio: on 7.3 one more while any device is bound to
+	 * vfio-pci (the first bind takes it, the last unbind drops it, measured
+	 * on 7.3.4 with two devices in two groups); 6.1 counts only users
+	 */
+	bool vfio_ref_while_devices_registered;
 };
 
 extern const struct drivers_version drivers_linux_6_1, drivers_linux_7_3;

@@ -158,7 +158,6 @@ static void nvme_ns_limits(struct nvme_dev *dev, struct nvme_ns *ns, const u8 *i
 	u32 segs = dev->max_hw_sectors / (NVME_CTRL_PAGE_SIZE >> SECTOR_SHIFT) + 1;
 	segs = dev->max_segments ? MIN(segs, dev->max_segments) : segs;
 	l->max_hw_sectors = dev->max_hw_sectors;
-	l->max_sectors = MIN(dev->max_hw_sectors, BLK_DEF_MAX_SECTORS);
 	l->max_segments = MIN(segs, 0xffffu);
 	/* blk_queue_virt_boundary(): no segment size limit besides the boundary */
 	l->max_segment_size = UINT32_MAX;
@@ -172,6 +171,7 @@ static void nvme_ns_limits(struct nvme_dev *dev, struct nvme_ns *ns, const u8 *i
 	l->physical_block_size = phys_bs;
 	l->io_min = phys_bs;
 	l->io_opt = io_opt;
+	l->max_sectors = blk_default_max_sectors(dev->k, dev->max_hw_sectors, l->io_min, l->io_opt);
 }
 
 /*
@@ -188,9 +188,9 @@ static void nvme_map_queues(struct nvme_dev *dev, struct nvme_ns *ns)
 		for (unsigned q = 0; q < nq && q + 1 < dev->num_vecs; q++)
 			aff[q] = &masks[q + 1];
 	if (aff)
-		blk_mq_virtio_map_queues(ns->mq_map, ncpu, nq, aff);
+		blk_mq_virtio_map_queues_of(dev->k, ns->mq_map, ncpu, nq, aff);
 	else
-		blk_mq_map_queues(ns->mq_map, ncpu, nq);
+		blk_mq_map_queues_of(dev->k, ns->mq_map, ncpu, nq);
 	free(masks);
 	free(aff);
 }
@@ -256,7 +256,7 @@ static int nvme_scan_ns(struct nvme_dev *dev, u32 nsid)
 	ns->nr_hw_queues = dev->io_queues;
 	/* the tag set: min(q_depth, BLK_MQ_MAX_DEPTH) - 1; mq-deadline only on a single queue */
 	ns->queue_depth = MIN(dev->q_depth, 10240u) - 1;
-	ns->nr_requests = blk_mq_nr_requests(ns->queue_depth, ns->nr_hw_queues);
+	ns->nr_requests = blk_mq_nr_requests_of(dev->k, ns->queue_depth, ns->nr_hw_queues);
 	nvme_map_queues(dev, ns);
 	nvme_ns_limits(dev, ns, id);
 	free(id);

@@ -6,7 +6,9 @@
  */
 #include <errno.h>
 #include "drivers/drivers.h"
+#include "drivers/drivers_version.h"
 #include "iommu/iommu.h"
+#include "kversion/linux_version.h"
 #include "uapi/vfio.h"
 
 /* PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_ANY_ID, PCI_ANY_ID): only by driver_override */
@@ -15,6 +17,15 @@ static const struct pci_device_id vfio_pci_table[] = {
 	{ 0, 0, 0, 0, false },
 };
 
+/* another device than dev is bound to vfio-pci */
+static bool other_vfio_device(struct kernel *k, const struct device *dev)
+{
+	for (size_t i = 0; i < k->ndevices; i++)
+		if (k->devices[i] != dev && k->devices[i]->driver == &vfio_pci_driver.driver)
+			return true;
+	return false;
+}
+
 static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	(void)id;
@@ -22,7 +33,17 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return -EINVAL;
 	if (!iommu_group_get(&pdev->dev))
 		return -EINVAL;
+	struct kernel *k = pdev->dev.k;
+	if (kernel_version(k)->drivers->vfio_ref_while_devices_registered && !other_vfio_device(k, &pdev->dev))
+		module_get(k, "vfio");
 	return 0;
+}
+
+static void vfio_pci_remove(struct pci_dev *pdev)
+{
+	struct kernel *k = pdev->dev.k;
+	if (kernel_version(k)->drivers->vfio_ref_while_devices_registered && !other_vfio_device(k, &pdev->dev))
+		module_put(k, "vfio");
 }
 
 /*
@@ -44,4 +65,5 @@ struct pci_driver vfio_pci_driver = {
 		    .driver_managed_dma = true, .remove_blocks = vfio_pci_remove_blocks },
 	.id_table = vfio_pci_table,
 	.probe = vfio_pci_probe,
+	.remove = vfio_pci_remove,
 };

@@ -148,7 +148,7 @@ int virtblk_limits(struct virtio_device *vdev, struct blk_limits *lim)
 	/* "No real sector limit": blk_queue_max_hw_sectors(q, -1U) */
 	u32 lbs_sectors = lim->logical_block_size >> SECTOR_SHIFT;
 	lim->max_hw_sectors = UINT32_MAX / lbs_sectors * lbs_sectors;
-	lim->max_sectors = MIN(lim->max_hw_sectors, BLK_DEF_MAX_SECTORS);
+	lim->max_sectors = blk_default_max_sectors(vdev->dev.k, lim->max_hw_sectors, 0, 0);
 
 	size_t max_dma = virtio_max_dma_size(vdev);
 	u32 max_size = max_dma > UINT32_MAX ? UINT32_MAX : (u32)max_dma;
@@ -196,6 +196,10 @@ int virtblk_limits(struct virtio_device *vdev, struct blk_limits *lim)
 		if (opt_io)
 			lim->io_opt = bs * opt_io;
 	}
+	/* blk_validate_limits(): the default cap (7.3's follows a large io_opt or io_min) */
+	lbs_sectors = lim->logical_block_size >> SECTOR_SHIFT;
+	lim->max_sectors = blk_default_max_sectors(vdev->dev.k, lim->max_hw_sectors, lim->io_min, lim->io_opt) /
+			   lbs_sectors * lbs_sectors;
 	return 0;
 }
 
@@ -499,8 +503,8 @@ static int virtblk_probe(struct virtio_device *vdev)
 		const struct cpumask *aff[VIRTBLK_MAX_QUEUES];
 		for (unsigned q = 0; q < num_vqs; q++)
 			aff[q] = vdev->config->get_vq_affinity ? vdev->config->get_vq_affinity(vdev, q) : NULL;
-		blk_mq_virtio_map_queues(vblk->mq_map, vdev->dev.k->nr_cpu_ids, num_vqs, aff);
-		vblk->nr_requests = blk_mq_nr_requests(vblk->queue_depth, num_vqs);
+		blk_mq_virtio_map_queues_of(vdev->dev.k, vblk->mq_map, vdev->dev.k->nr_cpu_ids, num_vqs, aff);
+		vblk->nr_requests = blk_mq_nr_requests_of(vdev->dev.k, vblk->queue_depth, num_vqs);
 	}
 	vblk->index = lowest_free_index(vdev->dev.k);
 	virtblk_name_format("vd", vblk->index, vblk->disk_name, sizeof(vblk->disk_name));

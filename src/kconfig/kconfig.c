@@ -94,6 +94,19 @@ bool kconfig_module_builtin(const struct kernel_config *c, const char *name)
 	return false;
 }
 
+const struct kconfig_modinfo *kconfig_find_modinfo(const struct kernel_config *c, const char *name)
+{
+	for (size_t i = 0; c && name && i < c->nmodinfo; i++)
+		if (kconfig_modname_eq(c->modinfo[i].name, name))
+			return &c->modinfo[i];
+	return NULL;
+}
+
+const char *kconfig_driver_modname(const struct kconfig_driver *d)
+{
+	return d->module ? d->module : d->modname;
+}
+
 int kconfig_check(const struct kernel_config *c, char *err, size_t errlen)
 {
 	for (int s = 0; s < KCONFIG_NR_SYMBOLS; s++) {

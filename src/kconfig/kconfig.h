@@ -29,6 +29,8 @@ struct kernel;
 	X(ARCH_FORCE_MAX_ORDER, INT)		/* the buddy allocator's orders */                  \
 	X(ZONE_DMA, BOOL)                                                                          \
 	X(ZONE_DMA32, BOOL)                                                                        \
+	/* block: the default elevator of a single-queue disk (a module the guest lacks: none) */  \
+	X(MQ_IOSCHED_DEADLINE, TRISTATE)                                                           \
 	/* kernel/dma */                                                                           \
 	X(SWIOTLB, BOOL)			/* selected by arm64 */                             \
 	X(DMA_CMA, BOOL)                                                                           \
@@ -106,6 +108,8 @@ struct kconfig_driver {
 	const char *module;	/* the module it is when built as one (NULL: a bool option) */
 	/* built in, the module still has /sys/module/MODULE (it has parameters) */
 	bool builtin_kobject;
+	/* a bool option's driver: the KBUILD_MODNAME it registers with (pcieport: pcieportdrv) */
+	const char *modname;
 };
 
 #define KCONFIG_MODULE_MAX_DEPS 4
@@ -119,6 +123,28 @@ struct kconfig_module {
 	/* the ones whose symbols it uses itself: it holds a reference on each (lsmod's "Used by") */
 	const char *uses[KCONFIG_MODULE_MAX_DEPS];
 	const char *banner;	/* the line its init prints, or NULL */
+};
+
+#define KCONFIG_MODINFO_MAX_PARAMS 4
+
+/* A module parameter as /sys/module/M/parameters/NAME shows it (perm 0: not listed). */
+struct kconfig_modparam {
+	const char *name;
+	const char *value;	/* param_get_*() of its default */
+	bool writable;		/* mode 0644; else 0444 */
+};
+
+/*
+ * What a module's .modinfo says that sysfs shows (modinfo of a .ko; for a
+ * built-in one, modules.builtin.modinfo): MODULE_VERSION and srcversion, a
+ * MODULE_IMPORT_NS, the parameters with a sysfs mode.
+ */
+struct kconfig_modinfo {
+	const char *name;
+	const char *version;	/* NULL: no MODULE_VERSION */
+	const char *srcversion;	/* a loadable module with a version (built-in ones have none) */
+	const char *import_ns;	/* MODULE_IMPORT_NS's namespace: the import_ns file (7.x); NULL: none */
+	struct kconfig_modparam params[KCONFIG_MODINFO_MAX_PARAMS];
 };
 
 struct kernel_config {
@@ -135,6 +161,8 @@ struct kernel_config {
 	const struct kconfig_module *modules;	/* what the reference guest's modules.dep lists */
 	size_t nmodules;
 	const char *const *builtin;		/* modules.builtin's names, NULL-terminated */
+	const struct kconfig_modinfo *modinfo;	/* the modules sysfs shows details of */
+	size_t nmodinfo;
 	/* the buddy allocator's largest order: MAX_ORDER - 1 on 6.1 */
 	unsigned int max_page_order;
 };
@@ -164,6 +192,10 @@ bool kconfig_modname_eq(const char *a, const char *b);
 /* the module called name (or NULL); whether modules.builtin lists name */
 const struct kconfig_module *kconfig_find_module(const struct kernel_config *c, const char *name);
 bool kconfig_module_builtin(const struct kernel_config *c, const char *name);
+/* the module's modinfo (NULL when the table has none for it) */
+const struct kconfig_modinfo *kconfig_find_modinfo(const struct kernel_config *c, const char *name);
+/* the name /sys/module knows a driver's module by: its module's, or a bool option's KBUILD_MODNAME */
+const char *kconfig_driver_modname(const struct kconfig_driver *d);
 
 /*
  * 0 when the model can boot a kernel built with c; else -EINVAL with the

@@ -16,24 +16,24 @@
 
 /* link order (drivers/Makefile: pci/ virtio/ char/ iommu/ block/ scsi/ nvme/ ata/ net/ vfio/ usb/) */
 static const struct kconfig_driver drivers[] = {
-	{ KCONFIG_PCIEPORTBUS, "pcieport", NULL, false },
-	{ KCONFIG_PCI_STUB, "pci-stub", "pci_stub", false },
-	{ KCONFIG_PCI_HOST_GENERIC, "pci-host-generic", "pci_host_generic", false },
-	{ KCONFIG_VIRTIO_MMIO, "virtio-mmio", "virtio_mmio", false },
-	{ KCONFIG_VIRTIO_PCI, "virtio-pci", "virtio_pci", false },
-	{ KCONFIG_VIRTIO_CONSOLE, "virtio_console", "virtio_console", false },
-	{ KCONFIG_HW_RANDOM_VIRTIO, "virtio_rng", "virtio_rng", false },
-	{ KCONFIG_ARM_SMMU_V3, "arm-smmu-v3", "arm_smmu_v3", false },
-	{ KCONFIG_VIRTIO_BLK, "virtio_blk", "virtio_blk", false },
-	{ KCONFIG_SCSI_VIRTIO, "virtio_scsi", "virtio_scsi", false },
-	{ KCONFIG_BLK_DEV_NVME, "nvme", "nvme", true },	/* use_threaded_interrupts, io_queue_depth, ... */
-	{ KCONFIG_SATA_AHCI, "ahci", "ahci", false },
-	{ KCONFIG_E1000, "e1000", "e1000", false },
-	{ KCONFIG_E1000E, "e1000e", "e1000e", false },
-	{ KCONFIG_IGB, "igb", "igb", false },
-	{ KCONFIG_VIRTIO_NET, "virtio_net", "virtio_net", false },
-	{ KCONFIG_VFIO_PCI, "vfio-pci", "vfio_pci", false },
-	{ KCONFIG_USB_XHCI_HCD, "xhci_hcd", "xhci_pci", false },
+	{ KCONFIG_PCIEPORTBUS, "pcieport", NULL, false, "pcieportdrv" },
+	{ KCONFIG_PCI_STUB, "pci-stub", "pci_stub", false, NULL },
+	{ KCONFIG_PCI_HOST_GENERIC, "pci-host-generic", "pci_host_generic", false, NULL },
+	{ KCONFIG_VIRTIO_MMIO, "virtio-mmio", "virtio_mmio", false, NULL },
+	{ KCONFIG_VIRTIO_PCI, "virtio-pci", "virtio_pci", false, NULL },
+	{ KCONFIG_VIRTIO_CONSOLE, "virtio_console", "virtio_console", false, NULL },
+	{ KCONFIG_HW_RANDOM_VIRTIO, "virtio_rng", "virtio_rng", false, NULL },
+	{ KCONFIG_ARM_SMMU_V3, "arm-smmu-v3", "arm_smmu_v3", false, NULL },
+	{ KCONFIG_VIRTIO_BLK, "virtio_blk", "virtio_blk", false, NULL },
+	{ KCONFIG_SCSI_VIRTIO, "virtio_scsi", "virtio_scsi", false, NULL },
+	{ KCONFIG_BLK_DEV_NVME, "nvme", "nvme", true, NULL },	/* use_threaded_interrupts, io_queue_depth, ... */
+	{ KCONFIG_SATA_AHCI, "ahci", "ahci", false, NULL },
+	{ KCONFIG_E1000, "e1000", "e1000", false, NULL },
+	{ KCONFIG_E1000E, "e1000e", "e1000e", false, NULL },
+	{ KCONFIG_IGB, "igb", "igb", false, NULL },
+	{ KCONFIG_VIRTIO_NET, "virtio_net", "virtio_net", false, NULL },
+	{ KCONFIG_VFIO_PCI, "vfio-pci", "vfio_pci", false, NULL },
+	{ KCONFIG_USB_XHCI_HCD, "xhci_hcd", "xhci_pci", false, NULL },
 };
 
 static const struct kconfig_module modules[] = {
@@ -61,6 +61,26 @@ static const struct kconfig_module modules[] = {
 	{ "vfio_virqfd", 20480, { NULL }, { NULL }, NULL },
 	{ "vfio_pci_core", 65536, { "vfio_virqfd", "vfio" }, { "vfio_virqfd", "vfio" }, NULL },
 	{ "vfio_pci", 16384, { "vfio_pci_core", "vfio_virqfd", "vfio" }, { "vfio_pci_core", "vfio" }, NULL },
+};
+
+/* what sysfs shows of the modules above (checked on the oracle) */
+static const struct kconfig_modinfo modinfo[] = {
+	{ "virtio_pci_modern_dev", "0.1", "B18FACCF2BA59234D8AC872", NULL, { { NULL } } },
+	{ "virtio_pci_legacy_dev", "0.1", "B166D1C71CE630F00545238", NULL, { { NULL } } },
+	{ "virtio_pci", "1", "EE09249788678838FC31C8E", NULL, { { "force_legacy", "N", false } } },
+	{ "virtio_blk", NULL, NULL, NULL,
+	  { { "num_request_queues", "0", true }, { "poll_queues", "0", true }, { "queue_depth", "0", false } } },
+	{ "virtio_net", NULL, NULL, NULL,
+	  { { "csum", "Y", false }, { "gso", "Y", false }, { "napi_tx", "Y", true },
+	    { "napi_weight", "64", false } } },
+	{ "vfio", "0.3", "F44179E11F19FFF994DDC6A", NULL, { { NULL } } },
+	{ "vfio_iommu_type1", "0.2", "96D811079CA7C719196A48A", NULL,
+	  { { "allow_unsafe_interrupts", "N", true }, { "disable_hugepages", "N", true },
+	    { "dma_entry_limit", "65535", true } } },
+	{ "vfio_virqfd", "0.1", "D09EB864D2F0945A543E653", NULL, { { NULL } } },
+	{ "vfio_pci", NULL, NULL, NULL,
+	  { { "disable_denylist", "N", false }, { "disable_idle_d3", "N", true },
+	    { "enable_sriov", "N", true }, { "nointxmask", "N", true } } },
 };
 
 /* modules.builtin (203 lines), each name as modprobe reads it */
@@ -110,6 +130,7 @@ const struct kernel_config linux_6_1_config = {
 		[KCONFIG_ARCH_FORCE_MAX_ORDER] = NUM(11),
 		[KCONFIG_ZONE_DMA] = Y,
 		[KCONFIG_ZONE_DMA32] = Y,
+		[KCONFIG_MQ_IOSCHED_DEADLINE] = Y,
 		[KCONFIG_SWIOTLB] = Y,
 		[KCONFIG_DMA_CMA] = Y,
 		[KCONFIG_CMA_SIZE_MBYTES] = NUM(64),
@@ -158,6 +179,8 @@ const struct kernel_config linux_6_1_config = {
 	.modules = modules,
 	.nmodules = sizeof(modules) / sizeof(modules[0]),
 	.builtin = builtin,
+	.modinfo = modinfo,
+	.nmodinfo = sizeof(modinfo) / sizeof(modinfo[0]),
 	/* 6.1's MAX_ORDER is ARCH_FORCE_MAX_ORDER; the largest block is MAX_ORDER - 1 */
 	.max_page_order = 10,
 };

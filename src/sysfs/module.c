@@ -1,65 +1,31 @@
 /*
- * /sys/module/NAME of the loaded modules (kernel/module/sysfs.c, kernel/params.c,
- * drivers/base/module.c, 6.1): what a driver directory's "module" link
- * leads to. The entries are Debian's 6.1 arm64 build's, checked on the
- * oracle: srcversion and version where the module has MODULE_VERSION, its
+ * /sys/module/NAME of the loaded modules and of the built-in ones that have
+ * an entry (kernel/module/sysfs.c, kernel/params.c, drivers/base/module.c):
+ * what a driver directory's "module" link leads to. What each shows is the
+ * kernel build's modinfo (src/kconfig): srcversion and version where the
+ * module has MODULE_VERSION (a built-in one: version only), import_ns, its
  * parameters with their defaults, drivers/BUS:DRIVER links to the drivers it
- * registered, holders/ links to the modules using it. /sys/module itself
- * also holds every built-in module with parameters: the model does not list
- * it, nor the ELF notes/ and sections/ of a module.
+ * registered, holders/ links to the modules using it. The model does not list
+ * /sys/module itself, nor the ELF notes/ and sections/ of a module.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sysfs/module.h"
 #include "drivers/drivers.h"
+#include "kconfig/kconfig.h"
 
-#define MAX_PARAMS 4
+#define MAX_PARAMS KCONFIG_MODINFO_MAX_PARAMS
 
-struct module_param_desc {
-	const char *name;
-	const char *value;		/* param_get_*() of its default */
-	bool writable;			/* mode 0644; else 0444 */
-};
-
-struct module_sysfs_desc {
-	const char *name;
-	const char *srcversion;		/* NULL: no MODULE_VERSION, neither file */
-	const char *version;
-	struct module_param_desc params[MAX_PARAMS];
-};
-
-static const struct module_sysfs_desc descs[] = {
-	{ "virtio_pci_modern_dev", "B18FACCF2BA59234D8AC872", "0.1", { { NULL } } },
-	{ "virtio_pci_legacy_dev", "B166D1C71CE630F00545238", "0.1", { { NULL } } },
-	{ "virtio_pci", "EE09249788678838FC31C8E", "1", { { "force_legacy", "N", false } } },
-	{ "virtio_blk", NULL, NULL,
-	  { { "num_request_queues", "0", true }, { "poll_queues", "0", true },
-	    { "queue_depth", "0", false } } },
-	{ "virtio_net", NULL, NULL,
-	  { { "csum", "Y", false }, { "gso", "Y", false }, { "napi_tx", "Y", true },
-	    { "napi_weight", "64", false } } },
-	{ "vfio", "F44179E11F19FFF994DDC6A", "0.3", { { NULL } } },
-	{ "vfio_iommu_type1", "96D811079CA7C719196A48A", "0.2",
-	  { { "allow_unsafe_interrupts", "N", true }, { "disable_hugepages", "N", true },
-	    { "dma_entry_limit", "65535", true } } },
-	{ "vfio_virqfd", "D09EB864D2F0945A543E653", "0.1", { { NULL } } },
-	{ "vfio_pci", NULL, NULL,
-	  { { "disable_denylist", "N", false }, { "disable_idle_d3", "N", true },
-	    { "enable_sriov", "N", true }, { "nointxmask", "N", true } } },
-};
-
-static const struct module_sysfs_desc no_desc;
+static const struct kconfig_modinfo no_modinfo;
 
 /* the files every module has (mod_sysfs_setup(), module_add_modinfo_attrs()) */
 static const char *const module_files[] = { "coresize", "initsize", "initstate", "refcnt", "taint" };
 
-static const struct module_sysfs_desc *desc_of(const char *name)
+static const struct kconfig_modinfo *desc_of(struct kernel *k, const char *name)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(descs); i++)
-		if (!strcmp(descs[i].name, name))
-			return &descs[i];
-	return &no_desc;
+	const struct kconfig_modinfo *mi = kconfig_find_modinfo(kernel_config(k), name);
+	return mi ? mi : &no_modinfo;
 }
 
 /* a line of text, or a number as "%lu\n" */
@@ -99,8 +65,8 @@ static bool find_loaded(struct kernel *k, const char *name, struct module_info *
 static struct device_driver *module_driver(struct kernel *k, const char *name, size_t i)
 {
 	for (size_t j = 0; j < k->ndrivers; j++) {
-		const char *mod = driver_module(k, k->drivers[j]);
-		if (mod && !strcmp(mod, name) && i-- == 0)
+		const char *mod = driver_module_kobject(k, k->drivers[j]);
+		if (mod && kconfig_modname_eq(mod, name) && i-- == 0)
 			return k->drivers[j];
 	}
 	return NULL;
@@ -124,12 +90,26 @@ static struct device_driver *find_driver_link(struct kernel *k, const char *mod,
 	return NULL;
 }
 
-static const struct module_param_desc *find_param(const struct module_sysfs_desc *d, const char *name)
+static const struct kconfig_modparam *find_param(const struct kconfig_modinfo *d, const char *name)
 {
 	for (int i = 0; i < MAX_PARAMS && d->params[i].name; i++)
 		if (!strcmp(d->params[i].name, name))
 			return &d->params[i];
 	return NULL;
+}
+
+/*
+ * The entry of a loaded module or of a built-in one (no ELF, no reference
+ * count: only drivers/, parameters/, uevent and version); *builtin says which.
+ */
+static bool find_module_kobject(struct kernel *k, const char *name, struct module_info *info, bool *builtin)
+{
+	memset(info, 0, sizeof(*info));
+	*builtin = false;
+	if (find_loaded(k, name, info))
+		return true;
+	*builtin = builtin_module_kobject(k, name);
+	return *builtin;
 }
 
 int sysfs_module_stat(struct kernel *k, char **c, int n, struct sysfs_stat *st)
@@ -140,17 +120,20 @@ int sysfs_module_stat(struct kernel *k, char **c, int n, struct sysfs_stat *st)
 	if (n == 0)
 		return 0;
 	struct module_info info;
-	if (!find_loaded(k, c[0], &info))
+	bool builtin;
+	if (!find_module_kobject(k, c[0], &info, &builtin))
 		return -ENOENT;
-	const struct module_sysfs_desc *d = desc_of(c[0]);
+	const struct kconfig_modinfo *d = desc_of(k, c[0]);
 	if (n == 1)
 		return 0;
 	const char *e = c[1];
 	if (n == 2) {
 		bool file = false;
-		for (size_t i = 0; i < ARRAY_SIZE(module_files); i++)
+		for (size_t i = 0; !builtin && i < ARRAY_SIZE(module_files); i++)
 			file |= !strcmp(e, module_files[i]);
-		file |= d->srcversion && (!strcmp(e, "srcversion") || !strcmp(e, "version"));
+		file |= d->version && !strcmp(e, "version");
+		file |= d->srcversion && !builtin && !strcmp(e, "srcversion");
+		file |= d->import_ns && !builtin && !strcmp(e, "import_ns");
 		if (file) {
 			st->type = SYSFS_REG;
 			return 0;
@@ -161,7 +144,7 @@ int sysfs_module_stat(struct kernel *k, char **c, int n, struct sysfs_stat *st)
 			st->writable = true;
 			return 0;
 		}
-		if (!strcmp(e, "holders") || !strcmp(e, "notes") || !strcmp(e, "sections") ||
+		if ((!builtin && (!strcmp(e, "holders") || !strcmp(e, "notes") || !strcmp(e, "sections"))) ||
 		    (!strcmp(e, "parameters") && d->params[0].name) ||
 		    (!strcmp(e, "drivers") && module_driver(k, c[0], 0)))
 			return 0;
@@ -180,7 +163,7 @@ int sysfs_module_stat(struct kernel *k, char **c, int n, struct sysfs_stat *st)
 		st->type = SYSFS_LNK;
 		return 0;
 	} else if (!strcmp(e, "parameters")) {
-		const struct module_param_desc *p = find_param(d, c[2]);
+		const struct kconfig_modparam *p = find_param(d, c[2]);
 		if (p) {
 			st->type = SYSFS_REG;
 			st->writable = p->writable;
@@ -201,12 +184,14 @@ int sysfs_module_list(struct kernel *k, char **c, int n, struct sysfs_buf *out)
 	if (n == 0)
 		return -EOPNOTSUPP;	/* the built-in modules too */
 	struct module_info info;
-	find_loaded(k, c[0], &info);
-	const struct module_sysfs_desc *d = desc_of(c[0]);
+	bool builtin;
+	find_module_kobject(k, c[0], &info, &builtin);
+	const struct kconfig_modinfo *d = desc_of(k, c[0]);
 	if (n == 1) {
-		static const char *const dirs[] = { "drivers", "holders", "notes", "parameters", "sections" };
+		static const char *const dirs[] = { "drivers", "holders", "import_ns", "notes", "parameters",
+						    "sections" };
 		static const char *const more[] = { "srcversion", "uevent", "version" };
-		for (size_t i = 0; i < ARRAY_SIZE(module_files); i++)
+		for (size_t i = 0; !builtin && i < ARRAY_SIZE(module_files); i++)
 			if ((ret = sysfs_buf_add_name(out, module_files[i])))
 				return ret;
 		for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
@@ -255,8 +240,9 @@ int sysfs_module_read(struct kernel *k, char **c, int n, struct sysfs_buf *out)
 	if (!st.readable)
 		return -EACCES;
 	struct module_info info;
-	find_loaded(k, c[0], &info);
-	const struct module_sysfs_desc *d = desc_of(c[0]);
+	bool builtin;
+	find_module_kobject(k, c[0], &info, &builtin);
+	const struct kconfig_modinfo *d = desc_of(k, c[0]);
 	if (n == 3)
 		return text(out, find_param(d, c[2])->value);
 	const char *e = c[1];
@@ -270,6 +256,8 @@ int sysfs_module_read(struct kernel *k, char **c, int n, struct sysfs_buf *out)
 		return number(out, info.refcnt);
 	if (!strcmp(e, "taint"))
 		return text(out, "");
+	if (!strcmp(e, "import_ns"))
+		return text(out, d->import_ns);
 	return text(out, !strcmp(e, "srcversion") ? d->srcversion : d->version);
 }
 

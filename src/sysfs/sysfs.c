@@ -15,6 +15,8 @@
 #include "drivers/drivers.h"
 #include "drivers/scsi.h"
 #include "drivers/virtio_blk.h"
+#include "drivers/drivers_version.h"
+#include "kversion/linux_version.h"
 #include "iommu/iommu.h"
 #include "pci/pci.h"
 #include "pci/pci_dynid.h"
@@ -294,12 +296,18 @@ static int dev_attr_show(struct device *dev, const char *name, struct sysfs_buf 
 		if (!strcmp(name, "modalias"))
 			return emit(out, "virtio:d%08Xv%08X\n", v->device_id, v->vendor);
 		if (!strcmp(name, "features")) {
-			/* a bitstring, bit 0 first, as features_show prints it */
-			char bits[66];
-			for (int i = 0; i < 64; i++)
-				bits[i] = (v->features >> i) & 1 ? '1' : '0';
-			bits[64] = '\n';
-			bits[65] = '\0';
+			/*
+			 * a bitstring, bit 0 first, as features_show prints it: as
+			 * many bits as the kernel's feature word has (7.3: 128, the
+			 * ones past 63 zero here as no modelled device offers them)
+			 */
+			unsigned nbits = kernel_version(dev->k)->drivers->virtio_feature_bits;
+			char bits[130];
+			nbits = MIN(nbits, sizeof(bits) - 2);
+			for (unsigned i = 0; i < nbits; i++)
+				bits[i] = i < 64 && (v->features >> i) & 1 ? '1' : '0';
+			bits[nbits] = '\n';
+			bits[nbits + 1] = '\0';
 			return emit(out, "%s", bits);
 		}
 	}
