@@ -1,0 +1,225 @@
+/*
+ * The drivers, modules and their sysfs per kernel, side by side on the same
+ * machine (drivers_version.h, the kconfig tables): 7.3 builds virtio_pci in,
+ * ships other module sizes and no vfio_virqfd, gives built-in drivers module
+ * links, prints 128 feature bits, caps max_sectors at 4 MiB, has no default
+ * elevator (MQ_IOSCHED_DEADLINE=m), maps blk-mq queues to runs of CPUs and
+ * holds vfio while a device is bound to vfio-pci. Real Linux printed these in
+ * tests/linux/linux-7.3_qemu-10.0/: modprobe_builtin, module_sysfs,
+ * driver_dir_files, rmmod_modprobe_virtio_pci, blk_raw_image, blk_null_limits,
+ * blk_mq_single_queue_qs128, blk_mq_intx_q2_smp4, vfio_lsmod.
+ */
+#include "boot_util.h"
+#include "drivers/blk_mq.h"
+#include "drivers/drivers.h"
+#include "kconfig/kconfig.h"
+
+#define LINUX61 "6.1", "7.2"
+#define LINUX73 "7.3", "10.0"
+
+/* boot args as Linux lv on QEMU qv */
+static struct iommusim *boot_as(const char *args, const char *lv, const char *qv)
+{
+	char *copy = strdup(args);
+	char *argv[256];
+	int argc = 0;
+	for (char *save = NULL, *t = strtok_r(copy, " ", &save); t && argc < 255; t = strtok_r(NULL, " ", &save))
+		argv[argc++] = t;
+	struct iommusim_options opts = { .linux_version = lv, .qemu_version = qv };
+	char err[256] = "";
+	struct iommusim *sim = iommusim_boot(argc, argv, &opts, err, sizeof(err));
+	free(copy);
+	cr_assert_not_null(sim, "boot as %s on %s failed: %s", lv, qv, err);
+	return sim;
+}
+
+static void expect_output(struct iommusim *sim, const char *lines, const char *want)
+{
+	char *o = run(sim, lines);
+	cr_assert_str_eq(o, want, "%s", lines);
+	free(o);
+}
+
+#define RNG_ARGS "-M virt,iommu=smmuv3 -nic none -device virtio-rng-pci"
+
+Test(drivers_73, lsmod_after_the_reference_init)
+{
+	struct iommusim *sim = boot_as(RNG_ARGS, LINUX73);
+	expect_output(sim, "lsmod\n",
+		      "Module                  Size  Used by    Not tainted\n"
+		      "vfio_iommu_type1       45056  0 \n"
+		      "vfio_pci               12288  0 \n"
+		      "vfio_pci_core          94208  1 vfio_pci\n"
+		      "vfio                   57344  3 vfio_iommu_type1,vfio_pci,vfio_pci_core\n"
+		      "virtio_rng             12288  0 \n"
+		      "virtio_mmio            20480  0 \n"
+		      "virtio_net            102400  0 \n"
+		      "net_failover           20480  1 virtio_net\n"
+		      "failover               12288  1 net_failover\n"
+		      "virtio_blk             32768  0 \n");
+	iommusim_free(sim);
+	/* 6.1: virtio_pci and the virtio core are modules, vfio_virqfd one of its own */
+	sim = boot_as(RNG_ARGS, LINUX61);
+	char *o = run(sim, "lsmod\n");
+	cr_assert(strstr(o, "vfio_virqfd            20480  1 vfio_pci_core\n"));
+	cr_assert(strstr(o, "virtio_pci             28672  0 \n"));
+	free(o);
+	iommusim_free(sim);
+}
+
+Test(drivers_73, virtio_pci_and_virtio_console_are_built_in)
+{
+	struct iommusim *sim = boot_as(RNG_ARGS, LINUX73);
+	expect_output(sim, "rmmod virtio_pci\nmodprobe virtio_console\nmodprobe -r virtio_console\nmodprobe ahci\n",
+		      "rmmod: can't unload module 'virtio_pci': No such file or directory\n"
+		      "modprobe: module virtio_console is builtin\n"
+		      "modprobe: module ahci not found in modules.dep\n");
+	/* the device stays bound */
+	cr_assert_str_eq(pdev_of(sim, "0000:00:01.0")->dev.driver->name, "virtio-pci");
+	cr_assert_null(driver_module(sim->k, pdev_of(sim, "0000:00:01.0")->dev.driver));
+	iommusim_free(sim);
+	sim = boot_as(RNG_ARGS, LINUX61);
+	expect_output(sim, "rmmod virtio_pci\n", "");
+	cr_assert_null(pdev_of(sim, "0000:00:01.0")->dev.driver);
+	iommusim_free(sim);
+}
+
+Test(drivers_73, sys_module_of_built_in_and_loaded_modules)
+{
+	struct iommusim *sim = boot_as(RNG_ARGS, LINUX73);
+	expect_output(sim, "ls /sys/module/virtio_pci\n", "drivers\nparameters\nuevent\nversion\n");
+	expect_output(sim, "ls /sys/module/virtio_pci_modern_dev\n", "uevent\nversion\n");
+	expect_output(sim, "cat /sys/module/virtio_pci/version /sys/module/virtio_pci/parameters/force_legacy\n",
+		      "1\nN\n");
+	expect_output(sim, "cat /sys/module/virtio_pci/srcversion\n",
+		      "cat: can't open '/sys/module/virtio_pci/srcversion': No such file or directory\n");
+	expect_output(sim, "ls /sys/module/virtio_pci/drivers\n", "pci:virtio-pci\n");
+	expect_output(sim, "cat /sys/module/vfio/import_ns /sys/module/vfio/version\n", "IOMMUFD\n0.3\n");
+	expect_output(sim, "ls /sys/module/virtio /sys/module/vfio_virqfd\n",
+		      "ls: /sys/module/virtio: No such file or directory\n"
+		      "ls: /sys/module/vfio_virqfd: No such file or directory\n");
+	/* bad input: a 0444 parameter of a built-in module */
+	expect_output(sim, "echo Y > /sys/module/virtio_pci/parameters/force_legacy\n",
+		      "sh: can't create /sys/module/virtio_pci/parameters/force_legacy: Permission denied\n");
+	expect_output(sim, "cat /sys/module/virtio_pci/parameters/force_legacy\n", "N\n");
+	iommusim_free(sim);
+	sim = boot_as(RNG_ARGS, LINUX61);
+	expect_output(sim, "cat /sys/module/virtio_pci/srcversion\n", "EE09249788678838FC31C8E\n");
+	expect_output(sim, "cat /sys/module/vfio/import_ns\n",
+		      "cat: can't open '/sys/module/vfio/import_ns': No such file or directory\n");
+	iommusim_free(sim);
+}
+
+Test(drivers_73, built_in_drivers_link_their_module)
+{
+	const char *args = "-M virt,iommu=smmuv3 -nic none -device pcie-root-port,id=rp1";
+	struct iommusim *sim = boot_as(args, LINUX73);
+	expect_output(sim, "readlink /sys/bus/pci/drivers/pcieport/module\n", "../../../../module/pcieportdrv\n");
+	expect_output(sim, "readlink /sys/bus/platform/drivers/arm-smmu-v3/module\n",
+		      "../../../../module/arm_smmu_v3\n");
+	expect_output(sim, "ls /sys/module/pcieportdrv\n", "drivers\nuevent\n");
+	expect_output(sim, "ls /sys/module/arm_smmu_v3\n", "drivers\nparameters\nuevent\n");
+	iommusim_free(sim);
+	/* 6.1: only a built-in PCI driver whose module has an entry already (nvme) */
+	sim = boot_as(args, LINUX61);
+	expect_output(sim, "readlink /sys/bus/pci/drivers/pcieport/module\n", "");
+	expect_output(sim, "readlink /sys/bus/platform/drivers/arm-smmu-v3/module\n", "");
+	expect_output(sim, "readlink /sys/bus/pci/drivers/nvme/module\n", "../../../../module/nvme\n");
+	iommusim_free(sim);
+}
+
+static size_t features_len(const char *lv, const char *qv)
+{
+	struct iommusim *sim = boot_as(RNG_ARGS, lv, qv);
+	char *o = run(sim, "cat /sys/bus/virtio/devices/virtio0/features\n");
+	size_t n = strlen(o);
+	cr_assert_eq(strncmp(o, "0000000000000000000000000000110010000000100000000000000000000000", 64), 0, "%s", o);
+	free(o);
+	iommusim_free(sim);
+	return n;
+}
+
+Test(drivers_73, virtio_features_bits)
+{
+	cr_assert_eq(features_len(LINUX73), 129);
+	cr_assert_eq(features_len(LINUX61), 65);
+}
+
+Test(drivers_73, block_queue_limits_and_requests)
+{
+	const char *args = "-M virt,iommu=smmuv3 -nic none -smp 1 -drive if=none,id=d0,file=null-co://,format=raw "
+			   "-device virtio-blk-pci,drive=d0,queue-size=128";
+	const char *lines = "cat /sys/block/vda/queue/max_sectors_kb /sys/block/vda/queue/nr_requests\n";
+	struct iommusim *sim = boot_as(args, LINUX73);
+	expect_output(sim, lines, "4096\n128\n");
+	iommusim_free(sim);
+	sim = boot_as(args, LINUX61);
+	expect_output(sim, lines, "1280\n256\n");
+	iommusim_free(sim);
+}
+
+Test(drivers_73, blk_mq_cpu_map_without_vectors)
+{
+	const char *args = "-M virt,iommu=smmuv3,gic-version=3,its=off -nic none -smp 4 "
+			   "-drive if=none,id=d0,file=null-co://,format=raw -device virtio-blk-pci,drive=d0,num-queues=2";
+	const char *lines = "cat /sys/block/vda/mq/0/cpu_list /sys/block/vda/mq/1/cpu_list\n";
+	struct iommusim *sim = boot_as(args, LINUX73);
+	expect_output(sim, lines, "0, 1\n2, 3\n");
+	iommusim_free(sim);
+	sim = boot_as(args, LINUX61);
+	expect_output(sim, lines, "0, 2\n1, 3\n");
+	iommusim_free(sim);
+}
+
+Test(drivers_73, blk_mq_helpers)
+{
+	unsigned short map[8];
+	blk_mq_map_queues_grouped(map, 4, 3);
+	cr_assert(map[0] == 0 && map[1] == 0 && map[2] == 1 && map[3] == 2);
+	blk_mq_map_queues_grouped(map, 4, 2);
+	cr_assert(map[0] == 0 && map[1] == 0 && map[2] == 1 && map[3] == 1);
+	blk_mq_map_queues_grouped(map, 2, 4);
+	cr_assert(map[0] == 0 && map[1] == 1);
+	blk_mq_map_queues(map, 4, 2);
+	cr_assert(map[0] == 0 && map[1] == 1 && map[2] == 0 && map[3] == 1);
+	struct iommusim *sim = boot_as(RNG_ARGS, LINUX73);
+	cr_assert_eq(blk_default_max_sectors(sim->k, UINT32_MAX, 512, 0), 8192);
+	/* an io_opt past the 4 MiB cap raises it (8 MiB), capped by the hardware */
+	cr_assert_eq(blk_default_max_sectors(sim->k, UINT32_MAX, 512, 8u << 20), 16384);
+	cr_assert_eq(blk_default_max_sectors(sim->k, 10000, 512, 8u << 20), 10000);
+	cr_assert_eq(blk_mq_nr_requests_of(sim->k, 256, 1), 256);
+	iommusim_free(sim);
+	sim = boot_as(RNG_ARGS, LINUX61);
+	cr_assert_eq(blk_default_max_sectors(sim->k, UINT32_MAX, 512, 8u << 20), 2560);
+	cr_assert_eq(blk_mq_nr_requests_of(sim->k, 256, 1), 256);
+	cr_assert_eq(blk_mq_nr_requests_of(sim->k, 64, 1), 128);
+	iommusim_free(sim);
+}
+
+/* vfio's "Used by" count with one device bound to vfio-pci, then unbound */
+static void vfio_counts(const char *lv, const char *qv, const char *bound, const char *unbound)
+{
+	struct iommusim *sim = boot_as(RNG_ARGS " -device virtio-rng-pci", lv, qv);
+	char *o = run(sim, "echo vfio-pci > /sys/bus/pci/devices/0000:00:01.0/driver_override\n"
+			   "echo vfio-pci > /sys/bus/pci/devices/0000:00:02.0/driver_override\n"
+			   "echo 0000:00:01.0 > /sys/bus/pci/drivers/virtio-pci/unbind\n"
+			   "echo 0000:00:01.0 > /sys/bus/pci/drivers_probe\n"
+			   "echo 0000:00:02.0 > /sys/bus/pci/drivers/virtio-pci/unbind\n"
+			   "echo 0000:00:02.0 > /sys/bus/pci/drivers_probe\n"
+			   "cat /sys/module/vfio/refcnt\n"
+			   "echo 0000:00:02.0 > /sys/bus/pci/drivers/vfio-pci/unbind\n"
+			   "cat /sys/module/vfio/refcnt\n"
+			   "echo 0000:00:01.0 > /sys/bus/pci/drivers/vfio-pci/unbind\n"
+			   "cat /sys/module/vfio/refcnt\n");
+	char want[64];
+	snprintf(want, sizeof(want), "%s\n%s\n%s\n", bound, bound, unbound);
+	cr_assert_str_eq(o, want, "Linux %s", lv);
+	free(o);
+	iommusim_free(sim);
+}
+
+Test(drivers_73, vfio_is_held_while_a_device_is_bound)
+{
+	vfio_counts(LINUX73, "4", "3");
+	vfio_counts(LINUX61, "3", "3");
+}
