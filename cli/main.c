@@ -128,7 +128,7 @@ int main(int argc, char **argv)
 		return r ? 2 : 0;
 	}
 	/* -help, -version, -M help ...: what QEMU prints, and nothing boots (QEMU exits 0) */
-	if (iommusim_qemu_info(qargc, qargv, stdout, err, sizeof(err)) == 1) {
+	if (iommusim_qemu_info_opts(qargc, qargv, &opts, stdout, err, sizeof(err)) == 1) {
 		free(qargv);
 		free(kconfig);
 		return 0;

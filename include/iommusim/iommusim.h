@@ -80,6 +80,14 @@ int iommusim_dump_dts(struct iommusim *sim, FILE *out);
  */
 int iommusim_qemu_info(int argc, char **argv, FILE *out, char *err, size_t errlen);
 /*
+ * The same as the QEMU opts->qemu_version names answers (NULL opts or
+ * version: the reference, QEMU 7.2): its -version, -M help, -M virt,help,
+ * -cpu help. -EINVAL with the message in err for a QEMU iommusim does not
+ * model.
+ */
+int iommusim_qemu_info_opts(int argc, char **argv, const struct iommusim_options *opts, FILE *out,
+			    char *err, size_t errlen);
+/*
  * The QEMU options the machine was booted from, in order, each with what
  * iommusim did with it: "modelled" or "no effect on the answers".
  */
