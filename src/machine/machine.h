@@ -19,9 +19,46 @@
 
 struct qemu_version;
 
+/*
+ * The compat properties of the machine type: what QEMU's hw_compat_X_Y
+ * arrays (and virt_machine_X_Y_options) set on the devices of virt-X.Y and
+ * older types, measured on QEMU 10.0 (info qtree per machine type). Each is
+ * true when the machine keeps the older behaviour; they depend on the
+ * machine type alone. A device model reads them beside its release's own
+ * behaviour (m->qemu->pci ...): a behaviour its QEMU does not have at all
+ * (QEMU 7.2 has no Extended Tag, whatever the type) stays off.
+ */
+struct machine_compat {
+	/* PCIe functions' DevCap Extended Tag Field off: x-pcie-ext-tag=false (virt-9.1 and older) */
+	bool pcie_no_ext_tag;
+	/* AER Uncorrectable Error Mask resets to 0: x-pcie-err-unc-mask=off (virt-7.2 and older) */
+	bool pcie_no_err_unc_mask;
+	/* the ARI capability's Next Function is 1: x-pcie-ari-nextfn-1=on (virt-8.0 and older) */
+	bool pcie_ari_nextfn_1;
+	/* PCIe bridges' Slot Implemented bit writable: x-pci-express-writeable-slt-bug (virt-8.1 and older) */
+	bool pcie_writeable_slt_bug;
+	/* virtio-net offers no USO: host_uso, guest_uso4, guest_uso6=off (virt-8.0 and older) */
+	bool virtio_net_no_uso;
+	/* virtio devices without VIRTIO_F_RING_RESET: queue_reset=off (virt-7.1 and older) */
+	bool virtio_no_queue_reset;
+	/* virtio-rng-pci without MSI-X: vectors=0 (virt-7.1 and older) */
+	bool virtio_rng_pci_no_vectors;
+	/* GICv3 CPU interface with 5 priority bits: force-8-bit-prio=off (virt-7.0 and older) */
+	bool gicv3_no_8bit_prio;
+	/* no /cpus/cpu-map and no CPU phandles in the DT: no_cpu_topology (virt-6.1 and older) */
+	bool no_cpu_map;
+	/* no ITS under TCG (no_tcg_its: virt-6.1 and older) */
+	bool no_tcg_its;
+	/* e1000's VET register resets to 0: init-vet=off (virt-6.0 and older) */
+	bool e1000_no_init_vet;
+	/* gpex drops accesses outside its windows: allow-unmapped-accesses=off (virt-6.0 and older) */
+	bool gpex_no_unmapped_accesses;
+};
+
 struct machine {
 	const struct qemu_version *qemu;	/* the QEMU that built it (hardware only) */
 	int virt_version;		/* its virt machine type, X * 100 + Y (0: a user DT) */
+	struct machine_compat compat;	/* what the machine type's compat properties keep old */
 	void *fdt;			/* flattened device tree (malloc'd) */
 	size_t fdt_size;
 	u64 ram_base, ram_size;
@@ -30,7 +67,9 @@ struct machine {
 	bool has_smmu;
 	/*
 	 * The translation stages of virt's SMMUv3 (arm-smmuv3's stage property
-	 * as the machine type leaves it: "1", "2" or "nested")
+	 * as -global and the machine type leave it: "2" and "nested" are
+	 * themselves, anything else stage 1; QEMU 7.2 has no such property, and
+	 * virt-9.2 and newer force "nested": virt_smmu.c)
 	 */
 	enum machine_smmu_stage { SMMU_STAGE_1, SMMU_STAGE_2, SMMU_STAGE_NESTED } smmu_stage;
 	/* -smp: the vCPUs (the DT's /cpus); devices size their queues by them */

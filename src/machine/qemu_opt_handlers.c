@@ -157,80 +157,59 @@ static int keep_option(int ret, struct qemu_optlist *l, const char *text,
 	return ret;
 }
 
-/* Machine types: virt and its versions, and what QEMU prints for them. */
-static char *machine_help(void)
+/* Machine types: virt and its versions, and what the machine's QEMU prints for them. */
+static int cmp_str(const void *a, const void *b)
 {
-	static const char *const versions[] = {
-		"2.10", "2.11", "2.12", "2.6", "2.7", "2.8", "2.9", "3.0", "3.1", "4.0", "4.1",
-		"4.2", "5.0", "5.1", "5.2", "6.0", "6.1", "6.2", "7.0", "7.1",
-	};
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static char *machine_help(const struct qemu_version *q)
+{
+	char names[64][32];
+	const char *sorted[64];
+	size_t n = 0;
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f;
 
+	/* QEMU sorts the machines by name and puts an alias just before its machine */
+	for (const int *v = q->virt_types; *v && n < 64; v++, n++) {
+		snprintf(names[n], sizeof(names[n]), "virt-%d.%d", *v / 100, *v % 100);
+		sorted[n] = names[n];
+	}
+	qsort(sorted, n, sizeof(sorted[0]), cmp_str);
+	f = open_memstream(&buf, &len);
 	if (!f)
 		return NULL;
 	fprintf(f, "Supported machines are:\n");
-	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
-		char name[32];
+	for (size_t i = 0; i < n; i++) {
+		const char *v = sorted[i] + 5;
+		int ver = atoi(v) * 100 + atoi(strchr(v, '.') + 1);
 
-		snprintf(name, sizeof(name), "virt-%s", versions[i]);
-		fprintf(f, "%-20s QEMU %s ARM Virtual Machine\n", name, versions[i]);
+		if (ver == q->newest_virt)
+			fprintf(f, "%-20s QEMU %s ARM Virtual Machine (alias of %s)\n", "virt", v, sorted[i]);
+		fprintf(f, "%-20s QEMU %s ARM Virtual Machine%s\n", sorted[i], v,
+			ver < q->deprecated_below ? " (deprecated)" : "");
 	}
-	fprintf(f, "%-20s QEMU 7.2 ARM Virtual Machine (alias of virt-7.2)\n", "virt");
-	fprintf(f, "%-20s QEMU 7.2 ARM Virtual Machine\n", "virt-7.2");
-	fprintf(f, "(iommusim models virt only; QEMU 7.2 lists its other Arm boards here too)\n");
+	fprintf(f, "(iommusim models virt only; QEMU %s lists its other Arm boards here too)\n", q->name);
 	fclose(f);
 	return buf;
 }
 
-static char *virt_props_help(const char *type)
+static char *virt_props_help(const struct qemu_version *q, const char *type)
 {
-	static const char *const lines[] = {
-		"  acpi=<OnOffAuto>       - Enable ACPI",
-		"  append=<string>        - Linux kernel command line",
-		"  boot=<BootConfiguration> - Boot configuration",
-		"  confidential-guest-support=<link<confidential-guest-support>> - Set confidential guest scheme to support",
-		"  default-bus-bypass-iommu=<bool> - Set on/off to enable/disable bypass_iommu for default root bus",
-		"  dt-compatible=<string> - Overrides the \"compatible\" property of the dt root node",
-		"  dtb-kaslr-seed=<bool>  - Deprecated synonym of dtb-randomness",
-		"  dtb-randomness=<bool>  - Set off to disable passing random or non-deterministic dtb nodes to guest",
-		"  dtb=<string>           - Linux kernel device tree file",
-		"  dump-guest-core=<bool> - Include guest memory in a core dump",
-		"  dumpdtb=<string>       - Dump current dtb to a file and quit",
-		"  firmware=<string>      - Firmware image",
-		"  gic-version=<string>   - Set GIC version. Valid values are 2, 3, 4, host and max",
-		"  graphics=<bool>        - Set on/off to enable/disable graphics emulation",
-		"  highmem=<bool>         - Set on/off to enable/disable using physical address space above 32 bits",
-		"  initrd=<string>        - Linux initial ramdisk file",
-		"  iommu=<string>         - Set the IOMMU type. Valid values are none and smmuv3",
-		"  its=<bool>             - Set on/off to enable/disable ITS instantiation",
-		"  kernel=<string>        - Linux kernel image file",
-		"  mem-merge=<bool>       - Enable/disable memory merge support",
-		"  memory-backend=<link<memory-backend>> - Set RAM backendValid value is ID of hostmem based backend",
-		"  memory-encryption=<string> - Set memory encryption object to use",
-		"  memory=<MemorySizeConfiguration> - Memory size configuration",
-		"  mte=<bool>             - Set on/off to enable/disable emulating a guest CPU which implements the ARM Memory Tagging Extension",
-		"  phandle-start=<int>    - The first phandle ID we may generate dynamically",
-		"  ras=<bool>             - Set on/off to enable/disable reporting host memory errors to a KVM guest using ACPI and guest external abort exceptions",
-		"  secure=<bool>          - Set on/off to enable/disable the ARM Security Extensions (TrustZone)",
-		"  smp=<SMPConfiguration> - CPU topology",
-		"  suppress-vmdesc=<bool> - Set on to disable self-describing migration",
-		"  usb=<bool>             - Set on/off to enable/disable usb",
-		"  virtualization=<bool>  - Set on/off to enable/disable emulating a guest CPU which implements the ARM Virtualization Extensions",
-		"  x-oem-id=<string>      - Override the default value of field OEMID in ACPI table header.The string may be up to 6 bytes in size",
-		"  x-oem-table-id=<string> - Override the default value of field OEM Table ID in ACPI table header.The string may be up to 8 bytes in size",
-	};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	const char *v = !strcmp(type, "virt") ? "7.2" : type + 5;
 
 	if (!f)
 		return NULL;
-	fprintf(f, "virt-%s-machine options:\n", v);
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
-		fprintf(f, "%s\n", lines[i]);
+	if (!strcmp(type, "virt"))
+		fprintf(f, "virt-%d.%d-machine options:\n", q->newest_virt / 100, q->newest_virt % 100);
+	else
+		fprintf(f, "%s-machine options:\n", type);
+	for (const char *const *l = q->virt_props_help; *l; l++)
+		fprintf(f, "%s\n", *l);
 	fclose(f);
 	return buf;
 }
@@ -255,13 +234,13 @@ static int opt_machine(struct parse *p, const char *opt, const char *arg)
 		const char *t = qemu_opt_get(&p->c.machine, "type");
 
 		if (!t || !strcmp(t, "help"))
-			return take_info(p, machine_help());
+			return take_info(p, machine_help(p->c.qemu));
 		if (!strcmp(t, "virt") || !strncmp(t, "virt-", 5))
-			return take_info(p, virt_props_help(t));
+			return take_info(p, virt_props_help(p->c.qemu, t));
 		return cmdline_fail(p, "unsupported machine type\nUse -machine help to list supported machines");
 	}
 	if (qemu_opt_get(&p->c.machine, "type") && !strcmp(qemu_opt_get(&p->c.machine, "type"), "help"))
-		return take_info(p, machine_help());
+		return take_info(p, machine_help(p->c.qemu));
 	if (qemu_opt_get(&p->c.machine, "accel"))
 		p->machine_accel = true;
 	return 0;
@@ -813,7 +792,7 @@ int cmdline_handle(struct parse *p, const struct qemu_option_def *d, const char 
 		}
 		return arg ? cmdline_fail(p, "%s %s: %s", typed, arg, d->why) : cmdline_fail(p, "%s: %s", typed, d->why);
 	case QOK_INFO:
-		return take_info(p, qemu_option_info(n, arg));
+		return take_info(p, qemu_option_info(p->c.qemu, n, arg));
 	case QOK_NO_EFFECT:
 		if (arg) {
 			enum qemu_phase ph;
@@ -868,8 +847,7 @@ int cmdline_handle(struct parse *p, const struct qemu_option_def *d, const char 
 		const char *comma = strchr(arg, ',');
 
 		if (!strcmp(arg, "help")) {
-			/* the Arm CPU models of qemu-system-aarch64 7.2 (virt takes some: -cpu MODEL) */
-			static const char *const cpus[] = { "a64fx", "arm1026", "arm1136", "arm1136-r2", "arm1176", "arm11mpcore", "arm926", "arm946", "cortex-a15", "cortex-a35", "cortex-a53", "cortex-a57", "cortex-a7", "cortex-a72", "cortex-a76", "cortex-a8", "cortex-a9", "cortex-m0", "cortex-m3", "cortex-m33", "cortex-m4", "cortex-m55", "cortex-m7", "cortex-r5", "cortex-r5f", "max", "neoverse-n1", "pxa250", "pxa255", "pxa260", "pxa261", "pxa262", "pxa270-a0", "pxa270-a1", "pxa270", "pxa270-b0", "pxa270-b1", "pxa270-c0", "pxa270-c5", "sa1100", "sa1110", "ti925t", };
+			/* the Arm CPU models of the machine's qemu-system-aarch64 (virt takes some: -cpu MODEL) */
 			char *buf = NULL;
 			size_t len = 0;
 			FILE *f = open_memstream(&buf, &len);
@@ -877,8 +855,8 @@ int cmdline_handle(struct parse *p, const struct qemu_option_def *d, const char 
 			if (!f)
 				return -ENOMEM;
 			fprintf(f, "Available CPUs:\n");
-			for (size_t i = 0; i < sizeof(cpus) / sizeof(cpus[0]); i++)
-				fprintf(f, "  %s\n", cpus[i]);
+			for (const char *const *c = p->c.qemu->cpu_help; *c; c++)
+				fprintf(f, "  %s\n", *c);
 			fclose(f);
 			return take_info(p, buf);
 		}

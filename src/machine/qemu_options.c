@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "machine/qemu_options.h"
+#include "machine/qemu_version.h"
 
 #define M(n, a, w) { n, a, QOK_MODELLED, w }
 #define N(n, a, w) { n, a, QOK_NO_EFFECT, w }
@@ -717,7 +718,7 @@ int qemu_option_check(const struct qemu_option_def *d, const char *opt, const ch
 
 /* ---- informational options ---- */
 
-char *qemu_option_info(const char *name, const char *arg)
+char *qemu_option_info(const struct qemu_version *q, const char *name, const char *arg)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -726,10 +727,17 @@ char *qemu_option_info(const char *name, const char *arg)
 	if (!f)
 		return NULL;
 	if (!strcmp(name, "version")) {
-		fprintf(f, "QEMU emulator version 7.2 (modelled by iommusim)\n");
+		/* what the Debian build prints, then which model answers as it */
+		fprintf(f, "QEMU emulator version %s\n"
+			   "Copyright (c) %s Fabrice Bellard and the QEMU Project developers\n"
+			   "(QEMU %s modelled by iommusim)\n", q->release, q->copyright_years, q->name);
 	} else if (!strcmp(name, "help") || !strcmp(name, "h")) {
-		fprintf(f, "usage: iommusim boot [qemu-system-aarch64 7.2 options]\n\n"
-			   "iommusim reads every option of qemu-system-aarch64 7.2:\n");
+		/* the option table is 7.2's; a newer QEMU's command lines are read with it */
+		fprintf(f, "usage: iommusim boot [qemu-system-aarch64 %s options]\n\n"
+			   "iommusim reads every option of qemu-system-aarch64 7.2", q->name);
+		if (q != qemu_version_default())
+			fprintf(f, " (for QEMU %s too)", q->name);
+		fprintf(f, ":\n");
 		for (size_t i = 0; i < qemu_option_count; i++) {
 			const struct qemu_option_def *d = &qemu_option_table[i];
 			static const char *const kinds[] = {

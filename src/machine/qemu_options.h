@@ -41,7 +41,8 @@ const struct qemu_option_def *qemu_option_lookup(const char *name);
 int qemu_option_check(const struct qemu_option_def *d, const char *opt, const char *arg,
 		      enum qemu_phase *phase, char *err, size_t errlen);
 
-/* The text an informational option prints (malloc'd), or NULL on ENOMEM. */
-char *qemu_option_info(const char *name, const char *arg);
+struct qemu_version;
+/* The text an informational option of QEMU q prints (malloc'd), or NULL on ENOMEM. */
+char *qemu_option_info(const struct qemu_version *q, const char *name, const char *arg);
 
 #endif

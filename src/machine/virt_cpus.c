@@ -1,7 +1,8 @@
 /*
- * The CPUs of a virt machine: -smp as QEMU 7.2's machine_parse_smp_config()
- * reads it (virt prefers cores over sockets, has clusters but no dies), the
- * -cpu models virt accepts, and virt's limit on CPUs per interrupt
+ * The CPUs of a virt machine: -smp as the machine's QEMU reads it in
+ * machine_parse_smp_config() (virt prefers cores over sockets, has clusters
+ * but no dies; QEMU 9.0 adds drawers, books and modules and refuses a 0),
+ * the -cpu models virt accepts, and virt's limit on CPUs per interrupt
  * controller. The kernel learns the CPUs only from the DT's /cpus nodes.
  */
 #include <errno.h>
@@ -11,7 +12,7 @@
 #include <string.h>
 #include "machine/virt_internal.h"
 
-#define VIRT_MAX_CPUS 512	/* mc->max_cpus of virt-7.2 */
+#define VIRT_MAX_CPUS 512	/* mc->max_cpus of virt, 7.2 and 10.0 alike */
 #define GIC_NCPU 8		/* GICv2's CPU interface limit */
 
 static int smp_number(const struct qemu_optlist *smp, const char *key, unsigned *out, char *err,
@@ -32,32 +33,54 @@ static int smp_number(const struct qemu_optlist *smp, const char *key, unsigned 
 	return 0;
 }
 
-int virt_parse_smp(const struct qemu_cmdline *cmd, struct virt_cpu_topology *t, char *err,
-		   size_t errlen)
+int virt_parse_smp(const struct qemu_cmdline *cmd, const struct qemu_version *qemu, const char *type,
+		   struct virt_cpu_topology *t, char *err, size_t errlen)
 {
+	/* the keys of SMPConfiguration: 7.2's, then those 9.0 adds */
 	static const char *const keys[] = { "cpus", "sockets", "dies", "clusters", "cores",
-					     "threads", "maxcpus" };
-	unsigned v[7] = { 0 };
+					     "threads", "maxcpus", "drawers", "books", "modules" };
+	size_t nkeys = qemu->smp_modern_rules ? 10 : 7;
+	unsigned v[10] = { 0 };
+	bool given[10] = { false };
 	memset(t, 0, sizeof(*t));
 	for (size_t i = 0; i < cmd->smp.nopts; i++) {
 		bool known = false;
-		for (size_t k = 0; k < 7; k++)
+		for (size_t k = 0; k < nkeys; k++)
 			known |= !strcmp(cmd->smp.opts[i].key, keys[k]);
 		if (!known) {
 			qemu_set_err(err, errlen, "Parameter 'smp.%s' is unexpected", cmd->smp.opts[i].key);
 			return -EINVAL;
 		}
 	}
-	for (size_t k = 0; k < 7; k++)
+	for (size_t k = 0; k < nkeys; k++) {
 		if (smp_number(&cmd->smp, keys[k], &v[k], err, errlen))
 			return -EINVAL;
+		given[k] = qemu_opt_get(&cmd->smp, keys[k]) != NULL;
+	}
 	unsigned cpus = v[0], sockets = v[1], dies = v[2], clusters = v[3], cores = v[4],
 		 threads = v[5], maxcpus = v[6];
-	if (dies > 1) {
+	if (qemu->smp_modern_rules) {
+		/* an explicit 0 is refused; what virt has not, above 1 */
+		for (size_t k = 0; k < nkeys; k++) {
+			if (given[k] && !v[k]) {
+				qemu_set_err(err, errlen, "Invalid CPU topology: CPU topology parameters must be "
+					     "greater than zero");
+				return -EINVAL;
+			}
+		}
+		static const size_t unsupported[] = { 9, 2, 8, 7 };	/* modules, dies, books, drawers */
+		for (size_t u = 0; u < 4; u++) {
+			if (v[unsupported[u]] > 1) {
+				qemu_set_err(err, errlen, "%s > 1 not supported by this machine's CPU topology",
+					     keys[unsupported[u]]);
+				return -EINVAL;
+			}
+		}
+	} else if (dies > 1) {
 		qemu_set_err(err, errlen, "dies not supported by this machine's CPU topology");
 		return -EINVAL;
 	}
-	/* an explicit 0 is deprecated and counts as not given */
+	/* 7.2: an explicit 0 is deprecated and counts as not given */
 	dies = 1;
 	clusters = clusters ? clusters : 1;
 	if (!cpus && !maxcpus) {
@@ -96,8 +119,8 @@ int virt_parse_smp(const struct qemu_cmdline *cmd, struct virt_cpu_topology *t, 
 		return -EINVAL;
 	}
 	if (maxcpus > VIRT_MAX_CPUS) {
-		qemu_set_err(err, errlen, "Invalid SMP CPUs %u. The max CPUs supported by machine 'virt-7.2' is %d",
-			     maxcpus, VIRT_MAX_CPUS);
+		qemu_set_err(err, errlen, "Invalid SMP CPUs %u. The max CPUs supported by machine '%s' is %d",
+			     maxcpus, type, VIRT_MAX_CPUS);
 		return -EINVAL;
 	}
 	*t = (struct virt_cpu_topology){ .cpus = cpus, .max_cpus = maxcpus, .sockets = sockets,
@@ -109,6 +132,7 @@ int virt_check_max_cpus(const struct virt_cpu_topology *t, int gic_version, char
 {
 	/* GICv3's two redistributor regions hold more than virt's 512 */
 	unsigned max = gic_version == 2 ? GIC_NCPU : VIRT_MAX_CPUS;
+
 	if (t->max_cpus > max) {
 		qemu_set_err(err, errlen,
 			     "Number of SMP CPUs requested (%u) exceeds max CPUs supported by machine 'mach-virt' (%u)",
@@ -118,27 +142,19 @@ int virt_check_max_cpus(const struct virt_cpu_topology *t, int gic_version, char
 	return 0;
 }
 
-/* The CPU models QEMU 7.2's virt takes, and the compatible its DT gives each. */
-static const struct {
-	const char *name, *compatible;
-} virt_cpus[] = {
-	{ "cortex-a7", "arm,cortex-a7" },   { "cortex-a15", "arm,cortex-a15" },
-	{ "cortex-a35", "arm,cortex-a35" }, { "cortex-a53", "arm,cortex-a53" },
-	{ "cortex-a57", "arm,cortex-a57" }, { "cortex-a72", "arm,cortex-a72" },
-	{ "cortex-a76", "arm,cortex-a76" }, { "a64fx", "arm,a64fx" },
-	{ "neoverse-n1", "arm,neoverse-n1" }, { "max", "arm,cortex-a57" },
-};
+/* Arm CPUs QEMU knows that virt refuses (those of -cpu help not in virt's list). */
+static bool other_arm_cpu(const struct qemu_version *qemu, const char *name)
+{
+	size_t n = strlen(name);
 
-/* Arm CPUs QEMU knows that virt refuses. */
-static const char *const other_arm_cpus[] = {
-	"arm1026", "arm1136", "arm1136-r2", "arm1176", "arm11mpcore", "arm926", "arm946",
-	"cortex-a8", "cortex-a9", "cortex-m0", "cortex-m3", "cortex-m33", "cortex-m4",
-	"cortex-m55", "cortex-m7", "cortex-r5", "cortex-r5f", "pxa250", "pxa255", "pxa260",
-	"pxa261", "pxa262", "pxa270", "pxa270-a0", "pxa270-a1", "pxa270-b0", "pxa270-b1",
-	"pxa270-c0", "pxa270-c5", "sa1100", "sa1110", "ti925t",
-};
+	for (const char *const *c = qemu->cpu_help; *c; c++)
+		if (!strncmp(*c, name, n) && ((*c)[n] == '\0' || (*c)[n] == ' '))
+			return true;
+	return false;
+}
 
-int virt_parse_cpu(const struct qemu_cmdline *cmd, const char **compatible, char *err, size_t errlen)
+int virt_parse_cpu(const struct qemu_cmdline *cmd, const struct qemu_version *qemu, const char **compatible,
+		   char *err, size_t errlen)
 {
 	const char *name = cmd->cpu.driver ? cmd->cpu.driver : "cortex-a15";	/* virt's default */
 	*compatible = NULL;
@@ -146,8 +162,8 @@ int virt_parse_cpu(const struct qemu_cmdline *cmd, const char **compatible, char
 		qemu_set_err(err, errlen, "The 'host' CPU type can only be used with KVM or HVF");
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < sizeof(virt_cpus) / sizeof(virt_cpus[0]); i++) {
-		if (strcmp(name, virt_cpus[i].name))
+	for (const struct qemu_cpu_model *c = qemu->virt_cpus; c->name; c++) {
+		if (strcmp(name, c->name))
 			continue;
 		/* feature switches (pmu=, sve=...) change nothing iommusim answers, but unmodelled */
 		if (cmd->cpu.nopts) {
@@ -155,14 +171,21 @@ int virt_parse_cpu(const struct qemu_cmdline *cmd, const char **compatible, char
 				     name, cmd->cpu.opts[0].key);
 			return -EINVAL;
 		}
-		*compatible = virt_cpus[i].compatible;
+		*compatible = c->compatible;
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(other_arm_cpus) / sizeof(other_arm_cpus[0]); i++) {
-		if (!strcmp(name, other_arm_cpus[i])) {
+	if (other_arm_cpu(qemu, name)) {
+		if (!qemu->invalid_cpu_lists_valid) {
 			qemu_set_err(err, errlen, "mach-virt: CPU type %s-arm-cpu not supported", name);
 			return -EINVAL;
 		}
+		/* machine_class_valid_cpu_type(): the valid models, comma-separated */
+		if (!err || !errlen)
+			return -EINVAL;
+		size_t n = (size_t)snprintf(err, errlen, "Invalid CPU model: %s\nThe valid models are: ", name);
+		for (const struct qemu_cpu_model *c = qemu->virt_cpus; c->name && n < errlen; c++)
+			n += (size_t)snprintf(err + n, errlen - n, "%s%s", c == qemu->virt_cpus ? "" : ", ", c->name);
+		return -EINVAL;
 	}
 	qemu_set_err(err, errlen, "unable to find CPU model '%s'", name);
 	return -EINVAL;

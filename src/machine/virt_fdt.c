@@ -1,5 +1,6 @@
 /*
- * The device tree QEMU 7.2's virt machine hands the kernel, written with
+ * The device tree QEMU's virt machine hands the kernel (7.2's; 10.0 adds a
+ * root dma-coherent and /aliases: virt_fdt_cfg says which), written with
  * libfdt's sequential-write API. QEMU builds it with fdt_add_subnode, which
  * puts each new node first, so its final order is the reverse of creation
  * order; we write the nodes in that final order directly.
@@ -200,6 +201,9 @@ int virt_fdt_build(const struct virt_fdt_cfg *cfg, void **out, size_t *size)
 
 	begin(&w, "");
 	pcell(&w, "interrupt-parent", gic_ph);
+	/* QEMU 9.2 on: all of virt's DMA is coherent, said once at the root */
+	if (cfg->root_dma_coherent)
+		pempty(&w, "dma-coherent");
 	pstr(&w, "model", "linux,dummy-virt");
 	pcell(&w, "#size-cells", 2);
 	pcell(&w, "#address-cells", 2);
@@ -447,6 +451,16 @@ int virt_fdt_build(const struct virt_fdt_cfg *cfg, void **out, size_t *size)
 	pcell(&w, "#clock-cells", 0);
 	pstr(&w, "compatible", "fixed-clock");
 	end(&w);
+
+	/* QEMU 9.2 on: the console UART is serial0 */
+	if (cfg->serial_alias) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/pl011@%llx", (unsigned long long)VIRT_UART_BASE);
+		begin(&w, "aliases");
+		pstr(&w, "serial0", path);
+		end(&w);
+	}
 
 	begin(&w, "chosen");
 	{

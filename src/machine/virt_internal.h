@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include "machine/machine.h"
+#include "machine/qemu_version.h"
 
 /* QEMU 7.2 virt memory map (hw/arm/virt.c base_memmap/extended_memmap) */
 #define VIRT_GIC_DIST_BASE 0x08000000ULL
@@ -93,13 +94,16 @@ int virt_pci_place(struct hw_pci_bus *bus, struct hw_pci_fn *fn, int devfn,
 
 /* Device tree (virt_fdt.c) */
 /*
- * -smp and -cpu with QEMU 7.2's rules and messages; 0 or -EINVAL with the
- * message in err. virt_parse_cpu gives the DT compatible of the model.
+ * -smp and -cpu with the rules and messages of the machine's QEMU (7.2's
+ * or 10.0's machine_parse_smp_config, virt's valid CPU types); 0 or
+ * -EINVAL with the message in err. virt_parse_cpu gives the DT compatible
+ * of the model. type names the machine type in messages ("virt-7.2").
  */
-int virt_parse_smp(const struct qemu_cmdline *cmd, struct virt_cpu_topology *t, char *err,
-		   size_t errlen);
+int virt_parse_smp(const struct qemu_cmdline *cmd, const struct qemu_version *qemu, const char *type,
+		   struct virt_cpu_topology *t, char *err, size_t errlen);
 int virt_check_max_cpus(const struct virt_cpu_topology *t, int gic_version, char *err, size_t errlen);
-int virt_parse_cpu(const struct qemu_cmdline *cmd, const char **compatible, char *err, size_t errlen);
+int virt_parse_cpu(const struct qemu_cmdline *cmd, const struct qemu_version *qemu, const char **compatible,
+		   char *err, size_t errlen);
 
 struct virt_fdt_cfg {
 	int gic_version;
@@ -112,21 +116,22 @@ struct virt_fdt_cfg {
 	const char *dt_compatible;	/* -M dt-compatible= (NULL: linux,dummy-virt) */
 	u32 phandle_start;		/* -M phandle-start= (0: 0x8000) */
 	bool no_cpu_map;		/* virt-6.1 and older: no cpu-map, no CPU phandles */
+	bool root_dma_coherent;		/* the root node says dma-coherent (QEMU 9.2 on) */
+	bool serial_alias;		/* /aliases { serial0 = the UART } (QEMU 9.2 on) */
 };
 
 /*
- * The machine type and its properties (virt_options.c): QEMU 7.2's virt and
- * the versioned types whose compat properties iommusim models.
+ * The machine type and its properties (virt_options.c): the virt types of
+ * the machine's QEMU that iommusim models, with their compat properties.
  */
 struct virt_machine_opts {
+	const struct qemu_version *qemu;	/* the QEMU whose machine it is */
 	const char *type;		/* "virt-7.2", ... as QEMU names the machine class */
+	char type_buf[32];
 	int version;			/* 702 for virt-7.2 */
-	int gic;			/* 2 or 3 (finalize_gic_version) */
+	struct machine_compat compat;	/* what the type keeps old (virt_compat.c) */
+	int gic;			/* 2 or 3 (finalize_gic_version); 0 until virt_finalize_gic */
 	bool its, smmu, translate_all;
-	bool no_cpu_map;		/* virt-6.1 and older */
-	bool no_tcg_its;		/* virt-6.1 and older: no ITS under TCG */
-	bool virtio_no_queue_reset;	/* hw_compat_7_1: virtio-device.queue_reset=off */
-	bool rng_pci_no_vectors;	/* hw_compat_7_1: virtio-rng-pci.vectors=0 */
 	const char *dt_compatible;
 	u32 phandle_start;
 	u64 ram_size, maxram_size;
@@ -230,6 +235,20 @@ int virt_select_machine(const struct qemu_cmdline *cmd, struct virt_machine_opts
 			char *err, size_t errlen);
 int virt_parse_machine_opts(const struct qemu_cmdline *cmd, struct virt_machine_opts *o,
 			    char *err, size_t errlen);
+/*
+ * finalize_gic_version() once -smp is known: gic-version unset on TCG is
+ * GICv2, or GICv3 on a QEMU that picks it for more than 8 CPUs; and the
+ * ITS that old machine types never build under TCG.
+ */
+void virt_finalize_gic(struct virt_machine_opts *o, const struct virt_cpu_topology *smp);
+/* The compat properties of virt-X.Y (version X * 100 + Y): virt_compat.c */
+void virt_compat_of(int version, struct machine_compat *c);
+/*
+ * virt's SMMUv3 as create_smmu() makes it: its -global properties checked
+ * as the machine's QEMU has them, then the stage the machine type leaves
+ * (b->m->smmu_stage). 0 or -EINVAL with QEMU's message. virt_smmu.c
+ */
+int virt_smmu_configure(struct virt_build *b);
 int virt_parse_memory(const struct qemu_cmdline *cmd, struct virt_machine_opts *o,
 		      char *err, size_t errlen);
 /* The checks of the board's init: memory backend, memory map, GIC, MTE, kernel. */

@@ -1,5 +1,5 @@
 /*
- * QEMU 7.2's "virt" machine from a parsed command line (hw/arm/virt.c,
+ * QEMU's "virt" machine (7.2's or 10.0's) from a parsed command line (hw/arm/virt.c,
  * vl.c's order, qdev_device_add): machine options, the board's own NICs and
  * drives, -global, and each -device in command-line order, made from its
  * type in the registry (hw/qdev.h) and realized by its own file in hw/.
@@ -186,11 +186,11 @@ static int add_device_at(struct virt_build *b, const char *driver, const struct 
 	if (qdev_init(&d, t))
 		return -ENOMEM;
 	d.id = id;
-	/* compat properties of older virt types (hw_compat_7_1) */
+	/* compat properties of older virt types (hw_compat_7_1: virt_compat.c) */
 	ret = 0;
-	if (b->mo.virtio_no_queue_reset && qdev_find(&d, "queue_reset"))
+	if (b->mo.compat.virtio_no_queue_reset && qdev_find(&d, "queue_reset"))
 		ret = set_prop(b, &d, "queue_reset", (struct qdev_input){ "off", QOPT_STR, false });
-	if (!ret && b->mo.rng_pci_no_vectors && !strcmp(t->name, "virtio-rng-pci"))
+	if (!ret && b->mo.compat.virtio_rng_pci_no_vectors && !strcmp(t->name, "virtio-rng-pci"))
 		ret = set_prop(b, &d, "vectors", (struct qdev_input){ "0", QOPT_STR, false });
 	/* -global driver.prop=value are defaults the device's own options override */
 	for (size_t i = 0; !ret && i < b->cmd->nglobals; i++) {
@@ -249,6 +249,8 @@ static int parse_globals(struct virt_build *b)
 				return virt_fail(b, "can't apply global virtio-mmio.%s=%s: Parameter '%s' expects 'on' or 'off'",
 						 k, v, k);
 			b->mmio_legacy = bv;
+		} else if (!strcmp(g->driver, "arm-smmuv3")) {
+			continue;	/* applied when the machine makes its SMMU (virt_smmu.c) */
 		} else if (!hw_device_type_lookup(g->driver)) {
 			return virt_fail(b, "global %s.%s=%s: driver '%s' is not modelled", g->driver, k, v,
 					 g->driver);
@@ -418,8 +420,9 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	 */
 	ret = virt_select_machine(cmd, &b.mo, err, errlen);
 	if (!ret) {
-		m.qemu = cmd->qemu ? cmd->qemu : qemu_version_default();
+		m.qemu = b.mo.qemu;
 		m.virt_version = b.mo.version;
+		m.compat = b.mo.compat;
 		ret = deferred(&b, QPH_RTC);
 	}
 	if (!ret)
@@ -431,7 +434,9 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	if (!ret)
 		ret = deferred(&b, QPH_MACHINE);
 	if (!ret)
-		ret = virt_parse_smp(cmd, &m.smp, err, errlen);
+		ret = virt_parse_smp(cmd, b.mo.qemu, b.mo.type, &m.smp, err, errlen);
+	if (!ret)
+		virt_finalize_gic(&b.mo, &m.smp);
 	if (!ret)
 		ret = virt_parse_memory(cmd, &b.mo, err, errlen);
 	if (!ret)
@@ -456,7 +461,7 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	if (!ret)
 		ret = deferred(&b, QPH_SERIAL);
 	if (!ret)
-		ret = virt_parse_cpu(cmd, &cpu_compatible, err, errlen);
+		ret = virt_parse_cpu(cmd, b.mo.qemu, &cpu_compatible, err, errlen);
 	if (!ret)
 		ret = virt_check_board(cmd, &b.mo, err, errlen);
 	if (!ret)
@@ -498,6 +503,9 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	m.pci_root->fn[0] = host;
 
 	ret = machine_nics(&b);
+	/* create_pcie() makes the SMMU after the NICs */
+	if (!ret)
+		ret = virt_smmu_configure(&b);
 	if (!ret)
 		ret = virt_drives_check_orphans(cmd, err, errlen);
 	if (!ret)
@@ -539,7 +547,9 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	fc.cpu_compatible = cpu_compatible;
 	fc.dt_compatible = b.mo.dt_compatible;
 	fc.phandle_start = b.mo.phandle_start;
-	fc.no_cpu_map = b.mo.no_cpu_map;
+	fc.no_cpu_map = b.mo.compat.no_cpu_map;
+	fc.root_dma_coherent = b.mo.qemu->fdt_root_dma_coherent;
+	fc.serial_alias = b.mo.qemu->fdt_serial_alias;
 	ret = virt_fdt_build(&fc, &m.fdt, &m.fdt_size);
 	if (ret) {
 		b.where[0] = '\0';

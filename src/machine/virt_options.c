@@ -1,6 +1,7 @@
 /*
  * The virt machine's own options (hw/arm/virt.c, hw/core/machine.c of QEMU
- * 7.2): the machine type with its versions and their compat properties,
+ * 7.2 and 10.0): the machine type with its versions (their compat
+ * properties are virt_compat.c's),
  * every machine property, and the RAM (-m with slots and maxmem, or a memory
  * backend). Errors read as QEMU's; a property that would change the answers
  * and is not modelled is refused saying so.
@@ -14,44 +15,14 @@
 #include "machine/virt_internal.h"
 
 /*
- * Versioned types iommusim models, with what their compat changes. Below
- * 6.0 the compat properties touch what the guest sees and are not modelled
- * (5.2: virtio-blk report-discard-granularity; 4.2: virtio-blk queue-size
- * 128 and seg-max-adjust off; 2.12 and older: the PCIe ECAM below 4 GiB with
- * 16 buses).
+ * The oldest versioned type iommusim models. Below 6.0 the compat
+ * properties touch what the guest sees and are not modelled (5.2:
+ * virtio-blk report-discard-granularity, nvme's MSI-X in its own BAR,
+ * virtio-net-pci's 3 vectors; 4.2: virtio-blk queue-size 128 and
+ * seg-max-adjust off; 2.12 and older: the PCIe ECAM below 4 GiB with 16
+ * buses).
  */
-static const struct {
-	const char *name;
-	int version;
-} virt_types[] = {
-	{ "virt", 702 }, { "virt-7.2", 702 }, { "virt-7.1", 701 }, { "virt-7.0", 700 },
-	{ "virt-6.2", 602 }, { "virt-6.1", 601 }, { "virt-6.0", 600 },
-};
-
-static const char *const old_virt_types[] = {
-	"virt-5.2", "virt-5.1", "virt-5.0", "virt-4.2", "virt-4.1", "virt-4.0", "virt-3.1",
-	"virt-3.0", "virt-2.12", "virt-2.11", "virt-2.10", "virt-2.9", "virt-2.8", "virt-2.7",
-	"virt-2.6", NULL,
-};
-
-/* The other machines qemu-system-aarch64 7.2 has (-M help). */
-static const char *const other_machines[] = {
-	"akita", "ast1030-evb", "ast2500-evb", "ast2600-evb", "bletchley-bmc", "borzoi",
-	"canon-a1100", "cheetah", "collie", "connex", "cubieboard", "emcraft-sf2", "fby35-bmc",
-	"fby35", "fp5280g2-bmc", "fuji-bmc", "g220a-bmc", "highbank", "imx25-pdk", "integratorcp",
-	"kudo-bmc", "kzm", "lm3s6965evb", "lm3s811evb", "mainstone", "mcimx6ul-evk",
-	"mcimx7d-sabre", "microbit", "midway", "mori-bmc", "mps2-an385", "mps2-an386",
-	"mps2-an500", "mps2-an505", "mps2-an511", "mps2-an521", "mps3-an524", "mps3-an547",
-	"musca-a", "musca-b1", "musicpal", "n800", "n810", "netduino2", "netduinoplus2", "none",
-	"npcm750-evb", "nuri", "orangepi-pc", "palmetto-bmc", "qcom-dc-scm-v1-bmc",
-	"qcom-firework-bmc", "quanta-gbs-bmc", "quanta-gsj", "quanta-q71l-bmc", "rainier-bmc",
-	"raspi0", "raspi1ap", "raspi2b", "raspi3ap", "raspi3b", "realview-eb",
-	"realview-eb-mpcore", "realview-pb-a8", "realview-pbx-a9", "romulus-bmc", "sabrelite",
-	"sbsa-ref", "smdkc210", "sonorapass-bmc", "spitz", "stm32vldiscovery",
-	"supermicrox11-bmc", "sx1", "sx1-v1", "tacoma-bmc", "terrier", "tosa", "verdex",
-	"versatileab", "versatilepb", "vexpress-a15", "vexpress-a9", "witherspoon-bmc",
-	"xilinx-zynq-a9", "xlnx-versal-virt", "xlnx-zcu102", "z2", NULL,
-};
+#define VIRT_OLDEST_MODELLED 600
 
 static bool in_list(const char *const *l, const char *v)
 {
@@ -100,42 +71,76 @@ static const struct {
 	{ "secure", "the Security Extensions (secure=on: EL3, secure memory and UART) are not modelled" },
 	{ "virtualization", "the Virtualization Extensions (virtualization=on: EL2) are not modelled" },
 	{ "ras", "RAS error reporting (ras=on) is not modelled" },
+	/* QEMU 10.0's (on by default) */
+	{ "highmem-ecam", "the PCIe ECAM below 4 GiB with 16 buses is not modelled" },
+	{ "highmem-mmio", "virt without its 64-bit PCIe MMIO window is not modelled" },
+	{ "highmem-redists", "GICv3 redistributors below 4 GiB only are not modelled" },
 };
+
+/* Whether the machine's QEMU has the virt property (-M virt,help lists it). */
+static bool has_machine_prop(const struct qemu_version *q, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (const char *const *l = q->virt_props_help; *l; l++)
+		if (!strncmp(*l, "  ", 2) && !strncmp(*l + 2, key, n) && (*l)[2 + n] == '=')
+			return true;
+	return false;
+}
+
+/* The virt-X.Y type NAME names on the machine's QEMU ("virt" is its newest): X * 100 + Y, or 0. */
+static int virt_type_version(const struct qemu_version *q, const char *name)
+{
+	if (!strcmp(name, "virt"))
+		return q->newest_virt;
+	for (const int *v = q->virt_types; *v; v++) {
+		char n[32];
+
+		snprintf(n, sizeof(n), "virt-%d.%d", *v / 100, *v % 100);
+		if (!strcmp(n, name))
+			return *v;
+	}
+	return 0;
+}
 
 int virt_select_machine(const struct qemu_cmdline *cmd, struct virt_machine_opts *o,
 			char *err, size_t errlen)
 {
 	const char *type = qemu_opt_get(&cmd->machine, "type");
-	size_t t;
+	const struct qemu_version *q = cmd->qemu ? cmd->qemu : qemu_version_default();
+	int version;
 
 	memset(o, 0, sizeof(*o));
+	o->qemu = q;
 	if (!type) {
 		qemu_set_err(err, errlen, "No machine specified, and there is no default\n"
 			     "Use -machine help to list supported machines");
 		return -EINVAL;
 	}
-	for (t = 0; t < sizeof(virt_types) / sizeof(virt_types[0]); t++)
-		if (!strcmp(virt_types[t].name, type))
-			break;
-	if (t == sizeof(virt_types) / sizeof(virt_types[0])) {
-		if (in_list(old_virt_types, type))
-			qemu_set_err(err, errlen, "machine type '%s' is not modelled: its compat properties "
-				     "change what the guest sees (iommusim models virt-6.0 to virt-7.2)", type);
-		else if (in_list(other_machines, type))
+	version = virt_type_version(q, type);
+	if (!version) {
+		if (in_list(q->other_machines, type))
 			qemu_set_err(err, errlen, "machine type '%s' is not modelled (iommusim models virt)", type);
+		else if (q->unknown_machine_named)
+			qemu_set_err(err, errlen, "unsupported machine type: \"%s\"\n"
+				     "Use -machine help to list supported machines", type);
 		else
 			qemu_set_err(err, errlen, "unsupported machine type\n"
 				     "Use -machine help to list supported machines");
 		return -EINVAL;
 	}
-	o->version = virt_types[t].version;
-	o->type = virt_types[t].name;
-	/* the compat properties of the version, newest first (virt_machine_X_Y_options) */
-	o->virtio_no_queue_reset = o->version < 702;
-	o->rng_pci_no_vectors = o->version < 702;
-	o->no_cpu_map = o->version < 602;
-	o->no_tcg_its = o->version < 602;
-
+	if (version < VIRT_OLDEST_MODELLED) {
+		qemu_set_err(err, errlen, "machine type '%s' is not modelled: its compat properties "
+			     "change what the guest sees (iommusim models virt-%d.%d to virt-%d.%d on QEMU %s)",
+			     type, VIRT_OLDEST_MODELLED / 100, VIRT_OLDEST_MODELLED % 100,
+			     q->newest_virt / 100, q->newest_virt % 100, q->name);
+		return -EINVAL;
+	}
+	o->version = version;
+	snprintf(o->type_buf, sizeof(o->type_buf), "virt-%d.%d", version / 100, version % 100);
+	o->type = o->type_buf;
+	/* the compat properties of the version (hw_compat_X_Y, virt_machine_X_Y_options) */
+	virt_compat_of(version, &o->compat);
 	return 0;
 }
 
@@ -145,7 +150,7 @@ int virt_parse_machine_opts(const struct qemu_cmdline *cmd, struct virt_machine_
 	const struct qemu_optlist *ml = &cmd->machine;
 	char cls[32];
 
-	snprintf(cls, sizeof(cls), "virt-%d.%d-machine", o->version / 100, o->version % 100);
+	snprintf(cls, sizeof(cls), "%s-machine", o->type);
 	o->gic = 0;	/* VIRT_GIC_VERSION_NOSEL */
 	o->its = true;
 	for (size_t i = 0; i < ml->nopts; i++) {
@@ -171,8 +176,10 @@ int virt_parse_machine_opts(const struct qemu_cmdline *cmd, struct virt_machine_
 				o->gic = 3;	/* max on TCG without EL2: GICv3 */
 			} else if (!strcmp(v, "4") || !strcmp(v, "host")) {
 				/* refused when the board is made (finalize_gic_version) */
-				o->gic_unusable = !strcmp(v, "4") ? "gic-version=4 requires virtualization enabled"
-								   : "gic-version=host requires KVM";
+				o->gic_unusable = !strcmp(v, "host") ? "gic-version=host requires KVM"
+						  : o->qemu->gicv4_tcg_message
+						  ? "tcg does not support GICv4 emulation, is virtualization=on?"
+						  : "gic-version=4 requires virtualization enabled";
 			} else {
 				qemu_set_err(err, errlen, "Invalid gic-version value\nValid values are 3, 2, host, max.");
 				return -EINVAL;
@@ -192,9 +199,29 @@ int virt_parse_machine_opts(const struct qemu_cmdline *cmd, struct virt_machine_
 				qemu_set_err(err, errlen, "Parameter 'acpi' does not accept value '%s'", v);
 				return -EINVAL;
 			}
-		} else if (in_list(no_effect_bools, k)) {
+		} else if (in_list(no_effect_bools, k) ||
+			   ((!strcmp(k, "aux-ram-share") || !strcmp(k, "compact-highmem")) &&
+			    has_machine_prop(o->qemu, k))) {
+			/* compact-highmem moves the high regions only for RAM iommusim refuses */
 			if (bool_prop(k, v, &bv, err, errlen))
 				return -EINVAL;
+		} else if (!strcmp(k, "shim") && has_machine_prop(o->qemu, k)) {
+			continue;	/* a shim for firmware boots: no firmware here */
+		} else if (!strcmp(k, "highmem-mmio-size") && has_machine_prop(o->qemu, k)) {
+			unsigned long long sz;
+
+			if (qemu_parse_size(v, &sz)) {
+				qemu_set_err(err, errlen, "Parameter 'highmem-mmio-size' expects a size value");
+				return -EINVAL;
+			}
+			if (sz != VIRT_HIGH_PCIE_MMIO_SIZE) {
+				qemu_set_err(err, errlen, "highmem-mmio-size=%s: another 64-bit PCIe MMIO window "
+					     "than 512 GiB is not modelled", v);
+				return -EINVAL;
+			}
+		} else if (!strcmp(k, "smp-cache") && has_machine_prop(o->qemu, k)) {
+			qemu_set_err(err, errlen, "smp-cache: CPU cache topology in the DT is not modelled");
+			return -EINVAL;
 		} else if (!strcmp(k, "dt-compatible")) {
 			o->dt_compatible = v;
 		} else if (!strcmp(k, "phandle-start")) {
@@ -253,7 +280,7 @@ int virt_parse_machine_opts(const struct qemu_cmdline *cmd, struct virt_machine_
 			return -EINVAL;
 		} else {
 			for (u = 0; u < sizeof(unmodelled_bools) / sizeof(unmodelled_bools[0]); u++)
-				if (!strcmp(unmodelled_bools[u].key, k))
+				if (!strcmp(unmodelled_bools[u].key, k) && has_machine_prop(o->qemu, k))
 					break;
 			if (u == sizeof(unmodelled_bools) / sizeof(unmodelled_bools[0])) {
 				qemu_set_err(err, errlen, "Property '%s.%s' not found", cls, k);
@@ -261,21 +288,27 @@ int virt_parse_machine_opts(const struct qemu_cmdline *cmd, struct virt_machine_
 			}
 			if (bool_prop(k, v, &bv, err, errlen))
 				return -EINVAL;
-			/* highmem is on by default, the others off */
-			if (bv != !strcmp(k, "highmem")) {
+			/* the highmem ones are on by default, the others off */
+			if (bv != !strncmp(k, "highmem", 7)) {
 				qemu_set_err(err, errlen, "%s=%s: %s", k, v, unmodelled_bools[u].why);
 				return -EINVAL;
 			}
 		}
 	}
-	/* finalize_gic_version(): NOSEL on TCG is GICv2 */
-	if (!o->gic)
-		o->gic = 2;
-	/* virt-6.1 and older never build the ITS under TCG (vmc->no_tcg_its) */
-	if (o->no_tcg_its)
-		o->its = false;
 	o->phandle_start = o->phandle_start ? o->phandle_start : 0;
 	return 0;
+}
+
+#define GIC_NCPU 8	/* GICv2's CPU interfaces */
+
+void virt_finalize_gic(struct virt_machine_opts *o, const struct virt_cpu_topology *smp)
+{
+	/* NOSEL on TCG: GICv2, unless (9.x) more CPUs may come up than GICv2 serves */
+	if (!o->gic)
+		o->gic = o->qemu->gic_v3_above_8_cpus && smp->max_cpus > GIC_NCPU ? 3 : 2;
+	/* virt-6.1 and older never build the ITS under TCG (vmc->no_tcg_its) */
+	if (o->compat.no_tcg_its)
+		o->its = false;
 }
 
 #define VIRT_DEFAULT_RAM (128ULL << 20)	/* mc->default_ram_size */

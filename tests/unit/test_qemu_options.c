@@ -313,7 +313,7 @@ Test(qemu_options, machine_types_and_their_compat)
 	iommusim_free(sim);
 
 	fails(ARGV("-M", "virt-5.2"),
-	      "machine type 'virt-5.2' is not modelled: its compat properties change what the guest sees (iommusim models virt-6.0 to virt-7.2)");
+	      "machine type 'virt-5.2' is not modelled: its compat properties change what the guest sees (iommusim models virt-6.0 to virt-7.2 on QEMU 7.2)");
 	fails(ARGV("-M", "sbsa-ref"), "machine type 'sbsa-ref' is not modelled (iommusim models virt)");
 	fails(ARGV("-M", "pc"), "unsupported machine type\nUse -machine help to list supported machines");
 	fails(ARGV("-M", "gic-version=3"), "No machine specified, and there is no default\nUse -machine help to list supported machines");
