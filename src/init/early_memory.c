@@ -148,18 +148,16 @@ static void run_allocs(struct kernel *k, struct memblock *mb, const struct early
 }
 
 /*
- * unflatten_dt_nodes()'s first pass: a struct device_node (208 bytes) and
- * the node's name per node, a struct property (96 bytes) per property, and
- * a made-up "name" property for nodes without one, each 8-byte aligned.
- * The DT is the one the kernel gets: QEMU adds bootargs, the initrd's
- * place and (on its own virt DT) kaslr-seed to /chosen, and the kernel
- * nops the rng-seed it consumed.
+ * unflatten_dt_nodes()'s first pass: a struct device_node and the node's
+ * name per node, a struct property per property, and a made-up "name"
+ * property for nodes without one, each 8-byte aligned (the structs' sizes
+ * are the kernel's: early_memory_version.h). The DT is the one the kernel
+ * gets: QEMU adds bootargs, the initrd's place and (on its own virt DT)
+ * kaslr-seed to /chosen, and the kernel nops the rng-seed it consumed.
  */
-#define DT_NODE_SIZE 208ULL
-#define DT_PROPERTY_SIZE 96ULL
-
-static u64 dt_unflattened_size(const void *fdt, bool board_dt)
+static u64 dt_unflattened_size(const void *fdt, bool board_dt, const struct early_memory_version *v)
 {
+	const u64 node_size = v->dt_node_size, prop_size = v->dt_property_size;
 	u64 mem = 0;
 	int depth = 0;
 	if (!fdt || fdt_check_header(fdt))
@@ -170,7 +168,7 @@ static u64 dt_unflattened_size(const void *fdt, bool board_dt)
 		const char *name = fdt_get_name(fdt, off, &len);
 		if (!name)
 			break;
-		mem = ALIGN_UP(mem, 8) + DT_NODE_SIZE + (u64)len + 1;
+		mem = ALIGN_UP(mem, 8) + node_size + (u64)len + 1;
 		bool has_name = false;
 		int prop;
 		fdt_for_each_property_offset(prop, fdt, off) {
@@ -181,12 +179,12 @@ static u64 dt_unflattened_size(const void *fdt, bool board_dt)
 				continue;
 			if (!strcmp(pname, "name"))
 				has_name = true;
-			mem = ALIGN_UP(mem, 8) + DT_PROPERTY_SIZE;
+			mem = ALIGN_UP(mem, 8) + prop_size;
 		}
 		if (!has_name) {
 			const char *at = strchr(name, '@');
 			u64 unit = at ? (u64)(at - name) : strlen(name);
-			mem = ALIGN_UP(mem, 8) + DT_PROPERTY_SIZE + unit + 1;
+			mem = ALIGN_UP(mem, 8) + prop_size + unit + 1;
 		}
 		if (off == chosen) {
 			unsigned added = 0;
@@ -196,7 +194,7 @@ static u64 dt_unflattened_size(const void *fdt, bool board_dt)
 				added += 2;
 			if (board_dt && !fdt_getprop(fdt, off, "kaslr-seed", NULL))
 				added++;
-			mem = ALIGN_UP(mem, 8) + added * DT_PROPERTY_SIZE;
+			mem = ALIGN_UP(mem, 8) + added * prop_size;
 		}
 	}
 	return ALIGN_UP(mem, 4) + 4;
@@ -282,7 +280,7 @@ static void early_ctx_init(struct early_ctx *c, struct kernel *k, const struct e
 	c->nsections = blocks_covered(mm->ram_base, mm->ram_end, SECTION_SIZE);
 	c->nroots = blocks_covered(mm->ram_base, mm->ram_end, SECTION_SIZE * SECTIONS_PER_ROOT);
 	c->nr_memory_regions = mb->memory.cnt;
-	c->dt_unflattened = dt_unflattened_size(k->fdt, m && m->gic_version);
+	c->dt_unflattened = dt_unflattened_size(k->fdt, m && m->gic_version, early_version(k));
 	const char *append = m && m->append ? m->append : "";
 	c->cmdline_len = strlen(REFERENCE_CONSOLE_CMDLINE) + (*append ? 1 + strlen(append) : 0);
 	c->log_buf_len = log_buf_len_for(mm->nr_cpus);

@@ -153,6 +153,8 @@ const struct early_memory_version early_memory_linux_6_1 = {
 	.image = { .size = 0x1aa0000, .reserve_offset = 0x10000,
 		   .init_pg_dir_offset = 0x1a8d000, .init_pg_dir_size = 0x5000 },
 	.initrd_size = 0x1f1000,
+	.dt_node_size = 208,
+	.dt_property_size = 96,
 	.setup_arch = setup_arch_6_1,
 	.nr_setup_arch = ARRAY_SIZE(setup_arch_6_1),
 	.start_kernel = start_kernel_6_1,
@@ -163,6 +165,8 @@ const struct early_memory_version early_memory_linux_6_1 = {
 const struct early_memory_version early_memory_linux_7_3 = {
 	.image = { .size = 0x28d0000, .reserve_offset = 0 },
 	.initrd_size = 0x23b000,
+	.dt_node_size = 208,
+	.dt_property_size = 112,
 	.setup_arch = setup_arch_7_3,
 	.nr_setup_arch = ARRAY_SIZE(setup_arch_7_3),
 	.start_kernel = start_kernel_7_3,

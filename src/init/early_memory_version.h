@@ -66,6 +66,8 @@ struct early_memory_version {
 	 * 128 MiB): its size places the DTB after it.
 	 */
 	u64 initrd_size;
+	/* unflatten_device_tree(): sizeof(struct device_node), sizeof(struct property) (96 on 6.1, 112 on 7.3) */
+	u64 dt_node_size, dt_property_size;
 	/* setup_arch() from paging_init() to request_standard_resources() */
 	const struct early_alloc *setup_arch;
 	size_t nr_setup_arch;
