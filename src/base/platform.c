@@ -41,7 +41,8 @@ static int platform_dma_configure(struct device *dev)
 	int ret = 0;
 	if (dev->of_node >= 0)
 		ret = of_dma_configure_id(dev, dev->of_node, true, NULL);
-	if (!ret && !dev->driver->driver_managed_dma) {
+	/* 7.3's IOMMU core calls it for a device no driver has (iommu/bus_probe.c) */
+	if (!ret && dev->driver && !dev->driver->driver_managed_dma) {
 		ret = iommu_device_use_default_domain(dev);
 		if (ret)
 			dev->dma_ops = NULL;

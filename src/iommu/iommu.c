@@ -1,13 +1,17 @@
 /*
- * IOMMU core, device side (drivers/iommu/iommu.c, 6.1): the default domain
- * policy, registered instances, fwspec, and iommu_probe_device().
+ * IOMMU core, device side (drivers/iommu/iommu.c): the default domain
+ * policy, registered instances, fwspec, and iommu_probe_device(). When a
+ * device is probed is the kernel's (iommu_version.h): 6.1 at its first
+ * driver probe, 7.3 when the IOMMU registers (iommu_probe_73.c).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "iommu/iommu.h"
+#include "iommu/iommu_version.h"
 #include "iommu/group_debugfs.h"
 #include "kconfig/kconfig.h"
+#include "kversion/linux_version.h"
 #include "base/string_helpers.h"
 
 struct iommu_core *iommu_core(struct kernel *k)
@@ -59,13 +63,18 @@ int iommu_subsys_init(struct kernel *k, int passthrough, int strict)
 	bool pt = c->def_domain_type == IOMMU_DOMAIN_IDENTITY;
 	if (!pt && !c->dma_strict)
 		c->def_domain_type = IOMMU_DOMAIN_DMA_FQ;
-	/* the format really is "%s %s": a trailing space when not set on the command line */
-	kprintf(k, "iommu: Default domain type: %s %s", iommu_domain_type_str(c->def_domain_type),
-		c->cmd_line_dma_api ? "(set via kernel command line)" : "");
+	/*
+	 * 6.1's format really is "%s %s": a trailing space when not set on the
+	 * command line; 7.3 puts the blank inside the optional part.
+	 */
+	const char *sep = kernel_version(k)->iommu->domain_lines_trailing_blank ? " " : "";
+	const char *via = " (set via kernel command line)";
+	kprintf(k, "iommu: Default domain type: %s%s%s", iommu_domain_type_str(c->def_domain_type),
+		c->cmd_line_dma_api ? "" : sep, c->cmd_line_dma_api ? via : "");
 	if (!pt)
-		kprintf(k, "iommu: DMA domain TLB invalidation policy: %s mode %s",
-			c->dma_strict ? "strict" : "lazy",
-			c->cmd_line_strict ? "(set via kernel command line)" : "");
+		kprintf(k, "iommu: DMA domain TLB invalidation policy: %s mode%s%s",
+			c->dma_strict ? "strict" : "lazy", c->cmd_line_strict ? "" : sep,
+			c->cmd_line_strict ? via : "");
 	return 0;
 }
 
@@ -99,6 +108,8 @@ int iommu_device_register(struct kernel *k, struct iommu_device *iommu)
 		return -ENOMEM;
 	c->iommus = p;
 	c->iommus[c->niommus++] = iommu;
+	if (kernel_version(k)->iommu->probe_at_register)
+		return iommu_register_probe_buses(k, iommu);
 	return 0;
 }
 
@@ -117,7 +128,7 @@ const struct iommu_ops *iommu_ops_from_fwnode(struct kernel *k, int fwnode)
 	return iommu ? iommu->ops : NULL;
 }
 
-static const struct iommu_ops *bus_iommu_ops(struct kernel *k, const struct bus_type *bus)
+const struct iommu_ops *bus_iommu_ops(struct kernel *k, const struct bus_type *bus)
 {
 	struct iommu_core *c = iommu_core(k);
 	for (size_t i = 0; i < c->nbus_ops; i++)
@@ -126,10 +137,29 @@ static const struct iommu_ops *bus_iommu_ops(struct kernel *k, const struct bus_
 	return NULL;
 }
 
-/* bus_set_iommu(): the ops for a bus, then bus_iommu_probe() of what is already there. */
+int iommu_bus_ops_set(struct kernel *k, const struct bus_type *bus, const struct iommu_ops *ops)
+{
+	struct iommu_core *c = iommu_core(k);
+	const struct iommu_ops *cur = bus_iommu_ops(k, bus);
+	if (cur)
+		return cur == ops ? 0 : -EBUSY;
+	if (c->nbus_ops == sizeof(c->bus_ops) / sizeof(c->bus_ops[0]))
+		return -ENOSPC;
+	c->bus_ops[c->nbus_ops] = ops;
+	c->bus_ops_bus[c->nbus_ops++] = bus;
+	return 0;
+}
+
+/*
+ * bus_set_iommu() (6.1): the ops for a bus, then bus_iommu_probe() of what
+ * is already there. 7.3 has no bus_set_iommu(): iommu_device_register() took
+ * the ops and probed every bus already, so only the same ops are accepted.
+ */
 int bus_set_iommu(struct kernel *k, const struct bus_type *bus, const struct iommu_ops *ops)
 {
 	struct iommu_core *c = iommu_core(k);
+	if (kernel_version(k)->iommu->probe_at_register)
+		return iommu_bus_ops_set(k, bus, ops);
 	if (bus_iommu_ops(k, bus))
 		return -EBUSY;
 	if (c->nbus_ops == sizeof(c->bus_ops) / sizeof(c->bus_ops[0]))
@@ -144,14 +174,14 @@ int bus_set_iommu(struct kernel *k, const struct bus_type *bus, const struct iom
 	return 0;
 }
 
-static struct dev_iommu *dev_iommu_get(struct device *dev)
+struct dev_iommu *dev_iommu_get(struct device *dev)
 {
 	if (!dev->iommu)
 		dev->iommu = calloc(1, sizeof(*dev->iommu));
 	return dev->iommu;
 }
 
-static void dev_iommu_free(struct device *dev)
+void dev_iommu_free(struct device *dev)
 {
 	if (!dev->iommu)
 		return;
@@ -222,7 +252,7 @@ static unsigned int iommu_get_def_domain_type(struct device *dev)
 	return ops->def_domain_type ? (unsigned int)ops->def_domain_type(dev) : 0;
 }
 
-static int iommu_alloc_default_domain(struct iommu_group *group, struct device *dev)
+int iommu_alloc_default_domain(struct iommu_group *group, struct device *dev)
 {
 	struct iommu_core *c = iommu_core(dev->k);
 	if (group->default_domain)
@@ -258,6 +288,8 @@ int iommu_probe_device(struct device *dev)
 	struct iommu_device *iommu_dev = NULL;
 	int ret;
 
+	if (kernel_version(dev->k)->iommu->probe_at_register)
+		return __iommu_probe_device(dev, NULL);
 	if (!ops)
 		return -ENODEV;
 	if (!dev_iommu_get(dev))
@@ -357,6 +389,64 @@ static int iommu_change_dev_def_domain(struct iommu_group *group, struct device 
 	return 0;
 }
 
+/*
+ * 7.3's iommu_setup_default_domain() on a populated group: the type asked
+ * for (0: what the members' IOMMU driver insists on, else the boot's), a
+ * new default domain of it every member is moved to, the old one freed.
+ */
+static int iommu_setup_default_domain_type(struct iommu_group *group, unsigned int req)
+{
+	struct iommu_core *c = iommu_core(group->k);
+	unsigned int driver_type = 0;
+	for (size_t i = 0; i < group->ndevices; i++) {
+		unsigned int t = iommu_get_def_domain_type(group->devices[i]);
+		/* conflicting wishes: identity wins */
+		if (t && (!driver_type || t == IOMMU_DOMAIN_IDENTITY))
+			driver_type = t;
+	}
+	if (req && driver_type && req != driver_type)
+		return -EINVAL;
+	unsigned int type = req ? req : driver_type ? driver_type : c->def_domain_type;
+	struct iommu_domain *prev = group->default_domain;
+	if (prev->type == type)
+		return 0;
+	group->default_domain = NULL;
+	int ret = iommu_group_alloc_default_domain(group, group->devices[0], type);
+	if (ret) {
+		group->default_domain = prev;
+		return ret;
+	}
+	struct iommu_domain *dom = group->default_domain;
+	/* attach every member (all or none) */
+	ret = iommu_group_set_domain(group, dom);
+	if (ret) {
+		group->default_domain = prev;
+		iommu_domain_free(dom);
+		return ret;
+	}
+	iommu_domain_free(prev);
+	return 0;
+}
+
+/*
+ * 7.3's iommu_group_store_type(): a DMA domain gains a flush queue in place
+ * whatever is bound; otherwise any group with members whose default domain
+ * no driver uses (pcieport and vfio-pci manage DMA themselves) changes, how
+ * many members it has notwithstanding; -EPERM, unlogged, when one does.
+ */
+static int iommu_group_store_type_unowned(struct iommu_group *group, unsigned int req)
+{
+	struct iommu_domain *dd = group->default_domain;
+	if (req == IOMMU_DOMAIN_DMA_FQ && dd->type == IOMMU_DOMAIN_DMA) {
+		int ret = dd->iova_cookie ? iommu_dma_init_fq(dd) : 0;
+		if (!ret)
+			dd->type = IOMMU_DOMAIN_DMA_FQ;
+		return ret;
+	}
+	if (!group->ndevices || group->owner_cnt)
+		return -EPERM;
+	return iommu_setup_default_domain_type(group, req);
+}
 
 int iommu_group_store_type(struct iommu_group *group, const char *buf)
 {
@@ -377,6 +467,8 @@ int iommu_group_store_type(struct iommu_group *group, const char *buf)
 		req = 0;
 	else
 		return -EINVAL;
+	if (kernel_version(k)->iommu->group_type_unowned_groups)
+		return iommu_group_store_type_unowned(group, req);
 	if (group->ndevices != 1) {
 		if (klog_ratelimit(&k->log, &c->rs_type_count, func))
 			kprintf(k, "iommu: Cannot change default domain: Group has more than one device");

@@ -1,5 +1,5 @@
 /*
- * IOMMU core (drivers/iommu/iommu.c, 6.1): fwspec, device probe, groups,
+ * IOMMU core (drivers/iommu/iommu.c, 6.1 and 7.3): fwspec, device probe, groups,
  * default domains, DMA ownership, reserved regions.
  */
 #ifndef IOMMUSIM_IOMMU_IOMMU_H
@@ -141,13 +141,35 @@ struct iommu_core *iommu_core(struct kernel *k);
 int iommu_subsys_init(struct kernel *k, int passthrough, int strict);
 void iommu_core_free(struct kernel *k);
 
+/*
+ * iommu_device_register(): the instance joins the registered ones; on a
+ * kernel that probes at registration (7.3) it also takes the platform and
+ * PCI buses and probes every device on them (bus_probe.c). 0 or -ENOMEM.
+ */
 int iommu_device_register(struct kernel *k, struct iommu_device *iommu);
+/* The ops a bus's devices are probed with, or NULL */
+const struct iommu_ops *bus_iommu_ops(struct kernel *k, const struct bus_type *bus);
+/* Set them: 0 (also when they already are these), -EBUSY (others), -ENOSPC */
+int iommu_bus_ops_set(struct kernel *k, const struct bus_type *bus, const struct iommu_ops *ops);
+/* 7.3's iommu_device_register() -> bus_iommu_probe() of each of its buses (bus_probe.c) */
+int iommu_register_probe_buses(struct kernel *k, struct iommu_device *iommu);
+struct iommu_probe_groups;
+/*
+ * 7.3's __iommu_probe_device(): 0 when dev has (or now got) a group,
+ * -ENODEV when it is no IOMMU's master (or its IOMMU refused it), -errno.
+ * list NULL: the group's default domain is made now if it has none;
+ * otherwise the group waits on the list (bus_iommu_probe()).
+ */
+int __iommu_probe_device(struct device *dev, struct iommu_probe_groups *list);
 /* iommu_ops_from_fwnode() */
 const struct iommu_ops *iommu_ops_from_fwnode(struct kernel *k, int fwnode);
 struct iommu_device *iommu_device_from_fwnode(struct kernel *k, int fwnode);
 /* bus_set_iommu(): set ops for a bus and probe its existing devices */
 int bus_set_iommu(struct kernel *k, const struct bus_type *bus, const struct iommu_ops *ops);
 
+/* dev->iommu, allocated on first use (NULL: out of memory); freed with its fwspec */
+struct dev_iommu *dev_iommu_get(struct device *dev);
+void dev_iommu_free(struct device *dev);
 int iommu_fwspec_init(struct device *dev, int iommu_fwnode, const struct iommu_ops *ops);
 void iommu_fwspec_free(struct device *dev);
 int iommu_fwspec_add_ids(struct device *dev, const u32 *ids, int num);
@@ -160,7 +182,13 @@ static inline bool device_iommu_mapped(struct device *dev)
 	return dev->iommu_group != NULL;
 }
 
+/*
+ * iommu_probe_device(): dev's group and default domain. 6.1: with its bus's
+ * ops; 7.3: with its fwspec's (__iommu_probe_device()). 0 or -errno.
+ */
 int iommu_probe_device(struct device *dev);
+/* iommu_alloc_default_domain(): the group's default domain, of the type dev or the boot asks */
+int iommu_alloc_default_domain(struct iommu_group *group, struct device *dev);
 void iommu_release_device(struct device *dev);
 
 struct iommu_group *iommu_group_alloc(struct kernel *k);

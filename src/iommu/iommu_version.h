@@ -18,6 +18,16 @@ struct iommu_version {
 	bool probe_at_register;
 	/* iommu_subsys_init()'s default-domain lines end with a blank (6.1) */
 	bool domain_lines_trailing_blank;
+	/*
+	 * Writing a group's type file (iommu_group_store_type()): DMA -> DMA-FQ
+	 * always; otherwise any populated group whose default domain no driver
+	 * uses (owner_cnt 0) changes, several members or not, and one in use
+	 * gives -EPERM with nothing logged (7.3). 6.1 changes a group of one
+	 * device with no driver bound (DMA -> DMA-FQ also bound), and refuses
+	 * with a rate-limited line: -EINVAL "Group has more than one device",
+	 * -EBUSY "Device is still bound to driver".
+	 */
+	bool group_type_unowned_groups;
 };
 
 extern const struct iommu_version iommu_linux_6_1, iommu_linux_7_3;

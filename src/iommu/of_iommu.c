@@ -1,10 +1,15 @@
 /*
- * of_iommu_configure() as in Linux 6.1: on DT systems this is where a master
- * gets its fwspec and, through the replayed iommu_probe_device(), its group:
- * from really_probe() -> dma_configure, the first time a driver tries it.
+ * of_iommu_configure(): on DT systems this is where a master gets its
+ * fwspec. On 6.1 it also gets its group there, through the replayed
+ * iommu_probe_device(): from really_probe() -> dma_configure, the first time
+ * a driver tries it. On 7.3 the IOMMU core calls dma_configure itself when
+ * the IOMMU registers (bus_probe.c), and the replay is only for a device it
+ * has not seen (one its IOMMU refused, probed again by a driver).
  */
 #include <errno.h>
 #include "iommu/of_iommu.h"
+#include "iommu/iommu_version.h"
+#include "kversion/linux_version.h"
 #include <libfdt.h>
 #include "fw/of.h"
 #include "pci/pci.h"
@@ -78,6 +83,45 @@ static int of_iommu_configure_device(int master_np, struct device *dev, const u3
 	return err;
 }
 
+/* The fwspec from the DT: the PCI function's every DMA alias, else the node's own iommus */
+static int of_iommu_configure_ids(struct device *dev, int master_np, const u32 *id)
+{
+	if (!dev_is_pci(dev))
+		return of_iommu_configure_device(master_np, dev, id);
+	struct of_pci_iommu_alias_info info = { .dev = dev, .np = master_np };
+	to_pci_dev(dev)->bus->host->acs_requested = true;	/* pci_request_acs() */
+	return pci_for_each_dma_alias(to_pci_dev(dev), of_pci_iommu_init, &info);
+}
+
+/*
+ * 7.3: an existing fwspec is kept as it is; a failed look-up leaves none
+ * behind; the probe is replayed only when dev->iommu did not exist before
+ * (the IOMMU core's own probe made it, and goes on by itself).
+ */
+static int of_iommu_configure_73(struct device *dev, int master_np, const u32 *id,
+				 const struct iommu_ops **ops)
+{
+	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(dev);
+	if (fwspec) {
+		*ops = device_iommu_mapped(dev) ? fwspec->ops : NULL;
+		return 0;
+	}
+	bool dev_iommu_present = dev->iommu != NULL;
+	int err = of_iommu_configure_ids(dev, master_np, id);
+	if (err && dev_iommu_present)
+		iommu_fwspec_free(dev);
+	else if (err)
+		dev_iommu_free(dev);
+	if (!err && !dev_iommu_present)
+		err = iommu_probe_device(dev);
+	if (err == -EPROBE_DEFER)
+		return -EPROBE_DEFER;
+	fwspec = dev_iommu_fwspec_get(dev);
+	/* the core sets the DMA ops up once the device has its group */
+	*ops = !err && fwspec && device_iommu_mapped(dev) ? fwspec->ops : NULL;
+	return 0;
+}
+
 int of_iommu_configure(struct device *dev, int master_np, const u32 *id,
 		       const struct iommu_ops **ops)
 {
@@ -87,6 +131,8 @@ int of_iommu_configure(struct device *dev, int master_np, const u32 *id,
 	*ops = NULL;
 	if (master_np < 0)
 		return 0;
+	if (kernel_version(dev->k)->iommu->probe_at_register)
+		return of_iommu_configure_73(dev, master_np, id, ops);
 	if (fwspec) {
 		if (fwspec->ops) {
 			*ops = fwspec->ops;
@@ -96,13 +142,7 @@ int of_iommu_configure(struct device *dev, int master_np, const u32 *id,
 		iommu_fwspec_free(dev);
 	}
 
-	if (dev_is_pci(dev)) {
-		struct of_pci_iommu_alias_info info = { .dev = dev, .np = master_np };
-		to_pci_dev(dev)->bus->host->acs_requested = true;	/* pci_request_acs() */
-		err = pci_for_each_dma_alias(to_pci_dev(dev), of_pci_iommu_init, &info);
-	} else {
-		err = of_iommu_configure_device(master_np, dev, id);
-	}
+	err = of_iommu_configure_ids(dev, master_np, id);
 
 	if (!err) {
 		fwspec = dev_iommu_fwspec_get(dev);

@@ -335,8 +335,12 @@ int pci_load_and_free_saved_state(struct pci_dev *dev, struct pci_saved_state **
  * the function keeps its state.
  */
 int pci_set_power_state(struct pci_dev *dev, unsigned state);
-/* pci_enable_acs() (pci/probe.c): ACS controls on once pci_request_acs() was called */
+/* pci_enable_acs() (pci/acs.c): ACS controls on once pci_request_acs() was called */
 void pci_enable_acs(struct pci_dev *dev);
+/* pci_acs_init(): the capability found at enumeration, enabled there on 6.1 */
+void pci_acs_init(struct pci_dev *dev);
+/* pci_dma_configure()'s pci_enable_acs() (7.3; nothing on 6.1) */
+void pci_dma_configure_acs(struct pci_dev *dev);
 
 /* pci_for_each_dma_alias(): fn(pdev_or_bridge, alias, data); nonzero stops. */
 int pci_for_each_dma_alias(struct pci_dev *pdev,

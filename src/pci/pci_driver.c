@@ -56,7 +56,11 @@ static void pci_device_remove(struct device *dev)
 		drv->remove(to_pci_dev(dev));
 }
 
-/* of_dma_configure() on the host bridge's DT node, then default-domain ownership. */
+/*
+ * of_dma_configure() on the host bridge's DT node, ACS (7.3), then
+ * default-domain ownership when a driver is probing: 7.3's IOMMU core also
+ * calls it for a function no driver has (iommu/bus_probe.c).
+ */
 static int pci_dma_configure(struct device *dev)
 {
 	struct pci_dev *pdev = to_pci_dev(dev);
@@ -64,7 +68,8 @@ static int pci_dma_configure(struct device *dev)
 	int ret = 0;
 	if (host && host->of_node >= 0)
 		ret = of_dma_configure_id(dev, host->of_node, true, NULL);
-	if (!ret && !dev->driver->driver_managed_dma) {
+	pci_dma_configure_acs(pdev);
+	if (!ret && dev->driver && !dev->driver->driver_managed_dma) {
 		ret = iommu_device_use_default_domain(dev);
 		if (ret)
 			dev->dma_ops = NULL;	/* arch_teardown_dma_ops() */

@@ -1,15 +1,18 @@
 /*
- * Masters of the SMMU (Linux 6.1 arm_smmu_probe_device and friends): the
- * stream IDs of_xlate collected, kept in a tree ordered by ID. A stream
- * already owned by another master is refused, which leaves the device
- * without a group (a PCI device behind a conventional bridge aliases to the
- * bridge's own ID).
+ * Masters of the SMMU (arm_smmu_probe_device and friends): the stream IDs
+ * of_xlate collected, kept in a tree ordered by ID. A stream already owned
+ * by another master is refused, which leaves the device without a group (a
+ * PCI device behind a conventional bridge aliases to the bridge's own ID).
+ * Which ID is tried first and what is said differ (smmu_version.h): 6.1 in
+ * the fwspec's order, 7.3 in ascending order.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "smmuv3/arm_smmu_v3.h"
 #include "smmuv3/smmu_tables.h"
+#include "smmuv3/smmu_version.h"
+#include "kversion/linux_version.h"
 #include "pci/pci.h"
 #include "pgtable/io_pgtable.h"
 
@@ -51,6 +54,55 @@ struct arm_smmu_master *arm_smmu_find_master(struct arm_smmu_device *smmu, u32 s
 	return NULL;
 }
 
+static int stream_id_cmp(const void *a, const void *b)
+{
+	u32 x = ((const struct arm_smmu_stream *)a)->id, y = ((const struct arm_smmu_stream *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * 7.3: the IDs sorted; one the master itself already holds (a bridged
+ * function's own RID equal to its bridge's alias) is passed over, one
+ * another master holds refuses the device (-ENODEV).
+ */
+static int arm_smmu_insert_master_sorted(struct arm_smmu_device *smmu, struct arm_smmu_master *master)
+{
+	unsigned n = master->num_streams, i;
+	int ret = 0;
+	bool *inserted = calloc(n ? n : 1, sizeof(*inserted));
+	if (!inserted)
+		return -ENOMEM;
+	qsort(master->streams, n, sizeof(*master->streams), stream_id_cmp);
+	for (i = 0; i < n; i++) {
+		struct arm_smmu_stream *s = &master->streams[i];
+		ret = arm_smmu_init_sid_strtab(smmu, s->id);
+		if (ret)
+			break;
+		size_t pos = stream_lower_bound(smmu, s->id);
+		if (pos < smmu->nstreams && smmu->streams[pos]->id == s->id) {
+			struct arm_smmu_master *owner = smmu->streams[pos]->master;
+			if (owner == master)
+				continue;
+			dev_warn(master->dev,
+				 "Aliasing StreamID 0x%x (from %s) unsupported, expect DMA to be broken\n",
+				 s->id, owner->dev->name);
+			ret = -ENODEV;
+			break;
+		}
+		memmove(&smmu->streams[pos + 1], &smmu->streams[pos],
+			(smmu->nstreams - pos) * sizeof(*smmu->streams));
+		smmu->streams[pos] = s;
+		smmu->nstreams++;
+		inserted[i] = true;
+	}
+	if (ret)
+		while (i-- > 0)
+			if (inserted[i])
+				stream_erase(smmu, &master->streams[i]);
+	free(inserted);
+	return ret;
+}
+
 static int arm_smmu_insert_master(struct arm_smmu_device *smmu, struct arm_smmu_master *master)
 {
 	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(master->dev);
@@ -70,6 +122,16 @@ static int arm_smmu_insert_master(struct arm_smmu_device *smmu, struct arm_smmu_
 		}
 		smmu->streams = p;
 		smmu->streams_cap = cap;
+	}
+	if (kernel_version(smmu->k)->smmu->streams_sorted_aliasing_warning) {
+		for (i = 0; i < fwspec->num_ids; i++)
+			master->streams[i] = (struct arm_smmu_stream){ .id = fwspec->ids[i], .master = master };
+		ret = arm_smmu_insert_master_sorted(smmu, master);
+		if (ret) {
+			free(master->streams);
+			master->streams = NULL;
+		}
+		return ret;
 	}
 	for (i = 0; i < fwspec->num_ids; i++) {
 		u32 sid = fwspec->ids[i];
