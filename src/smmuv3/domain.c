@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "smmuv3/domain.h"
+#include "smmuv3/smmu_version.h"
+#include "kversion/linux_version.h"
 #include "smmuv3/smmu_tables.h"
 #include "smmuv3/ste.h"
 #include "smmuv3/cmdq.h"
@@ -342,6 +344,25 @@ static void detach_master(struct arm_smmu_master *master)
 	arm_smmu_install_ste_for_dev(master);
 }
 
+/*
+ * An attach: 6.1's arm_smmu_attach_dev() detaches first (the STE goes to
+ * abort/bypass, then to the new domain's); 7.3 checks the new domain first,
+ * then leaves the old one and lets the entry writer go straight from the
+ * old STE to the new one (an error leaves the old attachment whole).
+ */
+static bool attach_direct(const struct arm_smmu_master *master)
+{
+	return kernel_version(master->smmu->k)->smmu->attach_direct_ste_update;
+}
+
+static void leave_domain(struct arm_smmu_master *master)
+{
+	if (!master->domain)
+		return;
+	domain_remove_master(master->domain, master);
+	master->domain = NULL;
+}
+
 static int arm_smmu_attach_dev(struct iommu_domain *domain, struct device *dev)
 {
 	struct arm_smmu_domain *d = to_smmu_domain(domain);
@@ -355,7 +376,8 @@ static int arm_smmu_attach_dev(struct iommu_domain *domain, struct device *dev)
 	if (!m)
 		return -ENOMEM;
 	d->masters = m;
-	detach_master(master);
+	if (!attach_direct(master))
+		detach_master(master);
 	if (!d->smmu) {
 		d->smmu = master->smmu;
 		ret = arm_smmu_domain_finalise(d, master);
@@ -366,6 +388,7 @@ static int arm_smmu_attach_dev(struct iommu_domain *domain, struct device *dev)
 	} else if (d->smmu != master->smmu) {
 		return -EINVAL;
 	}
+	leave_domain(master);
 	master->domain = d;
 	d->masters[d->nmasters++] = master;
 	ret = arm_smmu_install_ste_for_dev(master);
@@ -505,7 +528,10 @@ static int nested_attach_dev(struct iommu_domain *domain, struct device *dev)
 	if (!m)
 		return -ENOMEM;
 	d->masters = m;
-	detach_master(master);
+	if (attach_direct(master))
+		leave_domain(master);
+	else
+		detach_master(master);
 	master->domain = d;
 	d->masters[d->nmasters++] = master;
 	int ret = arm_smmu_install_ste_for_dev(master);

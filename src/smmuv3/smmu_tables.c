@@ -82,9 +82,9 @@ static int init_initial_stes(struct arm_smmu_device *smmu, u64 pa, u32 nent)
 {
 	u64 ste[NUM_ENTRY_QWORDS];
 	if (smmu->allow_bypass)
-		arm_smmu_make_bypass_ste(ste);
+		arm_smmu_make_bypass_ste(ste, smmu);
 	else
-		arm_smmu_make_abort_ste(ste);
+		arm_smmu_make_abort_ste(ste, smmu);
 	for (u32 i = 0; i < nent; i++)
 		if (guest_mem_write(smmu->mem, pa + (u64)i * sizeof(ste), ste, sizeof(ste)))
 			return -EFAULT;

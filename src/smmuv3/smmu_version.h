@@ -11,15 +11,16 @@
 /* How the driver rewrites a live STE (ste.h has both sequences). */
 enum arm_smmu_ste_writer {
 	/*
-	 * 6.1's arm_smmu_write_strtab_ent(): the whole entry but qword 0, one
-	 * CFGI_STE + CMD_SYNC, then qword 0 (V and Config), another
-	 * CFGI_STE + CMD_SYNC.
+	 * 6.1's arm_smmu_write_strtab_ent(): for a translating STE the whole
+	 * entry but qword 0, CFGI_STE + CMD_SYNC, then qword 0 (V and Config),
+	 * another CFGI_STE + CMD_SYNC, then PREFETCH_CFG; for abort or bypass
+	 * qwords 0..2 and one CFGI_STE + CMD_SYNC.
 	 */
 	ARM_SMMU_STE_WRITER_STRTAB_ENT,
 	/*
-	 * 7.3's arm_smmu_write_entry(): the used-bits entry writer. A hitless
-	 * update when at most one qword changes in a used bit (one sync), or a
-	 * V=0 break otherwise (three syncs); 1 sync for each of its steps.
+	 * 7.3's arm_smmu_write_entry(): the used-bits entry writer, then
+	 * PREFETCH_CFG. Hitless when one qword's used bits change (up to three
+	 * steps), a V=0 break otherwise (three); one CFGI_STE + CMD_SYNC a step.
 	 */
 	ARM_SMMU_STE_WRITER_USED_BITS,
 };
@@ -50,6 +51,18 @@ struct smmu_version {
 	bool event_decoded_lines;
 	/* which STE writer arm_smmu_install_ste_for_dev()'s path takes */
 	enum arm_smmu_ste_writer ste_writer;
+	/*
+	 * STEs ask for incoming shareability (SHCFG) only on an SMMU with
+	 * IDR1.ATTR_TYPES_OVR (bypass, S2, S1DSS=bypass) and never on abort
+	 * (7.3); 6.1 writes it in every abort and bypass STE and its S2 STEs
+	 * keep it
+	 */
+	bool ste_shcfg_needs_attr_types_ovr;
+	/*
+	 * arm_smmu_attach_dev() moves the STE from the old domain's straight
+	 * to the new one's (7.3); 6.1 detaches first, through abort/bypass
+	 */
+	bool attach_direct_ste_update;
 };
 
 extern const struct smmu_version smmu_linux_6_1, smmu_linux_7_3;

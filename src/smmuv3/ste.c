@@ -1,30 +1,45 @@
 /*
- * STEs and CDs, driver side. The target entries follow upstream Linux's
- * arm_smmu_make_*_ste() (6.9+) with 6.1's field choices (SHCFG incoming for
- * bypass, S1DSS=SSID0, WBRA S1 table walks, inner shareable); the writer is
- * upstream's arm_smmu_write_entry(): it looks at which bits the SMMU uses in
- * the current and the target entry and picks the shortest safe sequence.
+ * STEs and CDs, driver side. The target entries follow Linux's
+ * arm_smmu_make_*_ste() with each kernel's field choices (SHCFG: see
+ * ste.h; S1DSS=SSID0, WBRA S1 table walks, inner shareable on both), and
+ * each kernel's way of writing a live STE: 6.1's arm_smmu_write_strtab_ent()
+ * or 7.3's entry writer (entry_writer.c).
  */
 #include <errno.h>
 #include <string.h>
 #include "smmuv3/ste.h"
 #include "smmuv3/cmdq.h"
+#include "smmuv3/smmu_version.h"
+#include "kversion/linux_version.h"
 #include "pgtable/io_pgtable.h"
 
-void arm_smmu_make_abort_ste(u64 *target)
+static const struct smmu_version *ste_version(const struct arm_smmu_device *smmu)
+{
+	return kernel_version(smmu ? smmu->k : NULL)->smmu;
+}
+
+/* Does this STE ask for the incoming shareability (SHCFG)? */
+static bool wants_shcfg_incoming(const struct arm_smmu_device *smmu)
+{
+	return !ste_version(smmu)->ste_shcfg_needs_attr_types_ovr ||
+	       (smmu && (smmu->features & ARM_SMMU_FEAT_ATTR_TYPES_OVR));
+}
+
+void arm_smmu_make_abort_ste(u64 *target, const struct arm_smmu_device *smmu)
 {
 	memset(target, 0, NUM_ENTRY_QWORDS * sizeof(u64));
 	target[0] = STRTAB_STE_0_V | FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_ABORT);
 	/* 6.1 writes abort and bypass STEs alike: word 1 asks for incoming shareability */
-	target[1] = FIELD_PREP(STRTAB_STE_1_SHCFG, STRTAB_STE_1_SHCFG_INCOMING);
+	if (!ste_version(smmu)->ste_shcfg_needs_attr_types_ovr)
+		target[1] = FIELD_PREP(STRTAB_STE_1_SHCFG, STRTAB_STE_1_SHCFG_INCOMING);
 }
 
-void arm_smmu_make_bypass_ste(u64 *target)
+void arm_smmu_make_bypass_ste(u64 *target, const struct arm_smmu_device *smmu)
 {
 	memset(target, 0, NUM_ENTRY_QWORDS * sizeof(u64));
 	target[0] = STRTAB_STE_0_V | FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_BYPASS);
-	/* 6.1 always asks for the incoming shareability on bypass */
-	target[1] = FIELD_PREP(STRTAB_STE_1_SHCFG, STRTAB_STE_1_SHCFG_INCOMING);
+	if (wants_shcfg_incoming(smmu))
+		target[1] = FIELD_PREP(STRTAB_STE_1_SHCFG, STRTAB_STE_1_SHCFG_INCOMING);
 }
 
 void arm_smmu_make_cdtable_ste(u64 *target, const struct arm_smmu_device *smmu,
@@ -45,7 +60,7 @@ void arm_smmu_make_cdtable_ste(u64 *target, const struct arm_smmu_device *smmu,
 	if ((smmu->features & ARM_SMMU_FEAT_STALLS) && !stall_enabled)
 		target[1] |= STRTAB_STE_1_S1STALLD;
 	/* SHCFG only matters when S1DSS lets substream-less traffic bypass */
-	if (s1dss == STRTAB_STE_1_S1DSS_BYPASS)
+	if (s1dss == STRTAB_STE_1_S1DSS_BYPASS && wants_shcfg_incoming(smmu))
 		target[1] |= FIELD_PREP(STRTAB_STE_1_SHCFG, STRTAB_STE_1_SHCFG_INCOMING);
 	if (smmu->features & ARM_SMMU_FEAT_E2H) {
 		target[1] |= FIELD_PREP(STRTAB_STE_1_STRW, STRTAB_STE_1_STRW_EL2);
@@ -56,13 +71,15 @@ void arm_smmu_make_cdtable_ste(u64 *target, const struct arm_smmu_device *smmu,
 	}
 }
 
-void arm_smmu_make_s2_domain_ste(u64 *target, const struct arm_smmu_s2_cfg *s2,
-				 bool stall_enabled, bool ats_enabled)
+void arm_smmu_make_s2_domain_ste(u64 *target, const struct arm_smmu_device *smmu,
+				 const struct arm_smmu_s2_cfg *s2, bool stall_enabled, bool ats_enabled)
 {
 	memset(target, 0, NUM_ENTRY_QWORDS * sizeof(u64));
 	target[0] = STRTAB_STE_0_V | FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_S2_TRANS);
-	target[1] = FIELD_PREP(STRTAB_STE_1_EATS, ats_enabled ? STRTAB_STE_1_EATS_TRANS : 0) |
-		    FIELD_PREP(STRTAB_STE_1_SHCFG, STRTAB_STE_1_SHCFG_INCOMING);
+	target[1] = FIELD_PREP(STRTAB_STE_1_EATS, ats_enabled ? STRTAB_STE_1_EATS_TRANS : 0);
+	/* 6.1 leaves word 1 of the abort/bypass STE before it: SHCFG incoming */
+	if (wants_shcfg_incoming(smmu))
+		target[1] |= FIELD_PREP(STRTAB_STE_1_SHCFG, STRTAB_STE_1_SHCFG_INCOMING);
 	/* AArch64 tables, S2PTW (stage-1 walks to device memory fault), S2R: record faults */
 	target[2] = FIELD_PREP(STRTAB_STE_2_S2VMID, s2->vmid) |
 		    FIELD_PREP(STRTAB_STE_2_VTCR, s2->vtcr) | STRTAB_STE_2_S2AA64 |
@@ -70,10 +87,10 @@ void arm_smmu_make_s2_domain_ste(u64 *target, const struct arm_smmu_s2_cfg *s2,
 	target[3] = s2->vttbr & STRTAB_STE_3_S2TTB_MASK;
 }
 
-void arm_smmu_make_nested_ste(u64 *target, const struct arm_smmu_s2_cfg *s2,
-			      const u64 guest_ste[2], bool ats_enabled)
+void arm_smmu_make_nested_ste(u64 *target, const struct arm_smmu_device *smmu,
+			      const struct arm_smmu_s2_cfg *s2, const u64 guest_ste[2], bool ats_enabled)
 {
-	arm_smmu_make_s2_domain_ste(target, s2, false, ats_enabled);
+	arm_smmu_make_s2_domain_ste(target, smmu, s2, false, ats_enabled);
 	target[0] = STRTAB_STE_0_V | FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_NESTED);
 	/* only the S1 fields a guest may own; Config comes from us */
 	target[0] |= guest_ste[0] & STRTAB_STE_0_NESTING_ALLOWED & ~(STRTAB_STE_0_CFG | STRTAB_STE_0_V);
@@ -116,130 +133,36 @@ void arm_smmu_make_s1_cd(u64 *target, const struct arm_smmu_ctx_desc *cd, bool s
 	target[3] = cd->mair;
 }
 
-/* ---- used bits ---- */
+/* ---- 6.1's arm_smmu_write_strtab_ent() ---- */
 
-void arm_smmu_get_ste_used(const u64 *ent, u64 *used)
+bool arm_smmu_ste_translates(const u64 *target)
 {
-	unsigned cfg = (unsigned)FIELD_GET(STRTAB_STE_0_CFG, ent[0]);
+	unsigned cfg = (unsigned)FIELD_GET(STRTAB_STE_0_CFG, target[0]);
 
-	memset(used, 0, NUM_ENTRY_QWORDS * sizeof(u64));
-	used[0] = STRTAB_STE_0_V;
-	if (!(ent[0] & STRTAB_STE_0_V))
+	return (target[0] & STRTAB_STE_0_V) && cfg != STRTAB_STE_0_CFG_ABORT &&
+	       cfg != STRTAB_STE_0_CFG_BYPASS;
+}
+
+static void strtab_ent_sync(struct arm_smmu_entry_writer *writer)
+{
+	writer->nsyncs++;
+	writer->ops->sync(writer);
+}
+
+void arm_smmu_write_strtab_ent(struct arm_smmu_entry_writer *writer, u64 *entry,
+			       const u64 *target)
+{
+	if (!arm_smmu_ste_translates(target)) {
+		/* words 0, 1 and 2 (the VMID nuked), then the sync, changed or not */
+		arm_smmu_entry_store(writer, entry, target, 0, 3);
+		strtab_ent_sync(writer);
 		return;
-	used[0] |= STRTAB_STE_0_CFG;
-	/* stage 1 translates (Config S1 or nested) */
-	if (cfg & BIT(0)) {
-		used[0] |= STRTAB_STE_0_S1FMT | STRTAB_STE_0_S1CTXPTR_MASK | STRTAB_STE_0_S1CDMAX;
-		used[1] |= STRTAB_STE_1_S1DSS | STRTAB_STE_1_S1CIR | STRTAB_STE_1_S1COR |
-			   STRTAB_STE_1_S1CSH | STRTAB_STE_1_S1STALLD | STRTAB_STE_1_STRW |
-			   STRTAB_STE_1_EATS;
-		used[2] |= STRTAB_STE_2_S2VMID;
-		/* spec 13.5: SHCFG applies to what S1DSS lets bypass */
-		if (FIELD_GET(STRTAB_STE_1_S1DSS, ent[1]) == STRTAB_STE_1_S1DSS_BYPASS)
-			used[1] |= STRTAB_STE_1_SHCFG;
 	}
-	/* stage 2 translates (Config S2 or nested) */
-	if (cfg & BIT(1)) {
-		used[1] |= STRTAB_STE_1_EATS | STRTAB_STE_1_SHCFG | STRTAB_STE_1_MEV;
-		used[2] |= STRTAB_STE_2_S2VMID | STRTAB_STE_2_VTCR | STRTAB_STE_2_S2AA64 |
-			   STRTAB_STE_2_S2ENDI | STRTAB_STE_2_S2PTW | STRTAB_STE_2_S2S |
-			   STRTAB_STE_2_S2R;
-		used[3] |= STRTAB_STE_3_S2TTB_MASK;
-	}
-	/*
-	 * Bypass applies SHCFG. An abort STE ignores it, but 6.1 writes it
-	 * there too (incoming); counting it as used keeps the writer's rule
-	 * that a target sets no bit its config ignores.
-	 */
-	if (cfg == STRTAB_STE_0_CFG_BYPASS || cfg == STRTAB_STE_0_CFG_ABORT)
-		used[1] |= STRTAB_STE_1_SHCFG;
-}
-
-void arm_smmu_get_cd_used(const u64 *ent, u64 *used)
-{
-	memset(used, 0, NUM_ENTRY_QWORDS * sizeof(u64));
-	used[0] = CTXDESC_CD_0_V;
-	if (!(ent[0] & CTXDESC_CD_0_V))
-		return;
-	memset(used, 0xff, NUM_ENTRY_QWORDS * sizeof(u64));
-	/* EPD0: the TTB0 walk fields are IGNORED */
-	if (ent[0] & CTXDESC_CD_0_TCR_EPD0) {
-		used[0] &= ~(CTXDESC_CD_0_TCR_T0SZ | CTXDESC_CD_0_TCR_TG0 | CTXDESC_CD_0_TCR_IRGN0 |
-			     CTXDESC_CD_0_TCR_ORGN0 | CTXDESC_CD_0_TCR_SH0);
-		used[1] &= ~CTXDESC_CD_1_TTB0_MASK;
-	}
-}
-
-/* ---- the writer ---- */
-
-/*
- * Which qwords must change in bits the current entry uses; unused_update is
- * the entry with every bit it does not use already set to the target value.
- */
-static u8 entry_qword_diff(struct arm_smmu_entry_writer *writer, const u64 *entry,
-			   const u64 *target, u64 *unused_update)
-{
-	u64 target_used[NUM_ENTRY_QWORDS], cur_used[NUM_ENTRY_QWORDS];
-	u8 diff = 0;
-
-	writer->ops->get_used(entry, cur_used);
-	writer->ops->get_used(target, target_used);
-	for (unsigned i = 0; i < NUM_ENTRY_QWORDS; i++) {
-		unused_update[i] = (entry[i] & cur_used[i]) | (target[i] & ~cur_used[i]);
-		if ((unused_update[i] & target_used[i]) != target[i])
-			diff |= (u8)(1U << i);
-	}
-	return diff;
-}
-
-/* Store the qwords [start, start+len) that differ, then sync if any did. */
-static bool entry_set(struct arm_smmu_entry_writer *writer, u64 *entry, const u64 *target,
-		      unsigned start, unsigned len)
-{
-	bool changed = false;
-	for (unsigned i = start; len; len--, i++) {
-		if (entry[i] == target[i])
-			continue;
-		entry[i] = target[i];
-		writer->nqwords++;
-		/* one 64-bit single-copy-atomic store, as the SMMU reads them */
-		if (writer->mem && guest_mem_write64(writer->mem, writer->entry_pa + 8ULL * i, target[i]) &&
-		    !writer->err)
-			writer->err = -EFAULT;
-		changed = true;
-	}
-	if (changed) {
-		writer->nsyncs++;
-		writer->ops->sync(writer);
-	}
-	return changed;
-}
-
-void arm_smmu_write_entry(struct arm_smmu_entry_writer *writer, u64 *entry, const u64 *target)
-{
-	u64 unused_update[NUM_ENTRY_QWORDS];
-	u8 diff = entry_qword_diff(writer, entry, target, unused_update);
-
-	if (__builtin_popcount(diff) == 1) {
-		/*
-		 * Hitless: fill the bits the entry ignores, flip the one
-		 * critical qword, then clear what the target no longer uses.
-		 */
-		unsigned critical = (unsigned)__builtin_ctz(diff);
-		unused_update[critical] = entry[critical];
-		entry_set(writer, entry, unused_update, 0, NUM_ENTRY_QWORDS);
-		entry_set(writer, entry, target, critical, 1);
-		entry_set(writer, entry, target, 0, NUM_ENTRY_QWORDS);
-	} else if (diff) {
-		/* breaking: V=0, the other qwords, then word 0 with V=1 */
-		unused_update[0] = 0;
-		entry_set(writer, entry, unused_update, 0, 1);
-		entry_set(writer, entry, target, 1, NUM_ENTRY_QWORDS - 1);
-		entry_set(writer, entry, target, 0, 1);
-	} else {
-		/* no used bit changes; only stray unused bits may remain */
-		entry_set(writer, entry, target, 0, NUM_ENTRY_QWORDS);
-	}
+	/* everything but word 0, sync, word 0 (V and Config) alone, sync */
+	arm_smmu_entry_store(writer, entry, target, 1, NUM_ENTRY_QWORDS - 1);
+	strtab_ent_sync(writer);
+	arm_smmu_entry_store(writer, entry, target, 0, 1);
+	strtab_ent_sync(writer);
 }
 
 /* ---- STEs in the stream table ---- */
@@ -256,6 +179,7 @@ static void arm_smmu_ste_writer_sync(struct arm_smmu_entry_writer *writer)
 
 static const struct arm_smmu_entry_writer_ops arm_smmu_ste_writer_ops = {
 	.get_used = arm_smmu_get_ste_used,
+	.get_update_safe = arm_smmu_get_ste_update_safe,
 	.sync = arm_smmu_ste_writer_sync,
 };
 
@@ -273,13 +197,26 @@ int arm_smmu_write_ste(struct arm_smmu_device *smmu, u32 sid, const u64 *target)
 		return ret;
 	if (guest_mem_read(smmu->mem, writer.entry_pa, cur, sizeof(cur)))
 		return -EFAULT;
-	arm_smmu_write_entry(&writer, cur, target);
+	bool prefetch_cfg = true;
+	switch (ste_version(smmu)->ste_writer) {
+	case ARM_SMMU_STE_WRITER_STRTAB_ENT:
+		arm_smmu_write_strtab_ent(&writer, cur, target);
+		/* 6.1 returns before its prefetch when the STE aborts or bypasses */
+		prefetch_cfg = arm_smmu_ste_translates(target);
+		break;
+	case ARM_SMMU_STE_WRITER_USED_BITS:
+		arm_smmu_write_entry(&writer, cur, target);
+		break;
+	}
 	smmu->stats.ste_qword_writes += writer.nqwords;
 	if (writer.err)
 		return writer.err;
 	/* the new STE is likely to be used soon */
-	struct arm_smmu_cmdq_ent prefetch = { .opcode = CMDQ_OP_PREFETCH_CFG, .prefetch.sid = sid };
-	arm_smmu_cmdq_issue_cmd(smmu, &prefetch);
+	if (prefetch_cfg) {
+		struct arm_smmu_cmdq_ent prefetch = { .opcode = CMDQ_OP_PREFETCH_CFG,
+						      .prefetch.sid = sid };
+		arm_smmu_cmdq_issue_cmd(smmu, &prefetch);
+	}
 	return 0;
 }
 
@@ -291,14 +228,14 @@ void arm_smmu_make_master_ste(u64 *target, struct arm_smmu_master *master)
 	if (!d) {
 		/* detached: abort unless arm-smmu-v3.disable_bypass=0 */
 		if (master->smmu->allow_bypass)
-			arm_smmu_make_bypass_ste(target);
+			arm_smmu_make_bypass_ste(target, master->smmu);
 		else
-			arm_smmu_make_abort_ste(target);
+			arm_smmu_make_abort_ste(target, master->smmu);
 		return;
 	}
 	switch (d->stage) {
 	case ARM_SMMU_DOMAIN_BYPASS:
-		arm_smmu_make_bypass_ste(target);
+		arm_smmu_make_bypass_ste(target, master->smmu);
 		return;
 	case ARM_SMMU_DOMAIN_S1:
 		if (cfg && cfg->s1.cdtab_pa) {
@@ -309,7 +246,7 @@ void arm_smmu_make_master_ste(u64 *target, struct arm_smmu_master *master)
 		break;
 	case ARM_SMMU_DOMAIN_S2:
 		if (cfg) {
-			arm_smmu_make_s2_domain_ste(target, &cfg->s2, false, false);
+			arm_smmu_make_s2_domain_ste(target, master->smmu, &cfg->s2, false, false);
 			return;
 		}
 		break;
@@ -319,10 +256,11 @@ void arm_smmu_make_master_ste(u64 *target, struct arm_smmu_master *master)
 			/* the guest's Config decides: abort, S2 only, or S1 over S2 */
 			switch (FIELD_GET(STRTAB_STE_0_CFG, cfg->nested_ste[0])) {
 			case STRTAB_STE_0_CFG_S1_TRANS:
-				arm_smmu_make_nested_ste(target, &pc->s2, cfg->nested_ste, false);
+				arm_smmu_make_nested_ste(target, master->smmu, &pc->s2, cfg->nested_ste,
+							 false);
 				return;
 			case STRTAB_STE_0_CFG_BYPASS:
-				arm_smmu_make_s2_domain_ste(target, &pc->s2, false, false);
+				arm_smmu_make_s2_domain_ste(target, master->smmu, &pc->s2, false, false);
 				return;
 			default:
 				break;
@@ -331,5 +269,5 @@ void arm_smmu_make_master_ste(u64 *target, struct arm_smmu_master *master)
 		break;
 	}
 	/* a domain that was never finalised translates nothing */
-	arm_smmu_make_abort_ste(target);
+	arm_smmu_make_abort_ste(target, master->smmu);
 }

@@ -1,16 +1,15 @@
 /*
  * Stream table entries and context descriptors, driver side: the field
  * names of arm-smmu-v3.h, the "make" functions that compute a target entry
- * (abort, bypass, S1 CD table, S2, nested), and the entry writer of upstream
- * Linux (6.9+, arm_smmu_write_entry) that moves a live entry to its target
- * without the SMMU ever seeing a torn or mixed configuration.
+ * (abort, bypass, S1 CD table, S2, nested) with each kernel's field choices,
+ * and how each kernel writes a live STE (smmu_version.h's ste_writer): 6.1's
+ * arm_smmu_write_strtab_ent() sequence or 7.3's entry writer (entry_writer.h).
  */
 #ifndef IOMMUSIM_SMMUV3_STE_H
 #define IOMMUSIM_SMMUV3_STE_H
 
 #include "smmuv3/arm_smmu_v3.h"
-
-#define NUM_ENTRY_QWORDS 8
+#include "smmuv3/entry_writer.h"
 #define STRTAB_STE_DWORDS 8
 #define CTXDESC_CD_DWORDS 8
 #define STRTAB_L1_DESC_DWORDS 1
@@ -29,6 +28,7 @@
 #define STRTAB_STE_0_CFG_NESTED 7
 #define STRTAB_STE_0_S1FMT GENMASK_ULL(5, 4)
 #define STRTAB_STE_0_S1FMT_LINEAR 0
+#define STRTAB_STE_0_S1FMT_64K_L2 2
 #define STRTAB_STE_0_S1CTXPTR_MASK GENMASK_ULL(51, 6)
 #define STRTAB_STE_0_S1CDMAX GENMASK_ULL(63, 59)
 #define STRTAB_STE_1_S1DSS GENMASK_ULL(1, 0)
@@ -41,9 +41,11 @@
 #define STRTAB_STE_1_S1COR GENMASK_ULL(5, 4)
 #define STRTAB_STE_1_S1CSH GENMASK_ULL(7, 6)
 #define STRTAB_STE_1_MEV BIT(19)
+#define STRTAB_STE_1_S2FWB BIT(25)
 #define STRTAB_STE_1_S1STALLD BIT(27)
 #define STRTAB_STE_1_EATS GENMASK_ULL(29, 28)
 #define STRTAB_STE_1_EATS_TRANS 1
+#define STRTAB_STE_1_EATS_S1CHK 2
 #define STRTAB_STE_1_STRW GENMASK_ULL(31, 30)
 #define STRTAB_STE_1_STRW_NSEL1 0
 #define STRTAB_STE_1_STRW_EL2 2
@@ -78,6 +80,8 @@
 #define CTXDESC_CD_0_TCR_IPS GENMASK_ULL(34, 32)
 #define CTXDESC_CD_0_TCR_TBI0 BIT(38)
 #define CTXDESC_CD_0_AA64 BIT(41)
+#define CTXDESC_CD_0_TCR_HD BIT(42)
+#define CTXDESC_CD_0_TCR_HA BIT(43)
 #define CTXDESC_CD_0_S BIT(44)
 #define CTXDESC_CD_0_R BIT(45)
 #define CTXDESC_CD_0_A BIT(46)
@@ -143,15 +147,20 @@ struct arm_smmu_domain_cfg {
 	u64 nested_ste[2];
 };
 
-/* ---- target entries ---- */
-void arm_smmu_make_abort_ste(u64 *target);
-void arm_smmu_make_bypass_ste(u64 *target);
+/*
+ * ---- target entries ----
+ * SHCFG (incoming shareability): 6.1 writes it in every bypass and abort
+ * STE, and an S2 STE keeps it; 7.3 asks for it (bypass, S2, S1DSS=bypass)
+ * only on an SMMU with ATTR_TYPES_OVR, never on abort. smmu->k says which.
+ */
+void arm_smmu_make_abort_ste(u64 *target, const struct arm_smmu_device *smmu);
+void arm_smmu_make_bypass_ste(u64 *target, const struct arm_smmu_device *smmu);
 /* S1: CD table pointer, S1DSS, cacheability, STRW (EL2 with E2H) */
 void arm_smmu_make_cdtable_ste(u64 *target, const struct arm_smmu_device *smmu,
 			       const struct arm_smmu_s1_cfg *s1, unsigned s1dss, bool stall_enabled,
 			       bool ats_enabled);
-void arm_smmu_make_s2_domain_ste(u64 *target, const struct arm_smmu_s2_cfg *s2,
-				 bool stall_enabled, bool ats_enabled);
+void arm_smmu_make_s2_domain_ste(u64 *target, const struct arm_smmu_device *smmu,
+				 const struct arm_smmu_s2_cfg *s2, bool stall_enabled, bool ats_enabled);
 /*
  * Nested: the S2 STE of the parent with Config = nested and the guest's S1
  * fields (words 0/1, only the ones the guest may set) merged in.
@@ -162,8 +171,8 @@ void arm_smmu_make_s2_domain_ste(u64 *target, const struct arm_smmu_s2_cfg *s2,
 #define STRTAB_STE_1_NESTING_ALLOWED                                                 \
 	(STRTAB_STE_1_S1DSS | STRTAB_STE_1_S1CIR | STRTAB_STE_1_S1COR | STRTAB_STE_1_S1CSH | \
 	 STRTAB_STE_1_S1STALLD)
-void arm_smmu_make_nested_ste(u64 *target, const struct arm_smmu_s2_cfg *s2,
-			      const u64 guest_ste[2], bool ats_enabled);
+void arm_smmu_make_nested_ste(u64 *target, const struct arm_smmu_device *smmu,
+			      const struct arm_smmu_s2_cfg *s2, const u64 guest_ste[2], bool ats_enabled);
 
 /* CD word values for S1 from an io_pgtable cfg (6.1 arm_smmu_domain_finalise_s1 + write_ctx_desc) */
 struct io_pgtable_cfg;
@@ -172,35 +181,17 @@ u64 arm_smmu_cd_tcr_from_pgtbl(const struct io_pgtable_cfg *cfg);
 /* STE word 2 VTCR bits from an S2 io_pgtable cfg (6.1 arm_smmu_domain_finalise_s2) */
 u64 arm_smmu_ste_vtcr_from_pgtbl(const struct io_pgtable_cfg *cfg);
 
-/* ---- the entry writer ---- */
-struct arm_smmu_entry_writer;
-
-struct arm_smmu_entry_writer_ops {
-	/* which bits of an entry the SMMU reads, given the entry's own value */
-	void (*get_used)(const u64 *entry, u64 *used);
-	/* make the stores so far visible to the SMMU (CFGI + CMD_SYNC) */
-	void (*sync)(struct arm_smmu_entry_writer *writer);
-};
-
-struct arm_smmu_entry_writer {
-	const struct arm_smmu_entry_writer_ops *ops;
-	struct arm_smmu_device *smmu;	/* NULL in unit tests of the algorithm */
-	u32 sid;			/* STE writer: the stream to invalidate */
-	struct guest_mem *mem;		/* where the entry lives (NULL: host copy only) */
-	u64 entry_pa;
-	unsigned nsyncs;		/* steps taken (syncs issued) */
-	unsigned nqwords;		/* qword stores made */
-	int err;			/* first guest memory error */
-};
-
-void arm_smmu_get_ste_used(const u64 *ent, u64 *used);
-void arm_smmu_get_cd_used(const u64 *ent, u64 *used);
 /*
- * Move entry (the host copy of what is in memory) to target. Steps are
- * separated by writer->ops->sync: one critical qword store when only one
- * qword's used bits change (hitless), else V=0, the other qwords, then word 0.
+ * ---- 6.1's STE update (arm_smmu_write_strtab_ent) ----
+ * An abort or bypass target: qwords 0..2, one sync (always: the SMMU may
+ * cache a negative lookup). A translating one: every other qword, sync,
+ * qword 0, sync (6.1 never rewrites a translating STE in place: it goes
+ * through abort or bypass first). writer->ops->sync issues the syncs.
  */
-void arm_smmu_write_entry(struct arm_smmu_entry_writer *writer, u64 *entry, const u64 *target);
+void arm_smmu_write_strtab_ent(struct arm_smmu_entry_writer *writer, u64 *entry,
+			       const u64 *target);
+/* True when target neither aborts nor bypasses (6.1's PREFETCH_CFG follows only then) */
+bool arm_smmu_ste_translates(const u64 *target);
 
 /* ---- driver use ---- */
 /* Guest PA of the STE for sid: 0, -ERANGE, or -ENOENT (its L2 table is missing). */

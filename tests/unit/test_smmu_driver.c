@@ -640,8 +640,8 @@ Test(smmu_domain, identity_and_switching, .fini = teardown)
 	struct iommu_domain *dma = attach_new(IOMMU_DOMAIN_DMA);
 	cr_assert_eq(to_smmu_domain(id)->nmasters, 0);
 	cr_assert_eq(to_smmu_domain(dma)->nmasters, 1);
-	/* bypass -> abort (detach, 2 steps) -> S1 (attach, 2 steps) */
-	cr_assert_eq(F.smmu.stats.ste_syncs, steps + 4);
+	/* 6.1: bypass -> abort (detach: words 0-2, one sync) -> S1 (attach: two syncs) */
+	cr_assert_eq(F.smmu.stats.ste_syncs, steps + 3);
 	read_ste(sid, ste);
 	cr_assert_eq(FIELD_GET(STRTAB_STE_0_CFG, ste[0]), STRTAB_STE_0_CFG_S1_TRANS);
 	/* a second DMA domain gets the next ASID */
@@ -766,8 +766,8 @@ Test(smmu_domain, nested_over_s2_parent, .fini = teardown)
 	cr_assert_eq(ste[0] & STRTAB_STE_0_S1CTXPTR_MASK, 0x200000);
 	cr_assert_eq(FIELD_GET(STRTAB_STE_2_S2VMID, ste[2]),
 		     ((struct arm_smmu_domain_cfg *)to_smmu_domain(s2)->cfg)->s2.vmid);
-	/* S2 -> abort (detach) -> nested: both hitless, two steps each */
-	cr_assert_eq(F.smmu.stats.ste_syncs, steps + 4);
+	/* 6.1: S2 -> abort (detach, one sync) -> nested (two syncs) */
+	cr_assert_eq(F.smmu.stats.ste_syncs, steps + 3);
 	ns->ops->free(ns);
 	read_ste(sid, ste);
 	cr_assert_eq(ste[0], STRTAB_STE_0_V);
@@ -913,4 +913,61 @@ Test(smmu_evtq, linux_7_3_event_kinds, .fini = teardown)
 			 "arm-smmu-v3 9050000.smmuv3: event: UNKNOWN client: 0000:00:02.0 sid: 0x18 ssid: 0x0");
 	cr_assert_str_eq(arm_smmu_event_str(0x01), "UNKNOWN");
 	cr_assert_str_eq(arm_smmu_event_str(0x25), "F_VMS_FETCH");
+}
+
+/*
+ * The STE updates of one master's life, per kernel: attach a DMA domain,
+ * move to a second DMA domain, then free it while attached. 6.1 goes
+ * through abort each time (arm_smmu_write_strtab_ent: one sync to abort,
+ * two to a translating STE, PREFETCH_CFG after the latter only); 7.3's
+ * entry writer goes straight from STE to STE, then PREFETCH_CFG.
+ */
+static void ste_updates(const struct linux_version *kernel, unsigned expect[3],
+			unsigned expect_prefetch[3])
+{
+	struct smmu_hw_config c;
+	smmu_hw_config_qemu_virt(&c);
+	create(&c, true);
+	F.k.version = kernel;
+	cr_assert_eq(arm_smmu_init_structures(&F.smmu), 0);
+	cr_assert_eq(arm_smmu_device_reset(&F.smmu), 0);
+	u32 sid = 0x10;
+	add_master(&sid, 1);
+	u64 syncs = F.smmu.stats.ste_syncs, prefetch = F.smmu.stats.cmds[CMDQ_OP_PREFETCH_CFG];
+	struct iommu_domain *a = attach_new(IOMMU_DOMAIN_DMA);
+	cr_expect_eq(F.smmu.stats.ste_syncs - syncs, expect[0], "attach");
+	cr_expect_eq(F.smmu.stats.cmds[CMDQ_OP_PREFETCH_CFG] - prefetch, expect_prefetch[0]);
+	syncs = F.smmu.stats.ste_syncs, prefetch = F.smmu.stats.cmds[CMDQ_OP_PREFETCH_CFG];
+	struct iommu_domain *b = attach_new(IOMMU_DOMAIN_DMA);
+	cr_expect_eq(F.smmu.stats.ste_syncs - syncs, expect[1], "switch");
+	cr_expect_eq(F.smmu.stats.cmds[CMDQ_OP_PREFETCH_CFG] - prefetch, expect_prefetch[1]);
+	cr_expect_eq(to_smmu_domain(a)->nmasters, 0);
+	syncs = F.smmu.stats.ste_syncs, prefetch = F.smmu.stats.cmds[CMDQ_OP_PREFETCH_CFG];
+	b->ops->free(b);
+	cr_expect_eq(F.smmu.stats.ste_syncs - syncs, expect[2], "free while attached");
+	cr_expect_eq(F.smmu.stats.cmds[CMDQ_OP_PREFETCH_CFG] - prefetch, expect_prefetch[2]);
+	u64 ste[8];
+	read_ste(sid, ste);
+	cr_assert_eq(ste[0], STRTAB_STE_0_V, "abort");
+	/* each step is one CFGI_STE and one CMD_SYNC */
+	a->ops->free(a);
+}
+
+Test(smmu_domain, ste_updates_linux_6_1, .fini = teardown)
+{
+	/* abort -> S1: 2; S1 -> abort -> S1: 1 + 2; S1 -> abort: 1 */
+	ste_updates(&linux_6_1, (unsigned[]){ 2, 3, 1 }, (unsigned[]){ 1, 1, 0 });
+	/* 6.1's abort STE keeps SHCFG=incoming in word 1, as its bypass one */
+	u64 ste[8];
+	read_ste(0x10, ste);
+	cr_assert_eq(ste[1], 1ULL << 44);
+}
+
+Test(smmu_domain, ste_updates_linux_7_3, .fini = teardown)
+{
+	/* abort -> S1: 2 (hitless); S1 -> S1: the CD table pointer alone, 1; S1 -> abort: 2 */
+	ste_updates(&linux_7_3, (unsigned[]){ 2, 1, 2 }, (unsigned[]){ 1, 1, 1 });
+	u64 ste[8];
+	read_ste(0x10, ste);
+	cr_assert_eq(ste[1], 0, "7.3's abort STE is word 0 alone");
 }
