@@ -94,7 +94,8 @@ const char *resource_str(const struct resource *res, char *buf, size_t len)
 			     (unsigned long long)res->start, width, (unsigned long long)res->end);
 	if (n < 0 || (size_t)n >= len)
 		return buf;
-	snprintf(buf + n, len - (size_t)n, "%s%s%s]", (res->flags & IORESOURCE_MEM_64) ? " 64bit" : "",
-		 (res->flags & IORESOURCE_PREFETCH) ? " pref" : "", (res->flags & IORESOURCE_WINDOW) ? " window" : "");
+	snprintf(buf + n, len - (size_t)n, "%s%s%s%s]", (res->flags & IORESOURCE_MEM_64) ? " 64bit" : "",
+		 (res->flags & IORESOURCE_PREFETCH) ? " pref" : "", (res->flags & IORESOURCE_WINDOW) ? " window" : "",
+		 (res->flags & IORESOURCE_DISABLED) ? " disabled" : "");
 	return buf;
 }

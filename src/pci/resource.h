@@ -22,6 +22,7 @@
 #define IORESOURCE_STARTALIGN	0x00080000UL	/* align to start (a bridge window's sizing) */
 #define IORESOURCE_MEM_64	0x00100000UL
 #define IORESOURCE_WINDOW	0x00200000UL	/* a host bridge's forwarding window */
+#define IORESOURCE_DISABLED	0x10000000UL	/* a bridge window sized to nothing (7.3 keeps its type) */
 #define IORESOURCE_UNSET	0x20000000UL	/* no address assigned yet */
 #define IORESOURCE_ROM_ENABLE	(1UL << 0)	/* a ROM with its enable bit set at probe */
 
@@ -50,7 +51,8 @@ void release_resource(struct resource *res);
 
 /*
  * %pR of a resource: "[io  0x1000-0x1fff]", "[mem 0x10000000-0x101fffff 64bit pref]",
- * "[mem size 0x00200000]" while unset. buf needs 64 bytes.
+ * "[mem size 0x00200000]" while unset, " disabled" at the end for a disabled
+ * window. buf needs 64 bytes.
  */
 const char *resource_str(const struct resource *res, char *buf, size_t len);
 

@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <linux/pci_regs.h>
 #include "pci/pci.h"
+#include "pci/pci_version.h"
+#include "pci/setup_bus.h"
+#include "kversion/linux_version.h"
 
 /* pci_hotplug_io_size, pci_hotplug_mmio_size, pci_hotplug_mmio_pref_size defaults */
 #define PCI_HOTPLUG_IO_SIZE 256
@@ -38,8 +41,7 @@ static u64 max_u64(u64 a, u64 b)
 	return a > b ? a : b;
 }
 
-/* the busn_res of a bus as %pR prints it: "[bus 01]" or "[bus 01-03]" */
-static const char *busn_str(const struct pci_bus *bus, char *buf, size_t len)
+const char *pci_busn_str(const struct pci_bus *bus, char *buf, size_t len)
 {
 	if (bus->busn_end != bus->number)
 		snprintf(buf, len, "[bus %02x-%02x]", bus->number, bus->busn_end);
@@ -67,8 +69,7 @@ static struct resource *find_bus_resource_of_type(struct pci_bus *bus, unsigned 
 	return assigned;
 }
 
-/* pci_bridge_check_ranges(): the window types the bridge implements */
-static void pci_bridge_check_ranges(struct pci_bus *bus)
+void pci_bridge_check_ranges(struct pci_bus *bus)
 {
 	struct pci_dev *bridge = bus->self;
 	bridge->resource[PCI_BRIDGE_MEM_WINDOW].flags |= IORESOURCE_MEM;
@@ -88,7 +89,7 @@ static void disable_window(struct pci_bus *bus, struct resource *b_res)
 	if (bus->self && (b_res->start || b_res->end)) {
 		char r[80], bn[32];
 		dev_info(&bus->self->dev, "disabling bridge window %s to %s (unused)\n",
-			 resource_str(b_res, r, sizeof(r)), busn_str(bus, bn, sizeof(bn)));
+			 resource_str(b_res, r, sizeof(r)), pci_busn_str(bus, bn, sizeof(bn)));
 	}
 	b_res->flags = 0;
 }
@@ -345,7 +346,7 @@ static void pci_setup_bridge_io(struct pci_dev *bridge)
 	const struct resource *res = &bridge->resource[PCI_BRIDGE_IO_WINDOW];
 	u16 l;
 	u32 io_upper16;
-	if (res->flags & IORESOURCE_IO) {
+	if (res->parent && (res->flags & IORESOURCE_IO)) {
 		u8 base_lo = (u8)((res->start >> 8) & PCI_IO_RANGE_MASK);
 		u8 limit_lo = (u8)((res->end >> 8) & PCI_IO_RANGE_MASK);
 		l = (u16)(limit_lo << 8 | base_lo);
@@ -368,7 +369,7 @@ static void pci_setup_bridge_mmio(struct pci_dev *bridge)
 {
 	const struct resource *res = &bridge->resource[PCI_BRIDGE_MEM_WINDOW];
 	u32 l;
-	if (res->flags & IORESOURCE_MEM) {
+	if (res->parent && (res->flags & IORESOURCE_MEM)) {
 		l = (u32)((res->start >> 16) & 0xfff0) | (u32)(res->end & 0xfff00000);
 		char buf[80];
 		dev_info(&bridge->dev, "  %s %s\n", pci_resource_name(bridge, PCI_BRIDGE_MEM_WINDOW),
@@ -385,7 +386,7 @@ static void pci_setup_bridge_mmio_pref(struct pci_dev *bridge)
 	const struct resource *res = &bridge->resource[PCI_BRIDGE_PREF_MEM_WINDOW];
 	u32 l, bu = 0, lu = 0;
 	pci_write_config_dword(bridge, PCI_PREF_LIMIT_UPPER32, 0);
-	if (res->flags & IORESOURCE_PREFETCH) {
+	if (res->parent && (res->flags & IORESOURCE_PREFETCH)) {
 		l = (u32)((res->start >> 16) & 0xfff0) | (u32)(res->end & 0xfff00000);
 		if (res->flags & IORESOURCE_MEM_64) {
 			bu = (u32)(res->start >> 32);
@@ -402,12 +403,11 @@ static void pci_setup_bridge_mmio_pref(struct pci_dev *bridge)
 	pci_write_config_dword(bridge, PCI_PREF_LIMIT_UPPER32, lu);
 }
 
-/* pci_setup_bridge(): the bus range it forwards, then each window, then Bridge Control */
-static void pci_setup_bridge(struct pci_bus *bus)
+void pci_setup_bridge(struct pci_bus *bus)
 {
 	struct pci_dev *bridge = bus->self;
 	char bn[32];
-	dev_info(&bridge->dev, "PCI bridge to %s\n", busn_str(bus, bn, sizeof(bn)));
+	dev_info(&bridge->dev, "PCI bridge to %s\n", pci_busn_str(bus, bn, sizeof(bn)));
 	pci_setup_bridge_io(bridge);
 	pci_setup_bridge_mmio(bridge);
 	pci_setup_bridge_mmio_pref(bridge);
@@ -435,4 +435,14 @@ void pci_bus_assign_resources(struct pci_bus *bus)
 			dev_info(&dev->dev, "not setting up bridge for bus %04x:%02x\n", bus->host->domain, b->number);
 		}
 	}
+}
+
+void pci_host_assign_resources(struct pci_bus *bus)
+{
+	if (kernel_version(bus->host->bridge_parent->k)->pci->assign_with_realloc) {
+		pci_assign_unassigned_root_bus_resources(bus);
+		return;
+	}
+	pci_bus_size_bridges(bus);
+	pci_bus_assign_resources(bus);
 }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <linux/pci_regs.h>
 #include "pci/pci.h"
+#include "pci/setup_bus.h"
 
 /* PCIBIOS_MIN_IO and PCIBIOS_MIN_MEM of arm64 */
 #define PCIBIOS_MIN_IO 0x1000
@@ -188,8 +189,73 @@ int pci_assign_resource(struct pci_dev *dev, int resno)
 		return -ENOMEM;
 	}
 	res->flags &= ~(IORESOURCE_UNSET | IORESOURCE_STARTALIGN);
+	if (resno >= PCI_BRIDGE_RESOURCES)
+		res->flags &= ~IORESOURCE_DISABLED;
 	dev_info(&dev->dev, "%s %s: assigned\n", name, resource_str(res, buf, sizeof(buf)));
 	if (resno < PCI_BRIDGE_RESOURCES)
 		pci_std_update_resource(dev, resno);
 	return 0;
+}
+
+/* _pci_assign_resource(): up through transparent bridges (programming interface 1) */
+static int assign_on_bus(struct pci_dev *dev, int resno, u64 size, u64 align)
+{
+	struct pci_bus *bus = dev->bus;
+	int ret;
+	while ((ret = __pci_assign_resource(bus, dev, resno, size, align))) {
+		if (!bus->parent || (bus->self->class & 0xff) != 1)
+			break;
+		bus = bus->parent;
+	}
+	return ret;
+}
+
+int pci_reassign_resource(struct pci_dev *dev, int resno, u64 addsize, u64 min_align)
+{
+	struct resource *res = &dev->resource[resno];
+	const char *name = pci_resource_name(dev, resno);
+	char buf[80];
+	unsigned long flags = res->flags;
+	res->flags |= IORESOURCE_UNSET;
+	if (!res->parent) {
+		dev_info(&dev->dev, "%s %s: can't reassign; unassigned resource\n", name,
+			 resource_str(res, buf, sizeof(buf)));
+		return -EINVAL;
+	}
+	/*
+	 * reallocate_resource(): the resource's own range counts as free while
+	 * the first fit is looked for; back where it was when nothing fits
+	 */
+	struct resource *parent = res->parent;
+	u64 old_start = res->start, old_end = res->end;
+	release_resource(res);
+	int ret = assign_on_bus(dev, resno, old_end - old_start + 1 + addsize, min_align);
+	if (ret) {
+		res->start = old_start;
+		res->end = old_end;
+		allocate_resource(parent, res, old_end - old_start + 1, old_start, old_end, 1);
+		res->flags = flags;
+		dev_info(&dev->dev, "%s %s: failed to expand by %#llx\n", name, resource_str(res, buf, sizeof(buf)),
+			 (unsigned long long)addsize);
+		return ret;
+	}
+	res->flags &= ~(IORESOURCE_UNSET | IORESOURCE_STARTALIGN);
+	dev_info(&dev->dev, "%s %s: reassigned; expanded by %#llx\n", name, resource_str(res, buf, sizeof(buf)),
+		 (unsigned long long)addsize);
+	if (resno < PCI_BRIDGE_RESOURCES)
+		pci_std_update_resource(dev, resno);
+	return 0;
+}
+
+void pci_release_resource(struct pci_dev *dev, int resno)
+{
+	struct resource *res = &dev->resource[resno];
+	if (!res->parent)
+		return;
+	char buf[80];
+	dev_info(&dev->dev, "%s %s: releasing\n", pci_resource_name(dev, resno), resource_str(res, buf, sizeof(buf)));
+	release_resource(res);
+	res->end = res->end - res->start;
+	res->start = 0;
+	res->flags |= IORESOURCE_UNSET;
 }
