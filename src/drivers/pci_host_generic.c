@@ -10,6 +10,7 @@
 #include "drivers/drivers.h"
 #include "hw/system.h"
 #include "pci/pci.h"
+#include "pci/setup_bus.h"
 
 static const char *const gen_pci_of_match[] = { "pci-host-ecam-generic", NULL };
 
@@ -102,8 +103,7 @@ static int gen_pci_probe(struct platform_device *pdev)
 	if (!host)
 		return -ENOMEM;
 	/* pci_host_probe(): not PCI_PROBE_ONLY, so everything is assigned afresh */
-	pci_bus_size_bridges(host->root);
-	pci_bus_assign_resources(host->root);
+	pci_host_assign_resources(host->root);
 	pci_bus_add_devices(host->root);
 	return 0;
 }
