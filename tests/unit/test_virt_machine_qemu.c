@@ -478,3 +478,65 @@ Test(qemu_virt, information_options_of_each_qemu)
 	cr_assert_eq(ret, 0);
 	free(s);
 }
+
+/* The root port 00:01.0's PCIe Device Capabilities and AER UNC mask, booted as QEMU qname. */
+static void port_regs(const char *qname, const char *type, uint32_t *devcap, uint32_t *unc_mask)
+{
+	char line[160];
+	char *copy;
+	int argc;
+	uint32_t ptr = 0, id = 0;
+	struct iommusim_options o = { .qemu_version = qname };
+
+	snprintf(line, sizeof(line), "-M %s,iommu=smmuv3 -nodefaults -device pcie-root-port,id=rp1,chassis=1", type);
+	char **argv = split(line, &copy, &argc);
+	struct iommusim *sim = iommusim_boot(argc, argv, &o, err, sizeof(err));
+
+	cr_assert_not_null(sim, "%s %s: %s", qname, type, err);
+	/* the capability list from 0x34 to the PCI Express one (id 0x10) */
+	cr_assert_eq(iommusim_pci_config_read(sim, "0000:00:01.0", 0x34, 1, &ptr), 0);
+	while (ptr) {
+		cr_assert_eq(iommusim_pci_config_read(sim, "0000:00:01.0", ptr, 1, &id), 0);
+		if (id == 0x10)
+			break;
+		cr_assert_eq(iommusim_pci_config_read(sim, "0000:00:01.0", ptr + 1, 1, &ptr), 0);
+	}
+	cr_assert_eq(id, 0x10);
+	cr_assert_eq(iommusim_pci_config_read(sim, "0000:00:01.0", ptr + 4, 4, devcap), 0);
+	/* QEMU's root port: AER first among the extended capabilities, at 0x100 */
+	cr_assert_eq(iommusim_pci_config_read(sim, "0000:00:01.0", 0x100, 2, &id), 0);
+	cr_assert_eq(id, 1);
+	cr_assert_eq(iommusim_pci_config_read(sim, "0000:00:01.0", 0x108, 4, unc_mask), 0);
+	iommusim_free(sim);
+	free(copy);
+	free(argv);
+}
+
+Test(qemu_virt, compat_reaches_the_pcie_hardware)
+{
+	static const struct {
+		const char *qemu, *type;
+		bool ext_tag;
+		uint32_t unc_mask;
+	} rows[] = {
+		/* QEMU 7.2 has neither, whatever the type */
+		{ "7.2", "virt", false, 0 },
+		{ "7.2", "virt-6.0", false, 0 },
+		/* QEMU 10.0: Extended Tag from virt-9.2 on, the UNC mask's default from virt-8.0 on */
+		{ "10.0", "virt", true, 0x02400000 },
+		{ "10.0", "virt-9.2", true, 0x02400000 },
+		{ "10.0", "virt-9.1", false, 0x02400000 },
+		{ "10.0", "virt-8.0", false, 0x02400000 },
+		{ "10.0", "virt-7.2", false, 0 },
+		{ "10.0", "virt-6.0", false, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint32_t devcap = 0, unc = 0;
+
+		port_regs(rows[i].qemu, rows[i].type, &devcap, &unc);
+		cr_assert_eq(!!(devcap & 0x20), rows[i].ext_tag, "%s %s: DevCap %08x", rows[i].qemu, rows[i].type,
+			     devcap);
+		cr_assert_eq(unc, rows[i].unc_mask, "%s %s: UNC mask %08x", rows[i].qemu, rows[i].type, unc);
+	}
+}
