@@ -201,9 +201,14 @@ struct iommu_domain *iommu_get_domain_for_dev(struct device *dev);
 
 const char *iommu_domain_type_sysfs(const struct iommu_domain *domain);
 /*
- * Writing /sys/kernel/iommu_groups/N/type (6.1's iommu_group_store_type() and
- * iommu_change_dev_def_domain()): "identity", "DMA", "DMA-FQ" or "auto" (the
- * boot default), with or without a trailing newline. Only a group of one
+ * Writing /sys/kernel/iommu_groups/N/type: "identity", "DMA", "DMA-FQ" or
+ * "auto" (the boot default), with or without a trailing newline; a bad
+ * string or a group without a default domain is -EINVAL on both kernels.
+ * 7.3 (iommu_version.h's group_type_unowned_groups): DMA -> DMA-FQ in place
+ * always; any populated group whose default domain no driver uses gets a
+ * new one of that type, every member moved to it; -EPERM, unlogged, when
+ * a driver uses it.
+ * 6.1 (iommu_group_store_type() and iommu_change_dev_def_domain()): only a group of one
  * device whose driver is unbound changes: a new default domain of that type
  * is allocated and attached (the IOMMU driver rewrites the device's STEs),
  * the old one freed; the next probe sets DMA ops up for the new domain.

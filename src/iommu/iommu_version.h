@@ -1,5 +1,5 @@
 /*
- * : what differs between the kernels the model answers as
+ * The IOMMU core: what differs between the kernels the model answers as
  * (src/kversion/linux_version.h). One field per behaviour, named by the
  * behaviour; iommu_version.c has each kernel's values.
  */
@@ -10,10 +10,15 @@
 
 struct iommu_version {
 	/*
-	 * bus_iommu_probe() when the SMMU registers: every device of the bus
-	 * gets its group then, in the bus's device order, before any driver
-	 * binds (7.3). Otherwise (6.1) a device is probed by dma_configure()
-	 * when a driver first tries it.
+	 * bus_iommu_probe() when the SMMU registers: every device of the
+	 * platform bus, then of PCI, gets its group then, in the bus's device
+	 * order, before any driver binds, the core running dma_configure() for
+	 * one with neither fwspec nor driver; of_iommu_configure() keeps an
+	 * existing fwspec, leaves none behind on failure and replays the probe
+	 * only for a device without dev->iommu (7.3, iommu/bus_probe.c).
+	 * Otherwise (6.1) a device is probed by dma_configure() when a driver
+	 * first tries it (of_iommu_configure() replays it for any device not
+	 * yet in a group).
 	 */
 	bool probe_at_register;
 	/* iommu_subsys_init()'s default-domain lines end with a blank (6.1) */

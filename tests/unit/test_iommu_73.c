@@ -291,6 +291,17 @@ Test(iommu_73, group_type_store_per_kernel)
 	struct iommu_group *g = pdev_of(b, "0000:00:02.0")->dev.iommu_group;
 	cr_assert_eq(g->ndevices, 2);
 	cr_assert_eq(g->domain, g->default_domain);
+	/* refused writes leave the group as it was */
+	struct iommu_domain *before = g->default_domain;
+	cr_assert_eq(iommu_group_store_type(g, "bogus"), -EINVAL);
+	cr_assert_eq(iommu_group_store_type(g, "DMA"), 0, "already DMA: nothing to do");
+	cr_assert_eq(g->default_domain, before);
+	struct iommu_group *g1 = pdev_of(b, "0000:00:01.0")->dev.iommu_group;
+	before = g1->default_domain;
+	cr_assert_eq(iommu_group_store_type(g1, "identity"), -EPERM);
+	cr_assert_eq(g1->default_domain, before);
+	cr_assert_eq(g1->domain, before);
+	cr_assert_eq(before->type, IOMMU_DOMAIN_DMA_FQ);
 	iommusim_free(a);
 	iommusim_free(b);
 }
