@@ -10,6 +10,7 @@ const struct drivers_version drivers_linux_7_3 = {
 	.virtio_feature_bits = 128,
 	.builtin_driver_creates_module_kobject = true,
 	.platform_driver_mod_name = true,
+	.probe_failure_dev_err = true,
 	.blk_mq_map_groups_cpus_evenly = true,
 	.blk_def_max_sectors = 8192,
 	.blk_max_sectors_follows_io_opt = true,

@@ -22,6 +22,12 @@ struct drivers_version {
 	/* __platform_driver_register() passes KBUILD_MODNAME (7.3); 6.1's gives none */
 	bool platform_driver_mod_name;
 	/*
+	 * call_driver_probe(): a failed probe is logged by dev_err() with the
+	 * device's prefix, "probe with driver %s failed with error %d" (7.3);
+	 * 6.1 logs "%s: probe of %s failed with error %d" (driver, device)
+	 */
+	bool probe_failure_dev_err;
+	/*
 	 * blk_mq_map_queues(): 7.3 gives each queue a run of consecutive CPUs
 	 * (group_cpus_evenly: 2 queues on 4 CPUs 0,1 / 2,3); 6.1 goes round
 	 * (0,2 / 1,3)
