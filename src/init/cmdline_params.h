@@ -25,6 +25,6 @@ struct kparam_table {
 	size_t nparams;
 };
 
-extern const struct kparam_table linux_6_1_params;
+extern const struct kparam_table linux_6_1_params, linux_7_3_params;
 
 #endif
