@@ -15,4 +15,5 @@ const struct drivers_version drivers_linux_7_3 = {
 	.blk_def_max_sectors = 8192,
 	.blk_max_sectors_follows_io_opt = true,
 	.vfio_ref_while_devices_registered = true,
+	.pci_reset_warns_without_reset_handlers = true,
 };

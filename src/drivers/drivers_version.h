@@ -43,6 +43,13 @@ struct drivers_version {
 	 * on 7.3.4 with two devices in two groups); 6.1 counts only users
 	 */
 	bool vfio_ref_while_devices_registered;
+	/*
+	 * pci_dev_save_and_disable() / pci_dev_restore(): 7.3 warns "resetting"
+	 * and "reset done" when the bound driver has no reset_prepare /
+	 * reset_done error handler (vfio-pci: at open and at each reset); 6.1
+	 * only calls the handlers it finds
+	 */
+	bool pci_reset_warns_without_reset_handlers;
 };
 
 extern const struct drivers_version drivers_linux_6_1, drivers_linux_7_3;

@@ -15,6 +15,8 @@
 #include "uapi/vfio.h"
 #include "uapi/vfio_pci_core.h"
 #include "drivers/drivers.h"
+#include "drivers/drivers_version.h"
+#include "kversion/linux_version.h"
 #include "pci/pci.h"
 
 static long get_info(struct vfio_device_file *df, struct vfio_device_info *arg)
@@ -221,6 +223,19 @@ ssize_t vfio_device_rw(struct vfio_device_file *df, void *buf, size_t count, u64
 	}
 }
 
+int vfio_pci_try_reset_function(struct pci_dev *pdev)
+{
+	/* pci_try_reset_function() gives up before saying anything without a reset method */
+	bool warn = kernel_version(pdev->dev.k)->drivers->pci_reset_warns_without_reset_handlers &&
+		    pdev->dev.driver && pdev->reset_methods[0];
+	if (warn)
+		dev_warn(&pdev->dev, "resetting\n");
+	int rc = pci_try_reset_function(pdev);
+	if (warn)
+		dev_warn(&pdev->dev, "reset done\n");
+	return rc;
+}
+
 /*
  * vfio_pci_ioctl_reset(): only a device whose reset worked at open (EINVAL
  * otherwise; the argument is not read), brought to D0, then
@@ -233,7 +248,7 @@ static long ioctl_reset(struct vfio_device_file *df)
 	if (!vdev->reset_works)
 		return -EINVAL;
 	vfio_pci_set_power_state(vdev, PCI_D0);
-	return pci_try_reset_function(vdev->pdev);
+	return vfio_pci_try_reset_function(vdev->pdev);
 }
 
 long vfio_device_ioctl(struct vfio_device_file *df, unsigned long cmd, void *arg)
@@ -311,7 +326,7 @@ int vfio_device_open(struct kernel *k, struct vfio_device_file *df)
 	pci_clear_master(pdev);
 	pci_enable_device(pdev);
 	/* the model never contends for the device lock: no -EAGAIN to give up on */
-	vdev->reset_works = !pci_try_reset_function(pdev);
+	vdev->reset_works = !vfio_pci_try_reset_function(pdev);
 	pci_save_state(pdev);
 	/* NULL without memory: 6.1 only says so at debug level */
 	vdev->pci_saved_state = pci_store_saved_state(pdev);

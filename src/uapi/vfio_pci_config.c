@@ -24,10 +24,10 @@
 #include "uapi/vfio.h"
 #include "pci/pci.h"
 
-/* pci_try_reset_function() (pci/reset.c): its result is not looked at */
+/* pci_try_reset_function() (vfio_pci_try_reset_function()): its result is not looked at */
 static int function_reset(struct pci_dev *pdev)
 {
-	return pci_try_reset_function(pdev);
+	return vfio_pci_try_reset_function(pdev);
 }
 
 /* One field of a capability's permission table (p_setb/p_setw/p_setd). */

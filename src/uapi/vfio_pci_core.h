@@ -56,6 +56,17 @@ struct vfio_pci_core_device {
  */
 int vfio_pci_set_power_state(struct vfio_pci_core_device *vdev, unsigned state);
 
+/*
+ * pci_try_reset_function() of a function bound to vfio-pci (at open,
+ * VFIO_DEVICE_RESET, an FLR written to config space): its result. 7.3's
+ * pci_dev_save_and_disable() and pci_dev_restore() warn "resetting" and
+ * "reset done" around a reset that is tried when the bound driver's error
+ * handlers have no reset_prepare/reset_done (vfio-pci's have neither);
+ * 6.1's say nothing. The close path's __pci_reset_function_locked() never does.
+ */
+struct pci_dev;
+int vfio_pci_try_reset_function(struct pci_dev *pdev);
+
 /* vfio_config_init() at enable (logs the capabilities it hides): 0, -ENOMEM, -EIO */
 int vfio_config_init(struct vfio_pci_core_device *vdev);
 void vfio_config_free(struct vfio_pci_core_device *vdev);

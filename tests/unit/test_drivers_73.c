@@ -223,3 +223,39 @@ Test(drivers_73, vfio_is_held_while_a_device_is_bound)
 	vfio_counts(LINUX73, "4", "3");
 	vfio_counts(LINUX61, "3", "3");
 }
+
+/* the vfio-pci device's reset lines: at open and at VFIO_DEVICE_RESET, none at close */
+static int reset_lines(const char *lv, const char *qv, const char *group)
+{
+	struct iommusim *sim = boot_as("-M virt,iommu=smmuv3,gic-version=3 -nic none -device pcie-root-port,id=rp1,chassis=1 "
+				       "-device virtio-net-pci,bus=rp1", lv, qv);
+	char lines[1024];
+	snprintf(lines, sizeof(lines),
+		 "echo vfio-pci > /sys/bus/pci/devices/0000:01:00.0/driver_override\n"
+		 "echo 0000:01:00.0 > /sys/bus/pci/drivers/virtio-pci/unbind\n"
+		 "echo 0000:01:00.0 > /sys/bus/pci/drivers_probe\n"
+		 "vfio open container\nvfio open group %s\nvfio group %s set-container\n"
+		 "vfio set-iommu type1v2\nvfio group %s get-device-fd 0000:01:00.0\n"
+		 "vfio device 0000:01:00.0 reset\nvfio close device 0000:01:00.0\n",
+		 group, group, group);
+	char *o = run(sim, lines);
+	cr_assert_str_eq(o, "ok\nok\nok\nok\nok\nok\nok\n", "Linux %s: %s", lv, o);
+	free(o);
+	int n = 0;
+	for (size_t i = 0; i < klog_count(&sim->k->log); i++) {
+		const char *l = klog_line(&sim->k->log, i);
+		if (strstr(l, "vfio-pci 0000:01:00.0: resetting"))
+			n++;
+		if (strstr(l, "vfio-pci 0000:01:00.0: reset done"))
+			n += 100;
+	}
+	iommusim_free(sim);
+	return n;
+}
+
+Test(drivers_73, vfio_pci_reset_lines)
+{
+	/* 7.3: the host bridge has group 0, the root port 1, the endpoint 2; 6.1: one group 0 */
+	cr_assert_eq(reset_lines(LINUX73, "2"), 202);
+	cr_assert_eq(reset_lines(LINUX61, "0"), 0);
+}
