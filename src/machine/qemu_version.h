@@ -61,6 +61,13 @@ struct qemu_version {
 	/* -M virt,help's property lines, alphabetical */
 	const char *const *virt_props_help;
 
+	/*
+	 * -nic/-net nic with a model no PCI NIC has: 9.x only warns ("requested
+	 * NIC ... was not created") and boots without it; 7.2 stops with
+	 * "Unsupported NIC model: X"
+	 */
+	bool unknown_nic_model_skipped;
+
 	/* ---- the board ---- */
 	/* gic-version unset on TCG: GICv3 when more than 8 CPUs may come up (9.x), else GICv2 */
 	bool gic_v3_above_8_cpus;

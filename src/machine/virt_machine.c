@@ -315,6 +315,9 @@ static int machine_nics(struct virt_build *b)
 		const char *model = qemu_opt_get(n, "model"), *device = NULL;
 		switch (nic_model_lookup(model, &device)) {
 		case NIC_MODEL_UNSUPPORTED:
+			/* 10.0's pci_init_nic_devices() leaves it out with a warning */
+			if (b->mo.qemu->unknown_nic_model_skipped)
+				continue;
 			b->where[0] = '\0';	/* QEMU reports it while the machine initialises */
 			return virt_fail(b, "Unsupported NIC model: %s", model);
 		case NIC_MODEL_NOT_MODELLED:

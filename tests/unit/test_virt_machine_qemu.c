@@ -257,10 +257,29 @@ Test(qemu_virt, smmu_globals_errors_on_both)
 			     "can't apply global arm-smmuv3.primary-bus=x: Device 'x' not found");
 		cr_assert_eq(build(qs[i], "-M virt,iommu=smmuv3 -nodefaults -global arm-smmuv3.bus_num=3"), 0, "%s",
 			     err);
-		/* the SMMU is made after the NICs: a NIC's error comes first */
-		expect_error(qs[i], "-M virt,iommu=smmuv3 -nic user,model=foo -global arm-smmuv3.foo=2",
-			     "Unsupported NIC model: foo");
 	}
+	/* the SMMU is made after the NICs: a NIC's error comes first (7.2; 10.0 drops the NIC) */
+	expect_error(&qemu_7_2, "-M virt,iommu=smmuv3 -nic user,model=foo -global arm-smmuv3.foo=2",
+		     "Unsupported NIC model: foo");
+	expect_error(&qemu_10_0, "-M virt,iommu=smmuv3 -nic user,model=foo -global arm-smmuv3.foo=2",
+		     "can't apply global arm-smmuv3.foo=2: Property 'arm-smmuv3.foo' not found");
+}
+
+Test(qemu_virt, unknown_nic_model_refused_by_7_2_left_out_by_10_0)
+{
+	static const char *const lines[] = { "-M virt -nic user,model=foo", "-M virt -net nic,model=foo -net user" };
+
+	for (size_t i = 0; i < 2; i++) {
+		expect_error(&qemu_7_2, lines[i], "Unsupported NIC model: foo");
+		/* 10.0 warns that the NIC was not created, and makes no default NIC either */
+		cr_assert_eq(build(&qemu_10_0, lines[i]), 0, "%s", err);
+		for (int devfn = 1; devfn < 256; devfn++)
+			cr_assert_null(m.pci_root->fn[devfn], "%s: 00:%02x.%d", lines[i], devfn >> 3, devfn & 7);
+	}
+	/* a model both have is made by both */
+	cr_assert_eq(build(&qemu_10_0, "-M virt -nic user,model=e1000e"), 0, "%s", err);
+	cr_assert_not_null(m.pci_root->fn[8]);
+	cr_assert_eq(m.pci_root->fn[8]->device, 0x10d3);
 }
 
 static bool root_has(const char *prop)
