@@ -132,3 +132,45 @@ Test(smmu_qemu_versions, bad_ste_record_is_the_same)
 	cr_assert_eq(word(rec, 0) & 0xff, SMMU_EVT_C_BAD_STE);
 	cr_assert_eq(word(rec, 1), 0);
 }
+
+/*
+ * QEMU 10.0 with stage 2 (what iommufd's nesting parent programs; 7.3's DMA
+ * domains stay stage 1): a stage-2 translation fault says S2, CLASS IN, and
+ * the IPA in word 3.
+ */
+Test(smmu_qemu_versions, stage_2_fault_on_10_0)
+{
+	u64 pa, ste[8] = { STE0_V | FIELD_PREP(STE0_CONFIG, STE_CONFIG_S2) };
+	u8 rec[32];
+	struct t_pt pt;
+
+	create(&smmu_hw_qemu_10_0, true, true);
+	t_enable();
+	t_pt_init(&pt, 12, 40, 1, 0);
+	t_ste_s2_fields(ste, 5, 24, 1, STE_S2TG_4K, 4, pt.root);
+	t_ste_write(3, ste);
+	t_pt_map(&pt, 0x100000, 0x41000000, 3, T_S2_RW);
+	cr_assert_eq(smmu_hw_translate(T.smmu, 3, SMMU_NO_SSID, 0x100010, false, &pa, NULL), 0);
+	cr_assert_eq(pa, 0x41000010);
+	cr_assert_eq(smmu_hw_translate(T.smmu, 3, SMMU_NO_SSID, 0x234567, true, &pa, NULL), -EFAULT);
+	cr_assert_eq(guest_mem_read(T.mem, T.evtq, rec, 32), 0);
+	cr_assert_eq(word(rec, 0), 0x0000000300000010ULL);
+	cr_assert_eq(word(rec, 1), 1ULL << 39 | 2ULL << 40, "S2, CLASS IN");
+	cr_assert_eq(word(rec, 2), 0x234567ULL);
+	cr_assert_eq(word(rec, 3), 0x234000ULL, "IPA[51:12]");
+}
+
+/* QEMU 7.2 has no stage 2: an S2 STE is C_BAD_STE there */
+Test(smmu_qemu_versions, stage_2_ste_is_bad_on_7_2)
+{
+	u64 pa, ste[8] = { STE0_V | FIELD_PREP(STE0_CONFIG, STE_CONFIG_S2) };
+	u8 rec[32];
+
+	create(&smmu_hw_qemu_7_2, true, true);
+	t_enable();
+	t_ste_s2_fields(ste, 5, 24, 1, STE_S2TG_4K, 4, 0x40000000);
+	t_ste_write(3, ste);
+	cr_assert_eq(smmu_hw_translate(T.smmu, 3, SMMU_NO_SSID, 0x1000, false, &pa, NULL), -EIO);
+	cr_assert_eq(guest_mem_read(T.mem, T.evtq, rec, 32), 0);
+	cr_assert_eq(word(rec, 0) & 0xff, SMMU_EVT_C_BAD_STE);
+}
