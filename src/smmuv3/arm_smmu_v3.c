@@ -1,7 +1,8 @@
 /*
- * arm-smmu-v3 probe (Linux 6.1 arm_smmu_device_probe): firmware properties,
- * the ID registers, queue sizing, then registration with the IOMMU core and
- * bus_set_iommu() on the PCI and platform buses.
+ * arm-smmu-v3 probe (arm_smmu_device_probe): firmware properties, the ID
+ * registers (7.3 reads more of them and prints no ias: smmu_version.h),
+ * queue sizing, then registration with the IOMMU core and bus_set_iommu()
+ * on the PCI and platform buses.
  */
 #include <errno.h>
 #include "drivers/irq.h"

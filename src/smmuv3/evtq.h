@@ -1,6 +1,7 @@
 /*
- * The event queue, driver side (Linux 6.1 arm_smmu_evtq_thread): drain the
- * records the SMMU wrote to guest memory and report them in dmesg.
+ * The event queue, driver side (arm_smmu_evtq_thread of 6.1 and 7.3): drain
+ * the records the SMMU wrote to guest memory and report them in dmesg (7.3
+ * adds its decoded lines: event_decode.h).
  */
 #ifndef IOMMUSIM_SMMUV3_EVTQ_H
 #define IOMMUSIM_SMMUV3_EVTQ_H
@@ -32,8 +33,9 @@
 
 /*
  * Drain the EVTQ: each record is printed as "event 0x%02x received:" and its
- * four dwords (rate limited as printk_ratelimit), and an overflow flagged by
- * the SMMU is reported once and acknowledged.
+ * four dwords, then on 7.3 what they mean (the whole record rate limited as
+ * one __ratelimit), and an overflow flagged by the SMMU is reported once and
+ * acknowledged.
  */
 void arm_smmu_evtq_thread(struct arm_smmu_device *smmu);
 
