@@ -185,16 +185,11 @@ static u64 swiotlb_alloc_low_glue(void *ctx, u64 bytes, u64 align)
 	return memblock_alloc_try_nid(sm->mb, bytes, align, 0, sm->limit);
 }
 
-int dma_subsys_init(struct kernel *k, struct memblock *mb)
+/* arm64's mem_init() (6.1) or arch_mm_preinit() (7.3): the default swiotlb pool */
+static int dma_swiotlb_init(struct kernel *k, struct dma_core *core, struct memblock *mb)
 {
-	struct dma_core *core = dma_core_get(k);
-	struct kernel_cmdline *c = k ? k->cmdline : NULL;
-	struct hw_system *hw = k ? k->hw : NULL;
-	if (!core || !hw || !hw->mem || !mb)
-		return -ENOMEM;
-	dma_debugfs_init();
-	if (!core->dma_phys_limit)
-		dma_zone_init(k, NULL);
+	struct kernel_cmdline *c = k->cmdline;
+	struct hw_system *hw = k->hw;
 	if (!kconfig_enabled(kernel_config(k), KCONFIG_SWIOTLB))
 		return 0;
 	/*
@@ -230,6 +225,26 @@ int dma_subsys_init(struct kernel *k, struct memblock *mb)
 		.ctx = core,
 	};
 	return swiotlb_init(&core->io_tlb, &p);
+}
+
+int dma_subsys_init(struct kernel *k, struct memblock *mb)
+{
+	struct dma_core *core = dma_core_get(k);
+	struct hw_system *hw = k ? k->hw : NULL;
+	if (!core || !hw || !hw->mem || !mb)
+		return -ENOMEM;
+	dma_debugfs_init();
+	if (!core->dma_phys_limit)
+		dma_zone_init(k, NULL);
+	int ret = dma_swiotlb_init(k, core, mb);
+	/*
+	 * postcore_initcall dma_atomic_pool_init(): its pools follow the
+	 * memory the boot leaves to the page allocator, which is what memblock
+	 * holds free now (the model logs nothing in between)
+	 */
+	u64 dma32_end = arm64_max_zone_phys(32, guest_mem_base(hw->mem), core->ram_end);
+	int pools = dma_atomic_pool_init(k, mb, dma32_end);
+	return ret ? ret : pools;
 }
 
 void dma_subsys_exit(struct kernel *k)

@@ -104,6 +104,14 @@ void queue_iova(struct iommu_dma_cookie *cookie, unsigned long pfn, unsigned lon
 void iommu_dma_fq_check_timer(struct iommu_dma_cookie *cookie);
 void fq_flush_timeout(struct iommu_dma_cookie *cookie);
 
+/*
+ * pool.c: dma_atomic_pool_init() for the memory mb leaves free (ZONE_DMA32
+ * ending at dma32_end), logging "DMA: preallocated ..." per pool. 0,
+ * -EINVAL, -ENOMEM.
+ */
+struct memblock;
+int dma_atomic_pool_init(struct kernel *k, const struct memblock *mb, u64 dma32_end);
+
 /* dma_debugfs.c: publish /sys/kernel/debug/iommusim/dma */
 void dma_debugfs_init(void);
 

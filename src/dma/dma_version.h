@@ -22,6 +22,12 @@ struct dma_version {
 	 * kmalloc() bouncing only): 7.3. 6.1 keeps 64 MB.
 	 */
 	bool swiotlb_shrinks_to_ram;
+	/*
+	 * The atomic DMA pools: one for each zone with managed pages, so on
+	 * virt with RAM under 4 GiB only GFP_DMA's (7.3). 6.1 always makes the
+	 * GFP_KERNEL and GFP_DMA32 pools, GFP_DMA's when ZONE_DMA has pages.
+	 */
+	bool atomic_pools_by_managed_zone;
 };
 
 extern const struct dma_version dma_linux_6_1, dma_linux_7_3;

@@ -1,8 +1,9 @@
 /*
  * The early memory layout per kernel: the same command line booted as
  * Linux 6.1 on QEMU 7.2 and as Linux 7.3 on QEMU 10.0 prints, for the CMA
- * area and the swiotlb pool, what each real kernel printed (oracle/run and
- * oracle/run --stack modern, the corpus's goldens), side by side.
+ * area, the swiotlb pool and the atomic DMA pools, what each real kernel
+ * printed (oracle/run and oracle/run --stack modern, the corpus's
+ * goldens), side by side.
  */
 #include "boot_util.h"
 #include "base/memblock.h"
@@ -29,8 +30,8 @@ static struct iommusim *boot_as(const char *args, const char *linux_version, con
 	return sim;
 }
 
-/* the "cma: " and "software IO TLB: " lines, in order, one a line */
-static char *layout_lines(struct iommusim *sim)
+/* the log lines starting with one of the prefixes, in order, one a line */
+static char *lines_with(struct iommusim *sim, const char *const *prefixes)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -38,11 +39,21 @@ static char *layout_lines(struct iommusim *sim)
 	cr_assert_not_null(f);
 	for (size_t i = 0; i < klog_count(&sim->k->log); i++) {
 		const char *l = klog_line(&sim->k->log, i);
-		if (!strncmp(l, "cma: ", 5) || !strncmp(l, "software IO TLB: ", 17))
-			fprintf(f, "%s\n", l);
+		for (const char *const *p = prefixes; *p; p++)
+			if (!strncmp(l, *p, strlen(*p))) {
+				fprintf(f, "%s\n", l);
+				break;
+			}
 	}
 	fclose(f);
 	return buf;
+}
+
+/* the "cma: " and "software IO TLB: " lines */
+static char *layout_lines(struct iommusim *sim)
+{
+	static const char *const prefixes[] = { "cma: ", "software IO TLB: ", NULL };
+	return lines_with(sim, prefixes);
 }
 
 struct real_lines {
@@ -153,6 +164,41 @@ Test(early_memory_versions, cma_and_swiotlb_lines_of_each_kernel)
 	}
 }
 
+#define POOL(kib, gfp) "DMA: preallocated " #kib " KiB " gfp " pool for atomic allocations\n"
+#define POOLS_6_1(kib) POOL(kib, "GFP_KERNEL") POOL(kib, "GFP_KERNEL|GFP_DMA") POOL(kib, "GFP_KERNEL|GFP_DMA32")
+
+/* 128 KiB per GiB the page allocator gets, a power of two; 7.3 only for zones with pages */
+static const struct real_lines real_pools[] = {
+	{ "-M virt,iommu=smmuv3 -m 128 -append swiotlb=force", POOLS_6_1(128), POOL(128, "GFP_KERNEL|GFP_DMA") },
+	{ "-M virt,iommu=smmuv3 -m 1024", POOLS_6_1(128), POOL(128, "GFP_KERNEL|GFP_DMA") },
+	{ "-M virt,iommu=smmuv3 -m 1536", POOLS_6_1(256), POOL(256, "GFP_KERNEL|GFP_DMA") },
+	{ "-M virt,iommu=smmuv3 -m 2048", POOLS_6_1(256), POOL(256, "GFP_KERNEL|GFP_DMA") },
+	{ "-M virt,iommu=smmuv3 -m 3072", POOLS_6_1(512), POOL(512, "GFP_KERNEL|GFP_DMA") },
+	/* the MiB past 4 GiB holds 7.3's page tables: ZONE_NORMAL manages no page */
+	{ "-M virt,iommu=smmuv3 -m 3073", POOLS_6_1(512), POOL(512, "GFP_KERNEL|GFP_DMA") },
+	{ "-M virt,iommu=smmuv3 -m 4096", POOLS_6_1(512), POOL(512, "GFP_KERNEL") POOL(512, "GFP_KERNEL|GFP_DMA") },
+	{ "-M virt,iommu=smmuv3 -m 6144", POOLS_6_1(1024), POOL(1024, "GFP_KERNEL") POOL(1024, "GFP_KERNEL|GFP_DMA") },
+	{ "-M virt,iommu=smmuv3 -m 8G", POOLS_6_1(1024), POOL(1024, "GFP_KERNEL") POOL(1024, "GFP_KERNEL|GFP_DMA") },
+};
+
+Test(early_memory_versions, atomic_pools_of_each_kernel)
+{
+	static const char *const prefixes[] = { "DMA: preallocated ", NULL };
+	for (size_t i = 0; i < ARRAY_SIZE(real_pools); i++) {
+		const struct real_lines *r = &real_pools[i];
+		struct iommusim *sim = boot_as(r->args, "6.1", "7.2");
+		char *got = lines_with(sim, prefixes);
+		cr_assert_str_eq(got, r->linux_6_1, "%s on 6.1:\n%s", r->args, got);
+		free(got);
+		iommusim_free(sim);
+		sim = boot_as(r->args, "7.3", "10.0");
+		got = lines_with(sim, prefixes);
+		cr_assert_str_eq(got, r->linux_7_3, "%s on 7.3:\n%s", r->args, got);
+		free(got);
+		iommusim_free(sim);
+	}
+}
+
 Test(early_memory_versions, nothing_later_comes_from_the_pool_or_the_cma_area)
 {
 	const char *const args[] = {
@@ -182,6 +228,7 @@ Test(early_memory_versions, each_kernel_has_its_deltas)
 	cr_assert_eq(linux_7_3.early_memory, &early_memory_linux_7_3);
 	cr_assert(!linux_6_1.dma->swiotlb_always && !linux_6_1.dma->swiotlb_shrinks_to_ram);
 	cr_assert(linux_7_3.dma->swiotlb_always && linux_7_3.dma->swiotlb_shrinks_to_ram);
+	cr_assert(!linux_6_1.dma->atomic_pools_by_managed_zone && linux_7_3.dma->atomic_pools_by_managed_zone);
 	/* 7.3's struct property grew: the same DT unflattens bigger */
 	cr_assert_eq(early_memory_linux_6_1.dt_property_size, 96);
 	cr_assert_eq(early_memory_linux_7_3.dt_property_size, 112);
