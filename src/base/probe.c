@@ -10,6 +10,8 @@
 #include <string.h>
 #include "base/probe.h"
 #include "kconfig/kconfig.h"
+#include "kversion/linux_version.h"
+#include "drivers/drivers_version.h"
 
 static int list_add_tail(struct device ***arr, size_t *n, size_t *cap, struct device *dev)
 {
@@ -82,7 +84,12 @@ static void device_unbind_cleanup(struct device *dev)
 static int call_driver_probe(struct device *dev, struct device_driver *drv)
 {
 	int ret = dev->bus->probe ? dev->bus->probe(dev) : drv->probe ? drv->probe(dev) : 0;
-	if (ret && ret != -EPROBE_DEFER && ret != -ENODEV && ret != -ENXIO)
+	if (!ret || ret == -EPROBE_DEFER || ret == -ENODEV || ret == -ENXIO)
+		return ret;
+	/* which words, and whose prefix, is the kernel's (drivers_version.h) */
+	if (kernel_version(dev->k)->drivers->probe_failure_dev_err)
+		dev_err(dev, "probe with driver %s failed with error %d\n", drv->name, ret);
+	else
 		kprintf(dev->k, "%s: probe of %s failed with error %d", drv->name, dev->name, ret);
 	return ret;
 }

@@ -343,3 +343,28 @@ Test(iommu_73, no_iommu_no_groups_on_either)
 	free(o);
 	iommusim_free(b);
 }
+
+Test(iommu_73, vfio_pci_on_an_aliased_function)
+{
+	static const char script[] = "echo 0000:02:01.0 > /sys/bus/pci/drivers/virtio-pci/unbind\n"
+				     "echo vfio-pci > /sys/bus/pci/devices/0000:02:01.0/driver_override\n"
+				     "echo 0000:02:01.0 > /sys/bus/pci/drivers_probe\n"
+				     "readlink /sys/bus/pci/devices/0000:02:01.0/driver\n";
+	struct iommusim *a = boot_as(REF, LINUX61), *b = boot_as(REF, LINUX73);
+	char *o = run(a, script);
+	free(o);
+	o = run(b, script);
+	free(o);
+	/* no group: vfio-pci refuses it on both; each kernel says so its way */
+	cr_assert_null(pdev_of(a, "0000:02:01.0")->dev.driver);
+	cr_assert_null(pdev_of(b, "0000:02:01.0")->dev.driver);
+	cr_assert_eq(log_count_start(a, "vfio-pci: probe of 0000:02:01.0 failed with error -22"), 1);
+	cr_assert_eq(log_count(a, "probe with driver"), 0);
+	cr_assert_eq(log_count_start(b, "vfio-pci 0000:02:01.0: probe with driver vfio-pci failed with error -22"), 1);
+	cr_assert_eq(log_count_start(b, "vfio-pci: probe of"), 0);
+	/* 7.3 tries the IOMMU again at each probe: its third Aliasing line */
+	cr_assert_eq(log_count(b, "0000:02:01.0: Aliasing StreamID 0x10 (from 0000:00:02.0)"), 3);
+	cr_assert_eq(log_count_start(b, "vfio-pci 0000:02:01.0: Aliasing StreamID 0x10"), 1);
+	iommusim_free(a);
+	iommusim_free(b);
+}
