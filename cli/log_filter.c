@@ -27,6 +27,7 @@ static const char *const compared[] = {
 	"^cma: ",
 	"^software IO TLB",
 	"^swiotlb",
+	"^DMA: preallocated ",
 	"deferred probe",
 	"^platform ",
 	"^nvme ",
