@@ -12,7 +12,7 @@
 static bool pcie_downstream_port(const struct pci_dev *dev)
 {
 	return dev->pcie_type == HW_PCIE_ROOT_PORT || dev->pcie_type == HW_PCIE_DOWNSTREAM ||
-	       dev->pcie_type == HW_PCIE_PCI_BRIDGE;
+	       dev->pcie_type == HW_PCIE_PCIE_BRIDGE;
 }
 
 /* the L0s/L1 support set_pcie_port_type() reads from Link Capabilities */

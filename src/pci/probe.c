@@ -11,6 +11,7 @@
 #include "pci/pci.h"
 #include "pci/pci_version.h"
 #include "pci/aspm.h"
+#include "pci/pcie_bw.h"
 #include "hw/pci_host.h"
 #include "kversion/linux_version.h"
 
@@ -347,6 +348,7 @@ static void pci_init_capabilities(struct pci_dev *dev)
 	pci_aer_init(dev);
 	/* the reset methods probed while the function is not yet on its bus's list (pci/reset.c) */
 	pci_init_reset_methods(dev);
+	pcie_report_downtraining(dev);
 }
 
 /* pci_type_str(): the PCIe capability's port type, else what the header type says */

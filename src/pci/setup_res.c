@@ -59,7 +59,8 @@ static int pci_bus_alloc_from_region(struct pci_bus *bus, struct resource *res, 
 	type_mask |= IORESOURCE_TYPE_BITS;
 	for (int i = 0; i < PCI_BUS_NUM_RESOURCES; i++) {
 		struct resource *r = bus->resource[i];
-		if (!r)
+		/* a window without an address (its assignment failed) or disabled holds nothing */
+		if (!r || (r->flags & (IORESOURCE_UNSET | IORESOURCE_DISABLED)))
 			continue;
 		if ((res->flags ^ r->flags) & type_mask)
 			continue;
