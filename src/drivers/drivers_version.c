@@ -4,6 +4,8 @@
 const struct drivers_version drivers_linux_6_1 = {
 	.virtio_feature_bits = 64,
 	.blk_def_max_sectors = 2560,
+	.nvme_max_io_bytes = 4u << 20,
+	.nvme_max_segments = 127,
 };
 
 const struct drivers_version drivers_linux_7_3 = {
@@ -16,4 +18,9 @@ const struct drivers_version drivers_linux_7_3 = {
 	.blk_max_sectors_follows_io_opt = true,
 	.vfio_ref_while_devices_registered = true,
 	.pci_reset_warns_without_reset_handlers = true,
+	.nvme_max_io_bytes = 8u << 20,
+	.nvme_io_size_by_dma_opt_mapping_size = true,
+	.nvme_max_segments = 256,
+	.nvme_io_opt_needs_nows = true,
+	.nvme_atomic_write_limits = true,
 };

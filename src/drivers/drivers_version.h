@@ -50,6 +50,19 @@ struct drivers_version {
 	 * only calls the handlers it finds
 	 */
 	bool pci_reset_warns_without_reset_handlers;
+	/*
+	 * nvme-pci's largest command before Identify: 6.1 NVME_MAX_KB_SZ (4 MiB)
+	 * and dma_max_mapping_size(); 7.3 NVME_MAX_BYTES (8 MiB) and
+	 * dma_opt_mapping_size() (128 KiB through dma-iommu: 33 segments)
+	 */
+	unsigned nvme_max_io_bytes;
+	bool nvme_io_size_by_dma_opt_mapping_size;
+	/* NVME_MAX_SEGS: 6.1 127, 7.3 256 (a page of SGL descriptors) */
+	unsigned nvme_max_segments;
+	/* nvme_update_disk_info(): 7.3 sets optimal_io_size only for a non-zero NOWS; 6.1 NOWS + 1 blocks */
+	bool nvme_io_opt_needs_nows;
+	/* 7.3's nvme_configure_atomic_write(): the physical block capped at the atomic write unit */
+	bool nvme_atomic_write_limits;
 };
 
 extern const struct drivers_version drivers_linux_6_1, drivers_linux_7_3;

@@ -22,6 +22,9 @@
 #include "hw/nvme_dev.h"
 
 #include "drivers/nvme_internal.h"
+#include "drivers/drivers_version.h"
+#include "dma/iova.h"
+#include "kversion/linux_version.h"
 
 void nvme_ctrl_log(struct nvme_dev *dev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nvme_ctrl_log(struct nvme_dev *dev, const char *fmt, ...)
@@ -530,6 +533,19 @@ static int nvme_instance_next(struct kernel *k)
 	}
 }
 
+
+/*
+ * dma_opt_mapping_size(): through dma-iommu the IOVA allocator's cached range
+ * (iova_rcache_range(): PAGE_SIZE << (IOVA_RANGE_CACHE_MAX_SIZE - 1), 128 KiB),
+ * else no preference; never more than dma_max_mapping_size()
+ */
+static size_t nvme_dma_opt_mapping_size(struct device *dev)
+{
+	size_t max = dma_max_mapping_size(dev);
+	if (dev->dma_ops == &iommu_dma_ops)
+		return MIN(max, (size_t)PAGE_SIZE << (IOVA_RANGE_CACHE_MAX_SIZE - 1));
+	return max;
+}
 static int nvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct kernel *k = pdev->dev.k;
@@ -546,9 +562,12 @@ static int nvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	snprintf(dev->name, sizeof(dev->name), "nvme%d", dev->instance);
 	/* nvme_dev_map(): BAR0 */
 	nvme_hw_bar0(hw, &dev->bar);
-	/* the controller's limits before Identify: 4 MiB and what the DMA layer can map */
-	dev->max_hw_sectors = MIN((u32)NVME_MAX_KB_SZ << 1, (u32)MIN(dma_max_mapping_size(&pdev->dev) >> 9, (size_t)UINT32_MAX));
-	dev->max_segments = NVME_MAX_SEGS;
+	/* the controller's limits before Identify: the driver's largest command and what the DMA layer maps */
+	const struct drivers_version *v = kernel_version(k)->drivers;
+	size_t dma_size = v->nvme_io_size_by_dma_opt_mapping_size ? nvme_dma_opt_mapping_size(&pdev->dev)
+								   : dma_max_mapping_size(&pdev->dev);
+	dev->max_hw_sectors = MIN(v->nvme_max_io_bytes >> 9, (u32)MIN(dma_size >> 9, (size_t)UINT32_MAX));
+	dev->max_segments = v->nvme_max_segments;
 	dev->nr_allocated_queues = MIN(k->nr_cpu_ids, 512u) + 1;
 	pdev->dev.drvdata = dev;
 	dma_set_max_seg_size(&pdev->dev, 0xffffffffu);

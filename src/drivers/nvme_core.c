@@ -10,6 +10,8 @@
 #include "drivers/nvme_internal.h"
 #include "drivers/drivers.h"
 #include "drivers/blk_mq.h"
+#include "drivers/drivers_version.h"
+#include "kversion/linux_version.h"
 #include "drivers/irq_affinity.h"
 #include "base/page_alloc.h"
 
@@ -162,13 +164,26 @@ static void nvme_ns_limits(struct nvme_dev *dev, struct nvme_ns *ns, const u8 *i
 	/* blk_queue_virt_boundary(): no segment size limit besides the boundary */
 	l->max_segment_size = UINT32_MAX;
 	l->seg_boundary_mask = BLK_SEG_BOUNDARY_MASK;
-	u32 bs = 1u << ns->lba_shift, phys_bs = bs, io_opt = 0;
+	const struct drivers_version *v = kernel_version(dev->k)->drivers;
+	u32 bs = 1u << ns->lba_shift, phys_bs = bs, io_opt = 0, nows = (u32)get_le(id + 72, 2);
 	if (id[24] & (1u << 4)) {
 		phys_bs = bs * (1 + (u32)get_le(id + 64, 2));
-		io_opt = bs * (1 + (u32)get_le(id + 72, 2));
+		if (nows || !v->nvme_io_opt_needs_nows)
+			io_opt = bs * (1 + nows);
 	}
 	l->logical_block_size = bs;
 	l->physical_block_size = phys_bs;
+	if (v->nvme_atomic_write_limits) {
+		/*
+		 * nvme_configure_atomic_write(): the physical block is at most
+		 * the namespace's atomic write unit (NAWUPF + 1 blocks with
+		 * NSFEAT bit 1, else one block; none with a boundary offset NABO)
+		 */
+		u32 nawupf = (u32)get_le(id + 36, 2), atomic_bs = bs;
+		if (!get_le(id + 42, 2) && (id[24] & (1u << 1)) && nawupf)
+			atomic_bs = (1 + nawupf) * bs;
+		l->physical_block_size = MIN(phys_bs, atomic_bs);
+	}
 	l->io_min = phys_bs;
 	l->io_opt = io_opt;
 	l->max_sectors = blk_default_max_sectors(dev->k, dev->max_hw_sectors, l->io_min, l->io_opt);
