@@ -9,6 +9,7 @@
 #define IOMMUSIM_INIT_CMDLINE_H
 
 #include "base/bits.h"
+#include "dma/contiguous.h"
 
 struct kernel;
 struct kparam_table;
@@ -21,6 +22,7 @@ struct kernel_cmdline {
 	unsigned long swiotlb_nslabs;	/* aligned to IO_TLB_SEGSIZE (0: default) */
 	unsigned int swiotlb_nareas;	/* 0: one a possible CPU */
 	bool swiotlb_force, swiotlb_noforce;
+	struct cma_cmdline cma;		/* cma=SIZE[@BASE[-LIMIT]] (early_cma) */
 	int deferred_probe_timeout;	/* seconds, default 10 with modules */
 	int disable_bypass;		/* arm-smmu-v3.disable_bypass, default 1 */
 	char *unknown;			/* what is passed on to user space, or NULL */
