@@ -28,6 +28,28 @@ struct dma_version {
 	 * GFP_KERNEL and GFP_DMA32 pools, GFP_DMA's when ZONE_DMA has pages.
 	 */
 	bool atomic_pools_by_managed_zone;
+	/*
+	 * cma=SIZE@BASE-LIMIT: 7.3 takes the user's LIMIT as given ("Hornor the
+	 * user setup dma address limit"); 6.1 keeps min_not_zero(LIMIT, the
+	 * DMA zone's end).
+	 */
+	bool cma_cmdline_limit_as_given;
+	/*
+	 * The CMA area tries bottom-up above 4 GiB first when its limit leaves
+	 * room there (7.3's cma_alloc_mem); 6.1 asks it of the end of RAM.
+	 */
+	bool cma_bottom_up_by_limit;
+	/*
+	 * "cma: Failed to reserve N MiB" names the size asked for (7.3); 6.1
+	 * names it aligned to a pageblock once the checks got that far.
+	 */
+	bool cma_failure_says_size_asked;
+	/*
+	 * A fixed CMA area (cma=SIZE@BASE) must not cross high_memory: "Region
+	 * at B defined on low/high memory boundary (E)" (6.1, whatever the
+	 * config); 7.3 checks that only with CONFIG_HIGHMEM, which arm64 has not.
+	 */
+	bool cma_fixed_checks_high_memory;
 };
 
 extern const struct dma_version dma_linux_6_1, dma_linux_7_3;

@@ -8,6 +8,7 @@
 #include "boot_util.h"
 #include "base/memblock.h"
 #include "base/page_alloc.h"
+#include "dma/contiguous.h"
 #include "dma/dma_internal.h"
 #include "dma/dma_version.h"
 #include "init/early_memory_version.h"
@@ -199,6 +200,79 @@ Test(early_memory_versions, atomic_pools_of_each_kernel)
 	}
 }
 
+/* cma= on both kernels (-m 1024, -smp 2), as each printed it */
+#define CMA_REAL(arg, l61, l73) { "-M virt,iommu=smmuv3 -append " arg, l61, l73 }
+static const struct real_lines real_cma[] = {
+	CMA_REAL("cma=32M", "cma: Reserved 32 MiB at 0x000000007cc00000\n", "cma: Reserved 32 MiB at 0x000000007dc00000\n"),
+	CMA_REAL("cma=100M", "cma: Reserved 100 MiB at 0x0000000078800000\n", "cma: Reserved 100 MiB at 0x0000000079800000\n"),
+	/* SIZE@BASE: there or nowhere */
+	CMA_REAL("cma=128M@0x50000000", "cma: Reserved 128 MiB at 0x0000000050000000\n",
+		 "cma: Reserved 128 MiB at 0x0000000050000000\n"),
+	CMA_REAL("cma=16M@0x60000000-0x70000000", "cma: Reserved 16 MiB at 0x000000006f000000\n",
+		 "cma: Reserved 16 MiB at 0x000000006f000000\n"),
+	CMA_REAL("cma=0", "", ""),
+	CMA_REAL("cma=2G", "cma: Failed to reserve 2048 MiB\n", "cma: Failed to reserve 2048 MiB\n"),
+	CMA_REAL("cma=64M@0x48100000",
+		 "cma: Region at 0x0000000048100000 must be aligned to 0x0000000000200000 bytes\ncma: Failed to reserve 64 MiB\n",
+		 "cma: Region at 0x0000000048100000 must be aligned to 0x0000000000200000 bytes\ncma: Failed to reserve 64 MiB\n"),
+	/* past the end of RAM: 6.1's high_memory check, 7.3's limit */
+	CMA_REAL("cma=24M@0x7fe00000",
+		 "cma: Region at 0x000000007fe00000 defined on low/high memory boundary (0x0000000080000000)\n"
+		 "cma: Failed to reserve 24 MiB\n",
+		 "cma: Size (0x0000000001800000) of region at 0x000000007fe00000 exceeds limit (0x0000000080000000)\n"
+		 "cma: Failed to reserve 24 MiB\n"),
+	/* no value: early_cma() refuses it, the configured area stays */
+	CMA_REAL("cma", "cma: Config string not provided\ncma: Reserved 64 MiB at 0x000000007ac00000\n",
+		 "cma: Config string not provided\ncma: Reserved 64 MiB at 0x000000007bc00000\n"),
+};
+
+Test(early_memory_versions, cma_cmdline_of_each_kernel)
+{
+	static const char *const prefixes[] = { "cma: ", NULL };
+	for (size_t i = 0; i < ARRAY_SIZE(real_cma); i++) {
+		const struct real_lines *r = &real_cma[i];
+		struct iommusim *sim = boot_as(r->args, "6.1", "7.2");
+		char *got = lines_with(sim, prefixes);
+		cr_assert_str_eq(got, r->linux_6_1, "%s on 6.1:\n%s", r->args, got);
+		free(got);
+		iommusim_free(sim);
+		sim = boot_as(r->args, "7.3", "10.0");
+		got = lines_with(sim, prefixes);
+		cr_assert_str_eq(got, r->linux_7_3, "%s on 7.3:\n%s", r->args, got);
+		free(got);
+		iommusim_free(sim);
+	}
+	/* the refused one says so as do_early_param() does */
+	struct iommusim *sim = boot_as("-M virt,iommu=smmuv3 -append cma", "7.3", "10.0");
+	static const char *const malformed[] = { "Malformed early option ", NULL };
+	char *got = lines_with(sim, malformed);
+	cr_assert_str_eq(got, "Malformed early option 'cma'\n");
+	free(got);
+	iommusim_free(sim);
+}
+
+Test(early_memory_versions, cma_cmdline_reads_as_early_cma)
+{
+	struct cma_cmdline c = { 0 };
+	cr_assert_eq(dma_contiguous_parse_cmdline("64M", &c), 0);
+	cr_assert(c.set && c.size == 64ULL << 20 && !c.base && !c.limit);
+	cr_assert_eq(dma_contiguous_parse_cmdline("0x1000k@1G", &c), 0);
+	cr_assert_eq(c.size, 0x1000ULL << 10);
+	cr_assert_eq(c.base, 1ULL << 30);
+	cr_assert_eq(c.limit, c.base + c.size, "SIZE@BASE fixes the area");
+	cr_assert_eq(dma_contiguous_parse_cmdline("16m@0x60000000-0x70000000", &c), 0);
+	cr_assert(c.size == 16ULL << 20 && c.base == 0x60000000 && c.limit == 0x70000000);
+	/* no value: refused, nothing changed */
+	struct cma_cmdline before = c;
+	cr_assert_eq(dma_contiguous_parse_cmdline(NULL, &c), -EINVAL);
+	cr_assert(c.size == before.size && c.base == before.base && c.limit == before.limit);
+	const char *end;
+	cr_assert_eq(dma_memparse("2G,x", &end), 2ULL << 30);
+	cr_assert_str_eq(end, ",x");
+	cr_assert_eq(dma_memparse("1e", NULL), 1ULL << 60);
+	cr_assert_eq(dma_memparse("010", NULL), 8, "a leading 0 is octal");
+}
+
 Test(early_memory_versions, nothing_later_comes_from_the_pool_or_the_cma_area)
 {
 	const char *const args[] = {
@@ -229,6 +303,8 @@ Test(early_memory_versions, each_kernel_has_its_deltas)
 	cr_assert(!linux_6_1.dma->swiotlb_always && !linux_6_1.dma->swiotlb_shrinks_to_ram);
 	cr_assert(linux_7_3.dma->swiotlb_always && linux_7_3.dma->swiotlb_shrinks_to_ram);
 	cr_assert(!linux_6_1.dma->atomic_pools_by_managed_zone && linux_7_3.dma->atomic_pools_by_managed_zone);
+	cr_assert(!linux_6_1.dma->cma_cmdline_limit_as_given && linux_7_3.dma->cma_cmdline_limit_as_given);
+	cr_assert(linux_6_1.dma->cma_fixed_checks_high_memory && !linux_7_3.dma->cma_fixed_checks_high_memory);
 	/* 7.3's struct property grew: the same DT unflattens bigger */
 	cr_assert_eq(early_memory_linux_6_1.dt_property_size, 96);
 	cr_assert_eq(early_memory_linux_7_3.dt_property_size, 112);
