@@ -20,6 +20,7 @@
 #include "init/cmdline.h"
 #include "init/cmdline_params.h"
 #include "base/device.h"
+#include "dma/contiguous.h"
 #include "dma/swiotlb.h"
 
 #define MAX_INIT_ARGS 32		/* CONFIG_INIT_ENV_ARG_LIMIT */
@@ -34,7 +35,6 @@ static const struct {
 	const char *what;
 } unmodelled[] = {
 	{ "mem", "limits the RAM Linux uses" },
-	{ "cma", "sizes the CMA area" },
 	{ "maxcpus", "limits the CPUs brought up" },
 	{ "nr_cpus", "limits the possible CPUs" },
 	{ "nosmp", "brings up one CPU" },
@@ -225,6 +225,13 @@ static int early_param(struct state *s, const char *param, const char *val)
 		/* get_option(): a number, else -EINVAL */
 		if (!val || !(isdigit((unsigned char)val[0]) || val[0] == '-'))
 			return append_line(&s->c.early_log, "Malformed early option '%s'%s", param, "");
+		return 0;
+	}
+	if (parameq(param, "cma")) {
+		/* early_cma(): SIZE[@BASE[-LIMIT]]; no value is an error */
+		if (dma_contiguous_parse_cmdline(val, &s->c.cma))
+			return append_line(&s->c.early_log, "cma: Config string not provided%s%s", "", "") ? -ENOMEM :
+			       append_line(&s->c.early_log, "Malformed early option '%s'%s", param, "");
 		return 0;
 	}
 	if (parameq(param, "swiotlb") && val) {
