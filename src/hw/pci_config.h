@@ -53,6 +53,8 @@ struct hw_pci_config {
 	u8 exp_cap, msi_cap, msix_cap, pm_cap;
 	u16 aer_cap, acs_cap;
 	u16 ext_last;		/* the last extended capability (0x100 once there is one) */
+	/* a slot's reset turns its power indicator off whatever the slot holds (QEMU 8.0+) */
+	bool slot_reset_power_indicator_off;
 };
 
 /* What a type's class_init and realize put in the header (pci_config_set_*). */

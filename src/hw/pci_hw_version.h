@@ -22,6 +22,13 @@ struct pci_hw_version {
 	 * default on since QEMU 8.0; hw_compat_7_2 turns it off). 7.2: read-only 0.
 	 */
 	bool aer_unc_mask;
+	/*
+	 * pcie_cap_slot_reset() sets the Power Indicator Control to off before
+	 * OR-ing in the power controller's on/off (QEMU 8.0, "set power indicator
+	 * to off on reset by default"): a slot with a power controller reads
+	 * "off" (11) even when occupied. 7.2: on (01) when device 0 is there.
+	 */
+	bool slot_reset_power_indicator_off;
 };
 
 extern const struct pci_hw_version pci_hw_qemu_7_2, pci_hw_qemu_10_0;

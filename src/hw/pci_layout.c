@@ -278,6 +278,13 @@ static void pcie_cap_present_bits(struct hw_pci_fn *fn, const struct hw_pci_boar
 	if (board->pcie_ext_tag && c->exp_cap)
 		hw_pci_set(c, c->exp_cap + PCI_EXP_DEVCAP, 4,
 			   hw_pci_get(c, c->exp_cap + PCI_EXP_DEVCAP, 4) | PCI_EXP_DEVCAP_EXT_TAG);
+	/* the reset before the guest runs: a powered slot's indicator reads off (pcie_cap_slot_reset) */
+	c->slot_reset_power_indicator_off = board->slot_reset_power_indicator_off;
+	if (c->slot_reset_power_indicator_off && c->exp_cap &&
+	    (hw_pci_get(c, c->exp_cap + PCI_EXP_FLAGS, 2) & PCI_EXP_FLAGS_SLOT) &&
+	    (hw_pci_get(c, c->exp_cap + PCI_EXP_SLTCAP, 4) & PCI_EXP_SLTCAP_PCP))
+		hw_pci_set(c, c->exp_cap + PCI_EXP_SLTCTL, 2,
+			   hw_pci_get(c, c->exp_cap + PCI_EXP_SLTCTL, 2) | PCI_EXP_SLTCTL_PWR_IND_OFF);
 	if (board->pcie_err_unc_mask && c->aer_cap) {
 		hw_pci_set(c, c->aer_cap + PCI_ERR_UNCOR_MASK, 4, HW_AER_UNC_MASK_DEFAULT);
 		hw_pci_set_wmask(c, c->aer_cap + PCI_ERR_UNCOR_MASK, 4, HW_AER_UNC_SUPPORTED);

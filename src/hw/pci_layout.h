@@ -28,6 +28,8 @@ struct hw_pci_board {
 	 * off for virt-7.2 and older); without it the register reads 0, read-only
 	 */
 	bool pcie_err_unc_mask;
+	/* the release's pcie_cap_slot_reset() leaves the power indicator off (pci_hw_version.h) */
+	bool slot_reset_power_indicator_off;
 };
 
 typedef int (*hw_pci_layout_fn)(struct hw_pci_fn *fn, const struct hw_pci_board *board);

@@ -70,6 +70,9 @@ static void pcie_slot_reset(struct hw_pci_fn *fn)
 			ctl = (u16)((ctl & ~PCI_EXP_SLTCTL_PCC) | PCI_EXP_SLTCTL_PWR_IND_ON);
 		else
 			ctl |= PCI_EXP_SLTCTL_PCC | PCI_EXP_SLTCTL_PWR_IND_OFF;
+		/* QEMU 8.0+ sets "off" first, and "on" OR-ed over it still reads off */
+		if (c->slot_reset_power_indicator_off)
+			ctl |= PCI_EXP_SLTCTL_PWR_IND_OFF;
 	}
 	hw_pci_set(c, pos + PCI_EXP_SLTCTL, 2, ctl);
 	clear_bits(c, pos + PCI_EXP_SLTSTA, 2,
