@@ -335,6 +335,14 @@ int add_legacy_drive(struct parse *p, const char *file, int index, bool cdrom, c
 	return keep_option(ret, &l, text, &p->c.drives, &p->c.ndrives);
 }
 
+static bool in_names(const char *const *names, const char *name)
+{
+	for (; *names; names++)
+		if (!strcmp(*names, name))
+			return true;
+	return false;
+}
+
 /* -object: JSON or keyval with qom-type implied; type, id and the memory backends' keys checked */
 static int opt_object(struct parse *p, const char *opt, const char *arg)
 {
@@ -382,9 +390,18 @@ static int opt_object(struct parse *p, const char *opt, const char *arg)
 			ret = -ENOMEM;
 			goto out;
 		}
+		/* 7.2's types and those the machine's QEMU adds, in name order */
+		const char *all[64];
+		size_t n = 0;
+
+		for (i = 0; types[i] && n < 64; i++)
+			all[n++] = types[i];
+		for (i = 0; p->c.qemu->object_types_added[i] && n < 64; i++)
+			all[n++] = p->c.qemu->object_types_added[i];
+		qsort(all, n, sizeof(all[0]), cmp_str);
 		fprintf(f, "List of user creatable objects:\n");
-		for (i = 0; types[i]; i++)
-			fprintf(f, "  %s\n", types[i]);
+		for (i = 0; i < n; i++)
+			fprintf(f, "  %s\n", all[i]);
 		fclose(f);
 		ret = take_info(p, buf);
 		goto out;
@@ -410,9 +427,7 @@ static int opt_object(struct parse *p, const char *opt, const char *arg)
 		ret = cmdline_fail(p, "%s %s: Parameter 'qom-type' is missing", opt, arg);
 		goto out;
 	}
-	for (i = 0; types[i] && strcmp(types[i], type); i++)
-		;
-	if (!types[i]) {
+	if (!in_names(types, type) && !in_names(p->c.qemu->object_types_added, type)) {
 		ret = cmdline_fail(p, "%s %s: Parameter 'qom-type' does not accept value '%s'", opt, arg, type);
 		goto out;
 	}

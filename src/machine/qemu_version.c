@@ -110,6 +110,7 @@ const struct qemu_version qemu_7_2 = {
 	.virt_cpus = virt_cpus_7_2,
 	.invalid_cpu_lists_valid = false,
 	.cpu_help = cpu_help_7_2,
+	.object_types_added = (const char *const[]){ NULL },
 	.virt_props_help = virt_props_7_2,
 	.unknown_nic_model_skipped = false,
 	.gic_v3_above_8_cpus = false,
@@ -171,6 +172,10 @@ static const char *const cpu_help_10_0[] = {
 	"pxa270-c0 (deprecated)", "pxa270-c5 (deprecated)", "sa1100", "sa1110", "ti925t", NULL,
 };
 
+static const char *const object_types_added_10_0[] = {
+	"acpi-generic-initiator", "acpi-generic-port", "iommufd", "memory-backend-shm", NULL,
+};
+
 static const char *const virt_props_10_0[] = {
 	P_ACPI, P_APPEND,
 	"  aux-ram-share=<bool>",
@@ -205,6 +210,7 @@ const struct qemu_version qemu_10_0 = {
 	.virt_cpus = virt_cpus_10_0,
 	.invalid_cpu_lists_valid = true,
 	.cpu_help = cpu_help_10_0,
+	.object_types_added = object_types_added_10_0,
 	.virt_props_help = virt_props_10_0,
 	.unknown_nic_model_skipped = true,
 	.gic_v3_above_8_cpus = true,

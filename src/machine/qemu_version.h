@@ -58,6 +58,8 @@ struct qemu_version {
 	bool invalid_cpu_lists_valid;
 	/* every Arm model -cpu help lists, one line each, as printed */
 	const char *const *cpu_help;
+	/* the -object types it has beyond 7.2's (qemu_opt_handlers.c lists those), NULL-ended */
+	const char *const *object_types_added;
 	/* -M virt,help's property lines, alphabetical */
 	const char *const *virt_props_help;
 

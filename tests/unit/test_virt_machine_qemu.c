@@ -559,3 +559,29 @@ Test(qemu_virt, compat_reaches_the_pcie_hardware)
 		cr_assert_eq(unc, rows[i].unc_mask, "%s %s: UNC mask %08x", rows[i].qemu, rows[i].type, unc);
 	}
 }
+
+Test(qemu_virt, object_types_of_each_qemu)
+{
+	int ret;
+	char *s = info("10.0", "-object help", &ret);
+
+	cr_assert_eq(ret, 1);
+	cr_assert(!strncmp(s, "List of user creatable objects:\n  acpi-generic-initiator\n  acpi-generic-port\n"
+			      "  authz-list\n", 78), "%s", s);
+	cr_assert(strstr(s, "  input-linux\n  iommufd\n  iothread\n"), "%s", s);
+	cr_assert(strstr(s, "  memory-backend-ram\n  memory-backend-shm\n  pr-manager-helper\n"), "%s", s);
+	free(s);
+	s = info("7.2", "-object help", &ret);
+	cr_assert(!strncmp(s, "List of user creatable objects:\n  authz-list\n", 45), "%s", s);
+	cr_assert_null(strstr(s, "iommufd"));
+	free(s);
+	/* 10.0's memory-backend-shm is a RAM backend there, an unknown type on 7.2 */
+	expect_error(&qemu_7_2, "-M virt -object memory-backend-shm,id=m,size=1G",
+		     "-object memory-backend-shm,id=m,size=1G: Parameter 'qom-type' does not accept value "
+		     "'memory-backend-shm'");
+	cr_assert_eq(build(&qemu_10_0, "-M virt,memory-backend=m -nodefaults -object memory-backend-shm,id=m,size=1G"),
+		     0, "%s", err);
+	cr_assert_eq(m.ram_size, 1ULL << 30);
+	expect_error(&qemu_10_0, "-M virt -object memory-backend-shm,id=m", "-object memory-backend-shm,id=m: "
+		     "Parameter 'size' is missing");
+}
