@@ -23,4 +23,5 @@ const struct drivers_version drivers_linux_7_3 = {
 	.nvme_max_segments = 256,
 	.nvme_io_opt_needs_nows = true,
 	.nvme_atomic_write_limits = true,
+	.blk_nr_requests_mq_only = true,
 };

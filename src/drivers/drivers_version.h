@@ -63,6 +63,8 @@ struct drivers_version {
 	bool nvme_io_opt_needs_nows;
 	/* 7.3's nvme_configure_atomic_write(): the physical block capped at the atomic write unit */
 	bool nvme_atomic_write_limits;
+	/* queue_attr_visible(): 7.3 shows queue/nr_requests only for blk-mq queues; 6.1 for all */
+	bool blk_nr_requests_mq_only;
 };
 
 extern const struct drivers_version drivers_linux_6_1, drivers_linux_7_3;

@@ -33,6 +33,15 @@ struct nvme_ns {
 	struct nvme_dev *ctrl;
 	u32 nsid;
 	char disk_name[32];		/* nvme0n1 */
+	/*
+	 * nvme_mpath_alloc_disk(): with native multipath the namespace's disk
+	 * is the subsystem's head (nvme0n1, bio-based, under
+	 * /sys/devices/virtual/nvme-subsystem/nvme-subsys0) and the
+	 * controller's own path to it a hidden disk (nvme0c0n1, no dev_t)
+	 */
+	bool mpath_head;
+	char path_name[32];		/* nvme<subsys>c<ctrl>n<head> */
+	int ctrl_instance;		/* the N of nvmeN, and of its subsystem nvme-subsysN */
 	int head_instance;		/* the N of nvmeXnN */
 	unsigned lba_shift;
 	u64 capacity;			/* 512-byte sectors */

@@ -49,6 +49,7 @@ int nvme_identify_ctrl(struct nvme_dev *dev)
 	guest_mem_read(kmem(k), pa, id, NVME_IDENTIFY_DATA_SIZE);
 	page_free(k->pages, pa, NVME_IDENTIFY_DATA_SIZE);
 	dev->mdts = id[77];
+	dev->cmic = id[76];
 	dev->oacs = (u16)get_le(id + 256, 2);
 	dev->lpa = id[261];
 	dev->nn = (u32)get_le(id + 516, 4);
@@ -268,6 +269,18 @@ static int nvme_scan_ns(struct nvme_dev *dev, u32 nsid)
 	ns->head_instance = (int)dev->nns + 1;
 	/* nvme_mpath_set_disk_name() for a private namespace: nvme<ctrl>n<head> */
 	snprintf(ns->disk_name, sizeof(ns->disk_name), "nvme%dn%d", dev->instance, ns->head_instance);
+	/*
+	 * nvme_mpath_alloc_disk() (CONFIG_NVME_MULTIPATH=y, multipath=Y, both
+	 * kernels): a head disk when the subsystem may have several controllers
+	 * (CMIC bit 1: QEMU gives every controller a subsystem of its own from
+	 * 9.x on); each controller is then its subsystem's only one, the
+	 * subsystem numbered as the controller
+	 */
+	ns->ctrl_instance = dev->instance;
+	ns->mpath_head = dev->cmic & NVME_CTRL_CMIC_MULTI_CTRL;
+	if (ns->mpath_head)
+		snprintf(ns->path_name, sizeof(ns->path_name), "nvme%dc%dn%d", dev->instance, dev->instance,
+			 ns->head_instance);
 	ns->nr_hw_queues = dev->io_queues;
 	/* the tag set: min(q_depth, BLK_MQ_MAX_DEPTH) - 1; mq-deadline only on a single queue */
 	ns->queue_depth = MIN(dev->q_depth, 10240u) - 1;

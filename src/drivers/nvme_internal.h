@@ -19,6 +19,7 @@
 #define NVME_MAX_KB_SZ 4096
 #define NVME_IO_QUEUE_DEPTH 1024	/* the io_queue_depth parameter */
 #define NVME_QUIRK_BOGUS_NID (1u << 18)
+#define NVME_CTRL_CMIC_MULTI_CTRL (1u << 1)
 #define NVME_SC_HOST_ABORTED_CMD 0x371
 #define BLKEXT_MAJOR 259
 
@@ -73,6 +74,7 @@ struct nvme_dev {
 	/* from Identify Controller */
 	u16 oncs, oacs;
 	u8 vwc, lpa, mdts;
+	u8 cmic;			/* Identify Controller CMIC: bit 1, several controllers possible */
 	u32 nn;
 	u32 max_hw_sectors;
 	u32 max_segments;

@@ -1,9 +1,11 @@
 /*
- * A disk's sysfs directory, with the attributes Linux 6.1 shows
- * (block/genhd.c, block/blk-sysfs.c), each "%lu\n" or text as there. The
- * directory lives under the device device_add_disk() gave it: a virtio
- * disk under its virtio device (.../virtioN/block/vda), an nvme namespace
- * under its controller's class device (.../0000:01:00.0/nvme/nvme0/nvme0n1);
+ * A disk's sysfs directory, with the attributes Linux shows (block/genhd.c,
+ * block/blk-sysfs.c), each "%lu\n" or text as there. The directory lives
+ * under the device device_add_disk() gave it: a virtio disk under its virtio
+ * device (.../virtioN/block/vda), an nvme namespace under its controller's
+ * class device (.../0000:01:00.0/nvme/nvme0/nvme0n1), or with native
+ * multipath its hidden path there (nvme0c0n1) and the bio-based head under
+ * the subsystem (/sys/devices/virtual/nvme-subsystem/nvme-subsys0/nvme0n1);
  * /sys/block/NAME is a link to it (sysfs/sysfs.c renders both). Each
  * driver's disk is read through one view of what sysfs shows.
  */
@@ -15,6 +17,9 @@
 #include "sysfs/block.h"
 #include "drivers/nvme.h"
 #include "drivers/virtio_blk.h"
+#include "drivers/blk_mq.h"
+#include "drivers/drivers_version.h"
+#include "kversion/linux_version.h"
 
 /* virtio_blk's block major: the first dynamic one (register_blkdev(0) counts down from 254) */
 #define VIRTBLK_MAJOR 254
@@ -35,6 +40,11 @@ struct disk_view {
 	const struct blk_limits *lim;
 	unsigned nr_hw_queues, queue_depth, nr_requests;
 	const unsigned short *mq_map;
+	/* a multipath head: bio-based (no mq/), its directory under /sys/devices/virtual */
+	bool bio_based;
+	char virtual_dir[64];
+	/* a hidden disk (a multipath path): no dev_t, so no dev file */
+	bool hidden;
 };
 
 /* the disk called name: true and *v, false when there is none */
@@ -55,21 +65,48 @@ static bool disk_view(struct kernel *k, const char *name, struct disk_view *v)
 	}
 	struct nvme_ns *all[64];
 	size_t n = MIN(nvme_ns_list(k, all, ARRAY_SIZE(all)), ARRAY_SIZE(all));
-	for (size_t i = 0; name && i < n; i++) {
+	/* extended minors in the order the disks were added: a path before its head */
+	int minor = 0;
+	for (size_t i = 0; name && i < n; minor += all[i]->mpath_head ? 2 : 1, i++) {
 		struct nvme_ns *ns = all[i];
-		if (strcmp(ns->disk_name, name))
+		bool head = !strcmp(ns->disk_name, name), path = ns->mpath_head && !strcmp(ns->path_name, name);
+		if (!head && !path)
 			continue;
-		*v = (struct disk_view){ .name = ns->disk_name, .parent = nvme_ns_device(ns),
-					 .major = BLOCK_EXT_MAJOR, .minor = (int)i, .capacity = ns->capacity,
+		*v = (struct disk_view){ .name = path ? ns->path_name : ns->disk_name, .parent = nvme_ns_device(ns),
+					 .major = BLOCK_EXT_MAJOR, .minor = minor, .capacity = ns->capacity,
 					 .ro = ns->ro, .writeback = ns->writeback, .lim = &ns->lim,
 					 .nr_hw_queues = ns->nr_hw_queues, .queue_depth = ns->queue_depth,
 					 .nr_requests = ns->nr_requests, .mq_map = ns->mq_map };
+		if (ns->mpath_head && head) {
+			/* blk_alloc_queue()'s default for a queue without a tag set */
+			*v = (struct disk_view){ .name = ns->disk_name, .parent = nvme_ns_device(ns),
+						 .major = BLOCK_EXT_MAJOR, .minor = minor + 1, .capacity = ns->capacity,
+						 .ro = ns->ro, .writeback = ns->writeback, .lim = &ns->lim,
+						 .nr_requests = BLKDEV_DEFAULT_RQ, .bio_based = true };
+			snprintf(v->virtual_dir, sizeof(v->virtual_dir), "devices/virtual/nvme-subsystem/nvme-subsys%d",
+				 ns->ctrl_instance);
+			snprintf(v->device_link, sizeof(v->device_link), "../../nvme-subsys%d", ns->ctrl_instance);
+			return true;
+		}
+		v->hidden = path;
 		snprintf(v->subdir, sizeof(v->subdir), "nvme/%s", nvme_ns_ctrl_name(ns));
 		/* the controller's class device, two levels up */
 		snprintf(v->device_link, sizeof(v->device_link), "../../%s", nvme_ns_ctrl_name(ns));
 		return true;
 	}
 	return false;
+}
+
+/* whether attribute a of queue/ is there: 7.3 shows nr_requests only for a blk-mq queue */
+static bool queue_attr_visible(struct kernel *k, const struct disk_view *v, const char *a)
+{
+	return strcmp(a, "nr_requests") || !v->bio_based || !kernel_version(k)->drivers->blk_nr_requests_mq_only;
+}
+
+/* whether attribute a of the disk's directory is there */
+static bool disk_attr_visible(const struct disk_view *v, const char *a)
+{
+	return !(v->bio_based && !strcmp(a, "mq")) && !(v->hidden && !strcmp(a, "dev"));
 }
 
 static const char *const disk_attrs[] = { "dev", "device", "mq", "queue", "removable", "ro", "size" };
@@ -202,11 +239,48 @@ struct device *sysfs_block_disk_parent(struct kernel *k, const char *name, char 
 const char *sysfs_block_disk_below(struct kernel *k, struct device *dev, char *subdir, size_t len)
 {
 	struct nvme_ns *ns = nvme_ns_of_device(dev);
+	const char *name = ns && ns->mpath_head ? ns->path_name : ns ? ns->disk_name : NULL;
 	struct disk_view v;
-	if (!ns || !disk_view(k, ns->disk_name, &v))
+	if (!name || !disk_view(k, name, &v))
 		return NULL;
 	snprintf(subdir, len, "%s", v.subdir);
-	return ns->disk_name;
+	return name;
+}
+
+bool sysfs_block_disk_virtual(struct kernel *k, const char *name, char *dir, size_t len)
+{
+	struct disk_view v;
+	if (!disk_view(k, name, &v) || !v.virtual_dir[0])
+		return false;
+	snprintf(dir, len, "%s", v.virtual_dir);
+	return true;
+}
+
+int sysfs_block_virtual_entries(struct kernel *k, const char *dir, struct sysfs_buf *out)
+{
+	struct nvme_ns *all[64];
+	size_t n = MIN(nvme_ns_list(k, all, ARRAY_SIZE(all)), ARRAY_SIZE(all)), len = strlen(dir);
+	char seen[64][48];
+	size_t nseen = 0;
+	for (size_t i = 0; i < n; i++) {
+		char path[160], name[48];
+		if (!sysfs_block_disk_virtual(k, all[i]->disk_name, path, sizeof(path) - 48))
+			continue;
+		size_t plen = strlen(path);
+		snprintf(path + plen, sizeof(path) - plen, "/%s", all[i]->disk_name);
+		if (strncmp(path, dir, len) || path[len] != '/')
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(path + len + 1, "/"), path + len + 1);
+		bool dup = false;
+		for (size_t j = 0; j < nseen; j++)
+			dup |= !strcmp(seen[j], name);
+		if (dup)
+			continue;
+		snprintf(seen[nseen++], sizeof(seen[0]), "%s", name);
+		if (out && sysfs_buf_add_name(out, name))
+			return -ENOMEM;
+	}
+	return nseen ? 0 : -ENOENT;
 }
 
 int sysfs_block_disks(struct kernel *k, struct sysfs_buf *out)
@@ -219,7 +293,8 @@ int sysfs_block_disks(struct kernel *k, struct sysfs_buf *out)
 	struct nvme_ns *ns[64];
 	cnt = MIN(nvme_ns_list(k, ns, ARRAY_SIZE(ns)), ARRAY_SIZE(ns));
 	for (size_t i = 0; i < cnt; i++)
-		if (sysfs_buf_add_name(out, ns[i]->disk_name))
+		if ((ns[i]->mpath_head && sysfs_buf_add_name(out, ns[i]->path_name)) ||
+		    sysfs_buf_add_name(out, ns[i]->disk_name))
 			return -ENOMEM;
 	return 0;
 }
@@ -230,6 +305,10 @@ int sysfs_block_stat(struct kernel *k, char **c, int n, struct sysfs_stat *st)
 	st->readable = true;
 	struct disk_view dv, *v = &dv;
 	if (n < 1 || !disk_view(k, c[0], v))
+		return -ENOENT;
+	if (n >= 2 && !disk_attr_visible(v, c[1]))
+		return -ENOENT;
+	if (n == 3 && !strcmp(c[1], "queue") && !queue_attr_visible(k, v, c[2]))
 		return -ENOENT;
 	if (n >= 2 && !strcmp(c[1], "mq"))
 		return mq_stat(k, v, c, n, st);
@@ -263,9 +342,11 @@ int sysfs_block_list(struct kernel *k, char **c, int n, struct sysfs_buf *out)
 		return mq_list(k, &v, c, n, out);
 	const char *const *names = n == 1 ? disk_attrs : queue_attrs;
 	size_t cnt = n == 1 ? ARRAY_SIZE(disk_attrs) : ARRAY_SIZE(queue_attrs);
-	for (size_t i = 0; i < cnt; i++)
-		if (sysfs_buf_add_name(out, names[i]))
+	for (size_t i = 0; i < cnt; i++) {
+		bool shown = n == 1 ? disk_attr_visible(&v, names[i]) : queue_attr_visible(k, &v, names[i]);
+		if (shown && sysfs_buf_add_name(out, names[i]))
 			return -ENOMEM;
+	}
 	return 0;
 }
 

@@ -24,6 +24,18 @@ struct device *sysfs_block_disk_parent(struct kernel *k, const char *name, char 
  * NULL when dev has none.
  */
 const char *sysfs_block_disk_below(struct kernel *k, struct device *dev, char *subdir, size_t len);
+/*
+ * A disk whose directory is under no device of the model but in
+ * /sys/devices/virtual (an nvme multipath head): true and that parent
+ * directory in dir ("devices/virtual/nvme-subsystem/nvme-subsys0").
+ */
+bool sysfs_block_disk_virtual(struct kernel *k, const char *name, char *dir, size_t len);
+/*
+ * The entries of the directory dir ("devices/virtual",
+ * ".../nvme-subsystem") on the way to such disks, added to out when not
+ * NULL: 0, -ENOENT (no such disk below dir), -ENOMEM.
+ */
+int sysfs_block_virtual_entries(struct kernel *k, const char *dir, struct sysfs_buf *out);
 /* /sys/block's entries: every disk's name. 0, -ENOMEM */
 int sysfs_block_disks(struct kernel *k, struct sysfs_buf *out);
 /* what the path is: 0 and *st, -ENOENT */

@@ -407,7 +407,7 @@ enum {
 	W_DRIVER_UNBIND, W_DRIVER_DEVLINK, W_DRIVERS_PROBE, W_DRIVERS_AUTOPROBE, W_DEVICE,
 	W_DEVICE_ATTR, W_DEBUG_DEFERRED, W_DEBUG, W_DEBUG_EXT, W_ROOT, W_KERNEL, W_DEBUG_IOMMUSIM,
 	W_BUS_UEVENT, W_DRIVER_UEVENT, W_DRIVER_MODULE, W_DRIVER_NEW_ID, W_DRIVER_REMOVE_ID,
-	W_BLOCK_ROOT, W_BLOCK_LINK, W_DEV_BLOCK, W_DEV_DISKPATH, W_SUB,
+	W_BLOCK_ROOT, W_BLOCK_LINK, W_DEV_BLOCK, W_DEV_DISKPATH, W_VIRTUAL_DIR, W_SUB,
 };
 
 static int leaf(struct node *nd, enum node_kind kind, int what)
@@ -646,6 +646,23 @@ static int resolve(struct kernel *k, const struct spath *sp, struct node *nd)
 	/* /sys/class: only the classes the model has (scsi_host) */
 	if (is(sp, 0, "class") && (sp->n == 1 || is(sp, 1, "scsi_host")))
 		return sub_leaf(k, sp, 1, &scsi_host_tree, nd);
+	/* /sys/devices/virtual: the directories on the way to a disk there (an nvme multipath head) */
+	if (is(sp, 0, "devices") && sp->n >= 2 && is(sp, 1, "virtual")) {
+		char dir[96], want[96];
+		if (sp->n >= 5 && sysfs_block_disk_virtual(k, sp->c[4], dir, sizeof(dir))) {
+			snprintf(want, sizeof(want), "devices/virtual/%s/%s", sp->c[2], sp->c[3]);
+			nd->dev = sysfs_block_disk_parent(k, sp->c[4], NULL, 0);
+			if (strcmp(dir, want) || !nd->dev)
+				return -ENOENT;
+			return sub_leaf(k, sp, 4, &block_tree, nd);
+		}
+		size_t off = 0;
+		for (int j = 0; j < sp->n && off < sizeof(dir); j++)
+			off += (size_t)snprintf(dir + off, sizeof(dir) - off, "%s%s", j ? "/" : "", sp->c[j]);
+		if (sp->n > 4 || sysfs_block_virtual_entries(k, dir, NULL))
+			return -ENOENT;
+		return leaf(nd, N_DIR, W_VIRTUAL_DIR);
+	}
 	if (is(sp, 0, "devices")) {
 		/* the device whose own /sys/devices path is the longest prefix */
 		struct device *best = NULL;
@@ -857,6 +874,13 @@ static int list_node(struct kernel *k, struct node *nd, struct sysfs_buf *out)
 		break;
 	case W_BLOCK_ROOT:
 		return sysfs_block_disks(k, out);
+	case W_VIRTUAL_DIR: {
+		char dir[96];
+		size_t off = 0;
+		for (int j = 0; j < nd->sp.n && off < sizeof(dir); j++)
+			off += (size_t)snprintf(dir + off, sizeof(dir) - off, "%s%s", j ? "/" : "", nd->sp.c[j]);
+		return sysfs_block_virtual_entries(k, dir, out);
+	}
 	case W_DEV_BLOCK:
 		sysfs_buf_add_name(out, dev_disk(nd->dev)->disk_name);
 		break;
@@ -1008,6 +1032,12 @@ static int readlink_node(struct kernel *k, struct node *nd, struct sysfs_buf *ou
 	case W_BLOCK_LINK: {
 		/* /sys/block/vda -> ../devices/.../virtioN/block/vda (nvme: .../nvme/nvme0/nvme0n1) */
 		char sub[48] = "block";
+		/* a multipath head: .../virtual/nvme-subsystem/nvme-subsys0/nvme0n1 */
+		if (sysfs_block_disk_virtual(k, nd->sp.c[1], devpath, sizeof(devpath))) {
+			size_t len = strlen(devpath);
+			snprintf(devpath + len, sizeof(devpath) - len, "/%s", nd->sp.c[1]);
+			return emit_rel_link(out, "block", devpath);
+		}
 		sysfs_block_disk_parent(k, nd->sp.c[1], sub, sizeof(sub));
 		size_t n = (size_t)sysfs_device_path(nd->dev, devpath, sizeof(devpath));
 		snprintf(devpath + MIN(n, sizeof(devpath) - 1), sizeof(devpath) - MIN(n, sizeof(devpath) - 1),

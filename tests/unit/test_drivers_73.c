@@ -13,6 +13,7 @@
 #include "drivers/blk_mq.h"
 #include "drivers/drivers.h"
 #include "kconfig/kconfig.h"
+#include "hw/nvme_dev.h"
 
 #define LINUX61 "6.1", "7.2"
 #define LINUX73 "7.3", "10.0"
@@ -258,4 +259,57 @@ Test(drivers_73, vfio_pci_reset_lines)
 	/* 7.3: the host bridge has group 0, the root port 1, the endpoint 2; 6.1: one group 0 */
 	cr_assert_eq(reset_lines(LINUX73, "2"), 202);
 	cr_assert_eq(reset_lines(LINUX61, "0"), 0);
+}
+
+/*
+ * nvme native multipath (both kernels: CONFIG_NVME_MULTIPATH=y): a controller
+ * whose CMIC says its subsystem may have several controllers (QEMU 10.0 gives
+ * each one a subsystem; real 6.1 and 7.3 on QEMU 10.0 both show nvme0c0n1)
+ * gets a bio-based head under the subsystem and a hidden path disk. The
+ * hardware's Identify data is set here as QEMU 10.0's, then the driver rebound.
+ */
+static struct iommusim *boot_multipath(const char *lv, const char *qv)
+{
+	struct iommusim *sim = boot_as("-M virt,iommu=smmuv3 -nic none -drive if=none,id=n0,file=null-co://,format=raw "
+				       "-device nvme,serial=a,drive=n0", lv, qv);
+	struct pci_dev *p = pdev_of(sim, "0000:00:01.0");
+	struct nvme_ctrl_hw *hw = hw_nvme_device(sim->k->hw, p->hw);
+	cr_assert_not_null(hw);
+	hw->id_ctrl[76] |= 1u << 1;	/* CMIC.MCTRS */
+	char *o = run(sim, "echo 0000:00:01.0 > /sys/bus/pci/drivers/nvme/unbind\n"
+			   "echo 0000:00:01.0 > /sys/bus/pci/drivers/nvme/bind\n");
+	cr_assert_str_eq(o, "");
+	free(o);
+	return sim;
+}
+
+Test(drivers_73, nvme_native_multipath)
+{
+	struct iommusim *sim = boot_multipath(LINUX73);
+	expect_output(sim, "ls /sys/block\n", "nvme0c0n1\nnvme0n1\n");
+	expect_output(sim, "readlink /sys/block/nvme0n1\nreadlink /sys/block/nvme0n1/device\nreadlink /sys/block/nvme0c0n1\n",
+		      "../devices/virtual/nvme-subsystem/nvme-subsys0/nvme0n1\n../../nvme-subsys0\n"
+		      "../devices/platform/4010000000.pcie/pci0000:00/0000:00:01.0/nvme/nvme0/nvme0c0n1\n");
+	expect_output(sim, "cat /sys/block/nvme0n1/dev /sys/block/nvme0c0n1/dev\n",
+		      "259:1\ncat: can't open '/sys/block/nvme0c0n1/dev': No such file or directory\n");
+	/* the head is bio-based: no mq/, and 7.3 hides nr_requests */
+	expect_output(sim, "ls /sys/block/nvme0n1\n", "dev\ndevice\nqueue\nremovable\nro\nsize\n");
+	expect_output(sim, "cat /sys/block/nvme0n1/queue/nr_requests /sys/block/nvme0c0n1/queue/nr_requests\n",
+		      "cat: can't open '/sys/block/nvme0n1/queue/nr_requests': No such file or directory\n1023\n");
+	expect_output(sim, "cat /sys/block/nvme0n1/queue/max_hw_sectors_kb /sys/block/nvme0n1/queue/max_segments\n",
+		      "128\n33\n");
+	expect_output(sim, "ls /sys/devices/virtual/nvme-subsystem\n", "nvme-subsys0\n");
+	iommusim_free(sim);
+	/* 6.1 on the same controller: the same disks, nr_requests still shown (128) */
+	sim = boot_multipath(LINUX61);
+	expect_output(sim, "ls /sys/block\n", "nvme0c0n1\nnvme0n1\n");
+	expect_output(sim, "cat /sys/block/nvme0n1/queue/nr_requests /sys/block/nvme0n1/queue/max_hw_sectors_kb\n",
+		      "128\n512\n");
+	iommusim_free(sim);
+	/* QEMU 7.2's controller (CMIC 0): one disk under the controller */
+	sim = boot_as("-M virt,iommu=smmuv3 -nic none -drive if=none,id=n0,file=null-co://,format=raw "
+		      "-device nvme,serial=a,drive=n0", LINUX61);
+	expect_output(sim, "ls /sys/block\n", "nvme0n1\n");
+	expect_output(sim, "ls /sys/devices/virtual\n", "ls: /sys/devices/virtual: No such file or directory\n");
+	iommusim_free(sim);
 }
