@@ -275,7 +275,9 @@ int swiotlb_init(struct io_tlb_mem *mem, const struct swiotlb_params *params)
 	mem->clock = p->clock;
 	mem->ctx = p->ctx;
 
-	/* the arch's swiotlb_adjust_size() runs first, whatever comes next */
+	/* the arch's swiotlb_adjust_size() runs first, whatever comes next (bad parameters: nothing said) */
+	if (p->adjust_size && (!p->gmem || !IS_ALIGNED(p->base, SWIOTLB_PAGE_SIZE)))
+		return -EINVAL;
 	if (p->adjust_size)
 		q.nslabs = adjust_size(mem, p, p->adjust_size);
 

@@ -1,5 +1,6 @@
 /*
- * Software IO TLB: the model of Linux 6.1 kernel/dma/swiotlb.c.
+ * Software IO TLB: the model of Linux 6.1 kernel/dma/swiotlb.c, with what
+ * 7.3's arm64 adds before it (swiotlb_adjust_size(), swiotlb_params.adjust_size).
  *
  * The bounce pool is a run of 2 KiB slots (IO_TLB_SIZE) in guest physical
  * memory, grouped into segments of IO_TLB_SEGSIZE slots that no mapping
