@@ -8,6 +8,7 @@ const struct pci_version pci_linux_6_1 = {
 	.aspm_dt_default_states = false,
 	.assign_with_realloc = false,
 	.aer_unmask_adv_nonfatal = false,
+	.align_window_tail_first = false,
 };
 
 const struct pci_version pci_linux_7_3 = {
@@ -17,4 +18,5 @@ const struct pci_version pci_linux_7_3 = {
 	.aspm_dt_default_states = true,
 	.assign_with_realloc = true,
 	.aer_unmask_adv_nonfatal = true,
+	.align_window_tail_first = true,
 };

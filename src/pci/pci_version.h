@@ -51,6 +51,13 @@ struct pci_version {
 	 * role-based error reporting when AER is native (7.3); 6.1 leaves the mask.
 	 */
 	bool aer_unmask_adv_nonfatal;
+	/*
+	 * pcibios_align_resource() is pci_align_resource() (7.3): a memory
+	 * window whose size is not a multiple of its alignment is placed with
+	 * the remainder before the aligned start when the gap has room there.
+	 * 6.1 keeps the aligned start.
+	 */
+	bool align_window_tail_first;
 };
 
 extern const struct pci_version pci_linux_6_1, pci_linux_7_3;

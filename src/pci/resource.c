@@ -16,7 +16,8 @@ static u64 align_up(u64 x, u64 align)
  * each clipped to [min, max]; the first whose aligned start leaves room
  * for size wins.
  */
-static int find_resource(const struct resource *root, u64 size, u64 min, u64 max, u64 align, u64 *where)
+static int find_resource(const struct resource *root, u64 size, u64 min, u64 max, u64 align, unsigned long flags,
+			 resource_alignf alignf, void *data, u64 *where)
 {
 	const struct resource *this = root->child;
 	u64 gap_start = root->start;
@@ -30,6 +31,11 @@ static int find_resource(const struct resource *root, u64 size, u64 min, u64 max
 			u64 s = gap_start < min ? min : gap_start;
 			u64 e = gap_end > max ? max : gap_end;
 			u64 a = align_up(s, align);
+			if (alignf && s <= e && a >= s && a <= e) {
+				struct resource avail = { .start = a, .end = e, .flags = flags };
+				struct resource full = { .start = s, .end = e, .flags = flags };
+				a = alignf(data, &avail, &full, size, align);
+			}
 			/* the aligned start must not wrap, and the whole range must fit */
 			if (s <= e && a >= s && a <= e && size && e - a >= size - 1) {
 				*where = a;
@@ -46,10 +52,16 @@ static int find_resource(const struct resource *root, u64 size, u64 min, u64 max
 
 int allocate_resource(struct resource *root, struct resource *res, u64 size, u64 min, u64 max, u64 align)
 {
+	return allocate_resource_alignf(root, res, size, min, max, align, NULL, NULL);
+}
+
+int allocate_resource_alignf(struct resource *root, struct resource *res, u64 size, u64 min, u64 max, u64 align,
+			     resource_alignf alignf, void *data)
+{
 	if (!align)
 		align = 1;
 	u64 start;
-	if (find_resource(root, size, min, max, align, &start))
+	if (find_resource(root, size, min, max, align, res->flags, alignf, data, &start))
 		return -EBUSY;
 	res->start = start;
 	res->end = start + size - 1;

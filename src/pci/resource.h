@@ -46,6 +46,18 @@ static inline u64 resource_size(const struct resource *res)
  */
 int allocate_resource(struct resource *root, struct resource *res, u64 size, u64 min, u64 max, u64 align);
 
+/*
+ * The constraint's alignf: given the aligned candidate avail (its start
+ * aligned, the flags of the resource being placed) inside the free range
+ * full_avail, the start to try instead (avail->start to keep it).
+ */
+typedef u64 (*resource_alignf)(void *data, const struct resource *avail, const struct resource *full_avail,
+			       u64 size, u64 align);
+
+/* allocate_resource() with an alignf (NULL: none); the range it returns must still fit the gap */
+int allocate_resource_alignf(struct resource *root, struct resource *res, u64 size, u64 min, u64 max, u64 align,
+			     resource_alignf alignf, void *data);
+
 /* release_resource(): take res (and with it its children) out of its parent */
 void release_resource(struct resource *res);
 

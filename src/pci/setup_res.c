@@ -10,6 +10,8 @@
 #include <linux/pci_regs.h>
 #include "pci/pci.h"
 #include "pci/setup_bus.h"
+#include "pci/pci_version.h"
+#include "kversion/linux_version.h"
 
 /* PCIBIOS_MIN_IO and PCIBIOS_MIN_MEM of arm64 */
 #define PCIBIOS_MIN_IO 0x1000
@@ -48,6 +50,28 @@ u64 pci_resource_alignment(const struct pci_dev *dev, const struct resource *res
 }
 
 /*
+ * pci_align_resource() (7.3, pci_version.align_window_tail_first): a memory
+ * resource whose size is not a multiple of its alignment (a bridge window
+ * aligned for its largest resource) starts the remainder earlier when the
+ * free range has room there, so the tail does not waste the next alignment
+ * step. 6.1's pcibios_align_resource() keeps the aligned start.
+ */
+static u64 pci_align_resource(void *data, const struct resource *avail, const struct resource *full_avail, u64 size,
+			      u64 align)
+{
+	(void)data;
+	if (!(avail->flags & IORESOURCE_MEM) || size % align == 0)
+		return avail->start;
+	u64 remainder = size % align;
+	/* pci_min_window_alignment() of a memory window: 1M */
+	if (remainder % 0x100000)
+		return avail->start;
+	if (avail->start < remainder || full_avail->start > avail->start - remainder)
+		return avail->start;
+	return avail->start - remainder;
+}
+
+/*
  * pci_bus_alloc_from_region(): the bus's windows in order; a window of
  * another type (under type_mask) is skipped, and so is a prefetchable one
  * for a non-prefetchable resource. Each is clipped to region; a window
@@ -71,7 +95,9 @@ static int pci_bus_alloc_from_region(struct pci_bus *bus, struct resource *res, 
 		if (end < start)
 			continue;	/* nothing of the window in region */
 		u64 min_used = start ? start : min;
-		if (!allocate_resource(r, res, size, min_used, end, align))
+		resource_alignf alignf =
+			kernel_version(bus->host->bridge_parent->k)->pci->align_window_tail_first ? pci_align_resource : NULL;
+		if (!allocate_resource_alignf(r, res, size, min_used, end, align, alignf, NULL))
 			return 0;
 	}
 	return -ENOMEM;

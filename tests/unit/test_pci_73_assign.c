@@ -198,3 +198,23 @@ Test(pci_73_assign, slot_power_indicator_per_qemu)
 	iommusim_free(a);
 	iommusim_free(c);
 }
+
+/* two root ports, each with a 4M ROM behind it: windows of 5M (6M on 6.1) aligned on 4M */
+#define BIG_ROM "-M virt,iommu=smmuv3 -nic none -device pcie-root-port,id=rp1,chassis=1 " \
+		"-device virtio-net-pci,bus=rp1,romsize=4194304,netdev=n1 -netdev user,id=n1 " \
+		"-device pcie-root-port,id=rp2,chassis=2 -device virtio-net-pci,bus=rp2,romsize=4194304,netdev=n2 " \
+		"-netdev user,id=n2"
+
+Test(pci_73_assign, window_tail_placed_first_on_73)
+{
+	struct iommusim *a = boot_as(BIG_ROM, LINUX61), *b = boot_as(BIG_ROM, LINUX73);
+	/* 6.1: the ROM counts in the window (6M), the second one follows it at 0x10600000 */
+	cr_expect_geq(log_line(a, "pci 0000:00:02.0: bridge window [mem 0x10600000-0x10bfffff]: assigned"), 0);
+	/* 7.3: the ROM is optional (add_align 4M), and the second 5M window starts its 1M tail below 0x10800000 */
+	cr_expect_geq(log_line(b, "pci 0000:00:01.0: bridge window [mem 0x00100000-0x001fffff] to [bus 01] add_size "
+				  "400000 add_align 400000"), 0);
+	cr_expect_geq(log_line(b, "pci 0000:00:02.0: bridge window [mem 0x10700000-0x10bfffff]: assigned"), 0);
+	cr_expect_geq(log_line(b, "pci 0000:02:00.0: ROM [mem 0x10800000-0x10bfffff pref]: assigned"), 0);
+	iommusim_free(a);
+	iommusim_free(b);
+}
