@@ -63,6 +63,8 @@ struct drivers_version {
 	bool nvme_io_opt_needs_nows;
 	/* 7.3's nvme_configure_atomic_write(): the physical block capped at the atomic write unit */
 	bool nvme_atomic_write_limits;
+	/* virtscsi_init(): 7.3 logs its 'N/0/0 default/read/poll queues' (poll queues since 6.2) */
+	bool virtio_scsi_logs_queue_split;
 	/* queue_attr_visible(): 7.3 shows queue/nr_requests only for blk-mq queues; 6.1 for all */
 	bool blk_nr_requests_mq_only;
 };

@@ -15,6 +15,8 @@
 #include "drivers/drivers.h"
 #include "drivers/virtio.h"
 #include "drivers/virtio_ring.h"
+#include "drivers/drivers_version.h"
+#include "kversion/linux_version.h"
 #include "base/page_alloc.h"
 #include "hw/system.h"
 #include "hw/virtio_scsi_dev.h"
@@ -206,6 +208,9 @@ static int virtscsi_init(struct virtio_device *vdev, struct virtio_scsi *vscsi)
 	vq_callback_t **callbacks = calloc(num_vqs, sizeof(*callbacks));
 	const char **names = calloc(num_vqs, sizeof(*names));
 	int err = vqs && callbacks && names ? 0 : -ENOMEM;
+	/* 7.3's request queues split into default and poll ones (virtscsi_poll_queues, 0) */
+	if (!err && kernel_version(vdev->dev.k)->drivers->virtio_scsi_logs_queue_split)
+		dev_info(&vdev->dev, "%u/0/0 default/read/poll queues\n", vscsi->num_queues);
 	if (!err) {
 		callbacks[0] = virtscsi_ctrl_done;
 		callbacks[1] = virtscsi_event_done;

@@ -313,3 +313,27 @@ Test(drivers_73, nvme_native_multipath)
 	expect_output(sim, "ls /sys/devices/virtual\n", "ls: /sys/devices/virtual: No such file or directory\n");
 	iommusim_free(sim);
 }
+
+static bool logged_line(struct iommusim *sim, const char *text)
+{
+	for (size_t i = 0; i < klog_count(&sim->k->log); i++)
+		if (strstr(klog_line(&sim->k->log, i), text))
+			return true;
+	return false;
+}
+
+/* virtscsi_init(): 7.3 says how its request queues split (virtio_scsi_hd) */
+Test(drivers_73, virtio_scsi_queue_split_line)
+{
+	const char *args = "-M virt,iommu=smmuv3 -nic none -smp 2 -device virtio-scsi-pci";
+	struct iommusim *sim = boot_as(args, LINUX73);
+	char *o = run(sim, "modprobe virtio_scsi\n");
+	free(o);
+	cr_assert(logged_line(sim, "virtio_scsi virtio0: 2/0/0 default/read/poll queues"));
+	iommusim_free(sim);
+	sim = boot_as(args, LINUX61);
+	o = run(sim, "modprobe virtio_scsi\n");
+	free(o);
+	cr_assert_not(logged_line(sim, "default/read/poll queues"));
+	iommusim_free(sim);
+}
