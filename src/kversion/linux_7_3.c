@@ -7,6 +7,7 @@
 #include "smmuv3/smmu_version.h"
 #include "dma/dma_version.h"
 #include "drivers/drivers_version.h"
+#include "uapi/uapi_version.h"
 #include "init/early_memory_version.h"
 
 const struct linux_version linux_7_3 = {
@@ -19,5 +20,6 @@ const struct linux_version linux_7_3 = {
 	.smmu = &smmu_linux_7_3,
 	.dma = &dma_linux_7_3,
 	.drivers = &drivers_linux_7_3,
+	.uapi = &uapi_linux_7_3,
 	.early_memory = &early_memory_linux_7_3,
 };

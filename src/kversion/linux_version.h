@@ -10,6 +10,7 @@
  *	smmu	src/smmuv3/smmu_version.h	arm-smmu-v3: features, STE writer, events
  *	dma	src/dma/dma_version.h		swiotlb, atomic pools
  *	drivers	src/drivers/drivers_version.h	virtio, block, nvme, vfio-pci
+ *	uapi	src/uapi/uapi_version.h		VFIO's (and iommufd's) user API
  *	early_memory src/init/early_memory_version.h the image, initramfs and early
  *						memblock allocations (where CMA and swiotlb land)
  *
@@ -30,6 +31,7 @@ struct pci_version;
 struct smmu_version;
 struct dma_version;
 struct drivers_version;
+struct uapi_version;
 struct early_memory_version;
 
 struct linux_version {
@@ -42,6 +44,7 @@ struct linux_version {
 	const struct smmu_version *smmu;
 	const struct dma_version *dma;
 	const struct drivers_version *drivers;
+	const struct uapi_version *uapi;
 	const struct early_memory_version *early_memory;
 };
 

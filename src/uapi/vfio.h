@@ -71,7 +71,7 @@ void vfio_device_release(struct vfio_device_file *df);
 ssize_t vfio_device_rw(struct vfio_device_file *df, void *buf, size_t count, u64 off, bool write);
 
 /* vfio_iommu_type1.c: the IOMMU backend's ops */
-long vfio_iommu_type1_check_extension(struct vfio_iommu *iommu, unsigned long arg);
+long vfio_iommu_type1_check_extension(struct kernel *k, struct vfio_iommu *iommu, unsigned long arg);
 int vfio_iommu_type1_open(struct kernel *k, unsigned long arg, struct vfio_iommu **out);
 void vfio_iommu_type1_release(struct vfio_iommu *iommu);
 int vfio_iommu_type1_attach_group(struct vfio_iommu *iommu, struct iommu_group *group);

@@ -53,11 +53,11 @@ void vfio_container_put(struct vfio_container *c)
 static long check_extension(struct vfio_container *c, unsigned long arg)
 {
 	if (c->iommu)
-		return vfio_iommu_type1_check_extension(c->iommu, arg);
+		return vfio_iommu_type1_check_extension(c->k, c->iommu, arg);
 	/* no backend chosen: the first registered one that answers > 0 */
 	if (!type1_registered(c->k))
 		return 0;
-	return vfio_iommu_type1_check_extension(NULL, arg);
+	return vfio_iommu_type1_check_extension(c->k, NULL, arg);
 }
 
 static long set_iommu(struct vfio_container *c, unsigned long arg)
@@ -65,7 +65,7 @@ static long set_iommu(struct vfio_container *c, unsigned long arg)
 	/* only a container with a group may enable an IOMMU, and only once */
 	if (!c->ngroups || c->iommu)
 		return -EINVAL;
-	if (!type1_registered(c->k) || vfio_iommu_type1_check_extension(NULL, arg) <= 0)
+	if (!type1_registered(c->k) || vfio_iommu_type1_check_extension(c->k, NULL, arg) <= 0)
 		return -ENODEV;
 	struct vfio_iommu *iommu;
 	int ret = vfio_iommu_type1_open(c->k, arg, &iommu);

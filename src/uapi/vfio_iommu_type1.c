@@ -12,6 +12,8 @@
 #include <string.h>
 #include <linux/vfio.h>
 #include "uapi/vfio.h"
+#include "uapi/uapi_version.h"
+#include "kversion/linux_version.h"
 #include "base/log.h"
 #include "drivers/drivers.h"
 #include "drivers/irq.h"
@@ -59,14 +61,15 @@ struct vfio_iommu {
 	bool v2, nesting;
 };
 
-long vfio_iommu_type1_check_extension(struct vfio_iommu *iommu, unsigned long arg)
+long vfio_iommu_type1_check_extension(struct kernel *k, struct vfio_iommu *iommu, unsigned long arg)
 {
 	switch (arg) {
 	case VFIO_TYPE1_IOMMU:
 	case VFIO_TYPE1v2_IOMMU:
-	case VFIO_TYPE1_NESTING_IOMMU:
 	case VFIO_UNMAP_ALL:
 		return 1;
+	case VFIO_TYPE1_NESTING_IOMMU:
+		return kernel_version(k)->uapi->type1_nesting;
 	case VFIO_UPDATE_VADDR:
 		/* 6.1.y: only with a container, and no emulated (mdev) group in it */
 		return iommu != NULL;
@@ -757,7 +760,7 @@ long vfio_iommu_type1_ioctl(struct vfio_iommu *iommu, unsigned long cmd, void *a
 {
 	switch (cmd) {
 	case VFIO_CHECK_EXTENSION:
-		return vfio_iommu_type1_check_extension(iommu, (unsigned long)arg);
+		return vfio_iommu_type1_check_extension(iommu->k, iommu, (unsigned long)arg);
 	case VFIO_IOMMU_GET_INFO:
 		return get_info(iommu, arg);
 	case VFIO_IOMMU_MAP_DMA:

@@ -1,0 +1,22 @@
+/*
+ * The user APIs (VFIO, later iommufd): what differs between the kernels the
+ * model answers as (src/kversion/linux_version.h). One field per behaviour,
+ * named by the behaviour; uapi_version.c has each kernel's values.
+ */
+#ifndef IOMMUSIM_UAPI_UAPI_VERSION_H
+#define IOMMUSIM_UAPI_UAPI_VERSION_H
+
+#include <stdbool.h>
+
+struct uapi_version {
+	/*
+	 * VFIO type1 knows VFIO_TYPE1_NESTING_IOMMU (6.1: CHECK_EXTENSION 1,
+	 * SET_IOMMU opens a nesting v2 container). 6.6 made it reserved: the
+	 * extension reads 0, so SET_IOMMU with it finds no backend (ENODEV).
+	 */
+	bool type1_nesting;
+};
+
+extern const struct uapi_version uapi_linux_6_1, uapi_linux_7_3;
+
+#endif
