@@ -326,13 +326,34 @@ int early_memory_setup_arch(struct kernel *k, struct memblock *mb, struct early_
 	return mb->nomem ? -ENOMEM : 0;
 }
 
+/* calc_nr_kernel_pages(): the whole pages of memblock's free ranges */
+static u64 free_memblock_pages(const struct memblock *mb)
+{
+	size_t n = memblock_free_ranges(mb, NULL, 0);
+	struct memblock_region *r = n ? calloc(n, sizeof(*r)) : NULL;
+	u64 pages = 0;
+	if (!r)
+		return 0;
+	memblock_free_ranges(mb, r, n);
+	for (size_t i = 0; i < n; i++) {
+		u64 start = ALIGN_UP(r[i].base, SZ_4K) / SZ_4K, end = (r[i].base + r[i].size) / SZ_4K;
+		if (end > start)
+			pages += end - start;
+	}
+	free(r);
+	return pages;
+}
+
 void early_memory_start_kernel(struct kernel *k, struct memblock *mb, const struct early_mm *mm)
 {
 	const struct early_memory_version *v = early_version(k);
+	struct early_mm at_free_area_init = *mm;
 	struct early_ctx c;
 	struct tagged tags[EARLY_NR_TAGS];
 	memcpy(tags, mm->tags, sizeof(tags));
-	early_ctx_init(&c, k, mm, mb);
+	if (v->kernel_pages_from_free_memblock)
+		at_free_area_init.nr_kernel_pages = at_free_area_init.nr_all_pages = free_memblock_pages(mb);
+	early_ctx_init(&c, k, &at_free_area_init, mb);
 	run_allocs(k, mb, &c, v->start_kernel, v->nr_start_kernel, tags, NULL);
 }
 

@@ -167,6 +167,7 @@ const struct early_memory_version early_memory_linux_7_3 = {
 	.initrd_size = 0x23b000,
 	.dt_node_size = 208,
 	.dt_property_size = 112,
+	.kernel_pages_from_free_memblock = true,
 	.setup_arch = setup_arch_7_3,
 	.nr_setup_arch = ARRAY_SIZE(setup_arch_7_3),
 	.start_kernel = start_kernel_7_3,

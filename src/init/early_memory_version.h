@@ -68,6 +68,13 @@ struct early_memory_version {
 	u64 initrd_size;
 	/* unflatten_device_tree(): sizeof(struct device_node), sizeof(struct property) (96 on 6.1, 112 on 7.3) */
 	u64 dt_node_size, dt_property_size;
+	/*
+	 * What sizes the hash tables (nr_kernel_pages, nr_all_pages): 7.3's
+	 * calc_nr_kernel_pages() counts the pages memblock has free at the end
+	 * of free_area_init(), before the memmap exists; 6.1 counts each zone's
+	 * pages less its memmap.
+	 */
+	bool kernel_pages_from_free_memblock;
 	/* setup_arch() from paging_init() to request_standard_resources() */
 	const struct early_alloc *setup_arch;
 	size_t nr_setup_arch;
