@@ -273,6 +273,98 @@ Test(early_memory_versions, cma_cmdline_reads_as_early_cma)
 	cr_assert_eq(dma_memparse("010", NULL), 8, "a leading 0 is octal");
 }
 
+/* machines outside the corpus, booted on both real stacks: every line of the three kinds */
+#define DMAP "DMA: preallocated "
+static const struct real_lines real_more[] = {
+	{ "-M virt,iommu=smmuv3 -m 384 -smp 3",
+	  "cma: Reserved 64 MiB at 0x0000000053800000\n"
+	  DMAP "128 KiB GFP_KERNEL pool for atomic allocations\n"
+	  DMAP "128 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations\n"
+	  DMAP "128 KiB GFP_KERNEL|GFP_DMA32 pool for atomic allocations\n",
+	  "cma: Reserved 64 MiB at 0x0000000053e00000\n"
+	  TLB "SWIOTLB bounce buffer size adjusted to 0MB\n"
+	  TLB "area num 4.\n"
+	  TLB "SWIOTLB bounce buffer size roundup to 1MB\n"
+	  TLB "mapped [mem 0x00000000536c0000-0x00000000537c0000] (1MB)\n"
+	  DMAP "128 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations\n" },
+	{ "-M virt,iommu=smmuv3 -m 2500 -smp 6",
+	  "cma: Reserved 64 MiB at 0x00000000d5600000\n"
+	  DMAP "512 KiB GFP_KERNEL pool for atomic allocations\n"
+	  DMAP "512 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations\n"
+	  DMAP "512 KiB GFP_KERNEL|GFP_DMA32 pool for atomic allocations\n",
+	  "cma: Reserved 64 MiB at 0x00000000d7e00000\n"
+	  TLB "SWIOTLB bounce buffer size adjusted to 2MB\n"
+	  TLB "area num 8.\n"
+	  TLB "SWIOTLB bounce buffer size roundup to 4MB\n"
+	  TLB "mapped [mem 0x00000000d4c00000-0x00000000d5000000] (4MB)\n"
+	  DMAP "512 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations\n" },
+	{ "-M virt,iommu=smmuv3 -m 4095",
+	  "cma: Reserved 64 MiB at 0x00000000fc000000\n"
+	  TLB "area num 2.\n"
+	  TLB "mapped [mem 0x00000000f8000000-0x00000000fc000000] (64MB)\n"
+	  DMAP "512 KiB GFP_KERNEL pool for atomic allocations\n"
+	  DMAP "512 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations\n"
+	  DMAP "512 KiB GFP_KERNEL|GFP_DMA32 pool for atomic allocations\n",
+	  "cma: Reserved 64 MiB at 0x00000000fc000000\n"
+	  TLB "area num 2.\n"
+	  TLB "mapped [mem 0x00000000f8000000-0x00000000fc000000] (64MB)\n"
+	  DMAP "512 KiB GFP_KERNEL pool for atomic allocations\n"
+	  DMAP "512 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations\n" },
+	{ "-M virt,iommu=smmuv3,gic-version=3 -m 5000 -smp 12",
+	  "cma: Reserved 64 MiB at 0x00000000fc000000\n"
+	  TLB "area num 16.\n"
+	  TLB "mapped [mem 0x00000000f8000000-0x00000000fc000000] (64MB)\n"
+	  DMAP "1024 KiB GFP_KERNEL pool for atomic allocations\n"
+	  DMAP "1024 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations\n"
+	  DMAP "1024 KiB GFP_KERNEL|GFP_DMA32 pool for atomic allocations\n",
+	  "cma: Reserved 64 MiB at 0x00000000fc000000\n"
+	  TLB "area num 16.\n"
+	  TLB "mapped [mem 0x00000000f8000000-0x00000000fc000000] (64MB)\n"
+	  DMAP "1024 KiB GFP_KERNEL pool for atomic allocations\n"
+	  DMAP "1024 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations\n" },
+	{ "-M virt,iommu=smmuv3,gic-version=3 -m 700 -smp 16 -append swiotlb=force",
+	  "cma: Reserved 64 MiB at 0x0000000066e00000\n"
+	  TLB "area num 16.\n"
+	  TLB "mapped [mem 0x0000000062aa0000-0x0000000066aa0000] (64MB)\n"
+	  DMAP "128 KiB GFP_KERNEL pool for atomic allocations\n"
+	  DMAP "128 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations\n"
+	  DMAP "128 KiB GFP_KERNEL|GFP_DMA32 pool for atomic allocations\n",
+	  "cma: Reserved 64 MiB at 0x0000000067a00000\n"
+	  TLB "SWIOTLB bounce buffer size adjusted to 0MB\n"
+	  TLB "area num 16.\n"
+	  TLB "SWIOTLB bounce buffer size roundup to 4MB\n"
+	  TLB "mapped [mem 0x0000000066640000-0x0000000066a40000] (4MB)\n"
+	  DMAP "128 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations\n" },
+	{ "-M virt,iommu=smmuv3 -m 160 -smp 1",
+	  "cma: Reserved 64 MiB at 0x0000000045a00000\n"
+	  DMAP "128 KiB GFP_KERNEL pool for atomic allocations\n"
+	  DMAP "128 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations\n"
+	  DMAP "128 KiB GFP_KERNEL|GFP_DMA32 pool for atomic allocations\n",
+	  "cma: Reserved 64 MiB at 0x0000000045e00000\n"
+	  TLB "SWIOTLB bounce buffer size adjusted to 0MB\n"
+	  TLB "area num 1.\n"
+	  TLB "mapped [mem 0x0000000049f0d000-0x0000000049f4d000] (0MB)\n"
+	  DMAP "128 KiB GFP_KERNEL|GFP_DMA pool for atomic allocations\n" },
+};
+
+Test(early_memory_versions, machines_outside_the_corpus)
+{
+	static const char *const prefixes[] = { "cma: ", "software IO TLB: ", "DMA: preallocated ", NULL };
+	for (size_t i = 0; i < ARRAY_SIZE(real_more); i++) {
+		const struct real_lines *r = &real_more[i];
+		struct iommusim *sim = boot_as(r->args, "6.1", "7.2");
+		char *got = lines_with(sim, prefixes);
+		cr_assert_str_eq(got, r->linux_6_1, "%s on 6.1:\n%s", r->args, got);
+		free(got);
+		iommusim_free(sim);
+		sim = boot_as(r->args, "7.3", "10.0");
+		got = lines_with(sim, prefixes);
+		cr_assert_str_eq(got, r->linux_7_3, "%s on 7.3:\n%s", r->args, got);
+		free(got);
+		iommusim_free(sim);
+	}
+}
+
 Test(early_memory_versions, nothing_later_comes_from_the_pool_or_the_cma_area)
 {
 	const char *const args[] = {
