@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hw/nvme_dev.h"
+#include "hw/nvme_hw_version.h"
+#include "hw/system.h"
+#include "machine/qemu_version.h"
 #include "hw/gic.h"
 #include "hw/pci_irq.h"
 #include "hw/pci_msix.h"
@@ -112,6 +115,8 @@ static void init_id_ctrl(struct nvme_ctrl_hw *n)
 	pad_copy(id + 64, 8, "1.0");					/* fr */
 	id[72] = 6;							/* rab */
 	id[73] = 0x00, id[74] = 0x54, id[75] = 0x52;			/* ieee: 52:54:00 */
+	if (n->sys && n->sys->qemu && n->sys->qemu->nvme->cmic_multi_ctrl)
+		id[76] = 1u << 1;					/* cmic: multi-controller */
 	id[77] = n->props.mdts;						/* mdts */
 	put_le(id + 80, NVME_SPEC_VER, 4);				/* ver */
 	put_le(id + 92, 1u << 8, 4);					/* oaes: namespace attribute notices */

@@ -32,7 +32,10 @@ struct hw_mmio {
 	u64 size;
 };
 
+struct qemu_version;
+
 struct hw_system {
+	const struct qemu_version *qemu;	/* whose device models these are */
 	struct guest_mem *mem;
 	struct smmu_hw *smmu;		/* NULL without iommu=smmuv3 */
 	u64 smmu_base;

@@ -8,6 +8,7 @@
 #include "machine/qemu_version.h"
 #include "hw/pci_hw_version.h"
 #include "hw/smmuv3/smmu_hw_version.h"
+#include "hw/nvme_hw_version.h"
 
 /* ---- QEMU 7.2 ---- */
 
@@ -120,6 +121,7 @@ const struct qemu_version qemu_7_2 = {
 	.smmu_nested_from = 0,
 	.pci = &pci_hw_qemu_7_2,
 	.smmu = &smmu_hw_qemu_7_2,
+	.nvme = &nvme_hw_qemu_7_2,
 };
 
 /* ---- QEMU 10.0 ---- */
@@ -220,6 +222,7 @@ const struct qemu_version qemu_10_0 = {
 	.smmu_nested_from = 902,
 	.pci = &pci_hw_qemu_10_0,
 	.smmu = &smmu_hw_qemu_10_0,
+	.nvme = &nvme_hw_qemu_10_0,
 };
 
 static const struct qemu_version *const versions[] = { &qemu_7_2, &qemu_10_0, NULL };

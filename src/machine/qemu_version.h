@@ -14,6 +14,7 @@
 
 struct pci_hw_version;
 struct smmu_hw_version;
+struct nvme_hw_version;
 
 /* One virt CPU model: -cpu NAME, and the compatible its DT node gets */
 struct qemu_cpu_model {
@@ -85,6 +86,7 @@ struct qemu_version {
 	/* what its device models do differently, one struct per area, owned by the area */
 	const struct pci_hw_version *pci;	/* src/hw/pci_hw_version.h */
 	const struct smmu_hw_version *smmu;	/* src/hw/smmuv3/smmu_hw_version.h */
+	const struct nvme_hw_version *nvme;	/* src/hw/nvme_hw_version.h */
 };
 
 extern const struct qemu_version qemu_7_2, qemu_10_0;
