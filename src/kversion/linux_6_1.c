@@ -9,6 +9,7 @@
 #include "drivers/drivers_version.h"
 #include "uapi/uapi_version.h"
 #include "init/early_memory_version.h"
+#include "init/irq_init_version.h"
 
 const struct linux_version linux_6_1 = {
 	.name = "6.1",
@@ -22,4 +23,5 @@ const struct linux_version linux_6_1 = {
 	.drivers = &drivers_linux_6_1,
 	.uapi = &uapi_linux_6_1,
 	.early_memory = &early_memory_linux_6_1,
+	.irq_init = &irq_init_linux_6_1,
 };

@@ -9,6 +9,7 @@
 #include "drivers/drivers_version.h"
 #include "uapi/uapi_version.h"
 #include "init/early_memory_version.h"
+#include "init/irq_init_version.h"
 
 const struct linux_version linux_7_3 = {
 	.name = "7.3",
@@ -22,4 +23,5 @@ const struct linux_version linux_7_3 = {
 	.drivers = &drivers_linux_7_3,
 	.uapi = &uapi_linux_7_3,
 	.early_memory = &early_memory_linux_7_3,
+	.irq_init = &irq_init_linux_7_3,
 };

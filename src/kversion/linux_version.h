@@ -13,6 +13,8 @@
  *	uapi	src/uapi/uapi_version.h		VFIO's (and iommufd's) user API
  *	early_memory src/init/early_memory_version.h the image, initramfs and early
  *						memblock allocations (where CMA and swiotlb land)
+ *	irq_init src/init/irq_init_version.h	the boot's platform interrupt mappings
+ *						(which Linux irq numbers they take)
  *
  * A layer reads its own struct through kernel_version(k)->LAYER; no code
  * compares version names. A third kernel is one more linux_X_Y.c here and
@@ -33,6 +35,7 @@ struct dma_version;
 struct drivers_version;
 struct uapi_version;
 struct early_memory_version;
+struct irq_init_version;
 
 struct linux_version {
 	const char *name;			/* "6.1", as --linux names it */
@@ -46,6 +49,7 @@ struct linux_version {
 	const struct drivers_version *drivers;
 	const struct uapi_version *uapi;
 	const struct early_memory_version *early_memory;
+	const struct irq_init_version *irq_init;
 };
 
 extern const struct linux_version linux_6_1, linux_7_3;
