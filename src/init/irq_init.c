@@ -1,8 +1,9 @@
 /*
- * Where Linux 6.1 maps the interrupts of the DT's platform and AMBA devices
- * on QEMU's virt board, in boot order. The GIC and ITS domains are
+ * Where Linux maps the interrupts of the DT's platform and AMBA devices on
+ * QEMU's virt board, in boot order. The GIC and ITS domains are
  * hierarchical, so every mapping takes the lowest free irq number
- * (drivers/irq.c): the order below is the whole rule.
+ * (drivers/irq.c): the order below is the whole rule, and where a kernel
+ * runs a driver elsewhere its irq_init_version says so.
  */
 #include "init/irq_init.h"
 #include <libfdt.h>
@@ -10,7 +11,9 @@
 #include <strings.h>
 #include "drivers/irq.h"
 #include "fw/of.h"
+#include "init/irq_init_version.h"
 #include "kconfig/kconfig.h"
+#include "kversion/linux_version.h"
 
 /* gic_smp_init() of irq-gic.c and irq-gic-v3.c: SGIs 0-7, one block */
 #define GIC_NR_IPIS 8
@@ -141,10 +144,16 @@ void irq_init_populated(struct kernel *k, const struct irq_init_nodes *n)
 		amba_probe_irqs(k, n->pl011, n->npl011);
 }
 
+static bool pmu_after_drivers(const struct kernel *k)
+{
+	return kernel_version(k)->irq_init->armv8_pmu_after_drivers;
+}
+
 void irq_init_device_initcall_early(struct kernel *k, const struct irq_init_nodes *n)
 {
-	/* arch/arm64/kernel/perf_event.c, linked before drivers/ (ARM_PMU is not a module) */
-	armv8_pmu_probe_irqs(k, n);
+	/* 6.1's arch/arm64/kernel/perf_event.c, linked before drivers/ (ARM_PMU is not a module) */
+	if (!pmu_after_drivers(k))
+		armv8_pmu_probe_irqs(k, n);
 	if (builtin(k, "gpio_pl061"))
 		amba_probe_irqs(k, n->pl061, n->npl061);
 }
@@ -153,4 +162,7 @@ void irq_init_device_initcall_late(struct kernel *k, const struct irq_init_nodes
 {
 	if (builtin(k, "rtc_pl031"))
 		amba_probe_irqs(k, n->pl031, n->npl031);
+	/* 7.3's drivers/perf/arm_pmuv3.c, linked after drivers/rtc */
+	if (pmu_after_drivers(k))
+		armv8_pmu_probe_irqs(k, n);
 }

@@ -1,5 +1,5 @@
 /*
- * The Linux irq numbers Linux 6.1 hands out on a DT machine before (and
+ * The Linux irq numbers Linux hands out on a DT machine before (and
  * beside) the drivers the model implements: the GIC's IPIs, the arch timer's
  * PPIs, and the built-in drivers whose only effect the model keeps is the
  * interrupts their probes map (amba-pl011, the Armv8 PMU, gpio-pl061,
@@ -28,9 +28,9 @@ void irq_init_scan(struct kernel *k, struct irq_init_nodes *n);
 void irq_init_start_kernel(struct kernel *k, const struct irq_init_nodes *n);
 /* arch_initcall_sync: amba-pl011 (registered at arch_initcall) probes as populate adds its device */
 void irq_init_populated(struct kernel *k, const struct irq_init_nodes *n);
-/* device_initcall, before drivers/pci in link order: arch/arm64's PMU, drivers/gpio's pl061 */
+/* device_initcall, before drivers/pci in link order: 6.1's PMU (arch/arm64), drivers/gpio's pl061 */
 void irq_init_device_initcall_early(struct kernel *k, const struct irq_init_nodes *n);
-/* device_initcall, after the model's drivers in link order: drivers/rtc's pl031 */
+/* device_initcall, after the model's drivers in link order: drivers/rtc's pl031, 7.3's PMU (drivers/perf) */
 void irq_init_device_initcall_late(struct kernel *k, const struct irq_init_nodes *n);
 
 #endif
