@@ -67,6 +67,13 @@ struct drivers_version {
 	bool virtio_scsi_logs_queue_split;
 	/* queue_attr_visible(): 7.3 shows queue/nr_requests only for blk-mq queues; 6.1 for all */
 	bool blk_nr_requests_mq_only;
+	/*
+	 * get_port_device_capability(): 7.3 gives the AER service to root ports
+	 * (and event collectors) only, so a switch port without hotplug has no
+	 * service and takes no interrupt (its irq reads 0); 6.1 to every port
+	 * with the AER capability (its MSI allocated, aer_probe() binding none)
+	 */
+	bool pcie_port_aer_root_only;
 };
 
 extern const struct drivers_version drivers_linux_6_1, drivers_linux_7_3;
