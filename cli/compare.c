@@ -180,7 +180,7 @@ static void fn_fill(struct side *s, json_object *d, struct fn *f)
 	char id[32];
 	snprintf(id, sizeof(id), "%ld", f->group);
 	f->resv = f->group >= 0 ? sysfs_text(s->sim, "/sys/kernel/iommu_groups/%s/reserved_regions", id)
-				: strdup("");
+				: strdup("(no group)");
 	f->log = calloc(s->nlog + 1, sizeof(*f->log));
 	for (size_t i = 0; f->log && i < s->nlog; i++)
 		if (names_device(s->log[i], name))

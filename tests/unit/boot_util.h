@@ -13,21 +13,43 @@
 #include "iommu/iommu.h"
 #include "sysfs/sysfs.h"
 
-static inline struct iommusim *boot_str(const char *args, char *err, size_t errlen)
+/* The kernel and QEMU pairings, for boot_on(): LINUX61 is the reference. */
+#define LINUX61 "6.1", "7.2"
+#define LINUX73 "7.3", "10.0"
+#define LINUX61_QEMU10 "6.1", "10.0"
+#define LINUX73_QEMU72 "7.3", "7.2"
+
+/* Boot with options (NULL: the reference); '~' stands for a space inside one argument (-append "a b"). */
+static inline struct iommusim *boot_str_opts(const char *args, const struct iommusim_options *opts, char *err,
+					     size_t errlen)
 {
 	char *copy = strdup(args);
 	char *argv[256];
 	int argc = 0;
 	for (char *save = NULL, *t = strtok_r(copy, " ", &save); t && argc < 255;
 	     t = strtok_r(NULL, " ", &save)) {
-		/* '~' stands for a space inside one argument (-append "a b") */
 		for (char *c = t; *c; c++)
 			if (*c == '~')
 				*c = ' ';
 		argv[argc++] = t;
 	}
-	struct iommusim *sim = iommusim_boot(argc, argv, NULL, err, errlen);
+	struct iommusim *sim = iommusim_boot(argc, argv, opts, err, errlen);
 	free(copy);
+	return sim;
+}
+
+static inline struct iommusim *boot_str(const char *args, char *err, size_t errlen)
+{
+	return boot_str_opts(args, NULL, err, errlen);
+}
+
+/* Boot args as Linux lv on QEMU qv, or fail the test. */
+static inline struct iommusim *boot_on(const char *args, const char *lv, const char *qv)
+{
+	struct iommusim_options opts = { .linux_version = lv, .qemu_version = qv };
+	char err[256] = "";
+	struct iommusim *sim = boot_str_opts(args, &opts, err, sizeof(err));
+	cr_assert_not_null(sim, "boot as Linux %s on QEMU %s failed: %s", lv, qv, err);
 	return sim;
 }
 

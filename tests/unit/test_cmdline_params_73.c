@@ -40,26 +40,6 @@ Test(cmdline_params_73, each_kernel_has_its_table)
 	cr_assert_eq(kind_of(&linux_7_3_params, "panic"), 'i');
 }
 
-static struct iommusim *boot_as(const char *args, const char *lv, const char *qv)
-{
-	char *copy = strdup(args);
-	char *argv[64];
-	int argc = 0;
-	for (char *save = NULL, *t = strtok_r(copy, " ", &save); t && argc < 63; t = strtok_r(NULL, " ", &save)) {
-		/* '~' stands for a space inside one argument */
-		for (char *c = t; *c; c++)
-			if (*c == '~')
-				*c = ' ';
-		argv[argc++] = t;
-	}
-	struct iommusim_options opts = { .linux_version = lv, .qemu_version = qv };
-	char err[256] = "";
-	struct iommusim *sim = iommusim_boot(argc, argv, &opts, err, sizeof(err));
-	free(copy);
-	cr_assert_not_null(sim, "%s", err);
-	return sim;
-}
-
 static bool logged(struct iommusim *sim, const char *text)
 {
 	for (size_t i = 0; i < klog_count(&sim->k->log); i++)
@@ -71,11 +51,11 @@ static bool logged(struct iommusim *sim, const char *text)
 Test(cmdline_params_73, unknown_parameters_per_kernel)
 {
 	const char *args = "-M virt,iommu=smmuv3 -nic none -append aa~nokaslr~hash_pointers~panic=x";
-	struct iommusim *sim = boot_as(args, "7.3", "10.0");
+	struct iommusim *sim = boot_on(args, "7.3", "10.0");
 	cr_assert(logged(sim, "Unknown kernel command line parameters \"aa\", will be passed to user space."));
 	cr_assert(logged(sim, "Booting kernel: `x' invalid for parameter `panic'"));
 	iommusim_free(sim);
-	sim = boot_as(args, "6.1", "7.2");
+	sim = boot_on(args, "6.1", "7.2");
 	cr_assert(logged(sim, "Unknown kernel command line parameters \"aa nokaslr hash_pointers\", will be passed to "
 			      "user space."));
 	cr_assert(logged(sim, "Booting kernel: `x' invalid for parameter `panic'"));

@@ -15,25 +15,6 @@
 #include "kconfig/kconfig.h"
 #include "hw/nvme_dev.h"
 
-#define LINUX61 "6.1", "7.2"
-#define LINUX73 "7.3", "10.0"
-
-/* boot args as Linux lv on QEMU qv */
-static struct iommusim *boot_as(const char *args, const char *lv, const char *qv)
-{
-	char *copy = strdup(args);
-	char *argv[256];
-	int argc = 0;
-	for (char *save = NULL, *t = strtok_r(copy, " ", &save); t && argc < 255; t = strtok_r(NULL, " ", &save))
-		argv[argc++] = t;
-	struct iommusim_options opts = { .linux_version = lv, .qemu_version = qv };
-	char err[256] = "";
-	struct iommusim *sim = iommusim_boot(argc, argv, &opts, err, sizeof(err));
-	free(copy);
-	cr_assert_not_null(sim, "boot as %s on %s failed: %s", lv, qv, err);
-	return sim;
-}
-
 static void expect_output(struct iommusim *sim, const char *lines, const char *want)
 {
 	char *o = run(sim, lines);
@@ -45,7 +26,7 @@ static void expect_output(struct iommusim *sim, const char *lines, const char *w
 
 Test(drivers_73, lsmod_after_the_reference_init)
 {
-	struct iommusim *sim = boot_as(RNG_ARGS, LINUX73);
+	struct iommusim *sim = boot_on(RNG_ARGS, LINUX73);
 	expect_output(sim, "lsmod\n",
 		      "Module                  Size  Used by    Not tainted\n"
 		      "vfio_iommu_type1       45056  0 \n"
@@ -60,7 +41,7 @@ Test(drivers_73, lsmod_after_the_reference_init)
 		      "virtio_blk             32768  0 \n");
 	iommusim_free(sim);
 	/* 6.1: virtio_pci and the virtio core are modules, vfio_virqfd one of its own */
-	sim = boot_as(RNG_ARGS, LINUX61);
+	sim = boot_on(RNG_ARGS, LINUX61);
 	char *o = run(sim, "lsmod\n");
 	cr_assert(strstr(o, "vfio_virqfd            20480  1 vfio_pci_core\n"));
 	cr_assert(strstr(o, "virtio_pci             28672  0 \n"));
@@ -70,7 +51,7 @@ Test(drivers_73, lsmod_after_the_reference_init)
 
 Test(drivers_73, virtio_pci_and_virtio_console_are_built_in)
 {
-	struct iommusim *sim = boot_as(RNG_ARGS, LINUX73);
+	struct iommusim *sim = boot_on(RNG_ARGS, LINUX73);
 	expect_output(sim, "rmmod virtio_pci\nmodprobe virtio_console\nmodprobe -r virtio_console\nmodprobe ahci\n",
 		      "rmmod: can't unload module 'virtio_pci': No such file or directory\n"
 		      "modprobe: module virtio_console is builtin\n"
@@ -79,7 +60,7 @@ Test(drivers_73, virtio_pci_and_virtio_console_are_built_in)
 	cr_assert_str_eq(pdev_of(sim, "0000:00:01.0")->dev.driver->name, "virtio-pci");
 	cr_assert_null(driver_module(sim->k, pdev_of(sim, "0000:00:01.0")->dev.driver));
 	iommusim_free(sim);
-	sim = boot_as(RNG_ARGS, LINUX61);
+	sim = boot_on(RNG_ARGS, LINUX61);
 	expect_output(sim, "rmmod virtio_pci\n", "");
 	cr_assert_null(pdev_of(sim, "0000:00:01.0")->dev.driver);
 	iommusim_free(sim);
@@ -87,7 +68,7 @@ Test(drivers_73, virtio_pci_and_virtio_console_are_built_in)
 
 Test(drivers_73, sys_module_of_built_in_and_loaded_modules)
 {
-	struct iommusim *sim = boot_as(RNG_ARGS, LINUX73);
+	struct iommusim *sim = boot_on(RNG_ARGS, LINUX73);
 	expect_output(sim, "ls /sys/module/virtio_pci\n", "drivers\nparameters\nuevent\nversion\n");
 	expect_output(sim, "ls /sys/module/virtio_pci_modern_dev\n", "uevent\nversion\n");
 	expect_output(sim, "cat /sys/module/virtio_pci/version /sys/module/virtio_pci/parameters/force_legacy\n",
@@ -104,7 +85,7 @@ Test(drivers_73, sys_module_of_built_in_and_loaded_modules)
 		      "sh: can't create /sys/module/virtio_pci/parameters/force_legacy: Permission denied\n");
 	expect_output(sim, "cat /sys/module/virtio_pci/parameters/force_legacy\n", "N\n");
 	iommusim_free(sim);
-	sim = boot_as(RNG_ARGS, LINUX61);
+	sim = boot_on(RNG_ARGS, LINUX61);
 	expect_output(sim, "cat /sys/module/virtio_pci/srcversion\n", "EE09249788678838FC31C8E\n");
 	expect_output(sim, "cat /sys/module/vfio/import_ns\n",
 		      "cat: can't open '/sys/module/vfio/import_ns': No such file or directory\n");
@@ -114,7 +95,7 @@ Test(drivers_73, sys_module_of_built_in_and_loaded_modules)
 Test(drivers_73, built_in_drivers_link_their_module)
 {
 	const char *args = "-M virt,iommu=smmuv3 -nic none -device pcie-root-port,id=rp1";
-	struct iommusim *sim = boot_as(args, LINUX73);
+	struct iommusim *sim = boot_on(args, LINUX73);
 	expect_output(sim, "readlink /sys/bus/pci/drivers/pcieport/module\n", "../../../../module/pcieportdrv\n");
 	expect_output(sim, "readlink /sys/bus/platform/drivers/arm-smmu-v3/module\n",
 		      "../../../../module/arm_smmu_v3\n");
@@ -122,7 +103,7 @@ Test(drivers_73, built_in_drivers_link_their_module)
 	expect_output(sim, "ls /sys/module/arm_smmu_v3\n", "drivers\nparameters\nuevent\n");
 	iommusim_free(sim);
 	/* 6.1: only a built-in PCI driver whose module has an entry already (nvme) */
-	sim = boot_as(args, LINUX61);
+	sim = boot_on(args, LINUX61);
 	expect_output(sim, "readlink /sys/bus/pci/drivers/pcieport/module\n", "");
 	expect_output(sim, "readlink /sys/bus/platform/drivers/arm-smmu-v3/module\n", "");
 	expect_output(sim, "readlink /sys/bus/pci/drivers/nvme/module\n", "../../../../module/nvme\n");
@@ -131,7 +112,7 @@ Test(drivers_73, built_in_drivers_link_their_module)
 
 static size_t features_len(const char *lv, const char *qv)
 {
-	struct iommusim *sim = boot_as(RNG_ARGS, lv, qv);
+	struct iommusim *sim = boot_on(RNG_ARGS, lv, qv);
 	char *o = run(sim, "cat /sys/bus/virtio/devices/virtio0/features\n");
 	size_t n = strlen(o);
 	cr_assert_eq(strncmp(o, "0000000000000000000000000000110010000000100000000000000000000000", 64), 0, "%s", o);
@@ -151,10 +132,10 @@ Test(drivers_73, block_queue_limits_and_requests)
 	const char *args = "-M virt,iommu=smmuv3 -nic none -smp 1 -drive if=none,id=d0,file=null-co://,format=raw "
 			   "-device virtio-blk-pci,drive=d0,queue-size=128";
 	const char *lines = "cat /sys/block/vda/queue/max_sectors_kb /sys/block/vda/queue/nr_requests\n";
-	struct iommusim *sim = boot_as(args, LINUX73);
+	struct iommusim *sim = boot_on(args, LINUX73);
 	expect_output(sim, lines, "4096\n128\n");
 	iommusim_free(sim);
-	sim = boot_as(args, LINUX61);
+	sim = boot_on(args, LINUX61);
 	expect_output(sim, lines, "1280\n256\n");
 	iommusim_free(sim);
 }
@@ -164,10 +145,10 @@ Test(drivers_73, blk_mq_cpu_map_without_vectors)
 	const char *args = "-M virt,iommu=smmuv3,gic-version=3,its=off -nic none -smp 4 "
 			   "-drive if=none,id=d0,file=null-co://,format=raw -device virtio-blk-pci,drive=d0,num-queues=2";
 	const char *lines = "cat /sys/block/vda/mq/0/cpu_list /sys/block/vda/mq/1/cpu_list\n";
-	struct iommusim *sim = boot_as(args, LINUX73);
+	struct iommusim *sim = boot_on(args, LINUX73);
 	expect_output(sim, lines, "0, 1\n2, 3\n");
 	iommusim_free(sim);
-	sim = boot_as(args, LINUX61);
+	sim = boot_on(args, LINUX61);
 	expect_output(sim, lines, "0, 2\n1, 3\n");
 	iommusim_free(sim);
 }
@@ -183,14 +164,14 @@ Test(drivers_73, blk_mq_helpers)
 	cr_assert(map[0] == 0 && map[1] == 1);
 	blk_mq_map_queues(map, 4, 2);
 	cr_assert(map[0] == 0 && map[1] == 1 && map[2] == 0 && map[3] == 1);
-	struct iommusim *sim = boot_as(RNG_ARGS, LINUX73);
+	struct iommusim *sim = boot_on(RNG_ARGS, LINUX73);
 	cr_assert_eq(blk_default_max_sectors(sim->k, UINT32_MAX, 512, 0), 8192);
 	/* an io_opt past the 4 MiB cap raises it (8 MiB), capped by the hardware */
 	cr_assert_eq(blk_default_max_sectors(sim->k, UINT32_MAX, 512, 8u << 20), 16384);
 	cr_assert_eq(blk_default_max_sectors(sim->k, 10000, 512, 8u << 20), 10000);
 	cr_assert_eq(blk_mq_nr_requests_of(sim->k, 256, 1), 256);
 	iommusim_free(sim);
-	sim = boot_as(RNG_ARGS, LINUX61);
+	sim = boot_on(RNG_ARGS, LINUX61);
 	cr_assert_eq(blk_default_max_sectors(sim->k, UINT32_MAX, 512, 8u << 20), 2560);
 	cr_assert_eq(blk_mq_nr_requests_of(sim->k, 256, 1), 256);
 	cr_assert_eq(blk_mq_nr_requests_of(sim->k, 64, 1), 128);
@@ -200,7 +181,7 @@ Test(drivers_73, blk_mq_helpers)
 /* vfio's "Used by" count with one device bound to vfio-pci, then unbound */
 static void vfio_counts(const char *lv, const char *qv, const char *bound, const char *unbound)
 {
-	struct iommusim *sim = boot_as(RNG_ARGS " -device virtio-rng-pci", lv, qv);
+	struct iommusim *sim = boot_on(RNG_ARGS " -device virtio-rng-pci", lv, qv);
 	char *o = run(sim, "echo vfio-pci > /sys/bus/pci/devices/0000:00:01.0/driver_override\n"
 			   "echo vfio-pci > /sys/bus/pci/devices/0000:00:02.0/driver_override\n"
 			   "echo 0000:00:01.0 > /sys/bus/pci/drivers/virtio-pci/unbind\n"
@@ -228,7 +209,7 @@ Test(drivers_73, vfio_is_held_while_a_device_is_bound)
 /* the vfio-pci device's reset lines: at open and at VFIO_DEVICE_RESET, none at close */
 static int reset_lines(const char *lv, const char *qv, const char *group)
 {
-	struct iommusim *sim = boot_as("-M virt,iommu=smmuv3,gic-version=3 -nic none -device pcie-root-port,id=rp1,chassis=1 "
+	struct iommusim *sim = boot_on("-M virt,iommu=smmuv3,gic-version=3 -nic none -device pcie-root-port,id=rp1,chassis=1 "
 				       "-device virtio-net-pci,bus=rp1", lv, qv);
 	char lines[1024];
 	snprintf(lines, sizeof(lines),
@@ -270,7 +251,7 @@ Test(drivers_73, vfio_pci_reset_lines)
  */
 static struct iommusim *boot_multipath(const char *lv, const char *qv)
 {
-	struct iommusim *sim = boot_as("-M virt,iommu=smmuv3 -nic none -drive if=none,id=n0,file=null-co://,format=raw "
+	struct iommusim *sim = boot_on("-M virt,iommu=smmuv3 -nic none -drive if=none,id=n0,file=null-co://,format=raw "
 				       "-device nvme,serial=a,drive=n0", lv, qv);
 	struct pci_dev *p = pdev_of(sim, "0000:00:01.0");
 	struct nvme_ctrl_hw *hw = hw_nvme_device(sim->k->hw, p->hw);
@@ -307,7 +288,7 @@ Test(drivers_73, nvme_native_multipath)
 		      "128\n512\n");
 	iommusim_free(sim);
 	/* QEMU 7.2's controller (CMIC 0): one disk under the controller */
-	sim = boot_as("-M virt,iommu=smmuv3 -nic none -drive if=none,id=n0,file=null-co://,format=raw "
+	sim = boot_on("-M virt,iommu=smmuv3 -nic none -drive if=none,id=n0,file=null-co://,format=raw "
 		      "-device nvme,serial=a,drive=n0", LINUX61);
 	expect_output(sim, "ls /sys/block\n", "nvme0n1\n");
 	expect_output(sim, "ls /sys/devices/virtual\n", "ls: /sys/devices/virtual: No such file or directory\n");
@@ -326,12 +307,12 @@ static bool logged_line(struct iommusim *sim, const char *text)
 Test(drivers_73, virtio_scsi_queue_split_line)
 {
 	const char *args = "-M virt,iommu=smmuv3 -nic none -smp 2 -device virtio-scsi-pci";
-	struct iommusim *sim = boot_as(args, LINUX73);
+	struct iommusim *sim = boot_on(args, LINUX73);
 	char *o = run(sim, "modprobe virtio_scsi\n");
 	free(o);
 	cr_assert(logged_line(sim, "virtio_scsi virtio0: 2/0/0 default/read/poll queues"));
 	iommusim_free(sim);
-	sim = boot_as(args, LINUX61);
+	sim = boot_on(args, LINUX61);
 	o = run(sim, "modprobe virtio_scsi\n");
 	free(o);
 	cr_assert_not(logged_line(sim, "default/read/poll queues"));

@@ -12,25 +12,6 @@
  */
 #include "boot_util.h"
 
-#define LINUX61 "6.1", "7.2"
-#define LINUX73 "7.3", "10.0"
-
-/* boot args as Linux lv on QEMU qv */
-static struct iommusim *boot_as(const char *args, const char *lv, const char *qv)
-{
-	char *copy = strdup(args);
-	char *argv[256];
-	int argc = 0;
-	for (char *save = NULL, *t = strtok_r(copy, " ", &save); t && argc < 255; t = strtok_r(NULL, " ", &save))
-		argv[argc++] = t;
-	struct iommusim_options opts = { .linux_version = lv, .qemu_version = qv };
-	char err[256] = "";
-	struct iommusim *sim = iommusim_boot(argc, argv, &opts, err, sizeof(err));
-	free(copy);
-	cr_assert_not_null(sim, "boot as %s on %s failed: %s", lv, qv, err);
-	return sim;
-}
-
 /* index of the first log line containing s at or after from, or -1 */
 static long log_find(struct iommusim *sim, const char *s, size_t from)
 {
@@ -81,7 +62,7 @@ static const char *driver_of(struct iommusim *sim, const char *bdf)
 
 Test(iommu_73, reference_machine_groups_per_kernel)
 {
-	struct iommusim *a = boot_as(REF, LINUX61), *b = boot_as(REF, LINUX73);
+	struct iommusim *a = boot_on(REF, LINUX61), *b = boot_on(REF, LINUX73);
 	/* bdf, 6.1's group, 7.3's group (-1: none) */
 	static const struct { const char *bdf; int g61, g73; } want[] = {
 		{ "0000:00:00.0", -1, 0 },	/* no driver tries the host bridge on 6.1 */
@@ -110,7 +91,7 @@ Test(iommu_73, reference_machine_groups_per_kernel)
 
 Test(iommu_73, adding_lines_at_smmu_registration_in_list_order)
 {
-	struct iommusim *a = boot_as(REF, LINUX61), *b = boot_as(REF, LINUX73);
+	struct iommusim *a = boot_on(REF, LINUX61), *b = boot_on(REF, LINUX73);
 	/* 6.1: the driver's prefix, at its probe */
 	cr_assert_geq(log_find(a, "pcieport 0000:00:01.0: Adding to iommu group 0", 0), 0);
 	cr_assert_geq(log_find(a, "virtio-pci 0000:01:00.0: Adding to iommu group 0", 0), 0);
@@ -146,7 +127,7 @@ Test(iommu_73, adding_lines_at_smmu_registration_in_list_order)
 
 Test(iommu_73, acs_enabled_from_dma_configure_splits_root_ports)
 {
-	struct iommusim *a = boot_as(RP_IOH, LINUX61), *b = boot_as(RP_IOH, LINUX73);
+	struct iommusim *a = boot_on(RP_IOH, LINUX61), *b = boot_on(RP_IOH, LINUX73);
 	cr_assert_eq(pdev_of(a, "0000:00:01.0")->acs_cap, 0, "ioh3420 has no ACS");
 	cr_assert_eq(acs_ctrl(a, "0000:00:02.0"), 0x0000, "6.1 never turns it on (DT)");
 	cr_assert_eq(acs_ctrl(b, "0000:00:02.0"), 0x001d, "7.3: SV|RR|CR|UF, as the capability offers");
@@ -177,7 +158,7 @@ Test(iommu_73, acs_enabled_from_dma_configure_splits_root_ports)
 
 Test(iommu_73, switch_ports_without_acs)
 {
-	struct iommusim *a = boot_as(SWITCH, LINUX61), *b = boot_as(SWITCH, LINUX73);
+	struct iommusim *a = boot_on(SWITCH, LINUX61), *b = boot_on(SWITCH, LINUX73);
 	static const char *const all[] = { "0000:00:01.0", "0000:01:00.0", "0000:02:00.0",
 					   "0000:02:01.0", "0000:03:00.0", "0000:04:00.0" };
 	/* 6.1: one group of everything below the root port */
@@ -202,7 +183,7 @@ Test(iommu_73, switch_ports_without_acs)
 
 Test(iommu_73, alias_owner_follows_the_probe_order)
 {
-	struct iommusim *a = boot_as(PPB, LINUX61), *b = boot_as(PPB, LINUX73);
+	struct iommusim *a = boot_on(PPB, LINUX61), *b = boot_on(PPB, LINUX73);
 	/* 6.1: pcieport tries the pci-bridge 01:03.0 at boot, before virtio_pci loads: it owns 0x100 */
 	cr_assert_eq(group_of(a, "0000:00:02.0"), group_of(a, "0000:01:03.0"));
 	cr_assert_eq(group_of(a, "0000:01:01.0"), -1);
@@ -228,7 +209,7 @@ Test(iommu_73, alias_owner_follows_the_probe_order)
 
 Test(iommu_73, pci_bridge_on_pcie0_takes_the_stream_of_everything_behind_it)
 {
-	struct iommusim *a = boot_as(NVME_BRIDGE, LINUX61), *b = boot_as(NVME_BRIDGE, LINUX73);
+	struct iommusim *a = boot_on(NVME_BRIDGE, LINUX61), *b = boot_on(NVME_BRIDGE, LINUX73);
 	cr_assert_eq(group_of(a, "0000:00:01.0"), -1, "6.1: no driver tries the bridge");
 	cr_assert_eq(group_of(a, "0000:01:01.0"), 0);
 	cr_assert_eq(group_of(a, "0000:01:02.0"), -1);
@@ -246,7 +227,7 @@ Test(iommu_73, pci_bridge_on_pcie0_takes_the_stream_of_everything_behind_it)
 
 Test(iommu_73, group_type_store_per_kernel)
 {
-	struct iommusim *a = boot_as(TYPES, LINUX61), *b = boot_as(TYPES, LINUX73);
+	struct iommusim *a = boot_on(TYPES, LINUX61), *b = boot_on(TYPES, LINUX73);
 	/* 6.1: pcieport first: the ioh3420 and its endpoint are group 0, 00:01.0 group 1 */
 	char *o = run(a, "echo identity > /sys/kernel/iommu_groups/0/type\n"
 			 "echo identity > /sys/kernel/iommu_groups/1/type\n"
@@ -308,8 +289,8 @@ Test(iommu_73, group_type_store_per_kernel)
 
 Test(iommu_73, domain_type_lines)
 {
-	struct iommusim *a = boot_as("-M virt,iommu=smmuv3 -nic none", LINUX61);
-	struct iommusim *b = boot_as("-M virt,iommu=smmuv3 -nic none", LINUX73);
+	struct iommusim *a = boot_on("-M virt,iommu=smmuv3 -nic none", LINUX61);
+	struct iommusim *b = boot_on("-M virt,iommu=smmuv3 -nic none", LINUX73);
 	cr_assert_geq(log_find(a, "iommu: Default domain type: Translated ", 0), 0);
 	cr_assert_geq(log_find(a, "iommu: DMA domain TLB invalidation policy: strict mode ", 0), 0);
 	long i = log_find(b, "iommu: Default domain type: Translated", 0);
@@ -322,8 +303,8 @@ Test(iommu_73, domain_type_lines)
 	iommusim_free(a);
 	iommusim_free(b);
 	/* set on the command line: the same on both */
-	a = boot_as("-M virt,iommu=smmuv3 -nic none -append iommu.passthrough=1", LINUX61);
-	b = boot_as("-M virt,iommu=smmuv3 -nic none -append iommu.passthrough=1", LINUX73);
+	a = boot_on("-M virt,iommu=smmuv3 -nic none -append iommu.passthrough=1", LINUX61);
+	b = boot_on("-M virt,iommu=smmuv3 -nic none -append iommu.passthrough=1", LINUX73);
 	cr_assert_geq(log_find(a, "iommu: Default domain type: Passthrough (set via kernel command line)", 0), 0);
 	cr_assert_geq(log_find(b, "iommu: Default domain type: Passthrough (set via kernel command line)", 0), 0);
 	cr_assert_eq(log_count(b, "TLB invalidation policy"), 0);
@@ -334,7 +315,7 @@ Test(iommu_73, domain_type_lines)
 
 Test(iommu_73, no_iommu_no_groups_on_either)
 {
-	struct iommusim *b = boot_as("-M virt,iommu=none -nic none -device virtio-rng-pci", LINUX73);
+	struct iommusim *b = boot_on("-M virt,iommu=none -nic none -device virtio-rng-pci", LINUX73);
 	cr_assert_eq(group_of(b, "0000:00:00.0"), -1);
 	cr_assert_eq(group_of(b, "0000:00:01.0"), -1);
 	cr_assert_eq(log_count(b, "Adding to iommu group"), 0);
@@ -350,7 +331,7 @@ Test(iommu_73, vfio_pci_on_an_aliased_function)
 				     "echo vfio-pci > /sys/bus/pci/devices/0000:02:01.0/driver_override\n"
 				     "echo 0000:02:01.0 > /sys/bus/pci/drivers_probe\n"
 				     "readlink /sys/bus/pci/devices/0000:02:01.0/driver\n";
-	struct iommusim *a = boot_as(REF, LINUX61), *b = boot_as(REF, LINUX73);
+	struct iommusim *a = boot_on(REF, LINUX61), *b = boot_on(REF, LINUX73);
 	char *o = run(a, script);
 	free(o);
 	o = run(b, script);

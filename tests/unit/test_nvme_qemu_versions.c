@@ -9,13 +9,8 @@
 
 static struct iommusim *boot_nvme(const char *qemu)
 {
-	char *argv[] = { "-M", "virt,iommu=smmuv3", "-nic", "none", "-drive",
-			 "if=none,id=nv,file=null-co://,format=raw", "-device", "nvme,drive=nv,serial=x" };
-	struct iommusim_options opts = { .linux_version = "7.3", .qemu_version = qemu };
-	char err[256] = "";
-	struct iommusim *sim = iommusim_boot(8, argv, &opts, err, sizeof(err));
-	cr_assert_not_null(sim, "%s", err);
-	return sim;
+	return boot_on("-M virt,iommu=smmuv3 -nic none -drive if=none,id=nv,file=null-co://,format=raw "
+		       "-device nvme,drive=nv,serial=x", "7.3", qemu);
 }
 
 Test(nvme_qemu_versions, qemu_10_0_controller_is_in_a_subsystem)

@@ -12,26 +12,6 @@
 #include "boot_util.h"
 #include "pci/setup_bus.h"
 
-#define LINUX61 "6.1", "7.2"
-#define LINUX73 "7.3", "10.0"
-#define LINUX61_QEMU10 "6.1", "10.0"
-#define LINUX73_QEMU72 "7.3", "7.2"
-
-static struct iommusim *boot_as(const char *args, const char *lv, const char *qv)
-{
-	char *copy = strdup(args);
-	char *argv[256];
-	int argc = 0;
-	for (char *save = NULL, *t = strtok_r(copy, " ", &save); t && argc < 255; t = strtok_r(NULL, " ", &save))
-		argv[argc++] = t;
-	struct iommusim_options opts = { .linux_version = lv, .qemu_version = qv };
-	char err[256] = "";
-	struct iommusim *sim = iommusim_boot(argc, argv, &opts, err, sizeof(err));
-	free(copy);
-	cr_assert_not_null(sim, "boot as %s on %s failed: %s", lv, qv, err);
-	return sim;
-}
-
 static long log_line(struct iommusim *sim, const char *s)
 {
 	for (size_t i = 0; i < klog_count(&sim->k->log); i++)
@@ -62,7 +42,7 @@ static u32 cfg32(struct iommusim *sim, const char *bdf, unsigned off)
 
 Test(pci_73_assign, hotplug_io_extra_is_a_minimum_on_61_optional_on_73)
 {
-	struct iommusim *a = boot_as(CHAIN, LINUX61), *b = boot_as(CHAIN, LINUX73);
+	struct iommusim *a = boot_on(CHAIN, LINUX61), *b = boot_on(CHAIN, LINUX73);
 	/* the root port holds two bridges' 4K I/O windows: 6.1 adds its 256 hotplug bytes, 7.3 takes the larger */
 	cr_expect_geq(log_line(a, "pci 0000:00:02.0: bridge window [io  0x1000-0x3fff]: assigned"), 0);
 	cr_expect_geq(log_line(b, "pci 0000:00:02.0: bridge window [io  0x1000-0x2fff]: assigned"), 0);
@@ -79,7 +59,7 @@ Test(pci_73_assign, hotplug_io_extra_is_a_minimum_on_61_optional_on_73)
 
 Test(pci_73_assign, add_size_lines_and_bus_resources_on_73)
 {
-	struct iommusim *a = boot_as(SLOTS, LINUX61), *b = boot_as(SLOTS, LINUX73);
+	struct iommusim *a = boot_on(SLOTS, LINUX61), *b = boot_on(SLOTS, LINUX73);
 	cr_expect_eq(log_count(a, "add_size"), 0);
 	cr_expect_eq(log_count(a, "pci_bus 0000:01: resource"), 0);
 	static const char *const lines[] = {
@@ -112,7 +92,7 @@ Test(pci_73_assign, io_exhausted_releases_and_retries_on_73)
 		strcat(args, one);
 	}
 	strcat(args, " -device e1000e,bus=rp16 -device e1000e,bus=pcie.0");
-	struct iommusim *a = boot_as(args, LINUX61), *b = boot_as(args, LINUX73);
+	struct iommusim *a = boot_on(args, LINUX61), *b = boot_on(args, LINUX73);
 	cr_expect_eq(log_count(a, "releasing"), 0);
 	cr_expect_eq(log_count(b, ": releasing"), 15);
 	cr_expect_geq(log_line(b, "pci 0000:00:01.0: bridge window [io  0x1000-0x1fff]: releasing"), 0);
@@ -130,7 +110,7 @@ Test(pci_73_assign, io_exhausted_releases_and_retries_on_73)
 
 Test(pci_73_assign, reassign_and_release_refuse_an_unassigned_resource)
 {
-	struct iommusim *b = boot_as(SLOTS, LINUX73);
+	struct iommusim *b = boot_on(SLOTS, LINUX73);
 	struct pci_dev *p = pdev_of(b, "0000:01:00.0");
 	/* the disabled ROM slot holds nothing: no address to grow or release */
 	struct resource before = p->resource[PCI_ROM_RESOURCE];
@@ -160,8 +140,8 @@ static u32 aer32(struct iommusim *sim, const char *bdf, unsigned reg)
 
 Test(pci_73_assign, aer_masks_per_qemu_and_kernel)
 {
-	struct iommusim *a = boot_as(AER, LINUX61), *b = boot_as(AER, LINUX73), *c = boot_as(AER, LINUX61_QEMU10),
-			*d = boot_as(AER, LINUX73_QEMU72);
+	struct iommusim *a = boot_on(AER, LINUX61), *b = boot_on(AER, LINUX73), *c = boot_on(AER, LINUX61_QEMU10),
+			*d = boot_on(AER, LINUX73_QEMU72);
 	/* QEMU 8.0+ resets the Uncorrectable Error Mask to internal errors and blocked TLP prefixes */
 	cr_expect_eq(aer32(a, "0000:00:01.0", PCI_ERR_UNCOR_MASK), 0);
 	cr_expect_eq(aer32(b, "0000:00:01.0", PCI_ERR_UNCOR_MASK), 0x02400000);
@@ -177,7 +157,7 @@ Test(pci_73_assign, aer_masks_per_qemu_and_kernel)
 	iommusim_free(c);
 	iommusim_free(d);
 	/* hw_compat_7_2: virt-7.2 on QEMU 10.0 keeps the mask at 0 */
-	b = boot_as("-M virt-7.2,iommu=smmuv3 -nic none -device pcie-root-port,id=rp1,chassis=1 "
+	b = boot_on("-M virt-7.2,iommu=smmuv3 -nic none -device pcie-root-port,id=rp1,chassis=1 "
 		    "-device virtio-rng-pci,bus=rp1", LINUX73);
 	cr_expect_eq(aer32(b, "0000:00:01.0", PCI_ERR_UNCOR_MASK), 0);
 	iommusim_free(b);
@@ -185,7 +165,7 @@ Test(pci_73_assign, aer_masks_per_qemu_and_kernel)
 
 Test(pci_73_assign, slot_power_indicator_per_qemu)
 {
-	struct iommusim *a = boot_as(AER, LINUX61), *c = boot_as(AER, LINUX61_QEMU10);
+	struct iommusim *a = boot_on(AER, LINUX61), *c = boot_on(AER, LINUX61_QEMU10);
 	struct pci_dev *p = pdev_of(a, "0000:00:01.0");
 	u16 ctl;
 	pci_read_config_word(p, p->pcie_cap + PCI_EXP_SLTCTL, &ctl);
@@ -207,7 +187,7 @@ Test(pci_73_assign, slot_power_indicator_per_qemu)
 
 Test(pci_73_assign, window_tail_placed_first_on_73)
 {
-	struct iommusim *a = boot_as(BIG_ROM, LINUX61), *b = boot_as(BIG_ROM, LINUX73);
+	struct iommusim *a = boot_on(BIG_ROM, LINUX61), *b = boot_on(BIG_ROM, LINUX73);
 	/* 6.1: the ROM counts in the window (6M), the second one follows it at 0x10600000 */
 	cr_expect_geq(log_line(a, "pci 0000:00:02.0: bridge window [mem 0x10600000-0x10bfffff]: assigned"), 0);
 	/* 7.3: the ROM is optional (add_align 4M), and the second 5M window starts its 1M tail below 0x10800000 */

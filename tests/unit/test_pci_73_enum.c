@@ -12,26 +12,6 @@
 #include <linux/pci_regs.h>
 #include "boot_util.h"
 
-#define LINUX61 "6.1", "7.2"
-#define LINUX73 "7.3", "10.0"
-#define LINUX61_QEMU10 "6.1", "10.0"
-#define LINUX73_QEMU72 "7.3", "7.2"
-
-static struct iommusim *boot_as(const char *args, const char *lv, const char *qv)
-{
-	char *copy = strdup(args);
-	char *argv[256];
-	int argc = 0;
-	for (char *save = NULL, *t = strtok_r(copy, " ", &save); t && argc < 255; t = strtok_r(NULL, " ", &save))
-		argv[argc++] = t;
-	struct iommusim_options opts = { .linux_version = lv, .qemu_version = qv };
-	char err[256] = "";
-	struct iommusim *sim = iommusim_boot(argc, argv, &opts, err, sizeof(err));
-	free(copy);
-	cr_assert_not_null(sim, "boot as %s on %s failed: %s", lv, qv, err);
-	return sim;
-}
-
 /* index of the log line equal to s, or -1 */
 static long log_line(struct iommusim *sim, const char *s)
 {
@@ -59,7 +39,7 @@ static int log_count(struct iommusim *sim, const char *s)
 
 Test(pci_73_enum, header_line_names_the_type_on_73)
 {
-	struct iommusim *a = boot_as(MIX, LINUX61), *b = boot_as(MIX, LINUX73);
+	struct iommusim *a = boot_on(MIX, LINUX61), *b = boot_on(MIX, LINUX73);
 	cr_expect_geq(log_line(a, "pci 0000:00:01.0: [1b36:000c] type 01 class 0x060400"), 0);
 	cr_expect_eq(log_count(a, "PCIe Root Port"), 0);
 	static const char *const lines[] = {
@@ -79,7 +59,7 @@ Test(pci_73_enum, header_line_names_the_type_on_73)
 
 Test(pci_73_enum, bridge_windows_at_scan_on_73)
 {
-	struct iommusim *a = boot_as(MIX, LINUX61), *b = boot_as(MIX, LINUX73);
+	struct iommusim *a = boot_on(MIX, LINUX61), *b = boot_on(MIX, LINUX73);
 	cr_expect_eq(log_count(a, "PCI bridge to [bus 00]"), 0);
 	/* a root port's windows are off at power-on (rp_reset): only the bus line */
 	long rp = log_line(b, "pci 0000:00:01.0: PCI bridge to [bus 00]");
@@ -99,8 +79,8 @@ Test(pci_73_enum, bridge_windows_at_scan_on_73)
 
 Test(pci_73_enum, extended_tags_follow_qemu)
 {
-	struct iommusim *a = boot_as(MIX, LINUX61), *b = boot_as(MIX, LINUX73), *c = boot_as(MIX, LINUX61_QEMU10),
-			*d = boot_as(MIX, LINUX73_QEMU72);
+	struct iommusim *a = boot_on(MIX, LINUX61), *b = boot_on(MIX, LINUX73), *c = boot_on(MIX, LINUX61_QEMU10),
+			*d = boot_on(MIX, LINUX73_QEMU72);
 	/* QEMU 7.2 offers no Extended Tag: neither kernel enables it */
 	cr_expect_eq(log_count(a, "enabling Extended Tags"), 0);
 	cr_expect_eq(log_count(d, "enabling Extended Tags"), 0);
@@ -131,9 +111,9 @@ Test(pci_73_enum, extended_tags_follow_qemu)
 Test(pci_73_enum, extended_tags_off_for_old_machine_types)
 {
 	/* hw_compat_9_1: x-pcie-ext-tag=false on virt-9.1 and older */
-	struct iommusim *old = boot_as("-M virt-9.1,iommu=smmuv3 -nic none -device pcie-root-port,id=rp1,chassis=1 "
+	struct iommusim *old = boot_on("-M virt-9.1,iommu=smmuv3 -nic none -device pcie-root-port,id=rp1,chassis=1 "
 				       "-device virtio-rng-pci,bus=rp1", LINUX73);
-	struct iommusim *new = boot_as("-M virt-9.2,iommu=smmuv3 -nic none -device pcie-root-port,id=rp1,chassis=1 "
+	struct iommusim *new = boot_on("-M virt-9.2,iommu=smmuv3 -nic none -device pcie-root-port,id=rp1,chassis=1 "
 				       "-device virtio-rng-pci,bus=rp1", LINUX73);
 	cr_expect_eq(log_count(old, "enabling Extended Tags"), 0);
 	cr_expect_eq(log_count(new, "enabling Extended Tags"), 2);
@@ -143,7 +123,7 @@ Test(pci_73_enum, extended_tags_off_for_old_machine_types)
 
 Test(pci_73_enum, aspm_default_states_on_73)
 {
-	struct iommusim *a = boot_as(MIX, LINUX61), *b = boot_as(MIX, LINUX73);
+	struct iommusim *a = boot_on(MIX, LINUX61), *b = boot_on(MIX, LINUX73);
 	cr_expect_eq(log_count(a, "ASPM"), 0);
 	/* the root port's link, after the endpoint's own lines */
 	long ep = log_line(b, "pci 0000:01:00.0: enabling Extended Tags");
@@ -159,7 +139,7 @@ Test(pci_73_enum, aspm_default_states_on_73)
 
 Test(pci_73_enum, no_aspm_below_a_pcie_to_pci_bridge)
 {
-	struct iommusim *b = boot_as("-M virt,iommu=smmuv3 -nic none -device pcie-pci-bridge,id=ppb "
+	struct iommusim *b = boot_on("-M virt,iommu=smmuv3 -nic none -device pcie-pci-bridge,id=ppb "
 				     "-drive if=none,id=nv,file=null-co://,format=raw "
 				     "-device nvme,drive=nv,serial=x,bus=ppb,addr=1", LINUX73);
 	cr_expect_geq(log_line(b, "pci 0000:01:01.0: enabling Extended Tags"), 0);
@@ -174,13 +154,13 @@ Test(pci_73_enum, narrow_link_reported_on_both_kernels)
 			   "-drive if=none,id=nv0,file=null-co://,format=raw -device nvme,drive=nv0,serial=a,bus=br1,addr=1";
 	const char *line = "pci 0000:01:01.0: 0.000 Gb/s available PCIe bandwidth, limited by Unknown x0 link at "
 			   "0000:00:01.0 (capable of 2.000 Gb/s with 2.5 GT/s PCIe x1 link)";
-	struct iommusim *a = boot_as(args, LINUX61), *b = boot_as(args, LINUX73);
+	struct iommusim *a = boot_on(args, LINUX61), *b = boot_on(args, LINUX73);
 	cr_expect_geq(log_line(a, line), 0);
 	cr_expect_geq(log_line(b, line), 0);
 	iommusim_free(a);
 	iommusim_free(b);
 	/* behind a root port the endpoint's own link is the narrowest: nothing said */
-	b = boot_as("-M virt,iommu=smmuv3 -nic none -device pcie-root-port,id=rp1,chassis=1 "
+	b = boot_on("-M virt,iommu=smmuv3 -nic none -device pcie-root-port,id=rp1,chassis=1 "
 		    "-drive if=none,id=nv0,file=null-co://,format=raw -device nvme,drive=nv0,serial=a,bus=rp1", LINUX73);
 	cr_expect_eq(log_count(b, "available PCIe bandwidth"), 0);
 	iommusim_free(b);

@@ -9,12 +9,9 @@
 
 static struct iommusim *boot_linux(const char *linux_version)
 {
-	char *argv[] = { "-M", "virt,iommu=smmuv3,gic-version=3", "-nic", "none", "-device",
-			 "pcie-root-port,id=rp1,chassis=1", "-device", "virtio-rng-pci,bus=rp1" };
-	struct iommusim_options opts = { .linux_version = linux_version };
-	char err[256] = "";
-	struct iommusim *sim = iommusim_boot(8, argv, &opts, err, sizeof(err));
-	cr_assert_not_null(sim, "%s", err);
+	struct iommusim *sim = boot_on("-M virt,iommu=smmuv3,gic-version=3 -nic none -device "
+				       "pcie-root-port,id=rp1,chassis=1 -device virtio-rng-pci,bus=rp1",
+				       linux_version, NULL);
 	cr_assert_eq(iommusim_sysfs_write(sim, "/sys/bus/pci/devices/0000:01:00.0/driver_override", "vfio-pci"), 0);
 	cr_assert_eq(iommusim_sysfs_write(sim, "/sys/bus/pci/drivers/virtio-pci/unbind", "0000:01:00.0"), 0);
 	cr_assert_eq(iommusim_sysfs_write(sim, "/sys/bus/pci/drivers_probe", "0000:01:00.0"), 0);
