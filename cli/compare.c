@@ -23,6 +23,7 @@
 #include <json-c/json.h>
 #include "iommusim/iommusim.h"
 #include "iommusim/vfio.h"
+#include "capture.h"
 #include "compare.h"
 #include "log_filter.h"
 
@@ -53,18 +54,6 @@ struct pair {
 	const char *val[NSIDES];
 	int n;
 };
-
-static char *print_to_string(void (*print)(struct iommusim *, FILE *), struct iommusim *sim)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	if (!m)
-		return NULL;
-	print(sim, m);
-	fclose(m);
-	return buf;
-}
 
 static void print_json_summary(struct iommusim *sim, FILE *out)
 {
@@ -473,10 +462,10 @@ static int boot_side(struct side *s, int qargc, char **qargv, int x)
 		fprintf(stderr, "iommusim: compare: side %c: %s\n", side_name[x], err);
 		return 2;
 	}
-	char *js = print_to_string(print_json_summary, s->sim);
+	char *js = capture(print_json_summary, s->sim);
 	s->summary = js ? json_tokener_parse(js) : NULL;
 	free(js);
-	char *raw = print_to_string(iommusim_dmesg, s->sim);
+	char *raw = capture(iommusim_dmesg, s->sim);
 	s->log_text = log_filter_text(raw);
 	free(raw);
 	s->log = split_lines(s->log_text, &s->nlog);

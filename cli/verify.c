@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "iommusim/iommusim.h"
+#include "capture.h"
 #include "log_filter.h"
 #include "verify.h"
 
@@ -100,18 +101,6 @@ static int parse_linux_output(char *text, struct answers *a)
 			rc = -EINVAL;
 	}
 	return rc;
-}
-
-static char *capture(void (*print)(struct iommusim *, FILE *), struct iommusim *sim)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	if (!m)
-		return NULL;
-	print(sim, m);
-	fclose(m);
-	return buf;
 }
 
 static void print_summary(struct iommusim *sim, FILE *out)
