@@ -201,7 +201,7 @@ bool dma_direct_supported(struct device *dev, u64 mask)
 	if (!core)
 		return false;
 	u64 min_mask = core->ram_end > PAGE_SIZE ? core->ram_end - PAGE_SIZE : 0;
-	min_mask = MIN(min_mask, DMA_BIT_MASK(core->zone_dma_bits));
+	min_mask = MIN(min_mask, core->zone_dma_limit);
 	return mask >= min_mask;
 }
 

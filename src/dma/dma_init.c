@@ -77,6 +77,7 @@ struct dma_core *dma_core_get(struct kernel *k)
 			struct kernel_cmdline *c = k->cmdline;
 			core->forcedac = c && c->iommu_forcedac == 1;
 			core->zone_dma_bits = 32;	/* until dma_subsys_init reads the DT */
+			core->zone_dma_limit = DMA_BIT_MASK(32);
 			struct hw_system *hw = k->hw;
 			if (hw && hw->mem)
 				core->ram_end = guest_mem_base(hw->mem) + guest_mem_size(hw->mem);
@@ -128,11 +129,8 @@ u64 dma_dev_tlbi_count(struct device *dev)
 	return iommu ? iommu->invalidations : 0;
 }
 
-/*
- * arm64's zone_dma_bits = min(32, fls64(of_dma_get_max_cpu_address())): the
- * lowest top any dma-ranges in the DT reaches.
- */
-static unsigned arm64_zone_dma_bits(const void *fdt)
+/* of_dma_get_max_cpu_address(NULL): the lowest top any dma-ranges in the DT reaches, else all ones */
+static u64 of_dma_max_cpu_address(const void *fdt)
 {
 	u64 max_cpu = ~0ULL;
 	int depth = 0;
@@ -144,6 +142,12 @@ static unsigned arm64_zone_dma_bits(const void *fdt)
 			continue;
 		max_cpu = MIN(max_cpu, cpu_start + size - 1);
 	}
+	return max_cpu;
+}
+
+/* 6.1's zone_dma_bits = min(32, fls64(of_dma_get_max_cpu_address())) */
+static unsigned arm64_zone_dma_bits(u64 max_cpu)
+{
 	return MIN(32u, max_cpu ? 64u - (unsigned)__builtin_clzll(max_cpu) : 0u);
 }
 
@@ -165,9 +169,18 @@ u64 dma_zone_init(struct kernel *k, u64 *dma32_phys_limit)
 	if (!core || !hw || !hw->mem || core->ram_end <= guest_mem_base(hw->mem))
 		return 0;
 	u64 ram_base = guest_mem_base(hw->mem);
-	/* zone_sizes_init(): zone_dma_bits = min(32, the DT's lowest dma-ranges top) */
-	core->zone_dma_bits = arm64_zone_dma_bits(k->fdt);
-	core->dma_phys_limit = arm64_max_zone_phys(core->zone_dma_bits, ram_base, core->ram_end);
+	u64 max_cpu = of_dma_max_cpu_address(k->fdt);
+	const struct dma_version *dv = kernel_version(k)->dma;
+	core->zone_dma_bits = arm64_zone_dma_bits(max_cpu);
+	if (dv && dv->zone_dma_limit_is_address) {
+		/* 7.3's dma_limits_init(): ZONE_DMA ends at that top itself, under 4 GiB when RAM starts there */
+		core->zone_dma_limit = ram_base < 0xffffffffULL ? MIN(max_cpu, 0xffffffffULL) : max_cpu;
+		core->dma_phys_limit = MIN(core->zone_dma_limit, core->ram_end - 1) + 1;
+	} else {
+		/* 6.1's zone_sizes_init(): at the power of two holding it, at most 4 GiB */
+		core->zone_dma_limit = DMA_BIT_MASK(core->zone_dma_bits);
+		core->dma_phys_limit = arm64_max_zone_phys(core->zone_dma_bits, ram_base, core->ram_end);
+	}
 	if (dma32_phys_limit)
 		*dma32_phys_limit = arm64_max_zone_phys(32, ram_base, core->ram_end);
 	return core->dma_phys_limit;

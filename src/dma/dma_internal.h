@@ -20,7 +20,8 @@ struct dma_core {
 	struct io_tlb_mem io_tlb;	/* io_tlb_default_mem */
 	bool forcedac;			/* iommu.forcedac=1 */
 	u64 ram_end;			/* end of RAM: dma_direct_get_required_mask() */
-	unsigned zone_dma_bits;		/* arm64's zone_dma_bits: dma_direct_supported() */
+	unsigned zone_dma_bits;		/* arm64's zone_dma_bits (6.1) */
+	u64 zone_dma_limit;		/* ZONE_DMA's last address as dma-direct sees it: dma_direct_supported() */
 	u64 dma_phys_limit;		/* arm64_dma_phys_limit: the end of ZONE_DMA */
 	u64 cma_base, cma_size;		/* dma_contiguous_default_area (size 0: none) */
 	struct dma_dev_state **devs;	/* every per-device state, freed at exit */

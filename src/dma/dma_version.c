@@ -9,6 +9,7 @@ const struct dma_version dma_linux_6_1 = {
 	.cma_bottom_up_by_limit = false,
 	.cma_failure_says_size_asked = false,
 	.cma_fixed_checks_high_memory = true,
+	.zone_dma_limit_is_address = false,
 };
 
 const struct dma_version dma_linux_7_3 = {
@@ -19,4 +20,5 @@ const struct dma_version dma_linux_7_3 = {
 	.cma_bottom_up_by_limit = true,
 	.cma_failure_says_size_asked = true,
 	.cma_fixed_checks_high_memory = false,
+	.zone_dma_limit_is_address = true,
 };

@@ -50,6 +50,12 @@ struct dma_version {
 	 * config); 7.3 checks that only with CONFIG_HIGHMEM, which arm64 has not.
 	 */
 	bool cma_fixed_checks_high_memory;
+	/*
+	 * ZONE_DMA ends at the DT's lowest dma-ranges top itself (7.3's
+	 * zone_dma_limit, capped at 4 GiB when RAM starts below); 6.1 at the
+	 * power of two holding it (zone_dma_bits = fls64(), at most 32).
+	 */
+	bool zone_dma_limit_is_address;
 };
 
 extern const struct dma_version dma_linux_6_1, dma_linux_7_3;
