@@ -6,7 +6,8 @@
  * pcie_port_device_register() enables every root, upstream and downstream
  * port, then finds its services (get_port_device_capability): PME on root
  * ports, AER on every port with the capability (DT hosts leave it to the
- * OS; only a root port's is then enabled, aer_probe()), hotplug where the
+ * OS; only a root port's is then enabled, aer_probe(); 7.3 gives it to root
+ * ports only), hotplug where the
  * port's slot is hot-plug capable (root and downstream ports with
  * hotplug=on). A port with none of them: nothing more happens.
  * With services the port masters and its services share interrupts
@@ -15,8 +16,10 @@
  */
 #include <errno.h>
 #include "drivers/drivers.h"
+#include "drivers/drivers_version.h"
 #include "drivers/irq.h"
 #include <linux/pci_regs.h>
+#include "kversion/linux_version.h"
 #include "pci/pci.h"
 
 #define PCIE_PORT_MAX_MSI_ENTRIES 32
@@ -160,8 +163,12 @@ static unsigned port_services(struct pci_dev *dev)
 		if (sltcap & PCI_EXP_SLTCAP_HPC)
 			services |= PCIE_PORT_SERVICE_HP;
 	}
-	/* AER on every port with the capability (its vector counts; aer_probe() binds root ports only) */
-	if (pci_find_ext_capability(dev, PCI_EXT_CAP_ID_ERR))
+	/*
+	 * AER on every port with the capability (6.1: its vector counts,
+	 * aer_probe() binds root ports only), or on root ports only (7.3)
+	 */
+	bool aer_root_only = kernel_version(dev->dev.k)->drivers->pcie_port_aer_root_only;
+	if (pci_find_ext_capability(dev, PCI_EXT_CAP_ID_ERR) && (root || !aer_root_only))
 		services |= PCIE_PORT_SERVICE_AER;
 	if (root)
 		services |= PCIE_PORT_SERVICE_PME;
