@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <ctype.h>
-#include <stdlib.h>
 #include "base/memblock.h"
 #include "dma/contiguous.h"
 #include "dma/dma_internal.h"
@@ -21,10 +20,32 @@
 /* CMA_MIN_ALIGNMENT_BYTES: a pageblock, 2 MiB with 4 KiB pages */
 #define CMA_MIN_ALIGNMENT_BYTES SZ_2M
 
+/* simple_strtoull(s, end, 0): 0x hex, 0 octal, else decimal; no sign, no spaces, wrapping on overflow */
+static u64 simple_strtoull0(const char *s, const char **end)
+{
+	unsigned base = 10;
+	if (s[0] == '0' && tolower((unsigned char)s[1]) == 'x' && isxdigit((unsigned char)s[2])) {
+		base = 16;
+		s += 2;
+	} else if (s[0] == '0') {
+		base = 8;
+	}
+	u64 v = 0;
+	for (;; s++) {
+		int c = tolower((unsigned char)*s);
+		unsigned d = isdigit(c) ? (unsigned)(c - '0') : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) : 16;
+		if (d >= base)
+			break;
+		v = v * base + d;
+	}
+	*end = s;
+	return v;
+}
+
 u64 dma_memparse(const char *s, const char **end)
 {
-	char *e;
-	u64 v = strtoull(s, &e, 0);
+	const char *e;
+	u64 v = simple_strtoull0(s, &e);
 	unsigned shift = 0;
 	switch (tolower((unsigned char)*e)) {
 	case 'e': shift += 10; /* fall through */

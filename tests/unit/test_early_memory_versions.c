@@ -271,6 +271,13 @@ Test(early_memory_versions, cma_cmdline_reads_as_early_cma)
 	cr_assert_str_eq(end, ",x");
 	cr_assert_eq(dma_memparse("1e", NULL), 1ULL << 60);
 	cr_assert_eq(dma_memparse("010", NULL), 8, "a leading 0 is octal");
+	/* simple_strtoull(): no sign, no spaces (nothing read), wrapping past 64 bits */
+	cr_assert_eq(dma_memparse("-1", &end), 0);
+	cr_assert_str_eq(end, "-1");
+	cr_assert_eq(dma_memparse(" 5", NULL), 0);
+	cr_assert_eq(dma_memparse("18446744073709551617", NULL), 1);
+	cr_assert_eq(dma_memparse("0x", &end), 0);
+	cr_assert_str_eq(end, "x", "0x without hex digits: the 0, then x is no suffix");
 }
 
 /* machines outside the corpus, booted on both real stacks: every line of the three kinds */
