@@ -435,12 +435,33 @@ static int forget_maps(void)
 	return 0;
 }
 
+/* a group named by a PCI function: its number, as its iommu_group link says (vfio_format.h) */
+static int group_of_function(const char *dev, char *buf, size_t len)
+{
+	char path[128], link[256];
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", dev);
+	ssize_t n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -ENODEV;
+	link[n] = '\0';
+	return vfio_group_from_link(link, buf, len) ? -ENODEV : 0;
+}
+
 static int run(int argc, char **argv, FILE *out)
 {
 	const char *op = argc > 1 ? argv[1] : "";
 	long ret;
 	unsigned long ext;
 	unsigned long long id;
+	char group[16];
+	int gi = vfio_group_arg_index(argc, argv);
+	if (gi >= 0 && vfio_group_arg_is_device(argv[gi])) {
+		if (group_of_function(argv[gi], group, sizeof(group))) {
+			vfio_print_no_group(out, argv[gi]);
+			return -ENODEV;
+		}
+		argv[gi] = group;
+	}
 	if (!strcmp(op, "open") && argc >= 3) {
 		if (!strcmp(argv[2], "container") && argc == 3) {
 			ret = sys(open("/dev/vfio/vfio", O_RDWR));

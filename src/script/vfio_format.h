@@ -24,6 +24,45 @@
 	"config-write OFFSET [BYTE...]|reset | mem read IOVA LEN | mem write IOVA LEN PATTERN | "  \
 	"rlimit memlock BYTES | attach DEVICE\n"
 
+/*
+ * Where a group number goes (open group N, close group N, group N ...), a
+ * PCI function's name may stand instead ("vfio open group 0000:01:00.0"):
+ * its group, read from /sys/bus/pci/devices/NAME/iommu_group, so one script
+ * names the same group on kernels that number groups differently. The
+ * argument's index in argv, or -1 when the line takes no group.
+ */
+static inline int vfio_group_arg_index(int argc, char **argv)
+{
+	if (argc >= 3 && !strcmp(argv[1], "group"))
+		return 2;
+	if (argc >= 4 && (!strcmp(argv[1], "open") || !strcmp(argv[1], "close")) && !strcmp(argv[2], "group"))
+		return 3;
+	return -1;
+}
+
+/* A group argument that names a PCI function rather than a number. */
+static inline int vfio_group_arg_is_device(const char *arg)
+{
+	return strchr(arg, ':') != NULL;
+}
+
+/* The iommu_group link's target ("../../../kernel/iommu_groups/N") to "N" in buf; 0, or -1. */
+static inline int vfio_group_from_link(const char *link, char *buf, size_t len)
+{
+	const char *base = strrchr(link, '/');
+	base = base ? base + 1 : link;
+	if (!*base || strspn(base, "0123456789") != strlen(base) || strlen(base) >= len)
+		return -1;
+	strcpy(buf, base);
+	return 0;
+}
+
+/* what both sides print when the function has no group (or is not there) */
+static inline void vfio_print_no_group(FILE *out, const char *dev)
+{
+	fprintf(out, "vfio: %s has no iommu group\n", dev);
+}
+
 /* the most bytes one config-write carries */
 #define VFIO_CONFIG_WRITE_MAX 64
 

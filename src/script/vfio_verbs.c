@@ -16,6 +16,8 @@
  *   vfio unmap IOVA SIZE [argsz=N] [flags=N] | unmap all
  *                                             VFIO_IOMMU_UNMAP_DMA
  *   vfio group N status | set-container | unset-container | get-device-fd NAME
+ *                                             (wherever a group N goes, a PCI function's
+ *                                             name may stand: its iommu_group)
  *   vfio device NAME info | irq-info INDEX    VFIO_DEVICE_GET_INFO, _GET_IRQ_INFO
  *   vfio device NAME region-info INDEX [argsz=N]
  *                                             VFIO_DEVICE_GET_REGION_INFO and its capabilities
@@ -340,11 +342,31 @@ static int verb_user_mem(struct iommusim *sim, int argc, char **argv, FILE *out)
 	return 0;
 }
 
+/* a group named by a PCI function: its number, as its iommu_group link says (vfio_format.h) */
+static int group_of_function(struct iommusim *sim, const char *dev, char *buf, size_t len)
+{
+	char path[128], *link = NULL;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", dev);
+	long r = iommusim_sysfs_readlink(sim, path, &link);
+	int ret = r < 0 || vfio_group_from_link(link, buf, len) ? -ENODEV : 0;
+	free(link);
+	return ret;
+}
+
 static int run(struct iommusim *sim, int argc, char **argv, FILE *out)
 {
 	const char *op = argc > 1 ? argv[1] : "";
 	long ret;
 	unsigned long ext;
+	char group[16];
+	int gi = vfio_group_arg_index(argc, argv);
+	if (gi >= 0 && vfio_group_arg_is_device(argv[gi])) {
+		if (group_of_function(sim, argv[gi], group, sizeof(group))) {
+			vfio_print_no_group(out, argv[gi]);
+			return -ENODEV;
+		}
+		argv[gi] = group;
+	}
 	if (!strcmp(op, "open") && argc >= 3) {
 		u64 id;
 		if (!strcmp(argv[2], "container") && argc == 3) {
