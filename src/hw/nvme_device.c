@@ -12,6 +12,7 @@
 #include <string.h>
 #include <linux/pci_regs.h>
 #include "hw/nvme_dev.h"
+#include "hw/nvme_hw_version.h"
 #include "hw/pci_caps.h"
 #include "hw/pci_msix.h"
 #include "hw/pci_qdev.h"
@@ -154,7 +155,6 @@ static int nvme_realize(struct virt_build *b, struct qdev *d)
  */
 int nvme_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board)
 {
-	(void)board;
 	if (!fn->nvme)
 		return -EINVAL;
 	int ret = hw_pci_layout_header(fn, fn->pcie_type != HW_PCIE_NONE);
@@ -174,6 +174,8 @@ int nvme_layout(struct hw_pci_fn *fn, const struct hw_pci_board *board)
 	u32 pba = (u32)ALIGN_UP(table + (u64)fn->nvme->msix_qsize * 16, 4096);
 	if (ret >= 0 && fn->msix)
 		ret = hw_msix_cap_init(fn, 0, fn->msix->nentries, 0, table, 0, pba);
+	if (ret >= 0 && fn->pcie_type != HW_PCIE_NONE && board && board->nvme && board->nvme->pcie_deverr)
+		hw_pcie_cap_deverr_init(fn);
 	if (ret >= 0)
 		ret = hw_pci_register_bar(fn, 0, PCI_BASE_ADDRESS_SPACE_MEMORY | PCI_BASE_ADDRESS_MEM_TYPE_64, bar);
 	return ret < 0 ? ret : 0;

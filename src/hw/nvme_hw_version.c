@@ -3,8 +3,10 @@
 
 const struct nvme_hw_version nvme_hw_qemu_7_2 = {
 	.cmic_multi_ctrl = false,
+	.pcie_deverr = false,
 };
 
 const struct nvme_hw_version nvme_hw_qemu_10_0 = {
 	.cmic_multi_ctrl = true,
+	.pcie_deverr = true,
 };

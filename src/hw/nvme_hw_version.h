@@ -16,6 +16,12 @@ struct nvme_hw_version {
 	 * which the model does not take.
 	 */
 	bool cmic_multi_ctrl;
+	/*
+	 * nvme_init_pci() calls pcie_cap_deverr_init(): Device Control's four
+	 * error reporting enables are writable (10.0, with the SPDM work of
+	 * 9.1); on 7.2 they read 0 whatever is written.
+	 */
+	bool pcie_deverr;
 };
 
 extern const struct nvme_hw_version nvme_hw_qemu_7_2, nvme_hw_qemu_10_0;

@@ -18,6 +18,8 @@
  * gets from the QEMU release and machine type (the release's default,
  * hw/pci_hw_version.h, unless a machine type's compat properties turn it off).
  */
+struct nvme_hw_version;
+
 struct hw_pci_board {
 	bool msi_nonbroken;
 	/* x-pcie-ext-tag: Device Capabilities offer the 8-bit Tag field (QEMU 9.2+; off for virt-9.1 and older) */
@@ -30,6 +32,7 @@ struct hw_pci_board {
 	bool pcie_err_unc_mask;
 	/* the release's pcie_cap_slot_reset() leaves the power indicator off (pci_hw_version.h) */
 	bool slot_reset_power_indicator_off;
+	const struct nvme_hw_version *nvme;	/* the release's nvme controller (NULL: 7.2's) */
 };
 
 typedef int (*hw_pci_layout_fn)(struct hw_pci_fn *fn, const struct hw_pci_board *board);

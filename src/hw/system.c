@@ -257,7 +257,8 @@ struct hw_system *hw_system_realize(const struct machine *m, char *err, size_t e
 		struct hw_pci_board board = { .msi_nonbroken = m->gic.msi != HW_MSI_NONE,
 					      .pcie_ext_tag = pv->devcap_ext_tag && !m->compat.pcie_no_ext_tag,
 					      .pcie_err_unc_mask = pv->aer_unc_mask && !m->compat.pcie_no_err_unc_mask,
-					      .slot_reset_power_indicator_off = pv->slot_reset_power_indicator_off };
+					      .slot_reset_power_indicator_off = pv->slot_reset_power_indicator_off,
+					      .nvme = hw->qemu->nvme };
 		hw->pci = (struct hw_pci_host){ .sys = hw, .ecam_base = VIRT_HIGH_PCIE_ECAM_BASE,
 						.ecam_size = VIRT_HIGH_PCIE_ECAM_SIZE, .root = m->pci_root };
 		if (hw_pci_layout_build_tree(m->pci_root, &board)) {
