@@ -149,6 +149,8 @@ struct pci_dev {
 	bool reset_attrs;		/* sysfs reset and reset_method exist: a method when it was added */
 	bool state_saved;
 	struct pci_saved_regs saved;	/* pci_save_state()'s copy */
+	/* pci_dev_lock()'s pci_cfg_access_lock(): dev->block_cfg_access */
+	bool block_cfg_access;
 };
 
 #define PCI_DEV_FLAGS_BRIDGE_XLATE_ROOT (1u << 9)
@@ -162,6 +164,7 @@ struct pci_host {
 	struct pci_dev **all;		/* every function, in enumeration order */
 	size_t nall;
 	bool acs_requested;		/* pci_request_acs() was called */
+	bool sbr_unlocked_warned;	/* pci_bridge_secondary_bus_reset()'s pci_warn_once() fired */
 	/* the host bridge's windows from the DT ranges, in their order */
 	struct resource windows[PCI_BUS_NUM_RESOURCES];
 	unsigned nwindows;

@@ -1,4 +1,5 @@
 /* The PCI core of each kernel (pci_version.h). */
+#include <stddef.h>
 #include "pci/pci_version.h"
 
 const struct pci_version pci_linux_6_1 = {
@@ -9,6 +10,7 @@ const struct pci_version pci_linux_6_1 = {
 	.assign_with_realloc = false,
 	.aer_unmask_adv_nonfatal = false,
 	.align_window_tail_first = false,
+	.sbr_unlocked_warning_via_parent = NULL,
 };
 
 const struct pci_version pci_linux_7_3 = {
@@ -19,4 +21,5 @@ const struct pci_version pci_linux_7_3 = {
 	.assign_with_realloc = true,
 	.aer_unmask_adv_nonfatal = true,
 	.align_window_tail_first = true,
+	.sbr_unlocked_warning_via_parent = "pci_reset_bus_function+0x198/0x1d8",
 };

@@ -19,6 +19,8 @@
 #include <linux/pci_regs.h>
 #include "base/device.h"
 #include "pci/pci.h"
+#include "pci/pci_version.h"
+#include "kversion/linux_version.h"
 #include "base/string_helpers.h"
 
 struct pci_saved_state {
@@ -241,9 +243,21 @@ static int wait_for_secondary_bus(struct pci_dev *dev)
 	return 0;
 }
 
-/* pci_reset_secondary_bus(): Secondary Bus Reset set, 2 ms, cleared */
-static int pci_bridge_secondary_bus_reset(struct pci_dev *bridge)
+/*
+ * pci_bridge_secondary_bus_reset(): on 7.3 a warning, once a boot, when the
+ * bridge's config access is not locked (pci_reset_function() locks the
+ * upstream bridge, pci_try_reset_function() does not), naming the caller
+ * (via, or NULL when the kernel has no such warning or the caller's text is
+ * not known); then pci_reset_secondary_bus(): Secondary Bus Reset set, 2 ms,
+ * cleared.
+ */
+static int pci_bridge_secondary_bus_reset(struct pci_dev *bridge, const char *via)
 {
+	struct pci_host *host = bridge->dev.k->pci;
+	if (via && host && !bridge->block_cfg_access && !host->sbr_unlocked_warned) {
+		host->sbr_unlocked_warned = true;
+		dev_warn(&bridge->dev, "unlocked secondary bus reset via: %s\n", via);
+	}
 	u16 ctrl = 0;
 	pci_read_config_word(bridge, PCI_BRIDGE_CONTROL, &ctrl);
 	ctrl |= PCI_BRIDGE_CTL_BUS_RESET;
@@ -260,7 +274,8 @@ static int pci_parent_bus_reset(struct pci_dev *dev, bool probe)
 	for (size_t i = 0; i < dev->bus->ndevices; i++)
 		if (dev->bus->devices[i] != dev)
 			return -ENOTTY;
-	return probe ? 0 : pci_bridge_secondary_bus_reset(dev->bus->self);
+	return probe ? 0 : pci_bridge_secondary_bus_reset(dev->bus->self,
+							   kernel_version(dev->dev.k)->pci->sbr_unlocked_warning_via_parent);
 }
 
 /*
@@ -296,7 +311,7 @@ static int pciehp_reset_slot(struct pci_dev *port, bool probe)
 		stat_mask |= PCI_EXP_SLTSTA_PDC;
 	}
 	pcie_write(port, PCI_EXP_SLTCTL, pcie_read(port, PCI_EXP_SLTCTL) & (u16)~ctrl_mask);
-	int rc = pci_bridge_secondary_bus_reset(port);
+	int rc = pci_bridge_secondary_bus_reset(port, NULL);
 	pcie_write(port, PCI_EXP_SLTSTA, stat_mask);
 	pcie_write(port, PCI_EXP_SLTCTL, pcie_read(port, PCI_EXP_SLTCTL) | ctrl_mask);
 	return rc;
@@ -543,11 +558,18 @@ int pci_try_reset_function(struct pci_dev *dev)
 
 /*
  * pci_reset_function(): as pci_try_reset_function() but waiting for the
- * device lock, which the model never contends for.
+ * device lock, which the model never contends for, and with the upstream
+ * bridge locked too (its config access blocked) while the reset runs.
  */
 int pci_reset_function(struct pci_dev *dev)
 {
-	return pci_try_reset_function(dev);
+	struct pci_dev *bridge = dev->bus ? dev->bus->self : NULL;
+	if (bridge)
+		bridge->block_cfg_access = true;
+	int rc = pci_try_reset_function(dev);
+	if (bridge)
+		bridge->block_cfg_access = false;
+	return rc;
 }
 
 
