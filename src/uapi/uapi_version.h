@@ -15,6 +15,13 @@ struct uapi_version {
 	 * extension reads 0, so SET_IOMMU with it finds no backend (ENODEV).
 	 */
 	bool type1_nesting;
+	/*
+	 * MAP_DMA/UNMAP_DMA of a range that wraps past the top of the address
+	 * space: -EINVAL (6.1), -EOVERFLOW (7.3's check_add_overflow()).
+	 */
+	int type1_wrap_errno;
+	/* vfio_info_cap_add() pads each capability to 8 bytes (7.3; 6.1 packs them) */
+	bool info_caps_aligned;
 };
 
 extern const struct uapi_version uapi_linux_6_1, uapi_linux_7_3;

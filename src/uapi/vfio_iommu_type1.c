@@ -487,18 +487,22 @@ void vfio_iommu_type1_detach_group(struct vfio_iommu *iommu, struct iommu_group 
 
 /*
  * vfio_info_cap_add(): a capability appended to the chain. 6.1 does not pad
- * them, so a capability may sit unaligned: they are copied in and out whole.
+ * them, so a capability may sit unaligned: they are copied in and out whole;
+ * 7.3 pads each to 8 bytes with zeros (uapi_version.info_caps_aligned).
  */
 struct cap_chain {
 	u8 buf[512];
 	size_t size;
 	size_t last;			/* offset of the last header, or SIZE_MAX */
+	bool aligned;			/* each capability padded to 8 bytes */
 };
 
 static int cap_add(struct cap_chain *c, const void *cap, size_t size)
 {
-	if (c->size + size > sizeof(c->buf))
+	size_t room = c->aligned ? (size + 7) & ~(size_t)7 : size;
+	if (c->size + room > sizeof(c->buf))
 		return -ENOMEM;
+	memset(c->buf + c->size, 0, room);
 	memcpy(c->buf + c->size, cap, size);
 	if (c->last != SIZE_MAX) {
 		struct vfio_info_cap_header h;
@@ -507,7 +511,7 @@ static int cap_add(struct cap_chain *c, const void *cap, size_t size)
 		memcpy(c->buf + c->last, &h, sizeof(h));
 	}
 	c->last = c->size;
-	c->size += size;
+	c->size += room;
 	return 0;
 }
 
@@ -540,7 +544,7 @@ static long get_info(struct vfio_iommu *iommu, struct vfio_iommu_type1_info *arg
 	info.flags = VFIO_IOMMU_INFO_PGSIZES;
 	info.iova_pgsizes = iommu->pgsize_bitmap;
 
-	struct cap_chain caps = { .last = SIZE_MAX };
+	struct cap_chain caps = { .last = SIZE_MAX, .aligned = kernel_version(iommu->k)->uapi->info_caps_aligned };
 	struct vfio_iommu_type1_info_cap_migration mig = {
 		.header = { .id = VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION, .version = 1 },
 		.flags = 0,
@@ -641,7 +645,7 @@ static long map_dma(struct vfio_iommu *iommu, struct vfio_iommu_type1_dma_map *a
 		return -EINVAL;
 	/* no wrap of the IOVA or of the user address */
 	if (iova + size - 1 < iova || vaddr + size - 1 < vaddr)
-		return -EINVAL;
+		return kernel_version(iommu->k)->uapi->type1_wrap_errno;
 	struct vfio_dma *d = find_dma(iommu, iova, size);
 	if (set_vaddr) {
 		if (!d)
@@ -695,8 +699,10 @@ static long do_unmap(struct vfio_iommu *iommu, struct vfio_iommu_type1_dma_unmap
 		if (iova || size)
 			return -EINVAL;
 		size = ~0ULL;
-	} else if (!size || (size & (pgsize - 1)) || iova + size - 1 < iova) {
+	} else if (!size || (size & (pgsize - 1))) {
 		return -EINVAL;
+	} else if (iova + size - 1 < iova) {
+		return kernel_version(iommu->k)->uapi->type1_wrap_errno;
 	}
 	/* v2: the range must not cut a mapping in two */
 	if (iommu->v2 && !all) {
