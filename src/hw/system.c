@@ -219,6 +219,7 @@ struct hw_system *hw_system_realize(const struct machine *m, char *err, size_t e
 	bool smmu;
 	machine_hw_layout(m, &ram_base, &ram_size, &smmu, &hw->smmu_base);
 	hw->qemu = m->qemu ? m->qemu : qemu_version_default();
+	hw_cpu_realize(&hw->cpu, m);
 	hw->mem = guest_mem_new(ram_base, ram_size);
 	hw->smmu_translate_all = m->smmu_translate_all;
 	if (hw->mem && smmu) {

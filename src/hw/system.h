@@ -8,6 +8,7 @@
 #define IOMMUSIM_HW_SYSTEM_H
 
 #include "base/bits.h"
+#include "hw/cpu.h"
 #include "hw/mem.h"
 #include "hw/pci_host.h"
 
@@ -36,6 +37,7 @@ struct qemu_version;
 
 struct hw_system {
 	const struct qemu_version *qemu;	/* whose device models these are */
+	struct hw_cpu cpu;		/* the vCPUs' model (their ID registers) */
 	struct guest_mem *mem;
 	struct smmu_hw *smmu;		/* NULL without iommu=smmuv3 */
 	u64 smmu_base;

@@ -18,6 +18,7 @@
 #define VIRT_SMMU_SIZE 0x20000ULL
 
 struct qemu_version;
+struct qemu_cpu_model;
 
 /*
  * The compat properties of the machine type: what QEMU's hw_compat_X_Y
@@ -53,6 +54,8 @@ struct machine_compat {
 	bool e1000_no_init_vet;
 	/* gpex drops accesses outside its windows: allow-unmapped-accesses=off (virt-6.0 and older) */
 	bool gpex_no_unmapped_accesses;
+	/* the max CPU without FEAT_LPA2: lpa2=false (hw_compat_6_2: virt-6.2 and older) */
+	bool cpu_no_lpa2;
 };
 
 struct machine {
@@ -72,6 +75,8 @@ struct machine {
 	 * virt-9.2 and newer force "nested": virt_smmu.c)
 	 */
 	enum machine_smmu_stage { SMMU_STAGE_1, SMMU_STAGE_2, SMMU_STAGE_NESTED } smmu_stage;
+	/* -cpu: the vCPUs' model (hw/cpu.h realizes its ID registers); NULL for a user DT */
+	const struct qemu_cpu_model *cpu;
 	/* -smp: the vCPUs (the DT's /cpus); devices size their queues by them */
 	struct virt_cpu_topology {
 		unsigned cpus, max_cpus, sockets, clusters, cores, threads;

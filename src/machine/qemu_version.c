@@ -36,12 +36,18 @@ static const char *const other_machines_7_2[] = {
 };
 
 static const struct qemu_cpu_model virt_cpus_7_2[] = {
-	{ "cortex-a7", "arm,cortex-a7" },   { "cortex-a15", "arm,cortex-a15" },
-	{ "cortex-a35", "arm,cortex-a35" }, { "cortex-a53", "arm,cortex-a53" },
-	{ "cortex-a57", "arm,cortex-a57" }, { "cortex-a72", "arm,cortex-a72" },
-	{ "cortex-a76", "arm,cortex-a76" }, { "a64fx", "arm,a64fx" },
-	{ "neoverse-n1", "arm,neoverse-n1" }, { "max", "arm,cortex-a57" },
-	{ NULL, NULL },
+	{ "cortex-a7", "arm,cortex-a7", 0, false },
+	{ "cortex-a15", "arm,cortex-a15", 0, false },
+	{ "cortex-a35", "arm,cortex-a35", 0x0000000000101122ULL, false },
+	{ "cortex-a53", "arm,cortex-a53", 0x0000000000001122ULL, false },
+	{ "cortex-a57", "arm,cortex-a57", 0x0000000000001124ULL, false },
+	{ "cortex-a72", "arm,cortex-a72", 0x0000000000001124ULL, false },
+	{ "cortex-a76", "arm,cortex-a76", 0x0000000000101122ULL, false },
+	{ "a64fx", "arm,a64fx", 0x0000000000001122ULL, false },
+	{ "neoverse-n1", "arm,neoverse-n1", 0x0000000000101125ULL, false },
+	/* FEAT_LPA (PARange 52 bits), FEAT_LPA2 (TGRAN4 = 1) */
+	{ "max", "arm,cortex-a57", 0x0000032310201126ULL, true },
+	{ NULL, NULL, 0, false },
 };
 
 static const char *const cpu_help_7_2[] = {
@@ -152,14 +158,22 @@ static const char *const other_machines_10_0[] = {
 
 /* valid_cpu_types of virt in 10.0, in its order (the "valid models" list) */
 static const struct qemu_cpu_model virt_cpus_10_0[] = {
-	{ "cortex-a7", "arm,cortex-a7" },	{ "cortex-a15", "arm,cortex-a15" },
-	{ "cortex-a35", "arm,cortex-a35" },	{ "cortex-a55", "arm,cortex-a55" },
-	{ "cortex-a72", "arm,cortex-a72" },	{ "cortex-a76", "arm,cortex-a76" },
-	{ "cortex-a710", "arm,cortex-a710" },	{ "a64fx", "arm,a64fx" },
-	{ "neoverse-n1", "arm,neoverse-n1" },	{ "neoverse-v1", "arm,neoverse-v1" },
-	{ "neoverse-n2", "arm,neoverse-n2" },	{ "cortex-a53", "arm,cortex-a53" },
-	{ "cortex-a57", "arm,cortex-a57" },	{ "max", "arm,cortex-a57" },
-	{ NULL, NULL },
+	{ "cortex-a7", "arm,cortex-a7", 0, false },
+	{ "cortex-a15", "arm,cortex-a15", 0, false },
+	{ "cortex-a35", "arm,cortex-a35", 0x0000000000101122ULL, false },
+	{ "cortex-a55", "arm,cortex-a55", 0x0000000000101122ULL, false },
+	{ "cortex-a72", "arm,cortex-a72", 0x0000000000001124ULL, false },
+	{ "cortex-a76", "arm,cortex-a76", 0x0000000000101122ULL, false },
+	{ "cortex-a710", "arm,cortex-a710", 0x0000022200101122ULL, false },
+	{ "a64fx", "arm,a64fx", 0x0000000000001122ULL, false },
+	{ "neoverse-n1", "arm,neoverse-n1", 0x0000000000101125ULL, false },
+	{ "neoverse-v1", "arm,neoverse-v1", 0x0000000000101125ULL, false },
+	{ "neoverse-n2", "arm,neoverse-n2", 0x0000022200101125ULL, false },
+	{ "cortex-a53", "arm,cortex-a53", 0x0000000000001122ULL, false },
+	{ "cortex-a57", "arm,cortex-a57", 0x0000000000001124ULL, false },
+	/* 7.2's, and FEAT_FGT and FEAT_ECV in the top byte */
+	{ "max", "arm,cortex-a57", 0x2100032310201126ULL, true },
+	{ NULL, NULL, 0, false },
 };
 
 static const char *const cpu_help_10_0[] = {

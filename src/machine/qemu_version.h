@@ -11,14 +11,22 @@
 #define IOMMUSIM_MACHINE_QEMU_VERSION_H
 
 #include <stdbool.h>
+#include "base/bits.h"
 
 struct pci_hw_version;
 struct smmu_hw_version;
 struct nvme_hw_version;
 
-/* One virt CPU model: -cpu NAME, and the compatible its DT node gets */
+/*
+ * One virt CPU model: -cpu NAME, the compatible its DT node gets, and the
+ * reset value of the ID registers the kernel reads to size its memory
+ * layout (read from each release's vCPU through its gdbstub; 0 for the
+ * AArch32-only models, which have no AArch64 ID registers).
+ */
 struct qemu_cpu_model {
 	const char *name, *compatible;
+	u64 id_aa64mmfr0;		/* ID_AA64MMFR0_EL1: PARange, the granules (TGRAN4 = 1: 52-bit with 4K) */
+	bool lpa2_property;		/* has the "lpa2" property (max): hw_compat_6_2 turns it off */
 };
 
 struct qemu_version {

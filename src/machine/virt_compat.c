@@ -23,6 +23,7 @@ void virt_compat_of(int version, struct machine_compat *c)
 		.virtio_no_queue_reset = version < 702,		/* hw_compat_7_1 */
 		.virtio_rng_pci_no_vectors = version < 702,	/* hw_compat_7_1 */
 		.gicv3_no_8bit_prio = version < 701,		/* hw_compat_7_0 */
+		.cpu_no_lpa2 = version < 700,			/* hw_compat_6_2 (max-arm-cpu lpa2=false) */
 		.no_cpu_map = version < 602,			/* virt_machine_6_1_options */
 		.no_tcg_its = version < 602,			/* virt_machine_6_1_options */
 		.e1000_no_init_vet = version < 601,		/* hw_compat_6_0 */

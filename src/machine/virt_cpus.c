@@ -153,11 +153,11 @@ static bool other_arm_cpu(const struct qemu_version *qemu, const char *name)
 	return false;
 }
 
-int virt_parse_cpu(const struct qemu_cmdline *cmd, const struct qemu_version *qemu, const char **compatible,
-		   char *err, size_t errlen)
+int virt_parse_cpu(const struct qemu_cmdline *cmd, const struct qemu_version *qemu,
+		   const struct qemu_cpu_model **model, char *err, size_t errlen)
 {
 	const char *name = cmd->cpu.driver ? cmd->cpu.driver : "cortex-a15";	/* virt's default */
-	*compatible = NULL;
+	*model = NULL;
 	if (!strcmp(name, "host")) {
 		qemu_set_err(err, errlen, "The 'host' CPU type can only be used with KVM or HVF");
 		return -EINVAL;
@@ -171,7 +171,7 @@ int virt_parse_cpu(const struct qemu_cmdline *cmd, const struct qemu_version *qe
 				     name, cmd->cpu.opts[0].key);
 			return -EINVAL;
 		}
-		*compatible = c->compatible;
+		*model = c;
 		return 0;
 	}
 	if (other_arm_cpu(qemu, name)) {

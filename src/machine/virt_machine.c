@@ -395,7 +395,7 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	struct virt_fdt_cfg fc = { 0 };
 	struct hw_pci_fn *host;
 	int ret;
-	const char *cpu_compatible = NULL;
+	const struct qemu_cpu_model *cpu_model = NULL;
 
 	memset(out, 0, sizeof(*out));
 	if (err && errlen)
@@ -464,7 +464,7 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	if (!ret)
 		ret = deferred(&b, QPH_SERIAL);
 	if (!ret)
-		ret = virt_parse_cpu(cmd, b.mo.qemu, &cpu_compatible, err, errlen);
+		ret = virt_parse_cpu(cmd, b.mo.qemu, &cpu_model, err, errlen);
 	if (!ret)
 		ret = virt_check_board(cmd, &b.mo, err, errlen);
 	if (!ret)
@@ -547,7 +547,8 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	fc.ram_size = m.ram_size;
 	fc.append = m.append;
 	fc.cpus = &m.smp;
-	fc.cpu_compatible = cpu_compatible;
+	fc.cpu_compatible = cpu_model ? cpu_model->compatible : NULL;
+	m.cpu = cpu_model;
 	fc.dt_compatible = b.mo.dt_compatible;
 	fc.phandle_start = b.mo.phandle_start;
 	fc.no_cpu_map = b.mo.compat.no_cpu_map;
