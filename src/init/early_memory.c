@@ -24,6 +24,7 @@
 #include <string.h>
 #include "init/early_memory.h"
 #include "init/early_memory_version.h"
+#include "init/cpufeature.h"
 #include "kversion/linux_version.h"
 #include "dma/mapping.h"
 #include "hw/mem.h"
@@ -277,6 +278,10 @@ static void early_ctx_init(struct early_ctx *c, struct kernel *k, const struct e
 	const struct machine *m = k->machine;
 	memset(c, 0, sizeof(*c));
 	c->mm = mm;
+	/* early_map_kernel(): 52-bit VA and PA where the build and the boot CPU both have LPA2 */
+	bool lpa2 = early_version(k)->lpa2_52bit && arm64_boot_cpu_has_lpa2(k);
+	c->phys_mask_shift = lpa2 ? 52 : 48;
+	c->pgtable_levels = lpa2 ? 5 : 4;
 	c->nsections = blocks_covered(mm->ram_base, mm->ram_end, SECTION_SIZE);
 	c->nroots = blocks_covered(mm->ram_base, mm->ram_end, SECTION_SIZE * SECTIONS_PER_ROOT);
 	c->nr_memory_regions = mb->memory.cnt;

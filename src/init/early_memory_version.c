@@ -18,8 +18,24 @@ static u64 n_1g_blocks(const struct early_ctx *c) { return blocks_covered(c->mm-
 
 /* 6.1's map_kernel() and map_mem() (page by page): a PTE table per 2 MiB, a PMD table per 1 GiB */
 static u64 n_linear_map_tables_6_1(const struct early_ctx *c) { return n_2m_blocks(c) + n_1g_blocks(c); }
-/* 7.3's map_mem(): the same, and the PUD table the linear map's PGD entry points to */
-static u64 n_linear_map_tables_7_3(const struct early_ctx *c) { return n_2m_blocks(c) + n_1g_blocks(c) + 1; }
+/*
+ * 7.3's map_mem(): the same, and the tables between the linear map's PGD
+ * entry and its PMD tables: a PUD table with 4 levels, a P4D and a PUD
+ * table with 5 (LPA2)
+ */
+static u64 n_linear_map_tables_7_3(const struct early_ctx *c)
+{
+	return n_2m_blocks(c) + n_1g_blocks(c) + (c->pgtable_levels > 3 ? c->pgtable_levels - 3 : 0);
+}
+/*
+ * sparse_init()'s mem_section: a pointer per root of SECTIONS_PER_ROOT
+ * (256) sections of 128 MiB up to PHYS_MASK_SHIFT: 64 KiB for 48 bits,
+ * 1 MiB for 52
+ */
+static u64 mem_section_bytes(const struct early_ctx *c)
+{
+	return 8 * ((1ULL << (c->phys_mask_shift - 27)) / 256);
+}
 static u64 n_sections(const struct early_ctx *c) { return c->nsections; }
 static u64 n_section_roots(const struct early_ctx *c) { return c->nroots; }
 static u64 dt_bytes(const struct early_ctx *c) { return c->dt_unflattened; }
@@ -62,7 +78,7 @@ static const struct early_alloc setup_arch_6_1[] = {
 	{ .site = "numa_alloc_distance", .op = EARLY_ALLOC_BELOW_MAX_PFN, .size = 256, .align = SZ_4K },
 	{ .site = "alloc_node_data: NODE_DATA(0)", .size = 11392, .align = SMP_CACHE_BYTES, .tag = EARLY_TAG_NODE_DATA },
 	/* sizeof(struct mem_section *) * NR_SECTION_ROOTS */
-	{ .site = "sparse_init: mem_section", .size = 65536, .align = SMP_CACHE_BYTES },
+	{ .site = "sparse_init: mem_section", .size_of = mem_section_bytes, .align = SMP_CACHE_BYTES },
 	{ .site = "sparse_index_alloc", .size = 4096, .align = SMP_CACHE_BYTES, .count_of = n_section_roots },
 	{ .site = "sparse_early_usemaps_alloc_pgdat_section", .op = EARLY_ALLOC_PGDAT_SECTION,
 	  .size_of = usemap_bytes_6_1, .align = SMP_CACHE_BYTES },
@@ -128,7 +144,7 @@ static const struct early_alloc setup_arch_7_3[] = {
 };
 
 static const struct early_alloc start_kernel_7_3[] = {
-	{ .site = "sparse_init: mem_section", .size = 65536, .align = SMP_CACHE_BYTES },
+	{ .site = "sparse_init: mem_section", .size_of = mem_section_bytes, .align = SMP_CACHE_BYTES },
 	{ .site = "sparse_index_alloc", .size = 4096, .align = SMP_CACHE_BYTES, .count_of = n_section_roots },
 	{ .site = "sparse_init_nid: usemap", .size_of = usemap_bytes_7_3, .align = SMP_CACHE_BYTES },
 	/* vmemmap_populate(): a PUD and a PMD table, then a 2 MiB block of struct pages per section */
@@ -168,6 +184,7 @@ const struct early_memory_version early_memory_linux_7_3 = {
 	.dt_node_size = 208,
 	.dt_property_size = 112,
 	.kernel_pages_from_free_memblock = true,
+	.lpa2_52bit = true,
 	.setup_arch = setup_arch_7_3,
 	.nr_setup_arch = ARRAY_SIZE(setup_arch_7_3),
 	.start_kernel = start_kernel_7_3,

@@ -17,6 +17,13 @@ struct early_mm;
 /* What the sizes depend on (the machine, the command line, the zones) */
 struct early_ctx {
 	const struct early_mm *mm;
+	/*
+	 * The address space the kernel runs with: PHYS_MASK_SHIFT (48, or 52
+	 * with LPA2, which sizes sparsemem's mem_section roots) and the levels
+	 * of its page tables (4, or 5 with LPA2's 52-bit VA on 4K pages)
+	 */
+	unsigned phys_mask_shift;
+	unsigned pgtable_levels;
 	u64 nsections;			/* present memory sections */
 	u64 nroots;			/* mem_section roots they fall in */
 	u64 nr_memory_regions;		/* memblock.memory.cnt */
@@ -75,6 +82,14 @@ struct early_memory_version {
 	 * pages less its memmap.
 	 */
 	bool kernel_pages_from_free_memblock;
+	/*
+	 * CONFIG_ARM64_LPA2 with 52-bit VA and PA on 4K pages (7.3's Debian
+	 * build): when the boot CPU's ID_AA64MMFR0_EL1.TGRAN4 says 52-bit
+	 * (FEAT_LPA2), early_map_kernel() keeps 52-bit VA and 5 levels and
+	 * PHYS_MASK_SHIFT is 52; otherwise 48 bits and 4 levels. 6.1's build is
+	 * 48-bit only (VA_BITS_48, PA_BITS_48, 4 levels), whatever the CPU.
+	 */
+	bool lpa2_52bit;
 	/* setup_arch() from paging_init() to request_standard_resources() */
 	const struct early_alloc *setup_arch;
 	size_t nr_setup_arch;
