@@ -343,6 +343,11 @@ bool irq_domain_check_msi_remap(struct kernel *k)
 	return msi_parent_present(k) && k->irq->msi == HW_MSI_ITS;
 }
 
+bool msi_parent_msix_alloc_dyn(struct kernel *k)
+{
+	return msi_parent_present(k) && k->irq->msi == HW_MSI_ITS;
+}
+
 u64 msi_parent_doorbell(struct kernel *k)
 {
 	return msi_parent_present(k) ? k->irq->doorbell : 0;

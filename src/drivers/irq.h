@@ -99,6 +99,13 @@ bool msi_parent_present(struct kernel *k);
 bool irq_domain_check_msi_remap(struct kernel *k);
 /* The doorbell's physical address (GITS_TRANSLATER / MSI_SETSPI_NS), 0 when none. */
 u64 msi_parent_doorbell(struct kernel *k);
+/*
+ * pci_msix_can_alloc_dyn()'s domain side: the PCI/MSI domain takes MSI-X
+ * vectors after MSI-X is enabled (MSI_FLAG_PCI_MSIX_ALLOC_DYN: 7.3's ITS
+ * MSI parent; GICv2m never; 6.1 has no dynamic MSI-X: the caller asks its
+ * kernel first).
+ */
+bool msi_parent_msix_alloc_dyn(struct kernel *k);
 
 /*
  * its_pci_msi_prepare(): make sure the DeviceID has a translation table big

@@ -6,10 +6,14 @@ const struct uapi_version uapi_linux_6_1 = {
 	.type1_nesting = true,
 	.type1_wrap_errno = -EINVAL,
 	.info_caps_aligned = false,
+	.err_irq_any_function = false,
+	.dyn_msix = false,
 };
 
 const struct uapi_version uapi_linux_7_3 = {
 	.type1_nesting = false,
 	.type1_wrap_errno = -EOVERFLOW,
 	.info_caps_aligned = true,
+	.err_irq_any_function = true,
+	.dyn_msix = true,
 };

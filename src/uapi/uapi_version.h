@@ -22,6 +22,17 @@ struct uapi_version {
 	int type1_wrap_errno;
 	/* vfio_info_cap_add() pads each capability to 8 bytes (7.3; 6.1 packs them) */
 	bool info_caps_aligned;
+	/*
+	 * vfio-pci's GET_IRQ_INFO: the error interrupt (VFIO_PCI_ERR_IRQ_INDEX)
+	 * is offered for every function (7.3), not only PCIe ones (6.1: EINVAL
+	 * on a conventional function)
+	 */
+	bool err_irq_any_function;
+	/*
+	 * MSI-X without NORESIZE when the MSI domain allocates vectors
+	 * dynamically (vdev->has_dyn_msix, 6.5 and later)
+	 */
+	bool dyn_msix;
 };
 
 extern const struct uapi_version uapi_linux_6_1, uapi_linux_7_3;

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
+#include "drivers/irq.h"
+#include "uapi/uapi_version.h"
 #include "uapi/vfio.h"
 #include "uapi/vfio_pci_core.h"
 #include "drivers/drivers.h"
@@ -40,7 +42,7 @@ static long get_info(struct vfio_device_file *df, struct vfio_device_info *arg)
 }
 
 /* vfio_pci_get_irq_count(): what the function's pin and capabilities offer */
-static u32 irq_count(struct pci_dev *pdev, u32 index)
+static u32 irq_count(struct pci_dev *pdev, u32 index, const struct uapi_version *uv)
 {
 	u32 v;
 	u8 pos;
@@ -63,7 +65,7 @@ static u32 irq_count(struct pci_dev *pdev, u32 index)
 			return 0;
 		return ((v >> 16) & PCI_MSIX_FLAGS_QSIZE) + 1;
 	case VFIO_PCI_ERR_IRQ_INDEX:
-		return pci_is_pcie(pdev) ? 1 : 0;
+		return uv->err_irq_any_function || pci_is_pcie(pdev) ? 1 : 0;
 	case VFIO_PCI_REQ_IRQ_INDEX:
 		return 1;
 	default:
@@ -81,14 +83,16 @@ static long get_irq_info(struct vfio_device_file *df, struct vfio_irq_info *arg)
 	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_IRQS)
 		return -EINVAL;
 	struct pci_dev *pdev = to_pci_dev(df->dev);
-	/* the error interrupt is PCIe's (AER) */
-	if (info.index == VFIO_PCI_ERR_IRQ_INDEX && !pci_is_pcie(pdev))
+	const struct uapi_version *uv = kernel_version(pdev->dev.k)->uapi;
+	/* the error interrupt is PCIe's (AER) on 6.1 */
+	if (info.index == VFIO_PCI_ERR_IRQ_INDEX && !uv->err_irq_any_function && !pci_is_pcie(pdev))
 		return -EINVAL;
 	info.flags = VFIO_IRQ_INFO_EVENTFD;
-	info.count = irq_count(pdev, info.index);
+	info.count = irq_count(pdev, info.index, uv);
+	bool dyn_msix = uv->dyn_msix && pdev->msix_cap && msi_parent_msix_alloc_dyn(pdev->dev.k);
 	if (info.index == VFIO_PCI_INTX_IRQ_INDEX)
 		info.flags |= VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED;
-	else
+	else if (info.index != VFIO_PCI_MSIX_IRQ_INDEX || !dyn_msix)
 		info.flags |= VFIO_IRQ_INFO_NORESIZE;
 	memcpy(arg, &info, minsz);
 	return 0;
