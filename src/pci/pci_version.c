@@ -11,6 +11,7 @@ const struct pci_version pci_linux_6_1 = {
 	.aer_unmask_adv_nonfatal = false,
 	.align_window_tail_first = false,
 	.sbr_unlocked_warning_via_parent = NULL,
+	.sbr_unlocked_warning_via_pciehp = NULL,
 };
 
 const struct pci_version pci_linux_7_3 = {
@@ -22,4 +23,5 @@ const struct pci_version pci_linux_7_3 = {
 	.aer_unmask_adv_nonfatal = true,
 	.align_window_tail_first = true,
 	.sbr_unlocked_warning_via_parent = "pci_reset_bus_function+0x198/0x1d8",
+	.sbr_unlocked_warning_via_pciehp = "pciehp_reset_slot+0x50/0x88",
 };

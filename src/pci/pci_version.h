@@ -61,12 +61,13 @@ struct pci_version {
 	/*
 	 * pci_bridge_secondary_bus_reset() warns once a boot when the bridge's
 	 * config access is not locked ("unlocked secondary bus reset via:
-	 * %pS", 7.3): what %pS prints for its caller when the reset comes from
-	 * pci_parent_bus_reset() (inlined: the build's symbol and offset).
-	 * NULL: no such warning (6.1). Through pciehp_reset_slot() the build's
-	 * offset is not known: the model prints nothing there.
+	 * %pS", 7.3): what %pS prints for its caller, the build's symbol and
+	 * offset, when the reset comes from pci_parent_bus_reset() (inlined in
+	 * pci_reset_bus_function()) or from pciehp_reset_slot(). NULL: no such
+	 * warning (6.1).
 	 */
 	const char *sbr_unlocked_warning_via_parent;
+	const char *sbr_unlocked_warning_via_pciehp;
 };
 
 extern const struct pci_version pci_linux_6_1, pci_linux_7_3;

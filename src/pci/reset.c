@@ -311,7 +311,7 @@ static int pciehp_reset_slot(struct pci_dev *port, bool probe)
 		stat_mask |= PCI_EXP_SLTSTA_PDC;
 	}
 	pcie_write(port, PCI_EXP_SLTCTL, pcie_read(port, PCI_EXP_SLTCTL) & (u16)~ctrl_mask);
-	int rc = pci_bridge_secondary_bus_reset(port, NULL);
+	int rc = pci_bridge_secondary_bus_reset(port, kernel_version(port->dev.k)->pci->sbr_unlocked_warning_via_pciehp);
 	pcie_write(port, PCI_EXP_SLTSTA, stat_mask);
 	pcie_write(port, PCI_EXP_SLTCTL, pcie_read(port, PCI_EXP_SLTCTL) | ctrl_mask);
 	return rc;
