@@ -3,38 +3,16 @@
  * changes in the model. Every other option of linux_6_1.c is Debian's value
  * and stays so: the model's answers for another value are not written.
  */
-#include "kconfig/kconfig_set.h"
-
-enum { CHOICE_IOMMU_DEFAULT = 1 };
+#include "kconfig/settable_common.h"
 
 static const struct kconfig_settable options[] = {
-	{ KCONFIG_DEBUG_TEST_DRIVER_REMOVE, 0, 0, 0,
-	  "really_probe() probes, calls the driver's remove, cleans up and probes again, on every "
-	  "device whose driver allows unbinding (not arm-smmu-v3): each probe's messages are logged "
-	  "twice, 'Adding to iommu group' once. pci-host-generic's own remove (the root bus removed "
-	  "and enumerated again) is not modelled: the host bridge probes once; nor is nvme's remove "
-	  "racing the reset work its probe queued. No real boot checks the log under this option" },
+	KCONFIG_SETTABLE_DEBUG_TEST_DRIVER_REMOVE
 	{ KCONFIG_IOMMUSIM_TEST_REMOVE_DMA_CLEANUP, 0, 0, 0,
 	  "y: the test_remove path calls the bus's dma_cleanup, as 6.1.53 and "
 	  "later do (f429378a9bf8, the reference 6.1.176); n, it does not, as 6.1.0 to 6.1.52: with "
 	  "DEBUG_TEST_DRIVER_REMOVE=y a kernel driver leaves its group's owner_cnt at 2, 1 after "
 	  "unbind, and VFIO finds the group not viable (seed 002)" },
-	{ KCONFIG_IOMMU_DEFAULT_DMA_STRICT, 0, 0, CHOICE_IOMMU_DEFAULT,
-	  "default domains are DMA, unmaps invalidate the IOTLB at once (iommu.passthrough= and "
-	  "iommu.strict= still override it)" },
-	{ KCONFIG_IOMMU_DEFAULT_DMA_LAZY, 0, 0, CHOICE_IOMMU_DEFAULT,
-	  "default domains are DMA-FQ: unmaps are invalidated through the flush queue" },
-	{ KCONFIG_IOMMU_DEFAULT_PASSTHROUGH, 0, 0, CHOICE_IOMMU_DEFAULT,
-	  "default domains are identity (bypass)" },
-	{ KCONFIG_VIRTIO_PCI_LEGACY, 0, 0, 0,
-	  "n: virtio-pci leaves legacy-only (disable-modern=on) devices unbound ('leaving for "
-	  "legacy driver')" },
-	{ KCONFIG_DMA_CMA, 0, 0, 0,
-	  "n: no CMA area; the SMMU's queues may then be as large as the buddy allocator's largest "
-	  "block" },
-	{ KCONFIG_CMA_SIZE_MBYTES, 0, 1024, 0, "the default CMA area's size in MiB (cma= overrides it)" },
-	{ KCONFIG_CMA_ALIGNMENT, 2, 12, 0,
-	  "the largest CMA alignment, a page order: caps the SMMU's queue sizes" },
+	KCONFIG_SETTABLE_COMMON
 };
 
 const struct kconfig_settables linux_6_1_settables = {
