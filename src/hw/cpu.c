@@ -20,7 +20,7 @@ void hw_cpu_realize(struct hw_cpu *cpu, const struct machine *m)
 	if (!m || !m->cpu)
 		return;
 	u64 mmfr0 = m->cpu->id_aa64mmfr0;
-	if (m->cpu->lpa2_property && m->compat.cpu_no_lpa2) {
+	if (m->cpu->lpa2_property && (m->cpu_lpa2_off || m->compat.cpu_no_lpa2)) {
 		/* lpa2=false: the granules are implemented, without 52-bit output addresses */
 		mmfr0 = set_field(mmfr0, ID_AA64MMFR0_TGRAN4_SHIFT, 0);
 		mmfr0 = set_field(mmfr0, ID_AA64MMFR0_TGRAN16_SHIFT, 1);

@@ -28,9 +28,10 @@ struct hw_cpu {
 
 /*
  * Realize the machine's vCPU model: its release's reset value, less
- * FEAT_LPA2 where the machine type's compat properties turn the "lpa2"
- * property off (QEMU's arm_cpu_lpa2_finalize(): 4K and 16K granules
- * without 52-bit, at both stages). A machine without a CPU model (a user
+ * FEAT_LPA2 where -cpu max,lpa2=off or the machine type's compat
+ * properties turn the "lpa2" property off (QEMU's arm_cpu_lpa2_finalize():
+ * 4K and 16K granules without 52-bit, at both stages; on virt-6.2 and
+ * older lpa2=on does not bring it back). A machine without a CPU model (a user
  * DT) has no registers: all zero.
  */
 void hw_cpu_realize(struct hw_cpu *cpu, const struct machine *m);

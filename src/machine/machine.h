@@ -77,6 +77,7 @@ struct machine {
 	enum machine_smmu_stage { SMMU_STAGE_1, SMMU_STAGE_2, SMMU_STAGE_NESTED } smmu_stage;
 	/* -cpu: the vCPUs' model (hw/cpu.h realizes its ID registers); NULL for a user DT */
 	const struct qemu_cpu_model *cpu;
+	bool cpu_lpa2_off;		/* -cpu max,lpa2=off */
 	/* -smp: the vCPUs (the DT's /cpus); devices size their queues by them */
 	struct virt_cpu_topology {
 		unsigned cpus, max_cpus, sockets, clusters, cores, threads;

@@ -876,7 +876,26 @@ int cmdline_handle(struct parse *p, const struct qemu_option_def *d, const char 
 			return take_info(p, buf);
 		}
 
-		ret = comma ? qemu_opts_split(typed, comma + 1, NULL, &l, p->err, p->errlen) : 0;
+		/* cpu_common_parse_features(): each property is key=value (empty ones are skipped) */
+		for (const char *t = comma; t; t = strchr(t + 1, ',')) {
+			size_t len = strcspn(t + 1, ",");
+			if (len && !memchr(t + 1, '=', len)) {
+				qemu_set_err(p->err, p->errlen, "Expected key=value format, found %.*s.", (int)len, t + 1);
+				return -EINVAL;
+			}
+		}
+		/* the properties less the empty ones */
+		char *props = comma ? strdup(comma + 1) : NULL;
+		if (comma && !props)
+			return -ENOMEM;
+		size_t n = 0;
+		for (const char *t = comma ? comma + 1 : ""; *t; t++)
+			if (*t != ',' || (n && props[n - 1] != ',' && t[1] && t[1] != ','))
+				props[n++] = *t;
+		if (props)
+			props[n] = '\0';
+		ret = props && *props ? qemu_opts_split(typed, props, NULL, &l, p->err, p->errlen) : 0;
+		free(props);
 		if (!ret) {
 			l.driver = comma ? strndup(arg, (size_t)(comma - arg)) : strdup(arg);
 			if (!l.driver)

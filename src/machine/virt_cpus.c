@@ -153,11 +153,42 @@ static bool other_arm_cpu(const struct qemu_version *qemu, const char *name)
 	return false;
 }
 
+/*
+ * -cpu NAME,PROP=VALUE: each becomes a global property of NAME-arm-cpu,
+ * applied in order. Only max's "lpa2" (FEAT_LPA2, a bool) is modelled.
+ */
+static int cpu_properties(const struct qemu_cmdline *cmd, const struct qemu_cpu_model *c, bool *lpa2_off,
+			  char *err, size_t errlen)
+{
+	for (size_t i = 0; i < cmd->cpu.nopts; i++) {
+		const char *key = cmd->cpu.opts[i].key, *val = cmd->cpu.opts[i].val;
+		int on;
+		if (strcmp(key, "lpa2")) {
+			/* feature switches (pmu=, sve=...) change nothing iommusim answers, but unmodelled */
+			qemu_set_err(err, errlen, "-cpu %s: CPU property '%s' is not modelled by iommusim", c->name, key);
+			return -EINVAL;
+		}
+		if (!c->lpa2_property) {
+			qemu_set_err(err, errlen, "can't apply global %s-arm-cpu.%s=%s: Property '%s-arm-cpu.%s' not found",
+				     c->name, key, val ? val : "", c->name, key);
+			return -EINVAL;
+		}
+		if (qemu_parse_bool(val, &on)) {
+			qemu_set_err(err, errlen, "can't apply global %s-arm-cpu.%s=%s: Parameter '%s' expects 'on' or 'off'",
+				     c->name, key, val ? val : "", key);
+			return -EINVAL;
+		}
+		*lpa2_off = !on;
+	}
+	return 0;
+}
+
 int virt_parse_cpu(const struct qemu_cmdline *cmd, const struct qemu_version *qemu,
-		   const struct qemu_cpu_model **model, char *err, size_t errlen)
+		   const struct qemu_cpu_model **model, bool *lpa2_off, char *err, size_t errlen)
 {
 	const char *name = cmd->cpu.driver ? cmd->cpu.driver : "cortex-a15";	/* virt's default */
 	*model = NULL;
+	*lpa2_off = false;
 	if (!strcmp(name, "host")) {
 		qemu_set_err(err, errlen, "The 'host' CPU type can only be used with KVM or HVF");
 		return -EINVAL;
@@ -165,13 +196,11 @@ int virt_parse_cpu(const struct qemu_cmdline *cmd, const struct qemu_version *qe
 	for (const struct qemu_cpu_model *c = qemu->virt_cpus; c->name; c++) {
 		if (strcmp(name, c->name))
 			continue;
-		/* feature switches (pmu=, sve=...) change nothing iommusim answers, but unmodelled */
-		if (cmd->cpu.nopts) {
-			qemu_set_err(err, errlen, "-cpu %s: CPU property '%s' is not modelled by iommusim",
-				     name, cmd->cpu.opts[0].key);
+		bool off = false;
+		if (cpu_properties(cmd, c, &off, err, errlen))
 			return -EINVAL;
-		}
 		*model = c;
+		*lpa2_off = off;
 		return 0;
 	}
 	if (other_arm_cpu(qemu, name)) {

@@ -97,13 +97,13 @@ int virt_pci_place(struct hw_pci_bus *bus, struct hw_pci_fn *fn, int devfn,
  * -smp and -cpu with the rules and messages of the machine's QEMU (7.2's
  * or 10.0's machine_parse_smp_config, virt's valid CPU types); 0 or
  * -EINVAL with the message in err. virt_parse_cpu gives the model (its DT
- * compatible, its ID registers). type names the machine type in messages ("virt-7.2").
+ * compatible, its ID registers) and whether -cpu max,lpa2=off turns LPA2 off. type names the machine type in messages ("virt-7.2").
  */
 int virt_parse_smp(const struct qemu_cmdline *cmd, const struct qemu_version *qemu, const char *type,
 		   struct virt_cpu_topology *t, char *err, size_t errlen);
 int virt_check_max_cpus(const struct virt_cpu_topology *t, int gic_version, char *err, size_t errlen);
 int virt_parse_cpu(const struct qemu_cmdline *cmd, const struct qemu_version *qemu,
-		   const struct qemu_cpu_model **model, char *err, size_t errlen);
+		   const struct qemu_cpu_model **model, bool *lpa2_off, char *err, size_t errlen);
 
 struct virt_fdt_cfg {
 	int gic_version;

@@ -464,7 +464,7 @@ int virt_machine_build(const struct qemu_cmdline *cmd, struct machine *out,
 	if (!ret)
 		ret = deferred(&b, QPH_SERIAL);
 	if (!ret)
-		ret = virt_parse_cpu(cmd, b.mo.qemu, &cpu_model, err, errlen);
+		ret = virt_parse_cpu(cmd, b.mo.qemu, &cpu_model, &m.cpu_lpa2_off, err, errlen);
 	if (!ret)
 		ret = virt_check_board(cmd, &b.mo, err, errlen);
 	if (!ret)

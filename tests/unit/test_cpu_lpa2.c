@@ -132,6 +132,43 @@ Test(cpu_lpa2, machine_types_up_to_6_2_turn_lpa2_off)
 	cr_assert_eq(mmfr0_of(&qemu_10_0, "-M virt-6.2 -cpu neoverse-n1"), 0x0000000000101125ULL);
 }
 
+Test(cpu_lpa2, max_lpa2_property)
+{
+	/* lpa2 is a bool: on/off, yes/no, true/false, y/n; the last one given wins */
+	cr_assert_eq(mmfr0_of(&qemu_10_0, "-M virt -cpu max,lpa2=off"), 0x2100022200101126ULL);
+	cr_assert_eq(mmfr0_of(&qemu_7_2, "-M virt -cpu max,lpa2=off"), 0x0000022200101126ULL);
+	cr_assert_eq(mmfr0_of(&qemu_10_0, "-M virt -cpu max,lpa2=n"), 0x2100022200101126ULL);
+	cr_assert_eq(mmfr0_of(&qemu_10_0, "-M virt -cpu max,lpa2=yes"), 0x2100032310201126ULL);
+	cr_assert_eq(mmfr0_of(&qemu_7_2, "-M virt -cpu max,lpa2=off,lpa2=on"), 0x0000032310201126ULL);
+	/* empty properties are skipped */
+	cr_assert_eq(mmfr0_of(&qemu_10_0, "-M virt -cpu max,,lpa2=off,"), 0x2100022200101126ULL);
+	cr_assert_eq(mmfr0_of(&qemu_10_0, "-M virt -cpu max,"), 0x2100032310201126ULL);
+	/* on virt-6.2 the machine type's lpa2=false stays */
+	cr_assert_eq(mmfr0_of(&qemu_7_2, "-M virt-6.2 -cpu max,lpa2=on"), 0x0000022200101126ULL);
+	cr_assert_eq(mmfr0_of(&qemu_10_0, "-M virt-6.2 -cpu max,lpa2=on"), 0x2100022200101126ULL);
+}
+
+Test(cpu_lpa2, bad_cpu_properties_are_qemus_errors)
+{
+	cr_assert_eq(build(&qemu_10_0, "-M virt -cpu max,lpa2=ON"), -EINVAL);
+	cr_assert_str_eq(err, "can't apply global max-arm-cpu.lpa2=ON: Parameter 'lpa2' expects 'on' or 'off'");
+	cr_assert_null(m.cpu);
+	cr_assert_eq(build(&qemu_7_2, "-M virt -cpu max,lpa2="), -EINVAL);
+	cr_assert_str_eq(err, "can't apply global max-arm-cpu.lpa2=: Parameter 'lpa2' expects 'on' or 'off'");
+	cr_assert_eq(build(&qemu_10_0, "-M virt -cpu cortex-a57,lpa2=off"), -EINVAL);
+	cr_assert_str_eq(err, "can't apply global cortex-a57-arm-cpu.lpa2=off: Property 'cortex-a57-arm-cpu.lpa2' "
+			      "not found");
+	cr_assert_null(m.fdt);
+	cr_assert_eq(build(&qemu_7_2, "-M virt -cpu max,lpa2"), -EINVAL);
+	cr_assert_str_eq(err, "Expected key=value format, found lpa2.");
+	cr_assert_eq(build(&qemu_10_0, "-M virt -cpu max,lpa2=on,pmu"), -EINVAL);
+	cr_assert_str_eq(err, "Expected key=value format, found pmu.");
+	/* other properties are real but not modelled */
+	cr_assert_eq(build(&qemu_10_0, "-M virt -cpu max,pmu=off"), -EINVAL);
+	cr_assert_str_eq(err, "-cpu max: CPU property 'pmu' is not modelled by iommusim");
+	cr_assert_null(m.cpu);
+}
+
 Test(cpu_lpa2, the_machine_records_the_model)
 {
 	cr_assert_eq(build(&qemu_10_0, "-M virt -cpu max"), 0, "%s", err);
@@ -222,11 +259,17 @@ static const struct real_boot real[] = {
 	/* QEMU 7.2's max has LPA2 too */
 	{ "-M virt,iommu=smmuv3 -cpu max" SMP4, LINUX73_QEMU72, "cma: Reserved 64 MiB at 0x00000000bba00000",
 	  POOL_52 },
-	/* virt-6.2's max has none; arm64.nolva takes it away */
+	/* virt-6.2's max has none, lpa2=off neither; arm64.nolva (or varange=0) takes it away */
 	{ "-M virt-6.2,iommu=smmuv3 -cpu max" SMP4, LINUX73, "cma: Reserved 64 MiB at 0x00000000bba00000",
+	  POOL_48 },
+	{ "-M virt,iommu=smmuv3 -cpu max,lpa2=off" SMP4, LINUX73, "cma: Reserved 64 MiB at 0x00000000bba00000",
 	  POOL_48 },
 	{ "-M virt,iommu=smmuv3 -cpu max -append arm64.nolva" SMP4, LINUX73,
 	  "cma: Reserved 64 MiB at 0x00000000bba00000", POOL_48 },
+	{ "-M virt,iommu=smmuv3 -cpu max -append id-aa64mmfr2.varange=0x0" SMP4, LINUX73,
+	  "cma: Reserved 64 MiB at 0x00000000bba00000", POOL_48 },
+	{ "-M virt,iommu=smmuv3 -cpu max -append id_aa64mmfr2.varange=00" SMP4, LINUX73,
+	  "cma: Reserved 64 MiB at 0x00000000bba00000", POOL_52 },
 };
 
 Test(cpu_lpa2, the_pool_lands_where_real_linux_puts_it)
