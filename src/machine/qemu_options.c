@@ -27,7 +27,7 @@ const struct qemu_option_def qemu_option_table[] = {
 	I("version", false, "prints the version and exits"),
 	M("machine", true, "the machine type and its properties"),
 	M("M", true, "the machine type and its properties"),
-	M("cpu", true, "the CPU model (the DT's compatible)"),
+	M("cpu", true, "the CPU model (the DT's compatible, the vCPU's ID_AA64MMFR0_EL1; max's lpa2=)"),
 	M("accel", true, "tcg; KVM and the others are refused"),
 	M("smp", true, "vCPUs: the DT's CPUs, queues per vCPU, swiotlb areas"),
 	R("numa", true, "NUMA nodes are not modelled (they change the DT's memory nodes and distances)"),
