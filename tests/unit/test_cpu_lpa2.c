@@ -218,23 +218,28 @@ Test(cpu_lpa2, command_line_overrides_take_lpa2_away)
 	cr_assert(arm64_cpu_has_lpa2(max, "quiet -- arm64.nolva"));
 }
 
-/* the swiotlb pool's line of a boot */
+/* the first log line of a boot starting with prefix ("" when none), malloc'd */
+static char *log_line(struct iommusim *sim, const char *prefix)
+{
+	/* a copy: GCC's -Wdangling-pointer takes boot_dmesg()'s memstream buffer for its local */
+	char *raw = boot_dmesg(sim), *dmesg = strdup(raw);
+	free(raw);
+	char *hit = strstr(dmesg, prefix);
+	size_t n = hit ? strcspn(hit, "\n") : 0;
+	if (hit)
+		memmove(dmesg, hit, n);
+	dmesg[n] = '\0';
+	return dmesg;
+}
+
 static char *swiotlb_line(struct iommusim *sim)
 {
-	char *dmesg = boot_dmesg(sim);
-	const char *l = strstr(dmesg, "software IO TLB: mapped");
-	char *line = l ? strndup(l, strcspn(l, "\n")) : strdup("");
-	free(dmesg);
-	return line;
+	return log_line(sim, "software IO TLB: mapped");
 }
 
 static char *cma_line(struct iommusim *sim)
 {
-	char *dmesg = boot_dmesg(sim);
-	const char *l = strstr(dmesg, "cma: ");
-	char *line = l ? strndup(l, strcspn(l, "\n")) : strdup("");
-	free(dmesg);
-	return line;
+	return log_line(sim, "cma: ");
 }
 
 #define SMP4 " -smp 4 -m 2048 -drive if=none,id=d0,file=null-co://,format=raw -device virtio-blk-pci,drive=d0"
