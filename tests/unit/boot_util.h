@@ -53,6 +53,25 @@ static inline struct iommusim *boot_on(const char *args, const char *lv, const c
 	return sim;
 }
 
+/* the index of the log line equal to s, or -1 */
+static inline long log_line_equal(struct iommusim *sim, const char *s)
+{
+	for (size_t i = 0; i < klog_count(&sim->k->log); i++)
+		if (!strcmp(klog_line(&sim->k->log, i), s))
+			return (long)i;
+	return -1;
+}
+
+/* how many log lines contain s */
+static inline int log_count(struct iommusim *sim, const char *s)
+{
+	int n = 0;
+	for (size_t i = 0; i < klog_count(&sim->k->log); i++)
+		if (strstr(klog_line(&sim->k->log, i), s))
+			n++;
+	return n;
+}
+
 /* the kernel log so far, malloc'd */
 static inline char *boot_dmesg(struct iommusim *sim)
 {

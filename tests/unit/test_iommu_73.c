@@ -21,15 +21,6 @@ static long log_find(struct iommusim *sim, const char *s, size_t from)
 	return -1;
 }
 
-static int log_count(struct iommusim *sim, const char *s)
-{
-	int n = 0;
-	for (size_t i = 0; i < klog_count(&sim->k->log); i++)
-		if (strstr(klog_line(&sim->k->log, i), s))
-			n++;
-	return n;
-}
-
 /* lines that start with s ("pci 0000:..." is inside "virtio-pci 0000:...") */
 static int log_count_start(struct iommusim *sim, const char *s)
 {

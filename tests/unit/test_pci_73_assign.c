@@ -12,23 +12,6 @@
 #include "boot_util.h"
 #include "pci/setup_bus.h"
 
-static long log_line(struct iommusim *sim, const char *s)
-{
-	for (size_t i = 0; i < klog_count(&sim->k->log); i++)
-		if (!strcmp(klog_line(&sim->k->log, i), s))
-			return (long)i;
-	return -1;
-}
-
-static int log_count(struct iommusim *sim, const char *s)
-{
-	int n = 0;
-	for (size_t i = 0; i < klog_count(&sim->k->log); i++)
-		if (strstr(klog_line(&sim->k->log, i), s))
-			n++;
-	return n;
-}
-
 static u32 cfg32(struct iommusim *sim, const char *bdf, unsigned off)
 {
 	u32 v;
@@ -44,9 +27,9 @@ Test(pci_73_assign, hotplug_io_extra_is_a_minimum_on_61_optional_on_73)
 {
 	struct iommusim *a = boot_on(CHAIN, LINUX61), *b = boot_on(CHAIN, LINUX73);
 	/* the root port holds two bridges' 4K I/O windows: 6.1 adds its 256 hotplug bytes, 7.3 takes the larger */
-	cr_expect_geq(log_line(a, "pci 0000:00:02.0: bridge window [io  0x1000-0x3fff]: assigned"), 0);
-	cr_expect_geq(log_line(b, "pci 0000:00:02.0: bridge window [io  0x1000-0x2fff]: assigned"), 0);
-	cr_expect_geq(log_line(b, "pci 0000:00:01.0: BAR 0 [io  0x3000-0x301f]: assigned"), 0);
+	cr_expect_geq(log_line_equal(a, "pci 0000:00:02.0: bridge window [io  0x1000-0x3fff]: assigned"), 0);
+	cr_expect_geq(log_line_equal(b, "pci 0000:00:02.0: bridge window [io  0x1000-0x2fff]: assigned"), 0);
+	cr_expect_geq(log_line_equal(b, "pci 0000:00:01.0: BAR 0 [io  0x3000-0x301f]: assigned"), 0);
 	/* the window as programmed: I/O base 0x10, limit 0x20 */
 	cr_expect_eq(cfg32(b, "0000:00:02.0", PCI_IO_BASE) & 0xffff, 0x2010);
 	cr_expect_eq(cfg32(a, "0000:00:02.0", PCI_IO_BASE) & 0xffff, 0x3010);
@@ -75,10 +58,10 @@ Test(pci_73_assign, add_size_lines_and_bus_resources_on_73)
 		"pci_bus 0000:02: resource 2 [mem 0x8000200000-0x80003fffff 64bit pref]",
 	};
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
-		cr_expect_geq(log_line(b, lines[i]), 0, "7.3 lacks '%s'", lines[i]);
+		cr_expect_geq(log_line_equal(b, lines[i]), 0, "7.3 lacks '%s'", lines[i]);
 	/* the same windows on both kernels here */
-	cr_expect_geq(log_line(a, "pci 0000:00:02.0: bridge window [mem 0x10200000-0x103fffff]: assigned"), 0);
-	cr_expect_geq(log_line(b, "pci 0000:00:02.0: bridge window [mem 0x10200000-0x103fffff]: assigned"), 0);
+	cr_expect_geq(log_line_equal(a, "pci 0000:00:02.0: bridge window [mem 0x10200000-0x103fffff]: assigned"), 0);
+	cr_expect_geq(log_line_equal(b, "pci 0000:00:02.0: bridge window [mem 0x10200000-0x103fffff]: assigned"), 0);
 	iommusim_free(a);
 	iommusim_free(b);
 }
@@ -95,13 +78,13 @@ Test(pci_73_assign, io_exhausted_releases_and_retries_on_73)
 	struct iommusim *a = boot_on(args, LINUX61), *b = boot_on(args, LINUX73);
 	cr_expect_eq(log_count(a, "releasing"), 0);
 	cr_expect_eq(log_count(b, ": releasing"), 15);
-	cr_expect_geq(log_line(b, "pci 0000:00:01.0: bridge window [io  0x1000-0x1fff]: releasing"), 0);
-	cr_expect_geq(log_line(b, "pci 0000:00:10.0: bridge window [io  0x3000-0x4fff]: reassigned; expanded by 0x1000"),
+	cr_expect_geq(log_line_equal(b, "pci 0000:00:01.0: bridge window [io  0x1000-0x1fff]: releasing"), 0);
+	cr_expect_geq(log_line_equal(b, "pci 0000:00:10.0: bridge window [io  0x3000-0x4fff]: reassigned; expanded by 0x1000"),
 		      0);
-	cr_expect_geq(log_line(b, "pci 0000:00:01.0: bridge window [io  size 0x1000]: failed to assign"), 0);
-	cr_expect_geq(log_line(b, "pci_bus 0000:00: Some PCI device resources are unassigned, try booting with "
+	cr_expect_geq(log_line_equal(b, "pci 0000:00:01.0: bridge window [io  size 0x1000]: failed to assign"), 0);
+	cr_expect_geq(log_line_equal(b, "pci_bus 0000:00: Some PCI device resources are unassigned, try booting with "
 				  "pci=realloc"), 0);
-	cr_expect_geq(log_line(b, "pci_bus 0000:01: resource 0 [io  size 0x1000]"), 0);
+	cr_expect_geq(log_line_equal(b, "pci_bus 0000:01: resource 0 [io  size 0x1000]"), 0);
 	/* a window that failed stays off in the bridge: base above limit */
 	cr_expect_eq(cfg32(b, "0000:00:01.0", PCI_IO_BASE) & 0xffff, 0x00f0);
 	iommusim_free(a);
@@ -189,12 +172,12 @@ Test(pci_73_assign, window_tail_placed_first_on_73)
 {
 	struct iommusim *a = boot_on(BIG_ROM, LINUX61), *b = boot_on(BIG_ROM, LINUX73);
 	/* 6.1: the ROM counts in the window (6M), the second one follows it at 0x10600000 */
-	cr_expect_geq(log_line(a, "pci 0000:00:02.0: bridge window [mem 0x10600000-0x10bfffff]: assigned"), 0);
+	cr_expect_geq(log_line_equal(a, "pci 0000:00:02.0: bridge window [mem 0x10600000-0x10bfffff]: assigned"), 0);
 	/* 7.3: the ROM is optional (add_align 4M), and the second 5M window starts its 1M tail below 0x10800000 */
-	cr_expect_geq(log_line(b, "pci 0000:00:01.0: bridge window [mem 0x00100000-0x001fffff] to [bus 01] add_size "
+	cr_expect_geq(log_line_equal(b, "pci 0000:00:01.0: bridge window [mem 0x00100000-0x001fffff] to [bus 01] add_size "
 				  "400000 add_align 400000"), 0);
-	cr_expect_geq(log_line(b, "pci 0000:00:02.0: bridge window [mem 0x10700000-0x10bfffff]: assigned"), 0);
-	cr_expect_geq(log_line(b, "pci 0000:02:00.0: ROM [mem 0x10800000-0x10bfffff pref]: assigned"), 0);
+	cr_expect_geq(log_line_equal(b, "pci 0000:00:02.0: bridge window [mem 0x10700000-0x10bfffff]: assigned"), 0);
+	cr_expect_geq(log_line_equal(b, "pci 0000:02:00.0: ROM [mem 0x10800000-0x10bfffff pref]: assigned"), 0);
 	iommusim_free(a);
 	iommusim_free(b);
 }

@@ -12,24 +12,6 @@
 #include <linux/pci_regs.h>
 #include "boot_util.h"
 
-/* index of the log line equal to s, or -1 */
-static long log_line(struct iommusim *sim, const char *s)
-{
-	for (size_t i = 0; i < klog_count(&sim->k->log); i++)
-		if (!strcmp(klog_line(&sim->k->log, i), s))
-			return (long)i;
-	return -1;
-}
-
-static int log_count(struct iommusim *sim, const char *s)
-{
-	int n = 0;
-	for (size_t i = 0; i < klog_count(&sim->k->log); i++)
-		if (strstr(klog_line(&sim->k->log, i), s))
-			n++;
-	return n;
-}
-
 /* a root port with an endpoint, a switch with two downstream ports, a pci-bridge, nvme on pcie.0 */
 #define MIX "-M virt,iommu=smmuv3 -nic none -device pcie-root-port,id=rp1,chassis=1,addr=1 " \
 	    "-device virtio-rng-pci,bus=rp1 -device pcie-root-port,id=rp2,chassis=2,addr=2 " \
@@ -40,7 +22,7 @@ static int log_count(struct iommusim *sim, const char *s)
 Test(pci_73_enum, header_line_names_the_type_on_73)
 {
 	struct iommusim *a = boot_on(MIX, LINUX61), *b = boot_on(MIX, LINUX73);
-	cr_expect_geq(log_line(a, "pci 0000:00:01.0: [1b36:000c] type 01 class 0x060400"), 0);
+	cr_expect_geq(log_line_equal(a, "pci 0000:00:01.0: [1b36:000c] type 01 class 0x060400"), 0);
 	cr_expect_eq(log_count(a, "PCIe Root Port"), 0);
 	static const char *const lines[] = {
 		"pci 0000:00:00.0: [1b36:0008] type 00 class 0x060000 conventional PCI endpoint",
@@ -52,7 +34,7 @@ Test(pci_73_enum, header_line_names_the_type_on_73)
 		"pci 0000:03:00.0: [104c:8233] type 01 class 0x060400 PCIe Switch Downstream Port",
 	};
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
-		cr_expect_geq(log_line(b, lines[i]), 0, "7.3 lacks '%s'", lines[i]);
+		cr_expect_geq(log_line_equal(b, lines[i]), 0, "7.3 lacks '%s'", lines[i]);
 	iommusim_free(a);
 	iommusim_free(b);
 }
@@ -62,17 +44,17 @@ Test(pci_73_enum, bridge_windows_at_scan_on_73)
 	struct iommusim *a = boot_on(MIX, LINUX61), *b = boot_on(MIX, LINUX73);
 	cr_expect_eq(log_count(a, "PCI bridge to [bus 00]"), 0);
 	/* a root port's windows are off at power-on (rp_reset): only the bus line */
-	long rp = log_line(b, "pci 0000:00:01.0: PCI bridge to [bus 00]");
+	long rp = log_line_equal(b, "pci 0000:00:01.0: PCI bridge to [bus 00]");
 	cr_assert_geq(rp, 0);
 	cr_expect_eq(log_count(b, "pci 0000:00:01.0:   bridge window [io  0x0000-0x0fff]"), 0);
 	/* a pci-bridge's registers are 0: each window reads [0, granule) */
-	long br = log_line(b, "pci 0000:00:03.0: PCI bridge to [bus 00]");
+	long br = log_line_equal(b, "pci 0000:00:03.0: PCI bridge to [bus 00]");
 	cr_assert_geq(br, 0);
-	cr_expect_eq(log_line(b, "pci 0000:00:03.0:   bridge window [io  0x0000-0x0fff]"), br + 1);
-	cr_expect_eq(log_line(b, "pci 0000:00:03.0:   bridge window [mem 0x00000000-0x000fffff]"), br + 2);
-	cr_expect_eq(log_line(b, "pci 0000:00:03.0:   bridge window [mem 0x00000000-0x000fffff 64bit pref]"), br + 3);
+	cr_expect_eq(log_line_equal(b, "pci 0000:00:03.0:   bridge window [io  0x0000-0x0fff]"), br + 1);
+	cr_expect_eq(log_line_equal(b, "pci 0000:00:03.0:   bridge window [mem 0x00000000-0x000fffff]"), br + 2);
+	cr_expect_eq(log_line_equal(b, "pci 0000:00:03.0:   bridge window [mem 0x00000000-0x000fffff 64bit pref]"), br + 3);
 	/* the switch ports' windows are open too */
-	cr_expect_geq(log_line(b, "pci 0000:02:00.0:   bridge window [io  0x0000-0x0fff]"), 0);
+	cr_expect_geq(log_line_equal(b, "pci 0000:02:00.0:   bridge window [io  0x0000-0x0fff]"), 0);
 	iommusim_free(a);
 	iommusim_free(b);
 }
@@ -90,8 +72,8 @@ Test(pci_73_enum, extended_tags_follow_qemu)
 	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
 		char line[80];
 		snprintf(line, sizeof(line), "pci %s: enabling Extended Tags", fns[i]);
-		cr_expect_geq(log_line(b, line), 0, "7.3: %s", line);
-		cr_expect_geq(log_line(c, line), 0, "6.1 on 10.0: %s", line);
+		cr_expect_geq(log_line_equal(b, line), 0, "7.3: %s", line);
+		cr_expect_geq(log_line_equal(c, line), 0, "6.1 on 10.0: %s", line);
 	}
 	cr_expect_eq(log_count(b, "enabling Extended Tags"), 6);
 	/* the capability bit itself */
@@ -126,10 +108,10 @@ Test(pci_73_enum, aspm_default_states_on_73)
 	struct iommusim *a = boot_on(MIX, LINUX61), *b = boot_on(MIX, LINUX73);
 	cr_expect_eq(log_count(a, "ASPM"), 0);
 	/* the root port's link, after the endpoint's own lines */
-	long ep = log_line(b, "pci 0000:01:00.0: enabling Extended Tags");
-	cr_expect_eq(log_line(b, "pci 0000:01:00.0: ASPM: default states L0s"), ep + 1);
+	long ep = log_line_equal(b, "pci 0000:01:00.0: enabling Extended Tags");
+	cr_expect_eq(log_line_equal(b, "pci 0000:01:00.0: ASPM: default states L0s"), ep + 1);
 	/* the link below rp2 ends at the upstream port; the switch's internal bus has none */
-	cr_expect_geq(log_line(b, "pci 0000:02:00.0: ASPM: default states L0s"), 0);
+	cr_expect_geq(log_line_equal(b, "pci 0000:02:00.0: ASPM: default states L0s"), 0);
 	cr_expect_eq(log_count(b, "pci 0000:03:00.0: ASPM"), 0);
 	/* a link ends at the downstream port's slot: none behind it here (empty) */
 	cr_expect_eq(log_count(b, "ASPM: default states"), 2);
@@ -142,7 +124,7 @@ Test(pci_73_enum, no_aspm_below_a_pcie_to_pci_bridge)
 	struct iommusim *b = boot_on("-M virt,iommu=smmuv3 -nic none -device pcie-pci-bridge,id=ppb "
 				     "-drive if=none,id=nv,file=null-co://,format=raw "
 				     "-device nvme,drive=nv,serial=x,bus=ppb,addr=1", LINUX73);
-	cr_expect_geq(log_line(b, "pci 0000:01:01.0: enabling Extended Tags"), 0);
+	cr_expect_geq(log_line_equal(b, "pci 0000:01:01.0: enabling Extended Tags"), 0);
 	cr_expect_eq(log_count(b, "ASPM"), 0);
 	iommusim_free(b);
 }
@@ -155,8 +137,8 @@ Test(pci_73_enum, narrow_link_reported_on_both_kernels)
 	const char *line = "pci 0000:01:01.0: 0.000 Gb/s available PCIe bandwidth, limited by Unknown x0 link at "
 			   "0000:00:01.0 (capable of 2.000 Gb/s with 2.5 GT/s PCIe x1 link)";
 	struct iommusim *a = boot_on(args, LINUX61), *b = boot_on(args, LINUX73);
-	cr_expect_geq(log_line(a, line), 0);
-	cr_expect_geq(log_line(b, line), 0);
+	cr_expect_geq(log_line_equal(a, line), 0);
+	cr_expect_geq(log_line_equal(b, line), 0);
 	iommusim_free(a);
 	iommusim_free(b);
 	/* behind a root port the endpoint's own link is the narrowest: nothing said */
