@@ -121,6 +121,65 @@ static void list_remove_res(struct dev_res_list *l, const struct resource *r)
 		list_del_at(l, (size_t)i);
 }
 
+/*
+ * For each resource of head, the first entry of l holding it (-1: none),
+ * sorted by resource: one pass over l instead of a list_find() per resource
+ * (l is the realloc list, which holds every optional part of the tree).
+ */
+struct res_index {
+	const struct resource *r;
+	long at;
+};
+
+static int res_index_cmp(const void *a, const void *b)
+{
+	const struct resource *x = ((const struct res_index *)a)->r, *y = ((const struct res_index *)b)->r;
+	return x < y ? -1 : x > y;
+}
+
+static long res_index_find(const struct res_index *ix, size_t n, const struct resource *r)
+{
+	const struct res_index key = { .r = r }, *hit = bsearch(&key, ix, n, sizeof(*ix), res_index_cmp);
+	return hit ? hit->at : -1;
+}
+
+static struct res_index *res_index_build(const struct dev_res_list *head, const struct dev_res_list *l)
+{
+	struct res_index *ix = calloc(head->n + 1, sizeof(*ix));
+	if (!ix)
+		return NULL;
+	for (size_t i = 0; i < head->n; i++)
+		ix[i] = (struct res_index){ .r = res_of(&head->v[i]), .at = -1 };
+	qsort(ix, head->n, sizeof(*ix), res_index_cmp);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct res_index key = { .r = res_of(&l->v[i]) };
+		struct res_index *hit = bsearch(&key, ix, head->n, sizeof(*ix), res_index_cmp);
+		if (hit && hit->at < 0)
+			hit->at = (long)i;
+	}
+	return ix;
+}
+
+/* list_remove_res() of each of head's resources: the entries ix found, dropped in one pass */
+static void list_remove_indexed(struct dev_res_list *l, const struct res_index *ix, size_t n)
+{
+	bool *drop = calloc(l->n + 1, sizeof(*drop));
+	if (!drop) {
+		for (size_t i = 0; i < n; i++)
+			list_remove_res(l, ix[i].r);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (ix[i].at >= 0)
+			drop[ix[i].at] = true;
+	size_t kept = 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (!drop[i])
+			l->v[kept++] = l->v[i];
+	l->n = kept;
+	free(drop);
+}
+
 static u64 get_res_add_size(const struct dev_res_list *l, const struct resource *r)
 {
 	long i = l ? list_find(l, r) : -1;
@@ -608,6 +667,9 @@ static int assign_resources_sorted(struct dev_res_list *head, struct dev_res_lis
 {
 	struct dev_res_list save = { 0 }, local_fail = { 0 };
 	int ret = -ENOMEM;
+	struct res_index *ix = res_index_build(head, realloc_head);
+	if (!ix)
+		return -ENOMEM;
 	if (realloc_head->n) {
 		for (size_t i = 0; i < head->n; i++)
 			if (list_insert(&save, save.n, head->v[i]))
@@ -615,7 +677,7 @@ static int assign_resources_sorted(struct dev_res_list *head, struct dev_res_lis
 		for (size_t i = 0; i < head->n; i++) {
 			struct dev_res *d = &head->v[i];
 			struct resource *r = res_of(d);
-			long e = list_find(realloc_head, r);
+			long e = res_index_find(ix, head->n, r);
 			if (e < 0)
 				continue;
 			const struct dev_res *add = &realloc_head->v[e];
@@ -640,8 +702,7 @@ static int assign_resources_sorted(struct dev_res_list *head, struct dev_res_lis
 	if (assign_requested(head, &local_fail, true))
 		goto out_free;
 	if (!local_fail.n) {
-		for (size_t i = 0; i < head->n; i++)
-			list_remove_res(realloc_head, res_of(&head->v[i]));
+		list_remove_indexed(realloc_head, ix, head->n);
 		goto out;
 	}
 	if (!required_resource_failed(&local_fail) && !realloc_head->n) {
@@ -680,6 +741,7 @@ out:
 		reset_resource(d->dev, d->resno);
 	}
 out_free:
+	free(ix);
 	list_free(&save);
 	list_free(&local_fail);
 	return ret;
