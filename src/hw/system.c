@@ -208,6 +208,25 @@ static int realize_pci_bus(struct hw_system *hw, struct hw_pci_bus *bus, char *e
 	return 0;
 }
 
+static int slot_cmp(const void *a, const void *b)
+{
+	const struct hw_virtio *x = ((const struct hw_virtio_slot *)a)->desc;
+	const struct hw_virtio *y = ((const struct hw_virtio_slot *)b)->desc;
+	return x < y ? -1 : x > y;
+}
+
+/* the index hw_virtio_device() searches, once every device is realized; 0 or -ENOMEM */
+static int index_virtio(struct hw_system *hw)
+{
+	hw->virtio_by_desc = malloc((hw->nvirtio + 1) * sizeof(*hw->virtio_by_desc));
+	if (!hw->virtio_by_desc)
+		return -ENOMEM;
+	for (size_t i = 0; i < hw->nvirtio; i++)
+		hw->virtio_by_desc[i] = hw->virtio[i];
+	qsort(hw->virtio_by_desc, hw->nvirtio, sizeof(*hw->virtio_by_desc), slot_cmp);
+	return 0;
+}
+
 struct hw_system *hw_system_realize(const struct machine *m, char *err, size_t errlen)
 {
 	struct hw_system *hw = calloc(1, sizeof(*hw));
@@ -278,6 +297,11 @@ struct hw_system *hw_system_realize(const struct machine *m, char *err, size_t e
 			return NULL;
 		}
 	}
+	if (index_virtio(hw)) {
+		snprintf(err, errlen, "out of memory");
+		hw_system_free(hw);
+		return NULL;
+	}
 	return hw;
 }
 
@@ -289,6 +313,7 @@ void hw_system_free(struct hw_system *hw)
 		vdev_hw_free(hw->virtio[i].dev);
 	hw_pci_layout_free_tree(hw->pci.root);
 	free(hw->virtio);
+	free(hw->virtio_by_desc);
 	for (size_t i = 0; i < hw->nnvme; i++)
 		nvme_hw_free(hw->nvme[i]);
 	free(hw->nvme);
@@ -300,8 +325,9 @@ void hw_system_free(struct hw_system *hw)
 
 struct vdev_hw *hw_virtio_device(const struct hw_system *hw, const struct hw_virtio *desc)
 {
-	for (size_t i = 0; hw && desc && i < hw->nvirtio; i++)
-		if (hw->virtio[i].desc == desc)
-			return hw->virtio[i].dev;
-	return NULL;
+	if (!hw || !desc || !hw->virtio_by_desc)
+		return NULL;
+	const struct hw_virtio_slot key = { .desc = desc };
+	const struct hw_virtio_slot *hit = bsearch(&key, hw->virtio_by_desc, hw->nvirtio, sizeof(key), slot_cmp);
+	return hit ? hit->dev : NULL;
 }

@@ -45,6 +45,7 @@ struct hw_system {
 	struct hw_gic *gic;		/* wired lines and the MSI frame */
 	struct hw_virtio_slot *virtio;	/* every virtio device (PCI and mmio), in board order */
 	size_t nvirtio;
+	struct hw_virtio_slot *virtio_by_desc;	/* the same, sorted by description: hw_virtio_device() */
 	struct nvme_ctrl_hw **nvme;	/* every nvme controller (hw/nvme_dev.h), in board order */
 	size_t nnvme;
 	struct hw_pci_host pci;		/* the PCIe host's ECAM and the tree behind it (its config spaces are ours) */
