@@ -11,6 +11,7 @@
 #include "uapi/vfio.h"
 #include "drivers/drivers.h"
 #include "iommu/iommu.h"
+#include "uapi/iommufd.h"
 
 struct uapi_state *uapi_state(struct kernel *k)
 {
@@ -62,6 +63,9 @@ void uapi_file_get(struct uapi_file *file)
  */
 static unsigned vfio_refs(enum uapi_file_kind kind)
 {
+	/* /dev/iommu is built in (IOMMUFD=y): no module reference */
+	if (kind == UAPI_FILE_IOMMUFD)
+		return 0;
 	return kind == UAPI_FILE_VFIO_GROUP ? 2 : 1;
 }
 
@@ -79,6 +83,9 @@ void uapi_file_put(struct kernel *k, struct uapi_file *file)
 		break;
 	case UAPI_FILE_VFIO_DEVICE:
 		vfio_device_release(file->device);
+		break;
+	case UAPI_FILE_IOMMUFD:
+		iommufd_fops_release(file->iommufd);
 		break;
 	}
 	for (unsigned i = 0; i < vfio_refs(file->kind); i++)
@@ -124,11 +131,38 @@ static int group_number(const char *name)
 	return name[0] == '0' && name[1] ? -1 : n;
 }
 
+/* /dev/iommu: iommufd's misc device, there when the kernel has IOMMUFD */
+static int open_iommufd(struct kernel *k)
+{
+	if (!iommufd_devnode_present(k))
+		return -ENOENT;
+	if (!uapi_state(k))
+		return -ENOMEM;
+	struct uapi_file *file = calloc(1, sizeof(*file));
+	if (!file)
+		return -ENOMEM;
+	file->kind = UAPI_FILE_IOMMUFD;
+	file->iommufd = iommufd_fops_open(k);
+	if (!file->iommufd) {
+		free(file);
+		return -ENOMEM;
+	}
+	uapi_file_opened(k, file);
+	int ret = uapi_install(k, file);
+	if (ret < 0) {
+		file->refs = 1;
+		uapi_file_put(k, file);
+	}
+	return ret;
+}
+
 int uapi_open(struct kernel *k, const char *path, int flags)
 {
 	(void)flags;
 	if (!path)
 		return -EFAULT;
+	if (!strcmp(path, "/dev/iommu"))
+		return open_iommufd(k);
 	if (strncmp(path, "/dev/vfio/", 10) || !vfio_devnode_present(k))
 		return -ENOENT;
 	if (!uapi_state(k))
@@ -183,6 +217,8 @@ long uapi_ioctl(struct kernel *k, int fd, unsigned long request, void *arg)
 		return vfio_group_ioctl(file->group, request, arg);
 	case UAPI_FILE_VFIO_DEVICE:
 		return vfio_device_ioctl(file->device, request, arg);
+	case UAPI_FILE_IOMMUFD:
+		return iommufd_fops_ioctl(file->iommufd, request, arg);
 	}
 	return -ENOTTY;
 }

@@ -15,11 +15,13 @@
 struct vfio_container;
 struct vfio_group;
 struct vfio_device_file;
+struct iommufd_ctx;
 
 enum uapi_file_kind {
 	UAPI_FILE_VFIO_CONTAINER,	/* /dev/vfio/vfio */
 	UAPI_FILE_VFIO_GROUP,		/* /dev/vfio/N */
 	UAPI_FILE_VFIO_DEVICE,		/* anon_inode:[vfio-device] */
+	UAPI_FILE_IOMMUFD,		/* /dev/iommu (src/uapi/iommufd.h) */
 };
 
 /* struct file: what an fd points at */
@@ -29,6 +31,7 @@ struct uapi_file {
 	struct vfio_container *container;
 	struct vfio_group *group;
 	struct vfio_device_file *device;
+	struct iommufd_ctx *iommufd;
 };
 
 /* One block of the process's anonymous memory: host bytes that are guest RAM pages. */
@@ -60,7 +63,7 @@ struct uapi_state *uapi_state(struct kernel *k);
 /* Close every file, free the memory: the process exits. */
 void uapi_free(struct kernel *k);
 
-/* open(2) of a path the kernel serves: /dev/vfio/vfio, /dev/vfio/N */
+/* open(2) of a path the kernel serves: /dev/vfio/vfio, /dev/vfio/N, /dev/iommu */
 int uapi_open(struct kernel *k, const char *path, int flags);
 int uapi_close(struct kernel *k, int fd);
 long uapi_ioctl(struct kernel *k, int fd, unsigned long request, void *arg);

@@ -1,0 +1,183 @@
+/*
+ * iommufd (Linux 7.3, drivers/iommu/iommufd): the file /dev/iommu gives,
+ * its table of objects, and the I/O address spaces (IOAS) user space maps
+ * its memory into. Each open of /dev/iommu is one iommufd_ctx; objects get
+ * ids from 1 up, the lowest free first (xa_alloc over an XA_FLAGS_ALLOC1
+ * xarray), and live until IOMMU_DESTROY or the file's release.
+ *
+ * What is modelled so far: the context, IOMMU_DESTROY, IOMMU_OPTION and the
+ * IOAS ioctls with no device attached. Devices (VFIO_DEVICE_BIND_IOMMUFD,
+ * which adds the IOMMUFD_OBJ_DEVICE object and the device's reserved
+ * regions to its IOAS), HWPTs, vIOMMUs and vDEVICEs are the next steps:
+ * their object types are named below, their ioctls answer ENOTTY for now.
+ */
+#ifndef IOMMUSIM_UAPI_IOMMUFD_H
+#define IOMMUSIM_UAPI_IOMMUFD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "base/device.h"
+#include "uapi/iommufd_abi.h"
+
+struct kernel;
+
+/* enum iommufd_object_type: the kinds of object 7.3 has (only IOAS is modelled yet) */
+enum iommufd_object_type {
+	IOMMUFD_OBJ_NONE,
+	IOMMUFD_OBJ_DEVICE,		/* next step: VFIO_DEVICE_BIND_IOMMUFD */
+	IOMMUFD_OBJ_HWPT_PAGING,	/* next step: IOMMU_HWPT_ALLOC */
+	IOMMUFD_OBJ_HWPT_NESTED,
+	IOMMUFD_OBJ_IOAS,
+	IOMMUFD_OBJ_ACCESS,
+	IOMMUFD_OBJ_FAULT,
+	IOMMUFD_OBJ_VIOMMU,		/* next step: IOMMU_VIOMMU_ALLOC */
+	IOMMUFD_OBJ_VDEVICE,
+	IOMMUFD_OBJ_VEVENTQ,
+	IOMMUFD_OBJ_HW_QUEUE,
+};
+
+/* struct iommufd_object: the head of every object in the table */
+struct iommufd_object {
+	u32 id;
+	enum iommufd_object_type type;
+	/* other objects' references (a HWPT's on its IOAS): DESTROY refuses while > 0 */
+	unsigned int users;
+};
+
+/*
+ * The pages a mapping was made from (struct iopt_pages): a user address
+ * range, shared by the areas IOMMU_IOAS_COPY makes from it. With no domain
+ * attached nothing is pinned: 7.3 pins when a domain or an access needs
+ * the pages.
+ */
+struct iopt_pages {
+	unsigned int refs;		/* kref: the areas that use it */
+	u64 uptr;			/* page-aligned user address of the first page */
+	u64 npages;
+	bool writable;
+};
+
+/* One mapping of an IOAS (struct iopt_area): [iova, last] onto pages from start_byte */
+struct iopt_area {
+	u64 iova, last;			/* inclusive */
+	struct iopt_pages *pages;
+	u64 start_byte;			/* offset of iova's byte from pages->uptr */
+	int iommu_prot;			/* IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE */
+};
+
+/* an inclusive IOVA range of an interval tree (allowed, reserved) */
+struct iopt_range {
+	u64 start, last;
+};
+
+/* struct io_pagetable: the IOVA space of an IOAS */
+struct io_pagetable {
+	struct iopt_area *areas;	/* sorted by iova, never overlapping */
+	size_t nareas, capareas;
+	struct iopt_range *allowed;	/* IOMMU_IOAS_ALLOW_IOVAS' ranges, sorted; none: all */
+	size_t nallowed;
+	struct iopt_range *reserved;	/* reserved regions of attached devices, sorted */
+	size_t nreserved;
+	u64 iova_alignment;		/* 1 with no domain and large pages allowed */
+	bool disable_large_pages;	/* IOMMU_OPTION_HUGE_PAGES = 0 */
+};
+
+struct iommufd_ioas {
+	struct iommufd_object obj;	/* first: the table's entry is the IOAS */
+	struct io_pagetable iopt;
+};
+
+static inline struct iommufd_ioas *to_ioas(struct iommufd_object *obj)
+{
+	return (struct iommufd_ioas *)((char *)obj - offsetof(struct iommufd_ioas, obj));
+}
+
+/* the accounting of pinned pages (IOMMU_OPTION_RLIMIT_MODE) */
+enum iopt_pages_account_mode {
+	IOPT_PAGES_ACCOUNT_NONE,
+	IOPT_PAGES_ACCOUNT_USER,	/* user->locked_vm, the iommufd default */
+	IOPT_PAGES_ACCOUNT_MM,		/* mm->locked_vm, as VFIO type1 does */
+};
+
+/* struct iommufd_ctx: one open /dev/iommu */
+struct iommufd_ctx {
+	struct kernel *k;
+	/* the object table: objects[id], id 0 never used; NULL: a free id */
+	struct iommufd_object **objects;
+	size_t nobjects;		/* ids below this have a slot */
+	enum iopt_pages_account_mode account_mode;
+};
+
+/* iommu prot bits (include/linux/iommu.h) */
+#define IOMMU_READ	(1 << 0)
+#define IOMMU_WRITE	(1 << 1)
+#define IOMMU_CACHE	(1 << 2)
+
+/* iommufd_main.c: the file and its object table */
+struct iommufd_ctx *iommufd_fops_open(struct kernel *k);
+void iommufd_fops_release(struct iommufd_ctx *ictx);
+/* ioctl(2) on the file: the return value, or -errno (ENOTTY for what it does not know) */
+long iommufd_fops_ioctl(struct iommufd_ctx *ictx, unsigned long cmd, void *arg);
+/* /dev/iommu exists: the kernel is built with IOMMUFD */
+bool iommufd_devnode_present(struct kernel *k);
+
+/* the IOAS with this id, or NULL (ENOENT): a missing id or another type */
+struct iommufd_ioas *iommufd_get_ioas(struct iommufd_ctx *ictx, u32 id);
+/* a new object's id (the lowest free from 1); -ENOMEM */
+int iommufd_object_add(struct iommufd_ctx *ictx, struct iommufd_object *obj);
+/* how many objects the table holds */
+size_t iommufd_object_count(const struct iommufd_ctx *ictx);
+
+/* the ioctl's copy of the caller's struct, and where to answer (struct iommufd_ucmd) */
+struct iommufd_ucmd {
+	struct iommufd_ctx *ictx;
+	void *ubuffer;
+	u32 user_size;
+};
+/* copy the kernel's struct back, up to the caller's size */
+void iommufd_ucmd_respond(struct iommufd_ucmd *ucmd, const void *cmd, size_t len);
+
+/* iommufd_ioas.c: the IOAS ioctls */
+int iommufd_ioas_alloc_ioctl(struct iommufd_ucmd *ucmd, struct iommu_ioas_alloc *cmd);
+int iommufd_ioas_iova_ranges(struct iommufd_ucmd *ucmd, struct iommu_ioas_iova_ranges *cmd);
+int iommufd_ioas_allow_iovas(struct iommufd_ucmd *ucmd, struct iommu_ioas_allow_iovas *cmd);
+int iommufd_ioas_map(struct iommufd_ucmd *ucmd, struct iommu_ioas_map *cmd);
+int iommufd_ioas_copy(struct iommufd_ucmd *ucmd, struct iommu_ioas_copy *cmd);
+int iommufd_ioas_unmap(struct iommufd_ucmd *ucmd, struct iommu_ioas_unmap *cmd);
+int iommufd_option_rlimit_mode(struct iommufd_ctx *ictx, struct iommu_option *cmd);
+int iommufd_ioas_option(struct iommufd_ctx *ictx, struct iommu_option *cmd);
+void iommufd_ioas_destroy(struct iommufd_ioas *ioas);
+
+/* iommufd_io_pagetable.c: the IOVA space (io_pagetable.c) */
+void iopt_init_table(struct io_pagetable *iopt);
+void iopt_destroy_table(struct io_pagetable *iopt);
+/* IOPT_ALLOC_IOVA: pick the IOVA as iopt_alloc_iova() does */
+#define IOPT_ALLOC_IOVA (1u << 0)
+/*
+ * Map the listed page slices back to back at *iova (or at an allocated
+ * IOVA, returned in *iova). On error the table is unchanged.
+ */
+struct iopt_pages_slice {
+	struct iopt_pages *pages;
+	u64 start_byte;
+	u64 length;
+};
+int iopt_map_pages(struct io_pagetable *iopt, const struct iopt_pages_slice *slices, size_t nslices,
+		   u64 length, u64 *iova, int iommu_prot, unsigned int flags);
+/* iopt_alloc_user_pages(): a new iopt_pages for [uptr, uptr+length), refs 1; its slice */
+int iopt_alloc_user_pages(u64 uptr, u64 length, bool writable, struct iopt_pages_slice *out);
+void iopt_put_pages(struct iopt_pages *pages);
+/* The slices behind [iova, iova+length), each holding a page reference; *n of them. */
+int iopt_get_pages(struct io_pagetable *iopt, u64 iova, u64 length, struct iopt_pages_slice **out,
+		   size_t *n);
+void iopt_free_pages_list(struct iopt_pages_slice *slices, size_t n);
+int iopt_unmap_iova(struct io_pagetable *iopt, u64 iova, u64 length, u64 *unmapped);
+int iopt_unmap_all(struct io_pagetable *iopt, u64 *unmapped);
+/* Replace the allowed ranges (sorted, non-overlapping): -EADDRINUSE if one meets a reserved range. */
+int iopt_set_allow_iova(struct io_pagetable *iopt, struct iopt_range *allowed, size_t n);
+/* The holes between reserved ranges in [0, U64_MAX], into out (up to max): how many there are. */
+size_t iopt_iova_holes(const struct io_pagetable *iopt, struct iopt_range *out, size_t max);
+int iopt_disable_large_pages(struct io_pagetable *iopt);
+void iopt_enable_large_pages(struct io_pagetable *iopt);
+
+#endif

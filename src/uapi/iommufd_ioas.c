@@ -1,0 +1,244 @@
+/*
+ * The IOAS ioctls (7.3's ioas.c): each checks its struct as 7.3 does, in
+ * 7.3's order (flags and reserved fields, then overflow, then the object),
+ * and answers through the caller's struct, up to the caller's size.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "uapi/iommufd.h"
+
+#define MAP_FLAGS (IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)
+
+void iommufd_ioas_destroy(struct iommufd_ioas *ioas)
+{
+	iopt_unmap_all(&ioas->iopt, NULL);
+	iopt_destroy_table(&ioas->iopt);
+	free(ioas);
+}
+
+int iommufd_ioas_alloc_ioctl(struct iommufd_ucmd *ucmd, struct iommu_ioas_alloc *cmd)
+{
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	struct iommufd_ioas *ioas = calloc(1, sizeof(*ioas));
+	if (!ioas)
+		return -ENOMEM;
+	ioas->obj.type = IOMMUFD_OBJ_IOAS;
+	iopt_init_table(&ioas->iopt);
+	int ret = iommufd_object_add(ucmd->ictx, &ioas->obj);
+	if (ret) {
+		free(ioas);
+		return ret;
+	}
+	cmd->out_ioas_id = ioas->obj.id;
+	iommufd_ucmd_respond(ucmd, cmd, sizeof(*cmd));
+	return 0;
+}
+
+int iommufd_ioas_iova_ranges(struct iommufd_ucmd *ucmd, struct iommu_ioas_iova_ranges *cmd)
+{
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+	struct iommufd_ioas *ioas = iommufd_get_ioas(ucmd->ictx, cmd->ioas_id);
+	if (!ioas)
+		return -ENOENT;
+	u32 max = cmd->num_iovas;
+	struct iommu_iova_range *user = (struct iommu_iova_range *)(uintptr_t)cmd->allowed_iovas;
+	size_t n = iopt_iova_holes(&ioas->iopt, NULL, 0);
+	struct iopt_range *holes = calloc(n ? n : 1, sizeof(*holes));
+	if (!holes)
+		return -ENOMEM;
+	iopt_iova_holes(&ioas->iopt, holes, n);
+	/* the ranges that fit are written before the count says whether all did */
+	for (size_t i = 0; i < n && i < max; i++) {
+		if (!user) {
+			free(holes);
+			return -EFAULT;
+		}
+		user[i].start = holes[i].start;
+		user[i].last = holes[i].last;
+	}
+	free(holes);
+	cmd->num_iovas = (u32)n;
+	cmd->out_iova_alignment = ioas->iopt.iova_alignment;
+	iommufd_ucmd_respond(ucmd, cmd, sizeof(*cmd));
+	return n > max ? -EMSGSIZE : 0;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct iopt_range *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+int iommufd_ioas_allow_iovas(struct iommufd_ucmd *ucmd, struct iommu_ioas_allow_iovas *cmd)
+{
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+	struct iommufd_ioas *ioas = iommufd_get_ioas(ucmd->ictx, cmd->ioas_id);
+	if (!ioas)
+		return -ENOENT;
+	const struct iommu_iova_range *user = (const struct iommu_iova_range *)(uintptr_t)cmd->allowed_iovas;
+	struct iopt_range *r = calloc(cmd->num_iovas ? cmd->num_iovas : 1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	/* iommufd_ioas_load_iovas(): each range non-empty and apart from the ones before it */
+	for (u32 i = 0; i < cmd->num_iovas; i++) {
+		int err = 0;
+		if (!user)
+			err = -EFAULT;
+		else if (user[i].start >= user[i].last)
+			err = -EINVAL;
+		for (u32 j = 0; !err && j < i; j++)
+			if (r[j].start <= user[i].last && r[j].last >= user[i].start)
+				err = -EINVAL;
+		if (err) {
+			free(r);
+			return err;
+		}
+		r[i] = (struct iopt_range){ user[i].start, user[i].last };
+	}
+	qsort(r, cmd->num_iovas, sizeof(*r), range_cmp);
+	int ret = iopt_set_allow_iova(&ioas->iopt, r, cmd->num_iovas);
+	if (ret)
+		free(r);
+	return ret;
+}
+
+static int conv_iommu_prot(u32 map_flags)
+{
+	int prot = IOMMU_CACHE;
+	if (map_flags & IOMMU_IOAS_MAP_WRITEABLE)
+		prot |= IOMMU_WRITE;
+	if (map_flags & IOMMU_IOAS_MAP_READABLE)
+		prot |= IOMMU_READ;
+	return prot;
+}
+
+int iommufd_ioas_map(struct iommufd_ucmd *ucmd, struct iommu_ioas_map *cmd)
+{
+	if ((cmd->flags & ~MAP_FLAGS) || cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (cmd->iova >= UINT64_MAX || cmd->length >= UINT64_MAX)
+		return -EOVERFLOW;
+	if (!(cmd->flags & (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)))
+		return -EINVAL;
+	struct iommufd_ioas *ioas = iommufd_get_ioas(ucmd->ictx, cmd->ioas_id);
+	if (!ioas)
+		return -ENOENT;
+	struct iopt_pages_slice slice;
+	int ret = iopt_alloc_user_pages(cmd->user_va, cmd->length,
+					conv_iommu_prot(cmd->flags) & IOMMU_WRITE, &slice);
+	if (ret)
+		return ret;
+	u64 iova = cmd->iova;
+	ret = iopt_map_pages(&ioas->iopt, &slice, 1, cmd->length, &iova, conv_iommu_prot(cmd->flags),
+			     cmd->flags & IOMMU_IOAS_MAP_FIXED_IOVA ? 0 : IOPT_ALLOC_IOVA);
+	/* the area holds its own reference */
+	iopt_put_pages(slice.pages);
+	if (ret)
+		return ret;
+	cmd->iova = iova;
+	iommufd_ucmd_respond(ucmd, cmd, sizeof(*cmd));
+	return 0;
+}
+
+int iommufd_ioas_copy(struct iommufd_ucmd *ucmd, struct iommu_ioas_copy *cmd)
+{
+	if (cmd->flags & ~MAP_FLAGS)
+		return -EOPNOTSUPP;
+	if (cmd->length >= UINT64_MAX || cmd->src_iova >= UINT64_MAX || cmd->dst_iova >= UINT64_MAX)
+		return -EOVERFLOW;
+	if (!(cmd->flags & (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)))
+		return -EINVAL;
+	struct iommufd_ioas *src = iommufd_get_ioas(ucmd->ictx, cmd->src_ioas_id);
+	if (!src)
+		return -ENOENT;
+	struct iopt_pages_slice *slices;
+	size_t n;
+	int ret = iopt_get_pages(&src->iopt, cmd->src_iova, cmd->length, &slices, &n);
+	if (ret)
+		return ret;
+	struct iommufd_ioas *dst = iommufd_get_ioas(ucmd->ictx, cmd->dst_ioas_id);
+	if (!dst) {
+		iopt_free_pages_list(slices, n);
+		return -ENOENT;
+	}
+	u64 iova = cmd->dst_iova;
+	ret = iopt_map_pages(&dst->iopt, slices, n, cmd->length, &iova, conv_iommu_prot(cmd->flags),
+			     cmd->flags & IOMMU_IOAS_MAP_FIXED_IOVA ? 0 : IOPT_ALLOC_IOVA);
+	iopt_free_pages_list(slices, n);
+	if (ret)
+		return ret;
+	cmd->dst_iova = iova;
+	iommufd_ucmd_respond(ucmd, cmd, sizeof(*cmd));
+	return 0;
+}
+
+int iommufd_ioas_unmap(struct iommufd_ucmd *ucmd, struct iommu_ioas_unmap *cmd)
+{
+	struct iommufd_ioas *ioas = iommufd_get_ioas(ucmd->ictx, cmd->ioas_id);
+	if (!ioas)
+		return -ENOENT;
+	u64 unmapped = 0;
+	int ret;
+	if (cmd->iova == 0 && cmd->length == UINT64_MAX) {
+		/* everything; nothing mapped is a success too */
+		ret = iopt_unmap_all(&ioas->iopt, &unmapped);
+	} else {
+		if (cmd->iova >= UINT64_MAX || cmd->length >= UINT64_MAX)
+			return -EOVERFLOW;
+		ret = iopt_unmap_iova(&ioas->iopt, cmd->iova, cmd->length, &unmapped);
+		if (!ret && !unmapped)
+			ret = -ENOENT;
+	}
+	if (ret)
+		return ret;
+	cmd->length = unmapped;
+	iommufd_ucmd_respond(ucmd, cmd, sizeof(*cmd));
+	return 0;
+}
+
+int iommufd_option_rlimit_mode(struct iommufd_ctx *ictx, struct iommu_option *cmd)
+{
+	if (cmd->object_id)
+		return -EOPNOTSUPP;
+	if (cmd->op == IOMMU_OPTION_OP_GET) {
+		cmd->val64 = ictx->account_mode == IOPT_PAGES_ACCOUNT_MM;
+		return 0;
+	}
+	if (cmd->op != IOMMU_OPTION_OP_SET)
+		return -EOPNOTSUPP;
+	/* capable(CAP_SYS_RESOURCE): the modelled process is root */
+	if (iommufd_object_count(ictx))
+		return -EBUSY;
+	if (cmd->val64 == 0)
+		ictx->account_mode = IOPT_PAGES_ACCOUNT_USER;
+	else if (cmd->val64 == 1)
+		ictx->account_mode = IOPT_PAGES_ACCOUNT_MM;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int iommufd_ioas_option(struct iommufd_ctx *ictx, struct iommu_option *cmd)
+{
+	struct iommufd_ioas *ioas = iommufd_get_ioas(ictx, cmd->object_id);
+	if (!ioas)
+		return -ENOENT;
+	if (cmd->op == IOMMU_OPTION_OP_GET) {
+		cmd->val64 = !ioas->iopt.disable_large_pages;
+		return 0;
+	}
+	if (cmd->op != IOMMU_OPTION_OP_SET)
+		return -EOPNOTSUPP;
+	if (cmd->val64 == 0)
+		return iopt_disable_large_pages(&ioas->iopt);
+	if (cmd->val64 == 1) {
+		iopt_enable_large_pages(&ioas->iopt);
+		return 0;
+	}
+	return -EINVAL;
+}

@@ -1,0 +1,223 @@
+/*
+ * /dev/iommu (7.3's iommufd main.c): the context an open makes, its object
+ * table, IOMMU_DESTROY, IOMMU_OPTION and the ioctl dispatch with 7.3's size
+ * rules: an unknown command is ENOTTY; a struct shorter than the command's
+ * last mandatory field is EINVAL; a longer one must be zero past the
+ * kernel's struct (E2BIG otherwise, copy_struct_from_user); the answer is
+ * copied back up to the caller's size.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "uapi/iommufd.h"
+#include "kconfig/kconfig.h"
+
+bool iommufd_devnode_present(struct kernel *k)
+{
+	return kconfig_enabled(kernel_config(k), KCONFIG_IOMMUFD);
+}
+
+struct iommufd_ctx *iommufd_fops_open(struct kernel *k)
+{
+	struct iommufd_ctx *ictx = calloc(1, sizeof(*ictx));
+	if (ictx) {
+		ictx->k = k;
+		/* kzalloc: no mode of its own, each mapping's pages account per user */
+		ictx->account_mode = IOPT_PAGES_ACCOUNT_NONE;
+	}
+	return ictx;
+}
+
+static void object_destroy(struct iommufd_object *obj)
+{
+	switch (obj->type) {
+	case IOMMUFD_OBJ_IOAS:
+		iommufd_ioas_destroy(to_ioas(obj));
+		break;
+	default:
+		/* no other type is created yet */
+		free(obj);
+		break;
+	}
+}
+
+void iommufd_fops_release(struct iommufd_ctx *ictx)
+{
+	if (!ictx)
+		return;
+	/* leaves first: an object others use goes once they are gone */
+	bool progress = true;
+	while (progress) {
+		progress = false;
+		for (size_t id = 1; id < ictx->nobjects; id++) {
+			struct iommufd_object *obj = ictx->objects[id];
+			if (!obj || obj->users)
+				continue;
+			ictx->objects[id] = NULL;
+			object_destroy(obj);
+			progress = true;
+		}
+	}
+	free(ictx->objects);
+	free(ictx);
+}
+
+size_t iommufd_object_count(const struct iommufd_ctx *ictx)
+{
+	size_t n = 0;
+	for (size_t id = 1; id < ictx->nobjects; id++)
+		n += ictx->objects[id] != NULL;
+	return n;
+}
+
+int iommufd_object_add(struct iommufd_ctx *ictx, struct iommufd_object *obj)
+{
+	/* xa_alloc() with XA_FLAGS_ALLOC1, xa_limit_31b: the lowest free id from 1 */
+	size_t id = 1;
+	while (id < ictx->nobjects && ictx->objects[id])
+		id++;
+	if (id >= 0x7fffffff)
+		return -ENOSPC;
+	if (id >= ictx->nobjects) {
+		size_t n = ictx->nobjects ? 2 * ictx->nobjects : 16;
+		struct iommufd_object **t = realloc(ictx->objects, n * sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+		memset(t + ictx->nobjects, 0, (n - ictx->nobjects) * sizeof(*t));
+		ictx->objects = t;
+		ictx->nobjects = n;
+	}
+	obj->id = (u32)id;
+	ictx->objects[id] = obj;
+	return 0;
+}
+
+static struct iommufd_object *get_object(struct iommufd_ctx *ictx, u32 id)
+{
+	return id < ictx->nobjects ? ictx->objects[id] : NULL;
+}
+
+struct iommufd_ioas *iommufd_get_ioas(struct iommufd_ctx *ictx, u32 id)
+{
+	struct iommufd_object *obj = get_object(ictx, id);
+	return obj && obj->type == IOMMUFD_OBJ_IOAS ? to_ioas(obj) : NULL;
+}
+
+void iommufd_ucmd_respond(struct iommufd_ucmd *ucmd, const void *cmd, size_t len)
+{
+	memcpy(ucmd->ubuffer, cmd, ucmd->user_size < len ? ucmd->user_size : len);
+}
+
+/* iommufd_destroy(): ENOENT for no such object, EBUSY while another object uses it */
+static int iommufd_destroy(struct iommufd_ucmd *ucmd, struct iommu_destroy *cmd)
+{
+	struct iommufd_object *obj = get_object(ucmd->ictx, cmd->id);
+	if (!obj)
+		return -ENOENT;
+	if (obj->users)
+		return -EBUSY;
+	ucmd->ictx->objects[cmd->id] = NULL;
+	object_destroy(obj);
+	return 0;
+}
+
+static int iommufd_option(struct iommufd_ucmd *ucmd, struct iommu_option *cmd)
+{
+	int ret;
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+	switch (cmd->option_id) {
+	case IOMMU_OPTION_RLIMIT_MODE:
+		ret = iommufd_option_rlimit_mode(ucmd->ictx, cmd);
+		break;
+	case IOMMU_OPTION_HUGE_PAGES:
+		ret = iommufd_ioas_option(ucmd->ictx, cmd);
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	if (ret)
+		return ret;
+	/* only val64 goes back */
+	memcpy((char *)ucmd->ubuffer + offsetof(struct iommu_option, val64), &cmd->val64, sizeof(cmd->val64));
+	return 0;
+}
+
+/* the kernel's copy of every struct the table knows (union ucmd_buffer) */
+union ucmd_buffer {
+	struct iommu_destroy destroy;
+	struct iommu_ioas_alloc alloc;
+	struct iommu_ioas_allow_iovas allow_iovas;
+	struct iommu_ioas_copy ioas_copy;
+	struct iommu_ioas_iova_ranges iova_ranges;
+	struct iommu_ioas_map map;
+	struct iommu_ioas_unmap unmap;
+	struct iommu_option option;
+};
+
+static int do_destroy(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_destroy(u, &b->destroy); }
+static int do_ioas_alloc(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_ioas_alloc_ioctl(u, &b->alloc); }
+static int do_allow_iovas(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_ioas_allow_iovas(u, &b->allow_iovas); }
+static int do_copy(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_ioas_copy(u, &b->ioas_copy); }
+static int do_iova_ranges(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_ioas_iova_ranges(u, &b->iova_ranges); }
+static int do_map(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_ioas_map(u, &b->map); }
+static int do_unmap(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_ioas_unmap(u, &b->unmap); }
+static int do_option(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_option(u, &b->option); }
+
+struct iommufd_ioctl_op {
+	unsigned int size;		/* the kernel's struct */
+	unsigned int min_size;		/* offsetofend() of its last mandatory field */
+	unsigned int ioctl_num;
+	int (*execute)(struct iommufd_ucmd *ucmd, union ucmd_buffer *buf);
+};
+
+#define OFFSETOFEND(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
+#define IOCTL_OP(_ioctl, _fn, _struct, _last) \
+	[_IOC_NR(_ioctl) - IOMMUFD_CMD_BASE] = { sizeof(_struct), OFFSETOFEND(_struct, _last), _ioctl, _fn }
+
+/*
+ * 7.3's table runs from IOMMUFD_CMD_BASE to IOMMU_IOAS_NOIOMMU_GET_PA.
+ * Not modelled yet (ENOTTY here): GET_HW_INFO, HWPT_ALLOC, HWPT_INVALIDATE,
+ * the dirty-tracking pair, FAULT_QUEUE_ALLOC, IOAS_MAP_FILE, IOAS_CHANGE_PROCESS,
+ * VFIO_IOAS, VIOMMU_ALLOC, VDEVICE_ALLOC, VEVENTQ_ALLOC, HW_QUEUE_ALLOC.
+ */
+static const struct iommufd_ioctl_op iommufd_ioctl_ops[IOMMUFD_CMD_IOAS_NOIOMMU_GET_PA - IOMMUFD_CMD_BASE + 1] = {
+	IOCTL_OP(IOMMU_DESTROY, do_destroy, struct iommu_destroy, id),
+	IOCTL_OP(IOMMU_IOAS_ALLOC, do_ioas_alloc, struct iommu_ioas_alloc, out_ioas_id),
+	IOCTL_OP(IOMMU_IOAS_ALLOW_IOVAS, do_allow_iovas, struct iommu_ioas_allow_iovas, allowed_iovas),
+	IOCTL_OP(IOMMU_IOAS_COPY, do_copy, struct iommu_ioas_copy, src_iova),
+	IOCTL_OP(IOMMU_IOAS_IOVA_RANGES, do_iova_ranges, struct iommu_ioas_iova_ranges, out_iova_alignment),
+	IOCTL_OP(IOMMU_IOAS_MAP, do_map, struct iommu_ioas_map, iova),
+	IOCTL_OP(IOMMU_IOAS_UNMAP, do_unmap, struct iommu_ioas_unmap, length),
+	IOCTL_OP(IOMMU_OPTION, do_option, struct iommu_option, val64),
+};
+
+long iommufd_fops_ioctl(struct iommufd_ctx *ictx, unsigned long cmd, void *arg)
+{
+	unsigned int nr = _IOC_NR(cmd);
+	size_t nops = sizeof(iommufd_ioctl_ops) / sizeof(iommufd_ioctl_ops[0]);
+	/* below or past the table: 7.3 tries the VFIO container compat ioctls (not modelled) */
+	if (nr < IOMMUFD_CMD_BASE || nr - IOMMUFD_CMD_BASE >= nops)
+		return -ENOTTY;
+	struct iommufd_ucmd ucmd = { .ictx = ictx, .ubuffer = arg };
+	/* get_user() of the size */
+	if (!arg)
+		return -EFAULT;
+	memcpy(&ucmd.user_size, arg, sizeof(ucmd.user_size));
+	const struct iommufd_ioctl_op *op = &iommufd_ioctl_ops[nr - IOMMUFD_CMD_BASE];
+	if (!op->execute || op->ioctl_num != cmd)
+		return -ENOTTY;
+	if (ucmd.user_size < op->min_size)
+		return -EINVAL;
+	/* copy_struct_from_user() */
+	union ucmd_buffer buf;
+	memset(&buf, 0, sizeof(buf));
+	if (ucmd.user_size > op->size) {
+		const unsigned char *tail = (const unsigned char *)arg + op->size;
+		for (size_t i = 0; i < ucmd.user_size - op->size; i++)
+			if (tail[i])
+				return -E2BIG;
+	}
+	memcpy(&buf, arg, ucmd.user_size < op->size ? ucmd.user_size : op->size);
+	return op->execute(&ucmd, &buf);
+}
