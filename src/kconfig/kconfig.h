@@ -29,6 +29,7 @@ struct kernel;
 	X(ARCH_FORCE_MAX_ORDER, INT)		/* the buddy allocator's orders */                  \
 	X(ZONE_DMA, BOOL)                                                                          \
 	X(ZONE_DMA32, BOOL)                                                                        \
+	X(TRANSPARENT_HUGEPAGE, BOOL)		/* caps iommufd's IOVA alignment at HPAGE_SIZE */   \
 	/* block: the default elevator of a single-queue disk (a module the guest lacks: none) */  \
 	X(MQ_IOSCHED_DEADLINE, TRISTATE)                                                           \
 	/* kernel/dma */                                                                           \

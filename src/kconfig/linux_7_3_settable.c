@@ -12,6 +12,9 @@ static const struct kconfig_settable options[] = {
 	  "y or m: /dev/iommu, iommufd's I/O address spaces (IOAS_ALLOC, IOVA_RANGES, ALLOW_IOVAS, "
 	  "MAP, COPY, UNMAP, OPTION, DESTROY); devices, HWPTs and vIOMMUs are not modelled yet. "
 	  "m is modelled as built in (no iommufd module in lsmod)" },
+	{ KCONFIG_TRANSPARENT_HUGEPAGE, 0, 0, 0,
+	  "n: iommufd's IOVA allocator aligns an allocated IOVA to at most a page (with THP: to at "
+	  "most HPAGE_SIZE, 2M), as the oracle's iommufd kernel (allnoconfig-based) does" },
 	KCONFIG_SETTABLE_COMMON
 };
 
