@@ -79,6 +79,8 @@ struct io_pagetable {
 	struct iopt_range *reserved;	/* reserved regions of attached devices, sorted */
 	size_t nreserved;
 	u64 iova_alignment;		/* 1 with no domain and large pages allowed */
+	/* the allocator's largest alignment: HPAGE_SIZE with TRANSPARENT_HUGEPAGE, else PAGE_SIZE */
+	u64 max_alloc_alignment;
 	bool disable_large_pages;	/* IOMMU_OPTION_HUGE_PAGES = 0 */
 };
 
@@ -106,6 +108,7 @@ struct iommufd_ctx {
 	struct iommufd_object **objects;
 	size_t nobjects;		/* ids below this have a slot */
 	enum iopt_pages_account_mode account_mode;
+	u64 max_alloc_alignment;	/* for every IOAS's io_pagetable (CONFIG_TRANSPARENT_HUGEPAGE) */
 };
 
 /* iommu prot bits (include/linux/iommu.h) */
@@ -137,6 +140,9 @@ struct iommufd_ucmd {
 /* copy the kernel's struct back, up to the caller's size */
 void iommufd_ucmd_respond(struct iommufd_ucmd *ucmd, const void *cmd, size_t len);
 
+/* iommufd_vfio_compat.c: VFIO's container ioctls on an iommufd (ENOTTY for the others) */
+long iommufd_vfio_ioctl(struct iommufd_ctx *ictx, unsigned long cmd, void *arg);
+
 /* iommufd_ioas.c: the IOAS ioctls */
 int iommufd_ioas_alloc_ioctl(struct iommufd_ucmd *ucmd, struct iommu_ioas_alloc *cmd);
 int iommufd_ioas_iova_ranges(struct iommufd_ucmd *ucmd, struct iommu_ioas_iova_ranges *cmd);
@@ -149,7 +155,7 @@ int iommufd_ioas_option(struct iommufd_ctx *ictx, struct iommu_option *cmd);
 void iommufd_ioas_destroy(struct iommufd_ioas *ioas);
 
 /* iommufd_io_pagetable.c: the IOVA space (io_pagetable.c) */
-void iopt_init_table(struct io_pagetable *iopt);
+void iopt_init_table(struct io_pagetable *iopt, u64 max_alloc_alignment);
 void iopt_destroy_table(struct io_pagetable *iopt);
 /* IOPT_ALLOC_IOVA: pick the IOVA as iopt_alloc_iova() does */
 #define IOPT_ALLOC_IOVA (1u << 0)

@@ -9,13 +9,13 @@
 #include <string.h>
 #include "uapi/iommufd.h"
 
-/* Debian's arm64 7.3: 4K pages, transparent huge pages on (HPAGE_SIZE 2M) */
+/* arm64 with 4K pages (the model's only page size) */
 #define IOPT_PAGE_SIZE 4096ULL
-#define IOPT_HPAGE_SIZE (2ULL << 20)
 
-void iopt_init_table(struct io_pagetable *iopt)
+void iopt_init_table(struct io_pagetable *iopt, u64 max_alloc_alignment)
 {
 	memset(iopt, 0, sizeof(*iopt));
+	iopt->max_alloc_alignment = max_alloc_alignment;
 	/* no domain yet: the whole u64 space, no alignment */
 	iopt->iova_alignment = 1;
 }
@@ -126,7 +126,7 @@ static struct iopt_range *used_spans(const struct io_pagetable *iopt, size_t *n)
  * iopt_alloc_iova(): the lowest IOVA in an allowed span (all of [PAGE_SIZE,
  * U64_MAX - PAGE_SIZE] when none is set), in a hole of the reserved ranges
  * and areas, aligned to the length's power of two, capped by the user
- * address's own alignment and by the huge page size, keeping the user
+ * address's own alignment and by HPAGE_SIZE (PAGE_SIZE without THP), keeping the user
  * address's offset in its page. Never 0.
  */
 static int iopt_alloc_iova(const struct io_pagetable *iopt, u64 *iova, u64 addr, u64 length)
@@ -137,8 +137,8 @@ static int iopt_alloc_iova(const struct io_pagetable *iopt, u64 *iova, u64 addr,
 	u64 align = roundup_pow_of_two(length);
 	if (addr && (1ULL << __builtin_ctzll(addr)) < align)
 		align = 1ULL << __builtin_ctzll(addr);
-	if (align >= IOPT_HPAGE_SIZE)
-		align = IOPT_HPAGE_SIZE;
+	if (align >= iopt->max_alloc_alignment)
+		align = iopt->max_alloc_alignment;
 	if (align < iopt->iova_alignment)
 		return -EINVAL;
 

@@ -26,7 +26,7 @@ int iommufd_ioas_alloc_ioctl(struct iommufd_ucmd *ucmd, struct iommu_ioas_alloc 
 	if (!ioas)
 		return -ENOMEM;
 	ioas->obj.type = IOMMUFD_OBJ_IOAS;
-	iopt_init_table(&ioas->iopt);
+	iopt_init_table(&ioas->iopt, ucmd->ictx->max_alloc_alignment);
 	int ret = iommufd_object_add(ucmd->ictx, &ioas->obj);
 	if (ret) {
 		free(ioas);

@@ -24,6 +24,9 @@ struct iommufd_ctx *iommufd_fops_open(struct kernel *k)
 		ictx->k = k;
 		/* kzalloc: no mode of its own, each mapping's pages account per user */
 		ictx->account_mode = IOPT_PAGES_ACCOUNT_NONE;
+		/* iopt_alloc_iova()'s cap: HPAGE_SIZE (2M with 4K pages) with THP, else PAGE_SIZE */
+		ictx->max_alloc_alignment =
+			kconfig_enabled(kernel_config(k), KCONFIG_TRANSPARENT_HUGEPAGE) ? 2ULL << 20 : 4096;
 	}
 	return ictx;
 }
@@ -196,9 +199,9 @@ long iommufd_fops_ioctl(struct iommufd_ctx *ictx, unsigned long cmd, void *arg)
 {
 	unsigned int nr = _IOC_NR(cmd);
 	size_t nops = sizeof(iommufd_ioctl_ops) / sizeof(iommufd_ioctl_ops[0]);
-	/* below or past the table: 7.3 tries the VFIO container compat ioctls (not modelled) */
+	/* below or past the table: the VFIO container's ioctls on iommufd (vfio_compat.c) */
 	if (nr < IOMMUFD_CMD_BASE || nr - IOMMUFD_CMD_BASE >= nops)
-		return -ENOTTY;
+		return iommufd_vfio_ioctl(ictx, cmd, arg);
 	struct iommufd_ucmd ucmd = { .ictx = ictx, .ubuffer = arg };
 	/* get_user() of the size */
 	if (!arg)

@@ -1,0 +1,44 @@
+/*
+ * The VFIO container ioctls iommufd answers on its own file (7.3's
+ * vfio_compat.c, iommufd_vfio_ioctl): numbers outside iommufd's table land
+ * here. VFIO_GET_API_VERSION and VFIO_CHECK_EXTENSION are modelled; the
+ * compat IOAS (VFIO_SET_IOMMU, VFIO_IOMMU_GET_INFO, MAP_DMA, UNMAP_DMA) and
+ * /dev/vfio/vfio served by iommufd (IOMMUFD_VFIO_CONTAINER) are a next step
+ * and answer ENOTTY here.
+ */
+#include <errno.h>
+#include <linux/vfio.h>
+#include "uapi/iommufd.h"
+
+/* iommufd_vfio_check_extension(): a context out of no-IOMMU mode */
+static long check_extension(unsigned long type)
+{
+	switch (type) {
+	case VFIO_TYPE1_IOMMU:
+	case VFIO_TYPE1v2_IOMMU:
+	case VFIO_UNMAP_ALL:
+		return 1;
+	case VFIO_NOIOMMU_IOMMU:
+		/* CONFIG_VFIO_NOIOMMU is off in Debian's and the oracle's 7.3 */
+		return 0;
+	case VFIO_DMA_CC_IOMMU:
+		/* the compat IOAS's coherency; with none (no SET_IOMMU yet): get_compat_ioas()'s ENODEV */
+		return -ENODEV;
+	default:
+		/* VFIO_UPDATE_VADDR, the old nesting type, anything else */
+		return 0;
+	}
+}
+
+long iommufd_vfio_ioctl(struct iommufd_ctx *ictx, unsigned long cmd, void *arg)
+{
+	(void)ictx;
+	switch (cmd) {
+	case VFIO_GET_API_VERSION:
+		return VFIO_API_VERSION;
+	case VFIO_CHECK_EXTENSION:
+		return check_extension((unsigned long)arg);
+	default:
+		return -ENOTTY;
+	}
+}
