@@ -1,12 +1,13 @@
 /*
- * The nodes of devtmpfs the model keeps: /dev/vfio and what is in it
- * (src/uapi decides which exist). Character devices are reported as files.
+ * The nodes of devtmpfs the model keeps: /dev/vfio and what is in it,
+ * /dev/iommu (src/uapi decides which exist). Character devices are reported as files.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "sysfs/devfs.h"
 #include "uapi/uapi.h"
+#include "uapi/iommufd.h"
 
 static bool group_node(struct kernel *k, const char *name)
 {
@@ -24,6 +25,12 @@ static bool group_node(struct kernel *k, const char *name)
 int devfs_lstat(struct kernel *k, const char *path, struct sysfs_stat *st)
 {
 	memset(st, 0, sizeof(*st));
+	/* iommufd's misc device */
+	if (!strcmp(path, "/dev/iommu") && iommufd_devnode_present(k)) {
+		st->type = SYSFS_REG;
+		st->readable = st->writable = true;
+		return 0;
+	}
 	if (strncmp(path, "/dev/vfio", 9) || (path[9] && path[9] != '/') || !vfio_devnode_present(k))
 		return -ENOENT;
 	st->readable = true;
