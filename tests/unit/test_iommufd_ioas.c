@@ -466,7 +466,7 @@ Test(iommufd_ioas, unmap_whole_mappings_only)
 	cr_assert_eq(len, 0x8000);
 	cr_assert_eq(snapshot(&c, ioas).nareas, 0);
 
-	/* a range over the first and half the second: the first goes, then ENOENT (7.3 does not undo it) */
+	/* a range over the first and half the second: the first goes, then ENOENT (7.3 does not undo it; measured) */
 	cr_assert_eq(map_ok(&c, ioas, UVA, 0x4000), 0x4000);
 	cr_assert_eq(map_ok(&c, ioas, UVA, 0x4000), 0x8000);
 	len = 0x6000;
@@ -643,7 +643,7 @@ Test(iommufd_option, huge_pages_sets_the_ioas_alignment)
 /*
  * The oracle's iommufd kernel (oracle/iommufd.config: allnoconfig-based, no
  * TRANSPARENT_HUGEPAGE) on QEMU 10.0 gave these IOVAs and errnos for the same
- * calls, user memory at 1 << 40 (measured): without THP the allocator's
+ * calls, user memory at 1 << 40 (oracle/iommufd/run_probe.sh): without THP the allocator's
  * alignment is capped at a page, so lengths no longer round the IOVA up.
  */
 Test(iommufd_ioas, without_THP_the_oracle_kernels_iovas)
