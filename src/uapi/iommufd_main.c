@@ -102,8 +102,14 @@ static struct iommufd_object *get_object(struct iommufd_ctx *ictx, u32 id)
 
 struct iommufd_ioas *iommufd_get_ioas(struct iommufd_ctx *ictx, u32 id)
 {
+	struct iommufd_object *obj = iommufd_get_object(ictx, id, IOMMUFD_OBJ_IOAS);
+	return obj ? to_ioas(obj) : NULL;
+}
+
+struct iommufd_object *iommufd_get_object(struct iommufd_ctx *ictx, u32 id, enum iommufd_object_type type)
+{
 	struct iommufd_object *obj = get_object(ictx, id);
-	return obj && obj->type == IOMMUFD_OBJ_IOAS ? to_ioas(obj) : NULL;
+	return obj && (type == IOMMUFD_OBJ_ANY || obj->type == type) ? obj : NULL;
 }
 
 void iommufd_ucmd_respond(struct iommufd_ucmd *ucmd, const void *cmd, size_t len)
