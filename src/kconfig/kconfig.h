@@ -45,6 +45,7 @@ struct kernel;
 	X(IOMMUFD, TRISTATE)			/* no such symbol before 6.2 */                     \
 	X(ARM_SMMU_V3, TRISTATE)                                                                   \
 	X(ARM_SMMU_V3_SVA, BOOL)                                                                   \
+	X(ARM_SMMU_V3_IOMMUFD, BOOL)		/* depends on IOMMUFD: vIOMMU, nested domains */    \
 	/* arm-smmu (v2) only: its disable_bypass default. arm-smmu-v3's is true in its source. */ \
 	X(ARM_SMMU_DISABLE_BYPASS_BY_DEFAULT, BOOL)                                                \
 	/* drivers/pci */                                                                          \
@@ -78,6 +79,7 @@ struct kernel;
 	X(VFIO, TRISTATE)                                                                          \
 	X(VFIO_PCI, TRISTATE)                                                                      \
 	X(VFIO_IOMMU_TYPE1, TRISTATE)                                                              \
+	X(VFIO_DEVICE_CDEV, BOOL)		/* depends on IOMMUFD: /dev/vfio/devices/vfioN */   \
 	/* drivers/base */                                                                         \
 	X(DEBUG_TEST_DRIVER_REMOVE, BOOL)                                                          \
 	/* not Kconfig: which fixes the kernel's source has (kconfig_set.h) */                     \

@@ -161,6 +161,21 @@ int kconfig_set(struct kernel_config *c, const char *spec, char *err, size_t err
 	return 0;
 }
 
+/* every enabled option's "depends on" enabled too; -EINVAL naming the first that is not */
+static int check_depends(const struct kernel_config *c, char *err, size_t errlen)
+{
+	const struct kconfig_settables *t = kconfig_settables(c);
+	for (size_t i = 0; t && i < t->ndepends; i++) {
+		const struct kconfig_dependency *d = &t->depends[i];
+		if (!kconfig_enabled(c, d->option) || kconfig_enabled(c, d->needs))
+			continue;
+		snprintf(err, errlen, "--kconfig: %s=%c depends on %s (set %s=y too)", kconfig_symbol_name(d->option),
+			 c->values[d->option].state, kconfig_symbol_name(d->needs), kconfig_symbol_name(d->needs));
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int kconfig_apply_settings(const struct kernel_config *base, const char *const *settings,
 			   struct kernel_config *out, char *err, size_t errlen)
 {
@@ -170,7 +185,7 @@ int kconfig_apply_settings(const struct kernel_config *base, const char *const *
 		if (r)
 			return r;
 	}
-	return 0;
+	return check_depends(out, err, errlen);
 }
 
 void kconfig_print_settable(const struct kernel_config *c, FILE *out)

@@ -25,10 +25,17 @@ struct kconfig_settable {
 	const char *effect;	/* what the model does differently */
 };
 
+/* Kconfig's "depends on" between settable options: option may be y (or m) only while needs is */
+struct kconfig_dependency {
+	enum kconfig_symbol option, needs;
+};
+
 struct kconfig_settables {
 	const char *version;	/* the kernel_config's version */
 	const struct kconfig_settable *options;
 	size_t noptions;
+	const struct kconfig_dependency *depends;
+	size_t ndepends;
 };
 
 extern const struct kconfig_settables linux_6_1_settables, linux_7_3_settables;
@@ -49,7 +56,9 @@ int kconfig_set(struct kernel_config *c, const char *spec, char *err, size_t err
 
 /*
  * base (NULL: the reference kernel's) with every settings string applied in
- * order, into out. 0, or kconfig_set()'s -EINVAL with out unspecified.
+ * order, into out. 0, or kconfig_set()'s -EINVAL with out unspecified; also
+ * -EINVAL when, after the last string, an option is enabled while the one it
+ * depends on is not (VFIO_DEVICE_CDEV=y without IOMMUFD).
  */
 int kconfig_apply_settings(const struct kernel_config *base, const char *const *settings,
 			   struct kernel_config *out, char *err, size_t errlen);

@@ -162,6 +162,7 @@ const struct kernel_config linux_7_3_config = {
 		[KCONFIG_IOMMUFD] = N,
 		[KCONFIG_ARM_SMMU_V3] = Y,
 		[KCONFIG_ARM_SMMU_V3_SVA] = N,
+		[KCONFIG_ARM_SMMU_V3_IOMMUFD] = N,
 		[KCONFIG_ARM_SMMU_DISABLE_BYPASS_BY_DEFAULT] = Y,
 		[KCONFIG_PCI_HOST_GENERIC] = Y,
 		[KCONFIG_PCIEPORTBUS] = Y,
@@ -190,6 +191,7 @@ const struct kernel_config linux_7_3_config = {
 		[KCONFIG_VFIO] = M,
 		[KCONFIG_VFIO_PCI] = M,
 		[KCONFIG_VFIO_IOMMU_TYPE1] = M,
+		[KCONFIG_VFIO_DEVICE_CDEV] = N,
 		[KCONFIG_DEBUG_TEST_DRIVER_REMOVE] = N,
 		/* f429378a9bf8 ("driver core: Call dma_cleanup() on the test_remove path") is in 6.6 */
 		[KCONFIG_IOMMUSIM_TEST_REMOVE_DMA_CLEANUP] = Y,
