@@ -40,6 +40,49 @@ struct iommu_group;
 struct iommu_device;
 struct iommu_iotlb_gather;	/* pgtable/io_pgtable.h */
 
+/*
+ * iommufd's driver-specific data (include/linux/iommu.h, 7.3): one user
+ * struct of a type (HWPT or vIOMMU data), or an array of entries of one
+ * length (an invalidation batch; the driver writes back entry_num, how
+ * many it handled). The pointers are the caller's memory.
+ */
+struct iommu_user_data {
+	unsigned int type;
+	const void *uptr;
+	size_t len;
+};
+struct iommu_user_data_array {
+	unsigned int type;
+	const void *uptr;
+	size_t entry_len;
+	u32 entry_num;
+};
+
+/* device_iommu_capable()'s questions (enum iommu_cap, the ones iommufd asks) */
+enum iommu_cap {
+	IOMMU_CAP_CACHE_COHERENCY,
+	IOMMU_CAP_NOEXEC,
+	IOMMU_CAP_PRE_BOOT_PROTECTION,
+	IOMMU_CAP_ENFORCE_CACHE_COHERENCY,
+	IOMMU_CAP_DEFERRED_FLUSH,
+	IOMMU_CAP_DIRTY_TRACKING,
+	IOMMU_CAP_PCI_ATS_SUPPORTED,
+};
+
+/* a vIOMMU's driver ops (struct iommufd_viommu_ops of 7.3's include/linux/iommufd.h) */
+struct iommufd_viommu;
+struct iommufd_vdevice;
+struct iommufd_viommu_ops {
+	void (*destroy)(struct iommufd_viommu *viommu);
+	/* an IOMMU_DOMAIN_NESTED domain from the user's data, or NULL and *err */
+	struct iommu_domain *(*alloc_domain_nested)(struct iommufd_viommu *viommu, u32 flags,
+						    const struct iommu_user_data *user_data, int *err);
+	/* a batch of the guest's invalidation commands: 0 or -errno, array->entry_num handled */
+	int (*cache_invalidate)(struct iommufd_viommu *viommu, struct iommu_user_data_array *array);
+	/* the driver accepts a new vDEVICE (its virt_id) or refuses it */
+	int (*vdevice_init)(struct iommufd_vdevice *vdev);
+};
+
 struct iommu_domain_ops {
 	int (*attach_dev)(struct iommu_domain *domain, struct device *dev);
 	void (*detach_dev)(struct iommu_domain *domain, struct device *dev);
@@ -53,6 +96,10 @@ struct iommu_domain_ops {
 	u64 (*iova_to_phys)(struct iommu_domain *domain, u64 iova);
 	void (*flush_iotlb_all)(struct iommu_domain *domain);
 	void (*free)(struct iommu_domain *domain);
+	/* 7.3, iommufd: snoop every DMA of the domain (true) or not able to */
+	bool (*enforce_cache_coherency)(struct iommu_domain *domain);
+	/* 7.3, iommufd: a nested domain's user invalidation batch (NULL: EOPNOTSUPP) */
+	int (*cache_invalidate_user)(struct iommu_domain *domain, struct iommu_user_data_array *array);
 };
 
 struct iommu_ops {
@@ -67,6 +114,21 @@ struct iommu_ops {
 	int (*get_resv_regions)(struct device *dev, struct iommu_resv_region *out, int max);
 	u64 pgsize_bitmap;
 	const struct iommu_domain_ops *default_domain_ops;
+	/* ---- 7.3, for iommufd (NULL where the driver lacks them) ---- */
+	bool (*capable)(struct device *dev, enum iommu_cap cap);
+	/* IOMMU_GET_HW_INFO: the driver's data (malloc'd, *length bytes, *type), or NULL and *err */
+	void *(*hw_info)(struct device *dev, u32 *length, u32 *type, int *err);
+	/* IOMMU_HWPT_ALLOC on an IOAS: a paging domain with IOMMU_HWPT_ALLOC_* flags, or NULL and *err */
+	struct iommu_domain *(*domain_alloc_paging_flags)(struct device *dev, u32 flags,
+							  const struct iommu_user_data *user_data, int *err);
+	/* IOMMU_HWPT_ALLOC on a nest-parent HWPT (no vIOMMU), or NULL and *err */
+	struct iommu_domain *(*domain_alloc_nested)(struct device *dev, struct iommu_domain *parent, u32 flags,
+						    const struct iommu_user_data *user_data, int *err);
+	/* IOMMU_VIOMMU_ALLOC: the vIOMMU's size for this device and type, 0: not supported */
+	size_t (*get_viommu_size)(struct device *dev, u32 viommu_type);
+	/* ... then its driver part on the nest parent's domain (sets viommu->ops): 0 or -errno */
+	int (*viommu_init)(struct iommufd_viommu *viommu, struct iommu_domain *parent_domain,
+			   const struct iommu_user_data *user_data);
 };
 
 /* A registered IOMMU instance (iommu_device_register) */
