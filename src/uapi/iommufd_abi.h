@@ -1,6 +1,7 @@
 /*
- * The iommufd uAPI of Linux 7.3 (<linux/iommufd.h>) that the model serves
- * so far: the ioctl numbers, the IOAS and option structs, their flags.
+ * The iommufd uAPI of Linux 7.3 (<linux/iommufd.h>) that the model serves:
+ * the ioctl numbers, the IOAS, option, HWPT, hardware-info, vIOMMU and
+ * vDEVICE structs, their flags and types.
  * Debian 12's headers predate the file, so the layouts are written here;
  * tests/unit/test_iommufd_abi.c compares them with the 7.3 tree's header
  * when the build finds one. Every struct begins with its size (u32): the
@@ -145,5 +146,145 @@ struct iommu_option {
 	iommufd_aligned_u64 val64;
 };
 #define IOMMU_OPTION _IO(IOMMUFD_TYPE, IOMMUFD_CMD_OPTION)
+
+/* ---- HWPT, vIOMMU, vDEVICE, hardware info (issue 13) ---- */
+
+/* IOMMU_HWPT_ALLOC's flags */
+enum iommufd_hwpt_alloc_flags {
+	IOMMU_HWPT_ALLOC_NEST_PARENT = 1 << 0,		/* a stage-2 domain nested domains sit on */
+	IOMMU_HWPT_ALLOC_DIRTY_TRACKING = 1 << 1,
+	IOMMU_HWPT_FAULT_ID_VALID = 1 << 2,		/* fault_id names a fault queue */
+	IOMMU_HWPT_ALLOC_PASID = 1 << 3,
+};
+
+/* the guest's STE words 0 and 1 for a nested SMMUv3 domain (little endian) */
+struct iommu_hwpt_arm_smmuv3 {
+	iommufd_aligned_u64 ste[2];
+};
+
+enum iommu_hwpt_data_type {
+	IOMMU_HWPT_DATA_NONE = 0,
+	IOMMU_HWPT_DATA_VTD_S1 = 1,
+	IOMMU_HWPT_DATA_ARM_SMMUV3 = 2,
+	IOMMU_HWPT_DATA_AMD_GUEST = 3,
+};
+
+/* IOMMU_HWPT_ALLOC: a paging HWPT on an IOAS, or a nested one on a parent HWPT or a vIOMMU */
+struct iommu_hwpt_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t dev_id;
+	uint32_t pt_id;			/* IOAS, nest-parent HWPT or vIOMMU */
+	uint32_t out_hwpt_id;
+	uint32_t __reserved;
+	uint32_t data_type;		/* enum iommu_hwpt_data_type */
+	uint32_t data_len;
+	iommufd_aligned_u64 data_uptr;
+	uint32_t fault_id;
+	uint32_t __reserved2;
+};
+#define IOMMU_HWPT_ALLOC _IO(IOMMUFD_TYPE, IOMMUFD_CMD_HWPT_ALLOC)
+
+enum iommu_hw_info_arm_smmuv3_flags {
+	IOMMU_HW_INFO_ARM_SMMUV3_ERRATA_REPEAT_TLBI_CFGI = 1 << 0,
+};
+
+/* the SMMU's ID registers as the host reads them */
+struct iommu_hw_info_arm_smmuv3 {
+	uint32_t flags;
+	uint32_t __reserved;
+	uint32_t idr[6];
+	uint32_t iidr;
+	uint32_t aidr;
+};
+
+enum iommu_hw_info_type {
+	IOMMU_HW_INFO_TYPE_NONE = 0,
+	IOMMU_HW_INFO_TYPE_DEFAULT = 0,
+	IOMMU_HW_INFO_TYPE_INTEL_VTD = 1,
+	IOMMU_HW_INFO_TYPE_ARM_SMMUV3 = 2,
+	IOMMU_HW_INFO_TYPE_TEGRA241_CMDQV = 3,
+	IOMMU_HW_INFO_TYPE_AMD = 4,
+};
+
+enum iommufd_hw_capabilities {
+	IOMMU_HW_CAP_DIRTY_TRACKING = 1 << 0,
+	IOMMU_HW_CAP_PCI_PASID_EXEC = 1 << 1,
+	IOMMU_HW_CAP_PCI_PASID_PRIV = 1 << 2,
+	IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED = 1 << 3,
+};
+
+enum iommufd_hw_info_flags {
+	IOMMU_HW_INFO_FLAG_INPUT_TYPE = 1 << 0,		/* in_data_type asks for a type */
+};
+
+/* IOMMU_GET_HW_INFO: the IOMMU behind a bound device */
+struct iommu_hw_info {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t dev_id;
+	uint32_t data_len;		/* in: room at data_uptr; out: the kernel's length */
+	iommufd_aligned_u64 data_uptr;
+	union {
+		uint32_t in_data_type;
+		uint32_t out_data_type;
+	};
+	uint8_t out_max_pasid_log2;
+	uint8_t __reserved[3];
+	iommufd_aligned_u64 out_capabilities;
+};
+#define IOMMU_GET_HW_INFO _IO(IOMMUFD_TYPE, IOMMUFD_CMD_GET_HW_INFO)
+
+enum iommu_hwpt_invalidate_data_type {
+	IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 = 0,
+	IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3 = 1,
+};
+
+/* one guest SMMUv3 command (two little-endian words) */
+struct iommu_viommu_arm_smmuv3_invalidate {
+	iommufd_aligned_u64 cmd[2];
+};
+
+/* IOMMU_HWPT_INVALIDATE: a batch of entries; entry_num comes back as how many were handled */
+struct iommu_hwpt_invalidate {
+	uint32_t size;
+	uint32_t hwpt_id;		/* a nested HWPT or a vIOMMU */
+	iommufd_aligned_u64 data_uptr;
+	uint32_t data_type;
+	uint32_t entry_len;
+	uint32_t entry_num;
+	uint32_t __reserved;
+};
+#define IOMMU_HWPT_INVALIDATE _IO(IOMMUFD_TYPE, IOMMUFD_CMD_HWPT_INVALIDATE)
+
+enum iommu_viommu_type {
+	IOMMU_VIOMMU_TYPE_DEFAULT = 0,
+	IOMMU_VIOMMU_TYPE_ARM_SMMUV3 = 1,
+	IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV = 2,
+};
+
+/* IOMMU_VIOMMU_ALLOC: a vIOMMU on a nest-parent HWPT for the IOMMU behind dev_id */
+struct iommu_viommu_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t type;
+	uint32_t dev_id;
+	uint32_t hwpt_id;
+	uint32_t out_viommu_id;
+	uint32_t data_len;
+	uint32_t __reserved;
+	iommufd_aligned_u64 data_uptr;
+};
+#define IOMMU_VIOMMU_ALLOC _IO(IOMMUFD_TYPE, IOMMUFD_CMD_VIOMMU_ALLOC)
+
+/* IOMMU_VDEVICE_ALLOC: the device's virtual ID (the guest's StreamID) in a vIOMMU */
+struct iommu_vdevice_alloc {
+	uint32_t size;
+	uint32_t viommu_id;
+	uint32_t dev_id;
+	uint32_t out_vdevice_id;
+	iommufd_aligned_u64 virt_id;
+};
+#define IOMMU_VDEVICE_ALLOC _IO(IOMMUFD_TYPE, IOMMUFD_CMD_VDEVICE_ALLOC)
 
 #endif

@@ -20,10 +20,19 @@ typedef struct iommu_ioas_map sim_map;
 typedef struct iommu_ioas_copy sim_copy;
 typedef struct iommu_ioas_unmap sim_unmap;
 typedef struct iommu_option sim_option;
+typedef struct iommu_hwpt_alloc sim_hwpt_alloc;
+typedef struct iommu_hwpt_arm_smmuv3 sim_hwpt_arm_smmuv3;
+typedef struct iommu_hw_info_arm_smmuv3 sim_hw_info_arm_smmuv3;
+typedef struct iommu_hw_info sim_hw_info;
+typedef struct iommu_viommu_arm_smmuv3_invalidate sim_viommu_arm_smmuv3_invalidate;
+typedef struct iommu_hwpt_invalidate sim_hwpt_invalidate;
+typedef struct iommu_viommu_alloc sim_viommu_alloc;
+typedef struct iommu_vdevice_alloc sim_vdevice_alloc;
 
 static const unsigned long sim_ioctls[] = {
 	IOMMU_DESTROY, IOMMU_IOAS_ALLOC, IOMMU_IOAS_ALLOW_IOVAS, IOMMU_IOAS_COPY,
 	IOMMU_IOAS_IOVA_RANGES, IOMMU_IOAS_MAP, IOMMU_IOAS_UNMAP, IOMMU_OPTION,
+	IOMMU_HWPT_ALLOC, IOMMU_GET_HW_INFO, IOMMU_HWPT_INVALIDATE, IOMMU_VIOMMU_ALLOC, IOMMU_VDEVICE_ALLOC,
 };
 static const unsigned int sim_values[] = {
 	IOMMUFD_CMD_BASE, IOMMUFD_CMD_DESTROY, IOMMUFD_CMD_IOAS_ALLOC, IOMMUFD_CMD_IOAS_ALLOW_IOVAS,
@@ -35,6 +44,15 @@ static const unsigned int sim_values[] = {
 	IOMMUFD_CMD_HW_QUEUE_ALLOC, IOMMUFD_CMD_IOAS_NOIOMMU_GET_PA,
 	IOMMU_IOAS_MAP_FIXED_IOVA, IOMMU_IOAS_MAP_WRITEABLE, IOMMU_IOAS_MAP_READABLE,
 	IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, IOMMU_OPTION_OP_GET,
+	IOMMU_HWPT_ALLOC_NEST_PARENT, IOMMU_HWPT_ALLOC_DIRTY_TRACKING, IOMMU_HWPT_FAULT_ID_VALID,
+	IOMMU_HWPT_ALLOC_PASID, IOMMU_HWPT_DATA_NONE, IOMMU_HWPT_DATA_VTD_S1,
+	IOMMU_HWPT_DATA_ARM_SMMUV3, IOMMU_HWPT_DATA_AMD_GUEST, IOMMU_HW_INFO_ARM_SMMUV3_ERRATA_REPEAT_TLBI_CFGI,
+	IOMMU_HW_INFO_TYPE_NONE, IOMMU_HW_INFO_TYPE_DEFAULT, IOMMU_HW_INFO_TYPE_INTEL_VTD,
+	IOMMU_HW_INFO_TYPE_ARM_SMMUV3, IOMMU_HW_INFO_TYPE_TEGRA241_CMDQV, IOMMU_HW_INFO_TYPE_AMD,
+	IOMMU_HW_CAP_DIRTY_TRACKING, IOMMU_HW_CAP_PCI_PASID_EXEC, IOMMU_HW_CAP_PCI_PASID_PRIV,
+	IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED, IOMMU_HW_INFO_FLAG_INPUT_TYPE, IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
+	IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3, IOMMU_VIOMMU_TYPE_DEFAULT, IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
+	IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV,
 };
 
 #define FIELD(a, b, f)                                                                            \
@@ -90,6 +108,58 @@ static const unsigned int sim_values[] = {
 		FIELD(P##option, Q##option, __reserved);                                          \
 		FIELD(P##option, Q##option, object_id);                                           \
 		FIELD(P##option, Q##option, val64);                                               \
+		cr_expect_eq(sizeof(P##hwpt_alloc), sizeof(Q##hwpt_alloc));                       \
+		FIELD(P##hwpt_alloc, Q##hwpt_alloc, flags);                                       \
+		FIELD(P##hwpt_alloc, Q##hwpt_alloc, dev_id);                                      \
+		FIELD(P##hwpt_alloc, Q##hwpt_alloc, pt_id);                                       \
+		FIELD(P##hwpt_alloc, Q##hwpt_alloc, out_hwpt_id);                                 \
+		FIELD(P##hwpt_alloc, Q##hwpt_alloc, __reserved);                                  \
+		FIELD(P##hwpt_alloc, Q##hwpt_alloc, data_type);                                   \
+		FIELD(P##hwpt_alloc, Q##hwpt_alloc, data_len);                                    \
+		FIELD(P##hwpt_alloc, Q##hwpt_alloc, data_uptr);                                   \
+		FIELD(P##hwpt_alloc, Q##hwpt_alloc, fault_id);                                    \
+		FIELD(P##hwpt_alloc, Q##hwpt_alloc, __reserved2);                                 \
+		cr_expect_eq(sizeof(P##hwpt_arm_smmuv3), sizeof(Q##hwpt_arm_smmuv3));             \
+		FIELD(P##hwpt_arm_smmuv3, Q##hwpt_arm_smmuv3, ste);                               \
+		cr_expect_eq(sizeof(P##hw_info_arm_smmuv3), sizeof(Q##hw_info_arm_smmuv3));       \
+		FIELD(P##hw_info_arm_smmuv3, Q##hw_info_arm_smmuv3, flags);                       \
+		FIELD(P##hw_info_arm_smmuv3, Q##hw_info_arm_smmuv3, __reserved);                  \
+		FIELD(P##hw_info_arm_smmuv3, Q##hw_info_arm_smmuv3, idr);                         \
+		FIELD(P##hw_info_arm_smmuv3, Q##hw_info_arm_smmuv3, iidr);                        \
+		FIELD(P##hw_info_arm_smmuv3, Q##hw_info_arm_smmuv3, aidr);                        \
+		cr_expect_eq(sizeof(P##hw_info), sizeof(Q##hw_info));                             \
+		FIELD(P##hw_info, Q##hw_info, flags);                                             \
+		FIELD(P##hw_info, Q##hw_info, dev_id);                                            \
+		FIELD(P##hw_info, Q##hw_info, data_len);                                          \
+		FIELD(P##hw_info, Q##hw_info, data_uptr);                                         \
+		FIELD(P##hw_info, Q##hw_info, in_data_type);                                      \
+		FIELD(P##hw_info, Q##hw_info, out_data_type);                                     \
+		FIELD(P##hw_info, Q##hw_info, out_max_pasid_log2);                                \
+		FIELD(P##hw_info, Q##hw_info, __reserved);                                        \
+		FIELD(P##hw_info, Q##hw_info, out_capabilities);                                  \
+		cr_expect_eq(sizeof(P##viommu_arm_smmuv3_invalidate), sizeof(Q##viommu_arm_smmuv3_invalidate)); \
+		FIELD(P##viommu_arm_smmuv3_invalidate, Q##viommu_arm_smmuv3_invalidate, cmd);     \
+		cr_expect_eq(sizeof(P##hwpt_invalidate), sizeof(Q##hwpt_invalidate));             \
+		FIELD(P##hwpt_invalidate, Q##hwpt_invalidate, hwpt_id);                           \
+		FIELD(P##hwpt_invalidate, Q##hwpt_invalidate, data_uptr);                         \
+		FIELD(P##hwpt_invalidate, Q##hwpt_invalidate, data_type);                         \
+		FIELD(P##hwpt_invalidate, Q##hwpt_invalidate, entry_len);                         \
+		FIELD(P##hwpt_invalidate, Q##hwpt_invalidate, entry_num);                         \
+		FIELD(P##hwpt_invalidate, Q##hwpt_invalidate, __reserved);                        \
+		cr_expect_eq(sizeof(P##viommu_alloc), sizeof(Q##viommu_alloc));                   \
+		FIELD(P##viommu_alloc, Q##viommu_alloc, flags);                                   \
+		FIELD(P##viommu_alloc, Q##viommu_alloc, type);                                    \
+		FIELD(P##viommu_alloc, Q##viommu_alloc, dev_id);                                  \
+		FIELD(P##viommu_alloc, Q##viommu_alloc, hwpt_id);                                 \
+		FIELD(P##viommu_alloc, Q##viommu_alloc, out_viommu_id);                           \
+		FIELD(P##viommu_alloc, Q##viommu_alloc, data_len);                                \
+		FIELD(P##viommu_alloc, Q##viommu_alloc, __reserved);                              \
+		FIELD(P##viommu_alloc, Q##viommu_alloc, data_uptr);                               \
+		cr_expect_eq(sizeof(P##vdevice_alloc), sizeof(Q##vdevice_alloc));                 \
+		FIELD(P##vdevice_alloc, Q##vdevice_alloc, viommu_id);                             \
+		FIELD(P##vdevice_alloc, Q##vdevice_alloc, dev_id);                                \
+		FIELD(P##vdevice_alloc, Q##vdevice_alloc, out_vdevice_id);                        \
+		FIELD(P##vdevice_alloc, Q##vdevice_alloc, virt_id);                               \
 	} while (0)
 
 /* the sizes 7.3's ioctl table is built from, whatever the header */
@@ -104,6 +174,13 @@ Test(iommufd_abi, sizes_the_kernel_checks)
 	cr_expect_eq(sizeof(sim_copy), 40);
 	cr_expect_eq(sizeof(sim_unmap), 24);
 	cr_expect_eq(sizeof(sim_option), 24);
+	cr_expect_eq(sizeof(sim_hwpt_alloc), 48);
+	cr_expect_eq(sizeof(sim_hwpt_arm_smmuv3), 16);
+	cr_expect_eq(sizeof(sim_hw_info_arm_smmuv3), 40);
+	cr_expect_eq(sizeof(sim_hw_info), 40);
+	cr_expect_eq(sizeof(sim_hwpt_invalidate), 32);
+	cr_expect_eq(sizeof(sim_viommu_alloc), 40);
+	cr_expect_eq(sizeof(sim_vdevice_alloc), 24);
 	cr_expect_eq(IOMMU_DESTROY, 0x3b80);
 	cr_expect_eq(IOMMU_OPTION, 0x3b87);
 }
@@ -122,6 +199,47 @@ Test(iommufd_abi, sizes_the_kernel_checks)
 #define iommufd_ioas_map_flags k_iommufd_ioas_map_flags
 #define iommufd_option k_iommufd_option
 #define iommufd_option_ops k_iommufd_option_ops
+#define iommu_hwpt_alloc k_iommu_hwpt_alloc
+#define iommu_hwpt_arm_smmuv3 k_iommu_hwpt_arm_smmuv3
+#define iommu_hw_info_arm_smmuv3 k_iommu_hw_info_arm_smmuv3
+#define iommu_hw_info k_iommu_hw_info
+#define iommu_viommu_arm_smmuv3_invalidate k_iommu_viommu_arm_smmuv3_invalidate
+#define iommu_hwpt_invalidate k_iommu_hwpt_invalidate
+#define iommu_viommu_alloc k_iommu_viommu_alloc
+#define iommu_vdevice_alloc k_iommu_vdevice_alloc
+#define iommufd_hwpt_alloc_flags k_iommufd_hwpt_alloc_flags
+#define iommu_hwpt_data_type k_iommu_hwpt_data_type
+#define iommu_hw_info_arm_smmuv3_flags k_iommu_hw_info_arm_smmuv3_flags
+#define iommu_hw_info_type k_iommu_hw_info_type
+#define iommufd_hw_capabilities k_iommufd_hw_capabilities
+#define iommufd_hw_info_flags k_iommufd_hw_info_flags
+#define iommu_hwpt_invalidate_data_type k_iommu_hwpt_invalidate_data_type
+#define iommu_viommu_type k_iommu_viommu_type
+#define IOMMU_HWPT_ALLOC_NEST_PARENT K_IOMMU_HWPT_ALLOC_NEST_PARENT
+#define IOMMU_HWPT_ALLOC_DIRTY_TRACKING K_IOMMU_HWPT_ALLOC_DIRTY_TRACKING
+#define IOMMU_HWPT_FAULT_ID_VALID K_IOMMU_HWPT_FAULT_ID_VALID
+#define IOMMU_HWPT_ALLOC_PASID K_IOMMU_HWPT_ALLOC_PASID
+#define IOMMU_HWPT_DATA_NONE K_IOMMU_HWPT_DATA_NONE
+#define IOMMU_HWPT_DATA_VTD_S1 K_IOMMU_HWPT_DATA_VTD_S1
+#define IOMMU_HWPT_DATA_ARM_SMMUV3 K_IOMMU_HWPT_DATA_ARM_SMMUV3
+#define IOMMU_HWPT_DATA_AMD_GUEST K_IOMMU_HWPT_DATA_AMD_GUEST
+#define IOMMU_HW_INFO_ARM_SMMUV3_ERRATA_REPEAT_TLBI_CFGI K_IOMMU_HW_INFO_ARM_SMMUV3_ERRATA_REPEAT_TLBI_CFGI
+#define IOMMU_HW_INFO_TYPE_NONE K_IOMMU_HW_INFO_TYPE_NONE
+#define IOMMU_HW_INFO_TYPE_DEFAULT K_IOMMU_HW_INFO_TYPE_DEFAULT
+#define IOMMU_HW_INFO_TYPE_INTEL_VTD K_IOMMU_HW_INFO_TYPE_INTEL_VTD
+#define IOMMU_HW_INFO_TYPE_ARM_SMMUV3 K_IOMMU_HW_INFO_TYPE_ARM_SMMUV3
+#define IOMMU_HW_INFO_TYPE_TEGRA241_CMDQV K_IOMMU_HW_INFO_TYPE_TEGRA241_CMDQV
+#define IOMMU_HW_INFO_TYPE_AMD K_IOMMU_HW_INFO_TYPE_AMD
+#define IOMMU_HW_CAP_DIRTY_TRACKING K_IOMMU_HW_CAP_DIRTY_TRACKING
+#define IOMMU_HW_CAP_PCI_PASID_EXEC K_IOMMU_HW_CAP_PCI_PASID_EXEC
+#define IOMMU_HW_CAP_PCI_PASID_PRIV K_IOMMU_HW_CAP_PCI_PASID_PRIV
+#define IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED K_IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED
+#define IOMMU_HW_INFO_FLAG_INPUT_TYPE K_IOMMU_HW_INFO_FLAG_INPUT_TYPE
+#define IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 K_IOMMU_HWPT_INVALIDATE_DATA_VTD_S1
+#define IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3 K_IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3
+#define IOMMU_VIOMMU_TYPE_DEFAULT K_IOMMU_VIOMMU_TYPE_DEFAULT
+#define IOMMU_VIOMMU_TYPE_ARM_SMMUV3 K_IOMMU_VIOMMU_TYPE_ARM_SMMUV3
+#define IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV K_IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV
 #define IOMMUFD_CMD_BASE K_IOMMUFD_CMD_BASE
 #define IOMMUFD_CMD_DESTROY K_IOMMUFD_CMD_DESTROY
 #define IOMMUFD_CMD_IOAS_ALLOC K_IOMMUFD_CMD_IOAS_ALLOC
@@ -163,6 +281,14 @@ typedef struct iommu_ioas_map k_map;
 typedef struct iommu_ioas_copy k_copy;
 typedef struct iommu_ioas_unmap k_unmap;
 typedef struct iommu_option k_option;
+typedef struct iommu_hwpt_alloc k_hwpt_alloc;
+typedef struct iommu_hwpt_arm_smmuv3 k_hwpt_arm_smmuv3;
+typedef struct iommu_hw_info_arm_smmuv3 k_hw_info_arm_smmuv3;
+typedef struct iommu_hw_info k_hw_info;
+typedef struct iommu_viommu_arm_smmuv3_invalidate k_viommu_arm_smmuv3_invalidate;
+typedef struct iommu_hwpt_invalidate k_hwpt_invalidate;
+typedef struct iommu_viommu_alloc k_viommu_alloc;
+typedef struct iommu_vdevice_alloc k_vdevice_alloc;
 
 Test(iommufd_abi, equals_the_7_3_header)
 {
@@ -171,6 +297,7 @@ Test(iommufd_abi, equals_the_7_3_header)
 	const unsigned long k_ioctls[] = {
 		IOMMU_DESTROY, IOMMU_IOAS_ALLOC, IOMMU_IOAS_ALLOW_IOVAS, IOMMU_IOAS_COPY,
 		IOMMU_IOAS_IOVA_RANGES, IOMMU_IOAS_MAP, IOMMU_IOAS_UNMAP, IOMMU_OPTION,
+		IOMMU_HWPT_ALLOC, IOMMU_GET_HW_INFO, IOMMU_HWPT_INVALIDATE, IOMMU_VIOMMU_ALLOC, IOMMU_VDEVICE_ALLOC,
 	};
 	const unsigned int k_values[] = {
 		IOMMUFD_CMD_BASE, IOMMUFD_CMD_DESTROY, IOMMUFD_CMD_IOAS_ALLOC, IOMMUFD_CMD_IOAS_ALLOW_IOVAS,
@@ -182,6 +309,15 @@ Test(iommufd_abi, equals_the_7_3_header)
 		IOMMUFD_CMD_HW_QUEUE_ALLOC, IOMMUFD_CMD_IOAS_NOIOMMU_GET_PA,
 		IOMMU_IOAS_MAP_FIXED_IOVA, IOMMU_IOAS_MAP_WRITEABLE, IOMMU_IOAS_MAP_READABLE,
 		IOMMU_OPTION_RLIMIT_MODE, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, IOMMU_OPTION_OP_GET,
+		IOMMU_HWPT_ALLOC_NEST_PARENT, IOMMU_HWPT_ALLOC_DIRTY_TRACKING, IOMMU_HWPT_FAULT_ID_VALID,
+		IOMMU_HWPT_ALLOC_PASID, IOMMU_HWPT_DATA_NONE, IOMMU_HWPT_DATA_VTD_S1,
+		IOMMU_HWPT_DATA_ARM_SMMUV3, IOMMU_HWPT_DATA_AMD_GUEST, IOMMU_HW_INFO_ARM_SMMUV3_ERRATA_REPEAT_TLBI_CFGI,
+		IOMMU_HW_INFO_TYPE_NONE, IOMMU_HW_INFO_TYPE_DEFAULT, IOMMU_HW_INFO_TYPE_INTEL_VTD,
+		IOMMU_HW_INFO_TYPE_ARM_SMMUV3, IOMMU_HW_INFO_TYPE_TEGRA241_CMDQV, IOMMU_HW_INFO_TYPE_AMD,
+		IOMMU_HW_CAP_DIRTY_TRACKING, IOMMU_HW_CAP_PCI_PASID_EXEC, IOMMU_HW_CAP_PCI_PASID_PRIV,
+		IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED, IOMMU_HW_INFO_FLAG_INPUT_TYPE, IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
+		IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3, IOMMU_VIOMMU_TYPE_DEFAULT, IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
+		IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV,
 	};
 	for (size_t i = 0; i < sizeof(k_ioctls) / sizeof(k_ioctls[0]); i++)
 		cr_expect_eq(sim_ioctls[i], k_ioctls[i], "ioctl %zu: %#lx, 7.3 %#lx", i, sim_ioctls[i], k_ioctls[i]);
