@@ -140,9 +140,13 @@ struct iommu_device {
 	u64 invalidations;		/* IOTLB invalidation commands the driver sent */
 };
 
+/* iommu_fwspec.flags (7.3): the root complex writes back cacheable and snoops every DMA (IORT) */
+#define IOMMU_FWSPEC_PCI_RC_CANWBS (1U << 1)
+
 struct iommu_fwspec {
 	const struct iommu_ops *ops;	/* NULL: the IOMMU driver has not probed yet */
 	int iommu_fwnode;
+	u32 flags;			/* IOMMU_FWSPEC_* */
 	u32 *ids;
 	unsigned int num_ids;
 };
