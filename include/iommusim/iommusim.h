@@ -31,6 +31,20 @@ struct iommusim_options {
 	 */
 	const char *linux_version;
 	const char *qemu_version;
+	/*
+	 * Hardware and firmware beyond QEMU's (iommusim-only, so that 7.3's
+	 * vIOMMU path can be exercised: its IOMMU_VIOMMU_ALLOC needs one of them,
+	 * and QEMU 10.0 offers neither). smmu_s2fwb: the SMMU implements
+	 * IDR3.FWB (stage 2 can force write-back; 7.3 then sets
+	 * ARM_SMMU_FEAT_S2FWB and the nest parent's STEs set S2FWB); only an
+	 * SMMU with stage 2 shows it. pci_rc_canwbs: the firmware marks the PCI
+	 * root complexes CANWBS (IORT's memory-access flags on real machines;
+	 * here a property on the DT's PCIe host bridge), so every PCI master's
+	 * fwspec has IOMMU_FWSPEC_PCI_RC_CANWBS and 7.3's arm-smmu-v3 reports
+	 * IOMMU_CAP_ENFORCE_CACHE_COHERENCY (6.1 never reads it).
+	 */
+	bool smmu_s2fwb;
+	bool pci_rc_canwbs;
 };
 
 /*
