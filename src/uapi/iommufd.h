@@ -24,6 +24,7 @@ struct iommu_group;
 struct iommu_domain;
 struct iommu_device;
 struct arm_vsmmu;
+struct uapi_user_block;
 
 /* enum iommufd_object_type: the kinds of object 7.3 has */
 enum iommufd_object_type {
@@ -68,6 +69,13 @@ struct iopt_area {
 	struct iopt_pages *pages;
 	u64 start_byte;			/* offset of iova's byte from pages->uptr */
 	int iommu_prot;			/* IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE */
+	/*
+	 * While the IOAS has a domain its pages are pinned (get_user_pages):
+	 * the user memory block and the guest-physical address of iova.
+	 * NULL: not pinned.
+	 */
+	struct uapi_user_block *pinned_block;
+	u64 pinned_pa;
 };
 
 /* an inclusive IOVA range of an interval tree (allowed, reserved) */
@@ -82,7 +90,12 @@ struct io_pagetable {
 	struct iopt_range *allowed;	/* IOMMU_IOAS_ALLOW_IOVAS' ranges, sorted; none: all */
 	size_t nallowed;
 	struct iopt_range *reserved;	/* reserved regions of attached devices, sorted */
+	/* who reserved each (iopt_reserve_iova's owner: a device, or a domain for its aperture) */
+	const void **reserved_owner;
 	size_t nreserved;
+	/* the paging domains of the HWPTs on this IOAS (iopt_table_add_domain): each maps every area */
+	struct iommu_domain **domains;
+	size_t ndomains;
 	u64 iova_alignment;		/* 1 with no domain and large pages allowed */
 	/* the allocator's largest alignment: HPAGE_SIZE with TRANSPARENT_HUGEPAGE, else PAGE_SIZE */
 	u64 max_alloc_alignment;
@@ -122,6 +135,8 @@ struct iommufd_device {
 	struct iommufd_hw_pagetable *hwpt;
 	/* device_iommu_capable(IOMMU_CAP_ENFORCE_CACHE_COHERENCY) */
 	bool enforce_cache_coherency;
+	/* the group's software MSI window (the SMMU's 0x8000000), U64_MAX: none (igroup->sw_msi_start) */
+	u64 sw_msi_start;
 };
 
 /* the head of IOMMUFD_OBJ_HWPT_PAGING and IOMMUFD_OBJ_HWPT_NESTED */
@@ -283,5 +298,51 @@ int iopt_set_allow_iova(struct io_pagetable *iopt, struct iopt_range *allowed, s
 size_t iopt_iova_holes(const struct io_pagetable *iopt, struct iopt_range *out, size_t max);
 int iopt_disable_large_pages(struct io_pagetable *iopt);
 void iopt_enable_large_pages(struct io_pagetable *iopt);
+
+/*
+ * The IOAS's domains (io_pagetable.c of 7.3). iopt_table_add_domain() maps
+ * every area into a domain already attached (its page sizes and aperture
+ * final), pinning the user pages: 0, -EINVAL (its smallest page is larger
+ * than PAGE_SIZE), -EADDRINUSE (an area is not aligned to it, or lies
+ * outside its aperture, which becomes reserved), -EFAULT (user memory that
+ * cannot be pinned). From then on iopt_map_pages() and the unmaps map and
+ * unmap every domain; the IOAS's iova_alignment is the largest smallest
+ * page of its domains.
+ */
+int iopt_table_add_domain(struct io_pagetable *iopt, struct iommu_domain *domain);
+void iopt_table_remove_domain(struct io_pagetable *iopt, struct iommu_domain *domain);
+/* reserve [start, last] for owner: -EADDRINUSE when an area or an allowed range meets it */
+int iopt_reserve_iova(struct io_pagetable *iopt, u64 start, u64 last, const void *owner);
+void iopt_remove_reserved_iova(struct io_pagetable *iopt, const void *owner);
+/*
+ * The device's reserved regions (but DIRECT_RELAXABLE) reserved with dev as
+ * owner; *sw_msi_start (when not NULL) the SW_MSI window's start, or
+ * U64_MAX. All or nothing: -EADDRINUSE.
+ */
+int iopt_table_enforce_dev_resv_regions(struct io_pagetable *iopt, struct device *dev, u64 *sw_msi_start);
+
+/*
+ * iommufd_device.c: the device object (bind), attach, replace and detach,
+ * and the automatic paging HWPT of an attach to an IOAS.
+ */
+/* VFIO_DEVICE_BIND_IOMMUFD's iommufd_device_bind(): the object, DMA ownership of the group */
+int iommufd_device_bind(struct iommufd_ctx *ictx, struct device *dev, struct iommufd_device **out);
+/* detaches first when attached; destroys the object */
+void iommufd_device_unbind(struct iommufd_device *idev);
+/* pt_id: an IOAS (an auto HWPT found or made; *pt_id becomes its id) or a paging/nested HWPT */
+int iommufd_device_attach(struct iommufd_device *idev, u32 *pt_id);
+/* iommufd_device_replace(): from the current HWPT to pt_id's, with no blocking in between */
+int iommufd_device_replace(struct iommufd_device *idev, u32 *pt_id);
+/* back to the blocking domain; an auto HWPT no device uses any more is destroyed */
+void iommufd_device_detach(struct iommufd_device *idev);
+/*
+ * iommufd_hw_pagetable_attach()/_detach(): the device's group onto hwpt's
+ * domain (a paging HWPT's IOAS gets the device's reserved regions first),
+ * taking a user of hwpt; usable by any HWPT, auto or made by HWPT_ALLOC.
+ */
+int iommufd_hw_pagetable_attach(struct iommufd_hw_pagetable *hwpt, struct iommufd_device *idev);
+void iommufd_hw_pagetable_detach(struct iommufd_device *idev);
+/* a paging HWPT's end: out of its IOAS's domains, its domain freed, the IOAS user dropped */
+void iommufd_hwpt_paging_destroy(struct iommufd_hwpt_paging *hwpt_paging);
 
 #endif

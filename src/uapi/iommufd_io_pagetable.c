@@ -2,12 +2,16 @@
  * The IOVA space of an IOAS (7.3's io_pagetable.c): areas (mappings) over
  * shared pages, the allowed and reserved ranges, the IOVA allocator, and
  * map/unmap/copy's checks with 7.3's errnos. The areas are one sorted array
- * (7.3 keeps interval trees; the answers do not depend on it).
+ * (7.3 keeps interval trees; the answers do not depend on it). With
+ * domains (the HWPTs of attached devices) every area's user pages are
+ * pinned and mapped into each domain; unmapping takes them out again.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "uapi/iommufd.h"
+#include "uapi/uapi.h"
+#include "iommu/iommu.h"
 
 /* arm64 with 4K pages (the model's only page size) */
 #define IOPT_PAGE_SIZE 4096ULL
@@ -20,13 +24,20 @@ void iopt_init_table(struct io_pagetable *iopt, u64 max_alloc_alignment)
 	iopt->iova_alignment = 1;
 }
 
+static void area_unpin(struct iopt_area *a);
+
 void iopt_destroy_table(struct io_pagetable *iopt)
 {
-	for (size_t i = 0; i < iopt->nareas; i++)
+	/* the HWPTs, which hold the IOAS, are gone: no domain maps an area any more */
+	for (size_t i = 0; i < iopt->nareas; i++) {
+		area_unpin(&iopt->areas[i]);
 		iopt_put_pages(iopt->areas[i].pages);
+	}
 	free(iopt->areas);
 	free(iopt->allowed);
 	free(iopt->reserved);
+	free(iopt->reserved_owner);
+	free(iopt->domains);
 	memset(iopt, 0, sizeof(*iopt));
 }
 
@@ -232,8 +243,75 @@ static int insert_area(struct io_pagetable *iopt, const struct iopt_area *a)
 	return 0;
 }
 
+/* the area's user pages pinned (get_user_pages of the whole area): 0 or -EFAULT */
+static int area_pin(struct kernel *k, struct iopt_area *a)
+{
+	if (a->pinned_block)
+		return 0;
+	u64 pa;
+	struct uapi_user_block *block;
+	u64 len = a->last - a->iova + 1;
+	if (uapi_user_pa(k, a->pages->uptr + a->start_byte, len, &pa, &block))
+		return -EFAULT;
+	block->pinned += (unsigned long)a->pages->npages;
+	a->pinned_block = block;
+	a->pinned_pa = pa;
+	return 0;
+}
+
+static void area_unpin(struct iopt_area *a)
+{
+	if (!a->pinned_block)
+		return;
+	a->pinned_block->pinned -= (unsigned long)a->pages->npages;
+	a->pinned_block = NULL;
+	a->pinned_pa = 0;
+}
+
+/* iopt_area_fill_domain(): the area's pinned pages at its IOVA, with its protection */
+static int area_map_domain(struct iopt_area *a, struct iommu_domain *domain)
+{
+	return iommu_map(domain, a->iova, a->pinned_pa, a->last - a->iova + 1, a->iommu_prot);
+}
+
+static void area_unmap_domain(struct iopt_area *a, struct iommu_domain *domain)
+{
+	iommu_unmap(domain, a->iova, a->last - a->iova + 1);
+}
+
+/* the area pinned and in every domain of the table; nothing of it when it fails */
+static int area_fill_domains(struct io_pagetable *iopt, struct iopt_area *a)
+{
+	if (!iopt->ndomains)
+		return 0;
+	int ret = area_pin(iopt->domains[0]->k, a);
+	if (ret)
+		return ret;
+	for (size_t d = 0; d < iopt->ndomains; d++) {
+		ret = area_map_domain(a, iopt->domains[d]);
+		if (ret) {
+			while (d-- > 0)
+				area_unmap_domain(a, iopt->domains[d]);
+			area_unpin(a);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static void area_unfill_domains(struct io_pagetable *iopt, struct iopt_area *a)
+{
+	/* an area is pinned exactly while the domains map it */
+	if (!a->pinned_block)
+		return;
+	for (size_t d = 0; d < iopt->ndomains; d++)
+		area_unmap_domain(a, iopt->domains[d]);
+	area_unpin(a);
+}
+
 static void remove_area(struct io_pagetable *iopt, size_t i)
 {
+	area_unfill_domains(iopt, &iopt->areas[i]);
 	iopt_put_pages(iopt->areas[i].pages);
 	memmove(&iopt->areas[i], &iopt->areas[i + 1], (iopt->nareas - i - 1) * sizeof(iopt->areas[0]));
 	iopt->nareas--;
@@ -279,8 +357,17 @@ int iopt_map_pages(struct io_pagetable *iopt, const struct iopt_pages_slice *sli
 		s->pages->refs++;
 		at += s->length;
 	}
-	if (done < nslices) {
-		/* out of memory: take back what went in */
+	/* iopt_fill_domains_pages(): pinned and mapped into every domain, or -EFAULT and none of them */
+	int fill = done < nslices ? -ENOMEM : 0;
+	for (size_t i = 0, a = 0; !fill && i < iopt->nareas && a < nslices; i++) {
+		struct iopt_area *area = &iopt->areas[i];
+		if (area->iova < *iova || area->iova > *iova + (length - 1))
+			continue;
+		fill = area_fill_domains(iopt, area);
+		a++;
+	}
+	if (fill) {
+		/* take back what went in (remove_area() unmaps what was mapped) */
 		at = *iova;
 		for (size_t i = 0; i < done; i++) {
 			for (size_t j = 0; j < iopt->nareas; j++)
@@ -290,7 +377,7 @@ int iopt_map_pages(struct io_pagetable *iopt, const struct iopt_pages_slice *sli
 				}
 			at += slices[i].length;
 		}
-		return -ENOMEM;
+		return fill;
 	}
 	return 0;
 }
@@ -425,28 +512,198 @@ size_t iopt_iova_holes(const struct io_pagetable *iopt, struct iopt_range *out, 
 	return n;
 }
 
-/* iopt_calculate_iova_alignment() with no domain and no access: PAGE_SIZE when large pages are off */
+/* iopt_check_iova_alignment(): every area already aligned to align, else -EADDRINUSE */
+static int check_iova_alignment(const struct io_pagetable *iopt, u64 align)
+{
+	for (size_t i = 0; i < iopt->nareas; i++) {
+		const struct iopt_area *a = &iopt->areas[i];
+		if ((a->iova & (align - 1)) || ((a->last - a->iova + 1) & (align - 1)) ||
+		    ((a->start_byte % IOPT_PAGE_SIZE) & (align - 1)))
+			return -EADDRINUSE;
+	}
+	return 0;
+}
+
+/* a domain's smallest page: 1 << __ffs(pgsize_bitmap) */
+static u64 domain_min_page(const struct iommu_domain *domain)
+{
+	return domain->pgsize_bitmap ? 1ULL << __builtin_ctzll(domain->pgsize_bitmap) : IOPT_PAGE_SIZE;
+}
+
+/*
+ * iopt_calculate_iova_alignment(): PAGE_SIZE when large pages are off, else
+ * 1, raised to every domain's smallest page (no accesses are modelled)
+ */
 static int calculate_iova_alignment(struct io_pagetable *iopt)
 {
 	u64 align = iopt->disable_large_pages ? IOPT_PAGE_SIZE : 1;
+	for (size_t d = 0; d < iopt->ndomains; d++)
+		if (domain_min_page(iopt->domains[d]) > align)
+			align = domain_min_page(iopt->domains[d]);
 	if (align > iopt->iova_alignment) {
-		/* iopt_check_iova_alignment(): every area must already be aligned */
-		for (size_t i = 0; i < iopt->nareas; i++) {
-			const struct iopt_area *a = &iopt->areas[i];
-			if ((a->iova & (align - 1)) || ((a->last - a->iova + 1) & (align - 1)) ||
-			    ((a->start_byte % IOPT_PAGE_SIZE) & (align - 1)))
-				return -EADDRINUSE;
-		}
+		int ret = check_iova_alignment(iopt, align);
+		if (ret)
+			return ret;
 	}
 	iopt->iova_alignment = align;
 	return 0;
+}
+
+int iopt_reserve_iova(struct io_pagetable *iopt, u64 start, u64 last, const void *owner)
+{
+	if (area_first(iopt, start, last) != iopt->nareas ||
+	    ranges_meet(iopt->allowed, iopt->nallowed, start, last))
+		return -EADDRINUSE;
+	struct iopt_range *r = realloc(iopt->reserved, (iopt->nreserved + 1) * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	iopt->reserved = r;
+	const void **o = realloc(iopt->reserved_owner, (iopt->nreserved + 1) * sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	iopt->reserved_owner = o;
+	/* sorted by start; ranges of different owners may overlap (two devices' SW_MSI) */
+	size_t i = iopt->nreserved;
+	while (i > 0 && r[i - 1].start > start) {
+		r[i] = r[i - 1];
+		o[i] = o[i - 1];
+		i--;
+	}
+	r[i] = (struct iopt_range){ start, last };
+	o[i] = owner;
+	iopt->nreserved++;
+	return 0;
+}
+
+void iopt_remove_reserved_iova(struct io_pagetable *iopt, const void *owner)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < iopt->nreserved; i++) {
+		if (iopt->reserved_owner[i] == owner)
+			continue;
+		iopt->reserved[k] = iopt->reserved[i];
+		iopt->reserved_owner[k] = iopt->reserved_owner[i];
+		k++;
+	}
+	iopt->nreserved = k;
+}
+
+int iopt_table_enforce_dev_resv_regions(struct io_pagetable *iopt, struct device *dev, u64 *sw_msi_start)
+{
+	struct iommu_resv_region resv[IOMMU_MAX_RESV];
+	int n = 0;
+	if (dev->iommu && dev->iommu->iommu_dev && dev->iommu->iommu_dev->ops->get_resv_regions)
+		n = dev->iommu->iommu_dev->ops->get_resv_regions(dev, resv, IOMMU_MAX_RESV);
+	unsigned int num_hw_msi = 0, num_sw_msi = 0;
+	for (int i = 0; i < n; i++) {
+		if (resv[i].type == IOMMU_RESV_DIRECT_RELAXABLE)
+			continue;
+		if (sw_msi_start && resv[i].type == IOMMU_RESV_MSI)
+			num_hw_msi++;
+		if (sw_msi_start && resv[i].type == IOMMU_RESV_SW_MSI) {
+			*sw_msi_start = resv[i].start;
+			num_sw_msi++;
+		}
+		int ret = iopt_reserve_iova(iopt, resv[i].start, resv[i].start + resv[i].length - 1, dev);
+		if (ret) {
+			iopt_remove_reserved_iova(iopt, dev);
+			return ret;
+		}
+	}
+	/* drivers offer one SW_MSI window or hardware ones, never both */
+	if ((num_sw_msi && num_hw_msi) || num_sw_msi > 1) {
+		iopt_remove_reserved_iova(iopt, dev);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* iopt_fill_domain(): every area pinned and mapped into the new domain; all or nothing */
+static int fill_domain(struct io_pagetable *iopt, struct iommu_domain *domain)
+{
+	for (size_t i = 0; i < iopt->nareas; i++) {
+		struct iopt_area *a = &iopt->areas[i];
+		bool pinned_here = !a->pinned_block;
+		int ret = area_pin(domain->k, a);
+		if (!ret) {
+			ret = area_map_domain(a, domain);
+			if (ret && pinned_here)
+				area_unpin(a);
+		}
+		if (ret) {
+			while (i-- > 0) {
+				area_unmap_domain(&iopt->areas[i], domain);
+				if (!iopt->ndomains)
+					area_unpin(&iopt->areas[i]);
+			}
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int iopt_table_add_domain(struct io_pagetable *iopt, struct iommu_domain *domain)
+{
+	for (size_t d = 0; d < iopt->ndomains; d++)
+		if (iopt->domains[d] == domain)
+			return -EEXIST;
+	/* a domain must take PAGE_SIZE: iopt_pages work in pages */
+	u64 align = domain_min_page(domain) > iopt->iova_alignment ? domain_min_page(domain) : iopt->iova_alignment;
+	if (align > IOPT_PAGE_SIZE)
+		return -EINVAL;
+	int ret;
+	if (align != iopt->iova_alignment && (ret = check_iova_alignment(iopt, align)))
+		return ret;
+	/* no area outside the domain's aperture: what lies outside becomes reserved */
+	if (domain->geometry.aperture_start &&
+	    (ret = iopt_reserve_iova(iopt, 0, domain->geometry.aperture_start - 1, domain)))
+		goto out_reserved;
+	if (domain->geometry.aperture_end != UINT64_MAX &&
+	    (ret = iopt_reserve_iova(iopt, domain->geometry.aperture_end + 1, UINT64_MAX, domain)))
+		goto out_reserved;
+	struct iommu_domain **domains = realloc(iopt->domains, (iopt->ndomains + 1) * sizeof(*domains));
+	if (!domains) {
+		ret = -ENOMEM;
+		goto out_reserved;
+	}
+	iopt->domains = domains;
+	ret = fill_domain(iopt, domain);
+	if (ret)
+		goto out_reserved;
+	iopt->iova_alignment = align;
+	iopt->domains[iopt->ndomains++] = domain;
+	return 0;
+out_reserved:
+	iopt_remove_reserved_iova(iopt, domain);
+	return ret;
+}
+
+void iopt_table_remove_domain(struct io_pagetable *iopt, struct iommu_domain *domain)
+{
+	size_t d = 0;
+	while (d < iopt->ndomains && iopt->domains[d] != domain)
+		d++;
+	if (d == iopt->ndomains)
+		return;
+	/* the tail entry takes the erased one's place (7.3 keeps the xarray dense so) */
+	iopt->domains[d] = iopt->domains[--iopt->ndomains];
+	/* iopt_unfill_domain(): out of this domain; unpinned when it was the last */
+	for (size_t i = 0; i < iopt->nareas; i++) {
+		area_unmap_domain(&iopt->areas[i], domain);
+		if (!iopt->ndomains)
+			area_unpin(&iopt->areas[i]);
+	}
+	iopt_remove_reserved_iova(iopt, domain);
+	calculate_iova_alignment(iopt);
 }
 
 int iopt_disable_large_pages(struct io_pagetable *iopt)
 {
 	if (iopt->disable_large_pages)
 		return 0;
-	/* (with a domain holding mappings: EINVAL; no domains yet) */
+	/* a domain already holding mappings may have large pages in them */
+	if (iopt->ndomains && iopt->nareas)
+		return -EINVAL;
 	iopt->disable_large_pages = true;
 	int ret = calculate_iova_alignment(iopt);
 	if (ret)

@@ -37,8 +37,14 @@ static void object_destroy(struct iommufd_object *obj)
 	case IOMMUFD_OBJ_IOAS:
 		iommufd_ioas_destroy(to_ioas(obj));
 		break;
+	case IOMMUFD_OBJ_HWPT_PAGING:
+		iommufd_hwpt_paging_destroy(to_hwpt_paging(to_hwpt(obj)));
+		break;
+	case IOMMUFD_OBJ_DEVICE:
+		/* never while bound (the driver is a user): nothing holds it any more */
+		free(to_idev(obj));
+		break;
 	default:
-		/* no other type is created yet */
 		free(obj);
 		break;
 	}

@@ -68,21 +68,30 @@ int smmu_hw_ste_locate(struct smmu_hw *smmu, u32 sid, u32 ssid, u64 *addr, struc
 	return 0;
 }
 
-/* Fetch and decode the CD at index for the STE, into xc->cd. */
+/*
+ * Fetch and decode the CD at index for the STE, into xc->cd. A translation
+ * (use_tlb) counts its reads and uses and fills the TLB; a debug view does
+ * neither.
+ */
 static int cd_fetch(struct smmu_hw *smmu, u32 sid, u32 ssid, u32 index, struct smmu_xlate_cfg *xc,
-		    struct smmu_event *ev)
+		    struct smmu_event *ev, bool use_tlb)
 {
 	u64 addr = xc->ste.s1ctxptr + (u64)index * (CD_DWORDS * 8);
 	u64 cd[CD_DWORDS];
 	unsigned out_limit = xc->s2 ? smmu->cfg.ias : smmu->cfg.oas;
 
 	if (xc->s2) {
-		/* Nested: S1ContextPtr is an IPA, translated by stage 2. */
-		struct smmu_walk_result r;
+		/*
+		 * Nested: S1ContextPtr is an IPA, translated by stage 2 through
+		 * the TLB's stage-2 entries of the STE's VMID, as QEMU 10.0 does.
+		 */
+		struct smmu_walk_tlb wt = { .tlb = &smmu->tlb, .vmid = smmu->cfg.s2 ? xc->ste.vmid : 0 };
+		struct smmu_walk_stats quiet = { 0 };
 		struct smmu_walk_fault f;
+		u64 pa;
 
-		if (smmu_walk(smmu->mem, &xc->ste.s2, true, NULL, addr, false, &r, &f,
-			      &smmu->wstats)) {
+		if (smmu_walk_s2_read(smmu->mem, &xc->ste.s2, use_tlb ? &wt : NULL, addr, &pa, &f,
+				      use_tlb ? &smmu->wstats : &quiet)) {
 			cfg_event(ev, f.type, sid, ssid, -EFAULT);
 			ev->s2 = true;
 			ev->class = SMMU_EVT_CLASS_CD;
@@ -94,7 +103,7 @@ static int cd_fetch(struct smmu_hw *smmu, u32 sid, u32 ssid, u32 index, struct s
 				ev->type = 0;
 			return -EFAULT;
 		}
-		addr = r.out;
+		addr = pa;
 	}
 	if (read_words(smmu, addr, cd, CD_DWORDS)) {
 		cfg_event(ev, SMMU_EVT_F_CD_FETCH, sid, ssid, -EIO);
@@ -106,8 +115,8 @@ static int cd_fetch(struct smmu_hw *smmu, u32 sid, u32 ssid, u32 index, struct s
 	return 0;
 }
 
-int smmu_hw_cfg_build(struct smmu_hw *smmu, u32 sid, u32 ssid, struct smmu_xlate_cfg *xc,
-		     struct smmu_event *ev)
+static int cfg_build(struct smmu_hw *smmu, u32 sid, u32 ssid, struct smmu_xlate_cfg *xc,
+		     struct smmu_event *ev, bool use_tlb)
 {
 	u64 addr, ste[STE_DWORDS];
 	bool has_ssid = ssid != SMMU_NO_SSID;
@@ -163,7 +172,7 @@ int smmu_hw_cfg_build(struct smmu_hw *smmu, u32 sid, u32 ssid, struct smmu_xlate
 				xc->s1 = false;
 		}
 		if (xc->s1) {
-			ret = cd_fetch(smmu, sid, ssid, index, xc, ev);
+			ret = cd_fetch(smmu, sid, ssid, index, xc, ev, use_tlb);
 			if (ret)
 				return ret;
 			xc->asid = xc->cd.asid;
@@ -174,6 +183,12 @@ int smmu_hw_cfg_build(struct smmu_hw *smmu, u32 sid, u32 ssid, struct smmu_xlate
 	}
 	xc->tlb_kind = xc->s1 && xc->s2 ? SMMU_TLB_NESTED : xc->s1 ? SMMU_TLB_S1 : SMMU_TLB_S2;
 	return 0;
+}
+
+int smmu_hw_cfg_build(struct smmu_hw *smmu, u32 sid, u32 ssid, struct smmu_xlate_cfg *xc,
+		      struct smmu_event *ev)
+{
+	return cfg_build(smmu, sid, ssid, xc, ev, false);
 }
 
 int smmu_hw_cfg_get(struct smmu_hw *smmu, u32 sid, u32 ssid, const struct smmu_xlate_cfg **xc,
@@ -189,7 +204,7 @@ int smmu_hw_cfg_get(struct smmu_hw *smmu, u32 sid, u32 ssid, const struct smmu_x
 		return 0;
 	}
 	smmu->stats.cfg_misses++;
-	ret = smmu_hw_cfg_build(smmu, sid, ssid, &fresh, ev);
+	ret = cfg_build(smmu, sid, ssid, &fresh, ev, true);
 	if (ret)
 		return ret;
 	e->valid = true;

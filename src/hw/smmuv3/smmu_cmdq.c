@@ -141,10 +141,15 @@ static int cmd_exec(struct smmu_hw *smmu, const u64 *cmd)
 		if (!c->s2)
 			return CMDQ_CERROR_ILL;
 		/*
-		 * Combined S1+S2 entries built from that IPA go too: stricter
-		 * than the spec needs, never staler.
+		 * Stage-2 entries only (a stage-2-only stream's, and those a
+		 * nested walk made for its stage-1 table addresses). Combined
+		 * S1+S2 entries stay: the architecture does not require an IPA
+		 * invalidation to reach them, QEMU 10.0's smmu_iotlb_inv_ipa()
+		 * skips every entry with an ASID, and Linux 7.3 follows a nest
+		 * parent's invalidation with TLBI_NH_ALL of its VMID
+		 * (INV_TYPE_S2_VMID_S1_CLEAR).
 		 */
-		inv.kinds = BIT(SMMU_TLB_S2) | BIT(SMMU_TLB_NESTED);
+		inv.kinds = BIT(SMMU_TLB_S2);
 		inv.match_vmid = true;
 		inv.by_ipa = true;
 		tlbi_range(smmu, cmd, cmd[1] & CMD1_IPA, &inv);

@@ -92,15 +92,48 @@ int smmu_hw_debug_ste(struct smmu_hw *smmu, u32 sid, u32 ssid, FILE *out)
 
 struct trace_ctx {
 	FILE *out;
+	bool nested;
 };
 
-static void trace_desc(void *opaque, bool s2, unsigned level, u64 desc_addr, u64 desc)
+static const char *desc_kind(unsigned level, u64 desc)
+{
+	if (!(desc & PTE_VALID))
+		return "invalid";
+	if (level < 3 && (desc & PTE_TYPE))
+		return "table";
+	return level == 3 ? "page" : "block";
+}
+
+/*
+ * One line per descriptor. Nested, each stage-1 level first names its
+ * descriptor's IPA, then the stage-2 walk of that IPA (indented), then the
+ * PA stage 2 gave, then the stage-1 descriptor read there.
+ */
+static void trace_step(void *opaque, const struct smmu_walk_step *st)
 {
 	struct trace_ctx *t = opaque;
-	const char *kind = !(desc & 1) ? "invalid" : (level < 3 && (desc & 2)) ? "table" :
-			   level == 3 ? "page" : "block";
-	fprintf(t->out, "  %s L%u @0x%llx: 0x%016llx %s\n", s2 ? "S2" : "S1", level,
-		(unsigned long long)desc_addr, (unsigned long long)desc, kind);
+
+	switch (st->kind) {
+	case SMMU_WALK_STEP_TABLE_IPA:
+		fprintf(t->out, "  S1 L%u descriptor at IPA 0x%llx:\n", st->level,
+			(unsigned long long)st->addr);
+		return;
+	case SMMU_WALK_STEP_TABLE_PA:
+		fprintf(t->out, "    S2 -> PA 0x%llx%s\n", (unsigned long long)st->addr,
+			st->tlb_hit ? " (TLB)" : "");
+		return;
+	}
+	fprintf(t->out, "%s%s L%u @0x%llx: 0x%016llx %s\n", st->s2_for_table ? "    " : "  ",
+		st->s2 ? "S2" : "S1", st->level, (unsigned long long)st->addr,
+		(unsigned long long)st->desc, desc_kind(st->level, st->desc));
+}
+
+static const char *const class_str[4] = { "CD", "TT", "IN", "reserved" };
+
+static void print_size(FILE *out, u8 shift, bool writable)
+{
+	fprintf(out, "%llu KiB %s, %s", 1ULL << (shift - 10), shift > 16 ? "block" : "page",
+		writable ? "rw" : "ro");
 }
 
 int smmu_hw_debug_walk(struct smmu_hw *smmu, u32 sid, u32 ssid, u64 iova, bool write, FILE *out)
@@ -125,26 +158,46 @@ int smmu_hw_debug_walk(struct smmu_hw *smmu, u32 sid, u32 ssid, u64 iova, bool w
 		fprintf(out, "bypass -> pa 0x%llx\n", (unsigned long long)iova);
 		return 0;
 	}
-	struct trace_ctx t = { out };
-	struct smmu_walk_stats st = { .trace = trace_desc, .trace_opaque = &t };
+	bool nested = xc.s1 && xc.s2;
+	struct trace_ctx t = { out, nested };
+	struct smmu_walk_stats st = { .trace = trace_step, .trace_opaque = &t };
 	struct smmu_walk_result r1 = { .out = iova, .size_shift = 63, .readable = true, .writable = true };
 	struct smmu_walk_result r2 = { .readable = true, .writable = true };
 	struct smmu_walk_fault f = { 0 };
 	int ret = 0;
+
+	if (nested)
+		fprintf(out, "nested: ASID %u, VMID %u; stage 1 tables at IPAs (TTB0 0x%llx)\n", xc.asid,
+			xc.vmid, (unsigned long long)xc.cd.s1.ttb);
 	if (xc.s1)
 		ret = smmu_walk(smmu->mem, &xc.cd.s1, false, xc.s2 ? &xc.ste.s2 : NULL, iova, write, &r1, &f, &st);
+	if (!ret && nested) {
+		fprintf(out, "  S1 -> IPA 0x%llx (", (unsigned long long)r1.out);
+		print_size(out, r1.size_shift, r1.writable);
+		fputs(")\n", out);
+	}
 	if (!ret && xc.s2)
 		ret = smmu_walk(smmu->mem, &xc.ste.s2, true, NULL, r1.out, write, &r2, &f, &st);
 	else if (!ret)
 		r2 = r1;
+	if (!ret && nested) {
+		fprintf(out, "  S2 -> PA 0x%llx (", (unsigned long long)r2.out);
+		print_size(out, r2.size_shift, r2.writable);
+		fputs(")\n", out);
+	}
 	if (ret) {
-		fprintf(out, "fault: %s (event 0x%02x)%s\n", smmu_event_name(f.type), f.type, f.s2 ? " at stage 2" : "");
+		fprintf(out, "fault: %s (event 0x%02x)", smmu_event_name(f.type), f.type);
+		if (f.s2 && nested)
+			fprintf(out, " at stage 2, CLASS %s, IPA 0x%llx", class_str[f.class & 3],
+				(unsigned long long)f.ipa);
+		else if (f.s2)
+			fputs(" at stage 2", out);
+		fputc('\n', out);
 		return -EFAULT;
 	}
 	bool w_ok = r1.writable && r2.writable;
-	fprintf(out, "-> pa 0x%llx (%llu KiB %s, %s)%s\n", (unsigned long long)r2.out,
-		1ULL << (MIN(r1.size_shift, r2.size_shift) - 10),
-		MIN(r1.size_shift, r2.size_shift) > 16 ? "block" : "page", w_ok ? "rw" : "ro",
-		write && !w_ok ? ": a write faults F_PERMISSION" : "");
+	fprintf(out, "-> pa 0x%llx (", (unsigned long long)r2.out);
+	print_size(out, MIN(r1.size_shift, r2.size_shift), w_ok);
+	fprintf(out, ")%s\n", write && !w_ok ? ": a write faults F_PERMISSION" : "");
 	return 0;
 }

@@ -56,9 +56,88 @@ static int walk_fault(struct smmu_walk_fault *fault, u8 type, bool is_s2, u64 ad
 	return -EFAULT;
 }
 
-int smmu_walk(struct guest_mem *mem, const struct smmu_tt *tt, bool is_s2,
-	      const struct smmu_tt *s2, u64 addr, bool write, struct smmu_walk_result *res,
-	      struct smmu_walk_fault *fault, struct smmu_walk_stats *stats)
+static void trace_step(struct smmu_walk_stats *stats, const struct smmu_walk_step *step)
+{
+	if (stats->trace)
+		stats->trace(stats->trace_opaque, step);
+}
+
+static int walk(struct guest_mem *mem, const struct smmu_tt *tt, bool is_s2, const struct smmu_tt *s2,
+		const struct smmu_walk_tlb *wt, bool for_table, u64 addr, bool write,
+		struct smmu_walk_result *res, struct smmu_walk_fault *fault,
+		struct smmu_walk_stats *stats);
+
+static int s2_read_access(struct guest_mem *mem, const struct smmu_tt *s2,
+			  const struct smmu_walk_tlb *wt, u64 ipa, u64 *pa, bool *tlb_hit,
+			  struct smmu_walk_fault *fault, struct smmu_walk_stats *stats)
+{
+	struct smmu_walk_result r2;
+
+	*tlb_hit = false;
+	if (wt) {
+		const struct smmu_tlb_entry *e = smmu_tlb_lookup(wt->tlb, SMMU_TLB_S2, 0, wt->vmid, ipa);
+
+		if (e) {
+			if (!(e->perm & SMMU_TLB_PERM_S2R))
+				return walk_fault(fault, SMMU_EVT_F_PERMISSION, true, ipa);
+			stats->table_tlb_hits++;
+			*tlb_hit = true;
+			*pa = e->out + (ipa - e->in);
+			return 0;
+		}
+	}
+	if (walk(mem, s2, true, NULL, NULL, true, ipa, false, &r2, fault, stats))
+		return -EFAULT;
+	if (wt) {
+		u64 mask = (1ULL << r2.size_shift) - 1;
+		struct smmu_tlb_entry ent = {
+			.in = ipa & ~mask,
+			.out = r2.out & ~mask,
+			.ipa = ipa & ~mask,
+			.vmid = wt->vmid,
+			.kind = SMMU_TLB_S2,
+			.size_shift = r2.size_shift,
+			/* as a stage-2-only stream's entry: no stage 1 to forbid writes */
+			.perm = (u8)(SMMU_TLB_PERM_S1W | (r2.readable ? SMMU_TLB_PERM_S2R : 0) |
+				     (r2.writable ? SMMU_TLB_PERM_S2W : 0)),
+		};
+
+		smmu_tlb_insert(wt->tlb, &ent);
+	}
+	*pa = r2.out;
+	return 0;
+}
+
+int smmu_walk_s2_read(struct guest_mem *mem, const struct smmu_tt *s2,
+		      const struct smmu_walk_tlb *wt, u64 ipa, u64 *pa,
+		      struct smmu_walk_fault *fault, struct smmu_walk_stats *stats)
+{
+	bool tlb_hit;
+
+	return s2_read_access(mem, s2, wt, ipa, pa, &tlb_hit, fault, stats);
+}
+
+/* Nested: the stage-1 descriptor at IPA ipa is read where stage 2 puts it. */
+static int table_ipa_to_pa(struct guest_mem *mem, const struct smmu_tt *s2,
+			   const struct smmu_walk_tlb *wt, unsigned level, u64 ipa, u64 *pa,
+			   struct smmu_walk_fault *fault, struct smmu_walk_stats *stats)
+{
+	struct smmu_walk_step step = { .kind = SMMU_WALK_STEP_TABLE_IPA, .level = level, .addr = ipa };
+	bool tlb_hit;
+
+	trace_step(stats, &step);
+	if (s2_read_access(mem, s2, wt, ipa, pa, &tlb_hit, fault, stats))
+		return -EFAULT;
+	step = (struct smmu_walk_step){ .kind = SMMU_WALK_STEP_TABLE_PA, .tlb_hit = tlb_hit,
+					.level = level, .addr = *pa };
+	trace_step(stats, &step);
+	return 0;
+}
+
+static int walk(struct guest_mem *mem, const struct smmu_tt *tt, bool is_s2, const struct smmu_tt *s2,
+		const struct smmu_walk_tlb *wt, bool for_table, u64 addr, bool write,
+		struct smmu_walk_result *res, struct smmu_walk_fault *fault,
+		struct smmu_walk_stats *stats)
 {
 	unsigned g = tt->granule_shift, stride = g - 3;
 	unsigned level = tt->start_level;
@@ -79,13 +158,10 @@ int smmu_walk(struct guest_mem *mem, const struct smmu_tt *tt, bool is_s2,
 
 		if (s2 && !is_s2) {
 			/* Nested: the stage-1 table address is an IPA. */
-			struct smmu_walk_result r2;
-
-			if (smmu_walk(mem, s2, true, NULL, daddr, false, &r2, fault, stats)) {
+			if (table_ipa_to_pa(mem, s2, wt, level, daddr, &daddr, fault, stats)) {
 				fault->class = SMMU_EVT_CLASS_TT;
 				return -EFAULT;
 			}
-			daddr = r2.out;
 		}
 		stats->reads++;
 		if (guest_mem_read64(mem, daddr, &desc)) {
@@ -94,8 +170,13 @@ int smmu_walk(struct guest_mem *mem, const struct smmu_tt *tt, bool is_s2,
 			fault->fetch_addr = daddr;
 			return -EFAULT;
 		}
-		if (stats->trace)
-			stats->trace(stats->trace_opaque, is_s2, level, daddr, desc);
+		if (stats->trace) {
+			struct smmu_walk_step step = { .kind = SMMU_WALK_STEP_DESC, .s2 = is_s2,
+						       .s2_for_table = for_table, .level = level,
+						       .addr = daddr, .desc = desc };
+
+			stats->trace(stats->trace_opaque, &step);
+		}
 		if (!(desc & PTE_VALID))
 			return walk_fault(fault, SMMU_EVT_F_TRANSLATION, is_s2, addr);
 
@@ -140,4 +221,19 @@ int smmu_walk(struct guest_mem *mem, const struct smmu_tt *tt, bool is_s2,
 		res->size_shift = (u8)shift;
 		return 0;
 	}
+}
+
+int smmu_walk(struct guest_mem *mem, const struct smmu_tt *tt, bool is_s2,
+	      const struct smmu_tt *s2, u64 addr, bool write, struct smmu_walk_result *res,
+	      struct smmu_walk_fault *fault, struct smmu_walk_stats *stats)
+{
+	return walk(mem, tt, is_s2, s2, NULL, false, addr, write, res, fault, stats);
+}
+
+int smmu_walk_nested(struct guest_mem *mem, const struct smmu_tt *s1, const struct smmu_tt *s2,
+		     const struct smmu_walk_tlb *wt, u64 addr, bool write,
+		     struct smmu_walk_result *res, struct smmu_walk_fault *fault,
+		     struct smmu_walk_stats *stats)
+{
+	return walk(mem, s1, false, s2, wt, false, addr, write, res, fault, stats);
 }

@@ -9,6 +9,7 @@
 
 #include "base/bits.h"
 #include "hw/mem.h"
+#include "hw/smmuv3/smmu_tlb.h"
 
 /* One stage's table configuration, already validated by the decoder. */
 struct smmu_tt {
@@ -36,12 +37,40 @@ struct smmu_walk_result {
 	bool readable, writable;
 };
 
+/* One step of a walk, as the debug views print it. */
+enum smmu_walk_step_kind {
+	SMMU_WALK_STEP_DESC, /* a descriptor was read */
+	SMMU_WALK_STEP_TABLE_IPA, /* nested: a stage-1 descriptor address (IPA) goes to stage 2 */
+	SMMU_WALK_STEP_TABLE_PA, /* nested: ... and stage 2 (walk or TLB) gave this PA */
+};
+
+struct smmu_walk_step {
+	u8 kind; /* SMMU_WALK_STEP_* */
+	bool s2; /* DESC: which stage's descriptor */
+	bool s2_for_table; /* DESC: a stage-2 descriptor read to translate a stage-1 table address */
+	bool tlb_hit; /* TABLE_PA: stage 2 answered from the TLB, no descriptor read */
+	unsigned level; /* DESC: its level; TABLE_*: the stage-1 level being fetched */
+	u64 addr; /* DESC: descriptor PA; TABLE_IPA/TABLE_PA: the IPA / PA */
+	u64 desc; /* DESC: its value */
+};
+
 struct smmu_walk_stats {
 	u64 walks;
 	u64 reads;
-	/* optional: every descriptor read, for the debug views (NULL on the fast path) */
-	void (*trace)(void *opaque, bool s2, unsigned level, u64 desc_addr, u64 desc);
+	u64 table_tlb_hits; /* nested: stage-1 table addresses stage 2's TLB entries translated */
+	/* optional: every step, for the debug views (NULL on the fast path) */
+	void (*trace)(void *opaque, const struct smmu_walk_step *step);
 	void *trace_opaque;
+};
+
+/*
+ * Stage-2 TLB entries a nested stage-1 walk looks up and fills for its table
+ * addresses (QEMU 10.0's smmu-common translates them with smmu_translate(),
+ * which caches them as stage-2 entries of the STE's VMID).
+ */
+struct smmu_walk_tlb {
+	struct smmu_tlb *tlb;
+	u16 vmid;
 };
 
 /*
@@ -65,5 +94,26 @@ int smmu_walk_s2_start_level(unsigned granule_shift, unsigned sl0, unsigned in_b
 int smmu_walk(struct guest_mem *mem, const struct smmu_tt *tt, bool is_s2,
 	      const struct smmu_tt *s2, u64 addr, bool write, struct smmu_walk_result *res,
 	      struct smmu_walk_fault *fault, struct smmu_walk_stats *stats);
+
+/*
+ * A nested stage-1 walk (tables in IPA space, translated by s2) whose table
+ * address translations use and fill wt's stage-2 TLB entries. A table
+ * address stage 2 cannot translate is a stage-2 fault, CLASS TT, with the
+ * descriptor's IPA.
+ */
+int smmu_walk_nested(struct guest_mem *mem, const struct smmu_tt *s1, const struct smmu_tt *s2,
+		     const struct smmu_walk_tlb *wt, u64 addr, bool write,
+		     struct smmu_walk_result *res, struct smmu_walk_fault *fault,
+		     struct smmu_walk_stats *stats);
+
+/*
+ * A read the SMMU makes at an IPA of a nested stream (a stage-1 table
+ * descriptor, a CD): its PA through wt's stage-2 TLB entries, or a stage-2
+ * walk that fills one. Stage 2 must allow reads. 0, or -EFAULT with a
+ * stage-2 fault whose class the caller sets.
+ */
+int smmu_walk_s2_read(struct guest_mem *mem, const struct smmu_tt *s2,
+		      const struct smmu_walk_tlb *wt, u64 ipa, u64 *pa,
+		      struct smmu_walk_fault *fault, struct smmu_walk_stats *stats);
 
 #endif

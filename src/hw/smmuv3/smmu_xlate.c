@@ -44,9 +44,16 @@ static int walk_and_fill(struct smmu_hw *smmu, const struct smmu_xlate_cfg *xc, 
 	struct smmu_walk_result r2 = { .readable = true, .writable = true };
 	u8 shift;
 
-	if (xc->s1) {
-		if (smmu_walk(smmu->mem, &xc->cd.s1, false, xc->s2 ? &xc->ste.s2 : NULL, iova, write,
-			      &r1, f, &smmu->wstats))
+	if (xc->s1 && xc->s2) {
+		/* Nested: the stage-1 tables' IPAs go through stage-2 TLB entries or walks. */
+		struct smmu_walk_tlb wt = { .tlb = &smmu->tlb, .vmid = xc->vmid };
+
+		if (smmu_walk_nested(smmu->mem, &xc->cd.s1, &xc->ste.s2, &wt, iova, write, &r1, f,
+				     &smmu->wstats))
+			return -EFAULT;
+	} else if (xc->s1) {
+		if (smmu_walk(smmu->mem, &xc->cd.s1, false, NULL, iova, write, &r1, f,
+			      &smmu->wstats))
 			return -EFAULT;
 	} else if (iova >> smmu->cfg.ias) {
 		/* Stage 1 bypassed: an input beyond the IAS is a stage-1 address size fault. */
