@@ -222,6 +222,20 @@ Test(smmu_nested, address_size_faults_of_each_stage)
 		     n.sid, SMMU_NO_SSID);
 }
 
+/* A stage-2 fault on the CD fetch: CLASS CD, the CD's IPA, and RnW 1 (the fetch is a read). */
+Test(smmu_nested, s2_fault_on_the_cd_fetch_is_class_cd_and_a_read)
+{
+	struct nest n;
+	u64 pa;
+
+	nest_make(&n, 0x48, 12, 77, 4);
+	n.cdtab = 0xa0000000ULL - DELTA; /* its IPA, 0xa0000000, is unmapped */
+	nest_write_ste(&n, 4, n.s2.root);
+	cr_assert_eq(xl(&n, 1, 0x7010, true, &pa), -EFAULT);
+	expect_event(SMMU_EVT_F_TRANSLATION, true, SMMU_EVT_CLASS_CD, 0xa0000000ULL + 64, 0x7010,
+		     false, n.sid, 1);
+}
+
 /* S1 AP x S2 AP: a write needs both; a read needs stage 2's read; stage 1 is checked first. */
 Test(smmu_nested, permissions_combine_both_stages)
 {

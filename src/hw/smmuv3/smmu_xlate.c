@@ -140,7 +140,9 @@ static int xlate(struct smmu_hw *smmu, u32 sid, u32 ssid, u64 iova, bool write, 
 			ev->type = 0;
 		if (ev->type) {
 			ev->input_addr = iova;
-			ev->rnw = !write;
+			/* A CD fetch is a read whatever the transaction (spec 7.3, CLASS CD). */
+			if (!(ev->s2 && ev->class == SMMU_EVT_CLASS_CD))
+				ev->rnw = !write;
 			smmu_hw_evtq_record(smmu, ev);
 		}
 		return ret;
