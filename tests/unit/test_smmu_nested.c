@@ -547,3 +547,22 @@ Test(smmu_nested, debug_walk_shows_both_stages_level_by_level)
 	free(v);
 	cr_assert_eq(t_evt_pending(), 0, "the view records no event");
 }
+
+Test(smmu_nested, debug_ste_reads_the_cd_through_stage_2)
+{
+	struct nest n;
+	char line[160];
+	char *buf = NULL;
+	size_t len = 0;
+
+	nest_make(&n, 0x49, 12, 77, 4);
+	FILE *f = open_memstream(&buf, &len);
+	cr_assert_eq(smmu_hw_debug_ste(T.smmu, n.sid, SMMU_NO_SSID, f), 0);
+	fclose(f);
+	cr_assert(strstr(buf, "Config=S1+S2 ") && strstr(buf, "S2VMID=12 "), "%s", buf);
+	snprintf(line, sizeof(line), "CD at IPA 0x%llx -> PA 0x%llx", (unsigned long long)(n.cdtab + DELTA),
+		 (unsigned long long)n.cdtab);
+	cr_assert(has_line(buf, line), "%s\n---\n%s", line, buf);
+	cr_assert(strstr(buf, "V=1 ASID=77 "), "%s", buf);
+	free(buf);
+}

@@ -68,10 +68,19 @@ int smmu_hw_debug_ste(struct smmu_hw *smmu, u32 sid, u32 ssid, FILE *out)
 	if (s.config != STE_CONFIG_S1 && s.config != STE_CONFIG_NESTED)
 		return 0;
 	u64 cd_pa = s.s1ctxptr + (ssid == SMMU_NO_SSID ? 0 : (u64)ssid) * (CD_DWORDS * 8);
-	/* nested: the CD pointer is an IPA the debug view does not translate */
+	/* nested: the CD pointer is an IPA; stage 2 (walked here, no TLB) says where it is */
 	if (s.config == STE_CONFIG_NESTED) {
-		fprintf(out, "CD at IPA 0x%llx (behind stage 2)\n", (unsigned long long)cd_pa);
-		return 0;
+		struct smmu_walk_stats quiet = { 0 };
+		struct smmu_walk_fault f = { 0 };
+		u64 ipa = cd_pa;
+
+		if (smmu_walk_s2_read(smmu->mem, &s.s2, NULL, ipa, &cd_pa, &f, &quiet)) {
+			fprintf(out, "CD at IPA 0x%llx: stage 2 faults %s\n", (unsigned long long)ipa,
+				smmu_event_name(f.type));
+			return -EFAULT;
+		}
+		fprintf(out, "CD at IPA 0x%llx -> PA 0x%llx\n", (unsigned long long)ipa,
+			(unsigned long long)cd_pa);
 	}
 	if (read_words(smmu, cd_pa, cd)) {
 		fprintf(out, "CD @0x%llx: not in RAM\n", (unsigned long long)cd_pa);
@@ -79,7 +88,7 @@ int smmu_hw_debug_ste(struct smmu_hw *smmu, u32 sid, u32 ssid, FILE *out)
 	}
 	print_words(out, "CD", cd_pa, cd);
 	struct smmu_cd_cfg c;
-	if (smmu_cd_decode(cd, &smmu->cfg, smmu->cfg.oas, &c)) {
+	if (smmu_cd_decode(cd, &smmu->cfg, s.config == STE_CONFIG_NESTED ? smmu->cfg.ias : smmu->cfg.oas, &c)) {
 		fprintf(out, "CD invalid (C_BAD_CD)\n");
 		return 0;
 	}
