@@ -566,3 +566,25 @@ Test(smmu_nested, debug_ste_reads_the_cd_through_stage_2)
 	cr_assert(strstr(buf, "V=1 ASID=77 "), "%s", buf);
 	free(buf);
 }
+
+/* Stage 2's own table outside RAM while translating a stage-1 table's IPA: F_WALK_EABT, S2, CLASS TT. */
+Test(smmu_nested, s2_walk_abort_fetching_a_s1_table)
+{
+	struct nest n;
+	struct smmu_event ev;
+	u64 pa, iova = 2ULL << 39;
+	const u64 nowhere = 0x10000000ULL; /* below RAM: nothing answers */
+
+	nest_make(&n, 0x4a, 12, 77, 4);
+	mwr64(t_pt_slot(&n.s1, iova, 0), 0xc0000000ULL | PTE_VALID | PTE_TYPE);
+	/* S2's level-1 entry for IPA 3G points at a level-2 table that is not RAM. */
+	mwr64(t_pt_slot(&n.s2, 0xc0000000ULL, 1), nowhere | PTE_VALID | PTE_TYPE);
+	cr_assert_eq(xl(&n, SMMU_NO_SSID, iova, true, &pa), -EFAULT);
+	t_evt_pop(&ev);
+	cr_assert_eq(ev.type, SMMU_EVT_F_WALK_EABT);
+	cr_assert(ev.s2);
+	cr_assert_eq(ev.class, SMMU_EVT_CLASS_TT);
+	cr_assert_eq(ev.fetch_addr, nowhere + 8 * ((0xc0000000ULL >> 21) & 511), "the S2 descriptor's PA");
+	cr_assert_eq(ev.input_addr, iova);
+	cr_assert_not(ev.rnw);
+}
