@@ -19,6 +19,7 @@ static void usage(FILE *f)
 		"       iommusim boot QEMU-ARGS... [--linux 6.1|7.3] [--qemu 7.2|10.0]\n"
 		"                     [--dtb FILE | --dts FILE] [--kconfig NAME=VALUE[,...]]...\n"
 		"                     [--script FILE|-] [--json] [--dot] [--dump-dts] [--cmdline] [--no-init]\n"
+		"                     [--x-smmu-s2fwb] [--x-pci-rc-canwbs]\n"
 		"       iommusim compare [--linux A --linux B] [--qemu A --qemu B] [-append A -append B]\n"
 		"                        [--json] QEMU-ARGS...\n"
 		"       iommusim versions\n"
@@ -37,6 +38,9 @@ static void usage(FILE *f)
 		"'-' reads them from stdin.\n"
 		"--kconfig sets options of the modelled kernel's configuration (repeatable, a later one\n"
 		"wins); --kconfig help lists those it can set, their values and what each changes.\n"
+		"--x-smmu-s2fwb and --x-pci-rc-canwbs are iommusim's own hardware beyond QEMU's: an SMMU\n"
+		"with IDR3.FWB (when it has stage 2) and PCI root complexes the firmware marks CANWBS;\n"
+		"Linux 7.3's IOMMU_VIOMMU_ALLOC needs one of them (QEMU 10.0 has neither).\n"
 		"verify boots the same arguments on real QEMU with a real Linux (oracle/setup builds\n"
 		"it) or reads what real Linux printed (--linux-output), and diffs the summary, the\n"
 		"script's output and the kernel log; exit 0 when they agree. See README.md.\n");
@@ -112,6 +116,10 @@ int main(int argc, char **argv)
 			show_cmdline = true;
 		} else if (!strcmp(a, "--no-init")) {
 			opts.init_modules = no_modules;
+		} else if (!strcmp(a, "--x-smmu-s2fwb")) {
+			opts.smmu_s2fwb = true;
+		} else if (!strcmp(a, "--x-pci-rc-canwbs")) {
+			opts.pci_rc_canwbs = true;
 		} else {
 			qargv[qargc++] = argv[i];
 		}

@@ -247,6 +247,8 @@ struct hw_system *hw_system_realize(const struct machine *m, char *err, size_t e
 		struct smmu_hw_config cfg;
 		smmu_hw_config_qemu(&cfg, qv->smmu, m->smmu_stage != SMMU_STAGE_2,
 				    m->smmu_stage != SMMU_STAGE_1);
+		/* iommusim's S2FWB option: FWB is a stage-2 feature */
+		cfg.fwb = m->smmu_s2fwb && cfg.s2;
 		hw->smmu = smmu_hw_new(hw->mem, &cfg);
 		if (hw->smmu)
 			smmu_hw_set_output(hw->smmu, smmu_output, hw);

@@ -55,11 +55,22 @@ struct of_pci_iommu_alias_info {
 	int np;
 };
 
+/*
+ * iommusim's CANWBS root complex (the option pci_rc_canwbs): 7.3 takes
+ * IOMMU_FWSPEC_PCI_RC_CANWBS from IORT's memory-access flags of the root
+ * complex node; on the model's DT the host bridge carries this property.
+ */
+#define PCI_RC_CANWBS_PROP "iommusim,pci-rc-canwbs"
+
 static int of_pci_iommu_init(struct pci_dev *pdev, u16 alias, void *data)
 {
 	struct of_pci_iommu_alias_info *info = data;
 	(void)pdev;
-	return of_iommu_configure_dev_id(info->np, info->dev, alias);
+	int err = of_iommu_configure_dev_id(info->np, info->dev, alias);
+	struct iommu_fwspec *fwspec = dev_iommu_fwspec_get(info->dev);
+	if (!err && fwspec && fdt_getprop(info->dev->k->fdt, info->np, PCI_RC_CANWBS_PROP, NULL))
+		fwspec->flags |= IOMMU_FWSPEC_PCI_RC_CANWBS;
+	return err;
 }
 
 static int of_iommu_configure_device(int master_np, struct device *dev, const u32 *id)

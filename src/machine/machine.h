@@ -88,6 +88,13 @@ struct machine {
 	struct hw_virtio *mmio[VIRT_MMIO_TRANSPORTS];
 	/* iommusim's own machine options (-M virt,x-smmu-translate-all=on ...) */
 	bool smmu_translate_all;	/* device DMA never bypasses the vIOMMU (seed 003 platform) */
+	/*
+	 * iommusim's options beyond QEMU (iommusim_options, machine_x_options.c):
+	 * an SMMU with IDR3.FWB (shown when it has stage 2), and PCI root
+	 * complexes the firmware marks CANWBS (a property of the DT's host bridge)
+	 */
+	bool smmu_s2fwb;
+	bool pci_rc_canwbs;
 };
 
 /*
@@ -106,6 +113,14 @@ int dtb_machine_build(const void *fdt, size_t size, const char *append,
  */
 int machine_replace_dtb(struct machine *m, const void *fdt, size_t size, char *err, size_t errlen);
 void machine_free(struct machine *m);
+/*
+ * iommusim's hardware and firmware options beyond QEMU on a built machine:
+ * smmu_s2fwb for the SMMU realized at boot; pci_rc_canwbs puts the
+ * property MACHINE_PCI_RC_CANWBS_PROP on every PCIe host bridge node of
+ * the DT. 0 or -ENOMEM (m unchanged).
+ */
+#define MACHINE_PCI_RC_CANWBS_PROP "iommusim,pci-rc-canwbs"
+int machine_set_x_options(struct machine *m, bool smmu_s2fwb, bool pci_rc_canwbs);
 
 /* Print the DT in dtc's source format (runs dtc -I dtb -O dts). 0 or -errno. */
 int machine_dump_dts(const struct machine *m, FILE *out);

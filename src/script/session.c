@@ -130,6 +130,12 @@ struct iommusim *iommusim_boot_config(int argc, char **argv, const struct iommus
 	/* a user's DT machine has no QEMU board, but its hardware models are QEMU's */
 	if (!sim->machine.qemu)
 		sim->machine.qemu = qv;
+	/* iommusim's hardware and firmware beyond QEMU (S2FWB, CANWBS root complexes) */
+	if (opts && (opts->smmu_s2fwb || opts->pci_rc_canwbs) &&
+	    machine_set_x_options(&sim->machine, opts->smmu_s2fwb, opts->pci_rc_canwbs)) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	struct boot_options bo = { .init_modules = opts ? opts->init_modules : NULL, .version = lv,
 				   .config = config };
 	sim->k = kernel_boot(&sim->machine, &bo, err, errlen);

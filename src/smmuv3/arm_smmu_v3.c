@@ -10,6 +10,7 @@
 #include "smmuv3/arm_smmu_v3.h"
 #include "smmuv3/smmu_tables.h"
 #include "smmuv3/cmdq.h"
+#include "smmuv3/iommufd.h"
 #include "smmuv3/event_log.h"
 #include "hw/smmuv3/smmuv3_regs.h"
 #include "fw/of.h"
@@ -260,6 +261,12 @@ const struct iommu_ops arm_smmu_ops = {
 	.get_resv_regions = arm_smmu_get_resv_regions,
 	.pgsize_bitmap = ~0ULL,	/* narrowed per domain by the page-table format */
 	.default_domain_ops = &arm_smmu_domain_ops,
+	/* 7.3's iommufd members (smmuv3/iommufd.c; without ARM_SMMU_V3_IOMMUFD they refuse) */
+	.capable = arm_smmu_capable,
+	.hw_info = arm_smmu_hw_info,
+	.domain_alloc_paging_flags = arm_smmu_domain_alloc_paging_flags,
+	.get_viommu_size = arm_smmu_get_viommu_size,
+	.viommu_init = arm_vsmmu_init,
 };
 
 struct platform_driver arm_smmu_driver = {

@@ -13,6 +13,7 @@
 #include "smmuv3/smmu_tables.h"
 #include "smmuv3/ste.h"
 #include "smmuv3/cmdq.h"
+#include "smmuv3/iommufd.h"
 #include "base/page_alloc.h"
 #include "pgtable/io_pgtable.h"
 
@@ -475,6 +476,16 @@ static void arm_smmu_domain_free(struct iommu_domain *domain)
 	free(d);
 }
 
+/* 7.3's arm_smmu_enforce_cache_coherency(): every attached master's root complex is CANWBS */
+static bool arm_smmu_enforce_cache_coherency(struct iommu_domain *domain)
+{
+	struct arm_smmu_domain *d = to_smmu_domain(domain);
+	for (size_t i = 0; i < d->nmasters; i++)
+		if (!arm_smmu_master_canwbs(d->masters[i]))
+			return false;
+	return true;
+}
+
 const struct iommu_domain_ops arm_smmu_domain_ops = {
 	.attach_dev = arm_smmu_attach_dev,
 	.detach_dev = arm_smmu_detach_dev,
@@ -484,6 +495,7 @@ const struct iommu_domain_ops arm_smmu_domain_ops = {
 	.iova_to_phys = arm_smmu_iova_to_phys,
 	.flush_iotlb_all = arm_smmu_flush_iotlb_all,
 	.free = arm_smmu_domain_free,
+	.enforce_cache_coherency = arm_smmu_enforce_cache_coherency,
 };
 
 /* ---- stage 2 and nesting (upstream, for iommufd) ---- */

@@ -85,6 +85,9 @@ void arm_smmu_make_s2_domain_ste(u64 *target, const struct arm_smmu_device *smmu
 		    FIELD_PREP(STRTAB_STE_2_VTCR, s2->vtcr) | STRTAB_STE_2_S2AA64 |
 		    STRTAB_STE_2_S2PTW | (stall_enabled ? STRTAB_STE_2_S2S : 0) | STRTAB_STE_2_S2R;
 	target[3] = s2->vttbr & STRTAB_STE_3_S2TTB_MASK;
+	/* stage 2 forces write-back: the stage-1 attributes cannot make DMA non-coherent */
+	if (s2->s2fwb)
+		target[1] |= STRTAB_STE_1_S2FWB;
 }
 
 void arm_smmu_make_nested_ste(u64 *target, const struct arm_smmu_device *smmu,

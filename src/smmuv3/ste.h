@@ -137,6 +137,8 @@ struct arm_smmu_s2_cfg {
 	u16 vmid;
 	u64 vttbr;
 	u64 vtcr;			/* STRTAB_STE_2_VTCR value */
+	/* 7.3: a nest parent on an SMMU with S2FWB (IO_PGTABLE_QUIRK_ARM_S2FWB): the STE sets S2FWB */
+	bool s2fwb;
 };
 
 struct arm_smmu_domain_cfg {

@@ -135,6 +135,8 @@ struct iommufd_device {
 	struct iommufd_hw_pagetable *hwpt;
 	/* device_iommu_capable(IOMMU_CAP_ENFORCE_CACHE_COHERENCY) */
 	bool enforce_cache_coherency;
+	/* its vDEVICE (one at most: a second is EEXIST), NULL when none */
+	struct iommufd_vdevice *vdev;
 	/* the group's software MSI window (the SMMU's 0x8000000), U64_MAX: none (igroup->sw_msi_start) */
 	u64 sw_msi_start;
 };
@@ -169,6 +171,7 @@ struct iommufd_viommu {
 	struct iommufd_hwpt_paging *hwpt;	/* the nest parent: its VMID tags the guest's TLB entries */
 	u32 type;				/* IOMMU_VIOMMU_TYPE_ARM_SMMUV3 */
 	struct arm_vsmmu *vsmmu;		/* the driver's part (smmuv3/iommufd.c) */
+	const struct iommufd_viommu_ops *ops;	/* set by the driver's viommu_init */
 };
 
 /* IOMMUFD_OBJ_VDEVICE: a device's virtual ID (the guest's StreamID) in a vIOMMU */
@@ -252,6 +255,20 @@ struct iommufd_ucmd {
 };
 /* copy the kernel's struct back, up to the caller's size */
 void iommufd_ucmd_respond(struct iommufd_ucmd *ucmd, const void *cmd, size_t len);
+
+/* iommufd_hw_pagetable.c: IOMMU_HWPT_ALLOC, IOMMU_HWPT_INVALIDATE, IOMMU_GET_HW_INFO */
+int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd, struct iommu_hwpt_alloc *cmd);
+int iommufd_hwpt_invalidate(struct iommufd_ucmd *ucmd, struct iommu_hwpt_invalidate *cmd);
+int iommufd_get_hw_info(struct iommufd_ucmd *ucmd, struct iommu_hw_info *cmd);
+void iommufd_hwpt_nested_destroy(struct iommufd_hwpt_nested *hwpt_nested);
+
+/* iommufd_viommu.c: IOMMU_VIOMMU_ALLOC, IOMMU_VDEVICE_ALLOC */
+int iommufd_viommu_alloc_ioctl(struct iommufd_ucmd *ucmd, struct iommu_viommu_alloc *cmd);
+int iommufd_vdevice_alloc_ioctl(struct iommufd_ucmd *ucmd, struct iommu_vdevice_alloc *cmd);
+void iommufd_viommu_destroy(struct iommufd_viommu *viommu);
+void iommufd_vdevice_destroy(struct iommufd_vdevice *vdev);
+/* iommufd_viommu_find_dev(): the device of the vDEVICE with this virtual ID, or NULL */
+struct device *iommufd_viommu_find_dev(struct iommufd_viommu *viommu, u64 vdev_id);
 
 /* iommufd_vfio_compat.c: VFIO's container ioctls on an iommufd (ENOTTY for the others) */
 long iommufd_vfio_ioctl(struct iommufd_ctx *ictx, unsigned long cmd, void *arg);

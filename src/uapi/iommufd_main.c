@@ -44,6 +44,15 @@ static void object_destroy(struct iommufd_object *obj)
 		/* never while bound (the driver is a user): nothing holds it any more */
 		free(to_idev(obj));
 		break;
+	case IOMMUFD_OBJ_HWPT_NESTED:
+		iommufd_hwpt_nested_destroy(to_hwpt_nested(to_hwpt(obj)));
+		break;
+	case IOMMUFD_OBJ_VIOMMU:
+		iommufd_viommu_destroy(to_viommu(obj));
+		break;
+	case IOMMUFD_OBJ_VDEVICE:
+		iommufd_vdevice_destroy(to_vdevice(obj));
+		break;
 	default:
 		free(obj);
 		break;
@@ -168,6 +177,11 @@ union ucmd_buffer {
 	struct iommu_ioas_map map;
 	struct iommu_ioas_unmap unmap;
 	struct iommu_option option;
+	struct iommu_hwpt_alloc hwpt;
+	struct iommu_hwpt_invalidate cache;
+	struct iommu_hw_info info;
+	struct iommu_viommu_alloc viommu;
+	struct iommu_vdevice_alloc vdev;
 };
 
 static int do_destroy(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_destroy(u, &b->destroy); }
@@ -178,6 +192,11 @@ static int do_iova_ranges(struct iommufd_ucmd *u, union ucmd_buffer *b) { return
 static int do_map(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_ioas_map(u, &b->map); }
 static int do_unmap(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_ioas_unmap(u, &b->unmap); }
 static int do_option(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_option(u, &b->option); }
+static int do_hwpt_alloc(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_hwpt_alloc(u, &b->hwpt); }
+static int do_hwpt_invalidate(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_hwpt_invalidate(u, &b->cache); }
+static int do_get_hw_info(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_get_hw_info(u, &b->info); }
+static int do_viommu_alloc(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_viommu_alloc_ioctl(u, &b->viommu); }
+static int do_vdevice_alloc(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_vdevice_alloc_ioctl(u, &b->vdev); }
 
 struct iommufd_ioctl_op {
 	unsigned int size;		/* the kernel's struct */
@@ -192,9 +211,8 @@ struct iommufd_ioctl_op {
 
 /*
  * 7.3's table runs from IOMMUFD_CMD_BASE to IOMMU_IOAS_NOIOMMU_GET_PA.
- * Not modelled yet (ENOTTY here): GET_HW_INFO, HWPT_ALLOC, HWPT_INVALIDATE,
- * the dirty-tracking pair, FAULT_QUEUE_ALLOC, IOAS_MAP_FILE, IOAS_CHANGE_PROCESS,
- * VFIO_IOAS, VIOMMU_ALLOC, VDEVICE_ALLOC, VEVENTQ_ALLOC, HW_QUEUE_ALLOC.
+ * Not modelled yet (ENOTTY here): the dirty-tracking pair, FAULT_QUEUE_ALLOC,
+ * IOAS_MAP_FILE, IOAS_CHANGE_PROCESS, VFIO_IOAS, VEVENTQ_ALLOC, HW_QUEUE_ALLOC.
  */
 static const struct iommufd_ioctl_op iommufd_ioctl_ops[IOMMUFD_CMD_IOAS_NOIOMMU_GET_PA - IOMMUFD_CMD_BASE + 1] = {
 	IOCTL_OP(IOMMU_DESTROY, do_destroy, struct iommu_destroy, id),
@@ -205,6 +223,11 @@ static const struct iommufd_ioctl_op iommufd_ioctl_ops[IOMMUFD_CMD_IOAS_NOIOMMU_
 	IOCTL_OP(IOMMU_IOAS_MAP, do_map, struct iommu_ioas_map, iova),
 	IOCTL_OP(IOMMU_IOAS_UNMAP, do_unmap, struct iommu_ioas_unmap, length),
 	IOCTL_OP(IOMMU_OPTION, do_option, struct iommu_option, val64),
+	IOCTL_OP(IOMMU_HWPT_ALLOC, do_hwpt_alloc, struct iommu_hwpt_alloc, __reserved),
+	IOCTL_OP(IOMMU_HWPT_INVALIDATE, do_hwpt_invalidate, struct iommu_hwpt_invalidate, __reserved),
+	IOCTL_OP(IOMMU_GET_HW_INFO, do_get_hw_info, struct iommu_hw_info, __reserved),
+	IOCTL_OP(IOMMU_VIOMMU_ALLOC, do_viommu_alloc, struct iommu_viommu_alloc, out_viommu_id),
+	IOCTL_OP(IOMMU_VDEVICE_ALLOC, do_vdevice_alloc, struct iommu_vdevice_alloc, virt_id),
 };
 
 long iommufd_fops_ioctl(struct iommufd_ctx *ictx, unsigned long cmd, void *arg)

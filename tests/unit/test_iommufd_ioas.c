@@ -218,7 +218,7 @@ Test(iommufd_dispatch, size_rules_and_unknown_commands)
 	cr_assert_eq(io(&c, _IO(IOMMUFD_TYPE, 0x96), &d), -ENOTTY);
 	cr_assert_eq(io(&c, _IO('x', IOMMUFD_CMD_DESTROY), &d), -ENOTTY);
 	cr_assert_eq(io(&c, _IOW(IOMMUFD_TYPE, IOMMUFD_CMD_DESTROY, u32), &d), -ENOTTY);
-	cr_assert_eq(io(&c, _IO(IOMMUFD_TYPE, IOMMUFD_CMD_HWPT_ALLOC), &d), -ENOTTY);
+	cr_assert_eq(io(&c, _IO(IOMMUFD_TYPE, IOMMUFD_CMD_HWPT_SET_DIRTY_TRACKING), &d), -ENOTTY);
 	/* the size is read first: no struct at all */
 	cr_assert_eq(io(&c, IOMMU_DESTROY, NULL), -EFAULT);
 

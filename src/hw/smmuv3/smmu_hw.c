@@ -94,7 +94,7 @@ static void build_idrs(struct smmu_hw *smmu)
 			     FIELD_PREP(IDR1_CMDQS, c->cmdq_shift));
 	smmu->idr[2] = 0;
 	smmu->idr[3] = (u32)((c->had ? IDR3_HAD : 0) | (c->xnx ? IDR3_XNX : 0) |
-			     (c->range_inv ? IDR3_RIL : 0) |
+			     (c->range_inv ? IDR3_RIL : 0) | (c->fwb ? IDR3_FWB : 0) |
 			     (c->bbml2 ? FIELD_PREP(IDR3_BBML, 2) : 0));
 	smmu->idr[4] = 0;
 	smmu->idr[5] = (u32)(FIELD_PREP(IDR5_OAS, oas_encoding(c->oas)) |

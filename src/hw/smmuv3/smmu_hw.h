@@ -30,6 +30,7 @@ struct smmu_hw_config {
 	bool msi, sev, hyp; /* IDR0.MSI, IDR0.SEV, IDR0.HYP */
 	unsigned stall_model; /* IDR0.STALL_MODEL (1: stall not supported) */
 	bool had, bbml2, xnx; /* IDR3.HAD, IDR3.BBML = 2, IDR3.XNX */
+	bool fwb; /* IDR3.FWB: stage 2 can force write-back (no QEMU has it: an iommusim option) */
 	/*
 	 * EVTQ records carry every field the architecture defines for their
 	 * type. QEMU 7.2 (false) fills fewer: no CLASS but F_WALK_EABT's, no
