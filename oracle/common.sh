@@ -134,18 +134,41 @@ build_guest() {
 	ln -sf busybox "$ird/bin/sh"
 	local p
 	for p in "$here"/probe/*.c; do
+		[ "$(basename "$p")" = iommufd.c ] && continue
 		aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$ird/bin/iommusim-$(basename "$p" .c)" "$p" ||
 			die "cannot build probe $p"
 	done
 	# the probes that stand in for the model's own verbs on the real side
 	ln -sf iommusim-blk "$ird/bin/blk"
 	ln -sf iommusim-vfio "$ird/bin/vfio"
+	# iommufd (7.3): built against the 7.3 tree's uapi headers (Debian 12's lack them)
+	if [ "$stack" = modern ]; then
+		build_iommufd_probe "$ird/bin/iommusim-iommufd"
+		ln -sf iommusim-iommufd "$ird/bin/iommufd"
+	fi
 	cp "$here/init" "$ird/init"
 	chmod +x "$ird/init"
 	(cd "$ird" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9 > "$dir/initrd.gz"
 	echo "$kver" > "$dir/kernel-version"
 	dpkg-deb -f "$dir/deb/$(cd "$dir/deb" && apt_download arm64 "linux-image-cloud-arm64/$suite")" Version > "$dir/package-version"
 	rm -rf "$dir/initramfs"
+}
+
+# oracle/probe/iommufd.c for the arm64 guest, as OUT: its <linux/iommufd.h>
+# and <linux/vfio.h> are the unpacked linux-source-7.3's (build_iommufd_kernel
+# unpacks it), copied into a private folder that comes before the cross
+# compiler's own (Debian 12's 6.1 headers).
+build_iommufd_probe() {
+	local out=$1 here src inc
+	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+	src="$ORACLE_CACHE/modern/linux-source-7.3"
+	[ -f "$src/include/uapi/linux/iommufd.h" ] || die "no linux-source-7.3 in $src for the iommufd probe (build_iommufd_kernel first)"
+	inc=$(mktemp -d)
+	mkdir -p "$inc/linux"
+	cp "$src/include/uapi/linux/iommufd.h" "$src/include/uapi/linux/vfio.h" "$inc/linux/"
+	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -I "$inc" -o "$out" "$here/probe/iommufd.c" ||
+		{ rm -rf "$inc"; die "cannot build probe $here/probe/iommufd.c"; }
+	rm -rf "$inc"
 }
 
 # The modern stack's QEMU: bookworm-backports' qemu-system-arm (10.0, built
@@ -235,4 +258,64 @@ build_iommufd_kernel() {
 	cp "$src/arch/arm64/boot/Image" "$dir/Image-iommufd"
 	echo "$stamp" > "$dir/Image-iommufd.stamp"
 	echo "oracle: iommufd kernel $(cat "$dir/Image-iommufd.release") in $dir/Image-iommufd"
+}
+
+# The relaxed iommufd kernel: the iommufd kernel with arm_smmu_master_canwbs()
+# answering true, as if the firmware flagged every PCI root complex CANWBS
+# (7.3 refuses IOMMU_VIOMMU_ALLOC without it or S2FWB, and QEMU 10.0's SMMU
+# and virt's root complex have neither). Built in its own tree,
+# linux-source-7.3-canwbs: hard links to the unpacked source's files, the
+# iommufd build's outputs copied (so make there never writes through a link),
+# and arm-smmu-v3.h replaced by a patched copy; make then recompiles what
+# includes it and links $ORACLE_CACHE/modern/Image-iommufd-canwbs (its own
+# stamp: the iommufd kernel's plus the patch).
+build_iommufd_canwbs_kernel() {
+	local dir="$ORACLE_CACHE/modern" src dst hdr stamp f
+	src="$dir/linux-source-7.3"
+	dst="$dir/linux-source-7.3-canwbs"
+	hdr=drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h
+	[ -s "$dir/Image-iommufd" ] && [ -s "$dir/Image-iommufd.stamp" ] ||
+		die "the iommufd kernel is not built in $dir (build_iommufd_kernel first)"
+	stamp="$(cat "$dir/Image-iommufd.stamp"); canwbs: arm_smmu_master_canwbs() returns true"
+	if [ -s "$dir/Image-iommufd-canwbs" ] && [ "$(cat "$dir/Image-iommufd-canwbs.stamp" 2>/dev/null)" = "$stamp" ]; then
+		echo "oracle: the iommufd-canwbs kernel is up to date ($dir/Image-iommufd-canwbs)"
+		return 0
+	fi
+	rm -f "$dir/Image-iommufd-canwbs" "$dir/Image-iommufd-canwbs.stamp"
+	rm -rf "$dst"
+	cp -al "$src" "$dst" || die "cannot link $src into $dst"
+	# the build's own files (newer than the unpacked source) become copies
+	find "$dst" -type f -newer "$src/.oracle-source" ! -name .oracle-source -print0 |
+		while IFS= read -r -d '' f; do
+			cp -p "$f" "$f.oracle-copy" && mv -f "$f.oracle-copy" "$f" || exit 1
+		done || die "cannot copy the iommufd build's outputs into $dst"
+	# the patched header: a new file (never written through the link)
+	awk '
+		/^static inline bool arm_smmu_master_canwbs\(struct arm_smmu_master \*master\)$/ { inside = 1 }
+		inside && /^\treturn dev_iommu_fwspec_get\(master->dev\)->flags &$/ { next }
+		inside && /^\t       IOMMU_FWSPEC_PCI_RC_CANWBS;$/ {
+			print "\t/* oracle: every PCI root complex is CANWBS */"
+			print "\treturn true;"
+			inside = 0; patched = 1; next
+		}
+		{ print }
+		END { exit patched ? 0 : 1 }
+	' "$src/$hdr" > "$dst/$hdr.oracle-new" || die "cannot patch $hdr (arm_smmu_master_canwbs() not as expected)"
+	rm -f "$dst/$hdr"
+	mv "$dst/$hdr.oracle-new" "$dst/$hdr"
+	echo "oracle: building the iommufd-canwbs kernel (what includes arm-smmu-v3.h; log in $dir/Image-iommufd-canwbs.log)"
+	(
+		cd "$dst" || exit 1
+		nice -n 19 make -j2 ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- Image &&
+			make -s ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- kernelrelease > "$dir/Image-iommufd-canwbs.release"
+	) > "$dir/Image-iommufd-canwbs.log" 2>&1 || die "the iommufd-canwbs kernel did not build: see the end of $dir/Image-iommufd-canwbs.log"
+	cp "$dst/.config" "$dir/Image-iommufd-canwbs.config"
+	if [ -f "$dst/modules.builtin" ]; then
+		cp "$dst/modules.builtin" "$dir/Image-iommufd-canwbs.builtin"
+	else
+		: > "$dir/Image-iommufd-canwbs.builtin"
+	fi
+	cp "$dst/arch/arm64/boot/Image" "$dir/Image-iommufd-canwbs"
+	echo "$stamp" > "$dir/Image-iommufd-canwbs.stamp"
+	echo "oracle: iommufd-canwbs kernel $(cat "$dir/Image-iommufd-canwbs.release") in $dir/Image-iommufd-canwbs"
 }

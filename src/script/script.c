@@ -47,6 +47,11 @@ static int cmd_vfio(struct iommusim *sim, struct script_cmd *c, FILE *out)
 	return verb_vfio(sim, c->argc, c->argv, out);
 }
 
+static int cmd_iommufd(struct iommusim *sim, struct script_cmd *c, FILE *out)
+{
+	return verb_iommufd(sim, c->argc, c->argv, out);
+}
+
 /* the model's own verbs: no shell has them */
 static const struct {
 	const char *name;
@@ -58,6 +63,7 @@ static const struct {
 	{ "mem", cmd_mem },
 	{ "iommu", cmd_iommu },
 	{ "vfio", cmd_vfio },
+	{ "iommufd", cmd_iommufd },
 };
 
 static const struct {

@@ -157,6 +157,7 @@ void iommusim_free(struct iommusim *sim)
 	kernel_free(sim->k);
 	machine_free(&sim->machine);
 	qemu_cmdline_free(&sim->cmd);
+	free(sim->iommufd_verb);
 	free(sim);
 }
 

@@ -14,6 +14,7 @@ struct iommusim {
 	size_t dmesg_seen;		/* lines already shown by dmesg in this session */
 	const struct linux_version *version;	/* the kernel chosen (--linux) */
 	struct kernel_config kconfig;	/* the configuration with the options' --kconfig settings */
+	struct iommufd_exec_state *iommufd_verb;	/* the iommufd verb's open files (iommufd_exec.h) */
 };
 
 struct iommusim_options;

@@ -20,6 +20,8 @@ int verb_smmu(struct kernel *k, int argc, char **argv, FILE *out);
 struct iommusim;
 /* vfio ...: the modelled process's VFIO calls (vfio_verbs.c) */
 int verb_vfio(struct iommusim *sim, int argc, char **argv, FILE *out);
+/* iommufd ...: the modelled process's iommufd calls (iommufd_verbs.c, iommufd_exec.h) */
+int verb_iommufd(struct iommusim *sim, int argc, char **argv, FILE *out);
 /* vfio attach DEVICE: QEMU's vfio-pci realize up to the device fd (vfio_attach.c) */
 int vfio_attach(struct iommusim *sim, const char *name, FILE *out);
 

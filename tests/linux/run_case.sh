@@ -8,6 +8,11 @@
 # the expectation is linux-V_qemu-Q/NAME.linux (what Linux V printed on QEMU
 # Q for the same NAME.args), the model answers as that pairing, and the
 # known differences are linux-V_qemu-Q/KNOWN-DIFFERENCES.
+#
+# A case with a NAME.kernel (tests/linux/iommufd/NAME) was written by that
+# oracle kernel (iommufd, iommufd-canwbs): verify --kernel answers as it and
+# compares the summary and the script; its folder keeps its .linux and
+# KNOWN-DIFFERENCES.
 set -u
 bin=$1 base=$2 stack=${3:-}
 dir=$(dirname "$base") name=$(basename "$base")
@@ -16,6 +21,7 @@ mapfile -t args < "$name.args"
 extra=()
 [ -f "$name.script" ] && extra+=(--script "$name.script")
 [ -f "$name.dts" ] && extra+=(--dts "$name.dts")
+[ -f "$name.kernel" ] && extra+=(--kernel "$(cat "$name.kernel")")
 expect=$name.linux known=KNOWN-DIFFERENCES
 if [ -n "$stack" ]; then
 	[[ $stack =~ ^linux-([0-9.]+)_qemu-([0-9.]+)$ ]] || { echo "not a stack folder: $stack"; exit 2; }
