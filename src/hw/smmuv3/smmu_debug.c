@@ -26,9 +26,15 @@ static int read_words(struct smmu_hw *smmu, u64 pa, u64 *w)
 	return 0;
 }
 
+static const char *const class_str[4] = { "CD", "TT", "IN", "reserved" };
+
 static void print_event(FILE *out, const struct smmu_event *ev)
 {
 	fprintf(out, "fault: %s (event 0x%02x)", smmu_event_name(ev->type), ev->type);
+	/* a nested CD fetch stage 2 could not translate */
+	if (ev->s2)
+		fprintf(out, " at stage 2, CLASS %s, IPA 0x%llx", class_str[ev->class & 3],
+			(unsigned long long)ev->ipa);
 	if (ev->fetch_addr)
 		fprintf(out, " fetch 0x%llx", (unsigned long long)ev->fetch_addr);
 	fputc('\n', out);
@@ -136,8 +142,6 @@ static void trace_step(void *opaque, const struct smmu_walk_step *st)
 		st->s2 ? "S2" : "S1", st->level, (unsigned long long)st->addr,
 		(unsigned long long)st->desc, desc_kind(st->level, st->desc));
 }
-
-static const char *const class_str[4] = { "CD", "TT", "IN", "reserved" };
 
 static void print_size(FILE *out, u8 shift, bool writable)
 {
