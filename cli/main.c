@@ -13,7 +13,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: iommusim verify [--linux-output FILE] [--stack classic|modern] [--kernel debian|iommufd]\n"
+		"usage: iommusim verify [--linux-output FILE] [--stack classic|modern] [--kernel debian|iommufd|iommufd-canwbs]\n"
 		"                       [--linux V] [--qemu V]\n"
 		"                       [--script FILE] [--dts FILE | --dtb FILE] [--timeout SEC] QEMU-ARGS...\n"
 		"       iommusim boot QEMU-ARGS... [--linux 6.1|7.3] [--qemu 7.2|10.0]\n"
