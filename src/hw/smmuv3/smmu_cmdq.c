@@ -121,6 +121,13 @@ static int cmd_exec(struct smmu_hw *smmu, const u64 *cmd)
 	case CMD_TLBI_NH_VAA:
 		if (!c->s1)
 			return CMDQ_CERROR_ILL;
+		/*
+		 * Entries with an ASID: stage-1 and combined ones, of the
+		 * command's VMID when stage 2 exists (QEMU 10.0's
+		 * smmu_iotlb_inv_vmid_s1 / _asid_vmid / _iova). Stage-2 entries
+		 * stay (QEMU's VAA would also drop a stage-2 entry at the same
+		 * address: an over-invalidation nothing can observe).
+		 */
 		inv.kinds = BIT(SMMU_TLB_S1) | BIT(SMMU_TLB_NESTED);
 		if (op == CMD_TLBI_NH_ASID || op == CMD_TLBI_NH_VA) {
 			inv.match_asid = true;

@@ -85,7 +85,12 @@ static int walk_and_fill(struct smmu_hw *smmu, const struct smmu_xlate_cfg *xc, 
 	return 0;
 }
 
-/* A TLB hit still checks the access against the cached permissions. */
+/*
+ * A TLB hit still checks the access against the cached permissions: stage 1
+ * first, then stage 2 (as QEMU 10.0 tells them apart by the entry's
+ * parent_perm). A stage-2 fault carries the IPA, as the spec defines the
+ * field (QEMU 10.0 leaves it 0 on this path only).
+ */
 static bool tlb_perm_fault(const struct smmu_tlb_entry *e, u64 iova, bool write,
 			   struct smmu_walk_fault *f)
 {
