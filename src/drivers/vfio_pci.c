@@ -36,6 +36,8 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	struct kernel *k = pdev->dev.k;
 	if (kernel_version(k)->drivers->vfio_ref_while_devices_registered && !other_vfio_device(k, &pdev->dev))
 		module_get(k, "vfio");
+	/* vfio_init_device(): the device's index (vfio-dev/vfioN, 7.3's /dev/vfio/devices/vfioN) */
+	vfio_device_index_alloc(k, &pdev->dev);
 	return 0;
 }
 
@@ -44,6 +46,7 @@ static void vfio_pci_remove(struct pci_dev *pdev)
 	struct kernel *k = pdev->dev.k;
 	if (kernel_version(k)->drivers->vfio_ref_while_devices_registered && !other_vfio_device(k, &pdev->dev))
 		module_put(k, "vfio");
+	vfio_device_index_free(k, &pdev->dev);
 }
 
 /*

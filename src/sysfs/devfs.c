@@ -1,6 +1,8 @@
 /*
- * The nodes of devtmpfs the model keeps: /dev/vfio and what is in it,
- * /dev/iommu (src/uapi decides which exist). Character devices are reported as files.
+ * The nodes of devtmpfs the model keeps: /dev/vfio and what is in it (the
+ * container, the groups, 7.3's devices/vfioN cdevs: devtmpfs has the
+ * directory while a node is in it), /dev/iommu (src/uapi decides which
+ * exist). Character devices are reported as files.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,6 +41,24 @@ int devfs_lstat(struct kernel *k, const char *path, struct sysfs_stat *st)
 		return 0;
 	}
 	const char *name = path + 10;
+	int cdevs[256];
+	size_t ncdevs = vfio_devnode_cdevs(k, cdevs, 256);
+	if (!strcmp(name, "devices") && ncdevs) {
+		st->type = SYSFS_DIR;
+		return 0;
+	}
+	if (!strncmp(name, "devices/", 8) && ncdevs) {
+		char node[32];
+		for (size_t i = 0; i < ncdevs && i < 256; i++) {
+			snprintf(node, sizeof(node), "vfio%d", cdevs[i]);
+			if (!strcmp(node, name + 8)) {
+				st->type = SYSFS_REG;
+				st->writable = true;
+				return 0;
+			}
+		}
+		return -ENOENT;
+	}
 	if (strcmp(name, "vfio") && !group_node(k, name))
 		return -ENOENT;
 	st->type = SYSFS_REG;
@@ -55,6 +75,17 @@ int devfs_list(struct kernel *k, const char *path, struct sysfs_buf *out)
 		return ret;
 	if (st.type != SYSFS_DIR)
 		return -ENOTDIR;
+	int cdevs[256];
+	size_t ncdevs = vfio_devnode_cdevs(k, cdevs, 256);
+	if (!strcmp(path, "/dev/vfio/devices")) {
+		char node[32];
+		for (size_t i = 0; i < ncdevs && i < 256; i++) {
+			snprintf(node, sizeof(node), "vfio%d", cdevs[i]);
+			if (sysfs_buf_add_name(out, node))
+				return -ENOMEM;
+		}
+		return 0;
+	}
 	int ids[256];
 	size_t n = vfio_devnode_groups(k, ids, 256);
 	char num[16];
@@ -63,5 +94,7 @@ int devfs_list(struct kernel *k, const char *path, struct sysfs_buf *out)
 		if (sysfs_buf_add_name(out, num))
 			return -ENOMEM;
 	}
+	if (ncdevs && sysfs_buf_add_name(out, "devices"))
+		return -ENOMEM;
 	return sysfs_buf_add_name(out, "vfio");
 }

@@ -38,6 +38,7 @@ void uapi_free(struct kernel *k)
 		uapi_user_free(k, st->blocks[0]->host);
 	free(st->blocks);
 	free(st->groups);
+	free(st->vfio_devices);
 	free(st);
 	k->uapi = NULL;
 }
@@ -61,12 +62,15 @@ void uapi_file_get(struct uapi_file *file)
  * the misc device of vfio (one), a group file vfio's cdev (two), a device
  * file vfio's anonymous file (one; vfio_device_open() takes the driver's).
  */
-static unsigned vfio_refs(enum uapi_file_kind kind)
+static unsigned vfio_refs(const struct uapi_file *file)
 {
 	/* /dev/iommu is built in (IOMMUFD=y): no module reference */
-	if (kind == UAPI_FILE_IOMMUFD)
+	if (file->kind == UAPI_FILE_IOMMUFD)
 		return 0;
-	return kind == UAPI_FILE_VFIO_GROUP ? 2 : 1;
+	/* a device's cdev (/dev/vfio/devices/vfioN) is vfio's character device too */
+	if (file->kind == UAPI_FILE_VFIO_DEVICE && !file->device->group)
+		return 2;
+	return file->kind == UAPI_FILE_VFIO_GROUP ? 2 : 1;
 }
 
 /* __fput(): the file's release op, then fops_put() */
@@ -74,6 +78,7 @@ void uapi_file_put(struct kernel *k, struct uapi_file *file)
 {
 	if (--file->refs)
 		return;
+	unsigned refs = vfio_refs(file);
 	switch (file->kind) {
 	case UAPI_FILE_VFIO_CONTAINER:
 		vfio_container_put(file->container);
@@ -88,7 +93,7 @@ void uapi_file_put(struct kernel *k, struct uapi_file *file)
 		iommufd_fops_release(file->iommufd);
 		break;
 	}
-	for (unsigned i = 0; i < vfio_refs(file->kind); i++)
+	for (unsigned i = 0; i < refs; i++)
 		module_put(k, "vfio");
 	free(file);
 }
@@ -96,7 +101,7 @@ void uapi_file_put(struct kernel *k, struct uapi_file *file)
 /* the references of a file that is now open (see vfio_refs) */
 void uapi_file_opened(struct kernel *k, struct uapi_file *file)
 {
-	for (unsigned i = 0; i < vfio_refs(file->kind); i++)
+	for (unsigned i = 0; i < vfio_refs(file); i++)
 		module_get(k, "vfio");
 }
 
@@ -176,6 +181,9 @@ int uapi_open(struct kernel *k, const char *path, int flags)
 		file->kind = UAPI_FILE_VFIO_CONTAINER;
 		file->container = vfio_container_open(k);
 		ret = file->container ? 0 : -ENOMEM;
+	} else if (!strncmp(name, "devices/vfio", 12)) {
+		/* 7.3's device cdev (VFIO_DEVICE_CDEV): named as the kernel prints the index */
+		ret = vfio_device_fops_cdev_open(k, group_number(name + 12), file);
 	} else {
 		int id = group_number(name);
 		file->kind = UAPI_FILE_VFIO_GROUP;

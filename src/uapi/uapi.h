@@ -57,6 +57,17 @@ struct uapi_state {
 	bool cap_ipc_lock;		/* capable(CAP_IPC_LOCK): root's is set */
 	struct vfio_group **groups;	/* vfio_group objects, one per IOMMU group in use */
 	size_t ngroups;
+	/*
+	 * vfio.device_ida: the index each device vfio-pci registered got (its
+	 * vfio-dev/vfioN and /dev/vfio/devices/vfioN), the lowest free one
+	 */
+	struct vfio_device_index *vfio_devices;
+	size_t nvfio_devices;
+};
+
+struct vfio_device_index {
+	struct device *dev;
+	int index;
 };
 
 struct uapi_state *uapi_state(struct kernel *k);
@@ -106,6 +117,11 @@ int uapi_container_vaddr(struct kernel *k, int container_fd, u64 iova, u64 len, 
 
 /* /dev entries of the VFIO files (ls /dev/vfio) */
 bool vfio_devnode_present(struct kernel *k);
+/*
+ * /dev/vfio/devices/vfioN (VFIO_DEVICE_CDEV): the indexes of the registered
+ * vfio devices, ascending; how many (0: devtmpfs has no devices directory)
+ */
+size_t vfio_devnode_cdevs(struct kernel *k, int *out, size_t max);
 /* The IOMMU group numbers that have a /dev/vfio/N, ascending; how many. */
 size_t vfio_devnode_groups(struct kernel *k, int *out, size_t max);
 

@@ -13,6 +13,7 @@ struct iommu_group;
 struct iommu_domain;
 struct vfio_iommu;
 struct vfio_pci_core_device;
+struct iommufd_device;
 
 /* struct vfio_container: what /dev/vfio/vfio's open makes */
 struct vfio_container {
@@ -32,9 +33,16 @@ struct vfio_group {
 	unsigned int container_users;	/* 1 for the container, +1 each open device file */
 };
 
-/* the device file (anon_inode:[vfio-device]) */
+/*
+ * the device file: anon_inode:[vfio-device] from the group's GET_DEVICE_FD,
+ * or /dev/vfio/devices/vfioN (7.3's cdev: group NULL), which does nothing
+ * but VFIO_DEVICE_BIND_IOMMUFD until bound (access_granted)
+ */
 struct vfio_device_file {
 	struct vfio_group *group;
+	bool access_granted;		/* the group's files always; a cdev once bound */
+	struct uapi_file *iommufd;	/* a bound cdev's iommufd (its file held) */
+	struct iommufd_device *idev;	/* ... and its IOMMUFD_OBJ_DEVICE */
 	struct device *dev;
 	struct vfio_pci_core_device *vdev;	/* shared by the device's open files */
 	const char *module;		/* its driver's module, referenced while open (or NULL) */
@@ -59,11 +67,29 @@ int vfio_group_open(struct kernel *k, int group_id, struct uapi_file *file);
 void vfio_group_release(struct vfio_group *g);
 long vfio_group_ioctl(struct vfio_group *g, unsigned long cmd, void *arg);
 
+/* vfio_device_cdev.c: the device index, the cdev and its iommufd ioctls */
+/* vfio_register_group_dev()'s index (vfio-pci's probe) and its release at remove */
+int vfio_device_index_alloc(struct kernel *k, struct device *dev);
+void vfio_device_index_free(struct kernel *k, struct device *dev);
+/* the device's index, -1 when vfio does not have it; the device with an index, or NULL */
+int vfio_device_index(struct kernel *k, const struct device *dev);
+struct device *vfio_device_by_index(struct kernel *k, int index);
+/* open(2) of /dev/vfio/devices/vfioN: the unbound device file; -ENOENT */
+int vfio_device_fops_cdev_open(struct kernel *k, int index, struct uapi_file *file);
+/* the cdev's ioctls (BIND_IOMMUFD, ATTACH/DETACH_IOMMUFD_PT), -ENOTTY for the others */
+long vfio_device_cdev_ioctl(struct vfio_device_file *df, unsigned long cmd, void *arg, bool *handled);
+/* the cdev's release: unbound (detached, DMA ownership given back, the device object gone) */
+void vfio_df_unbind_iommufd(struct vfio_device_file *df);
+/* a device of the IOMMU group is bound through its cdev (the group file cannot open: EBUSY) */
+bool vfio_group_cdev_bound(const struct iommu_group *group);
+
 /* device.c */
 /* the device's open_device op, for a new device file (before it has an fd): 0 or -errno */
 int vfio_device_open(struct kernel *k, struct vfio_device_file *df);
 long vfio_device_ioctl(struct vfio_device_file *df, unsigned long cmd, void *arg);
 void vfio_device_release(struct vfio_device_file *df);
+/* the device file's part of the last close (vfio_pci_core_disable at the device's last) */
+void vfio_device_close(struct vfio_device_file *df);
 /*
  * vfio_pci_rw(): pread/pwrite at off (the region's index << 40 plus the
  * offset in it): bytes done or -errno.

@@ -211,6 +211,9 @@ ssize_t vfio_device_rw(struct vfio_device_file *df, void *buf, size_t count, u64
 {
 	u64 index = off >> VFIO_PCI_OFFSET_SHIFT;
 	u64 pos = off & ((1ULL << VFIO_PCI_OFFSET_SHIFT) - 1);
+	/* a cdev's file before VFIO_DEVICE_BIND_IOMMUFD */
+	if (!df->access_granted)
+		return -EINVAL;
 	/* vfio-pci registers no device-specific regions for these functions */
 	if (index >= VFIO_PCI_NUM_REGIONS)
 		return -EINVAL;
@@ -257,6 +260,11 @@ static long ioctl_reset(struct vfio_device_file *df)
 
 long vfio_device_ioctl(struct vfio_device_file *df, unsigned long cmd, void *arg)
 {
+	/* 7.3 with VFIO_DEVICE_CDEV: BIND first, nothing else before it, the cdev's own ioctls */
+	bool handled;
+	long ret = vfio_device_cdev_ioctl(df, cmd, arg, &handled);
+	if (handled)
+		return ret;
 	switch (cmd) {
 	case VFIO_DEVICE_GET_INFO:
 		return get_info(df, arg);
@@ -361,7 +369,7 @@ int vfio_device_open(struct kernel *k, struct vfio_device_file *df)
  * function disabled. vfio_pci_dev_set_try_reset()'s bus reset of a device
  * set whose functions all still need one is not modelled.
  */
-static void vfio_device_close(struct vfio_device_file *df)
+void vfio_device_close(struct vfio_device_file *df)
 {
 	struct vfio_pci_core_device *vdev = df->vdev;
 	if (--vdev->open_count)
@@ -391,6 +399,12 @@ out:
 void vfio_device_release(struct vfio_device_file *df)
 {
 	struct vfio_group *g = df->group;
+	/* a cdev's file: unbound, if it was (its registration reference is not modelled) */
+	if (!g) {
+		vfio_df_unbind_iommufd(df);
+		free(df);
+		return;
+	}
 	vfio_device_close(df);
 	g->container_users--;
 	struct uapi_file *gf = g->opened_file;

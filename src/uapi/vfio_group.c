@@ -57,6 +57,9 @@ int vfio_group_open(struct kernel *k, int group_id, struct uapi_file *file)
 	/* the node: a vfio-pci device in the group, or a file still holding it */
 	if (!g && (!ig || !vfio_group_has_vfio_device(ig)))
 		return -ENOENT;
+	/* 7.3: a device of the group is bound through its cdev (cdev_device_open_cnt) */
+	if (ig && vfio_group_cdev_bound(ig))
+		return -EBUSY;
 	/* "Do we need multiple instances of the group open?  Seems not." */
 	if (g)
 		return -EBUSY;
@@ -162,6 +165,7 @@ static long get_device_fd(struct vfio_group *g, const char *arg)
 	}
 	df->group = g;
 	df->dev = dev;
+	df->access_granted = true;
 	file->kind = UAPI_FILE_VFIO_DEVICE;
 	file->device = df;
 	/* vfio_device_open(): the driver opens the device, then the file gets its fd */
