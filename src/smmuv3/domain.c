@@ -536,6 +536,13 @@ static int nested_attach_dev(struct iommu_domain *domain, struct device *dev)
 	struct arm_smmu_master *master = dev->iommu->priv;
 	if (master->smmu != d->smmu)
 		return -EINVAL;
+	/* through a vSMMU: a translating guest STE needs the device's vDEVICE (its vSID) */
+	struct arm_smmu_domain_cfg *cfg = d->cfg;
+	if (cfg->vsmmu) {
+		int err = arm_vsmmu_attach_prepare(cfg->vsmmu, master, cfg->nested_ste);
+		if (err)
+			return err;
+	}
 	struct arm_smmu_master **m = realloc(d->masters, (d->nmasters + 1) * sizeof(*m));
 	if (!m)
 		return -ENOMEM;

@@ -258,7 +258,24 @@ static struct iommu_domain *vsmmu_alloc_domain_nested(struct iommufd_viommu *vio
 	if (*err)
 		return NULL;
 	(void)enable_ats;	/* no modelled device does ATS */
-	return arm_smmu_domain_alloc_nested(&vsmmu->s2_parent->domain, ste, err);
+	struct iommu_domain *dom = arm_smmu_domain_alloc_nested(&vsmmu->s2_parent->domain, ste, err);
+	if (dom)
+		((struct arm_smmu_domain_cfg *)to_smmu_domain(dom)->cfg)->vsmmu = vsmmu;
+	return dom;
+}
+
+int arm_vsmmu_attach_prepare(struct arm_vsmmu *vsmmu, struct arm_smmu_master *master, const u64 ste[2])
+{
+	u64 vsid;
+	if (vsmmu->smmu != master->smmu)
+		return -EINVAL;
+	if (!iommufd_viommu_get_vdev_id(vsmmu->core, master->dev, &vsid))
+		return 0;
+	/* abort and bypass may attach without (the guest's GBPA) */
+	unsigned cfg = (unsigned)FIELD_GET(STRTAB_STE_0_CFG, ste[0]);
+	if (cfg == STRTAB_STE_0_CFG_ABORT || cfg == STRTAB_STE_0_CFG_BYPASS)
+		return 0;
+	return -ENOENT;
 }
 
 /* arm_vsmmu_vsid_to_sid(): the physical StreamID of the vDEVICE with this virtual one */

@@ -43,6 +43,14 @@ int arm_vsmmu_init(struct iommufd_viommu *viommu, struct iommu_domain *parent_do
 		   const struct iommu_user_data *user_data);
 
 /*
+ * arm_smmu_attach_prepare_vmaster(): attaching master to a nested domain of
+ * vsmmu with this guest STE. An S1 one needs the device's vDEVICE (CD and
+ * ATC invalidations name its vSID): -ENOENT without; abort and bypass do
+ * not. -EINVAL for a master of another SMMU.
+ */
+int arm_vsmmu_attach_prepare(struct arm_vsmmu *vsmmu, struct arm_smmu_master *master, const u64 ste[2]);
+
+/*
  * The guest command as the host issues it (arm_vsmmu_convert_user_cmd): the
  * words in CPU order, validated for the opcode and rewritten. 0 or -EIO.
  * Exposed for tests.

@@ -141,12 +141,15 @@ struct arm_smmu_s2_cfg {
 	bool s2fwb;
 };
 
+struct arm_vsmmu;
 struct arm_smmu_domain_cfg {
 	struct arm_smmu_s1_cfg s1;
 	struct arm_smmu_s2_cfg s2;
 	/* nested: the stage-2 parent and the guest's STE words 0 and 1 */
 	struct arm_smmu_domain *s2_parent;
 	u64 nested_ste[2];
+	/* 7.3: the vSMMU a nested domain was made through (smmuv3/iommufd.c), NULL otherwise */
+	struct arm_vsmmu *vsmmu;
 };
 
 /*

@@ -269,6 +269,8 @@ void iommufd_viommu_destroy(struct iommufd_viommu *viommu);
 void iommufd_vdevice_destroy(struct iommufd_vdevice *vdev);
 /* iommufd_viommu_find_dev(): the device of the vDEVICE with this virtual ID, or NULL */
 struct device *iommufd_viommu_find_dev(struct iommufd_viommu *viommu, u64 vdev_id);
+/* iommufd_viommu_get_vdev_id(): the virtual ID of dev's vDEVICE in viommu: 0, or -ENOENT */
+int iommufd_viommu_get_vdev_id(struct iommufd_viommu *viommu, struct device *dev, u64 *vdev_id);
 
 /* iommufd_vfio_compat.c: VFIO's container ioctls on an iommufd (ENOTTY for the others) */
 long iommufd_vfio_ioctl(struct iommufd_ctx *ictx, unsigned long cmd, void *arg);

@@ -96,6 +96,20 @@ struct device *iommufd_viommu_find_dev(struct iommufd_viommu *viommu, u64 vdev_i
 	return vdev ? vdev->idev->dev : NULL;
 }
 
+int iommufd_viommu_get_vdev_id(struct iommufd_viommu *viommu, struct device *dev, u64 *vdev_id)
+{
+	struct iommufd_ctx *ictx = viommu->ictx;
+	for (size_t id = 1; id < ictx->nobjects; id++) {
+		struct iommufd_object *obj = ictx->objects[id];
+		if (obj && obj->type == IOMMUFD_OBJ_VDEVICE && to_vdevice(obj)->viommu == viommu &&
+		    to_vdevice(obj)->idev->dev == dev) {
+			*vdev_id = to_vdevice(obj)->virt_id;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 int iommufd_vdevice_alloc_ioctl(struct iommufd_ucmd *ucmd, struct iommu_vdevice_alloc *cmd)
 {
 	/* virt_id indexes an xarray (an unsigned long: all of u64 on arm64) */

@@ -354,3 +354,45 @@ Test(iommufd_hwpt, get_hw_info_checks)
 	cr_expect_eq(ifd_io(&c, IOMMU_GET_HW_INFO, &t), -EFAULT);
 	ifd_close(&c);
 }
+
+/*
+ * A nest parent's aperture is the SMMU's stage-2 input size (7.3 gives S2
+ * domains the OAS: 44 bits on QEMU): a mapping beyond it makes the
+ * allocation EADDRINUSE; once there, the IOAS's IOVA ranges end there.
+ */
+Test(iommufd_hwpt, nest_parent_aperture)
+{
+	struct ifd c = ifd_open((struct ifd_opts){ 0 });
+	u32 ioas = ifd_ioas(&c), id = 0;
+	void *buf = iommusim_user_alloc(c.sim, 0x1000);
+	cr_assert_not_null(buf);
+	struct iommu_ioas_map m = { .size = sizeof(m), .ioas_id = ioas,
+				    .flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE,
+				    .user_va = (u64)(uintptr_t)buf, .length = 0x1000, .iova = 1ULL << 44 };
+	cr_assert_eq(ifd_io(&c, IOMMU_IOAS_MAP, &m), 0);
+	size_t objs = iommufd_object_count(c.ictx);
+	cr_expect_eq(ifd_hwpt_alloc(&c, c.dev_id, ioas, IOMMU_HWPT_ALLOC_NEST_PARENT, 0, NULL, 0, &id), -EADDRINUSE);
+	cr_expect_eq(iommufd_object_count(c.ictx), objs);
+	cr_expect_eq(c.ictx->objects[ioas]->users, 0);
+	/* a stage-1 paging domain takes 48 bits: fine */
+	cr_expect_eq(ifd_hwpt_alloc(&c, c.dev_id, ioas, 0, 0, NULL, 0, &id), 0);
+	cr_expect_eq(ifd_destroy(&c, id), 0);
+	struct iommu_ioas_unmap u = { .size = sizeof(u), .ioas_id = ioas, .iova = 1ULL << 44, .length = 0x1000 };
+	cr_assert_eq(ifd_io(&c, IOMMU_IOAS_UNMAP, &u), 0);
+	u32 parent = ifd_nest_parent(&c, ioas);
+	struct iommu_iova_range r[4];
+	struct iommu_ioas_iova_ranges q = { .size = sizeof(q), .ioas_id = ioas, .num_iovas = 4,
+					    .allowed_iovas = (u64)(uintptr_t)r };
+	cr_assert_eq(ifd_io(&c, IOMMU_IOAS_IOVA_RANGES, &q), 0);
+	cr_assert_eq(q.num_iovas, 1);
+	cr_expect_eq(r[0].start, 0);
+	cr_expect_eq(r[0].last, (1ULL << 44) - 1);
+	cr_expect_eq(q.out_iova_alignment, 0x1000);
+	/* and a map beyond it is refused while the nest parent is there */
+	m.iova = 1ULL << 44;
+	cr_expect_eq(ifd_io(&c, IOMMU_IOAS_MAP, &m), -EINVAL);
+	cr_expect_eq(ifd_destroy(&c, parent), 0);
+	cr_assert_eq(ifd_io(&c, IOMMU_IOAS_IOVA_RANGES, &q), 0);
+	cr_expect_eq(r[0].last, ~0ULL);
+	ifd_close(&c);
+}

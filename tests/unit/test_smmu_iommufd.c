@@ -329,3 +329,98 @@ Test(smmu_iommufd, convert_user_cmd)
 	cr_expect_eq(arm_vsmmu_convert_user_cmd(vsmmu, vaa_asid), -EIO);
 	ifd_close(&c);
 }
+
+/*
+ * The VMM's whole path: guest RAM in an IOAS under a nest parent, the
+ * guest's CD and stage-1 tables in it (IPA addresses), a vIOMMU, the
+ * device's vDEVICE, a nested HWPT from the guest's STE, the device
+ * attached. Its DMA walks both stages; the combined TLB entry stays until
+ * the guest's TLBI, forwarded through IOMMU_HWPT_INVALIDATE, drops it.
+ */
+#include "hw/system.h"
+#include "hw/smmuv3/smmu_hw.h"
+#include "hw/smmuv3/smmuv3_tables.h"
+
+#define GPA 0x40000000ULL		/* the guest's RAM: IPA = IOVA of the IOAS */
+#define PG(n) (GPA + (n) * 0x1000ULL)
+#define S1_TABLE(ipa) ((ipa) | 3)
+/* a stage-1 page: valid, page, AttrIndx 0, AP RW at any level, inner shareable, AF */
+#define S1_PAGE(ipa) ((ipa) | 3 | (1ULL << 6) | (3ULL << 8) | (1ULL << 10))
+
+static int dma_read(struct ifd *c, u64 iova, char *out, size_t len)
+{
+	return smmu_hw_dma(c->sim->k->hw->smmu, ifd_sid(c), SMMU_NO_SSID, iova, out, len, false);
+}
+
+Test(smmu_iommufd, guest_tlbi_drops_the_nested_tlb_entry)
+{
+	struct ifd c = ifd_open((struct ifd_opts){ .s2fwb = true });
+	u32 ioas = ifd_ioas(&c);
+	u64 *ram = iommusim_user_alloc(c.sim, 0x10000);
+	cr_assert_not_null(ram);
+	memset(ram, 0, 0x10000);
+	struct iommu_ioas_map m = { .size = sizeof(m), .ioas_id = ioas,
+				    .flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+					     IOMMU_IOAS_MAP_WRITEABLE,
+				    .user_va = (u64)(uintptr_t)ram, .length = 0x10000, .iova = GPA };
+	cr_assert_eq(ifd_io(&c, IOMMU_IOAS_MAP, &m), 0);
+	/* the guest's CD (page 0): 48-bit VA, 4K granule, ASID 5, tables at page 1 */
+	u64 *cd = ram;
+	cd[0] = CD0_V | CD0_AA64 | FIELD_PREP(CD0_T0SZ, 16) | FIELD_PREP(CD0_IRGN0, 1) | FIELD_PREP(CD0_ORGN0, 1) |
+		FIELD_PREP(CD0_SH0, 3) | CD0_EPD1 | FIELD_PREP(CD0_IPS, 4) | CD0_R | CD0_A | FIELD_PREP(CD0_ASID, 5);
+	cd[1] = PG(1);
+	cd[3] = 0xff;
+	/* VA 0x1000 -> page 5 ("first"); page 6 holds "second" */
+	ram[0x1000 / 8] = S1_TABLE(PG(2));
+	ram[0x2000 / 8] = S1_TABLE(PG(3));
+	ram[0x3000 / 8] = S1_TABLE(PG(4));
+	ram[0x4000 / 8 + 1] = S1_PAGE(PG(5));
+	strcpy((char *)ram + 0x5000, "first");
+	strcpy((char *)ram + 0x6000, "second");
+
+	u32 parent = ifd_nest_parent(&c, ioas), viommu = 0, vdev = 0, nested = 0;
+	cr_assert_eq(ifd_viommu_alloc(&c, c.dev_id, parent, IOMMU_VIOMMU_TYPE_ARM_SMMUV3, &viommu), 0);
+	struct iommu_hwpt_arm_smmuv3 ste = {
+		{ STRTAB_STE_0_V | FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_S1_TRANS) | PG(0), 0 }
+	};
+	cr_assert_eq(ifd_hwpt_alloc(&c, c.dev_id, viommu, 0, IOMMU_HWPT_DATA_ARM_SMMUV3, &ste, 16, &nested), 0);
+	/* a translating vSTE attaches only with the device's vDEVICE (7.3: ENOENT) */
+	u32 pt = nested;
+	cr_expect_eq(iommufd_device_attach(c.idev, &pt), -ENOENT);
+	cr_assert_eq(ifd_vdevice_alloc(&c, viommu, c.dev_id, 0x42, &vdev), 0);
+	pt = nested;
+	cr_assert_eq(iommufd_device_attach(c.idev, &pt), 0);
+	/* in use: the nested HWPT while attached */
+	cr_expect_eq(ifd_destroy(&c, nested), -EBUSY);
+
+	char buf[8] = "";
+	cr_assert_eq(dma_read(&c, 0x1000, buf, 6), 0);
+	cr_expect_str_eq(buf, "first");
+	/* the guest remaps VA 0x1000 without telling anyone: the TLB still answers the old page */
+	ram[0x4000 / 8 + 1] = S1_PAGE(PG(6));
+	const struct smmu_hw_stats *st = smmu_hw_stats(c.sim->k->hw->smmu);
+	u64 hits = st->tlb_hits;
+	memset(buf, 0, sizeof(buf));
+	cr_assert_eq(dma_read(&c, 0x1000, buf, 6), 0);
+	cr_expect_str_eq(buf, "first");
+	cr_expect_gt(st->tlb_hits, hits);
+	u32 done = 0;
+	/* a TLBI of another ASID leaves it */
+	u64 other[2] = { CMDQ_OP_TLBI_NH_VA | FIELD_PREP(CMDQ_TLBI_0_ASID, 6), 0x1000 | CMDQ_TLBI_1_LEAF };
+	cr_assert_eq(invalidate(&c, viommu, other, 1, &done), 0);
+	cr_assert_eq(dma_read(&c, 0x1000, buf, 6), 0);
+	cr_expect_str_eq(buf, "first");
+	/* the guest's TLBI_NH_VA (its VMID field says nothing: the host puts the parent's) */
+	u64 tlbi[2] = { CMDQ_OP_TLBI_NH_VA | FIELD_PREP(CMDQ_TLBI_0_ASID, 5) | FIELD_PREP(CMDQ_TLBI_0_VMID, 77),
+			0x1000 | CMDQ_TLBI_1_LEAF };
+	u64 dropped = st->tlb_entries_dropped;
+	cr_assert_eq(invalidate(&c, viommu, tlbi, 1, &done), 0);
+	cr_expect_eq(done, 1);
+	cr_expect_gt(st->tlb_entries_dropped, dropped);
+	memset(buf, 0, sizeof(buf));
+	cr_assert_eq(dma_read(&c, 0x1000, buf, 7), 0);
+	cr_expect_str_eq(buf, "second");
+	iommufd_device_detach(c.idev);
+	cr_expect_eq(ifd_destroy(&c, nested), 0);
+	ifd_close(&c);
+}
