@@ -396,3 +396,113 @@ Test(iommufd_hwpt, nest_parent_aperture)
 	cr_expect_eq(r[0].last, ~0ULL);
 	ifd_close(&c);
 }
+
+/*
+ * tests/linux/iommufd/viommu_nested as the oracle's iommufd-canwbs kernel
+ * answered it (measured on QEMU 10.0): the same objects in the same order
+ * (device 1, IOAS 2, nest parent 3, vIOMMU 4, vDEVICE 5 with vSID 8), the
+ * same vSTEs and invalidation batches, the same answers and entry counts.
+ */
+static long inv_cmds(struct ifd *c, u32 id, const u64 *cmds, u32 n, u32 *done)
+{
+	struct iommu_hwpt_invalidate inv = { .size = sizeof(inv), .hwpt_id = id, .data_uptr = (u64)(uintptr_t)cmds,
+					     .data_type = IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,
+					     .entry_len = 16, .entry_num = n };
+	long ret = ifd_io(c, IOMMU_HWPT_INVALIDATE, &inv);
+	*done = inv.entry_num;
+	return ret;
+}
+
+#define SID(x) ((u64)(x) << 32)
+#define ASID(x) ((u64)(x) << 48)
+#define VMID(x) ((u64)(x) << 32)
+
+Test(iommufd_hwpt, oracle_viommu_nested_sequence)
+{
+	struct ifd c = ifd_open((struct ifd_opts){ .canwbs = true });
+	cr_assert_eq(c.dev_id, 1);
+	cr_assert_eq(ifd_ioas(&c), 2);
+	void *ram = iommusim_user_alloc(c.sim, 0x100000);
+	struct iommu_ioas_map m = { .size = sizeof(m), .ioas_id = 2,
+				    .flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+					     IOMMU_IOAS_MAP_WRITEABLE,
+				    .user_va = (u64)(uintptr_t)ram, .length = 0x100000, .iova = 0x40000000 };
+	cr_assert_eq(ifd_io(&c, IOMMU_IOAS_MAP, &m), 0);
+	cr_assert_eq(ifd_nest_parent(&c, 2), 3);
+	u32 id = 0;
+	cr_expect_eq(ifd_viommu_alloc(&c, 1, 2, IOMMU_VIOMMU_TYPE_ARM_SMMUV3, &id), -ENOENT);
+	cr_expect_eq(ifd_viommu_alloc(&c, 1, 3, 2, &id), -EOPNOTSUPP);
+	cr_assert_eq(ifd_viommu_alloc(&c, 1, 3, IOMMU_VIOMMU_TYPE_ARM_SMMUV3, &id), 0);
+	cr_expect_eq(id, 4);
+	cr_assert_eq(ifd_vdevice_alloc(&c, 4, 1, 0x8, &id), 0);
+	cr_expect_eq(id, 5);
+	cr_expect_eq(ifd_vdevice_alloc(&c, 4, 1, 0x9, &id), -EEXIST);
+	cr_expect_eq(ifd_vdevice_alloc(&c, 4, 1, 0x100000000ULL, &id), -EEXIST);
+	cr_expect_eq(ifd_vdevice_alloc(&c, 3, 1, 0x9, &id), -ENOENT);
+	static const struct {
+		u64 ste0, ste1;
+		u32 flags;
+		long ret;
+		u32 id;
+	} stes[] = {
+		{ 0x1, 0, 0, 0, 6 }, { 0x0, 0, 0, 0, 7 }, { 0x9, 0, 0, 0, 8 }, { 0x4000000b, 0, 0, 0, 9 },
+		{ 0xd, 0, 0, -EIO, 0 }, { 0xf, 0, 0, -EIO, 0 }, { 0x3, 0, 0, -EIO, 0 },
+		{ 0x4000000b, 0x100000, 0, -EIO, 0 }, { 0x4000000b, 0x8000000000000000ULL, 0, -EIO, 0 },
+		{ 0x4000000b, 0, IOMMU_HWPT_ALLOC_NEST_PARENT, -EOPNOTSUPP, 0 },
+	};
+	for (size_t i = 0; i < sizeof(stes) / sizeof(stes[0]); i++) {
+		struct iommu_hwpt_arm_smmuv3 ste = { { stes[i].ste0, stes[i].ste1 } };
+		cr_expect_eq(ifd_hwpt_alloc(&c, 1, 4, stes[i].flags, IOMMU_HWPT_DATA_ARM_SMMUV3, &ste, 16, &id), stes[i].ret,
+			     "vSTE %zu", i);
+		if (!stes[i].ret)
+			cr_expect_eq(id, stes[i].id, "vSTE %zu", i);
+	}
+	cr_expect_eq(ifd_hwpt_alloc(&c, 1, 4, 0, 0, NULL, 0, &id), -EOPNOTSUPP);
+	struct iommu_hwpt_arm_smmuv3 abort_ste = { { 0x1, 0 } };
+	cr_expect_eq(ifd_hwpt_alloc(&c, 1, 3, 0, IOMMU_HWPT_DATA_ARM_SMMUV3, &abort_ste, 16, &id), -EOPNOTSUPP);
+	u32 pt = 9;
+	cr_assert_eq(iommufd_device_attach(c.idev, &pt), 0);
+	cr_expect_eq(pt, 9);
+
+	static const struct {
+		u64 cmds[6];
+		u32 n;
+		long ret;
+		u32 done;
+	} batches[] = {
+		{ { 0x10, 0 }, 1, 0, 1 },
+		{ { 0x11 | ASID(1), 0, 0x12 | ASID(1), 0x1001, 0x13, 0x2000 }, 3, 0, 3 },
+		{ { 0x05 | SID(8), 1, 0x06 | SID(8), 0 }, 2, 0, 2 },
+		{ { 0x30, 0, 0x40 | SID(8), 52 }, 2, -EIO, 1 },
+		{ { 0x10, 0, 0x03 | SID(8), 0, 0x10, 0 }, 3, -EIO, 1 },
+		{ { 0x05 | SID(9), 0 }, 1, -EIO, 0 },
+		{ { 0x10, 0, 0x46, 0 }, 2, -EIO, 1 },
+		{ { 0x28 | VMID(1), 0 }, 1, -EIO, 0 },
+		{ { 0x12 | ASID(1) | VMID(7), 0x1000 }, 1, 0, 1 },
+		{ { 0x11, 0, 0x10000000000011ULL, 0 }, 2, 0, 2 },
+		{ { 0xff, 0 }, 1, -EIO, 0 },
+	};
+	for (size_t i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
+		u32 done = 99;
+		cr_expect_eq(inv_cmds(&c, 4, batches[i].cmds, batches[i].n, &done), batches[i].ret, "batch %zu", i);
+		cr_expect_eq(done, batches[i].done, "batch %zu: %u", i, done);
+	}
+	u64 nh_all[2] = { 0x10, 0 };
+	u32 done;
+	cr_expect_eq(inv_cmds(&c, 3, nh_all, 1, &done), -EINVAL);
+	cr_expect_eq(done, 0);
+	cr_expect_eq(inv_cmds(&c, 9, nh_all, 1, &done), -EOPNOTSUPP);
+	cr_expect_eq(inv_cmds(&c, 5, nh_all, 1, &done), -EINVAL);
+	cr_expect_eq(ifd_destroy(&c, 4), -EBUSY);
+	cr_expect_eq(ifd_destroy(&c, 3), -EBUSY);
+	cr_expect_eq(ifd_destroy(&c, 5), 0);
+	iommufd_device_detach(c.idev);
+	cr_expect_eq(ifd_destroy(&c, 9), 0);
+	cr_expect_eq(ifd_destroy(&c, 4), -EBUSY);
+	pt = 3;
+	cr_expect_eq(iommufd_device_attach(c.idev, &pt), 0);
+	cr_expect_eq(ifd_destroy(&c, 5), -ENOENT);
+	cr_expect_eq(ifd_vdevice_alloc(&c, 4, 1, 0x9, &id), 0);
+	cr_expect_eq(id, 5);
+	ifd_close(&c);
+}

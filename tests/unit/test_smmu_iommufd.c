@@ -424,3 +424,29 @@ Test(smmu_iommufd, guest_tlbi_drops_the_nested_tlb_entry)
 	cr_expect_eq(ifd_destroy(&c, nested), 0);
 	ifd_close(&c);
 }
+
+/* the ID registers the oracle's iommufd kernel read on QEMU 10.0 (tests/linux/iommufd/nest_parent*.linux) */
+Test(smmu_iommufd, hw_info_equals_qemu_10_0)
+{
+	static const struct {
+		const char *machine;
+		u32 idr[6];
+	} measured[] = {
+		{ "virt", { 0x0d44101b, 0x02730010, 0, 0x00001414, 0, 0x00000074 } },
+		{ "virt-9.1", { 0x0d44101a, 0x02730010, 0, 0x00001404, 0, 0x00000074 } },
+	};
+	for (size_t m = 0; m < 2; m++) {
+		struct ifd c = ifd_open((struct ifd_opts){ .machine = measured[m].machine });
+		struct iommu_hw_info_arm_smmuv3 info;
+		u32 len = sizeof(info), type = 0;
+		u64 caps = 0;
+		cr_assert_eq(hw_info(&c, c.dev_id, &info, &len, &type, &caps), 0);
+		for (unsigned i = 0; i < 6; i++)
+			cr_expect_eq(info.idr[i], measured[m].idr[i], "%s IDR%u %#x, QEMU %#x", measured[m].machine, i,
+				     info.idr[i], measured[m].idr[i]);
+		cr_expect_eq(info.iidr, 0);
+		cr_expect_eq(info.aidr, 1);
+		cr_expect_eq(caps, IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED);
+		ifd_close(&c);
+	}
+}
