@@ -588,3 +588,34 @@ Test(smmu_nested, s2_walk_abort_fetching_a_s1_table)
 	cr_assert_eq(ev.input_addr, iova);
 	cr_assert_not(ev.rnw);
 }
+
+/* CD.R gates stage-1 records only, STE.S2R stage-2 ones (CLASS TT and IN alike). */
+Test(smmu_nested, cd_r_and_ste_s2r_gate_each_stage)
+{
+	struct nest n;
+	u64 pa, cd[8], ste2;
+
+	nest_make(&n, 0x4b, 12, 77, 4);
+	t_pt_map(&n.s1, 0x7000, DATA_IPA, 3, T_S1_RW); /* DATA_IPA: no S2 mapping */
+	mwr64(t_pt_slot(&n.s1, 1ULL << 39, 0), 0x90000000ULL | PTE_VALID | PTE_TYPE);
+	/* CD.R clear: the stage-1 fault goes unrecorded, stage-2 ones are still recorded. */
+	for (int i = 0; i < 8; i++)
+		cd[i] = mrd64(n.cdtab + 8 * i);
+	mwr64(n.cdtab, cd[0] & ~CD0_R);
+	t_cmd(FIELD_PREP(CMD0_OP, CMD_CFGI_CD) | FIELD_PREP(CMD0_SID, n.sid), 0);
+	cr_assert_eq(xl(&n, SMMU_NO_SSID, 0x9000, false, &pa), -EFAULT);
+	cr_assert_eq(t_evt_pending(), 0);
+	cr_assert_eq(xl(&n, SMMU_NO_SSID, 0x7000, false, &pa), -EFAULT);
+	expect_event(SMMU_EVT_F_TRANSLATION, true, SMMU_EVT_CLASS_IN, DATA_IPA, 0x7000, false, n.sid,
+		     SMMU_NO_SSID);
+	/* S2R clear (CD.R back): stage-2 faults, on the output or on a table, go unrecorded. */
+	mwr64(n.cdtab, cd[0]);
+	ste2 = mrd64(T.strtab + n.sid * 64ULL + 16);
+	mwr64(T.strtab + n.sid * 64ULL + 16, ste2 & ~STE2_S2R);
+	t_cmd(FIELD_PREP(CMD0_OP, CMD_CFGI_STE) | FIELD_PREP(CMD0_SID, n.sid), 0);
+	cr_assert_eq(xl(&n, SMMU_NO_SSID, 0x7000, true, &pa), -EFAULT);
+	cr_assert_eq(xl(&n, SMMU_NO_SSID, 1ULL << 39, true, &pa), -EFAULT);
+	cr_assert_eq(t_evt_pending(), 0);
+	cr_assert_eq(xl(&n, SMMU_NO_SSID, 0x9000, true, &pa), -EFAULT);
+	expect_event(SMMU_EVT_F_TRANSLATION, false, SMMU_EVT_CLASS_IN, 0, 0x9000, true, n.sid, SMMU_NO_SSID);
+}
