@@ -20,6 +20,7 @@
 #include "iommu/iommu.h"
 #include "pci/pci.h"
 #include "pci/pci_dynid.h"
+#include "sysfs/vfio_dev.h"
 
 #define MAX_DEBUG 8
 static struct {
@@ -377,6 +378,9 @@ static const struct subtree scsi_host_tree = {
 static const struct subtree scsi_sdev_tree = {
 	sysfs_scsi_sdev_stat, sysfs_scsi_sdev_list, sysfs_scsi_sdev_read, sysfs_scsi_sdev_readlink,
 };
+static const struct subtree vfio_dev_tree = {
+	sysfs_vfio_dev_stat, sysfs_vfio_dev_list, sysfs_vfio_dev_read, sysfs_vfio_dev_readlink,
+};
 
 enum node_kind {
 	N_DIR,			/* a directory: list() fills names */
@@ -452,6 +456,9 @@ static int resolve_device_dir(struct device *dev, const struct spath *sp, int i,
 	/* a SCSI host's class device (scsi_host/hostN) */
 	if (dev->bus == &scsi_bus_type && is(sp, i, "scsi_host") && scsi_host_lookup(dev->k, dev->name))
 		return sub_leaf(dev->k, sp, i - 1, &scsi_host_tree, nd);
+	/* a vfio device's class device (vfio-dev/vfioN) */
+	if (is(sp, i, "vfio-dev") && sysfs_vfio_dev_present(dev))
+		return sub_leaf(dev->k, sp, i - 1, &vfio_dev_tree, nd);
 	/* a scsi_device's own attributes */
 	if (i + 1 == sp->n && sysfs_scsi_sdev_attr(dev, sp->c[i]))
 		return sub_leaf(dev->k, sp, i - 1, &scsi_sdev_tree, nd);
@@ -911,6 +918,8 @@ static int list_node(struct kernel *k, struct node *nd, struct sysfs_buf *out)
 		}
 		if (dev_disk(nd->dev))
 			sysfs_buf_add_name(out, "block");
+		if (sysfs_vfio_dev_present(nd->dev))
+			sysfs_buf_add_name(out, "vfio-dev");
 		{
 			char sub[48];
 			if (sysfs_block_disk_below(k, nd->dev, sub, sizeof(sub)))

@@ -354,3 +354,55 @@ Test(vfio_cdev, the_oracles_sequence)
 	cr_assert_geq(g, 0);
 	iommusim_free(t.sim);
 }
+
+/*
+ * vfio-dev/vfioN below the function, on 6.1 and 7.3 alike (vfio_register_group_dev
+ * adds it); with VFIO_DEVICE_CDEV it has a devt: dev, and a uevent naming the
+ * node. The listings and links are the oracles' (classic, Debian's 7.3, the
+ * iommufd kernel's dev 251:0).
+ */
+static void check_vfio_dev(struct iommusim *sim, bool devt)
+{
+	const char *d = "/sys/bus/pci/devices/" DEV "/vfio-dev";
+	char script[1024];
+	expect_output(sim, "ls /sys/bus/pci/devices/" DEV "/vfio-dev\n", "vfio0\n");
+	snprintf(script, sizeof(script), "ls %s/vfio0\n", d);
+	expect_output(sim, script, devt ? "dev\ndevice\npower\nsubsystem\nuevent\n" : "device\npower\nsubsystem\nuevent\n");
+	snprintf(script, sizeof(script), "readlink %s/vfio0/subsystem\nreadlink %s/vfio0/device\n", d, d);
+	expect_output(sim, script, "../../../../../../../../class/vfio-dev\n../../../" DEV "\n");
+	snprintf(script, sizeof(script), "cat %s/vfio0/uevent\n", d);
+	expect_output(sim, script, devt ? "MAJOR=251\nMINOR=0\nDEVNAME=vfio/devices/vfio0\n" : "");
+	if (devt) {
+		snprintf(script, sizeof(script), "cat %s/vfio0/dev\n", d);
+		expect_output(sim, script, "251:0\n");
+	}
+	snprintf(script, sizeof(script), "ls %s/vfio0/power\n", d);
+	expect_output(sim, script,
+		      "autosuspend_delay_ms\ncontrol\nruntime_active_time\nruntime_status\nruntime_suspended_time\n");
+}
+
+Test(vfio_cdev, vfio_dev_class_device)
+{
+	char err[1024] = "";
+	struct iommusim *sim = boot_str(MACHINE, err, sizeof(err));
+	cr_assert_not_null(sim, "%s", err);
+	char *out = run(sim, "ls /sys/bus/pci/devices/" DEV "/vfio-dev\n");
+	cr_assert(strstr(out, "No such file or directory"), "no vfio device yet: %s", out);
+	free(out);
+	to_vfio(sim, DEV);
+	check_vfio_dev(sim, false);
+	/* unbound: gone */
+	cr_assert_eq(iommusim_sysfs_write(sim, "/sys/bus/pci/drivers/vfio-pci/unbind", DEV), 0);
+	out = run(sim, "ls /sys/bus/pci/devices/" DEV "/vfio-dev\n");
+	cr_assert(strstr(out, "No such file or directory"), "%s", out);
+	free(out);
+	iommusim_free(sim);
+	sim = boot_on(MACHINE, "7.3", "10.0");
+	to_vfio(sim, DEV);
+	check_vfio_dev(sim, false);
+	iommusim_free(sim);
+	sim = boot_cdev(KCONFIG);
+	to_vfio(sim, DEV);
+	check_vfio_dev(sim, true);
+	iommusim_free(sim);
+}
