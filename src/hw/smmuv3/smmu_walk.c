@@ -80,7 +80,6 @@ static int s2_read_access(struct guest_mem *mem, const struct smmu_tt *s2,
 		if (e) {
 			if (!(e->perm & SMMU_TLB_PERM_S2R))
 				return walk_fault(fault, SMMU_EVT_F_PERMISSION, true, ipa);
-			stats->table_tlb_hits++;
 			*tlb_hit = true;
 			*pa = e->out + (ipa - e->in);
 			return 0;

@@ -57,7 +57,6 @@ struct smmu_walk_step {
 struct smmu_walk_stats {
 	u64 walks;
 	u64 reads;
-	u64 table_tlb_hits; /* nested: stage-1 table addresses stage 2's TLB entries translated */
 	/* optional: every step, for the debug views (NULL on the fast path) */
 	void (*trace)(void *opaque, const struct smmu_walk_step *step);
 	void *trace_opaque;
