@@ -4,7 +4,7 @@
  *   dma map|unmap|sync|alloc DEVICE ...
  *   mem read|write PA LEN [PATTERN]
  *   iommu map DEVICE IOVA PA LEN [r|w|rw]   /  iommu unmap DEVICE IOVA LEN
- *   smmu ste DEVICE  /  smmu walk DEVICE IOVA [r|w]
+ *   smmu ste DEVICE [pasid N]  /  smmu walk DEVICE IOVA [r|w] [pasid N]
  * A PATTERN is a byte (0xNN) repeated, or a string repeated. A DEVICE is
  * named as device_arg.h says (0000:01:00.0, 01:00.0, virtio1, vda, ...); a
  * virtio device or a disk means the transport that does its DMA.
@@ -267,15 +267,30 @@ int verb_iommu(struct kernel *k, int argc, char **argv, FILE *out)
 	return 0;
 }
 
-/* smmu ste DEVICE | smmu walk DEVICE IOVA [r|w]: the hardware's view of a device's DMA */
+/*
+ * smmu ste DEVICE [pasid N] | smmu walk DEVICE IOVA [r|w] [pasid N]: the
+ * hardware's view of a device's DMA (with a PASID: its substream's CD).
+ */
 int verb_smmu(struct kernel *k, int argc, char **argv, FILE *out)
 {
 	struct hw_system *hw = k->hw;
-	bool ste = argc == 3 && !strcmp(argv[1], "ste");
-	bool walk = (argc == 4 || argc == 5) && !strcmp(argv[1], "walk");
+	u32 ssid = SMMU_NO_SSID;
+	bool with_pasid = argc >= 5 && !strcmp(argv[argc - 2], "pasid");
+	int n = with_pasid ? argc - 2 : argc; /* the arguments before "pasid N" */
+	bool ste = n == 3 && !strcmp(argv[1], "ste");
+	bool walk = (n == 4 || n == 5) && !strcmp(argv[1], "walk");
 	if (!ste && !walk) {
-		fprintf(out, "smmu: usage: smmu ste DEVICE | smmu walk DEVICE IOVA [r|w]\n");
+		fprintf(out, "smmu: usage: smmu ste DEVICE [pasid N] | smmu walk DEVICE IOVA [r|w] [pasid N]\n");
 		return -EINVAL;
+	}
+	if (with_pasid) {
+		u64 v;
+		/* a SubstreamID has 20 bits */
+		if (verb_parse_u64(argv[argc - 1], &v) || v >= (1u << 20)) {
+			fprintf(out, "smmu: bad argument\n");
+			return -EINVAL;
+		}
+		ssid = (u32)v;
 	}
 	struct device *dev = verb_dma_device(k, "smmu", argv[2], out);
 	if (!dev)
@@ -287,13 +302,13 @@ int verb_smmu(struct kernel *k, int argc, char **argv, FILE *out)
 	}
 	if (ste) {
 		fprintf(out, "%s: sid 0x%x\n", dev->name, sid);
-		return smmu_hw_debug_ste(hw->smmu, sid, SMMU_NO_SSID, out);
+		return smmu_hw_debug_ste(hw->smmu, sid, ssid, out);
 	}
 	u64 iova;
-	bool write = argc == 5 && !strcmp(argv[4], "w");
-	if (verb_parse_u64(argv[3], &iova) || (argc == 5 && !write && strcmp(argv[4], "r"))) {
+	bool write = n == 5 && !strcmp(argv[4], "w");
+	if (verb_parse_u64(argv[3], &iova) || (n == 5 && !write && strcmp(argv[4], "r"))) {
 		fprintf(out, "smmu: bad argument\n");
 		return -EINVAL;
 	}
-	return smmu_hw_debug_walk(hw->smmu, sid, SMMU_NO_SSID, iova, write, out);
+	return smmu_hw_debug_walk(hw->smmu, sid, ssid, iova, write, out);
 }

@@ -89,6 +89,15 @@ Test(smmu_walk_verb, nested_ste_shows_both_stages)
 	cr_assert(has_line(o, "-> pa 0x41000010 (4 KiB page, rw)"), "%s", o);
 	free(o);
 
+	/* pasid N: the substream's CD; the driver's STE has no CD table beyond CD 0 */
+	o = run(sim, "smmu walk " RNG " 0x100010 r pasid 1\nsmmu ste " RNG " pasid 1\nsmmu walk " RNG " 0x100010 pasid 0x100000\n"
+		     "smmu ste " RNG " pasid\n");
+	cr_assert(has_line(o, "walk sid 0x8 ssid 0x1 iova 0x100010 (read)"), "%s", o);
+	cr_assert_eq(count(o, "fault: C_BAD_SUBSTREAMID (event 0x08)\n"), 2, "%s", o);
+	cr_assert(has_line(o, "smmu: bad argument"), "20 bits at most: %s", o);
+	cr_assert(has_line(o, "smmu: usage: smmu ste DEVICE [pasid N] | smmu walk DEVICE IOVA [r|w] [pasid N]"), "%s", o);
+	free(o);
+
 	/* A stage-1 output stage 2 does not map: the fault at stage 2, CLASS IN, with that IPA. */
 	o = run(sim, "iommu map " RNG " 0x200000 0x140000000 0x1000 rw\nsmmu walk " RNG " 0x200010\n");
 	cr_assert(has_line(o, "  S1 -> IPA 0x140000010 (4 KiB page, rw)"), "%s", o);

@@ -73,6 +73,12 @@ int smmu_hw_debug_ste(struct smmu_hw *smmu, u32 sid, u32 ssid, FILE *out)
 	fprintf(out, " EATS=%u STRW=%u SHCFG=%u\n", s.eats, s.strw, s.shcfg);
 	if (s.config != STE_CONFIG_S1 && s.config != STE_CONFIG_NESTED)
 		return 0;
+	/* A SubstreamID beyond the CD table (or any, without one) is what the SMMU would refuse. */
+	if (ssid != SMMU_NO_SSID && (!s.s1cdmax || ssid >> s.s1cdmax)) {
+		fprintf(out, "fault: %s (event 0x%02x)\n", smmu_event_name(SMMU_EVT_C_BAD_SUBSTREAMID),
+			SMMU_EVT_C_BAD_SUBSTREAMID);
+		return -EIO;
+	}
 	u64 cd_pa = s.s1ctxptr + (ssid == SMMU_NO_SSID ? 0 : (u64)ssid) * (CD_DWORDS * 8);
 	/* nested: the CD pointer is an IPA; stage 2 (walked here, no TLB) says where it is */
 	if (s.config == STE_CONFIG_NESTED) {
@@ -154,7 +160,10 @@ int smmu_hw_debug_walk(struct smmu_hw *smmu, u32 sid, u32 ssid, u64 iova, bool w
 	struct smmu_event ev = { 0 };
 	struct smmu_xlate_cfg xc;
 
-	fprintf(out, "walk sid 0x%x iova 0x%llx (%s)\n", sid, (unsigned long long)iova, write ? "write" : "read");
+	fprintf(out, "walk sid 0x%x", sid);
+	if (ssid != SMMU_NO_SSID)
+		fprintf(out, " ssid 0x%x", ssid);
+	fprintf(out, " iova 0x%llx (%s)\n", (unsigned long long)iova, write ? "write" : "read");
 	if (!(smmu->cr0 & CR0_SMMUEN)) {
 		fprintf(out, "SMMU disabled: GBPA %s\n", smmu->gbpa & GBPA_ABORT ? "abort" : "bypass");
 		return 0;
