@@ -158,6 +158,25 @@ int main(void)
 	P("destroy_ioas_detached", destroy(b));
 	r = attach(dfd, 16, 0, &a);
 	printf("attach_again = %ld pt %u\n", r, a);
+	/* a PASID on a clean IOAS, and on the RID's own HWPT */
+	uint32_t c = alloc();
+	att("attach_pasid_clean_ioas", dfd, 16, 1, c);
+	att("attach_pasid_hwpt", dfd, 16, 1, a);
+	P("detach_pasid_after", detach(dfd, 12, 1));
+	/* PASID 0 is the RID to iommufd, but vfio tracks it apart */
+	P("detach_rid", detach(dfd, 8, 0));
+	att("attach_pasid0_detached", dfd, 16, 1, c);
+	att("attach_rid_over_pasid0", dfd, 16, 0, c);
+	P("detach_rid_over_pasid0", detach(dfd, 8, 0));
+	att("attach_pasid0_again", dfd, 16, 1, a);
+	P("destroy_c_after_pasid0_replace", destroy(c));
+	P("detach_pasid0", detach(dfd, 12, 1));
+	{ struct vfio_device_attach_iommufd_pt q = { .argsz = 16, .flags = 1, .pt_id = a, .pasid = 5 };
+	  long rr = R(dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &q); printf("attach_pasid5 = %ld pt %u\n", rr, q.pt_id);
+	  q.pt_id = 999; rr = R(dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &q); printf("attach_pasid5_enoent = %ld\n", rr);
+	  struct vfio_device_detach_iommufd_pt w = { .argsz = 12, .flags = 1, .pasid = 5 };
+	  P("detach_pasid5", R(dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &w)); }
+	att("attach_rid_final", dfd, 16, 0, a);
 	P("close_dev", close(dfd));
 	P("destroy_dev_closed", destroy(devid));
 	P("destroy_hwpt_closed", destroy(a));

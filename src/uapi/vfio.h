@@ -43,6 +43,12 @@ struct vfio_device_file {
 	bool access_granted;		/* the group's files always; a cdev once bound */
 	struct uapi_file *iommufd;	/* a bound cdev's iommufd (its file held) */
 	struct iommufd_device *idev;	/* ... and its IOMMUFD_OBJ_DEVICE */
+	/*
+	 * vfio's own view of the attachment (vdev->iommufd_attached, and PASID
+	 * 0 in vdev->pasids: ATTACH_PASID with pasid 0 is IOMMU_NO_PASID to
+	 * iommufd, the RID, but vfio tracks it apart)
+	 */
+	bool rid_attached, pasid0_attached;
 	struct device *dev;
 	struct vfio_pci_core_device *vdev;	/* shared by the device's open files */
 	const char *module;		/* its driver's module, referenced while open (or NULL) */

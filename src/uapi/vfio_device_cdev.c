@@ -238,6 +238,7 @@ void vfio_df_unbind_iommufd(struct vfio_device_file *df)
 	df->vdev = NULL;
 	iommufd_device_unbind(df->idev);
 	df->idev = NULL;
+	df->rid_attached = df->pasid0_attached = false;
 	if (df->module)
 		module_put(k, df->module);
 	df->module = NULL;
@@ -260,16 +261,32 @@ static long attach_pt(struct vfio_device_file *df, void *arg)
 		return -EINVAL;
 	if (attach.flags & ~(u32)VFIO_DEVICE_ATTACH_PASID)
 		return -EINVAL;
-	if (attach.flags & VFIO_DEVICE_ATTACH_PASID) {
+	bool pasid = attach.flags & VFIO_DEVICE_ATTACH_PASID;
+	if (pasid) {
 		if (attach.argsz < sizeof(attach))
 			return -EINVAL;
-		/* the SMMU gives QEMU's masters no substream IDs: no HWPT takes a PASID */
-		return -EINVAL;
+		memcpy(&attach.pasid, (u8 *)arg + offsetof(struct vfio_device_attach_iommufd_pt, pasid),
+		       sizeof(attach.pasid));
 	}
-	int ret = df->idev->hwpt ? iommufd_device_replace(df->idev, &attach.pt_id)
-				 : iommufd_device_attach(df->idev, &attach.pt_id);
+	int ret;
+	if (pasid && attach.pasid) {
+		/*
+		 * a real PASID: iommufd refuses every HWPT not allocated for PASIDs
+		 * (iommufd_hwpt_pasid_compat(): EINVAL), after finding pt_id
+		 */
+		struct iommufd_object *obj = iommufd_get_object(df->idev->ictx, attach.pt_id, IOMMUFD_OBJ_ANY);
+		return obj ? -EINVAL : -ENOENT;
+	}
+	/*
+	 * the RID, or PASID 0 (IOMMU_NO_PASID to iommufd): replace what vfio
+	 * attached that way, else attach (EBUSY when attached the other way)
+	 */
+	bool *attached = pasid ? &df->pasid0_attached : &df->rid_attached;
+	ret = *attached ? iommufd_device_replace(df->idev, &attach.pt_id)
+			: iommufd_device_attach(df->idev, &attach.pt_id);
 	if (ret)
 		return ret;
+	*attached = true;
 	memcpy((u8 *)arg + offsetof(struct vfio_device_attach_iommufd_pt, pt_id), &attach.pt_id, sizeof(u32));
 	return 0;
 }
@@ -286,10 +303,21 @@ static long detach_pt(struct vfio_device_file *df, void *arg)
 		return -EINVAL;
 	if (detach.flags & ~(u32)VFIO_DEVICE_DETACH_PASID)
 		return -EINVAL;
-	if (detach.flags & VFIO_DEVICE_DETACH_PASID)
-		/* no PASID is ever attached (ida_exists() fails): nothing to do */
-		return detach.argsz < sizeof(detach) ? -EINVAL : 0;
-	iommufd_device_detach(df->idev);
+	bool pasid = detach.flags & VFIO_DEVICE_DETACH_PASID;
+	if (pasid) {
+		if (detach.argsz < sizeof(detach))
+			return -EINVAL;
+		memcpy(&detach.pasid, (u8 *)arg + offsetof(struct vfio_device_detach_iommufd_pt, pasid),
+		       sizeof(detach.pasid));
+		/* only PASID 0 is ever attached; any other: nothing to do */
+		if (detach.pasid)
+			return 0;
+	}
+	/* what vfio attached that way, if anything */
+	bool *attached = pasid ? &df->pasid0_attached : &df->rid_attached;
+	if (*attached)
+		iommufd_device_detach(df->idev);
+	*attached = false;
 	return 0;
 }
 

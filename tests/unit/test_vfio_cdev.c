@@ -344,6 +344,42 @@ Test(vfio_cdev, the_oracles_sequence)
 	u32 again = a;
 	cr_assert_eq(attach(&t, 16, 0, &again), 0);
 	cr_assert_eq(again, 3);
+	/* PASID 0 is IOMMU_NO_PASID to iommufd: an attach of the RID, which is attached: EBUSY */
+	u32 c = ioas_alloc(&t);
+	cr_assert_eq(c, 4);
+	pt = c;
+	cr_assert_eq(attach(&t, 16, VFIO_DEVICE_ATTACH_PASID, &pt), -EBUSY);
+	pt = again;
+	cr_assert_eq(attach(&t, 16, VFIO_DEVICE_ATTACH_PASID, &pt), -EBUSY);
+	cr_assert_eq(detach(&t, 12, VFIO_DEVICE_DETACH_PASID), 0);
+	/* ... but vfio tracks it apart from the RID */
+	cr_assert_eq(detach(&t, 8, 0), 0);
+	pt = c;
+	cr_assert_eq(attach(&t, 16, VFIO_DEVICE_ATTACH_PASID, &pt), 0);
+	cr_assert_eq(pt, 3);
+	u32 rid = c;
+	cr_assert_eq(attach(&t, 16, 0, &rid), -EBUSY, "vfio attaches the RID: iommufd has it attached");
+	cr_assert_eq(detach(&t, 8, 0), 0, "the RID was not attached by vfio: nothing");
+	cr_assert_neq(group(&t)->domain, group(&t)->blocking_domain);
+	pt = 3;
+	cr_assert_eq(attach(&t, 16, VFIO_DEVICE_ATTACH_PASID, &pt), 0, "PASID 0 again: a replace");
+	cr_assert_eq(destroy(&t, c), -EBUSY);
+	cr_assert_eq(detach(&t, 12, VFIO_DEVICE_DETACH_PASID), 0);
+	cr_assert_eq(group(&t)->domain, group(&t)->blocking_domain);
+	struct vfio_device_attach_iommufd_pt q = { .argsz = 16, .flags = VFIO_DEVICE_ATTACH_PASID, .pt_id = 3,
+						   .pasid = 5 };
+	cr_assert_eq(R(&t, t.dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &q), -ENOENT, "the auto HWPT 3 went");
+	q.pt_id = 999;
+	cr_assert_eq(R(&t, t.dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &q), -ENOENT);
+	struct vfio_device_detach_iommufd_pt w = { .argsz = 12, .flags = VFIO_DEVICE_DETACH_PASID, .pasid = 5 };
+	cr_assert_eq(R(&t, t.dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &w), 0);
+	again = 3;
+	cr_assert_eq(attach(&t, 16, 0, &again), -ENOENT);
+	/* the model's own (not measured): a real PASID on an existing HWPT is refused */
+	q.pt_id = c;
+	cr_assert_eq(R(&t, t.dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &q), -EINVAL);
+	again = a;
+	cr_assert_eq(attach(&t, 16, 0, &again), 0);
 	/* the close unbinds: detached, the device object and the auto HWPT gone, the group the kernel's */
 	cr_assert_eq(iommusim_close(t.sim, t.dfd), 0);
 	cr_assert_eq(destroy(&t, devid), -ENOENT);
