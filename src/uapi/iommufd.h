@@ -269,6 +269,12 @@ void iommufd_viommu_destroy(struct iommufd_viommu *viommu);
 void iommufd_vdevice_destroy(struct iommufd_vdevice *vdev);
 /* iommufd_viommu_find_dev(): the device of the vDEVICE with this virtual ID, or NULL */
 struct device *iommufd_viommu_find_dev(struct iommufd_viommu *viommu, u64 vdev_id);
+/*
+ * iommufd_device_remove_vdev(): at the device's unbind its vDEVICE goes
+ * (the vIOMMU loses a user) and its id stays taken by a tombstone until
+ * the file's release: IOMMU_DESTROY of it is ENOENT, no new object gets it.
+ */
+void iommufd_device_remove_vdev(struct iommufd_device *idev);
 /* iommufd_viommu_get_vdev_id(): the virtual ID of dev's vDEVICE in viommu: 0, or -ENOENT */
 int iommufd_viommu_get_vdev_id(struct iommufd_viommu *viommu, struct device *dev, u64 *vdev_id);
 

@@ -99,6 +99,8 @@ int iommufd_device_bind(struct iommufd_ctx *ictx, struct device *dev, struct iom
 void iommufd_device_unbind(struct iommufd_device *idev)
 {
 	struct iommufd_ctx *ictx = idev->ictx;
+	/* iommufd_device_pre_destroy(): its vDEVICE first (iommufd_viommu.c) */
+	iommufd_device_remove_vdev(idev);
 	iommufd_device_detach(idev);
 	device_release_dma_owner(idev->dev);
 	ictx->objects[idev->obj.id] = NULL;
@@ -120,9 +122,11 @@ static struct iommufd_device *attached_peer(struct iommufd_device *idev)
 	return NULL;
 }
 
-/* find_hwpt_paging(): the paging HWPT, or NULL for a nested one */
+/* find_hwpt_paging(): the paging HWPT, or a nested one's parent (whose IOAS takes the reserved regions) */
 static struct iommufd_hwpt_paging *find_hwpt_paging(struct iommufd_hw_pagetable *hwpt)
 {
+	if (hwpt->obj.type == IOMMUFD_OBJ_HWPT_NESTED)
+		return to_hwpt_nested(hwpt)->parent;
 	return hwpt->obj.type == IOMMUFD_OBJ_HWPT_PAGING ? to_hwpt_paging(hwpt) : NULL;
 }
 

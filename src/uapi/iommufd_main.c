@@ -84,7 +84,7 @@ size_t iommufd_object_count(const struct iommufd_ctx *ictx)
 {
 	size_t n = 0;
 	for (size_t id = 1; id < ictx->nobjects; id++)
-		n += ictx->objects[id] != NULL;
+		n += ictx->objects[id] && ictx->objects[id]->type != IOMMUFD_OBJ_NONE;
 	return n;
 }
 
@@ -110,9 +110,11 @@ int iommufd_object_add(struct iommufd_ctx *ictx, struct iommufd_object *obj)
 	return 0;
 }
 
+/* a tombstone (IOMMUFD_OBJ_NONE: 7.3's XA_ZERO_ENTRY) holds its id but is no object */
 static struct iommufd_object *get_object(struct iommufd_ctx *ictx, u32 id)
 {
-	return id < ictx->nobjects ? ictx->objects[id] : NULL;
+	struct iommufd_object *obj = id < ictx->nobjects ? ictx->objects[id] : NULL;
+	return obj && obj->type != IOMMUFD_OBJ_NONE ? obj : NULL;
 }
 
 struct iommufd_ioas *iommufd_get_ioas(struct iommufd_ctx *ictx, u32 id)

@@ -152,6 +152,23 @@ int iommufd_vdevice_alloc_ioctl(struct iommufd_ucmd *ucmd, struct iommu_vdevice_
 	return 0;
 }
 
+void iommufd_device_remove_vdev(struct iommufd_device *idev)
+{
+	struct iommufd_vdevice *vdev = idev->vdev;
+	if (!vdev)
+		return;
+	struct iommufd_ctx *ictx = idev->ictx;
+	u32 id = vdev->obj.id;
+	/* iommufd_object_tombstone_user(): the object goes, its slot stays reserved */
+	struct iommufd_object *tomb = calloc(1, sizeof(*tomb));
+	ictx->objects[id] = tomb;
+	if (tomb) {
+		tomb->id = id;
+		tomb->type = IOMMUFD_OBJ_NONE;
+	}
+	iommufd_vdevice_destroy(vdev);
+}
+
 void iommufd_vdevice_destroy(struct iommufd_vdevice *vdev)
 {
 	vdev->viommu->obj.users--;

@@ -167,3 +167,31 @@ Test(iommufd_viommu, release_with_everything)
 	cr_expect_eq(ifd_destroy(&c, parent), -EBUSY);
 	ifd_close(&c);	/* ASan: nothing leaks */
 }
+
+/*
+ * Unbinding a device (closing its cdev) takes its vDEVICE with it, and the
+ * vDEVICE's id stays taken by a tombstone (7.3's iommufd_device_pre_destroy):
+ * IOMMU_DESTROY of it is ENOENT and the next object gets another id.
+ */
+Test(iommufd_viommu, unbind_tombstones_the_vdevice)
+{
+	struct ifd c = ifd_open((struct ifd_opts){ .canwbs = true });
+	u32 parent = ifd_nest_parent(&c, ifd_ioas(&c)), viommu = 0, vdev = 0;
+	cr_assert_eq(ifd_viommu_alloc(&c, c.dev_id, parent, IOMMU_VIOMMU_TYPE_ARM_SMMUV3, &viommu), 0);
+	cr_assert_eq(ifd_vdevice_alloc(&c, viommu, c.dev_id, 8, &vdev), 0);
+	size_t objs = iommufd_object_count(c.ictx);
+	iommufd_device_unbind(c.idev);
+	cr_expect_eq(iommufd_object_count(c.ictx), objs - 2);
+	cr_expect_eq(users(&c, viommu), 0);
+	cr_expect_eq(ifd_destroy(&c, vdev), -ENOENT);
+	cr_expect_null(iommufd_get_object(c.ictx, vdev, IOMMUFD_OBJ_ANY));
+	cr_expect_null(iommufd_viommu_find_dev(to_viommu(c.ictx->objects[viommu]), 8));
+	/* the device's id is free again, the vDEVICE's is not */
+	u32 ioas = ifd_ioas(&c);
+	cr_expect_eq(ioas, c.dev_id);
+	u32 next = ifd_ioas(&c);
+	cr_expect_neq(next, vdev);
+	cr_expect_eq(ifd_destroy(&c, viommu), 0);
+	iommusim_close(c.sim, c.fd);
+	iommusim_free(c.sim);
+}

@@ -3,11 +3,12 @@
  * machine (7.3 on QEMU 10.0, whose virt SMMU has stage=nested): the driver's
  * stage-1 STE of a device is turned into S1+S2 by hand, with a stage 2 that
  * maps RAM one to one (so the CD and the stage-1 tables the driver wrote are
- * at IPA = PA), and the verbs print both stages level by level.
+ * at IPA = PA), and the verbs print both stages level by level; then the
+ * same views of a device a VMM attached to a nested HWPT through iommufd.
  */
 #include <stdlib.h>
 
-#include "boot_util.h"
+#include "iommufd_util.h"
 #include "hw/smmuv3/smmu_hw_internal.h"
 #include "hw/smmuv3/smmuv3_tables.h"
 #include "hw/system.h"
@@ -111,4 +112,87 @@ Test(smmu_walk_verb, nested_ste_shows_both_stages)
 	cr_assert(has_line(o, line), "%s\n---\n%s", line, o);
 	free(o);
 	iommusim_free(sim);
+}
+
+/*
+ * A VMM's nested attach: guest RAM at IPA 0x40000000 in an IOAS under a nest
+ * parent, the guest's CD and stage-1 tables in it, a vIOMMU, the vDEVICE,
+ * a nested HWPT from the guest's vSTE. The views read the STE the host
+ * wrote: the guest's CD at its IPA, each guest table at its IPA, and the
+ * nest parent's stage-2 walk of each.
+ */
+#define GPA 0x40000000ULL
+#define PG(n) (GPA + (n) * 0x1000ULL)
+#define S1_TABLE(ipa) ((ipa) | PTE_VALID | PTE_TYPE)
+#define S1_PAGE(ipa) ((ipa) | PTE_VALID | PTE_TYPE | PTE_S1_AP_UNPRIV | PTE_AF)
+
+Test(smmu_walk_verb, nested_hwpt_attached_through_iommufd)
+{
+	struct ifd c = ifd_open((struct ifd_opts){ .s2fwb = true });
+	u32 ioas = ifd_ioas(&c);
+	u64 *ram = iommusim_user_alloc(c.sim, 0x10000);
+	struct uapi_user_block *blk;
+	u64 pa[8];
+	char line[160];
+
+	cr_assert_not_null(ram);
+	memset(ram, 0, 0x10000);
+	for (int i = 0; i < 8; i++)
+		cr_assert_eq(uapi_user_pa(c.sim->k, (u64)(uintptr_t)ram + 0x1000ULL * i, 0x1000, &pa[i], &blk), 0);
+	struct iommu_ioas_map m = { .size = sizeof(m), .ioas_id = ioas,
+				    .flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+					     IOMMU_IOAS_MAP_WRITEABLE,
+				    .user_va = (u64)(uintptr_t)ram, .length = 0x10000, .iova = GPA };
+	cr_assert_eq(ifd_io(&c, IOMMU_IOAS_MAP, &m), 0);
+	/* the guest's CD (page 0): 48-bit VA, 4K granule, ASID 5, tables at pages 1-4, VA 0x1000 -> page 5 */
+	ram[0] = CD0_V | CD0_AA64 | FIELD_PREP(CD0_T0SZ, 16) | FIELD_PREP(CD0_IRGN0, 1) | FIELD_PREP(CD0_ORGN0, 1) |
+		 FIELD_PREP(CD0_SH0, 3) | CD0_EPD1 | FIELD_PREP(CD0_IPS, 4) | CD0_R | CD0_A | FIELD_PREP(CD0_ASID, 5);
+	ram[1] = PG(1);
+	ram[3] = 0xff;
+	ram[0x1000 / 8] = S1_TABLE(PG(2));
+	ram[0x2000 / 8] = S1_TABLE(PG(3));
+	ram[0x3000 / 8] = S1_TABLE(PG(4));
+	ram[0x4000 / 8 + 1] = S1_PAGE(PG(5));
+
+	u32 parent = ifd_nest_parent(&c, ioas), viommu = 0, vdev = 0, nested = 0;
+	cr_assert_eq(ifd_viommu_alloc(&c, c.dev_id, parent, IOMMU_VIOMMU_TYPE_ARM_SMMUV3, &viommu), 0);
+	cr_assert_eq(ifd_vdevice_alloc(&c, viommu, c.dev_id, 0x42, &vdev), 0);
+	struct iommu_hwpt_arm_smmuv3 vste = {
+		{ STE0_V | FIELD_PREP(STE0_CONFIG, STE_CONFIG_S1) | PG(0), 0 }
+	};
+	cr_assert_eq(ifd_hwpt_alloc(&c, c.dev_id, viommu, 0, IOMMU_HWPT_DATA_ARM_SMMUV3, &vste, 16, &nested), 0);
+	u32 pt = nested;
+	cr_assert_eq(iommufd_device_attach(c.idev, &pt), 0);
+
+	char *o = run(c.sim, "smmu ste " IFD_DEV "\n");
+	cr_assert(strstr(o, "V=1 Config=S1+S2 "), "%s", o);
+	snprintf(line, sizeof(line), "CD at IPA 0x%llx -> PA 0x%llx", (unsigned long long)PG(0), (unsigned long long)pa[0]);
+	cr_assert(has_line(o, line), "%s\n---\n%s", line, o);
+	cr_assert(strstr(o, "V=1 ASID=5 TTB0=0x40001000 "), "%s", o);
+	free(o);
+
+	o = run(c.sim, "smmu walk " IFD_DEV " 0x1234 w\n");
+	cr_assert(strstr(o, "\nnested: ASID 5, VMID ") && strstr(o, "; stage 1 tables at IPAs (TTB0 0x40001000)\n"), "%s", o);
+	static const u64 desc_ipa[4] = { PG(1), PG(2), PG(3), PG(4) + 8 };
+	for (int l = 0; l < 4; l++) {
+		snprintf(line, sizeof(line), "  S1 L%d descriptor at IPA 0x%llx:", l, (unsigned long long)desc_ipa[l]);
+		cr_assert(has_line(o, line), "%s\n---\n%s", line, o);
+		snprintf(line, sizeof(line), "    S2 -> PA 0x%llx", (unsigned long long)(pa[l + 1] + (desc_ipa[l] & 0xfff)));
+		cr_assert(has_line(o, line), "%s\n---\n%s", line, o);
+		snprintf(line, sizeof(line), "  S1 L%d @0x%llx: ", l, (unsigned long long)(pa[l + 1] + (desc_ipa[l] & 0xfff)));
+		cr_assert(strstr(o, line), "%s\n---\n%s", line, o);
+	}
+	cr_assert(has_line(o, "  S1 -> IPA 0x40005234 (4 KiB page, rw)"), "%s", o);
+	snprintf(line, sizeof(line), "  S2 -> PA 0x%llx (4 KiB page, rw)", (unsigned long long)(pa[5] + 0x234));
+	cr_assert(has_line(o, line), "%s\n---\n%s", line, o);
+	snprintf(line, sizeof(line), "-> pa 0x%llx (4 KiB page, rw)", (unsigned long long)(pa[5] + 0x234));
+	cr_assert(has_line(o, line), "%s\n---\n%s", line, o);
+	free(o);
+
+	/* an IOVA the guest did not map: a stage-1 fault, read without recording anything */
+	o = run(c.sim, "smmu walk " IFD_DEV " 0x2000\n");
+	cr_assert(has_line(o, "fault: F_TRANSLATION (event 0x10)"), "%s", o);
+	free(o);
+	iommufd_device_detach(c.idev);
+	ifd_close(&c);
 }
