@@ -236,6 +236,25 @@ Test(smmu_nested, s2_fault_on_the_cd_fetch_is_class_cd_and_a_read)
 		     false, n.sid, 1);
 }
 
+/* A table descriptor whose next-level address is too large: an address size fault of its own stage. */
+Test(smmu_nested, address_size_of_a_table_pointer)
+{
+	struct nest n;
+	u64 pa, iova = 1ULL << 39;
+
+	nest_make(&n, 0x4c, 12, 77, 0);
+	/* Stage 1's level-1 table at IPA 2^44: beyond the IAS. */
+	mwr64(t_pt_slot(&n.s1, iova, 0), (1ULL << 44) | PTE_VALID | PTE_TYPE);
+	cr_assert_eq(xl(&n, SMMU_NO_SSID, iova, false, &pa), -EFAULT);
+	expect_event(SMMU_EVT_F_ADDR_SIZE, false, SMMU_EVT_CLASS_IN, 0, iova, false, n.sid, SMMU_NO_SSID);
+	/* S2PS 32 bits: stage 2's level-2 table for the data at PA 4G: a stage-2 address size fault, IN. */
+	t_pt_map(&n.s1, 0x5000, 0xc0001000ULL, 3, T_S1_RW);
+	mwr64(t_pt_slot(&n.s2, 0xc0000000ULL, 1), (1ULL << 32) | PTE_VALID | PTE_TYPE);
+	cr_assert_eq(xl(&n, SMMU_NO_SSID, 0x5008, true, &pa), -EFAULT);
+	expect_event(SMMU_EVT_F_ADDR_SIZE, true, SMMU_EVT_CLASS_IN, 0xc0001000ULL, 0x5008, true, n.sid,
+		     SMMU_NO_SSID);
+}
+
 /* S1 AP x S2 AP: a write needs both; a read needs stage 2's read; stage 1 is checked first. */
 Test(smmu_nested, permissions_combine_both_stages)
 {
