@@ -638,3 +638,38 @@ Test(smmu_nested, cd_r_and_ste_s2r_gate_each_stage)
 	cr_assert_eq(xl(&n, SMMU_NO_SSID, 0x9000, true, &pa), -EFAULT);
 	expect_event(SMMU_EVT_F_TRANSLATION, false, SMMU_EVT_CLASS_IN, 0, 0x9000, true, n.sid, SMMU_NO_SSID);
 }
+
+/*
+ * A 64K stage-1 table over 4K stage-2 pages that stage 2 scatters (page p of
+ * each table's IPA range at PA page 15 - p): every stage-1 descriptor is read
+ * at the PA of its own IPA, not at an offset from the table's base.
+ */
+static u64 scattered_pa(u64 ipa_base, u64 pa_base, u64 ipa)
+{
+	return pa_base + (15 - ((ipa - ipa_base) >> 12)) * 0x1000ULL + (ipa & 0xfff);
+}
+
+Test(smmu_nested, s1_64k_tables_over_scattered_s2_pages)
+{
+	struct nest n;
+	const u64 l2_ipa = 0x90000000ULL, l3_ipa = 0x90010000ULL;
+	u64 l2_pa = t_alloc(SZ_64K, SZ_64K), l3_pa = t_alloc(SZ_64K, SZ_64K), cd[8], pa;
+	/* 42-bit input, 64K granule: level 2 (13 bits from bit 29), level 3 (13 bits from bit 16) */
+	u64 iova = (1000ULL << 29) | (5000ULL << 16) | 0x1234;
+
+	nest_make(&n, 0x4d, 12, 77, 4);
+	for (u64 p = 0; p < 16; p++) {
+		t_pt_map(&n.s2, l2_ipa + p * 0x1000, l2_pa + (15 - p) * 0x1000, 3, T_S2_RW);
+		t_pt_map(&n.s2, l3_ipa + p * 0x1000, l3_pa + (15 - p) * 0x1000, 3, T_S2_RW);
+	}
+	t_pt_map(&n.s2, DATA_IPA, DATA_PA, 2, T_S2_RW); /* a 2M block */
+	mwr64(scattered_pa(l2_ipa, l2_pa, l2_ipa + 8 * 1000), l3_ipa | PTE_VALID | PTE_TYPE);
+	mwr64(scattered_pa(l3_ipa, l3_pa, l3_ipa + 8 * 5000), DATA_IPA | T_S1_RW | PTE_VALID | PTE_TYPE);
+	t_cd(cd, 77, CD_TG0_64K, 22, l2_ipa);
+	t_cd_write(n.cdtab, cd);
+	t_cmd(FIELD_PREP(CMD0_OP, CMD_CFGI_CD) | FIELD_PREP(CMD0_SID, n.sid), 0);
+	cr_assert_eq(xl(&n, SMMU_NO_SSID, iova, true, &pa), 0);
+	cr_assert_eq(pa, DATA_PA + 0x1234);
+	/* the combined entry: the smaller of a 64K page and a 2M block, to its last byte */
+	cr_assert(hit(&n, iova - 0x1234 + SZ_64K - 8));
+}
