@@ -116,7 +116,13 @@ int smmu_walk_s2_read(struct guest_mem *mem, const struct smmu_tt *s2,
 	return s2_read_access(mem, s2, wt, ipa, pa, &tlb_hit, fault, stats);
 }
 
-/* Nested: the stage-1 descriptor at IPA ipa is read where stage 2 puts it. */
+/*
+ * Nested: the stage-1 descriptor at IPA ipa is read where stage 2 puts it.
+ * Each descriptor's own IPA is translated, as the architecture reads it
+ * (QEMU 10.0 translates a table's base and reads the descriptor at an
+ * offset from that PA: the same when the table's IPA range lies in one
+ * stage-2 page, as with 4K tables; not for a 64K table over 4K pages).
+ */
 static int table_ipa_to_pa(struct guest_mem *mem, const struct smmu_tt *s2,
 			   const struct smmu_walk_tlb *wt, unsigned level, u64 ipa, u64 *pa,
 			   struct smmu_walk_fault *fault, struct smmu_walk_stats *stats)
