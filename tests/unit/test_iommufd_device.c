@@ -13,6 +13,7 @@
 #include "iommusim/vfio.h"
 #include "uapi/iommufd.h"
 #include "uapi/uapi.h"
+#include "uapi/vfio.h"
 #include "uapi/vfio_cdev_abi.h"
 #include "iommu/iommu.h"
 
@@ -311,4 +312,221 @@ Test(iommufd_device, a_group_of_two)
 	cr_assert_eq(group(&f, a)->owner_cnt, 0);
 	cr_assert_eq(group(&f, a)->domain, group(&f, a)->default_domain);
 	iommusim_free(f.sim);
+}
+
+/* ---- random sequences ---- */
+
+/* the invariants of one iommufd's objects (and the groups they own) */
+static void check_ictx(struct iommufd_ctx *c)
+{
+	for (size_t id = 1; id < c->nobjects; id++) {
+		struct iommufd_object *obj = c->objects[id];
+		if (!obj)
+			continue;
+		cr_assert_eq(obj->id, id);
+		if (obj->type == IOMMUFD_OBJ_IOAS) {
+			struct iommufd_ioas *ioas = to_ioas(obj);
+			unsigned users = 0;
+			size_t ndomains = 0;
+			for (size_t j = 1; j < c->nobjects; j++) {
+				struct iommufd_object *o = c->objects[j];
+				if (o && o->type == IOMMUFD_OBJ_HWPT_PAGING && to_hwpt_paging(to_hwpt(o))->ioas == ioas) {
+					users++;
+					ndomains++;
+				}
+			}
+			cr_assert_eq(obj->users, users, "IOAS %zu: users %u, HWPTs on it %u", id, obj->users, users);
+			cr_assert_eq(ioas->iopt.ndomains, ndomains);
+			cr_assert_eq(ioas->iopt.iova_alignment, ndomains ? 4096u : ioas->iopt.disable_large_pages ? 4096u : 1u);
+			for (size_t a = 0; a < ioas->iopt.nareas; a++)
+				cr_assert_eq(ioas->iopt.areas[a].pinned_block != NULL, ndomains != 0,
+					     "an area is pinned exactly while a domain maps it");
+		}
+		if (obj->type == IOMMUFD_OBJ_HWPT_PAGING) {
+			struct iommufd_hwpt_paging *hp = to_hwpt_paging(to_hwpt(obj));
+			unsigned users = 0;
+			for (size_t j = 1; j < c->nobjects; j++) {
+				struct iommufd_object *o = c->objects[j];
+				if (o && o->type == IOMMUFD_OBJ_DEVICE && to_idev(o)->hwpt == &hp->common)
+					users++;
+			}
+			cr_assert_eq(obj->users, users, "HWPT %zu: users %u, devices on it %u", id, obj->users, users);
+			cr_assert(!hp->auto_domain || users, "an auto HWPT nobody uses is gone");
+			cr_assert_eq(c->objects[hp->ioas->obj.id], &hp->ioas->obj);
+		}
+		if (obj->type == IOMMUFD_OBJ_DEVICE) {
+			struct iommufd_device *idev = to_idev(obj);
+			cr_assert_eq(idev->group->owner, c);
+			if (idev->hwpt)
+				cr_assert_eq(idev->group->domain, idev->hwpt->domain);
+		}
+	}
+}
+
+static void check_groups(struct iommusim *sim)
+{
+	struct iommu_core *core = iommu_core(sim->k);
+	for (size_t i = 0; i < core->ngroups; i++) {
+		struct iommu_group *g = core->groups[i];
+		if (!g)
+			continue;
+		if (!g->owner)
+			cr_assert_eq(g->domain, g->default_domain, "group %zu: the kernel's, in its default domain", i);
+		else
+			cr_assert(g->domain == g->blocking_domain || g->domain->type == IOMMU_DOMAIN_UNMANAGED);
+	}
+}
+
+static unsigned rnd(unsigned *seed, unsigned n)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 8) % n;
+}
+
+Test(iommufd_device, random_sequences)
+{
+	unsigned binds = 0, attaches = 0, maps_attached = 0;
+	for (unsigned run = 0; run < 12; run++) {
+		unsigned seed = 0x1234u + run * 7919u;
+		struct fix f = { .sim = boot_73(MF) };
+		to_vfio(f.sim, "0000:00:02.0", "virtio-pci");
+		to_vfio(f.sim, "0000:00:02.1", "virtio-pci");
+		u8 *mem = iommusim_user_alloc(f.sim, 0x40000);
+		int fds[16];
+		int nfds = 0;
+		for (int step = 0; step < 600; step++) {
+			/* weights: opens 2, close 1, bind 2, attach 3, detach 1, alloc 2, map 3, unmap 1, destroy 1 */
+			static const unsigned char ops[] = { 0, 1, 2, 3, 3, 4, 4, 5, 6, 7, 7, 8, 8, 8, 9, 10 };
+			unsigned op = ops[rnd(&seed, sizeof(ops))];
+			int fd = nfds ? fds[rnd(&seed, (unsigned)nfds)] : -1;
+			int other = nfds ? fds[rnd(&seed, (unsigned)nfds)] : -1;
+			u32 id = rnd(&seed, 9);
+			const u32 sizes[] = { 4, 8, 11, 12, 15, 16, 24, 32 };
+			u32 argsz = sizes[rnd(&seed, 8)];
+			/* a well-formed struct half the time */
+			if (rnd(&seed, 2))
+				argsz = op == 6 ? 8 : 24;
+			unsigned char arg[64] = { 0 };
+			memcpy(arg, &argsz, 4);
+			u32 flags = rnd(&seed, 4) ? 0 : rnd(&seed, 3);
+			memcpy(arg + 4, &flags, 4);
+			switch (op) {
+			case 0:
+			case 1: {
+				if (nfds >= 8)
+					break;
+				const char *paths[] = { "/dev/iommu", "/dev/vfio/devices/vfio0", "/dev/vfio/devices/vfio1",
+							"/dev/vfio/1" };
+				int n = iommusim_open(f.sim, paths[rnd(&seed, 4)], 2);
+				if (n >= 0 && nfds < 16)
+					fds[nfds++] = n;
+				else if (n >= 0)
+					iommusim_close(f.sim, n);
+				break;
+			}
+			case 2:
+				if (nfds) {
+					int i = (int)rnd(&seed, (unsigned)nfds);
+					cr_assert_eq(iommusim_close(f.sim, fds[i]), 0);
+					fds[i] = fds[--nfds];
+				}
+				break;
+			case 3: {
+				/* mostly an iommufd's fd */
+				for (int i = 0; i < nfds && rnd(&seed, 4); i++) {
+					struct uapi_file *file = uapi_fget(f.sim->k, fds[i]);
+					if (file && file->kind == UAPI_FILE_IOMMUFD)
+						other = fds[i];
+				}
+				int32_t ifd = rnd(&seed, 5) ? other : -1;
+				memcpy(arg + 8, &ifd, 4);
+				binds += iommusim_ioctl(f.sim, fd, VFIO_DEVICE_BIND_IOMMUFD, arg) == 0;
+				break;
+			}
+			case 4:
+			case 5:
+				/* mostly a bound device file, to an object of its iommufd */
+				for (int i = 0; i < nfds && rnd(&seed, 4); i++) {
+					struct uapi_file *file = uapi_fget(f.sim->k, fds[i]);
+					if (file && file->kind == UAPI_FILE_VFIO_DEVICE && file->device->access_granted) {
+						fd = fds[i];
+						struct iommufd_ctx *c = file->device->iommufd->iommufd;
+						for (u32 j = 1; j < c->nobjects && rnd(&seed, 3); j++)
+							if (c->objects[j] && c->objects[j]->type != IOMMUFD_OBJ_DEVICE)
+								id = j;
+					}
+				}
+				memcpy(arg + 8, &id, 4);
+				attaches += iommusim_ioctl(f.sim, fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, arg) == 0;
+				break;
+			case 6:
+				iommusim_ioctl(f.sim, fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, arg);
+				break;
+			case 7: {
+				struct iommu_ioas_alloc a = { .size = sizeof(a) };
+				iommusim_ioctl(f.sim, fd, IOMMU_IOAS_ALLOC, &a);
+				break;
+			}
+			case 8: {
+				/* mostly an IOAS a device is attached to */
+				for (int i = 0; i < nfds && rnd(&seed, 4); i++) {
+					struct uapi_file *file = uapi_fget(f.sim->k, fds[i]);
+					if (!file || file->kind != UAPI_FILE_IOMMUFD)
+						continue;
+					struct iommufd_ctx *c = file->iommufd;
+					for (u32 j = 1; j < c->nobjects; j++)
+						if (c->objects[j] && c->objects[j]->type == IOMMUFD_OBJ_IOAS &&
+						    to_ioas(c->objects[j])->iopt.ndomains) {
+							fd = fds[i];
+							id = j;
+						}
+				}
+				const u64 iovas[] = { 0x100000, 0x200800, 0x8000000, 0x80ff000, 1ULL << 48, 0x300000 };
+				const u64 lens[] = { 0x1000, 0x800, 0x2000, 0x10000 };
+				struct iommu_ioas_map m = { .size = sizeof(m), .flags = RW | IOMMU_IOAS_MAP_FIXED_IOVA,
+							    .ioas_id = id, .user_va = (uintptr_t)mem + 0x1000 * rnd(&seed, 8),
+							    .length = lens[rnd(&seed, 4)], .iova = iovas[rnd(&seed, 6)] };
+				if (!rnd(&seed, 6))
+					m.user_va = 0x7000000000ULL;
+				if (!iommusim_ioctl(f.sim, fd, IOMMU_IOAS_MAP, &m)) {
+					struct uapi_file *file = uapi_fget(f.sim->k, fd);
+					struct iommufd_ioas *ia = iommufd_get_ioas(file->iommufd, id);
+					maps_attached += ia && ia->iopt.ndomains;
+				}
+				break;
+			}
+			case 9: {
+				struct iommu_ioas_unmap u = { .size = sizeof(u), .ioas_id = id };
+				if (rnd(&seed, 2)) {
+					u.iova = 0x100000;
+					u.length = 0x10000;
+				}
+				iommusim_ioctl(f.sim, fd, IOMMU_IOAS_UNMAP, &u);
+				break;
+			}
+			case 10: {
+				struct iommu_destroy d = { .size = sizeof(d), .id = id };
+				iommusim_ioctl(f.sim, fd, IOMMU_DESTROY, &d);
+				break;
+			}
+			}
+			check_groups(f.sim);
+			for (int i = 0; i < nfds; i++) {
+				struct uapi_file *file = uapi_fget(f.sim->k, fds[i]);
+				if (file && file->kind == UAPI_FILE_IOMMUFD)
+					check_ictx(file->iommufd);
+			}
+		}
+		/* everything closed: the groups are the kernel's again, nothing leaks (ASan) */
+		while (nfds)
+			cr_assert_eq(iommusim_close(f.sim, fds[--nfds]), 0);
+		check_groups(f.sim);
+		cr_assert_eq(group(&f, "0000:00:02.0")->owner_cnt, 0);
+		iommusim_free(f.sim);
+	}
+	/* the sequences do reach bound and attached devices, and maps into their domains */
+	cr_log_info("%u binds, %u attaches, %u maps", binds, attaches, maps_attached);
+	cr_assert_geq(binds, 20, "%u binds", binds);
+	cr_assert_geq(attaches, 50, "%u attaches", attaches);
+	cr_assert_geq(maps_attached, 5, "%u maps into attached IOASes", maps_attached);
 }
