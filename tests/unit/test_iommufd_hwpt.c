@@ -348,6 +348,13 @@ Test(iommufd_hwpt, get_hw_info_checks)
 	cr_expect_eq(t.data_len, sizeof(data));
 	cr_expect_eq(t.out_capabilities, IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED);
 	cr_expect_eq(t.out_max_pasid_log2, 0);
+	/* a buffer but data_len 0: nothing written */
+	memset(&data, 0xa5, sizeof(data));
+	t = h;
+	t.data_len = 0;
+	cr_expect_eq(ifd_io(&c, IOMMU_GET_HW_INFO, &t), 0);
+	cr_expect_eq(t.data_len, sizeof(data));
+	cr_expect_eq(data.flags, 0xa5a5a5a5);
 	/* a buffer length with no buffer: EFAULT */
 	t = h;
 	t.data_uptr = 0;
