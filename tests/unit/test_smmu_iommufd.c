@@ -450,3 +450,38 @@ Test(smmu_iommufd, hw_info_equals_qemu_10_0)
 		ifd_close(&c);
 	}
 }
+
+/*
+ * The options are hardware and firmware: any kernel boots with them. The
+ * SMMU shows IDR3.FWB to both; 7.3 takes it as ARM_SMMU_FEAT_S2FWB, 6.1
+ * reads no IDR3 field but RIL. The CANWBS flag reaches every PCI master's
+ * fwspec on both; only 7.3's arm-smmu-v3 asks for it.
+ */
+Test(smmu_iommufd, options_on_6_1_and_7_3)
+{
+	const char *lv[] = { "6.1", "7.3" };
+	for (int i = 0; i < 2; i++) {
+		struct iommusim_options opts = { .linux_version = lv[i], .qemu_version = "10.0", .smmu_s2fwb = true,
+						 .pci_rc_canwbs = true };
+		char err[512] = "";
+		struct iommusim *sim = boot_str_opts("-M virt,iommu=smmuv3,gic-version=3 -nic none -device "
+						     "pcie-root-port,id=rp1,chassis=1 -device virtio-net-pci,bus=rp1",
+						     &opts, err, sizeof(err));
+		cr_assert_not_null(sim, "%s: %s", lv[i], err);
+		struct pci_dev *p = pdev_of(sim, IFD_DEV);
+		struct arm_smmu_master *master = p->dev.iommu->priv;
+		cr_expect(readl(&master->smmu->mmio, SMMU_REG_IDR3) & IDR3_FWB, "%s", lv[i]);
+		cr_expect_eq(!!(master->smmu->features & ARM_SMMU_FEAT_S2FWB), i == 1, "%s", lv[i]);
+		cr_expect(dev_iommu_fwspec_get(&p->dev)->flags & IOMMU_FWSPEC_PCI_RC_CANWBS, "%s", lv[i]);
+		cr_expect(arm_smmu_master_canwbs(master), "%s", lv[i]);
+		iommusim_free(sim);
+	}
+	/* without the options: neither */
+	struct iommusim *sim = boot_on("-M virt,iommu=smmuv3,gic-version=3 -nic none -device pcie-root-port,id=rp1,"
+				       "chassis=1 -device virtio-net-pci,bus=rp1", LINUX73);
+	struct pci_dev *p = pdev_of(sim, IFD_DEV);
+	struct arm_smmu_master *master = p->dev.iommu->priv;
+	cr_expect_not(readl(&master->smmu->mmio, SMMU_REG_IDR3) & IDR3_FWB);
+	cr_expect_not(dev_iommu_fwspec_get(&p->dev)->flags & IOMMU_FWSPEC_PCI_RC_CANWBS);
+	iommusim_free(sim);
+}
