@@ -187,8 +187,11 @@ void iommufd_hwpt_paging_destroy(struct iommufd_hwpt_paging *hwpt_paging)
 /* an auto HWPT nobody is attached to any more goes (iommufd_hw_pagetable_put) */
 static void hwpt_put_auto(struct iommufd_ctx *ictx, struct iommufd_hw_pagetable *hwpt)
 {
-	struct iommufd_hwpt_paging *hwpt_paging = find_hwpt_paging(hwpt);
-	if (!hwpt_paging || !hwpt_paging->auto_domain || hwpt->obj.users)
+	/* only a paging HWPT is ever automatic (a nested one's parent is a nest parent HWPT_ALLOC made) */
+	if (hwpt->obj.type != IOMMUFD_OBJ_HWPT_PAGING)
+		return;
+	struct iommufd_hwpt_paging *hwpt_paging = to_hwpt_paging(hwpt);
+	if (!hwpt_paging->auto_domain || hwpt->obj.users)
 		return;
 	ictx->objects[hwpt->obj.id] = NULL;
 	iommufd_hwpt_paging_destroy(hwpt_paging);
