@@ -485,3 +485,80 @@ Test(smmu_iommufd, options_on_6_1_and_7_3)
 	cr_expect_not(dev_iommu_fwspec_get(&p->dev)->flags & IOMMU_FWSPEC_PCI_RC_CANWBS);
 	iommusim_free(sim);
 }
+
+/*
+ * One guest's TLBI stays in its VM: two VMs (an IOAS, a nest parent and a
+ * vIOMMU each, so two VMIDs), a device each, both guests using ASID 5 and
+ * VA 0x1000. Both remap it; a TLBI_NH_ASID of ASID 5 through the first
+ * vIOMMU is tagged with the first VMID and drops only that VM's entry.
+ */
+struct vm {
+	u64 *ram;
+	u32 viommu;
+	u32 sid;
+};
+
+static struct vm vm_new(struct ifd *c, u32 dev_id, struct iommufd_device *idev, struct pci_dev *pdev, u64 vsid)
+{
+	struct vm v = { .ram = iommusim_user_alloc(c->sim, 0x10000) };
+	cr_assert_not_null(v.ram);
+	memset(v.ram, 0, 0x10000);
+	u32 ioas = ifd_ioas(c), parent = 0, nested = 0, vdev = 0;
+	struct iommu_ioas_map m = { .size = sizeof(m), .ioas_id = ioas,
+				    .flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+					     IOMMU_IOAS_MAP_WRITEABLE,
+				    .user_va = (u64)(uintptr_t)v.ram, .length = 0x10000, .iova = GPA };
+	cr_assert_eq(ifd_io(c, IOMMU_IOAS_MAP, &m), 0);
+	v.ram[0] = CD0_V | CD0_AA64 | FIELD_PREP(CD0_T0SZ, 16) | FIELD_PREP(CD0_IRGN0, 1) |
+		   FIELD_PREP(CD0_ORGN0, 1) | FIELD_PREP(CD0_SH0, 3) | CD0_EPD1 | FIELD_PREP(CD0_IPS, 4) | CD0_R |
+		   CD0_A | FIELD_PREP(CD0_ASID, 5);
+	v.ram[1] = PG(1);
+	v.ram[3] = 0xff;
+	v.ram[0x1000 / 8] = S1_TABLE(PG(2));
+	v.ram[0x2000 / 8] = S1_TABLE(PG(3));
+	v.ram[0x3000 / 8] = S1_TABLE(PG(4));
+	v.ram[0x4000 / 8 + 1] = S1_PAGE(PG(5));
+	strcpy((char *)v.ram + 0x5000, "first");
+	strcpy((char *)v.ram + 0x6000, "second");
+	cr_assert_eq(ifd_hwpt_alloc(c, dev_id, ioas, IOMMU_HWPT_ALLOC_NEST_PARENT, 0, NULL, 0, &parent), 0);
+	cr_assert_eq(ifd_viommu_alloc(c, dev_id, parent, IOMMU_VIOMMU_TYPE_ARM_SMMUV3, &v.viommu), 0);
+	cr_assert_eq(ifd_vdevice_alloc(c, v.viommu, dev_id, vsid, &vdev), 0);
+	struct iommu_hwpt_arm_smmuv3 ste = {
+		{ STRTAB_STE_0_V | FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_S1_TRANS) | PG(0), 0 }
+	};
+	cr_assert_eq(ifd_hwpt_alloc(c, dev_id, v.viommu, 0, IOMMU_HWPT_DATA_ARM_SMMUV3, &ste, 16, &nested), 0);
+	cr_assert_eq(iommufd_device_attach(idev, &nested), 0);
+	v.sid = ((struct arm_smmu_master *)pdev->dev.iommu->priv)->streams[0].id;
+	return v;
+}
+
+static void vm_read(struct ifd *c, const struct vm *v, const char *want)
+{
+	char buf[8] = "";
+	cr_assert_eq(smmu_hw_dma(c->sim->k->hw->smmu, v->sid, SMMU_NO_SSID, 0x1000, buf, 7, false), 0);
+	cr_expect_str_eq(buf, want, "SID %#x", v->sid);
+}
+
+Test(smmu_iommufd, guest_tlbi_stays_in_its_vmid)
+{
+	struct ifd c = ifd_open((struct ifd_opts){ .canwbs = true });
+	struct iommufd_device *idev2;
+	u32 dev2 = ifd_bind(&c, IFD_DEV2, &idev2);
+	struct vm a = vm_new(&c, c.dev_id, c.idev, c.pdev, 0x10);
+	struct vm b = vm_new(&c, dev2, idev2, pdev_of(c.sim, IFD_DEV2), 0x10);
+	struct iommufd_viommu *va = to_viommu(c.ictx->objects[a.viommu]), *vb = to_viommu(c.ictx->objects[b.viommu]);
+	cr_assert_neq(va->vsmmu->vmid, vb->vsmmu->vmid);
+	vm_read(&c, &a, "first");
+	vm_read(&c, &b, "first");
+	a.ram[0x4000 / 8 + 1] = S1_PAGE(PG(6));
+	b.ram[0x4000 / 8 + 1] = S1_PAGE(PG(6));
+	u64 tlbi[2] = { CMDQ_OP_TLBI_NH_ASID | FIELD_PREP(CMDQ_TLBI_0_ASID, 5), 0 };
+	u32 done = 0;
+	cr_assert_eq(invalidate(&c, a.viommu, tlbi, 1, &done), 0);
+	vm_read(&c, &a, "second");
+	vm_read(&c, &b, "first");
+	/* and the second VM's own TLBI reaches it */
+	cr_assert_eq(invalidate(&c, b.viommu, tlbi, 1, &done), 0);
+	vm_read(&c, &b, "second");
+	ifd_close(&c);
+}
