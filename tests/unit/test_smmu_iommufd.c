@@ -562,3 +562,37 @@ Test(smmu_iommufd, guest_tlbi_stays_in_its_vmid)
 	vm_read(&c, &b, "second");
 	ifd_close(&c);
 }
+
+/*
+ * The guest changes its CD (another ASID and table) and tells its vSMMU with
+ * CFGI_CD of its vSID: rewritten to the physical StreamID, it makes the
+ * hardware fetch the CD again (a config-cache miss); the new ASID's walk
+ * then finds the new table. A CFGI_CD of another vSID is EIO and changes
+ * nothing.
+ */
+Test(smmu_iommufd, guest_cfgi_cd_refetches_the_cd)
+{
+	struct ifd c = ifd_open((struct ifd_opts){ .s2fwb = true });
+	struct vm a = vm_new(&c, c.dev_id, c.idev, c.pdev, 0x33);
+	vm_read(&c, &a, "first");
+	/* a second table tree at pages 7-9 (L1-L3) with VA 0x1000 -> page 6, under ASID 6 */
+	a.ram[0x7000 / 8] = S1_TABLE(PG(8));
+	a.ram[0x8000 / 8] = S1_TABLE(PG(9));
+	a.ram[0x9000 / 8] = S1_TABLE(PG(10));
+	a.ram[0xa000 / 8 + 1] = S1_PAGE(PG(6));
+	a.ram[1] = PG(7);
+	a.ram[0] = (a.ram[0] & ~CD0_ASID) | FIELD_PREP(CD0_ASID, 6);
+	const struct smmu_hw_stats *st = smmu_hw_stats(c.sim->k->hw->smmu);
+	u32 done = 0;
+	u64 other[2] = { CMDQ_OP_CFGI_CD | FIELD_PREP(CMDQ_CFGI_0_SID, 0x34), CMDQ_CFGI_1_LEAF };
+	cr_expect_eq(invalidate(&c, a.viommu, other, 1, &done), -EIO);
+	cr_expect_eq(done, 0);
+	/* the old CD and the old entry still answer */
+	vm_read(&c, &a, "first");
+	u64 misses = st->cfg_misses;
+	u64 cfgi[2] = { CMDQ_OP_CFGI_CD | FIELD_PREP(CMDQ_CFGI_0_SID, 0x33), CMDQ_CFGI_1_LEAF };
+	cr_assert_eq(invalidate(&c, a.viommu, cfgi, 1, &done), 0);
+	vm_read(&c, &a, "second");
+	cr_expect_gt(st->cfg_misses, misses);
+	ifd_close(&c);
+}
