@@ -347,7 +347,7 @@ static int auto_get_domain(struct iommufd_device *idev, struct iommufd_ioas *ioa
 			*pt_id = obj->id;
 		return ret;
 	}
-	struct iommufd_hwpt_paging *hwpt_paging;
+	struct iommufd_hwpt_paging *hwpt_paging = NULL;
 	int ret = hwpt_paging_alloc_auto(ictx, ioas, idev, !replace, &hwpt_paging);
 	if (ret)
 		return ret;
