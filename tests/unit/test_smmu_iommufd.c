@@ -596,3 +596,24 @@ Test(smmu_iommufd, guest_cfgi_cd_refetches_the_cd)
 	cr_expect_gt(st->cfg_misses, misses);
 	ifd_close(&c);
 }
+
+/* the STE a nested attach installs: Config nested, the parent's VMID, S2FWB exactly when the SMMU has FWB */
+Test(smmu_iommufd, nested_ste_installed)
+{
+	for (int fwb = 0; fwb < 2; fwb++) {
+		struct ifd c = ifd_open((struct ifd_opts){ .s2fwb = fwb, .canwbs = !fwb });
+		struct vm a = vm_new(&c, c.dev_id, c.idev, c.pdev, 0x33);
+		struct arm_smmu_device *smmu = ifd_smmu(&c);
+		u64 pa = 0, ste[4];
+		cr_assert_eq(arm_smmu_ste_pa(smmu, a.sid, &pa), 0);
+		for (int i = 0; i < 4; i++)
+			cr_assert_eq(guest_mem_read64(smmu->mem, pa + 8 * i, &ste[i]), 0);
+		cr_expect_eq(FIELD_GET(STRTAB_STE_0_CFG, ste[0]), STRTAB_STE_0_CFG_NESTED);
+		cr_expect_eq(ste[0] & STRTAB_STE_0_S1CTXPTR_MASK, PG(0));
+		cr_expect(ste[1] & STRTAB_STE_1_MEV);
+		cr_expect_eq(!!(ste[1] & STRTAB_STE_1_S2FWB), fwb, "FWB %d", fwb);
+		struct iommufd_viommu *v = to_viommu(c.ictx->objects[a.viommu]);
+		cr_expect_eq(FIELD_GET(STRTAB_STE_2_S2VMID, ste[2]), v->vsmmu->vmid);
+		ifd_close(&c);
+	}
+}
