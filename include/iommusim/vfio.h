@@ -57,6 +57,24 @@ int iommusim_open(struct iommusim *sim, const char *path, int flags);
 int iommusim_close(struct iommusim *sim, int fd);
 
 /**
+ * iommusim_eventfd - eventfd(2) with flags 0: a counter starting at initval
+ *
+ * What VFIO_DEVICE_SET_IRQS's DATA_EVENTFD takes: each interrupt vfio-pci
+ * handles for a vector signals (adds one to) its eventfd.
+ *
+ * returns: the fd, -EMFILE, -ENOMEM, -EINVAL (sim is NULL)
+ */
+int iommusim_eventfd(struct iommusim *sim, unsigned int initval);
+
+/**
+ * iommusim_eventfd_read - read(2) of 8 bytes from an eventfd: the counter, reset to 0
+ *
+ * returns: 0 and *value, -EAGAIN (the counter is 0: the modelled process
+ * cannot block), -EBADF, -EINVAL (not an eventfd, sim or value NULL)
+ */
+int iommusim_eventfd_read(struct iommusim *sim, int fd, uint64_t *value);
+
+/**
  * iommusim_ioctl - ioctl(2) with <linux/vfio.h>'s request numbers and structs
  *
  * Container: VFIO_GET_API_VERSION, VFIO_CHECK_EXTENSION, VFIO_SET_IOMMU,

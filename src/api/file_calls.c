@@ -21,6 +21,16 @@ int iommusim_close(struct iommusim *sim, int fd)
 	return sim ? uapi_close(sim->k, fd) : -EINVAL;
 }
 
+int iommusim_eventfd(struct iommusim *sim, unsigned int initval)
+{
+	return sim ? uapi_eventfd(sim->k, initval) : -EINVAL;
+}
+
+int iommusim_eventfd_read(struct iommusim *sim, int fd, uint64_t *value)
+{
+	return sim ? uapi_eventfd_read(sim->k, fd, value) : -EINVAL;
+}
+
 long iommusim_ioctl(struct iommusim *sim, int fd, unsigned long request, void *arg)
 {
 	return sim ? uapi_ioctl(sim->k, fd, request, arg) : -EINVAL;

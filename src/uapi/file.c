@@ -65,7 +65,7 @@ void uapi_file_get(struct uapi_file *file)
 static unsigned vfio_refs(const struct uapi_file *file)
 {
 	/* /dev/iommu is built in (IOMMUFD=y): no module reference */
-	if (file->kind == UAPI_FILE_IOMMUFD)
+	if (file->kind == UAPI_FILE_IOMMUFD || file->kind == UAPI_FILE_EVENTFD)
 		return 0;
 	/* a device's cdev (/dev/vfio/devices/vfioN) is vfio's character device too */
 	if (file->kind == UAPI_FILE_VFIO_DEVICE && !file->device->group)
@@ -91,6 +91,8 @@ void uapi_file_put(struct kernel *k, struct uapi_file *file)
 		break;
 	case UAPI_FILE_IOMMUFD:
 		iommufd_fops_release(file->iommufd);
+		break;
+	case UAPI_FILE_EVENTFD:
 		break;
 	}
 	for (unsigned i = 0; i < refs; i++)
@@ -227,6 +229,8 @@ long uapi_ioctl(struct kernel *k, int fd, unsigned long request, void *arg)
 		return vfio_device_ioctl(file->device, request, arg);
 	case UAPI_FILE_IOMMUFD:
 		return iommufd_fops_ioctl(file->iommufd, request, arg);
+	case UAPI_FILE_EVENTFD:
+		break;
 	}
 	return -ENOTTY;
 }

@@ -22,6 +22,7 @@ enum uapi_file_kind {
 	UAPI_FILE_VFIO_GROUP,		/* /dev/vfio/N */
 	UAPI_FILE_VFIO_DEVICE,		/* anon_inode:[vfio-device] */
 	UAPI_FILE_IOMMUFD,		/* /dev/iommu (src/uapi/iommufd.h) */
+	UAPI_FILE_EVENTFD,		/* anon_inode:[eventfd] (src/uapi/eventfd.c) */
 };
 
 /* struct file: what an fd points at */
@@ -32,6 +33,7 @@ struct uapi_file {
 	struct vfio_group *group;
 	struct vfio_device_file *device;
 	struct iommufd_ctx *iommufd;
+	u64 eventfd_count;		/* an eventfd's counter (eventfd_signal adds, a read takes it) */
 };
 
 /* One block of the process's anonymous memory: host bytes that are guest RAM pages. */
@@ -106,6 +108,17 @@ int uapi_user_pa(struct kernel *k, u64 vaddr, u64 len, u64 *pa, struct uapi_user
  * container, of group N's file, of a device file of the named device; -EBADF
  * when there is none.
  */
+/*
+ * eventfd(2) with flags 0 (fs/eventfd.c): a new fd whose counter starts at
+ * initval, or -EMFILE/-ENOMEM; a read takes the counter (-EAGAIN at 0: the
+ * model's process never blocks). eventfd_ctx_fdget(): the file, -EBADF (no
+ * such fd) or -EINVAL (not an eventfd); eventfd_signal() adds one.
+ */
+int uapi_eventfd(struct kernel *k, unsigned int initval);
+int uapi_eventfd_read(struct kernel *k, int fd, u64 *value);
+struct uapi_file *uapi_eventfd_ctx_fdget(struct kernel *k, int fd, int *err);
+void uapi_eventfd_signal(struct uapi_file *efd);
+
 int uapi_find_container_fd(struct kernel *k);
 int uapi_find_group_fd(struct kernel *k, int group_id);
 int uapi_find_device_fd(struct kernel *k, const char *name);
