@@ -11,8 +11,6 @@
  * libc and the uAPI only: the includer provides <linux/iommufd.h> and
  * <linux/vfio.h> of 7.3 (the probe) or the model's copies of their layouts
  * (src/uapi/iommufd_abi.h, src/uapi/vfio_cdev_abi.h), under the real names.
- * What a header lacks (a model without those ioctls yet) answers ENOTTY,
- * as a kernel that does not know the ioctl would.
  *
  *   iommufd open | close                      /dev/iommu
  *   iommufd destroy ID                        IOMMU_DESTROY
@@ -47,8 +45,9 @@
  * the struct has flags. A CMD is a guest SMMU command by name and fields
  * (tlbi-nh-va asid=1 addr=0x1000, cfgi-cd sid=8 ssid=0 leaf=1, cmd-sync...;
  * fields ssv ssid sid num scale vmid asid global leaf range ttl tg addr
- * atc-size at their places in the SMMUv3 command formats) or raw as W0:W1. Failures print the errno's name and text, as the vfio
- * verb does ("EBUSY (Device or resource busy)").
+ * atc-size at their places in the SMMUv3 command formats) or raw as W0:W1.
+ * Failures print the errno's name and text, as the vfio verb does ("EBUSY
+ * (Device or resource busy)").
  */
 #ifndef IOMMUSIM_SCRIPT_IOMMUFD_EXEC_H
 #define IOMMUSIM_SCRIPT_IOMMUFD_EXEC_H
@@ -631,7 +630,6 @@ static inline int ifd_device_close(const struct iommufd_exec *x, int i)
 
 static inline int ifd_device_bind(const struct iommufd_exec *x, int argc, char **argv)
 {
-#ifdef VFIO_DEVICE_BIND_IOMMUFD
 	struct vfio_device_bind_iommufd cmd = { .argsz = sizeof(cmd) };
 	struct ifd_opts o = { 0 };
 	if (ifd_parse_opts(argc, argv, 4, &o))
@@ -651,16 +649,10 @@ static inline int ifd_device_bind(const struct iommufd_exec *x, int argc, char *
 		fprintf(x->out, "ok dev %u\n", cmd.out_devid);
 	}
 	return ifd_result(x, ret);
-#else
-	(void)argc;
-	(void)argv;
-	return ifd_result(x, -ENOTTY);
-#endif
 }
 
 static inline int ifd_device_attach(const struct iommufd_exec *x, int argc, char **argv)
 {
-#ifdef VFIO_DEVICE_ATTACH_IOMMUFD_PT
 	struct vfio_device_attach_iommufd_pt cmd = { .argsz = sizeof(cmd) };
 	struct ifd_opts o = { 0 };
 	if (argc < 5 || ifd_parse_u32(argv[4], &cmd.pt_id) || ifd_parse_opts(argc, argv, 5, &o))
@@ -674,16 +666,10 @@ static inline int ifd_device_attach(const struct iommufd_exec *x, int argc, char
 	if (!ret)
 		fprintf(x->out, "ok pt %u\n", cmd.pt_id);
 	return ifd_result(x, ret);
-#else
-	(void)argc;
-	(void)argv;
-	return ifd_result(x, -ENOTTY);
-#endif
 }
 
 static inline int ifd_device_detach(const struct iommufd_exec *x, int argc, char **argv)
 {
-#ifdef VFIO_DEVICE_DETACH_IOMMUFD_PT
 	struct vfio_device_detach_iommufd_pt cmd = { .argsz = sizeof(cmd) };
 	struct ifd_opts o = { 0 };
 	if (ifd_parse_opts(argc, argv, 4, &o))
@@ -697,11 +683,6 @@ static inline int ifd_device_detach(const struct iommufd_exec *x, int argc, char
 	if (!ret)
 		fprintf(x->out, "ok\n");
 	return ifd_result(x, ret);
-#else
-	(void)argc;
-	(void)argv;
-	return ifd_result(x, -ENOTTY);
-#endif
 }
 
 /* a device's id from bind; 0 (an id the kernel refuses) before bind */
@@ -712,7 +693,6 @@ static inline uint32_t ifd_dev_id(const struct iommufd_exec *x, int i)
 
 static inline int ifd_device_hw_info(const struct iommufd_exec *x, int argc, char **argv)
 {
-#ifdef IOMMU_GET_HW_INFO
 	static const char *const keys[] = { "len", NULL };
 	struct iommu_hw_info cmd = { .size = sizeof(cmd) };
 	struct iommu_hw_info_arm_smmuv3 data;
@@ -749,11 +729,6 @@ static inline int ifd_device_hw_info(const struct iommufd_exec *x, int argc, cha
 		fprintf(x->out, " iidr 0x%08x aidr 0x%08x\n", data.iidr, data.aidr);
 	}
 	return 0;
-#else
-	(void)argc;
-	(void)argv;
-	return ifd_result(x, -ENOTTY);
-#endif
 }
 
 /* iommufd device NAME open|close|bind|attach ID|detach|hw-info */
@@ -796,7 +771,6 @@ static inline int ifd_parse_pair(const char *s, char sep, uint64_t w[2])
 /* iommufd hwpt alloc DEVICE PT-ID [nest-parent] [ste=W0,W1] */
 static inline int ifd_hwpt(const struct iommufd_exec *x, int argc, char **argv)
 {
-#ifdef IOMMU_HWPT_ALLOC
 	static const char *const words[] = { "nest-parent", NULL };
 	struct iommu_hwpt_alloc cmd = { .size = sizeof(cmd) };
 	struct iommu_hwpt_arm_smmuv3 ste;
@@ -841,17 +815,11 @@ static inline int ifd_hwpt(const struct iommufd_exec *x, int argc, char **argv)
 	if (!ret)
 		fprintf(x->out, "ok hwpt %u\n", cmd.out_hwpt_id);
 	return ifd_result(x, ret);
-#else
-	(void)argc;
-	(void)argv;
-	return ifd_result(x, -ENOTTY);
-#endif
 }
 
 /* iommufd viommu alloc DEVICE HWPT-ID [type=arm-smmuv3|N] */
 static inline int ifd_viommu(const struct iommufd_exec *x, int argc, char **argv)
 {
-#ifdef IOMMU_VIOMMU_ALLOC
 	static const char *const keys[] = { "type", NULL };
 	struct iommu_viommu_alloc cmd = { .size = sizeof(cmd) };
 	struct ifd_opts o = { .keys = keys };
@@ -872,17 +840,11 @@ static inline int ifd_viommu(const struct iommufd_exec *x, int argc, char **argv
 	if (!ret)
 		fprintf(x->out, "ok viommu %u\n", cmd.out_viommu_id);
 	return ifd_result(x, ret);
-#else
-	(void)argc;
-	(void)argv;
-	return ifd_result(x, -ENOTTY);
-#endif
 }
 
 /* iommufd vdevice alloc VIOMMU-ID DEVICE VSID */
 static inline int ifd_vdevice(const struct iommufd_exec *x, int argc, char **argv)
 {
-#ifdef IOMMU_VDEVICE_ALLOC
 	struct iommu_vdevice_alloc cmd = { .size = sizeof(cmd) };
 	struct ifd_opts o = { 0 };
 	uint64_t vsid;
@@ -901,11 +863,6 @@ static inline int ifd_vdevice(const struct iommufd_exec *x, int argc, char **arg
 	if (!ret)
 		fprintf(x->out, "ok vdevice %u\n", cmd.out_vdevice_id);
 	return ifd_result(x, ret);
-#else
-	(void)argc;
-	(void)argv;
-	return ifd_result(x, -ENOTTY);
-#endif
 }
 
 /* --- guest SMMU commands (HWPT_INVALIDATE on a vIOMMU) --- */
@@ -982,7 +939,6 @@ static inline int ifd_parse_smmu_cmd(int argc, char **argv, int *i, uint64_t cmd
 /* iommufd invalidate ID CMD [CMD...] */
 static inline int ifd_invalidate(const struct iommufd_exec *x, int argc, char **argv)
 {
-#ifdef IOMMU_HWPT_INVALIDATE
 	struct iommu_viommu_arm_smmuv3_invalidate cmds[IOMMUFD_EXEC_MAX_CMDS];
 	struct iommu_hwpt_invalidate cmd = { .size = sizeof(cmd) };
 	struct ifd_opts o = { 0 };
@@ -1016,11 +972,6 @@ static inline int ifd_invalidate(const struct iommufd_exec *x, int argc, char **
 	snprintf(more, sizeof(more), " after %u", cmd.entry_num);
 	ifd_print_errno(x, ret, asked ? more : "");
 	return (int)ret;
-#else
-	(void)argc;
-	(void)argv;
-	return ifd_result(x, -ENOTTY);
-#endif
 }
 
 /* One line: argv[0] is "iommufd". 0, or -errno after printing why. */
