@@ -33,6 +33,14 @@ struct iommu_version {
 	 * -EBUSY "Device is still bound to driver".
 	 */
 	bool group_type_unowned_groups;
+	/*
+	 * iommu_dma_prepare_msi() for a device whose domain has no MSI cookie
+	 * (not dma-iommu's, not iommufd's: a user-owned group's blocking
+	 * domain): 7.3 dispatches by cookie type and refuses it (-EOPNOTSUPP,
+	 * the MSI is not allocated); 6.1 leaves the message at the doorbell's
+	 * physical address.
+	 */
+	bool prepare_msi_refuses_cookieless;
 };
 
 extern const struct iommu_version iommu_linux_6_1, iommu_linux_7_3;
