@@ -21,21 +21,19 @@
 #define __counted_by(member)
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include "../../src/script/iommufd_exec.h"
 
 #define SOCK_PATH "/tmp/iommusim-iommufd.sock"
 #define MAX_WORDS 160
 #define MAX_REQ 8192
+#include "probe_server.h"
 
 struct iommufd_exec_host {
 	int unused;
@@ -104,142 +102,23 @@ static const struct iommufd_exec_ops real_ops = {
 	.user_alloc = sys_user_alloc,
 };
 
-/* --- the server and its clients --- */
-
-static int read_full(int fd, void *buf, size_t len)
+/* one line of the verb, with the state the daemon keeps between lines */
+static int run(int argc, char **argv, FILE *out)
 {
-	for (size_t got = 0; got < len;) {
-		ssize_t n = read(fd, (char *)buf + got, len - got);
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
+	static struct iommufd_exec_host host;
+	static struct iommufd_exec_state state;
+	static int ready;
+	if (!ready) {
+		iommufd_exec_state_init(&state);
+		ready = 1;
 	}
-	return 0;
-}
-
-static int write_full(int fd, const void *buf, size_t len)
-{
-	for (size_t put = 0; put < len;) {
-		ssize_t n = write(fd, (const char *)buf + put, len - put);
-		if (n <= 0)
-			return -1;
-		put += (size_t)n;
-	}
-	return 0;
-}
-
-/* a request: its length, then the words each ended by NUL; the answer: status, length, text */
-static void serve(int lfd)
-{
-	struct iommufd_exec_host host = { 0 };
-	struct iommufd_exec_state state;
-	iommufd_exec_state_init(&state);
-	for (;;) {
-		int c = accept(lfd, NULL, NULL);
-		if (c < 0)
-			continue;
-		unsigned len;
-		char req[MAX_REQ + 1];
-		if (read_full(c, &len, sizeof(len)) || len > MAX_REQ || read_full(c, req, len)) {
-			close(c);
-			continue;
-		}
-		req[len] = '\0';
-		char *argv[MAX_WORDS];
-		int argc = 0;
-		for (unsigned off = 0; off < len && argc < MAX_WORDS; off += (unsigned)strlen(req + off) + 1)
-			argv[argc++] = req + off;
-		char *text = NULL;
-		size_t tlen = 0;
-		FILE *out = open_memstream(&text, &tlen);
-		int status = 1;
-		if (out) {
-			const struct iommufd_exec x = { .host = &host, .ops = &real_ops, .state = &state, .out = out };
-			status = iommufd_exec(&x, argc, argv) ? 1 : 0;
-			fclose(out);
-		}
-		unsigned n = (unsigned)tlen;
-		if (!write_full(c, &status, sizeof(status)) && !write_full(c, &n, sizeof(n)))
-			write_full(c, text, tlen);
-		free(text);
-		close(c);
-	}
-}
-
-static int connect_server(void)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", SOCK_PATH);
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (fd < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* the server, detached from the shell's pipes, listening before the client goes on */
-static int start_server(void)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", SOCK_PATH);
-	unlink(SOCK_PATH);
-	int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 8))
-		return -1;
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		setsid();
-		int null = open("/dev/null", O_RDWR);
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-		if (null > 2)
-			close(null);
-		signal(SIGPIPE, SIG_IGN);
-		serve(lfd);
-		_exit(0);
-	}
-	close(lfd);
-	return 0;
+	const struct iommufd_exec x = { .host = &host, .ops = &real_ops, .state = &state, .out = out };
+	return iommufd_exec(&x, argc, argv) ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
-	char req[MAX_REQ];
-	unsigned len = 0;
 	/* the words as the model's verb sees them: argv[0] is the verb's name */
 	argv[0] = "iommufd";
-	for (int i = 0; i < argc; i++) {
-		size_t n = strlen(argv[i]) + 1;
-		if (len + n > MAX_REQ || i >= MAX_WORDS) {
-			printf("iommufd: too many words\n");
-			return 1;
-		}
-		memcpy(req + len, argv[i], n);
-		len += (unsigned)n;
-	}
-	int fd = connect_server();
-	if (fd < 0 && (start_server() || (fd = connect_server()) < 0)) {
-		printf("iommufd: cannot start the server: %s\n", strerror(errno));
-		return 1;
-	}
-	int status;
-	unsigned n;
-	if (write_full(fd, &len, sizeof(len)) || write_full(fd, req, len) ||
-	    read_full(fd, &status, sizeof(status)) || read_full(fd, &n, sizeof(n))) {
-		printf("iommufd: the server did not answer\n");
-		return 1;
-	}
-	char *text = malloc(n + 1);
-	if (!text || read_full(fd, text, n))
-		return 1;
-	fwrite(text, 1, n, stdout);
-	free(text);
-	close(fd);
-	return status;
+	return probe_client_main("iommufd", SOCK_PATH, argc, argv, run);
 }

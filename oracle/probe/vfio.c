@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/vfio.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +23,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 /* the lines the model's verb prints too */
@@ -36,6 +33,7 @@
 /* "vfio device NAME config-write OFFSET" and its 64 bytes fit */
 #define MAX_WORDS 80
 #define MAX_REQ 8192
+#include "probe_server.h"
 
 /* --- the server's state: what a VMM keeps --- */
 static int container = -1;
@@ -453,7 +451,8 @@ static int run(int argc, char **argv, FILE *out)
 	long ret;
 	unsigned long ext;
 	unsigned long long id;
-	char group[16];
+	/* static: argv (the server's array) points at it past this call */
+	static char group[16];
 	int gi = vfio_group_arg_index(argc, argv);
 	if (gi >= 0 && vfio_group_arg_is_device(argv[gi])) {
 		if (group_of_function(argv[gi], group, sizeof(group))) {
@@ -554,134 +553,7 @@ static int run(int argc, char **argv, FILE *out)
 	return usage(out);
 }
 
-/* --- the server and its clients --- */
-
-static int read_full(int fd, void *buf, size_t len)
-{
-	for (size_t got = 0; got < len;) {
-		ssize_t n = read(fd, (char *)buf + got, len - got);
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	return 0;
-}
-
-static int write_full(int fd, const void *buf, size_t len)
-{
-	for (size_t put = 0; put < len;) {
-		ssize_t n = write(fd, (const char *)buf + put, len - put);
-		if (n <= 0)
-			return -1;
-		put += (size_t)n;
-	}
-	return 0;
-}
-
-/* one request: its length, then the words each ended by NUL; the answer: status, length, text */
-static void serve(int lfd)
-{
-	for (;;) {
-		int c = accept(lfd, NULL, NULL);
-		if (c < 0)
-			continue;
-		unsigned len;
-		char req[MAX_REQ + 1];
-		if (read_full(c, &len, sizeof(len)) || len > MAX_REQ || read_full(c, req, len)) {
-			close(c);
-			continue;
-		}
-		req[len] = '\0';
-		char *argv[MAX_WORDS];
-		int argc = 0;
-		for (unsigned off = 0; off < len && argc < MAX_WORDS; off += (unsigned)strlen(req + off) + 1)
-			argv[argc++] = req + off;
-		char *text = NULL;
-		size_t tlen = 0;
-		FILE *out = open_memstream(&text, &tlen);
-		int status = out ? run(argc, argv, out) : 1;
-		if (out)
-			fclose(out);
-		unsigned n = (unsigned)tlen;
-		if (!write_full(c, &status, sizeof(status)) && !write_full(c, &n, sizeof(n)))
-			write_full(c, text, tlen);
-		free(text);
-		close(c);
-	}
-}
-
-static int connect_server(void)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", SOCK_PATH);
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (fd < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* the server, detached from the shell's pipes, listening before the client goes on */
-static int start_server(void)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", SOCK_PATH);
-	unlink(SOCK_PATH);
-	int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 8))
-		return -1;
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		setsid();
-		int null = open("/dev/null", O_RDWR);
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-		if (null > 2)
-			close(null);
-		signal(SIGPIPE, SIG_IGN);
-		serve(lfd);
-		_exit(0);
-	}
-	close(lfd);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
-	char req[MAX_REQ];
-	unsigned len = 0;
-	for (int i = 0; i < argc; i++) {
-		size_t n = strlen(argv[i]) + 1;
-		if (len + n > MAX_REQ || i >= MAX_WORDS) {
-			printf("vfio: too many words\n");
-			return 1;
-		}
-		memcpy(req + len, argv[i], n);
-		len += (unsigned)n;
-	}
-	int fd = connect_server();
-	if (fd < 0 && (start_server() || (fd = connect_server()) < 0)) {
-		printf("vfio: cannot start the server: %s\n", strerror(errno));
-		return 1;
-	}
-	int status;
-	unsigned n;
-	if (write_full(fd, &len, sizeof(len)) || write_full(fd, req, len) ||
-	    read_full(fd, &status, sizeof(status)) || read_full(fd, &n, sizeof(n))) {
-		printf("vfio: the server did not answer\n");
-		return 1;
-	}
-	char *text = malloc(n + 1);
-	if (!text || read_full(fd, text, n))
-		return 1;
-	fwrite(text, 1, n, stdout);
-	free(text);
-	close(fd);
-	return status;
+	return probe_client_main("vfio", SOCK_PATH, argc, argv, run);
 }
