@@ -113,6 +113,7 @@ struct kernel *kernel_boot(const struct machine *m, const struct boot_options *o
 		smmu_stats_register_debugfs();
 	msi_debugfs_init();
 	answered_by_register_debugfs();
+	iommufd_register_debugfs();
 	/* start_kernel(): init_IRQ() and time_init() map the IPIs and the timer's PPIs */
 	struct irq_init_nodes irq_nodes;
 	irq_init_scan(k, &irq_nodes);

@@ -22,7 +22,7 @@
 #include "pci/pci_dynid.h"
 #include "sysfs/vfio_dev.h"
 
-#define MAX_DEBUG 8
+#define MAX_DEBUG 16
 static struct {
 	const char *name;
 	sysfs_debug_read_fn fn;

@@ -49,6 +49,8 @@ typedef int (*sysfs_debug_read_fn)(struct kernel *k, const char *rest, struct sy
 void sysfs_register_debug(const char *name, sysfs_debug_read_fn fn);
 /* /sys/kernel/debug/iommusim/smmu: hardware and driver counters of the SMMU */
 void smmu_stats_register_debugfs(void);
+/* /sys/kernel/debug/iommusim/iommufd: every open iommufd and its objects (iommufd_debugfs.c) */
+void iommufd_register_debugfs(void);
 
 /* A PCI function's config file: cfg_size bytes in out->text, out->len set. 0 or -ENOMEM. */
 struct pci_dev;
