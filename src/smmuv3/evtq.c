@@ -11,6 +11,7 @@
 #include "smmuv3/ste.h"
 #include "smmuv3/event_log.h"
 #include "smmuv3/event_decode.h"
+#include "smmuv3/iommufd.h"
 #include "smmuv3/smmu_version.h"
 #include "kversion/linux_version.h"
 #include "hw/smmuv3/smmuv3_regs.h"
@@ -55,14 +56,22 @@ static int queue_sync_prod_in(struct arm_smmu_device *smmu, struct arm_smmu_queu
 }
 
 /*
- * arm_smmu_handle_evt(): translation-class faults would go to the device's
- * IOPF handler; none is registered, so every event is "not handled" and gets
- * printed (-EOPNOTSUPP for other types, -EFAULT for stage 2, -EINVAL for an
- * unknown stream or a master without a handler).
+ * arm_smmu_handle_evt() (7.3's arm_smmu_handle_event; 6.1's takes the
+ * translation faults only, which changes nothing printed): the translation
+ * and configuration faults of a known stream. No master here stalls, so
+ * none goes to an IOPF handler; 7.3 gives a stage-1 (or configuration)
+ * event of a device attached to a nested domain with its vDEVICE to the
+ * vIOMMU's vEVENTQ (0: not printed; -EOPNOTSUPP without a vEVENTQ). The
+ * rest is "not handled" and printed: -EOPNOTSUPP for other types and
+ * stage-2 faults, -EINVAL for an unknown stream.
  */
 static int handle_evt(struct arm_smmu_device *smmu, const u64 *evt)
 {
 	switch (FIELD_GET(EVTQ_0_ID, evt[0])) {
+	case EVT_ID_BAD_STE_CONFIG:
+	case EVT_ID_STREAM_DISABLED_FAULT:
+	case EVT_ID_BAD_SUBSTREAMID_CONFIG:
+	case EVT_ID_BAD_CD_CONFIG:
 	case EVT_ID_TRANSLATION_FAULT:
 	case EVT_ID_ADDR_SIZE_FAULT:
 	case EVT_ID_ACCESS_FAULT:
@@ -71,11 +80,12 @@ static int handle_evt(struct arm_smmu_device *smmu, const u64 *evt)
 	default:
 		return -EOPNOTSUPP;
 	}
-	if (evt[1] & EVTQ_1_S2)
-		return -EFAULT;
-	if (!arm_smmu_find_master(smmu, (u32)FIELD_GET(EVTQ_0_SID, evt[0])))
+	struct arm_smmu_master *master = arm_smmu_find_master(smmu, (u32)FIELD_GET(EVTQ_0_SID, evt[0]));
+	if (!master)
 		return -EINVAL;
-	return -EINVAL;	/* iommu_report_device_fault(): no fault handler */
+	if (evt[1] & EVTQ_1_S2)
+		return -EOPNOTSUPP;
+	return arm_vmaster_report_event(master, evt);
 }
 
 /* __ratelimit() with DEFAULT_RATELIMIT_INTERVAL/BURST on the virtual clock */

@@ -13,6 +13,9 @@
 #include "hw/smmuv3/smmuv3_regs.h"
 #include "kconfig/kconfig.h"
 #include "uapi/iommufd.h"
+#include "uapi/iommufd_eventq.h"
+#include "smmuv3/evtq.h"
+#include <endian.h>
 
 /* opcodes and fields the driver's own builder never needs (arm-smmu-v3.h) */
 #define VSMMU_OP_TLBI_NH_VAA 0x13
@@ -499,4 +502,23 @@ int arm_vsmmu_init(struct iommufd_viommu *viommu, struct iommu_domain *parent_do
 	viommu->vsmmu = vsmmu;
 	viommu->ops = &arm_vsmmu_ops;
 	return 0;
+}
+
+/* ---- the vmaster's events (arm_vmaster_report_event) ---- */
+
+int arm_vmaster_report_event(struct arm_smmu_master *master, const u64 evt[4])
+{
+	struct arm_smmu_domain *d = master ? master->domain : NULL;
+	if (!d || d->stage != ARM_SMMU_DOMAIN_NESTED)
+		return -EOPNOTSUPP;
+	struct arm_vsmmu *vsmmu = ((struct arm_smmu_domain_cfg *)d->cfg)->vsmmu;
+	u64 vsid;
+	/* arm_smmu_attach_prepare_vmaster(): a vmaster only with the device's vDEVICE */
+	if (!vsmmu || iommufd_viommu_get_vdev_id(vsmmu->core, master->dev, &vsid))
+		return -EOPNOTSUPP;
+	struct iommu_vevent_arm_smmuv3 vevt;
+	vevt.evt[0] = htole64((evt[0] & ~EVTQ_0_SID) | FIELD_PREP(EVTQ_0_SID, vsid));
+	for (unsigned i = 1; i < EVTQ_ENT_DWORDS; i++)
+		vevt.evt[i] = htole64(evt[i]);
+	return iommufd_viommu_report_event(vsmmu->core, IOMMU_VEVENTQ_TYPE_ARM_SMMUV3, &vevt, sizeof(vevt));
 }

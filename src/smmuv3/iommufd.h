@@ -57,4 +57,14 @@ int arm_vsmmu_attach_prepare(struct arm_vsmmu *vsmmu, struct arm_smmu_master *ma
  */
 int arm_vsmmu_convert_user_cmd(struct arm_vsmmu *vsmmu, u64 data[2]);
 
+/*
+ * arm_vmaster_report_event(): an event of master, a device attached to a
+ * nested domain of a vSMMU with its vDEVICE (7.3's vmaster), goes to the
+ * vIOMMU's ARM_SMMUV3 vEVENTQ as struct iommu_vevent_arm_smmuv3: the record
+ * with its StreamID replaced by the vSID, little-endian. 0 (queued, or lost
+ * to a full queue), -EOPNOTSUPP (no vmaster, or no such vEVENTQ: the host
+ * prints it).
+ */
+int arm_vmaster_report_event(struct arm_smmu_master *master, const u64 evt[4]);
+
 #endif

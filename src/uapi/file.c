@@ -12,6 +12,7 @@
 #include "drivers/drivers.h"
 #include "iommu/iommu.h"
 #include "uapi/iommufd.h"
+#include "uapi/iommufd_eventq.h"
 
 struct uapi_state *uapi_state(struct kernel *k)
 {
@@ -65,7 +66,8 @@ void uapi_file_get(struct uapi_file *file)
 static unsigned vfio_refs(const struct uapi_file *file)
 {
 	/* /dev/iommu is built in (IOMMUFD=y): no module reference */
-	if (file->kind == UAPI_FILE_IOMMUFD || file->kind == UAPI_FILE_EVENTFD)
+	if (file->kind == UAPI_FILE_IOMMUFD || file->kind == UAPI_FILE_EVENTFD ||
+	    file->kind == UAPI_FILE_IOMMUFD_EVENTQ)
 		return 0;
 	/* a device's cdev (/dev/vfio/devices/vfioN) is vfio's character device too */
 	if (file->kind == UAPI_FILE_VFIO_DEVICE && !file->device->group)
@@ -93,6 +95,9 @@ void uapi_file_put(struct kernel *k, struct uapi_file *file)
 		iommufd_fops_release(file->iommufd);
 		break;
 	case UAPI_FILE_EVENTFD:
+		break;
+	case UAPI_FILE_IOMMUFD_EVENTQ:
+		iommufd_eventq_fops_release(k, file->eventq);
 		break;
 	}
 	for (unsigned i = 0; i < refs; i++)
@@ -154,6 +159,8 @@ static int open_iommufd(struct kernel *k)
 		free(file);
 		return -ENOMEM;
 	}
+	/* its event queues' files hold this one (iommufd_ctx_get) */
+	file->iommufd->file = file;
 	uapi_file_opened(k, file);
 	int ret = uapi_install(k, file);
 	if (ret < 0) {
@@ -230,6 +237,7 @@ long uapi_ioctl(struct kernel *k, int fd, unsigned long request, void *arg)
 	case UAPI_FILE_IOMMUFD:
 		return iommufd_fops_ioctl(file->iommufd, request, arg);
 	case UAPI_FILE_EVENTFD:
+	case UAPI_FILE_IOMMUFD_EVENTQ:
 		break;
 	}
 	return -ENOTTY;
@@ -244,6 +252,9 @@ static ssize_t rw(struct kernel *k, int fd, void *buf, size_t len, off_t off, bo
 	struct uapi_file *file = uapi_fget(k, fd);
 	if (!file)
 		return -EBADF;
+	/* an anonymous event queue file has no pread/pwrite (FMODE_PREAD unset) */
+	if (file->kind == UAPI_FILE_IOMMUFD_EVENTQ)
+		return -ESPIPE;
 	if (off < 0)
 		return -EINVAL;
 	if (file->kind != UAPI_FILE_VFIO_DEVICE)
@@ -262,6 +273,26 @@ ssize_t uapi_pwrite(struct kernel *k, int fd, const void *buf, size_t len, off_t
 {
 	/* the model never writes through buf: vfio_device_rw() refuses writes */
 	return rw(k, fd, (void *)(uintptr_t)buf, len, off, true);
+}
+
+ssize_t uapi_read(struct kernel *k, int fd, void *buf, size_t len)
+{
+	struct uapi_file *file = uapi_fget(k, fd);
+	if (!file)
+		return -EBADF;
+	if (file->kind != UAPI_FILE_IOMMUFD_EVENTQ)
+		return -EINVAL;
+	return iommufd_eventq_fops_read(file->eventq, buf, len);
+}
+
+ssize_t uapi_write(struct kernel *k, int fd, const void *buf, size_t len)
+{
+	struct uapi_file *file = uapi_fget(k, fd);
+	if (!file)
+		return -EBADF;
+	if (file->kind != UAPI_FILE_IOMMUFD_EVENTQ)
+		return -EINVAL;
+	return iommufd_eventq_fops_write(file->eventq, buf, len);
 }
 
 static int find_fd(struct kernel *k, enum uapi_file_kind kind, int group_id, const char *name)

@@ -25,6 +25,8 @@ struct iommu_domain;
 struct iommu_device;
 struct arm_vsmmu;
 struct uapi_user_block;
+struct uapi_file;
+struct iommufd_fault;
 
 /* enum iommufd_object_type: the kinds of object 7.3 has */
 enum iommufd_object_type {
@@ -145,6 +147,8 @@ struct iommufd_device {
 struct iommufd_hw_pagetable {
 	struct iommufd_object obj;
 	struct iommu_domain *domain;
+	/* IOMMU_HWPT_FAULT_ID_VALID's fault object (a user of it), NULL without */
+	struct iommufd_fault *fault;
 };
 
 /* IOMMUFD_OBJ_HWPT_PAGING: a domain that maps its IOAS */
@@ -222,6 +226,10 @@ struct iommufd_ctx {
 	struct iommufd_object **objects;
 	size_t nobjects;		/* ids below this have a slot */
 	enum iopt_pages_account_mode account_mode;
+	/* IOMMU_VFIO_IOAS: the IOAS the VFIO container ioctls use, NULL: none (ENODEV) */
+	struct iommufd_ioas *vfio_ioas;
+	/* the /dev/iommu file (its event queues' files hold it), NULL for a context made without */
+	struct uapi_file *file;
 	u64 max_alloc_alignment;	/* for every IOAS's io_pagetable (CONFIG_TRANSPARENT_HUGEPAGE) */
 };
 

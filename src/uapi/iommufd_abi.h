@@ -287,4 +287,152 @@ struct iommu_vdevice_alloc {
 };
 #define IOMMU_VDEVICE_ALLOC _IO(IOMMUFD_TYPE, IOMMUFD_CMD_VDEVICE_ALLOC)
 
+/* IOMMU_VFIO_IOAS: get, set or clear the IOAS the VFIO container ioctls use (the compat IOAS) */
+enum iommufd_vfio_ioas_op {
+	IOMMU_VFIO_IOAS_GET = 0,
+	IOMMU_VFIO_IOAS_SET = 1,
+	IOMMU_VFIO_IOAS_CLEAR = 2,
+};
+struct iommu_vfio_ioas {
+	uint32_t size;
+	uint32_t ioas_id;
+	uint16_t op;
+	uint16_t __reserved;
+};
+#define IOMMU_VFIO_IOAS _IO(IOMMUFD_TYPE, IOMMUFD_CMD_VFIO_IOAS)
+
+/* IOMMU_HWPT_SET_DIRTY_TRACKING / IOMMU_HWPT_GET_DIRTY_BITMAP on a paging HWPT */
+enum iommufd_hwpt_set_dirty_tracking_flags {
+	IOMMU_HWPT_DIRTY_TRACKING_ENABLE = 1,
+};
+struct iommu_hwpt_set_dirty_tracking {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t hwpt_id;
+	uint32_t __reserved;
+};
+#define IOMMU_HWPT_SET_DIRTY_TRACKING _IO(IOMMUFD_TYPE, IOMMUFD_CMD_HWPT_SET_DIRTY_TRACKING)
+enum iommufd_hwpt_get_dirty_bitmap_flags {
+	IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR = 1,
+};
+struct iommu_hwpt_get_dirty_bitmap {
+	uint32_t size;
+	uint32_t hwpt_id;
+	uint32_t flags;
+	uint32_t __reserved;
+	iommufd_aligned_u64 iova;
+	iommufd_aligned_u64 length;
+	iommufd_aligned_u64 page_size;
+	iommufd_aligned_u64 data;
+};
+#define IOMMU_HWPT_GET_DIRTY_BITMAP _IO(IOMMUFD_TYPE, IOMMUFD_CMD_HWPT_GET_DIRTY_BITMAP)
+
+/* IOMMU_FAULT_QUEUE_ALLOC: a fault object (IOPF of HWPTs made with IOMMU_HWPT_FAULT_ID_VALID) and its fd */
+struct iommu_fault_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t out_fault_id;
+	uint32_t out_fault_fd;
+};
+#define IOMMU_FAULT_QUEUE_ALLOC _IO(IOMMUFD_TYPE, IOMMUFD_CMD_FAULT_QUEUE_ALLOC)
+/* what read() on the fault fd gives, one per page request */
+struct iommu_hwpt_pgfault {
+	uint32_t flags;
+	uint32_t dev_id;
+	uint32_t pasid;
+	uint32_t grpid;
+	uint32_t perm;
+	uint32_t __reserved;
+	iommufd_aligned_u64 addr;
+	uint32_t length;
+	uint32_t cookie;
+};
+/* what write() on the fault fd takes, one per response */
+enum iommufd_page_response_code {
+	IOMMUFD_PAGE_RESP_SUCCESS = 0,
+	IOMMUFD_PAGE_RESP_INVALID = 1,
+};
+struct iommu_hwpt_page_response {
+	uint32_t cookie;
+	uint32_t code;
+};
+
+/* IOMMU_IOAS_MAP_FILE: map [start, start+length) of a memfd (flags as IOMMU_IOAS_MAP) */
+struct iommu_ioas_map_file {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t ioas_id;
+	int32_t fd;
+	iommufd_aligned_u64 start;
+	iommufd_aligned_u64 length;
+	iommufd_aligned_u64 iova;
+};
+#define IOMMU_IOAS_MAP_FILE _IO(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_MAP_FILE)
+
+/* IOMMU_IOAS_CHANGE_PROCESS: the file mappings' pinned pages charged to the calling process */
+struct iommu_ioas_change_process {
+	uint32_t size;
+	uint32_t __reserved;
+};
+#define IOMMU_IOAS_CHANGE_PROCESS _IO(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_CHANGE_PROCESS)
+
+/* a vEVENTQ's records: each a header, then (but for the lost-events one) the event's data */
+enum iommu_veventq_flag {
+	IOMMU_VEVENTQ_FLAG_LOST_EVENTS = 1U << 0,
+};
+struct iommufd_vevent_header {
+	uint32_t flags;
+	uint32_t sequence;
+};
+enum iommu_veventq_type {
+	IOMMU_VEVENTQ_TYPE_DEFAULT = 0,
+	IOMMU_VEVENTQ_TYPE_ARM_SMMUV3 = 1,
+	IOMMU_VEVENTQ_TYPE_TEGRA241_CMDQV = 2,
+};
+/* IOMMU_VEVENTQ_TYPE_ARM_SMMUV3's data: the event record, StreamID replaced by the vSID (le64) */
+struct iommu_vevent_arm_smmuv3 {
+	iommufd_aligned_u64 evt[4];
+};
+/* IOMMU_VEVENTQ_ALLOC: a vIOMMU's event queue of one type and its fd */
+struct iommu_veventq_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t viommu_id;
+	uint32_t type;
+	uint32_t veventq_depth;
+	uint32_t out_veventq_id;
+	uint32_t out_veventq_fd;
+	uint32_t __reserved;
+};
+#define IOMMU_VEVENTQ_ALLOC _IO(IOMMUFD_TYPE, IOMMUFD_CMD_VEVENTQ_ALLOC)
+
+/* IOMMU_HW_QUEUE_ALLOC: a queue the guest drives directly (Tegra241 CMDQV's VCMDQs) */
+enum iommu_hw_queue_type {
+	IOMMU_HW_QUEUE_TYPE_DEFAULT = 0,
+	IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV = 1,
+};
+struct iommu_hw_queue_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t viommu_id;
+	uint32_t type;
+	uint32_t index;
+	uint32_t out_hw_queue_id;
+	iommufd_aligned_u64 nesting_parent_iova;
+	iommufd_aligned_u64 length;
+};
+#define IOMMU_HW_QUEUE_ALLOC _IO(IOMMUFD_TYPE, IOMMUFD_CMD_HW_QUEUE_ALLOC)
+
+/* IOMMU_IOAS_NOIOMMU_GET_PA: the physical address behind an IOVA (IOMMUFD_NOIOMMU only) */
+struct iommu_ioas_noiommu_get_pa {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t ioas_id;
+	uint32_t __reserved;
+	iommufd_aligned_u64 iova;
+	iommufd_aligned_u64 length;
+	iommufd_aligned_u64 out_phys;
+};
+#define IOMMU_IOAS_NOIOMMU_GET_PA _IO(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_NOIOMMU_GET_PA)
+
 #endif

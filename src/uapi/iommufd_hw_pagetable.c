@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "uapi/iommufd.h"
+#include "uapi/iommufd_eventq.h"
 #include "iommu/iommu.h"
 
 /* dev_iommu_ops(): the ops of the IOMMU instance the device probed with */
@@ -233,9 +234,11 @@ int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd, struct iommu_hwpt_alloc *cmd)
 	}
 	if (rc)
 		return rc;
+	struct iommufd_object *fault = NULL;
 	if (cmd->flags & IOMMU_HWPT_FAULT_ID_VALID) {
-		/* iommufd_get_fault(): the model makes no fault queues (IOMMU_FAULT_QUEUE_ALLOC is ENOTTY) */
-		if (!iommufd_get_object(ucmd->ictx, cmd->fault_id, IOMMUFD_OBJ_FAULT)) {
+		/* iommufd_get_fault(): a fault object of IOMMU_FAULT_QUEUE_ALLOC */
+		fault = iommufd_get_object(ucmd->ictx, cmd->fault_id, IOMMUFD_OBJ_FAULT);
+		if (!fault) {
 			hwpt_abort(hwpt);
 			return -ENOENT;
 		}
@@ -244,6 +247,11 @@ int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd, struct iommu_hwpt_alloc *cmd)
 	if (rc) {
 		hwpt_abort(hwpt);
 		return rc;
+	}
+	/* the HWPT holds the fault object until its end (iommufd_main.c drops it) */
+	if (fault) {
+		hwpt->fault = to_fault(fault);
+		fault->users++;
 	}
 	cmd->out_hwpt_id = hwpt->obj.id;
 	iommufd_ucmd_respond(ucmd, cmd, sizeof(*cmd));

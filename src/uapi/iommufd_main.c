@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "uapi/iommufd.h"
+#include "uapi/iommufd_eventq.h"
+#include "uapi/iommufd_rest.h"
 #include "kconfig/kconfig.h"
 
 bool iommufd_devnode_present(struct kernel *k)
@@ -31,13 +33,25 @@ struct iommufd_ctx *iommufd_fops_open(struct kernel *k)
 	return ictx;
 }
 
-static void object_destroy(struct iommufd_object *obj)
+/* a HWPT made with IOMMU_HWPT_FAULT_ID_VALID drops its user of the fault object */
+static void hwpt_put_fault(struct iommufd_hw_pagetable *hwpt)
 {
+	if (hwpt->fault)
+		hwpt->fault->common.obj.users--;
+	hwpt->fault = NULL;
+}
+
+static void object_destroy(struct iommufd_ctx *ictx, struct iommufd_object *obj)
+{
+	/* iommufd_object_remove(): the compat IOAS goes with its object */
+	if (obj->type == IOMMUFD_OBJ_IOAS && ictx->vfio_ioas == to_ioas(obj))
+		ictx->vfio_ioas = NULL;
 	switch (obj->type) {
 	case IOMMUFD_OBJ_IOAS:
 		iommufd_ioas_destroy(to_ioas(obj));
 		break;
 	case IOMMUFD_OBJ_HWPT_PAGING:
+		hwpt_put_fault(to_hwpt(obj));
 		iommufd_hwpt_paging_destroy(to_hwpt_paging(to_hwpt(obj)));
 		break;
 	case IOMMUFD_OBJ_DEVICE:
@@ -45,6 +59,7 @@ static void object_destroy(struct iommufd_object *obj)
 		free(to_idev(obj));
 		break;
 	case IOMMUFD_OBJ_HWPT_NESTED:
+		hwpt_put_fault(to_hwpt(obj));
 		iommufd_hwpt_nested_destroy(to_hwpt_nested(to_hwpt(obj)));
 		break;
 	case IOMMUFD_OBJ_VIOMMU:
@@ -52,6 +67,12 @@ static void object_destroy(struct iommufd_object *obj)
 		break;
 	case IOMMUFD_OBJ_VDEVICE:
 		iommufd_vdevice_destroy(to_vdevice(obj));
+		break;
+	case IOMMUFD_OBJ_FAULT:
+		iommufd_fault_destroy(to_fault(obj));
+		break;
+	case IOMMUFD_OBJ_VEVENTQ:
+		iommufd_veventq_destroy(to_veventq(obj));
 		break;
 	default:
 		free(obj);
@@ -72,7 +93,7 @@ void iommufd_fops_release(struct iommufd_ctx *ictx)
 			if (!obj || obj->users)
 				continue;
 			ictx->objects[id] = NULL;
-			object_destroy(obj);
+			object_destroy(ictx, obj);
 			progress = true;
 		}
 	}
@@ -143,7 +164,7 @@ static int iommufd_destroy(struct iommufd_ucmd *ucmd, struct iommu_destroy *cmd)
 	if (obj->users)
 		return -EBUSY;
 	ucmd->ictx->objects[cmd->id] = NULL;
-	object_destroy(obj);
+	object_destroy(ucmd->ictx, obj);
 	return 0;
 }
 
@@ -184,6 +205,15 @@ union ucmd_buffer {
 	struct iommu_hw_info info;
 	struct iommu_viommu_alloc viommu;
 	struct iommu_vdevice_alloc vdev;
+	struct iommu_vfio_ioas vfio_ioas;
+	struct iommu_hwpt_set_dirty_tracking set_dirty_tracking;
+	struct iommu_hwpt_get_dirty_bitmap get_dirty_bitmap;
+	struct iommu_fault_alloc fault;
+	struct iommu_ioas_map_file map_file;
+	struct iommu_ioas_change_process change_process;
+	struct iommu_veventq_alloc veventq;
+	struct iommu_hw_queue_alloc hw_queue;
+	struct iommu_ioas_noiommu_get_pa noiommu_get_pa;
 };
 
 static int do_destroy(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_destroy(u, &b->destroy); }
@@ -199,6 +229,15 @@ static int do_hwpt_invalidate(struct iommufd_ucmd *u, union ucmd_buffer *b) { re
 static int do_get_hw_info(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_get_hw_info(u, &b->info); }
 static int do_viommu_alloc(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_viommu_alloc_ioctl(u, &b->viommu); }
 static int do_vdevice_alloc(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_vdevice_alloc_ioctl(u, &b->vdev); }
+static int do_vfio_ioas(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_vfio_ioas(u, &b->vfio_ioas); }
+static int do_set_dirty_tracking(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_hwpt_set_dirty_tracking(u, &b->set_dirty_tracking); }
+static int do_get_dirty_bitmap(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_hwpt_get_dirty_bitmap(u, &b->get_dirty_bitmap); }
+static int do_fault_alloc(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_fault_alloc(u, &b->fault); }
+static int do_map_file(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_ioas_map_file(u, &b->map_file); }
+static int do_change_process(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_ioas_change_process(u, &b->change_process); }
+static int do_veventq_alloc(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_veventq_alloc(u, &b->veventq); }
+static int do_hw_queue_alloc(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_hw_queue_alloc_ioctl(u, &b->hw_queue); }
+static int do_noiommu_get_pa(struct iommufd_ucmd *u, union ucmd_buffer *b) { return iommufd_ioas_noiommu_get_pa(u, &b->noiommu_get_pa); }
 
 struct iommufd_ioctl_op {
 	unsigned int size;		/* the kernel's struct */
@@ -212,9 +251,10 @@ struct iommufd_ioctl_op {
 	[_IOC_NR(_ioctl) - IOMMUFD_CMD_BASE] = { sizeof(_struct), OFFSETOFEND(_struct, _last), _ioctl, _fn }
 
 /*
- * 7.3's table runs from IOMMUFD_CMD_BASE to IOMMU_IOAS_NOIOMMU_GET_PA.
- * Not modelled yet (ENOTTY here): the dirty-tracking pair, FAULT_QUEUE_ALLOC,
- * IOAS_MAP_FILE, IOAS_CHANGE_PROCESS, VFIO_IOAS, VEVENTQ_ALLOC, HW_QUEUE_ALLOC.
+ * 7.3's table, from IOMMUFD_CMD_BASE to IOMMU_IOAS_NOIOMMU_GET_PA: every
+ * command has its entry (IOMMU_TEST_CMD needs IOMMUFD_TEST: ENOTTY). The
+ * event queues are iommufd_eventq.c, the ioctls with nothing to work on
+ * in the model iommufd_rest.c.
  */
 static const struct iommufd_ioctl_op iommufd_ioctl_ops[IOMMUFD_CMD_IOAS_NOIOMMU_GET_PA - IOMMUFD_CMD_BASE + 1] = {
 	IOCTL_OP(IOMMU_DESTROY, do_destroy, struct iommu_destroy, id),
@@ -230,6 +270,15 @@ static const struct iommufd_ioctl_op iommufd_ioctl_ops[IOMMUFD_CMD_IOAS_NOIOMMU_
 	IOCTL_OP(IOMMU_GET_HW_INFO, do_get_hw_info, struct iommu_hw_info, __reserved),
 	IOCTL_OP(IOMMU_VIOMMU_ALLOC, do_viommu_alloc, struct iommu_viommu_alloc, out_viommu_id),
 	IOCTL_OP(IOMMU_VDEVICE_ALLOC, do_vdevice_alloc, struct iommu_vdevice_alloc, virt_id),
+	IOCTL_OP(IOMMU_VFIO_IOAS, do_vfio_ioas, struct iommu_vfio_ioas, __reserved),
+	IOCTL_OP(IOMMU_HWPT_SET_DIRTY_TRACKING, do_set_dirty_tracking, struct iommu_hwpt_set_dirty_tracking, __reserved),
+	IOCTL_OP(IOMMU_HWPT_GET_DIRTY_BITMAP, do_get_dirty_bitmap, struct iommu_hwpt_get_dirty_bitmap, data),
+	IOCTL_OP(IOMMU_FAULT_QUEUE_ALLOC, do_fault_alloc, struct iommu_fault_alloc, out_fault_fd),
+	IOCTL_OP(IOMMU_IOAS_MAP_FILE, do_map_file, struct iommu_ioas_map_file, iova),
+	IOCTL_OP(IOMMU_IOAS_CHANGE_PROCESS, do_change_process, struct iommu_ioas_change_process, __reserved),
+	IOCTL_OP(IOMMU_VEVENTQ_ALLOC, do_veventq_alloc, struct iommu_veventq_alloc, out_veventq_fd),
+	IOCTL_OP(IOMMU_HW_QUEUE_ALLOC, do_hw_queue_alloc, struct iommu_hw_queue_alloc, length),
+	IOCTL_OP(IOMMU_IOAS_NOIOMMU_GET_PA, do_noiommu_get_pa, struct iommu_ioas_noiommu_get_pa, out_phys),
 };
 
 long iommufd_fops_ioctl(struct iommufd_ctx *ictx, unsigned long cmd, void *arg)

@@ -16,6 +16,7 @@ struct vfio_container;
 struct vfio_group;
 struct vfio_device_file;
 struct iommufd_ctx;
+struct iommufd_eventq;
 
 enum uapi_file_kind {
 	UAPI_FILE_VFIO_CONTAINER,	/* /dev/vfio/vfio */
@@ -23,6 +24,8 @@ enum uapi_file_kind {
 	UAPI_FILE_VFIO_DEVICE,		/* anon_inode:[vfio-device] */
 	UAPI_FILE_IOMMUFD,		/* /dev/iommu (src/uapi/iommufd.h) */
 	UAPI_FILE_EVENTFD,		/* anon_inode:[eventfd] (src/uapi/eventfd.c) */
+	/* anon_inode:[iommufd-pgfault] or [iommufd-viommu-event] (src/uapi/iommufd_eventq.h) */
+	UAPI_FILE_IOMMUFD_EVENTQ,
 };
 
 /* struct file: what an fd points at */
@@ -34,6 +37,7 @@ struct uapi_file {
 	struct vfio_device_file *device;
 	struct iommufd_ctx *iommufd;
 	u64 eventfd_count;		/* an eventfd's counter (eventfd_signal adds, a read takes it) */
+	struct iommufd_eventq *eventq;	/* an iommufd fault queue's or vEVENTQ's */
 };
 
 /* One block of the process's anonymous memory: host bytes that are guest RAM pages. */
@@ -82,6 +86,9 @@ int uapi_close(struct kernel *k, int fd);
 long uapi_ioctl(struct kernel *k, int fd, unsigned long request, void *arg);
 ssize_t uapi_pread(struct kernel *k, int fd, void *buf, size_t len, off_t off);
 ssize_t uapi_pwrite(struct kernel *k, int fd, const void *buf, size_t len, off_t off);
+/* read(2) / write(2) at the file's position: the iommufd event queues' (EINVAL for the others) */
+ssize_t uapi_read(struct kernel *k, int fd, void *buf, size_t len);
+ssize_t uapi_write(struct kernel *k, int fd, const void *buf, size_t len);
 
 /* The file behind fd, NULL when fd is not open (fdget). */
 struct uapi_file *uapi_fget(struct kernel *k, int fd);

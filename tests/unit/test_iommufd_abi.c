@@ -28,11 +28,25 @@ typedef struct iommu_viommu_arm_smmuv3_invalidate sim_viommu_arm_smmuv3_invalida
 typedef struct iommu_hwpt_invalidate sim_hwpt_invalidate;
 typedef struct iommu_viommu_alloc sim_viommu_alloc;
 typedef struct iommu_vdevice_alloc sim_vdevice_alloc;
+typedef struct iommu_vfio_ioas sim_vfio_ioas;
+typedef struct iommu_hwpt_set_dirty_tracking sim_set_dirty;
+typedef struct iommu_hwpt_get_dirty_bitmap sim_get_dirty;
+typedef struct iommu_fault_alloc sim_fault_alloc;
+typedef struct iommu_hwpt_pgfault sim_pgfault;
+typedef struct iommu_hwpt_page_response sim_page_response;
+typedef struct iommu_ioas_map_file sim_map_file;
+typedef struct iommu_ioas_change_process sim_change_process;
+typedef struct iommufd_vevent_header sim_vevent_header;
+typedef struct iommu_vevent_arm_smmuv3 sim_vevent_arm_smmuv3;
+typedef struct iommu_veventq_alloc sim_veventq_alloc;
+typedef struct iommu_hw_queue_alloc sim_hw_queue_alloc;
+typedef struct iommu_ioas_noiommu_get_pa sim_noiommu_get_pa;
 
 static const unsigned long sim_ioctls[] = {
 	IOMMU_DESTROY, IOMMU_IOAS_ALLOC, IOMMU_IOAS_ALLOW_IOVAS, IOMMU_IOAS_COPY,
 	IOMMU_IOAS_IOVA_RANGES, IOMMU_IOAS_MAP, IOMMU_IOAS_UNMAP, IOMMU_OPTION,
 	IOMMU_HWPT_ALLOC, IOMMU_GET_HW_INFO, IOMMU_HWPT_INVALIDATE, IOMMU_VIOMMU_ALLOC, IOMMU_VDEVICE_ALLOC,
+	IOMMU_VFIO_IOAS, IOMMU_HWPT_SET_DIRTY_TRACKING, IOMMU_HWPT_GET_DIRTY_BITMAP, IOMMU_FAULT_QUEUE_ALLOC, IOMMU_IOAS_MAP_FILE, IOMMU_IOAS_CHANGE_PROCESS, IOMMU_VEVENTQ_ALLOC, IOMMU_HW_QUEUE_ALLOC, IOMMU_IOAS_NOIOMMU_GET_PA,
 };
 static const unsigned int sim_values[] = {
 	IOMMUFD_CMD_BASE, IOMMUFD_CMD_DESTROY, IOMMUFD_CMD_IOAS_ALLOC, IOMMUFD_CMD_IOAS_ALLOW_IOVAS,
@@ -53,6 +67,7 @@ static const unsigned int sim_values[] = {
 	IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED, IOMMU_HW_INFO_FLAG_INPUT_TYPE, IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
 	IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3, IOMMU_VIOMMU_TYPE_DEFAULT, IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
 	IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV,
+	IOMMU_VFIO_IOAS_GET, IOMMU_VFIO_IOAS_SET, IOMMU_VFIO_IOAS_CLEAR, IOMMU_HWPT_DIRTY_TRACKING_ENABLE, IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR, IOMMUFD_PAGE_RESP_SUCCESS, IOMMUFD_PAGE_RESP_INVALID, IOMMU_VEVENTQ_FLAG_LOST_EVENTS, IOMMU_VEVENTQ_TYPE_DEFAULT, IOMMU_VEVENTQ_TYPE_ARM_SMMUV3, IOMMU_VEVENTQ_TYPE_TEGRA241_CMDQV, IOMMU_HW_QUEUE_TYPE_DEFAULT, IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV,
 };
 
 #define FIELD(a, b, f)                                                                            \
@@ -160,6 +175,76 @@ static const unsigned int sim_values[] = {
 		FIELD(P##vdevice_alloc, Q##vdevice_alloc, dev_id);                                \
 		FIELD(P##vdevice_alloc, Q##vdevice_alloc, out_vdevice_id);                        \
 		FIELD(P##vdevice_alloc, Q##vdevice_alloc, virt_id);                               \
+		cr_expect_eq(sizeof(P##vfio_ioas), sizeof(Q##vfio_ioas));	\
+		FIELD(P##vfio_ioas, Q##vfio_ioas, ioas_id);	\
+		FIELD(P##vfio_ioas, Q##vfio_ioas, op);	\
+		FIELD(P##vfio_ioas, Q##vfio_ioas, __reserved);	\
+		cr_expect_eq(sizeof(P##set_dirty), sizeof(Q##set_dirty));	\
+		FIELD(P##set_dirty, Q##set_dirty, flags);	\
+		FIELD(P##set_dirty, Q##set_dirty, hwpt_id);	\
+		FIELD(P##set_dirty, Q##set_dirty, __reserved);	\
+		cr_expect_eq(sizeof(P##get_dirty), sizeof(Q##get_dirty));	\
+		FIELD(P##get_dirty, Q##get_dirty, hwpt_id);	\
+		FIELD(P##get_dirty, Q##get_dirty, flags);	\
+		FIELD(P##get_dirty, Q##get_dirty, __reserved);	\
+		FIELD(P##get_dirty, Q##get_dirty, iova);	\
+		FIELD(P##get_dirty, Q##get_dirty, length);	\
+		FIELD(P##get_dirty, Q##get_dirty, page_size);	\
+		FIELD(P##get_dirty, Q##get_dirty, data);	\
+		cr_expect_eq(sizeof(P##fault_alloc), sizeof(Q##fault_alloc));	\
+		FIELD(P##fault_alloc, Q##fault_alloc, flags);	\
+		FIELD(P##fault_alloc, Q##fault_alloc, out_fault_id);	\
+		FIELD(P##fault_alloc, Q##fault_alloc, out_fault_fd);	\
+		cr_expect_eq(sizeof(P##pgfault), sizeof(Q##pgfault));	\
+		FIELD(P##pgfault, Q##pgfault, flags);	\
+		FIELD(P##pgfault, Q##pgfault, dev_id);	\
+		FIELD(P##pgfault, Q##pgfault, pasid);	\
+		FIELD(P##pgfault, Q##pgfault, grpid);	\
+		FIELD(P##pgfault, Q##pgfault, perm);	\
+		FIELD(P##pgfault, Q##pgfault, __reserved);	\
+		FIELD(P##pgfault, Q##pgfault, addr);	\
+		FIELD(P##pgfault, Q##pgfault, length);	\
+		FIELD(P##pgfault, Q##pgfault, cookie);	\
+		cr_expect_eq(sizeof(P##page_response), sizeof(Q##page_response));	\
+		FIELD(P##page_response, Q##page_response, cookie);	\
+		FIELD(P##page_response, Q##page_response, code);	\
+		cr_expect_eq(sizeof(P##map_file), sizeof(Q##map_file));	\
+		FIELD(P##map_file, Q##map_file, flags);	\
+		FIELD(P##map_file, Q##map_file, ioas_id);	\
+		FIELD(P##map_file, Q##map_file, fd);	\
+		FIELD(P##map_file, Q##map_file, start);	\
+		FIELD(P##map_file, Q##map_file, length);	\
+		FIELD(P##map_file, Q##map_file, iova);	\
+		cr_expect_eq(sizeof(P##change_process), sizeof(Q##change_process));	\
+		FIELD(P##change_process, Q##change_process, __reserved);	\
+		cr_expect_eq(sizeof(P##vevent_header), sizeof(Q##vevent_header));	\
+		FIELD(P##vevent_header, Q##vevent_header, flags);	\
+		FIELD(P##vevent_header, Q##vevent_header, sequence);	\
+		cr_expect_eq(sizeof(P##vevent_arm_smmuv3), sizeof(Q##vevent_arm_smmuv3));	\
+		FIELD(P##vevent_arm_smmuv3, Q##vevent_arm_smmuv3, evt);	\
+		cr_expect_eq(sizeof(P##veventq_alloc), sizeof(Q##veventq_alloc));	\
+		FIELD(P##veventq_alloc, Q##veventq_alloc, flags);	\
+		FIELD(P##veventq_alloc, Q##veventq_alloc, viommu_id);	\
+		FIELD(P##veventq_alloc, Q##veventq_alloc, type);	\
+		FIELD(P##veventq_alloc, Q##veventq_alloc, veventq_depth);	\
+		FIELD(P##veventq_alloc, Q##veventq_alloc, out_veventq_id);	\
+		FIELD(P##veventq_alloc, Q##veventq_alloc, out_veventq_fd);	\
+		FIELD(P##veventq_alloc, Q##veventq_alloc, __reserved);	\
+		cr_expect_eq(sizeof(P##hw_queue_alloc), sizeof(Q##hw_queue_alloc));	\
+		FIELD(P##hw_queue_alloc, Q##hw_queue_alloc, flags);	\
+		FIELD(P##hw_queue_alloc, Q##hw_queue_alloc, viommu_id);	\
+		FIELD(P##hw_queue_alloc, Q##hw_queue_alloc, type);	\
+		FIELD(P##hw_queue_alloc, Q##hw_queue_alloc, index);	\
+		FIELD(P##hw_queue_alloc, Q##hw_queue_alloc, out_hw_queue_id);	\
+		FIELD(P##hw_queue_alloc, Q##hw_queue_alloc, nesting_parent_iova);	\
+		FIELD(P##hw_queue_alloc, Q##hw_queue_alloc, length);	\
+		cr_expect_eq(sizeof(P##noiommu_get_pa), sizeof(Q##noiommu_get_pa));	\
+		FIELD(P##noiommu_get_pa, Q##noiommu_get_pa, flags);	\
+		FIELD(P##noiommu_get_pa, Q##noiommu_get_pa, ioas_id);	\
+		FIELD(P##noiommu_get_pa, Q##noiommu_get_pa, __reserved);	\
+		FIELD(P##noiommu_get_pa, Q##noiommu_get_pa, iova);	\
+		FIELD(P##noiommu_get_pa, Q##noiommu_get_pa, length);	\
+		FIELD(P##noiommu_get_pa, Q##noiommu_get_pa, out_phys);	\
 	} while (0)
 
 /* the sizes 7.3's ioctl table is built from, whatever the header */
@@ -181,6 +266,19 @@ Test(iommufd_abi, sizes_the_kernel_checks)
 	cr_expect_eq(sizeof(sim_hwpt_invalidate), 32);
 	cr_expect_eq(sizeof(sim_viommu_alloc), 40);
 	cr_expect_eq(sizeof(sim_vdevice_alloc), 24);
+	cr_expect_eq(sizeof(sim_vfio_ioas), 12);
+	cr_expect_eq(sizeof(sim_set_dirty), 16);
+	cr_expect_eq(sizeof(sim_get_dirty), 48);
+	cr_expect_eq(sizeof(sim_fault_alloc), 16);
+	cr_expect_eq(sizeof(sim_pgfault), 40);
+	cr_expect_eq(sizeof(sim_page_response), 8);
+	cr_expect_eq(sizeof(sim_map_file), 40);
+	cr_expect_eq(sizeof(sim_change_process), 8);
+	cr_expect_eq(sizeof(sim_vevent_header), 8);
+	cr_expect_eq(sizeof(sim_vevent_arm_smmuv3), 32);
+	cr_expect_eq(sizeof(sim_veventq_alloc), 32);
+	cr_expect_eq(sizeof(sim_hw_queue_alloc), 40);
+	cr_expect_eq(sizeof(sim_noiommu_get_pa), 40);
 	cr_expect_eq(IOMMU_DESTROY, 0x3b80);
 	cr_expect_eq(IOMMU_OPTION, 0x3b87);
 }
@@ -270,6 +368,39 @@ Test(iommufd_abi, sizes_the_kernel_checks)
 #define IOMMU_OPTION_HUGE_PAGES K_IOMMU_OPTION_HUGE_PAGES
 #define IOMMU_OPTION_OP_SET K_IOMMU_OPTION_OP_SET
 #define IOMMU_OPTION_OP_GET K_IOMMU_OPTION_OP_GET
+#define iommu_vfio_ioas k_iommu_vfio_ioas
+#define iommu_hwpt_set_dirty_tracking k_iommu_hwpt_set_dirty_tracking
+#define iommu_hwpt_get_dirty_bitmap k_iommu_hwpt_get_dirty_bitmap
+#define iommu_fault_alloc k_iommu_fault_alloc
+#define iommu_hwpt_pgfault k_iommu_hwpt_pgfault
+#define iommu_hwpt_page_response k_iommu_hwpt_page_response
+#define iommu_ioas_map_file k_iommu_ioas_map_file
+#define iommu_ioas_change_process k_iommu_ioas_change_process
+#define iommufd_vevent_header k_iommufd_vevent_header
+#define iommu_vevent_arm_smmuv3 k_iommu_vevent_arm_smmuv3
+#define iommu_veventq_alloc k_iommu_veventq_alloc
+#define iommu_hw_queue_alloc k_iommu_hw_queue_alloc
+#define iommu_ioas_noiommu_get_pa k_iommu_ioas_noiommu_get_pa
+#define iommufd_vfio_ioas_op k_iommufd_vfio_ioas_op
+#define iommufd_hwpt_set_dirty_tracking_flags k_iommufd_hwpt_set_dirty_tracking_flags
+#define iommufd_hwpt_get_dirty_bitmap_flags k_iommufd_hwpt_get_dirty_bitmap_flags
+#define iommufd_page_response_code k_iommufd_page_response_code
+#define iommu_veventq_flag k_iommu_veventq_flag
+#define iommu_veventq_type k_iommu_veventq_type
+#define iommu_hw_queue_type k_iommu_hw_queue_type
+#define IOMMU_VFIO_IOAS_GET K_IOMMU_VFIO_IOAS_GET
+#define IOMMU_VFIO_IOAS_SET K_IOMMU_VFIO_IOAS_SET
+#define IOMMU_VFIO_IOAS_CLEAR K_IOMMU_VFIO_IOAS_CLEAR
+#define IOMMU_HWPT_DIRTY_TRACKING_ENABLE K_IOMMU_HWPT_DIRTY_TRACKING_ENABLE
+#define IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR K_IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR
+#define IOMMUFD_PAGE_RESP_SUCCESS K_IOMMUFD_PAGE_RESP_SUCCESS
+#define IOMMUFD_PAGE_RESP_INVALID K_IOMMUFD_PAGE_RESP_INVALID
+#define IOMMU_VEVENTQ_FLAG_LOST_EVENTS K_IOMMU_VEVENTQ_FLAG_LOST_EVENTS
+#define IOMMU_VEVENTQ_TYPE_DEFAULT K_IOMMU_VEVENTQ_TYPE_DEFAULT
+#define IOMMU_VEVENTQ_TYPE_ARM_SMMUV3 K_IOMMU_VEVENTQ_TYPE_ARM_SMMUV3
+#define IOMMU_VEVENTQ_TYPE_TEGRA241_CMDQV K_IOMMU_VEVENTQ_TYPE_TEGRA241_CMDQV
+#define IOMMU_HW_QUEUE_TYPE_DEFAULT K_IOMMU_HW_QUEUE_TYPE_DEFAULT
+#define IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV K_IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV
 #include IOMMUSIM_LINUX73_IOMMUFD_H
 
 typedef struct iommu_destroy k_destroy;
@@ -289,6 +420,19 @@ typedef struct iommu_viommu_arm_smmuv3_invalidate k_viommu_arm_smmuv3_invalidate
 typedef struct iommu_hwpt_invalidate k_hwpt_invalidate;
 typedef struct iommu_viommu_alloc k_viommu_alloc;
 typedef struct iommu_vdevice_alloc k_vdevice_alloc;
+typedef struct iommu_vfio_ioas k_vfio_ioas;
+typedef struct iommu_hwpt_set_dirty_tracking k_set_dirty;
+typedef struct iommu_hwpt_get_dirty_bitmap k_get_dirty;
+typedef struct iommu_fault_alloc k_fault_alloc;
+typedef struct iommu_hwpt_pgfault k_pgfault;
+typedef struct iommu_hwpt_page_response k_page_response;
+typedef struct iommu_ioas_map_file k_map_file;
+typedef struct iommu_ioas_change_process k_change_process;
+typedef struct iommufd_vevent_header k_vevent_header;
+typedef struct iommu_vevent_arm_smmuv3 k_vevent_arm_smmuv3;
+typedef struct iommu_veventq_alloc k_veventq_alloc;
+typedef struct iommu_hw_queue_alloc k_hw_queue_alloc;
+typedef struct iommu_ioas_noiommu_get_pa k_noiommu_get_pa;
 
 Test(iommufd_abi, equals_the_7_3_header)
 {
@@ -298,6 +442,7 @@ Test(iommufd_abi, equals_the_7_3_header)
 		IOMMU_DESTROY, IOMMU_IOAS_ALLOC, IOMMU_IOAS_ALLOW_IOVAS, IOMMU_IOAS_COPY,
 		IOMMU_IOAS_IOVA_RANGES, IOMMU_IOAS_MAP, IOMMU_IOAS_UNMAP, IOMMU_OPTION,
 		IOMMU_HWPT_ALLOC, IOMMU_GET_HW_INFO, IOMMU_HWPT_INVALIDATE, IOMMU_VIOMMU_ALLOC, IOMMU_VDEVICE_ALLOC,
+		IOMMU_VFIO_IOAS, IOMMU_HWPT_SET_DIRTY_TRACKING, IOMMU_HWPT_GET_DIRTY_BITMAP, IOMMU_FAULT_QUEUE_ALLOC, IOMMU_IOAS_MAP_FILE, IOMMU_IOAS_CHANGE_PROCESS, IOMMU_VEVENTQ_ALLOC, IOMMU_HW_QUEUE_ALLOC, IOMMU_IOAS_NOIOMMU_GET_PA,
 	};
 	const unsigned int k_values[] = {
 		IOMMUFD_CMD_BASE, IOMMUFD_CMD_DESTROY, IOMMUFD_CMD_IOAS_ALLOC, IOMMUFD_CMD_IOAS_ALLOW_IOVAS,
@@ -318,6 +463,7 @@ Test(iommufd_abi, equals_the_7_3_header)
 		IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED, IOMMU_HW_INFO_FLAG_INPUT_TYPE, IOMMU_HWPT_INVALIDATE_DATA_VTD_S1,
 		IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3, IOMMU_VIOMMU_TYPE_DEFAULT, IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
 		IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV,
+		IOMMU_VFIO_IOAS_GET, IOMMU_VFIO_IOAS_SET, IOMMU_VFIO_IOAS_CLEAR, IOMMU_HWPT_DIRTY_TRACKING_ENABLE, IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR, IOMMUFD_PAGE_RESP_SUCCESS, IOMMUFD_PAGE_RESP_INVALID, IOMMU_VEVENTQ_FLAG_LOST_EVENTS, IOMMU_VEVENTQ_TYPE_DEFAULT, IOMMU_VEVENTQ_TYPE_ARM_SMMUV3, IOMMU_VEVENTQ_TYPE_TEGRA241_CMDQV, IOMMU_HW_QUEUE_TYPE_DEFAULT, IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV,
 	};
 	for (size_t i = 0; i < sizeof(k_ioctls) / sizeof(k_ioctls[0]); i++)
 		cr_expect_eq(sim_ioctls[i], k_ioctls[i], "ioctl %zu: %#lx, 7.3 %#lx", i, sim_ioctls[i], k_ioctls[i]);
