@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "drivers/irq.h"
+#include "uapi/sw_msi.h"
 #include "dma/mapping.h"
 #include "fw/of.h"
 #include "hw/system.h"
@@ -437,6 +438,24 @@ static int first_free(const u8 *map, unsigned n)
 	return -1;
 }
 
+/*
+ * iommu_dma_prepare_msi() by who owns the device's domain: user space's
+ * (iommufd's SW_MSI window, VFIO type1's MSI cookie: uapi/sw_msi.h), else
+ * dma-iommu's cookie; *msg_addr the address the message carries. 0,
+ * -ENOMEM (dma-iommu could not map it) or the owner's error.
+ */
+static int msi_prepare_doorbell(struct device *dev, u64 doorbell, u64 *msg_addr)
+{
+	bool handled = false;
+	int ret = dev ? user_domain_prepare_msi(dev, doorbell, msg_addr, &handled) : 0;
+	if (handled)
+		return ret;
+	if (iommu_dma_prepare_msi(dev, doorbell))
+		return -ENOMEM;
+	*msg_addr = iommu_dma_compose_msi_addr(dev, doorbell);
+	return 0;
+}
+
 int msi_domain_alloc(struct kernel *k, struct device *dev, u32 devid, unsigned index,
 		     const struct irq_chip_ops *chip, void *chip_data)
 {
@@ -461,9 +480,11 @@ int msi_domain_alloc(struct kernel *k, struct device *dev, u32 devid, unsigned i
 			return -ENOSPC;
 		hwirq = c->v2m_spi_start + (u32)off;
 	}
-	/* the doorbell as this device must address it: mapped in its DMA domain */
-	if (iommu_dma_prepare_msi(dev, c->doorbell))
-		return -ENOMEM;
+	/* the doorbell as this device must address it: mapped in its domain */
+	u64 msg_addr;
+	int ret = msi_prepare_doorbell(dev, c->doorbell, &msg_addr);
+	if (ret)
+		return ret;
 	struct irq_desc *d = desc_alloc(k, IRQ_KIND_MSI, hwirq);
 	if (!d)
 		return -ENOMEM;
@@ -474,7 +495,7 @@ int msi_domain_alloc(struct kernel *k, struct device *dev, u32 devid, unsigned i
 	d->chip = chip;
 	d->chip_data = chip_data;
 	/* irq_chip_compose_msi_msg(), then iommu_dma_compose_msi_msg() */
-	d->msg_addr = iommu_dma_compose_msi_addr(dev, c->doorbell);
+	d->msg_addr = msg_addr;
 	d->msg_data = hwirq;
 	if (itsdev) {
 		/* activation: MAPTI for (DeviceID, EventID) */

@@ -141,6 +141,8 @@ struct iommufd_device {
 	struct iommufd_vdevice *vdev;
 	/* the group's software MSI window (the SMMU's 0x8000000), U64_MAX: none (igroup->sw_msi_start) */
 	u64 sw_msi_start;
+	/* igroup->required_sw_msi: the ictx's MSI pages (by id) its MSIs use */
+	u64 required_sw_msi;
 };
 
 /* the head of IOMMUFD_OBJ_HWPT_PAGING and IOMMUFD_OBJ_HWPT_NESTED */
@@ -158,6 +160,7 @@ struct iommufd_hwpt_paging {
 	bool auto_domain;		/* made by an attach to the IOAS, freed at the last detach */
 	bool nest_parent;		/* IOMMU_HWPT_ALLOC_NEST_PARENT: a stage-2 domain */
 	bool enforce_cache_coherency;
+	u64 present_sw_msi;		/* the ictx's MSI pages (by id) mapped in its domain */
 };
 
 /* IOMMUFD_OBJ_HWPT_NESTED: the guest's stage 1 over a nest parent (or a vIOMMU's) */
@@ -220,8 +223,23 @@ enum iopt_pages_account_mode {
 };
 
 /* struct iommufd_ctx: one open /dev/iommu */
+/*
+ * struct iommufd_sw_msi_map (7.3, iommufd/driver.c): an MSI doorbell page
+ * and the IOVA every domain of the context maps it at, the window's start
+ * plus pgoff pages; 64 at most per context (the bitmaps' width).
+ */
+#define IOMMUFD_SW_MSI_MAX 64
+struct iommufd_sw_msi_map {
+	u64 msi_addr;			/* the doorbell's page */
+	u64 sw_msi_start;
+	unsigned int pgoff;
+	unsigned int id;		/* its bit in present_sw_msi / required_sw_msi */
+};
+
 struct iommufd_ctx {
 	struct kernel *k;
+	struct iommufd_sw_msi_map sw_msi[IOMMUFD_SW_MSI_MAX];	/* sw_msi_list, in order */
+	unsigned int nsw_msi;		/* sw_msi_id: the next id */
 	/* the object table: objects[id], id 0 never used; NULL: a free id */
 	struct iommufd_object **objects;
 	size_t nobjects;		/* ids below this have a slot */
@@ -352,6 +370,17 @@ void iopt_remove_reserved_iova(struct io_pagetable *iopt, const void *owner);
  * owner; *sw_msi_start (when not NULL) the SW_MSI window's start, or
  * U64_MAX. All or nothing: -EADDRINUSE.
  */
+/*
+ * iommufd_sw_msi() (7.3, driver.c): the doorbell page at msi_addr mapped
+ * into the paging domain idev is attached to (a nested HWPT's parent) at its
+ * IOVA in the context's window; *msg_addr the address the device must write.
+ * 0 (the physical address kept when the group has no SW_MSI window),
+ * -EOVERFLOW (64 pages), iommu_map()'s errno.
+ */
+int iommufd_sw_msi(struct iommufd_device *idev, u64 msi_addr, u64 *msg_addr);
+/* iommufd_group_setup_msi(): at a group's first attach, the pages its MSIs use mapped in the new domain */
+int iommufd_group_setup_msi(struct iommufd_device *idev, struct iommufd_hwpt_paging *hwpt_paging);
+
 int iopt_table_enforce_dev_resv_regions(struct io_pagetable *iopt, struct device *dev, u64 *sw_msi_start);
 
 /*

@@ -145,6 +145,14 @@ int iommufd_hw_pagetable_attach(struct iommufd_hw_pagetable *hwpt, struct iommuf
 		if (ret)
 			return ret;
 	}
+	/* the group's first attach: the MSI pages its devices use go into the new domain first */
+	if (!peer && hwpt_paging) {
+		ret = iommufd_group_setup_msi(idev, hwpt_paging);
+		if (ret) {
+			iopt_remove_reserved_iova(&hwpt_paging->ioas->iopt, idev->dev);
+			return ret;
+		}
+	}
 	if (!peer) {
 		ret = iommu_attach_group(hwpt->domain, idev->group);
 		if (ret) {

@@ -108,6 +108,8 @@ int vfio_iommu_type1_open(struct kernel *k, unsigned long arg, struct vfio_iommu
 void vfio_iommu_type1_release(struct vfio_iommu *iommu);
 int vfio_iommu_type1_attach_group(struct vfio_iommu *iommu, struct iommu_group *group);
 void vfio_iommu_type1_detach_group(struct vfio_iommu *iommu, struct iommu_group *group);
+/* the MSI doorbell of a group in a type1 domain: its IOVA from the domain's MSI cookie (see sw_msi.h) */
+int vfio_iommu_type1_sw_msi(struct kernel *k, struct iommu_group *group, u64 doorbell, u64 *msg_addr);
 long vfio_iommu_type1_ioctl(struct vfio_iommu *iommu, unsigned long cmd, void *arg);
 
 /* the user address of [iova, iova+len) when one mapping holds it: 0, -ENOENT */

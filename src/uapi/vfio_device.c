@@ -4,7 +4,8 @@
  * answered as vfio-pci answers it, and so are GET_IRQ_INFO and
  * GET_REGION_INFO; pread and pwrite of the config region go through
  * vfio_pci_config.c; VFIO_DEVICE_RESET resets the function as 6.1 does.
- * Not modelled yet: SET_IRQS, the hot-reset ioctls, reads and writes of
+ * VFIO_DEVICE_SET_IRQS is vfio_pci_intrs.c's.
+ * Not modelled yet: the hot-reset ioctls, reads and writes of
  * the BARs and the ROM; they return -EOPNOTSUPP.
  */
 #include <errno.h>
@@ -71,6 +72,11 @@ static u32 irq_count(struct pci_dev *pdev, u32 index, const struct uapi_version 
 	default:
 		return 0;
 	}
+}
+
+u32 vfio_pci_irq_count(struct pci_dev *pdev, u32 index)
+{
+	return irq_count(pdev, index, kernel_version(pdev->dev.k)->uapi);
 }
 
 static long get_irq_info(struct vfio_device_file *df, struct vfio_irq_info *arg)
@@ -275,6 +281,7 @@ long vfio_device_ioctl(struct vfio_device_file *df, unsigned long cmd, void *arg
 	case VFIO_DEVICE_RESET:
 		return ioctl_reset(df);
 	case VFIO_DEVICE_SET_IRQS:
+		return vfio_pci_ioctl_set_irqs(df->vdev, arg);
 	case VFIO_DEVICE_GET_PCI_HOT_RESET_INFO:
 	case VFIO_DEVICE_PCI_HOT_RESET:
 	case VFIO_DEVICE_IOEVENTFD:
@@ -356,6 +363,7 @@ int vfio_device_open(struct kernel *k, struct vfio_device_file *df)
 		return ret;
 	}
 	vdev->msix_bar = (u8)msix_bar(pdev);
+	vdev->irq_type = VFIO_PCI_NUM_IRQS;
 	df->vdev = vdev;
 	return 0;
 }
@@ -378,6 +386,8 @@ void vfio_device_close(struct vfio_device_file *df)
 	/* back to D0, with the state saved into D3hot restored */
 	vfio_pci_set_power_state(vdev, PCI_D0);
 	pci_clear_master(pdev);
+	/* the interrupts the user left enabled (vfio_pci_set_irqs_ioctl(... count 0)), then the triggers */
+	vfio_pci_irqs_release(vdev);
 	vdev->virq_disabled = false;
 	vfio_config_free(vdev);
 	if (pci_load_and_free_saved_state(pdev, &vdev->pci_saved_state)) {

@@ -38,10 +38,19 @@ struct vfio_dma {
 	struct uapi_user_block *block;
 };
 
+#define VFIO_MSI_PAGES_MAX 8
 struct vfio_domain {
 	struct iommu_domain *domain;
 	struct iommu_group **groups;
 	size_t ngroups;
+	/*
+	 * iommu_get_msi_cookie() at the SW_MSI window's base when the first
+	 * group has one (0: none): MSI doorbell pages take IOVAs from msi_next
+	 * up, one page each, in the order the MSIs need them
+	 */
+	u64 msi_base, msi_next;
+	u64 msi_phys[VFIO_MSI_PAGES_MAX], msi_iova[VFIO_MSI_PAGES_MAX];
+	size_t nmsi;
 };
 
 struct iova_range {
@@ -428,6 +437,10 @@ int vfio_iommu_type1_attach_group(struct vfio_iommu *iommu, struct iommu_group *
 	struct vfio_domain *vd = &iommu->domains[iommu->ndomains];
 	memset(vd, 0, sizeof(*vd));
 	vd->domain = domain;
+	/* vfio_iommu_has_sw_msi(): the MSI cookie at the window's base */
+	for (int i = 0; i < nr; i++)
+		if (resv[i].type == IOMMU_RESV_SW_MSI)
+			vd->msi_base = vd->msi_next = resv[i].start;
 	ret = add_group(vd, group);
 	if (!ret)
 		ret = replay(iommu, domain);
@@ -779,4 +792,40 @@ long vfio_iommu_type1_ioctl(struct vfio_iommu *iommu, unsigned long cmd, void *a
 	default:
 		return -ENOTTY;
 	}
+}
+
+/*
+ * iommu_dma_prepare_msi() on a type1 domain (dma-iommu's MSI cookie,
+ * iommu_dma_get_msi_page()): a doorbell page already mapped keeps its IOVA;
+ * a new one takes the cookie's next page, mapped write-only MMIO. The
+ * message carries that IOVA. A domain without a cookie leaves it physical.
+ */
+int vfio_iommu_type1_sw_msi(struct kernel *k, struct iommu_group *group, u64 doorbell, u64 *msg_addr)
+{
+	const u64 page = 4096;
+	struct uapi_state *st = k->uapi;
+	struct vfio_domain *vd = NULL;
+	*msg_addr = doorbell;
+	for (size_t i = 0; st && i < st->ngroups && !vd; i++) {
+		struct vfio_group *g = st->groups[i];
+		if (g && g->iommu_group == group && g->container && g->container->iommu)
+			vd = domain_of(g->container->iommu, group, NULL);
+	}
+	if (!vd || !vd->msi_base)
+		return 0;
+	u64 phys = doorbell & ~(page - 1);
+	size_t i = 0;
+	while (i < vd->nmsi && vd->msi_phys[i] != phys)
+		i++;
+	if (i == vd->nmsi) {
+		if (vd->nmsi == VFIO_MSI_PAGES_MAX ||
+		    iommu_map(vd->domain, vd->msi_next, phys, page, IOMMU_WRITE | IOMMU_NOEXEC | IOMMU_MMIO))
+			return -ENOMEM;
+		vd->msi_phys[i] = phys;
+		vd->msi_iova[i] = vd->msi_next;
+		vd->msi_next += page;
+		vd->nmsi++;
+	}
+	*msg_addr = vd->msi_iova[i] + (doorbell & (page - 1));
+	return 0;
 }

@@ -15,6 +15,18 @@
 
 struct pci_dev;
 struct pci_saved_state;
+struct uapi_file;
+
+/*
+ * struct vfio_pci_irq_ctx: one vector's trigger (the user's eventfd, held
+ * while the handler is installed) and the irq it is requested on.
+ */
+struct vfio_pci_irq_ctx {
+	struct vfio_pci_core_device *vdev;
+	struct uapi_file *trigger;	/* NULL: no handler on this vector */
+	int irq;
+	char name[80];			/* "vfio-msix[N](0000:01:00.0)" */
+};
 
 #define VFIO_PCI_NUM_RBARS 7	/* the six BARs and the ROM */
 
@@ -42,6 +54,12 @@ struct vfio_pci_core_device {
 	u8 *vknown;
 	struct pci_saved_state *pci_saved_state;	/* the state saved at enable */
 	struct pci_saved_state *pm_save;	/* the state saved on the way into D3hot */
+	/* vfio_pci_intrs.c: VFIO_DEVICE_SET_IRQS's state */
+	unsigned int irq_type;		/* VFIO_PCI_{INTX,MSI,MSIX}_IRQ_INDEX, VFIO_PCI_NUM_IRQS: none */
+	struct vfio_pci_irq_ctx *ctx;	/* nctx vectors (INTx: one) */
+	unsigned int nctx;
+	bool intx_masked;		/* the INTx line is masked (by the user or the handler) */
+	struct uapi_file *err_trigger, *req_trigger;
 };
 
 /* pci_config_map's entries besides capability IDs (vfio_pci_priv.h) */
@@ -77,5 +95,16 @@ void vfio_config_free(struct vfio_pci_core_device *vdev);
  * model does not know (nothing read then).
  */
 ssize_t vfio_pci_config_rw(struct vfio_pci_core_device *vdev, u8 *buf, size_t count, u64 pos, bool write);
+
+/*
+ * VFIO_DEVICE_SET_IRQS (vfio_pci_intrs.c): arg is struct vfio_irq_set with
+ * its data after it. 0, a positive count (MSI/MSI-X: the vectors the
+ * function could give when fewer than asked), or -errno.
+ */
+long vfio_pci_ioctl_set_irqs(struct vfio_pci_core_device *vdev, void *arg);
+/* vfio_pci_core_disable()'s part: the interrupts the user left enabled, and the triggers, go */
+void vfio_pci_irqs_release(struct vfio_pci_core_device *vdev);
+/* vfio_pci_get_irq_count() (vfio_device.c): the vectors of an index */
+u32 vfio_pci_irq_count(struct pci_dev *pdev, u32 index);
 
 #endif

@@ -1,0 +1,203 @@
+/*
+ * The MSI doorbell of a vfio-pci device on 7.3 with iommufd: VFIO_DEVICE_SET_IRQS
+ * enables MSI-X on the function (pci_alloc_irq_vectors: the table entry
+ * programmed), the ITS's msi_prepare asks iommufd for the doorbell, which
+ * maps GITS_TRANSLATER's page at the SW_MSI window (0x8000000 + the page's
+ * order) into the domain the device is attached to, and the entry carries
+ * that IOVA. The function's message is then a DMA write through its STE:
+ * it reaches the ITS (delivered, the handler signals the eventfd). Bound but
+ * not attached (the blocking domain) the ITS cannot prepare the doorbell:
+ * EOPNOTSUPP, nothing enabled. The group path (VFIO type1) maps it through
+ * the MSI cookie at the same base.
+ */
+#include <linux/vfio.h>
+#include <linux/pci_regs.h>
+#include "boot_util.h"
+#include "iommusim/vfio.h"
+#include "drivers/irq.h"
+#include "hw/gic.h"
+#include "hw/pci_msi_send.h"
+#include "hw/pci_msix.h"
+#include "uapi/iommufd.h"
+#include "uapi/uapi.h"
+#include "uapi/vfio_cdev_abi.h"
+
+#define ARGS "-M virt,iommu=smmuv3,gic-version=3 -nic none -device pcie-root-port,id=rp1,chassis=1 " \
+	     "-device virtio-net-pci,bus=rp1"
+#define DEV "0000:01:00.0"
+#define KCONFIG "IOMMUFD=y,VFIO_DEVICE_CDEV=y,TRANSPARENT_HUGEPAGE=n"
+
+static struct iommusim *boot(const char *kernel_v, const char *qemu, const char *kconfig)
+{
+	const char *settings[] = { kconfig, NULL };
+	struct iommusim_options opts = { .linux_version = kernel_v, .qemu_version = qemu,
+					 .kconfig = kconfig ? settings : NULL };
+	char err[1024] = "";
+	struct iommusim *sim = boot_str_opts(ARGS, &opts, err, sizeof(err));
+	cr_assert_not_null(sim, "%s", err);
+	cr_assert_eq(iommusim_sysfs_write(sim, "/sys/bus/pci/devices/" DEV "/driver_override", "vfio-pci"), 0);
+	cr_assert_eq(iommusim_sysfs_write(sim, "/sys/bus/pci/drivers/virtio-pci/unbind", DEV), 0);
+	cr_assert_eq(iommusim_sysfs_write(sim, "/sys/bus/pci/drivers_probe", DEV), 0);
+	return sim;
+}
+
+struct irqset {
+	struct vfio_irq_set hdr;
+	int32_t fds[8];
+};
+
+static long set_irqs(struct iommusim *sim, int dfd, u32 flags, u32 index, u32 start, u32 count,
+		     const int32_t *fds)
+{
+	struct irqset s = { .hdr = { .argsz = sizeof(s), .flags = flags, .index = index, .start = start,
+				     .count = count } };
+	for (u32 i = 0; fds && i < count; i++)
+		s.fds[i] = fds[i];
+	return iommusim_ioctl(sim, dfd, VFIO_DEVICE_SET_IRQS, &s);
+}
+
+#define EVENTFD_TRIGGER (VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER)
+
+static struct hw_pci_fn *fn_of(struct iommusim *sim)
+{
+	return (struct hw_pci_fn *)pdev_of(sim, DEV)->hw;
+}
+
+static u64 delivered(struct iommusim *sim)
+{
+	return hw_gic_stats(sim->k->hw->gic)->msi_delivered;
+}
+
+static int cdev_bound(struct iommusim *sim, int *ifd)
+{
+	*ifd = iommusim_open(sim, "/dev/iommu", 2);
+	int dfd = iommusim_open(sim, "/dev/vfio/devices/vfio0", 2);
+	cr_assert_geq(*ifd, 3);
+	cr_assert_geq(dfd, 3);
+	struct vfio_device_bind_iommufd b = { .argsz = sizeof(b), .iommufd = *ifd };
+	cr_assert_eq(iommusim_ioctl(sim, dfd, VFIO_DEVICE_BIND_IOMMUFD, &b), 0);
+	return dfd;
+}
+
+static u32 attach_new_ioas(struct iommusim *sim, int ifd, int dfd)
+{
+	struct iommu_ioas_alloc a = { .size = sizeof(a) };
+	cr_assert_eq(iommusim_ioctl(sim, ifd, IOMMU_IOAS_ALLOC, &a), 0);
+	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at), .pt_id = a.out_ioas_id };
+	cr_assert_eq(iommusim_ioctl(sim, dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at), 0);
+	return at.pt_id;
+}
+
+Test(iommufd_msi, paging_hwpt_doorbell_in_the_window)
+{
+	struct iommusim *sim = boot("7.3", "10.0", KCONFIG);
+	int ifd, dfd = cdev_bound(sim, &ifd);
+	attach_new_ioas(sim, ifd, dfd);
+	int efd = iommusim_eventfd(sim, 0);
+	cr_assert_geq(efd, 3);
+	int32_t fds[2] = { efd, -1 };
+	cr_assert_eq(set_irqs(sim, dfd, EVENTFD_TRIGGER, VFIO_PCI_MSIX_IRQ_INDEX, 0, 2, fds), 0);
+	struct hw_pci_fn *fn = fn_of(sim);
+	cr_assert(hw_msix_enabled(fn->msix), "MSI-X enabled on the function");
+	u64 doorbell = msi_parent_doorbell(sim->k);
+	u64 want = 0x8000000 + (doorbell & 0xfff);
+	cr_assert_eq(hw_msix_entry_addr(fn->msix, 0), want, "%#llx", (unsigned long long)hw_msix_entry_addr(fn->msix, 0));
+	cr_assert_eq(hw_msix_entry_addr(fn->msix, 1), want, "one page for every vector");
+	/* vector 0 has a handler (unmasked): the write reaches the ITS and the eventfd counts it */
+	u64 before = delivered(sim);
+	u64 addr;
+	cr_assert_eq(hw_pci_msi_send(sim->k->hw, fn, 0, &addr, NULL), 0);
+	cr_assert_eq(addr, want);
+	cr_assert_eq(delivered(sim), before + 1);
+	uint64_t v = 0;
+	cr_assert_eq(iommusim_eventfd_read(sim, efd, &v), 0);
+	cr_assert_eq(v, 1);
+	/* vector 1 has none: masked, nothing sent */
+	cr_assert_eq(hw_pci_msi_send(sim->k->hw, fn, 1, NULL, NULL), 1);
+	cr_assert_eq(delivered(sim), before + 1);
+	/* loopback */
+	cr_assert_eq(set_irqs(sim, dfd, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
+			      VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, NULL), 0);
+	cr_assert_eq(iommusim_eventfd_read(sim, efd, &v), 0);
+	cr_assert_eq(v, 1);
+	/* count 0 + DATA_NONE: disabled, the capability off */
+	cr_assert_eq(set_irqs(sim, dfd, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
+			      VFIO_PCI_MSIX_IRQ_INDEX, 0, 0, NULL), 0);
+	cr_assert(!hw_msix_enabled(fn->msix));
+	cr_assert_eq(hw_pci_msi_send(sim->k->hw, fn, 0, NULL, NULL), -EINVAL);
+	iommusim_close(sim, efd);
+	iommusim_close(sim, dfd);
+	iommusim_close(sim, ifd);
+	iommusim_free(sim);
+}
+
+Test(iommufd_msi, detached_doorbell_faults_and_reattach_maps_it_again)
+{
+	struct iommusim *sim = boot("7.3", "10.0", KCONFIG);
+	int ifd, dfd = cdev_bound(sim, &ifd);
+	int efd = iommusim_eventfd(sim, 0);
+	int32_t fds[1] = { efd };
+	/* the blocking domain has no cookie: the ITS cannot prepare the doorbell */
+	cr_assert_eq(set_irqs(sim, dfd, EVENTFD_TRIGGER, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, fds), -EOPNOTSUPP);
+	cr_assert(!hw_msix_enabled(fn_of(sim)->msix), "nothing left enabled");
+	attach_new_ioas(sim, ifd, dfd);
+	cr_assert_eq(set_irqs(sim, dfd, EVENTFD_TRIGGER, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, fds), 0);
+	/* detached: the device is blocked, its message faults at the SMMU */
+	struct vfio_device_detach_iommufd_pt d = { .argsz = sizeof(d) };
+	cr_assert_eq(iommusim_ioctl(sim, dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &d), 0);
+	u64 before = delivered(sim);
+	cr_assert_eq(hw_pci_msi_send(sim->k->hw, fn_of(sim), 0, NULL, NULL), -EFAULT);
+	cr_assert_eq(delivered(sim), before);
+	/* a new IOAS's domain gets the page the group's MSIs use at its first attach */
+	attach_new_ioas(sim, ifd, dfd);
+	cr_assert_eq(hw_pci_msi_send(sim->k->hw, fn_of(sim), 0, NULL, NULL), 0);
+	cr_assert_eq(delivered(sim), before + 1);
+	iommusim_close(sim, efd);
+	iommusim_close(sim, dfd);
+	iommusim_close(sim, ifd);
+	iommusim_free(sim);
+}
+
+/* the group path: VFIO type1's MSI cookie at the SW_MSI base, on 6.1 and 7.3 alike */
+static void type1_doorbell(const char *kernel_v, const char *qemu)
+{
+	struct iommusim *sim = boot(kernel_v, qemu, NULL);
+	int cfd = iommusim_open(sim, "/dev/vfio/vfio", 2);
+	char path[32];
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group_of(sim, DEV));
+	int gfd = iommusim_open(sim, path, 2);
+	cr_assert_geq(gfd, 3);
+	cr_assert_eq(iommusim_ioctl(sim, gfd, VFIO_GROUP_SET_CONTAINER, &cfd), 0);
+	cr_assert_eq(iommusim_ioctl(sim, cfd, VFIO_SET_IOMMU, (void *)VFIO_TYPE1v2_IOMMU), 0);
+	int dfd = (int)iommusim_ioctl(sim, gfd, VFIO_GROUP_GET_DEVICE_FD, (void *)DEV);
+	cr_assert_geq(dfd, 3);
+	int efd = iommusim_eventfd(sim, 0);
+	int32_t fds[1] = { efd };
+	cr_assert_eq(set_irqs(sim, dfd, EVENTFD_TRIGGER, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, fds), 0);
+	struct hw_pci_fn *fn = fn_of(sim);
+	u64 doorbell = msi_parent_doorbell(sim->k);
+	cr_assert_eq(hw_msix_entry_addr(fn->msix, 0), 0x8000000 + (doorbell & 0xfff));
+	u64 before = delivered(sim);
+	cr_assert_eq(hw_pci_msi_send(sim->k->hw, fn, 0, NULL, NULL), 0);
+	cr_assert_eq(delivered(sim), before + 1);
+	uint64_t v = 0;
+	cr_assert_eq(iommusim_eventfd_read(sim, efd, &v), 0);
+	cr_assert_eq(v, 1);
+	/* the last close disables what the user left enabled */
+	iommusim_close(sim, dfd);
+	cr_assert(!hw_msix_enabled(fn->msix));
+	iommusim_close(sim, efd);
+	iommusim_close(sim, gfd);
+	iommusim_close(sim, cfd);
+	iommusim_free(sim);
+}
+
+Test(iommufd_msi, type1_msi_cookie_61)
+{
+	type1_doorbell("6.1", "7.2");
+}
+
+Test(iommufd_msi, type1_msi_cookie_73)
+{
+	type1_doorbell("7.3", "10.0");
+}

@@ -1,0 +1,201 @@
+/*
+ * VFIO_DEVICE_SET_IRQS as vfio-pci checks and answers it (6.1 through the
+ * group's device file, 7.3 through the cdev bound to iommufd and attached):
+ * the header's checks (EINVAL), an action the index has no handler for
+ * (ENOTTY), eventfd_ctx_fdget's EBADF / EINVAL, one interrupt type at a
+ * time; each refused call leaves the function as it was (MSI and MSI-X
+ * off). MSI through the capability (ich9-ahci: one vector): the address
+ * and data the kernel programmed, the message delivered by the ITS.
+ */
+#include <linux/vfio.h>
+#include <linux/pci_regs.h>
+#include "boot_util.h"
+#include "iommusim/vfio.h"
+#include "drivers/irq.h"
+#include "hw/gic.h"
+#include "hw/pci_config.h"
+#include "hw/pci_msi_send.h"
+#include "hw/pci_msix.h"
+#include "pci/pci.h"
+#include "uapi/iommufd.h"
+#include "uapi/vfio_cdev_abi.h"
+
+#define NET "-M virt,iommu=smmuv3,gic-version=3 -nic none -device pcie-root-port,id=rp1,chassis=1 " \
+	    "-device virtio-net-pci,bus=rp1"
+#define AHCI "-M virt,iommu=smmuv3,gic-version=3 -nic none -device pcie-root-port,id=rp1,chassis=1 " \
+	     "-device ich9-ahci,bus=rp1"
+#define DEV "0000:01:00.0"
+#define KCONFIG "IOMMUFD=y,VFIO_DEVICE_CDEV=y,TRANSPARENT_HUGEPAGE=n"
+
+struct t {
+	struct iommusim *sim;
+	int dfd, cfd, gfd, ifd;
+};
+
+static struct t open_device(const char *args, bool cdev, const char *from)
+{
+	const char *settings[] = { KCONFIG, NULL };
+	struct iommusim_options opts = { .linux_version = cdev ? "7.3" : "6.1", .qemu_version = cdev ? "10.0" : "7.2",
+					 .kconfig = cdev ? settings : NULL };
+	char err[1024] = "";
+	struct t t = { .sim = boot_str_opts(args, &opts, err, sizeof(err)), .dfd = -1, .cfd = -1, .gfd = -1, .ifd = -1 };
+	cr_assert_not_null(t.sim, "%s", err);
+	cr_assert_eq(iommusim_sysfs_write(t.sim, "/sys/bus/pci/devices/" DEV "/driver_override", "vfio-pci"), 0);
+	if (from) {
+		char path[64];
+		snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/unbind", from);
+		cr_assert_eq(iommusim_sysfs_write(t.sim, path, DEV), 0);
+	}
+	cr_assert_eq(iommusim_sysfs_write(t.sim, "/sys/bus/pci/drivers_probe", DEV), 0);
+	if (cdev) {
+		t.ifd = iommusim_open(t.sim, "/dev/iommu", 2);
+		t.dfd = iommusim_open(t.sim, "/dev/vfio/devices/vfio0", 2);
+		struct vfio_device_bind_iommufd b = { .argsz = sizeof(b), .iommufd = t.ifd };
+		cr_assert_eq(iommusim_ioctl(t.sim, t.dfd, VFIO_DEVICE_BIND_IOMMUFD, &b), 0);
+		struct iommu_ioas_alloc a = { .size = sizeof(a) };
+		cr_assert_eq(iommusim_ioctl(t.sim, t.ifd, IOMMU_IOAS_ALLOC, &a), 0);
+		struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at), .pt_id = a.out_ioas_id };
+		cr_assert_eq(iommusim_ioctl(t.sim, t.dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at), 0);
+		return t;
+	}
+	t.cfd = iommusim_open(t.sim, "/dev/vfio/vfio", 2);
+	char path[32];
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group_of(t.sim, DEV));
+	t.gfd = iommusim_open(t.sim, path, 2);
+	cr_assert_eq(iommusim_ioctl(t.sim, t.gfd, VFIO_GROUP_SET_CONTAINER, &t.cfd), 0);
+	cr_assert_eq(iommusim_ioctl(t.sim, t.cfd, VFIO_SET_IOMMU, (void *)VFIO_TYPE1v2_IOMMU), 0);
+	t.dfd = (int)iommusim_ioctl(t.sim, t.gfd, VFIO_GROUP_GET_DEVICE_FD, (void *)DEV);
+	cr_assert_geq(t.dfd, 3);
+	return t;
+}
+
+static void done(struct t *t)
+{
+	iommusim_free(t->sim);
+}
+
+struct irqset {
+	struct vfio_irq_set hdr;
+	int32_t fds[4];
+};
+
+static long set(struct t *t, u32 argsz, u32 flags, u32 index, u32 start, u32 count, int32_t fd0)
+{
+	struct irqset s = { .hdr = { .argsz = argsz, .flags = flags, .index = index, .start = start, .count = count },
+			    .fds = { fd0, -1, -1, -1 } };
+	return iommusim_ioctl(t->sim, t->dfd, VFIO_DEVICE_SET_IRQS, &s);
+}
+
+#define SZ ((u32)sizeof(struct irqset))
+#define HDR ((u32)sizeof(struct vfio_irq_set))
+#define EFD_TRIG (VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER)
+#define NONE_TRIG (VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER)
+
+static bool msix_on(struct t *t)
+{
+	return hw_msix_enabled(((struct hw_pci_fn *)pdev_of(t->sim, DEV)->hw)->msix);
+}
+
+static void refused_calls(bool cdev)
+{
+	struct t t = open_device(NET, cdev, "virtio-pci");
+	int efd = iommusim_eventfd(t.sim, 0);
+	u32 n = (u32)pci_msix_vec_count(pdev_of(t.sim, DEV));
+	cr_assert_geq(n, 3);
+	/* the header */
+	cr_assert_eq(set(&t, HDR - 1, EFD_TRIG, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, efd), -EINVAL, "argsz");
+	cr_assert_eq(set(&t, SZ, EFD_TRIG, VFIO_PCI_NUM_IRQS, 0, 1, efd), -EINVAL, "index");
+	cr_assert_eq(set(&t, SZ, EFD_TRIG | (1u << 6), VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, efd), -EINVAL, "unknown flag");
+	cr_assert_eq(set(&t, SZ, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER,
+			 VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, efd), -EINVAL, "two data types");
+	cr_assert_eq(set(&t, SZ, EFD_TRIG, VFIO_PCI_MSIX_IRQ_INDEX, 1, 0xffffffffu, efd), -EINVAL, "wraps");
+	cr_assert_eq(set(&t, SZ, EFD_TRIG, VFIO_PCI_MSIX_IRQ_INDEX, n, 1, efd), -EINVAL, "beyond the vectors");
+	cr_assert_eq(set(&t, SZ, EFD_TRIG, VFIO_PCI_MSIX_IRQ_INDEX, n - 1, 2, efd), -EINVAL, "start + count beyond");
+	cr_assert_eq(set(&t, HDR + 4, EFD_TRIG, VFIO_PCI_MSIX_IRQ_INDEX, 0, 2, efd), -EINVAL, "fds beyond argsz");
+	cr_assert_eq(set(&t, SZ, EFD_TRIG, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, efd), -EINVAL, "no MSI capability");
+	/* no handler for the action */
+	cr_assert_eq(set(&t, SZ, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, 0),
+		     -ENOTTY);
+	cr_assert_eq(set(&t, SZ, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER | VFIO_IRQ_SET_ACTION_MASK,
+			 VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, 0), -ENOTTY);
+	cr_assert_eq(set(&t, SZ, VFIO_IRQ_SET_DATA_NONE, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, 0), -ENOTTY, "no action");
+	/* the eventfd */
+	cr_assert_eq(set(&t, SZ, EFD_TRIG, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, 999), -EBADF);
+	cr_assert_eq(set(&t, SZ, EFD_TRIG, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, t.dfd), -EINVAL, "not an eventfd");
+	/* nothing enabled: loopback and unmask have nothing to act on */
+	cr_assert_eq(set(&t, SZ, NONE_TRIG, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, 0), -EINVAL);
+	cr_assert_eq(set(&t, SZ, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK, VFIO_PCI_INTX_IRQ_INDEX, 0, 1, 0),
+		     -EINVAL);
+	cr_assert(!msix_on(&t), "refused calls leave MSI-X off");
+	/* INTx on: MSI-X is refused until it is off again */
+	cr_assert_eq(set(&t, SZ, EFD_TRIG, VFIO_PCI_INTX_IRQ_INDEX, 0, 1, efd), 0);
+	cr_assert_eq(set(&t, SZ, EFD_TRIG, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, efd), -EINVAL);
+	cr_assert_eq(set(&t, SZ, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK, VFIO_PCI_INTX_IRQ_INDEX, 0, 1, 0), 0);
+	cr_assert_eq(set(&t, SZ, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_MASK, VFIO_PCI_INTX_IRQ_INDEX, 0, 1,
+			 efd), -ENOTTY);
+	cr_assert_eq(set(&t, SZ, NONE_TRIG, VFIO_PCI_INTX_IRQ_INDEX, 0, 0, 0), 0, "INTx off");
+	cr_assert_eq(set(&t, SZ, EFD_TRIG, VFIO_PCI_MSIX_IRQ_INDEX, 0, 3, efd), 0);
+	cr_assert(msix_on(&t));
+	/* a vector's eventfd changed on the enabled index; a bad one undoes the whole block */
+	cr_assert_eq(set(&t, SZ, EFD_TRIG, VFIO_PCI_MSIX_IRQ_INDEX, 1, 1, efd), 0);
+	cr_assert_eq(set(&t, SZ, EFD_TRIG, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, 999), -EBADF);
+	cr_assert(msix_on(&t), "still enabled");
+	cr_assert_eq(set(&t, SZ, EFD_TRIG, VFIO_PCI_INTX_IRQ_INDEX, 0, 1, efd), -EINVAL, "MSI-X is on");
+	/* ERR (a PCIe function) and REQ take one eventfd each */
+	cr_assert_eq(set(&t, SZ, EFD_TRIG, VFIO_PCI_REQ_IRQ_INDEX, 0, 1, efd), 0);
+	cr_assert_eq(set(&t, SZ, EFD_TRIG, VFIO_PCI_REQ_IRQ_INDEX, 0, 2, efd), -EINVAL);
+	cr_assert_eq(set(&t, SZ, EFD_TRIG, VFIO_PCI_REQ_IRQ_INDEX, 0, 1, -2), -EINVAL);
+	cr_assert_eq(set(&t, SZ, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK, VFIO_PCI_REQ_IRQ_INDEX, 0, 1, 0),
+		     -ENOTTY);
+	/* the last close takes everything down (ASan: nothing leaks) */
+	iommusim_close(t.sim, t.dfd);
+	cr_assert(!msix_on(&t));
+	done(&t);
+}
+
+Test(vfio_irqs, refused_calls_group_61)
+{
+	refused_calls(false);
+}
+
+Test(vfio_irqs, refused_calls_cdev_73)
+{
+	refused_calls(true);
+}
+
+/* MSI through the capability: what the kernel wrote there, and the message the function sends */
+static void msi_capability(bool cdev)
+{
+	struct t t = open_device(AHCI, cdev, NULL);
+	int efd = iommusim_eventfd(t.sim, 0);
+	cr_assert_eq(set(&t, SZ, EFD_TRIG, VFIO_PCI_MSI_IRQ_INDEX, 0, 2, efd), -EINVAL, "one vector");
+	cr_assert_eq(set(&t, SZ, EFD_TRIG, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, efd), 0);
+	struct hw_pci_fn *fn = (struct hw_pci_fn *)pdev_of(t.sim, DEV)->hw;
+	const struct hw_pci_config *c = fn->config;
+	cr_assert(hw_pci_get(c, c->msi_cap + PCI_MSI_FLAGS, 2) & PCI_MSI_FLAGS_ENABLE);
+	u64 doorbell = msi_parent_doorbell(t.sim->k);
+	u64 addr;
+	u32 data;
+	u64 before = hw_gic_stats(t.sim->k->hw->gic)->msi_delivered;
+	cr_assert_eq(hw_pci_msi_send(t.sim->k->hw, fn, 0, &addr, &data), 0);
+	cr_assert_eq(addr, 0x8000000 + (doorbell & 0xfff), "%#llx", (unsigned long long)addr);
+	cr_assert_eq(hw_gic_stats(t.sim->k->hw->gic)->msi_delivered, before + 1);
+	uint64_t v = 0;
+	cr_assert_eq(iommusim_eventfd_read(t.sim, efd, &v), 0);
+	cr_assert_eq(v, 1);
+	cr_assert_eq(iommusim_eventfd_read(t.sim, efd, &v), -EAGAIN);
+	cr_assert_eq(set(&t, SZ, NONE_TRIG, VFIO_PCI_MSI_IRQ_INDEX, 0, 0, 0), 0);
+	cr_assert_not(hw_pci_get(c, c->msi_cap + PCI_MSI_FLAGS, 2) & PCI_MSI_FLAGS_ENABLE);
+	cr_assert_eq(hw_pci_msi_send(t.sim->k->hw, fn, 0, NULL, NULL), -EINVAL);
+	done(&t);
+}
+
+Test(vfio_irqs, msi_capability_group_61)
+{
+	msi_capability(false);
+}
+
+Test(vfio_irqs, msi_capability_cdev_73)
+{
+	msi_capability(true);
+}
