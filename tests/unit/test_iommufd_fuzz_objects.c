@@ -5,8 +5,8 @@
  * vSTEs on a parent or a vIOMMU), VIOMMU_ALLOC, VDEVICE_ALLOC,
  * HWPT_INVALIDATE with random command batches, GET_HW_INFO, and the vfio
  * cdev's open, BIND_IOMMUFD, ATTACH/DETACH_IOMMUFD_PT and close, for two
- * vfio-pci functions on Linux 7.3 with the vIOMMU path open
- * (--x-pci-rc-canwbs). Structs come with random sizes (short, exact, longer
+ * vfio-pci functions and two opens of /dev/iommu on Linux 7.3 with the
+ * vIOMMU path open (--x-pci-rc-canwbs). Structs come with random sizes (short, exact, longer
  * with a zero or a non-zero tail) and random flags.
  *
  * After each call, recounted here from the table and the device files,
@@ -15,7 +15,8 @@
  * not in the table (or of another type); a bound cdev's device object is
  * in its context's table; a refused call leaves the debugfs view
  * (/sys/kernel/debug/iommusim/iommufd, every object and every IOAS area)
- * byte for byte as it was. The last close frees everything (LSan).
+ * byte for byte as it was. At the end the files close in a random order,
+ * the view then shows nothing open, and LSan finds no object left.
  */
 #include "boot_util.h"
 #include "iommusim/vfio.h"
@@ -43,7 +44,10 @@ static u64 rnd(void)
 
 struct world {
 	struct iommusim *sim;
-	int ifd;				/* /dev/iommu */
+	/* two opens of /dev/iommu: a device may be bound to either */
+	int ifds[2];
+	struct iommufd_ctx *ictxs[2];
+	int ifd;				/* the step's context */
 	struct iommufd_ctx *ictx;
 	char cdev_path[NDEV][64];		/* /dev/vfio/devices/vfioN */
 	int dev_fd[NDEV];			/* -1: closed */
@@ -161,12 +165,12 @@ static char *view(struct world *w)
 	return text;
 }
 
-/* the object at id is live and of type t (or one of the HWPT types for t = -1) */
-static void assert_live(struct world *w, const struct iommufd_object *o, int t, const char *what)
+/* the object at id is live in x's table and of type t (or one of the HWPT types for t = -1) */
+static void assert_live(struct iommufd_ctx *x, const struct iommufd_object *o, int t, const char *what)
 {
 	cr_assert_not_null(o, "%s: NULL", what);
-	cr_assert_lt(o->id, w->ictx->nobjects, "%s: id %u past the table", what, o->id);
-	cr_assert_eq(w->ictx->objects[o->id], o, "%s: object %u is not in the table", what, o->id);
+	cr_assert_lt(o->id, x->nobjects, "%s: id %u past the table", what, o->id);
+	cr_assert_eq(x->objects[o->id], o, "%s: object %u is not in the table", what, o->id);
 	if (t >= 0)
 		cr_assert_eq((int)o->type, t, "%s: object %u of type %d", what, o->id, (int)o->type);
 	else
@@ -180,9 +184,8 @@ static void assert_live(struct world *w, const struct iommufd_object *o, int t, 
  * its vIOMMU and its device; an attached device its HWPT; the bind (the
  * cdev's driver) its device. Every pointer goes to a live object.
  */
-static void check_table(struct world *w)
+static void check_ctx(struct iommufd_ctx *x)
 {
-	struct iommufd_ctx *x = w->ictx;
 	size_t n = x->nobjects;
 	unsigned *want = calloc(n + 1, sizeof(*want));
 	cr_assert_not_null(want);
@@ -198,18 +201,18 @@ static void check_table(struct world *w)
 			struct iommufd_device *idev = to_idev(o);
 			want[id]++;		/* the bind */
 			if (idev->hwpt) {
-				assert_live(w, &idev->hwpt->obj, -1, "device's hwpt");
+				assert_live(x, &idev->hwpt->obj, -1, "device's hwpt");
 				want[idev->hwpt->obj.id]++;
 			}
 			if (idev->vdev) {
-				assert_live(w, &idev->vdev->obj, IOMMUFD_OBJ_VDEVICE, "device's vdevice");
+				assert_live(x, &idev->vdev->obj, IOMMUFD_OBJ_VDEVICE, "device's vdevice");
 				cr_assert_eq(idev->vdev->idev, idev);
 			}
 			break;
 		}
 		case IOMMUFD_OBJ_HWPT_PAGING: {
 			struct iommufd_hwpt_paging *p = to_hwpt_paging(to_hwpt(o));
-			assert_live(w, &p->ioas->obj, IOMMUFD_OBJ_IOAS, "hwpt's ioas");
+			assert_live(x, &p->ioas->obj, IOMMUFD_OBJ_IOAS, "hwpt's ioas");
 			want[p->ioas->obj.id]++;
 			/* its domain is one of its IOAS's */
 			bool found = false;
@@ -220,10 +223,10 @@ static void check_table(struct world *w)
 		}
 		case IOMMUFD_OBJ_HWPT_NESTED: {
 			struct iommufd_hwpt_nested *h = to_hwpt_nested(to_hwpt(o));
-			assert_live(w, &h->parent->common.obj, IOMMUFD_OBJ_HWPT_PAGING, "nested's parent");
+			assert_live(x, &h->parent->common.obj, IOMMUFD_OBJ_HWPT_PAGING, "nested's parent");
 			cr_assert(h->parent->nest_parent);
 			if (h->viommu) {
-				assert_live(w, &h->viommu->obj, IOMMUFD_OBJ_VIOMMU, "nested's viommu");
+				assert_live(x, &h->viommu->obj, IOMMUFD_OBJ_VIOMMU, "nested's viommu");
 				cr_assert_eq(h->viommu->hwpt, h->parent);
 				want[h->viommu->obj.id]++;
 			} else {
@@ -233,15 +236,15 @@ static void check_table(struct world *w)
 		}
 		case IOMMUFD_OBJ_VIOMMU: {
 			struct iommufd_viommu *v = to_viommu(o);
-			assert_live(w, &v->hwpt->common.obj, IOMMUFD_OBJ_HWPT_PAGING, "viommu's parent");
+			assert_live(x, &v->hwpt->common.obj, IOMMUFD_OBJ_HWPT_PAGING, "viommu's parent");
 			cr_assert(v->hwpt->nest_parent);
 			want[v->hwpt->common.obj.id]++;
 			break;
 		}
 		case IOMMUFD_OBJ_VDEVICE: {
 			struct iommufd_vdevice *vd = to_vdevice(o);
-			assert_live(w, &vd->viommu->obj, IOMMUFD_OBJ_VIOMMU, "vdevice's viommu");
-			assert_live(w, &vd->idev->obj, IOMMUFD_OBJ_DEVICE, "vdevice's device");
+			assert_live(x, &vd->viommu->obj, IOMMUFD_OBJ_VIOMMU, "vdevice's viommu");
+			assert_live(x, &vd->idev->obj, IOMMUFD_OBJ_DEVICE, "vdevice's device");
 			cr_assert_eq(vd->idev->vdev, vd);
 			want[vd->viommu->obj.id]++;
 			want[vd->idev->obj.id]++;
@@ -278,15 +281,23 @@ static void check_table(struct world *w)
 	}
 	cr_assert_eq(count, iommufd_object_count(x));
 	free(want);
-	/* a bound cdev's device object is in this context's table; an open unbound cdev has none */
+}
+
+static void check_table(struct world *w)
+{
+	for (int c = 0; c < 2; c++)
+		check_ctx(w->ictxs[c]);
+	/* a bound cdev's device object is in the table of the context it was bound to */
 	for (int i = 0; i < NDEV; i++) {
 		if (w->dev_fd[i] < 0)
 			continue;
 		struct uapi_file *f = uapi_fget(w->sim->k, w->dev_fd[i]);
 		cr_assert(f && f->kind == UAPI_FILE_VFIO_DEVICE);
 		if (f->device->idev) {
-			assert_live(w, &f->device->idev->obj, IOMMUFD_OBJ_DEVICE, "cdev's device");
-			cr_assert_eq(f->device->idev->ictx, x);
+			struct iommufd_ctx *x = f->device->idev->ictx;
+			cr_assert(x == w->ictxs[0] || x == w->ictxs[1]);
+			cr_assert_eq(f->device->iommufd->iommufd, x);
+			assert_live(x, &f->device->idev->obj, IOMMUFD_OBJ_DEVICE, "cdev's device");
 		}
 	}
 }
@@ -334,6 +345,9 @@ static void step(struct world *w)
 	int di = (int)(rnd() % NDEV);
 	unsigned long cmd = 0;
 	u32 exact = 0;
+	int cur = rnd() % 4 == 0;	/* mostly the first context */
+	w->ifd = w->ifds[cur];
+	w->ictx = w->ictxs[cur];
 	int fd = w->ifd;
 	/* a refusal that may have done part of its work: an unmap stops at the area it cannot split */
 	bool partial = false;
@@ -582,7 +596,7 @@ Test(iommufd_fuzz_objects, random_sequences_over_every_object, .timeout = 60)
 {
 	const char *settings[] = { "IOMMUFD=y,VFIO_DEVICE_CDEV=y,ARM_SMMU_V3_IOMMUFD=y", NULL };
 	memset(succeeded, 0, sizeof(succeeded));
-	for (u64 seed = 1; seed <= 4; seed++) {
+	for (u64 seed = 1; seed <= 8; seed++) {
 		struct iommusim_options opts = { .linux_version = "7.3", .qemu_version = "10.0", .kconfig = settings,
 						 .pci_rc_canwbs = true };
 		char err[512] = "";
@@ -601,15 +615,34 @@ Test(iommufd_fuzz_objects, random_sequences_over_every_object, .timeout = 60)
 			cdev_path(&w, i);
 			w.dev_fd[i] = -1;
 		}
-		w.ifd = iommusim_open(w.sim, "/dev/iommu", 2);
-		cr_assert_geq(w.ifd, 3);
-		w.ictx = uapi_fget(w.sim->k, w.ifd)->iommufd;
+		for (int c = 0; c < 2; c++) {
+			w.ifds[c] = iommusim_open(w.sim, "/dev/iommu", 2);
+			cr_assert_geq(w.ifds[c], 3);
+			w.ictxs[c] = uapi_fget(w.sim->k, w.ifds[c])->iommufd;
+		}
 		w.mem = iommusim_user_alloc(w.sim, 0x200000);
 		cr_assert_not_null(w.mem);
 		rng_state = seed * 0x9E3779B97F4A7C15ULL;
 		for (int i = 0; i < 1500; i++)
 			step(&w);
-		/* the process exits with whatever is left: every object goes (LSan checks at the end) */
+		/* the files close in a random order (a context outlives its fd while a bound cdev holds it) */
+		int fds[2 + NDEV], nfds = 0;
+		for (int c = 0; c < 2; c++)
+			fds[nfds++] = w.ifds[c];
+		for (int i = 0; i < NDEV; i++)
+			if (w.dev_fd[i] >= 0)
+				fds[nfds++] = w.dev_fd[i];
+		for (int i = nfds - 1; i > 0; i--) {
+			int j = (int)(rnd() % (u64)(i + 1)), t = fds[i];
+			fds[i] = fds[j];
+			fds[j] = t;
+		}
+		for (int i = 0; i < nfds; i++)
+			cr_assert_eq(iommusim_close(w.sim, fds[i]), 0);
+		char *text = view(&w);
+		cr_assert_str_eq(text, "no /dev/iommu open\n");
+		free(text);
+		/* every object is freed by now: LSan at the end finds any that is not */
 		iommusim_free(w.sim);
 	}
 	for (int op = 0; op < OP_COUNT; op++)
