@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/uaccess.h"
 #include "smmuv3/iommufd.h"
 #include "smmuv3/domain.h"
 #include "smmuv3/ste.h"
@@ -236,11 +237,8 @@ static int copy_user_struct(void *dst, size_t dst_len, size_t min_len, const str
 		return -EINVAL;
 	if (u->len < min_len || dst_len < u->len)
 		return -EINVAL;
-	if (!u->uptr)
-		return -EFAULT;
 	memset(dst, 0, dst_len);
-	memcpy(dst, u->uptr, u->len);
-	return 0;
+	return copy_from_user(dst, (uintptr_t)u->uptr, u->len);
 }
 
 static struct iommu_domain *vsmmu_alloc_domain_nested(struct iommufd_viommu *viommu, u32 flags,
@@ -418,19 +416,20 @@ static int copy_user_cmds(u64 *cmds, const struct iommu_user_data_array *array)
 		return -EINVAL;
 	if (!array->entry_num)
 		return -EINVAL;
-	if (!array->uptr)
-		return -EFAULT;
-	const unsigned char *src = array->uptr;
 	for (u32 i = 0; i < array->entry_num; i++) {
-		const unsigned char *e = src + (size_t)i * array->entry_len;
-		unsigned char *dst = (unsigned char *)&cmds[2 * i];
+		u64 e = (uintptr_t)array->uptr + (u64)i * array->entry_len;
 		/* copy_struct_from_user(): shorter is zero-filled, longer must be zero past ours */
-		if (array->entry_len > ent) {
-			for (size_t b = ent; b < array->entry_len; b++)
-				if (e[b])
-					return -E2BIG;
+		for (u64 b = ent; b < array->entry_len; b++) {
+			unsigned char byte;
+			int ret = copy_from_user(&byte, e + b, 1);
+			if (ret)
+				return ret;
+			if (byte)
+				return -E2BIG;
 		}
-		memcpy(dst, e, array->entry_len < ent ? array->entry_len : ent);
+		int ret = copy_from_user(&cmds[2 * i], e, array->entry_len < ent ? array->entry_len : ent);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -441,6 +440,9 @@ static int vsmmu_cache_invalidate(struct iommufd_viommu *viommu, struct iommu_us
 	struct arm_smmu_device *smmu = vsmmu->smmu;
 	u32 n = array->entry_num, cur = 0, last = 0;
 	int ret;
+	/* kcalloc(): beyond KMALLOC_MAX_SIZE (4 MiB: order 10 of 4K pages) it fails (and WARNs once) */
+	if ((u64)n * 2 * sizeof(u64) > (4ULL << 20))
+		return -ENOMEM;
 	u64 *cmds = calloc(n ? (size_t)n * 2 : 1, sizeof(u64));
 	if (!cmds)
 		return -ENOMEM;

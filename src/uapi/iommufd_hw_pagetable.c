@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/uaccess.h"
 #include "uapi/iommufd.h"
 #include "uapi/iommufd_eventq.h"
 #include "iommu/iommu.h"
@@ -320,7 +321,6 @@ out:
 
 int iommufd_get_hw_info(struct iommufd_ucmd *ucmd, struct iommu_hw_info *cmd)
 {
-	unsigned char *user_ptr = (unsigned char *)(uintptr_t)cmd->data_uptr;
 	u32 data_len = 0;
 	void *data = NULL;
 	int rc;
@@ -349,15 +349,12 @@ int iommufd_get_hw_info(struct iommufd_ucmd *ucmd, struct iommu_hw_info *cmd)
 	}
 	u32 copy_len = cmd->data_len < data_len ? cmd->data_len : data_len;
 	/* copy_to_user() and clear_user() of the rest of the caller's buffer */
-	if (cmd->data_len && !user_ptr) {
-		free(data);
-		return -EFAULT;
-	}
-	if (copy_len)
-		memcpy(user_ptr, data, copy_len);
-	if (copy_len < cmd->data_len)
-		memset(user_ptr + copy_len, 0, cmd->data_len - copy_len);
+	rc = cmd->data_len && !cmd->data_uptr ? -EFAULT : copy_to_user(cmd->data_uptr, data, copy_len);
+	if (!rc && copy_len < cmd->data_len)
+		rc = clear_user(cmd->data_uptr + copy_len, cmd->data_len - copy_len);
 	free(data);
+	if (rc)
+		return rc;
 	/* the kernel's length, which may be more than the caller's buffer */
 	cmd->data_len = data_len;
 	cmd->out_capabilities = 0;

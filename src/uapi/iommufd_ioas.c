@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/uaccess.h"
 #include "uapi/iommufd.h"
 
 #define MAP_FLAGS (IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)
@@ -45,7 +46,6 @@ int iommufd_ioas_iova_ranges(struct iommufd_ucmd *ucmd, struct iommu_ioas_iova_r
 	if (!ioas)
 		return -ENOENT;
 	u32 max = cmd->num_iovas;
-	struct iommu_iova_range *user = (struct iommu_iova_range *)(uintptr_t)cmd->allowed_iovas;
 	size_t n = iopt_iova_holes(&ioas->iopt, NULL, 0);
 	struct iopt_range *holes = calloc(n ? n : 1, sizeof(*holes));
 	if (!holes)
@@ -53,12 +53,11 @@ int iommufd_ioas_iova_ranges(struct iommufd_ucmd *ucmd, struct iommu_ioas_iova_r
 	iopt_iova_holes(&ioas->iopt, holes, n);
 	/* the ranges that fit are written before the count says whether all did */
 	for (size_t i = 0; i < n && i < max; i++) {
-		if (!user) {
+		struct iommu_iova_range range = { .start = holes[i].start, .last = holes[i].last };
+		if (copy_to_user(cmd->allowed_iovas + i * sizeof(range), &range, sizeof(range))) {
 			free(holes);
 			return -EFAULT;
 		}
-		user[i].start = holes[i].start;
-		user[i].last = holes[i].last;
 	}
 	free(holes);
 	cmd->num_iovas = (u32)n;
@@ -80,25 +79,34 @@ int iommufd_ioas_allow_iovas(struct iommufd_ucmd *ucmd, struct iommu_ioas_allow_
 	struct iommufd_ioas *ioas = iommufd_get_ioas(ucmd->ictx, cmd->ioas_id);
 	if (!ioas)
 		return -ENOENT;
-	const struct iommu_iova_range *user = (const struct iommu_iova_range *)(uintptr_t)cmd->allowed_iovas;
-	struct iopt_range *r = calloc(cmd->num_iovas ? cmd->num_iovas : 1, sizeof(*r));
+	/* grown as the ranges are read: num_iovas is the caller's word, the array may be shorter */
+	struct iopt_range *r = malloc(sizeof(*r));
+	size_t cap = 1;
 	if (!r)
 		return -ENOMEM;
 	/* iommufd_ioas_load_iovas(): each range non-empty and apart from the ones before it */
 	for (u32 i = 0; i < cmd->num_iovas; i++) {
-		int err = 0;
-		if (!user)
-			err = -EFAULT;
-		else if (user[i].start >= user[i].last)
+		struct iommu_iova_range range;
+		int err = copy_from_user(&range, cmd->allowed_iovas + (u64)i * sizeof(range), sizeof(range));
+		if (!err && i == cap) {
+			struct iopt_range *grown = realloc(r, 2 * cap * sizeof(*r));
+			if (grown) {
+				r = grown;
+				cap *= 2;
+			} else {
+				err = -ENOMEM;
+			}
+		}
+		if (!err && range.start >= range.last)
 			err = -EINVAL;
 		for (u32 j = 0; !err && j < i; j++)
-			if (r[j].start <= user[i].last && r[j].last >= user[i].start)
+			if (r[j].start <= range.last && r[j].last >= range.start)
 				err = -EINVAL;
 		if (err) {
 			free(r);
 			return err;
 		}
-		r[i] = (struct iopt_range){ user[i].start, user[i].last };
+		r[i] = (struct iopt_range){ range.start, range.last };
 	}
 	qsort(r, cmd->num_iovas, sizeof(*r), range_cmp);
 	int ret = iopt_set_allow_iova(&ioas->iopt, r, cmd->num_iovas);
