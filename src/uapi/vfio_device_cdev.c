@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/vfio.h>
+#include "base/uaccess.h"
 #include "uapi/vfio.h"
 #include "uapi/vfio_cdev_abi.h"
 #include "uapi/iommufd.h"
@@ -157,8 +158,10 @@ static int check_token(struct vfio_device_file *df, const struct vfio_device_bin
 	if (!(bind->flags & VFIO_DEVICE_BIND_FLAG_TOKEN))
 		return 0;
 	/* copy_from_user() of the 16-byte UUID */
-	if (!bind->token_uuid_ptr)
-		return -EFAULT;
+	u8 uuid[16];
+	int ret = copy_from_user(uuid, bind->token_uuid_ptr, sizeof(uuid));
+	if (ret)
+		return ret;
 	dev_info(df->dev, "VF token incorrectly provided, not a PF or VF\n");
 	return -EINVAL;
 }
