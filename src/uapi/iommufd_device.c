@@ -301,6 +301,15 @@ static int do_replace(struct iommufd_device *idev, struct iommufd_hw_pagetable *
 			}
 		}
 	}
+	/* iommufd_group_do_replace_reserved_iova(): the MSI pages the group uses go into the new domain */
+	ret = hwpt_paging ? iommufd_group_setup_msi(idev, hwpt_paging) : 0;
+	if (ret) {
+		if (new_ioas)
+			for (size_t id = 1; id < ictx->nobjects; id++)
+				if (ictx->objects[id] && ictx->objects[id]->type == IOMMUFD_OBJ_DEVICE)
+					iopt_remove_reserved_iova(&hwpt_paging->ioas->iopt, to_idev(ictx->objects[id])->dev);
+		return ret;
+	}
 	/* iommu_replace_group_handle(): straight from one domain to the other */
 	ret = iommu_group_set_domain(idev->group, hwpt->domain);
 	if (ret) {

@@ -95,9 +95,16 @@ int iommufd_group_setup_msi(struct iommufd_device *idev, struct iommufd_hwpt_pag
 	struct iommufd_ctx *ictx = idev->ictx;
 	if (idev->sw_msi_start == UINT64_MAX)
 		return 0;
+	/* igroup->required_sw_msi: what every bound device of the group needs */
+	u64 required = 0;
+	for (size_t id = 1; id < ictx->nobjects; id++) {
+		struct iommufd_object *obj = ictx->objects[id];
+		if (obj && obj->type == IOMMUFD_OBJ_DEVICE && to_idev(obj)->group == idev->group)
+			required |= to_idev(obj)->required_sw_msi;
+	}
 	for (unsigned int i = 0; i < ictx->nsw_msi; i++) {
 		const struct iommufd_sw_msi_map *cur = &ictx->sw_msi[i];
-		if (cur->sw_msi_start != idev->sw_msi_start || !(idev->required_sw_msi & (1ull << cur->id)))
+		if (cur->sw_msi_start != idev->sw_msi_start || !(required & (1ull << cur->id)))
 			continue;
 		int rc = sw_msi_install(hwpt_paging, cur);
 		if (rc)

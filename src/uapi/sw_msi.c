@@ -15,15 +15,20 @@
 #include "uapi/uapi.h"
 #include "uapi/vfio.h"
 
-/* the iommufd device of dev, bound through its cdev and attached, or NULL */
+/* the iommufd device of dev attached in some context of the process, or NULL */
 static struct iommufd_device *attached_idev(struct kernel *k, struct device *dev)
 {
 	struct uapi_state *st = k->uapi;
 	for (int fd = 0; st && fd < UAPI_MAX_FDS; fd++) {
 		const struct uapi_file *f = st->fds[fd];
-		if (f && f->kind == UAPI_FILE_VFIO_DEVICE && f->device->dev == dev && f->device->idev &&
-		    f->device->idev->hwpt)
-			return f->device->idev;
+		if (!f || f->kind != UAPI_FILE_IOMMUFD)
+			continue;
+		struct iommufd_ctx *ictx = f->iommufd;
+		for (size_t id = 1; id < ictx->nobjects; id++) {
+			struct iommufd_object *obj = ictx->objects[id];
+			if (obj && obj->type == IOMMUFD_OBJ_DEVICE && to_idev(obj)->dev == dev && to_idev(obj)->hwpt)
+				return to_idev(obj);
+		}
 	}
 	return NULL;
 }

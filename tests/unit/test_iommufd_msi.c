@@ -9,10 +9,22 @@
  * not attached (the blocking domain) the ITS cannot prepare the doorbell:
  * EOPNOTSUPP, nothing enabled. The group path (VFIO type1) maps it through
  * the MSI cookie at the same base.
+ *
+ * Nested (a vIOMMU on a nest parent, the guest's vSTE): the doorbell page
+ * goes into the nest parent (stage 2) at IPA 0x8000000; the device's message
+ * (IOVA 0x8000040) goes through the guest's stage 1 first. With the guest's
+ * own mapping of that IOVA to the window's IPA it is delivered; without it
+ * the SMMU reports F_TRANSLATION at stage 1 with InputAddr 0x8000040; with
+ * the guest mapping it to its own vITS doorbell page (an IPA the host never
+ * mapped) it is a stage-2 F_TRANSLATION with that IPA. No MSI arrives then.
  */
 #include <linux/vfio.h>
 #include <linux/pci_regs.h>
-#include "boot_util.h"
+#include "iommufd_util.h"
+#include "hw/smmuv3/smmuv3_tables.h"
+#include "smmuv3/event_decode.h"
+#include "smmuv3/event_log.h"
+#include "smmuv3/evtq.h"
 #include "iommusim/vfio.h"
 #include "drivers/irq.h"
 #include "hw/gic.h"
@@ -21,24 +33,30 @@
 #include "uapi/iommufd.h"
 #include "uapi/uapi.h"
 #include "uapi/vfio_cdev_abi.h"
+#include "uapi/vfio.h"
 
-#define ARGS "-M virt,iommu=smmuv3,gic-version=3 -nic none -device pcie-root-port,id=rp1,chassis=1 " \
+#define ARGS_DEV "-M virt,iommu=smmuv3,gic-version=3 -nic none -device pcie-root-port,id=rp1,chassis=1 " \
 	     "-device virtio-net-pci,bus=rp1"
 #define DEV "0000:01:00.0"
 #define KCONFIG "IOMMUFD=y,VFIO_DEVICE_CDEV=y,TRANSPARENT_HUGEPAGE=n"
 
-static struct iommusim *boot(const char *kernel_v, const char *qemu, const char *kconfig)
+static struct iommusim *boot_s2fwb(const char *kernel_v, const char *qemu, const char *kconfig, bool s2fwb)
 {
 	const char *settings[] = { kconfig, NULL };
 	struct iommusim_options opts = { .linux_version = kernel_v, .qemu_version = qemu,
-					 .kconfig = kconfig ? settings : NULL };
+					 .kconfig = kconfig ? settings : NULL, .smmu_s2fwb = s2fwb };
 	char err[1024] = "";
-	struct iommusim *sim = boot_str_opts(ARGS, &opts, err, sizeof(err));
+	struct iommusim *sim = boot_str_opts(ARGS_DEV, &opts, err, sizeof(err));
 	cr_assert_not_null(sim, "%s", err);
 	cr_assert_eq(iommusim_sysfs_write(sim, "/sys/bus/pci/devices/" DEV "/driver_override", "vfio-pci"), 0);
 	cr_assert_eq(iommusim_sysfs_write(sim, "/sys/bus/pci/drivers/virtio-pci/unbind", DEV), 0);
 	cr_assert_eq(iommusim_sysfs_write(sim, "/sys/bus/pci/drivers_probe", DEV), 0);
 	return sim;
+}
+
+static struct iommusim *boot(const char *kernel_v, const char *qemu, const char *kconfig)
+{
+	return boot_s2fwb(kernel_v, qemu, kconfig, false);
 }
 
 struct irqset {
@@ -200,4 +218,125 @@ Test(iommufd_msi, type1_msi_cookie_61)
 Test(iommufd_msi, type1_msi_cookie_73)
 {
 	type1_doorbell("7.3", "10.0");
+}
+
+/* ---- nested ---- */
+
+#define GPA 0x40000000ULL
+#define PG(n) (GPA + (n) * 0x1000ULL)
+#define S1_TABLE(ipa) ((ipa) | PTE_VALID | PTE_TYPE)
+#define S1_PAGE(ipa) ((ipa) | PTE_VALID | PTE_TYPE | PTE_S1_AP_UNPRIV | PTE_AF)
+#define WINDOW 0x8000000ULL
+enum guest_msi_map { GUEST_MAPS_WINDOW, GUEST_MAPS_NOTHING, GUEST_MAPS_ITS_GPA };
+
+/* the last event the driver drained, decoded */
+static struct arm_smmu_event last_event(struct arm_smmu_device *smmu, u64 events_before)
+{
+	arm_smmu_evtq_thread(smmu);
+	cr_assert_eq(smmu->event_log.total, events_before + 1, "one event");
+	u64 i = (smmu->event_log.total - 1) % ARM_SMMU_EVENT_LOG_SIZE;
+	struct arm_smmu_event ev;
+	arm_smmu_decode_event(smmu, smmu->event_log.recs[i].evt, &ev);
+	return ev;
+}
+
+static void nested_msi(enum guest_msi_map how)
+{
+	struct iommusim *sim = boot_s2fwb("7.3", "10.0", "IOMMUFD=y,VFIO_DEVICE_CDEV=y,ARM_SMMU_V3_IOMMUFD=y,"
+					 "TRANSPARENT_HUGEPAGE=n", true);
+	int ifd, dfd = cdev_bound(sim, &ifd);
+	struct ifd c = { .sim = sim, .fd = ifd, .ictx = uapi_fget(sim->k, ifd)->iommufd, .pdev = pdev_of(sim, DEV) };
+	c.idev = uapi_fget(sim->k, dfd)->device->idev;
+	c.dev_id = c.idev->obj.id;
+	u32 ioas = ifd_ioas(&c);
+	/* guest RAM at IPA 0x40000000: its CD (ASID 5) and stage-1 tables */
+	u64 *ram = iommusim_user_alloc(sim, 0x10000);
+	cr_assert_not_null(ram);
+	memset(ram, 0, 0x10000);
+	struct iommu_ioas_map m = { .size = sizeof(m), .ioas_id = ioas,
+				    .flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+					     IOMMU_IOAS_MAP_WRITEABLE,
+				    .user_va = (u64)(uintptr_t)ram, .length = 0x10000, .iova = GPA };
+	cr_assert_eq(ifd_io(&c, IOMMU_IOAS_MAP, &m), 0);
+	ram[0] = CD0_V | CD0_AA64 | FIELD_PREP(CD0_T0SZ, 16) | FIELD_PREP(CD0_IRGN0, 1) | FIELD_PREP(CD0_ORGN0, 1) |
+		 FIELD_PREP(CD0_SH0, 3) | CD0_EPD1 | FIELD_PREP(CD0_IPS, 4) | CD0_R | CD0_A | FIELD_PREP(CD0_ASID, 5);
+	ram[1] = PG(1);
+	ram[3] = 0xff;
+	/* IOVA 0x8000000: L0 0, L1 0, L2 0x40, L3 0 */
+	ram[0x1000 / 8] = S1_TABLE(PG(2));
+	ram[0x2000 / 8] = S1_TABLE(PG(3));
+	ram[0x3000 / 8 + 0x40] = S1_TABLE(PG(4));
+	u64 doorbell = msi_parent_doorbell(sim->k);
+	if (how == GUEST_MAPS_WINDOW)
+		ram[0x4000 / 8] = S1_PAGE(WINDOW);
+	else if (how == GUEST_MAPS_ITS_GPA)
+		ram[0x4000 / 8] = S1_PAGE(doorbell & ~0xfffULL);
+
+	u32 parent = ifd_nest_parent(&c, ioas), viommu = 0, vdev = 0, nested = 0;
+	cr_assert_eq(ifd_viommu_alloc(&c, c.dev_id, parent, IOMMU_VIOMMU_TYPE_ARM_SMMUV3, &viommu), 0);
+	cr_assert_eq(ifd_vdevice_alloc(&c, viommu, c.dev_id, 0x42, &vdev), 0);
+	struct iommu_hwpt_arm_smmuv3 vste = { { STE0_V | FIELD_PREP(STE0_CONFIG, STE_CONFIG_S1) | PG(0), 0 } };
+	cr_assert_eq(ifd_hwpt_alloc(&c, c.dev_id, viommu, 0, IOMMU_HWPT_DATA_ARM_SMMUV3, &vste, 16, &nested), 0);
+	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at), .pt_id = nested };
+	cr_assert_eq(iommusim_ioctl(sim, dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at), 0);
+
+	int efd = iommusim_eventfd(sim, 0);
+	int32_t fds[1] = { efd };
+	cr_assert_eq(set_irqs(sim, dfd, EVENTFD_TRIGGER, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, fds), 0);
+	/* the message carries the window's IOVA; the nest parent maps it to the ITS */
+	struct hw_pci_fn *fn = fn_of(sim);
+	u64 msg = WINDOW + (doorbell & 0xfff);
+	cr_assert_eq(hw_msix_entry_addr(fn->msix, 0), msg);
+	struct iommufd_object *po = iommufd_get_object(c.ictx, parent, IOMMUFD_OBJ_HWPT_PAGING);
+	cr_assert_not_null(po);
+	struct iommufd_hwpt_paging *np = to_hwpt_paging(to_hwpt(po));
+	cr_assert_eq(iommu_iova_to_phys(np->common.domain, WINDOW), doorbell & ~0xfffULL, "stage 2 maps the window");
+
+	struct arm_smmu_device *smmu = ifd_smmu(&c);
+	u64 events = smmu->event_log.total, before = delivered(sim);
+	int ret = hw_pci_msi_send(sim->k->hw, fn, 0, NULL, NULL);
+	if (how == GUEST_MAPS_WINDOW) {
+		cr_assert_eq(ret, 0);
+		cr_assert_eq(delivered(sim), before + 1);
+		uint64_t v = 0;
+		cr_assert_eq(iommusim_eventfd_read(sim, efd, &v), 0);
+		cr_assert_eq(v, 1);
+	} else {
+		cr_assert_eq(ret, -EFAULT);
+		cr_assert_eq(delivered(sim), before);
+		struct arm_smmu_event ev = last_event(smmu, events);
+		cr_assert_eq(ev.id, 0x10, "F_TRANSLATION, got 0x%x", ev.id);
+		cr_assert_eq(ev.iova, msg, "InputAddr %#llx", (unsigned long long)ev.iova);
+		cr_assert_not(ev.read, "a write");
+		if (how == GUEST_MAPS_NOTHING) {
+			cr_assert_not(ev.s2, "stage 1");
+		} else {
+			cr_assert(ev.s2, "stage 2");
+			/* the record's IPA field holds bits 51:12 */
+			cr_assert_eq(ev.ipa, doorbell & ~0xfffULL, "IPA %#llx", (unsigned long long)ev.ipa);
+		}
+	}
+	cr_assert_eq(set_irqs(sim, dfd, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
+			      VFIO_PCI_MSIX_IRQ_INDEX, 0, 0, NULL), 0);
+	struct iommu_destroy d = { .size = sizeof(d), .id = vdev };
+	cr_assert_eq(ifd_io(&c, IOMMU_DESTROY, &d), 0);
+	iommusim_close(sim, efd);
+	iommusim_close(sim, dfd);
+	iommusim_close(sim, ifd);
+	iommusim_free(sim);
+}
+
+Test(iommufd_msi, nested_with_the_guests_mapping_of_the_window)
+{
+	nested_msi(GUEST_MAPS_WINDOW);
+}
+
+Test(iommufd_msi, nested_without_the_guests_mapping_faults_at_stage1)
+{
+	nested_msi(GUEST_MAPS_NOTHING);
+}
+
+Test(iommufd_msi, nested_guest_mapping_its_own_doorbell_faults_at_stage2)
+{
+	nested_msi(GUEST_MAPS_ITS_GPA);
 }
