@@ -112,6 +112,17 @@ ssize_t iommusim_pread(struct iommusim *sim, int fd, void *buf, size_t len, off_
 ssize_t iommusim_pwrite(struct iommusim *sim, int fd, const void *buf, size_t len, off_t off);
 
 /**
+ * iommusim_read/iommusim_write - read(2)/write(2) of an iommufd event queue
+ * (IOMMU_VEVENTQ_ALLOC's or IOMMU_FAULT_QUEUE_ALLOC's fd)
+ *
+ * returns: the bytes, or -errno as 7.3 gives them (-EBADF, -EINVAL for
+ * another file or a buffer too small for the next record, -ESPIPE for a
+ * fault queue's partial record)
+ */
+ssize_t iommusim_read(struct iommusim *sim, int fd, void *buf, size_t len);
+ssize_t iommusim_write(struct iommusim *sim, int fd, const void *buf, size_t len);
+
+/**
  * iommusim_user_alloc - anonymous memory of the process, usable for MAP_DMA
  * @size: bytes (rounded up to 64 KiB)
  *

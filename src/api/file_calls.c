@@ -46,6 +46,16 @@ ssize_t iommusim_pwrite(struct iommusim *sim, int fd, const void *buf, size_t le
 	return sim ? uapi_pwrite(sim->k, fd, buf, len, off) : -EINVAL;
 }
 
+ssize_t iommusim_read(struct iommusim *sim, int fd, void *buf, size_t len)
+{
+	return sim ? uapi_read(sim->k, fd, buf, len) : -EINVAL;
+}
+
+ssize_t iommusim_write(struct iommusim *sim, int fd, const void *buf, size_t len)
+{
+	return sim ? uapi_write(sim->k, fd, buf, len) : -EINVAL;
+}
+
 void *iommusim_user_alloc(struct iommusim *sim, size_t size)
 {
 	return sim ? uapi_user_alloc(sim->k, size) : NULL;
