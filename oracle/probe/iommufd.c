@@ -94,12 +94,20 @@ static void *sys_user_alloc(struct iommufd_exec_host *h, size_t size)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+static long sys_read(struct iommufd_exec_host *h, int fd, void *buf, size_t len)
+{
+	(void)h;
+	ssize_t n = read(fd, buf, len);
+	return n < 0 ? -errno : (long)n;
+}
+
 static const struct iommufd_exec_ops real_ops = {
 	.open = sys_open,
 	.close = sys_close,
 	.ioctl = sys_ioctl,
 	.first_entry = sys_first_entry,
 	.user_alloc = sys_user_alloc,
+	.read = sys_read,
 };
 
 /* one line of the verb, with the state the daemon keeps between lines */

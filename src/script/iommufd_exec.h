@@ -38,6 +38,11 @@
  *                                             IOMMU_VDEVICE_ALLOC         -> ok vdevice N
  *   iommufd invalidate ID CMD [CMD...]        IOMMU_HWPT_INVALIDATE of SMMUv3 commands
  *                                             -> ok N entries | ERRNO (...) after N
+ *   iommufd veventq alloc VIOMMU-ID [type=arm-smmuv3|N] [depth=N]
+ *                                             IOMMU_VEVENTQ_ALLOC (depth 16) -> ok veventq N
+ *   iommufd veventq ID read [len=N] | close   read(2) of its fd (len 256) -> ok N bytes, then a
+ *                                             line per vEVENT: vevent S W0 W1 W2 W3 (hex) or
+ *                                             lost-events S | close(2) of its fd
  *
  * Every ioctl line also takes size=N (the struct's first word, size or
  * argsz: what the caller claims; the bytes past the struct up to N are
@@ -68,11 +73,13 @@
 	"viommu alloc DEVICE HWPT-ID [type=arm-smmuv3|N] | vdevice alloc VIOMMU-ID DEVICE VSID | " \
 	"invalidate ID CMD... (CMD: tlbi-nh-all|tlbi-nh-asid|tlbi-nh-va|tlbi-nh-vaa|tlbi-nsnh-all|" \
 	"tlbi-s12-vmall|tlbi-s2-ipa|cfgi-ste|cfgi-all|cfgi-cd|cfgi-cd-all|atc-inv|cmd-sync "        \
-	"[FIELD=N...] or W0:W1); every ioctl: [size=N] [tail=B] [flags=N]\n"
+	"[FIELD=N...] or W0:W1) | veventq alloc VIOMMU-ID [type=arm-smmuv3|N] [depth=N] | "         \
+	"veventq ID read [len=N]|close; every ioctl: [size=N] [tail=B] [flags=N]\n"
 
 #define IOMMUFD_EXEC_MAX_DEVICES 16
 #define IOMMUFD_EXEC_MAX_CMDS 64
 #define IOMMUFD_EXEC_MAX_RANGES 64
+#define IOMMUFD_EXEC_MAX_QUEUES 16
 /* the buffer an ioctl's struct goes out in: size=N may claim up to this */
 #define IOMMUFD_EXEC_BUF 4096
 
@@ -88,6 +95,8 @@ struct iommufd_exec_ops {
 	int (*first_entry)(struct iommufd_exec_host *h, const char *dir, char *name, size_t len);
 	/* anonymous memory of the process, zeroed (a VMM's guest RAM): NULL when none */
 	void *(*user_alloc)(struct iommufd_exec_host *h, size_t size);
+	/* read(2): the bytes read, or -errno */
+	long (*read)(struct iommufd_exec_host *h, int fd, void *buf, size_t len);
 };
 
 /* What a VMM keeps between calls: the iommufd and each device's cdev and id. */
@@ -99,6 +108,11 @@ struct iommufd_exec_state {
 		int fd;
 		uint32_t dev_id;	/* from bind, 0 before */
 	} devices[IOMMUFD_EXEC_MAX_DEVICES];
+	int nqueues;
+	struct {
+		uint32_t id;	/* the vEVENTQ's object id */
+		int fd;		/* -1: closed */
+	} queues[IOMMUFD_EXEC_MAX_QUEUES];
 };
 
 struct iommufd_exec {
@@ -974,6 +988,105 @@ static inline int ifd_invalidate(const struct iommufd_exec *x, int argc, char **
 	return (int)ret;
 }
 
+/* --- vEVENTQs --- */
+
+/* the slot of the vEVENTQ with this id whose fd is open, or -1 after saying so */
+static inline int ifd_queue_index(const struct iommufd_exec *x, uint32_t id)
+{
+	for (int i = 0; i < x->state->nqueues; i++)
+		if (x->state->queues[i].id == id && x->state->queues[i].fd >= 0)
+			return i;
+	fprintf(x->out, "iommufd: veventq %u has no open fd\n", id);
+	return -1;
+}
+
+/* the vEVENTs of one read: header (flags, sequence), then an ARM SMMUv3 record unless lost-events */
+static inline void ifd_print_vevents(const struct iommufd_exec *x, const unsigned char *buf, size_t n)
+{
+	size_t off = 0;
+	while (off + 8 <= n) {
+		uint32_t flags, seq;
+		memcpy(&flags, buf + off, 4);
+		memcpy(&seq, buf + off + 4, 4);
+		off += 8;
+		if (flags & IOMMU_VEVENTQ_FLAG_LOST_EVENTS) {
+			fprintf(x->out, "lost-events %u\n", seq);
+			continue;
+		}
+		uint64_t w[4] = { 0, 0, 0, 0 };
+		size_t len = n - off < sizeof(w) ? n - off : sizeof(w);
+		memcpy(w, buf + off, len);
+		off += len;
+		fprintf(x->out, "vevent %u %016llx %016llx %016llx %016llx\n", seq, (unsigned long long)w[0],
+			(unsigned long long)w[1], (unsigned long long)w[2], (unsigned long long)w[3]);
+	}
+}
+
+/* iommufd veventq alloc VIOMMU-ID [type=arm-smmuv3|N] [depth=N] | veventq ID read [len=N] | veventq ID close */
+static inline int ifd_veventq(const struct iommufd_exec *x, int argc, char **argv)
+{
+	if (argc >= 4 && !strcmp(argv[2], "alloc")) {
+		static const char *const keys[] = { "type", "depth", NULL };
+		struct iommu_veventq_alloc cmd = { .size = sizeof(cmd) };
+		struct ifd_opts o = { .keys = keys };
+		if (ifd_parse_u32(argv[3], &cmd.viommu_id) || ifd_parse_opts(argc, argv, 4, &o) ||
+		    (o.key_set[0] && o.key_val[0] > 0xffffffffu) || (o.key_set[1] && o.key_val[1] > 0xffffffffu))
+			return ifd_usage(x);
+		int fd = ifd_iommufd(x);
+		if (fd < 0)
+			return -EBADF;
+		if (x->state->nqueues >= IOMMUFD_EXEC_MAX_QUEUES) {
+			fprintf(x->out, "iommufd: too many vEVENTQs\n");
+			return -ENOSPC;
+		}
+		cmd.type = o.key_set[0] ? (uint32_t)o.key_val[0] : IOMMU_VEVENTQ_TYPE_ARM_SMMUV3;
+		cmd.veventq_depth = o.key_set[1] ? (uint32_t)o.key_val[1] : 16;
+		if (o.has_flags)
+			cmd.flags = o.flags;
+		long ret = ifd_ioctl(x, fd, IOMMU_VEVENTQ_ALLOC, &cmd, sizeof(cmd), &o);
+		if (ret)
+			return ifd_result(x, ret);
+		x->state->queues[x->state->nqueues].id = cmd.out_veventq_id;
+		x->state->queues[x->state->nqueues].fd = (int)cmd.out_veventq_fd;
+		x->state->nqueues++;
+		fprintf(x->out, "ok veventq %u\n", cmd.out_veventq_id);
+		return 0;
+	}
+	uint32_t id;
+	if (argc < 4 || ifd_parse_u32(argv[2], &id))
+		return ifd_usage(x);
+	if (!strcmp(argv[3], "close") && argc == 4) {
+		int q = ifd_queue_index(x, id);
+		if (q < 0)
+			return -EBADF;
+		long ret = x->ops->close(x->host, x->state->queues[q].fd);
+		x->state->queues[q].fd = -1;
+		if (!ret)
+			fprintf(x->out, "ok\n");
+		return ifd_result(x, ret);
+	}
+	static const char *const keys[] = { "len", NULL };
+	struct ifd_opts o = { .keys = keys };
+	if (strcmp(argv[3], "read") || ifd_parse_opts(argc, argv, 4, &o) || o.has_size || o.has_tail ||
+	    o.has_flags || (o.key_set[0] && o.key_val[0] > IOMMUFD_EXEC_BUF))
+		return ifd_usage(x);
+	int q = ifd_queue_index(x, id);
+	if (q < 0)
+		return -EBADF;
+	if (!x->ops->read) {
+		fprintf(x->out, "iommufd: no read(2) here\n");
+		return -ENOSYS;
+	}
+	_Alignas(8) unsigned char buf[IOMMUFD_EXEC_BUF];
+	memset(buf, 0, sizeof(buf));
+	long n = x->ops->read(x->host, x->state->queues[q].fd, buf, o.key_set[0] ? (size_t)o.key_val[0] : 256);
+	if (n < 0)
+		return ifd_result(x, n);
+	fprintf(x->out, "ok %ld bytes\n", n);
+	ifd_print_vevents(x, buf, (size_t)n);
+	return 0;
+}
+
 /* One line: argv[0] is "iommufd". 0, or -errno after printing why. */
 static inline int iommufd_exec(const struct iommufd_exec *x, int argc, char **argv)
 {
@@ -998,6 +1111,8 @@ static inline int iommufd_exec(const struct iommufd_exec *x, int argc, char **ar
 		return ifd_vdevice(x, argc, argv);
 	if (!strcmp(op, "invalidate"))
 		return ifd_invalidate(x, argc, argv);
+	if (!strcmp(op, "veventq"))
+		return ifd_veventq(x, argc, argv);
 	return ifd_usage(x);
 }
 

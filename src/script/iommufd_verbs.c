@@ -55,12 +55,18 @@ static void *host_user_alloc(struct iommufd_exec_host *h, size_t size)
 	return iommusim_user_alloc(h->sim, size);
 }
 
+static long host_read(struct iommufd_exec_host *h, int fd, void *buf, size_t len)
+{
+	return iommusim_read(h->sim, fd, buf, len);
+}
+
 static const struct iommufd_exec_ops model_ops = {
 	.open = host_open,
 	.close = host_close,
 	.ioctl = host_ioctl,
 	.first_entry = host_first_entry,
 	.user_alloc = host_user_alloc,
+	.read = host_read,
 };
 
 int verb_iommufd(struct iommusim *sim, int argc, char **argv, FILE *out)
