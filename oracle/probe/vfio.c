@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -324,6 +325,33 @@ static long device_config_write(int fd, unsigned long long offset, const unsigne
 	return ret;
 }
 
+/* VFIO_DEVICE_SET_IRQS as the model's verb makes it (vfio_format.h); new eventfds stay open */
+static int device_set_irqs(int argc, char **argv, FILE *out)
+{
+	struct vfio_set_irqs_req req;
+	static unsigned char buf[sizeof(struct vfio_irq_set) + 4 * 2048];
+	if (vfio_parse_set_irqs(argc, argv, &req))
+		return usage(out);
+	int fd = device_fd(argv[2]);
+	if (fd < 0) {
+		fprintf(out, "vfio: device %s is not open\n", argv[2]);
+		return 1;
+	}
+	int fds[VFIO_SET_IRQS_MAX_VALUES] = { 0 };
+	for (int i = 0; i < req.nvalues; i++) {
+		if (req.values[i] != VFIO_SET_IRQS_NEW_EVENTFD)
+			continue;
+		fds[i] = (int)sys(eventfd(0, 0));
+		if (fds[i] < 0)
+			return print_result(out, fds[i]);
+	}
+	memset(buf, 0, sizeof(buf));
+	vfio_fill_set_irqs(&req, fds, buf);
+	long ret = sys(ioctl(fd, VFIO_DEVICE_SET_IRQS, buf));
+	vfio_print_set_irqs(out, ret);
+	return ret < 0 ? 1 : 0;
+}
+
 static int do_device(int argc, char **argv, FILE *out)
 {
 	unsigned long long index = 0, argsz = sizeof(struct vfio_region_info) + 256, len = 0;
@@ -334,6 +362,8 @@ static int do_device(int argc, char **argv, FILE *out)
 	int write = argc >= 5 && !strcmp(argv[3], "config-write");
 	int info_verb = argc == 4 && !strcmp(argv[3], "info");
 	int reset = argc == 4 && !strcmp(argv[3], "reset");
+	if (argc >= 4 && !strcmp(argv[3], "set-irqs"))
+		return device_set_irqs(argc, argv, out);
 	if (!info_verb && !irq && !region && !config && !write && !reset)
 		return usage(out);
 	if ((irq || region || config || write) && (parse_u64(argv[4], &index) || index > 0xffffffffu))

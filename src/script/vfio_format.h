@@ -21,7 +21,9 @@
 	"unmap IOVA SIZE [argsz=N] [flags=N] | unmap all | "                                        \
 	"group N status|set-container|unset-container|get-device-fd NAME | "                        \
 	"device NAME info|irq-info INDEX|region-info INDEX [argsz=N]|config-read OFFSET LEN|"       \
-	"config-write OFFSET [BYTE...]|reset | mem read IOVA LEN | mem write IOVA LEN PATTERN | "  \
+	"config-write OFFSET [BYTE...]|reset|"                                                       \
+	"set-irqs INDEX START COUNT none|bool|eventfd trigger|mask|unmask [V...] [argsz=N] [flags=N] | " \
+	"mem read IOVA LEN | mem write IOVA LEN PATTERN | "  \
 	"rlimit memlock BYTES | attach DEVICE\n"
 
 /*
@@ -226,6 +228,123 @@ static inline void vfio_print_bytes(FILE *out, const unsigned char *buf, long n)
 static inline long long vfio_config_offset(unsigned long long offset)
 {
 	return (long long)(((unsigned long long)VFIO_PCI_CONFIG_REGION_INDEX << 40) + offset);
+}
+
+/*
+ * vfio device NAME set-irqs INDEX START COUNT DATA ACTION [V...] [argsz=N] [flags=N]:
+ * VFIO_DEVICE_SET_IRQS with DATA none|bool|eventfd and ACTION
+ * trigger|mask|unmask; the values follow the header (a bool each: 0 or 1;
+ * an fd each: "new" for a fresh eventfd of the process, or a number as it
+ * is, -1 to disable); argsz defaults to the header and the values given;
+ * flags=N replaces the DATA|ACTION flags. The reply: "ok", or "ok N" for a
+ * positive return (fewer vectors than asked), or the errno.
+ */
+#define VFIO_SET_IRQS_MAX_VALUES 16
+#define VFIO_SET_IRQS_NEW_EVENTFD (-0x7fffffff - 1)
+
+struct vfio_set_irqs_req {
+	unsigned index, start, count, flags;
+	unsigned long long argsz;
+	int nvalues;
+	int values[VFIO_SET_IRQS_MAX_VALUES];	/* VFIO_SET_IRQS_NEW_EVENTFD: a new eventfd */
+	int value_size;				/* bytes per value: 0, 1 or 4 */
+};
+
+static inline int vfio_parse_u32_arg(const char *s, unsigned *v)
+{
+	char *end;
+	unsigned long long n = strtoull(s, &end, 0);
+	if (!*s || *end || s[0] == '-' || n > 0xffffffffull)
+		return -1;
+	*v = (unsigned)n;
+	return 0;
+}
+
+/* argv[4..]: 0 and *req, -1 for a line that does not parse */
+static inline int vfio_parse_set_irqs(int argc, char **argv, struct vfio_set_irqs_req *req)
+{
+	memset(req, 0, sizeof(*req));
+	if (argc < 9 || vfio_parse_u32_arg(argv[4], &req->index) || vfio_parse_u32_arg(argv[5], &req->start) ||
+	    vfio_parse_u32_arg(argv[6], &req->count))
+		return -1;
+	if (!strcmp(argv[7], "none")) {
+		req->flags = VFIO_IRQ_SET_DATA_NONE;
+	} else if (!strcmp(argv[7], "bool")) {
+		req->flags = VFIO_IRQ_SET_DATA_BOOL;
+		req->value_size = 1;
+	} else if (!strcmp(argv[7], "eventfd")) {
+		req->flags = VFIO_IRQ_SET_DATA_EVENTFD;
+		req->value_size = 4;
+	} else {
+		return -1;
+	}
+	if (!strcmp(argv[8], "trigger"))
+		req->flags |= VFIO_IRQ_SET_ACTION_TRIGGER;
+	else if (!strcmp(argv[8], "mask"))
+		req->flags |= VFIO_IRQ_SET_ACTION_MASK;
+	else if (!strcmp(argv[8], "unmask"))
+		req->flags |= VFIO_IRQ_SET_ACTION_UNMASK;
+	else
+		return -1;
+	int i = 9, have_argsz = 0;
+	for (; i < argc && !strchr(argv[i], '='); i++) {
+		if (req->nvalues == VFIO_SET_IRQS_MAX_VALUES || !req->value_size)
+			return -1;
+		char *end;
+		long v;
+		if (req->value_size == 4 && !strcmp(argv[i], "new")) {
+			req->values[req->nvalues++] = VFIO_SET_IRQS_NEW_EVENTFD;
+			continue;
+		}
+		v = strtol(argv[i], &end, 0);
+		if (!*argv[i] || *end || v < -0x7fffffffL || v > 0x7fffffffL ||
+		    (req->value_size == 1 && (v < 0 || v > 255)))
+			return -1;
+		req->values[req->nvalues++] = (int)v;
+	}
+	for (; i < argc; i++) {
+		unsigned v;
+		if (!strncmp(argv[i], "argsz=", 6) && !vfio_parse_u32_arg(argv[i] + 6, &v)) {
+			req->argsz = v;
+			have_argsz = 1;
+		} else if (!strncmp(argv[i], "flags=", 6) && !vfio_parse_u32_arg(argv[i] + 6, &v)) {
+			req->flags = v;
+		} else {
+			return -1;
+		}
+	}
+	if (!have_argsz)
+		req->argsz = sizeof(struct vfio_irq_set) + (unsigned long long)req->nvalues * req->value_size;
+	return 0;
+}
+
+/*
+ * The ioctl's argument in buf (at least sizeof(struct vfio_irq_set) + 64
+ * bytes), the new eventfds already made by the caller into fds[i].
+ */
+static inline void vfio_fill_set_irqs(const struct vfio_set_irqs_req *req, const int *fds, unsigned char *buf)
+{
+	struct vfio_irq_set hdr = { .argsz = (unsigned)req->argsz, .flags = req->flags, .index = req->index,
+				    .start = req->start, .count = req->count };
+	memcpy(buf, &hdr, sizeof(hdr));
+	for (int i = 0; i < req->nvalues; i++) {
+		if (req->value_size == 1) {
+			buf[sizeof(hdr) + i] = (unsigned char)req->values[i];
+		} else {
+			int v = req->values[i] == VFIO_SET_IRQS_NEW_EVENTFD ? fds[i] : req->values[i];
+			memcpy(buf + sizeof(hdr) + 4 * i, &v, 4);
+		}
+	}
+}
+
+static inline void vfio_print_set_irqs(FILE *out, long ret)
+{
+	if (ret > 0)
+		fprintf(out, "ok %ld\n", ret);
+	else if (!ret)
+		fprintf(out, "ok\n");
+	else
+		vfio_print_errno(out, ret);
 }
 
 #endif

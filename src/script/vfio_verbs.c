@@ -27,6 +27,10 @@
  *                                             at OFFSET of the config region, none for a
  *                                             pwrite of length 0
  *   vfio device NAME reset                    VFIO_DEVICE_RESET
+ *   vfio device NAME set-irqs INDEX START COUNT none|bool|eventfd trigger|mask|unmask
+ *                             [V...] [argsz=N] [flags=N]
+ *                                             VFIO_DEVICE_SET_IRQS (vfio_format.h): V is a bool,
+ *                                             or an fd ("new": a fresh eventfd, -1: none)
  *   vfio mem read IOVA LEN | mem write IOVA LEN PATTERN
  *                                             the process's memory behind a mapping
  *   vfio rlimit memlock BYTES                 setrlimit(RLIMIT_MEMLOCK), CAP_IPC_LOCK dropped
@@ -257,6 +261,37 @@ static long device_config_write(struct iommusim *sim, int fd, u64 offset, const 
 	return ret;
 }
 
+/* room for every vector a function can have (2048 MSI-X entries) */
+#define SET_IRQS_BUF (sizeof(struct vfio_irq_set) + 4 * 2048)
+
+static int device_set_irqs(struct iommusim *sim, int argc, char **argv, FILE *out)
+{
+	struct vfio_set_irqs_req req;
+	if (vfio_parse_set_irqs(argc, argv, &req))
+		return usage(out);
+	int fd = uapi_find_device_fd(sim->k, argv[2]);
+	if (fd < 0) {
+		fprintf(out, "vfio: device %s is not open\n", argv[2]);
+		return fd;
+	}
+	int fds[VFIO_SET_IRQS_MAX_VALUES] = { 0 };
+	for (int i = 0; i < req.nvalues; i++) {
+		if (req.values[i] != VFIO_SET_IRQS_NEW_EVENTFD)
+			continue;
+		fds[i] = iommusim_eventfd(sim, 0);
+		if (fds[i] < 0)
+			return print_result(out, fds[i]);
+	}
+	unsigned char *buf = calloc(1, SET_IRQS_BUF);
+	if (!buf)
+		return -ENOMEM;
+	vfio_fill_set_irqs(&req, fds, buf);
+	long ret = iommusim_ioctl(sim, fd, VFIO_DEVICE_SET_IRQS, buf);
+	free(buf);
+	vfio_print_set_irqs(out, ret);
+	return ret < 0 ? (int)ret : 0;
+}
+
 static int verb_device(struct iommusim *sim, int argc, char **argv, FILE *out)
 {
 	u64 index = 0, argsz = sizeof(struct vfio_region_info) + 256, len = 0;
@@ -267,6 +302,8 @@ static int verb_device(struct iommusim *sim, int argc, char **argv, FILE *out)
 	bool write = argc >= 5 && !strcmp(argv[3], "config-write");
 	bool info_verb = argc == 4 && !strcmp(argv[3], "info");
 	bool reset = argc == 4 && !strcmp(argv[3], "reset");
+	if (argc >= 4 && !strcmp(argv[3], "set-irqs"))
+		return device_set_irqs(sim, argc, argv, out);
 	if (!info_verb && !irq && !region && !config && !write && !reset)
 		return usage(out);
 	if ((irq || region || config || write) && (verb_parse_u64(argv[4], &index) || index > 0xffffffffu))

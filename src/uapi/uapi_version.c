@@ -8,6 +8,7 @@ const struct uapi_version uapi_linux_6_1 = {
 	.info_caps_aligned = false,
 	.err_irq_any_function = false,
 	.dyn_msix = false,
+	.single_trigger_refuses_bad_fd = false,
 };
 
 const struct uapi_version uapi_linux_7_3 = {
@@ -16,4 +17,5 @@ const struct uapi_version uapi_linux_7_3 = {
 	.info_caps_aligned = true,
 	.err_irq_any_function = true,
 	.dyn_msix = true,
+	.single_trigger_refuses_bad_fd = true,
 };

@@ -33,6 +33,12 @@ struct uapi_version {
 	 * dynamically (vdev->has_dyn_msix, 6.5 and later)
 	 */
 	bool dyn_msix;
+	/*
+	 * SET_IRQS of the ERR or REQ trigger with an fd below -1
+	 * (vfio_pci_set_ctx_trigger_single()): -EINVAL on 7.3; 6.1 answers 0
+	 * and keeps the trigger it had
+	 */
+	bool single_trigger_refuses_bad_fd;
 };
 
 extern const struct uapi_version uapi_linux_6_1, uapi_linux_7_3;

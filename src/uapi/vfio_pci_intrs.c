@@ -24,7 +24,8 @@
  *
  * INTx: TRIGGER with one eventfd (start 0, count 1) enables it on the
  * function's irq (ENODEV without one), MASK / UNMASK (NONE or BOOL) mask
- * it; ERR and REQ take one eventfd each. An fd that is not open is EBADF,
+ * it; ERR and REQ take one eventfd each (an fd below -1: EINVAL on 7.3,
+ * 0 and nothing done on 6.1). An fd that is not open is EBADF,
  * one that is not an eventfd EINVAL (eventfd_ctx_fdget()).
  *
  * Not modelled: 7.3's dynamic MSI-X growth (a vector beyond those enabled:
@@ -38,7 +39,9 @@
 #include <linux/vfio.h>
 #include "drivers/irq.h"
 #include "pci/pci.h"
+#include "kversion/linux_version.h"
 #include "uapi/uapi.h"
+#include "uapi/uapi_version.h"
 #include "uapi/vfio_pci_core.h"
 
 static struct kernel *vdev_kernel(const struct vfio_pci_core_device *vdev)
@@ -310,7 +313,7 @@ static int set_trigger_single(struct vfio_pci_core_device *vdev, struct uapi_fil
 		return 0;
 	}
 	if (fd < 0)
-		return -EINVAL;
+		return kernel_version(vdev_kernel(vdev))->uapi->single_trigger_refuses_bad_fd ? -EINVAL : 0;
 	int err;
 	struct uapi_file *trigger = uapi_eventfd_ctx_fdget(vdev_kernel(vdev), fd, &err);
 	if (!trigger)
