@@ -101,6 +101,13 @@ static long sys_read(struct iommufd_exec_host *h, int fd, void *buf, size_t len)
 	return n < 0 ? -errno : (long)n;
 }
 
+static long sys_write(struct iommufd_exec_host *h, int fd, const void *buf, size_t len)
+{
+	(void)h;
+	ssize_t n = write(fd, buf, len);
+	return n < 0 ? -errno : (long)n;
+}
+
 static const struct iommufd_exec_ops real_ops = {
 	.open = sys_open,
 	.close = sys_close,
@@ -108,6 +115,7 @@ static const struct iommufd_exec_ops real_ops = {
 	.first_entry = sys_first_entry,
 	.user_alloc = sys_user_alloc,
 	.read = sys_read,
+	.write = sys_write,
 };
 
 /* one line of the verb, with the state the daemon keeps between lines */

@@ -168,6 +168,8 @@ struct iommu_domain {
 	struct kernel *k;
 	void *iova_cookie;		/* dma-iommu's state for DMA domains */
 	void *priv;			/* the IOMMU driver's domain */
+	/* 7.3's domain->iopf_handler is set: iommufd's HWPT with a fault queue (IOMMU_HWPT_FAULT_ID_VALID) */
+	bool iopf_handler;
 };
 
 struct iommu_group {

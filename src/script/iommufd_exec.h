@@ -43,6 +43,21 @@
  *   iommufd veventq ID read [len=N] | close   read(2) of its fd (len 256) -> ok N bytes, then a
  *                                             line per vEVENT: vevent S W0 W1 W2 W3 (hex) or
  *                                             lost-events S | close(2) of its fd
+ *   iommufd fault alloc                       IOMMU_FAULT_QUEUE_ALLOC     -> ok fault N
+ *   iommufd fault ID read [len=N] | write COOKIE:CODE... | close
+ *                                             read(2)/write(2)/close(2) of its fd -> ok N bytes
+ *   iommufd hwpt alloc ... fault=ID           HWPT_ALLOC with IOMMU_HWPT_FAULT_ID_VALID
+ *   iommufd hwpt ID dirty-tracking [on]       IOMMU_HWPT_SET_DIRTY_TRACKING
+ *   iommufd hwpt ID dirty-bitmap IOVA SIZE PAGE [no-clear]
+ *                                             IOMMU_HWPT_GET_DIRTY_BITMAP
+ *   iommufd vfio-ioas get | set ID | clear | op=N [ID]
+ *                                             IOMMU_VFIO_IOAS             -> ok ioas N | ok
+ *   iommufd ioas ID map-file iommufd|N START SIZE IOVA|auto [r|w|rw]
+ *                                             IOMMU_IOAS_MAP_FILE of the /dev/iommu fd or fd N
+ *   iommufd change-process                    IOMMU_IOAS_CHANGE_PROCESS
+ *   iommufd hw-queue alloc VIOMMU-ID IOVA SIZE [type=N] [index=N]
+ *                                             IOMMU_HW_QUEUE_ALLOC        -> ok hw-queue N
+ *   iommufd noiommu-get-pa IOAS-ID IOVA SIZE  IOMMU_IOAS_NOIOMMU_GET_PA   -> ok pa X length L
  *
  * Every ioctl line also takes size=N (the struct's first word, size or
  * argsz: what the caller claims; the bytes past the struct up to N are
@@ -74,7 +89,11 @@
 	"invalidate ID CMD... (CMD: tlbi-nh-all|tlbi-nh-asid|tlbi-nh-va|tlbi-nh-vaa|tlbi-nsnh-all|" \
 	"tlbi-s12-vmall|tlbi-s2-ipa|cfgi-ste|cfgi-all|cfgi-cd|cfgi-cd-all|atc-inv|cmd-sync "        \
 	"[FIELD=N...] or W0:W1) | veventq alloc VIOMMU-ID [type=arm-smmuv3|N] [depth=N] | "         \
-	"veventq ID read [len=N]|close; every ioctl: [size=N] [tail=B] [flags=N]\n"
+	"veventq ID read [len=N]|close | fault alloc | fault ID read [len=N]|write COOKIE:CODE...|close | "  \
+	"hwpt ID dirty-tracking [on]|dirty-bitmap IOVA SIZE PAGE [no-clear] | "                      \
+	"vfio-ioas get|set ID|clear|op=N [ID] | ioas ID map-file iommufd|N START SIZE IOVA|auto [r|w|rw] | " \
+	"change-process | hw-queue alloc VIOMMU-ID IOVA SIZE [type=N] [index=N] | "                  \
+	"noiommu-get-pa IOAS-ID IOVA SIZE; every ioctl: [size=N] [tail=B] [flags=N]\n"
 
 #define IOMMUFD_EXEC_MAX_DEVICES 16
 #define IOMMUFD_EXEC_MAX_CMDS 64
@@ -95,8 +114,9 @@ struct iommufd_exec_ops {
 	int (*first_entry)(struct iommufd_exec_host *h, const char *dir, char *name, size_t len);
 	/* anonymous memory of the process, zeroed (a VMM's guest RAM): NULL when none */
 	void *(*user_alloc)(struct iommufd_exec_host *h, size_t size);
-	/* read(2): the bytes read, or -errno */
+	/* read(2) / write(2): the bytes, or -errno */
 	long (*read)(struct iommufd_exec_host *h, int fd, void *buf, size_t len);
+	long (*write)(struct iommufd_exec_host *h, int fd, const void *buf, size_t len);
 };
 
 /* What a VMM keeps between calls: the iommufd and each device's cdev and id. */
@@ -533,6 +553,41 @@ static inline int ifd_unmap(const struct iommufd_exec *x, uint32_t ioas, int arg
 }
 
 /* iommufd ioas alloc | ioas ID VERB ... */
+/* iommufd ioas ID map-file iommufd|N START SIZE IOVA|auto [r|w|rw] */
+static inline int ifd_map_file(const struct iommufd_exec *x, uint32_t ioas, int argc, char **argv)
+{
+	static const char *const words[] = { "r", "w", "rw", NULL };
+	struct iommu_ioas_map_file cmd = { .size = sizeof(cmd), .ioas_id = ioas };
+	struct ifd_opts o = { .words = words };
+	uint64_t start, length, iova;
+	int fixed;
+	if (argc < 8 || ifd_parse_u64(argv[5], &start) || ifd_parse_u64(argv[6], &length) ||
+	    ifd_parse_iova(argv[7], &iova, &fixed) || ifd_parse_opts(argc, argv, 8, &o))
+		return ifd_usage(x);
+	int fd = ifd_iommufd(x);
+	if (fd < 0)
+		return -EBADF;
+	if (!strcmp(argv[4], "iommufd")) {
+		cmd.fd = fd;
+	} else {
+		char *end;
+		long v = strtol(argv[4], &end, 0);
+		if (*end || end == argv[4])
+			return ifd_usage(x);
+		cmd.fd = (int32_t)v;
+	}
+	cmd.flags = ifd_map_prot(&o) | (fixed ? IOMMU_IOAS_MAP_FIXED_IOVA : 0);
+	if (o.has_flags)
+		cmd.flags = o.flags;
+	cmd.start = start;
+	cmd.length = length;
+	cmd.iova = iova;
+	long ret = ifd_ioctl(x, fd, IOMMU_IOAS_MAP_FILE, &cmd, sizeof(cmd), &o);
+	if (!ret)
+		fprintf(x->out, "ok iova 0x%llx\n", (unsigned long long)cmd.iova);
+	return ifd_result(x, ret);
+}
+
 static inline int ifd_ioas(const struct iommufd_exec *x, int argc, char **argv)
 {
 	uint32_t id;
@@ -551,6 +606,8 @@ static inline int ifd_ioas(const struct iommufd_exec *x, int argc, char **argv)
 		return ifd_copy(x, id, argc, argv);
 	if (!strcmp(op, "unmap"))
 		return ifd_unmap(x, id, argc, argv);
+	if (!strcmp(op, "map-file"))
+		return ifd_map_file(x, id, argc, argv);
 	return ifd_usage(x);
 }
 
@@ -783,12 +840,17 @@ static inline int ifd_parse_pair(const char *s, char sep, uint64_t w[2])
 }
 
 /* iommufd hwpt alloc DEVICE PT-ID [nest-parent] [ste=W0,W1] */
+static inline int ifd_hwpt_dirty(const struct iommufd_exec *x, int argc, char **argv);
+
 static inline int ifd_hwpt(const struct iommufd_exec *x, int argc, char **argv)
 {
 	static const char *const words[] = { "nest-parent", NULL };
+	static const char *const keys[] = { "fault", NULL };
 	struct iommu_hwpt_alloc cmd = { .size = sizeof(cmd) };
 	struct iommu_hwpt_arm_smmuv3 ste;
-	struct ifd_opts o = { .words = words };
+	struct ifd_opts o = { .words = words, .keys = keys };
+	if (argc >= 4 && strcmp(argv[2], "alloc") && !strncmp(argv[3], "dirty-", 6))
+		return ifd_hwpt_dirty(x, argc, argv);
 	uint64_t w[2] = { 0, 0 };
 	int has_ste = 0, i;
 	if (argc < 5 || strcmp(argv[2], "alloc") || ifd_parse_u32(argv[4], &cmd.pt_id))
@@ -805,7 +867,7 @@ static inline int ifd_hwpt(const struct iommufd_exec *x, int argc, char **argv)
 			rest[nrest++] = argv[i];
 		}
 	}
-	if (i < argc || ifd_parse_opts(nrest, rest, 0, &o))
+	if (i < argc || ifd_parse_opts(nrest, rest, 0, &o) || (o.key_set[0] && o.key_val[0] > 0xffffffffu))
 		return ifd_usage(x);
 	int fd = ifd_iommufd(x);
 	if (fd < 0)
@@ -815,6 +877,10 @@ static inline int ifd_hwpt(const struct iommufd_exec *x, int argc, char **argv)
 		return -EBADF;
 	cmd.dev_id = ifd_dev_id(x, d);
 	cmd.flags = o.word_set[0] ? IOMMU_HWPT_ALLOC_NEST_PARENT : 0;
+	if (o.key_set[0]) {
+		cmd.flags |= IOMMU_HWPT_FAULT_ID_VALID;
+		cmd.fault_id = (uint32_t)o.key_val[0];
+	}
 	if (o.has_flags)
 		cmd.flags = o.flags;
 	if (has_ste) {
@@ -990,13 +1056,13 @@ static inline int ifd_invalidate(const struct iommufd_exec *x, int argc, char **
 
 /* --- vEVENTQs --- */
 
-/* the slot of the vEVENTQ with this id whose fd is open, or -1 after saying so */
+/* the slot of the vEVENTQ or fault queue with this id whose fd is open, or -1 after saying so */
 static inline int ifd_queue_index(const struct iommufd_exec *x, uint32_t id)
 {
 	for (int i = 0; i < x->state->nqueues; i++)
 		if (x->state->queues[i].id == id && x->state->queues[i].fd >= 0)
 			return i;
-	fprintf(x->out, "iommufd: veventq %u has no open fd\n", id);
+	fprintf(x->out, "iommufd: no open queue fd of object %u\n", id);
 	return -1;
 }
 
@@ -1087,6 +1153,250 @@ static inline int ifd_veventq(const struct iommufd_exec *x, int argc, char **arg
 	return 0;
 }
 
+/* --- the fault queue, dirty tracking, the compat IOAS and the ioctls with nothing to do here --- */
+
+/* iommufd hwpt ID dirty-tracking [on] | hwpt ID dirty-bitmap IOVA SIZE PAGE [no-clear] */
+static inline int ifd_hwpt_dirty(const struct iommufd_exec *x, int argc, char **argv)
+{
+	uint32_t id;
+	if (ifd_parse_u32(argv[2], &id))
+		return ifd_usage(x);
+	if (!strcmp(argv[3], "dirty-tracking")) {
+		static const char *const words[] = { "on", NULL };
+		struct iommu_hwpt_set_dirty_tracking cmd = { .size = sizeof(cmd), .hwpt_id = id };
+		struct ifd_opts o = { .words = words };
+		if (ifd_parse_opts(argc, argv, 4, &o))
+			return ifd_usage(x);
+		int fd = ifd_iommufd(x);
+		if (fd < 0)
+			return -EBADF;
+		cmd.flags = o.word_set[0] ? IOMMU_HWPT_DIRTY_TRACKING_ENABLE : 0;
+		if (o.has_flags)
+			cmd.flags = o.flags;
+		long ret = ifd_ioctl(x, fd, IOMMU_HWPT_SET_DIRTY_TRACKING, &cmd, sizeof(cmd), &o);
+		if (!ret)
+			fprintf(x->out, "ok\n");
+		return ifd_result(x, ret);
+	}
+	static const char *const words[] = { "no-clear", NULL };
+	struct iommu_hwpt_get_dirty_bitmap cmd = { .size = sizeof(cmd), .hwpt_id = id };
+	struct ifd_opts o = { .words = words };
+	_Alignas(8) unsigned char bitmap[512];
+	uint64_t iova, length, page_size;
+	if (strcmp(argv[3], "dirty-bitmap") || argc < 7 || ifd_parse_u64(argv[4], &iova) ||
+	    ifd_parse_u64(argv[5], &length) || ifd_parse_u64(argv[6], &page_size) ||
+	    ifd_parse_opts(argc, argv, 7, &o))
+		return ifd_usage(x);
+	cmd.iova = iova;
+	cmd.length = length;
+	cmd.page_size = page_size;
+	int fd = ifd_iommufd(x);
+	if (fd < 0)
+		return -EBADF;
+	memset(bitmap, 0, sizeof(bitmap));
+	cmd.flags = o.word_set[0] ? IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR : 0;
+	if (o.has_flags)
+		cmd.flags = o.flags;
+	cmd.data = (uintptr_t)bitmap;
+	long ret = ifd_ioctl(x, fd, IOMMU_HWPT_GET_DIRTY_BITMAP, &cmd, sizeof(cmd), &o);
+	if (!ret)
+		fprintf(x->out, "ok\n");
+	return ifd_result(x, ret);
+}
+
+/* iommufd fault alloc | fault ID read [len=N] | write COOKIE:CODE... | close */
+static inline int ifd_fault(const struct iommufd_exec *x, int argc, char **argv)
+{
+	if (argc >= 3 && !strcmp(argv[2], "alloc")) {
+		struct iommu_fault_alloc cmd = { .size = sizeof(cmd) };
+		struct ifd_opts o = { 0 };
+		if (ifd_parse_opts(argc, argv, 3, &o))
+			return ifd_usage(x);
+		int fd = ifd_iommufd(x);
+		if (fd < 0)
+			return -EBADF;
+		if (x->state->nqueues >= IOMMUFD_EXEC_MAX_QUEUES) {
+			fprintf(x->out, "iommufd: too many queues\n");
+			return -ENOSPC;
+		}
+		if (o.has_flags)
+			cmd.flags = o.flags;
+		long ret = ifd_ioctl(x, fd, IOMMU_FAULT_QUEUE_ALLOC, &cmd, sizeof(cmd), &o);
+		if (ret)
+			return ifd_result(x, ret);
+		x->state->queues[x->state->nqueues].id = cmd.out_fault_id;
+		x->state->queues[x->state->nqueues].fd = (int)cmd.out_fault_fd;
+		x->state->nqueues++;
+		fprintf(x->out, "ok fault %u\n", cmd.out_fault_id);
+		return 0;
+	}
+	uint32_t id;
+	if (argc < 4 || ifd_parse_u32(argv[2], &id))
+		return ifd_usage(x);
+	if (!strcmp(argv[3], "close") && argc == 4) {
+		int q = ifd_queue_index(x, id);
+		if (q < 0)
+			return -EBADF;
+		long ret = x->ops->close(x->host, x->state->queues[q].fd);
+		x->state->queues[q].fd = -1;
+		if (!ret)
+			fprintf(x->out, "ok\n");
+		return ifd_result(x, ret);
+	}
+	_Alignas(8) unsigned char buf[IOMMUFD_EXEC_BUF];
+	memset(buf, 0, sizeof(buf));
+	long n;
+	if (!strcmp(argv[3], "write")) {
+		/* struct iommu_hwpt_page_response: cookie, code */
+		size_t len = 0;
+		for (int i = 4; i < argc; i++) {
+			uint64_t w[2];
+			if (ifd_parse_pair(argv[i], ':', w) || w[0] > 0xffffffffu || w[1] > 0xffffffffu ||
+			    len + 8 > sizeof(buf))
+				return ifd_usage(x);
+			uint32_t r[2] = { (uint32_t)w[0], (uint32_t)w[1] };
+			memcpy(buf + len, r, sizeof(r));
+			len += sizeof(r);
+		}
+		int q = ifd_queue_index(x, id);
+		if (q < 0)
+			return -EBADF;
+		if (!x->ops->write) {
+			fprintf(x->out, "iommufd: no write(2) here\n");
+			return -ENOSYS;
+		}
+		n = x->ops->write(x->host, x->state->queues[q].fd, buf, len);
+	} else {
+		static const char *const keys[] = { "len", NULL };
+		struct ifd_opts o = { .keys = keys };
+		if (strcmp(argv[3], "read") || ifd_parse_opts(argc, argv, 4, &o) || o.has_size || o.has_tail ||
+		    o.has_flags || (o.key_set[0] && o.key_val[0] > IOMMUFD_EXEC_BUF))
+			return ifd_usage(x);
+		int q = ifd_queue_index(x, id);
+		if (q < 0)
+			return -EBADF;
+		if (!x->ops->read) {
+			fprintf(x->out, "iommufd: no read(2) here\n");
+			return -ENOSYS;
+		}
+		n = x->ops->read(x->host, x->state->queues[q].fd, buf, o.key_set[0] ? (size_t)o.key_val[0] : 240);
+	}
+	if (n < 0)
+		return ifd_result(x, n);
+	fprintf(x->out, "ok %ld bytes\n", n);
+	return 0;
+}
+
+/* iommufd vfio-ioas get | set ID | clear | op=N [ID] */
+static inline int ifd_vfio_ioas(const struct iommufd_exec *x, int argc, char **argv)
+{
+	static const char *const keys[] = { "op", NULL };
+	struct iommu_vfio_ioas cmd = { .size = sizeof(cmd) };
+	struct ifd_opts o = { .keys = keys };
+	int from = 3;
+	if (argc < 3)
+		return ifd_usage(x);
+	if (!strcmp(argv[2], "get")) {
+		cmd.op = IOMMU_VFIO_IOAS_GET;
+	} else if (!strcmp(argv[2], "clear")) {
+		cmd.op = IOMMU_VFIO_IOAS_CLEAR;
+	} else if (!strcmp(argv[2], "set")) {
+		if (argc < 4 || ifd_parse_u32(argv[3], &cmd.ioas_id))
+			return ifd_usage(x);
+		cmd.op = IOMMU_VFIO_IOAS_SET;
+		from = 4;
+	} else {
+		from = 2;
+	}
+	/* op=N: a raw op, with an optional ID after it */
+	if (from == 2) {
+		if (ifd_parse_opts(argc > 3 ? 3 : argc, argv, 2, &o) || !o.key_set[0] || o.key_val[0] > 0xffff ||
+		    (argc > 3 && (argc > 4 || ifd_parse_u32(argv[3], &cmd.ioas_id))))
+			return ifd_usage(x);
+		cmd.op = (uint16_t)o.key_val[0];
+	} else if (ifd_parse_opts(argc, argv, from, &o) || o.key_set[0]) {
+		return ifd_usage(x);
+	}
+	int fd = ifd_iommufd(x);
+	if (fd < 0)
+		return -EBADF;
+	long ret = ifd_ioctl(x, fd, IOMMU_VFIO_IOAS, &cmd, sizeof(cmd), &o);
+	if (ret)
+		return ifd_result(x, ret);
+	if (cmd.op == IOMMU_VFIO_IOAS_GET)
+		fprintf(x->out, "ok ioas %u\n", cmd.ioas_id);
+	else
+		fprintf(x->out, "ok\n");
+	return 0;
+}
+
+/* iommufd change-process */
+static inline int ifd_change_process(const struct iommufd_exec *x, int argc, char **argv)
+{
+	struct iommu_ioas_change_process cmd = { .size = sizeof(cmd) };
+	struct ifd_opts o = { 0 };
+	if (ifd_parse_opts(argc, argv, 2, &o) || o.has_flags)
+		return ifd_usage(x);
+	int fd = ifd_iommufd(x);
+	if (fd < 0)
+		return -EBADF;
+	long ret = ifd_ioctl(x, fd, IOMMU_IOAS_CHANGE_PROCESS, &cmd, sizeof(cmd), &o);
+	if (!ret)
+		fprintf(x->out, "ok\n");
+	return ifd_result(x, ret);
+}
+
+/* iommufd hw-queue alloc VIOMMU-ID IOVA SIZE [type=N] [index=N] */
+static inline int ifd_hw_queue(const struct iommufd_exec *x, int argc, char **argv)
+{
+	static const char *const keys[] = { "type", "index", NULL };
+	struct iommu_hw_queue_alloc cmd = { .size = sizeof(cmd) };
+	struct ifd_opts o = { .keys = keys };
+	uint64_t iova, length;
+	if (argc < 6 || strcmp(argv[2], "alloc") || ifd_parse_u32(argv[3], &cmd.viommu_id) ||
+	    ifd_parse_u64(argv[4], &iova) || ifd_parse_u64(argv[5], &length) ||
+	    ifd_parse_opts(argc, argv, 6, &o) || (o.key_set[0] && o.key_val[0] > 0xffffffffu) ||
+	    (o.key_set[1] && o.key_val[1] > 0xffffffffu))
+		return ifd_usage(x);
+	cmd.nesting_parent_iova = iova;
+	cmd.length = length;
+	int fd = ifd_iommufd(x);
+	if (fd < 0)
+		return -EBADF;
+	/* type 1: IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV */
+	cmd.type = o.key_set[0] ? (uint32_t)o.key_val[0] : 1;
+	cmd.index = o.key_set[1] ? (uint32_t)o.key_val[1] : 0;
+	if (o.has_flags)
+		cmd.flags = o.flags;
+	long ret = ifd_ioctl(x, fd, IOMMU_HW_QUEUE_ALLOC, &cmd, sizeof(cmd), &o);
+	if (!ret)
+		fprintf(x->out, "ok hw-queue %u\n", cmd.out_hw_queue_id);
+	return ifd_result(x, ret);
+}
+
+/* iommufd noiommu-get-pa IOAS-ID IOVA SIZE */
+static inline int ifd_noiommu_get_pa(const struct iommufd_exec *x, int argc, char **argv)
+{
+	struct iommu_ioas_noiommu_get_pa cmd = { .size = sizeof(cmd) };
+	struct ifd_opts o = { 0 };
+	uint64_t iova, length;
+	if (argc < 5 || ifd_parse_u32(argv[2], &cmd.ioas_id) || ifd_parse_u64(argv[3], &iova) ||
+	    ifd_parse_u64(argv[4], &length) || ifd_parse_opts(argc, argv, 5, &o))
+		return ifd_usage(x);
+	cmd.iova = iova;
+	cmd.length = length;
+	int fd = ifd_iommufd(x);
+	if (fd < 0)
+		return -EBADF;
+	if (o.has_flags)
+		cmd.flags = o.flags;
+	long ret = ifd_ioctl(x, fd, IOMMU_IOAS_NOIOMMU_GET_PA, &cmd, sizeof(cmd), &o);
+	if (!ret)
+		fprintf(x->out, "ok pa 0x%llx length 0x%llx\n", (unsigned long long)cmd.out_phys,
+			(unsigned long long)cmd.length);
+	return ifd_result(x, ret);
+}
+
 /* One line: argv[0] is "iommufd". 0, or -errno after printing why. */
 static inline int iommufd_exec(const struct iommufd_exec *x, int argc, char **argv)
 {
@@ -1113,6 +1423,16 @@ static inline int iommufd_exec(const struct iommufd_exec *x, int argc, char **ar
 		return ifd_invalidate(x, argc, argv);
 	if (!strcmp(op, "veventq"))
 		return ifd_veventq(x, argc, argv);
+	if (!strcmp(op, "fault"))
+		return ifd_fault(x, argc, argv);
+	if (!strcmp(op, "vfio-ioas"))
+		return ifd_vfio_ioas(x, argc, argv);
+	if (!strcmp(op, "change-process"))
+		return ifd_change_process(x, argc, argv);
+	if (!strcmp(op, "hw-queue"))
+		return ifd_hw_queue(x, argc, argv);
+	if (!strcmp(op, "noiommu-get-pa"))
+		return ifd_noiommu_get_pa(x, argc, argv);
 	return ifd_usage(x);
 }
 

@@ -60,6 +60,11 @@ static long host_read(struct iommufd_exec_host *h, int fd, void *buf, size_t len
 	return iommusim_read(h->sim, fd, buf, len);
 }
 
+static long host_write(struct iommufd_exec_host *h, int fd, const void *buf, size_t len)
+{
+	return iommusim_write(h->sim, fd, buf, len);
+}
+
 static const struct iommufd_exec_ops model_ops = {
 	.open = host_open,
 	.close = host_close,
@@ -67,6 +72,7 @@ static const struct iommufd_exec_ops model_ops = {
 	.first_entry = host_first_entry,
 	.user_alloc = host_user_alloc,
 	.read = host_read,
+	.write = host_write,
 };
 
 int verb_iommufd(struct iommusim *sim, int argc, char **argv, FILE *out)

@@ -14,6 +14,7 @@
 #include "smmuv3/ste.h"
 #include "smmuv3/cmdq.h"
 #include "smmuv3/iommufd.h"
+#include "kconfig/kconfig.h"
 #include "base/page_alloc.h"
 #include "pgtable/io_pgtable.h"
 
@@ -364,6 +365,19 @@ static void leave_domain(struct arm_smmu_master *master)
 	master->domain = NULL;
 }
 
+/*
+ * arm_smmu_enable_iopf() (7.3): a domain with an IOPF handler (an iommufd
+ * HWPT with a fault queue) needs ARM_SMMU_V3_SVA's IOPF queue: without it
+ * (never built in the model) EOPNOTSUPP; with it, a master that does not
+ * stall needs nothing.
+ */
+static int arm_smmu_enable_iopf(struct arm_smmu_master *master)
+{
+	if (!kconfig_enabled(kernel_config(master->smmu->k), KCONFIG_ARM_SMMU_V3_SVA))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
 static int arm_smmu_attach_dev(struct iommu_domain *domain, struct device *dev)
 {
 	struct arm_smmu_domain *d = to_smmu_domain(domain);
@@ -373,6 +387,11 @@ static int arm_smmu_attach_dev(struct iommu_domain *domain, struct device *dev)
 	if (!dev_iommu_fwspec_get(dev) || !dev->iommu->priv)
 		return -ENOENT;
 	master = dev->iommu->priv;
+	if (domain->iopf_handler) {
+		ret = arm_smmu_enable_iopf(master);
+		if (ret)
+			return ret;
+	}
 	struct arm_smmu_master **m = realloc(d->masters, (d->nmasters + 1) * sizeof(*m));
 	if (!m)
 		return -ENOMEM;
@@ -540,6 +559,11 @@ static int nested_attach_dev(struct iommu_domain *domain, struct device *dev)
 	struct arm_smmu_domain_cfg *cfg = d->cfg;
 	if (cfg->vsmmu) {
 		int err = arm_vsmmu_attach_prepare(cfg->vsmmu, master, cfg->nested_ste);
+		if (err)
+			return err;
+	}
+	if (domain->iopf_handler) {
+		int err = arm_smmu_enable_iopf(master);
 		if (err)
 			return err;
 	}

@@ -63,6 +63,13 @@ struct iopt_pages {
 	u64 uptr;			/* page-aligned user address of the first page */
 	u64 npages;
 	bool writable;
+	/*
+	 * IOPT_ADDRESS_FILE (IOMMU_IOAS_MAP_FILE): uptr is an offset in a file.
+	 * No file of the model's process is a memfd (shmem or hugetlbfs), so
+	 * such pages never pin: memfd_pin_folios()'s EINVAL wherever a domain
+	 * needs them.
+	 */
+	bool file;
 };
 
 /* One mapping of an IOAS (struct iopt_area): [iova, last] onto pages from start_byte */
@@ -336,6 +343,8 @@ int iopt_map_pages(struct io_pagetable *iopt, const struct iopt_pages_slice *sli
 		   u64 length, u64 *iova, int iommu_prot, unsigned int flags);
 /* iopt_alloc_user_pages(): a new iopt_pages for [uptr, uptr+length), refs 1; its slice */
 int iopt_alloc_user_pages(u64 uptr, u64 length, bool writable, struct iopt_pages_slice *out);
+/* iopt_alloc_file_pages(): the same for [start, start+length) of a file (pages->file) */
+int iopt_alloc_file_pages(u64 start, u64 length, bool writable, struct iopt_pages_slice *out);
 void iopt_put_pages(struct iopt_pages *pages);
 /* The slices behind [iova, iova+length), each holding a page reference; *n of them. */
 int iopt_get_pages(struct io_pagetable *iopt, u64 iova, u64 length, struct iopt_pages_slice **out,

@@ -253,6 +253,8 @@ int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd, struct iommu_hwpt_alloc *cmd)
 	if (fault) {
 		hwpt->fault = to_fault(fault);
 		fault->users++;
+		/* iommufd_fault_iopf_handler: the driver enables IOPF for it at each attach */
+		hwpt->domain->iopf_handler = true;
 	}
 	cmd->out_hwpt_id = hwpt->obj.id;
 	iommufd_ucmd_respond(ucmd, cmd, sizeof(*cmd));

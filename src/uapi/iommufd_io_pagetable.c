@@ -66,6 +66,14 @@ int iopt_alloc_user_pages(u64 uptr, u64 length, bool writable, struct iopt_pages
 	return 0;
 }
 
+int iopt_alloc_file_pages(u64 start, u64 length, bool writable, struct iopt_pages_slice *out)
+{
+	int ret = iopt_alloc_user_pages(start, length, writable, out);
+	if (!ret)
+		out->pages->file = true;
+	return ret;
+}
+
 /* the first area meeting [start, last], or nareas */
 static size_t area_first(const struct io_pagetable *iopt, u64 start, u64 last)
 {
@@ -248,6 +256,9 @@ static int area_pin(struct kernel *k, struct iopt_area *a)
 {
 	if (a->pinned_block)
 		return 0;
+	/* a file's pages: memfd_pin_folios() takes shmem and hugetlbfs files only */
+	if (a->pages->file)
+		return -EINVAL;
 	u64 pa;
 	struct uapi_user_block *block;
 	u64 len = a->last - a->iova + 1;

@@ -11,14 +11,16 @@
  *   with IOMMU_HWPT_ALLOC_DIRTY_TRACKING, which arm-smmu-v3 gives only with
  *   HTTU's HD (QEMU's SMMUv3 has no HTTU: HWPT_ALLOC with the flag is
  *   EOPNOTSUPP): EOPNOTSUPP after the range checks.
- * - IOMMU_IOAS_MAP_FILE (ioas.c, io_pagetable.c): a memfd's pages. The
+ * - IOMMU_IOAS_MAP_FILE (ioas.c, io_pagetable.c): a file's pages. The
  *   model's process has no memfd_create(); each file it can open (the VFIO
  *   and iommufd nodes, eventfds, event queues) is neither shmem nor
- *   hugetlbfs, so the pin memfd_pin_folios() does fails: EINVAL. (7.3 pins
- *   at the map only when the IOAS has a domain; without one it takes the
- *   mapping and fails later at the attach: the model refuses at once.)
+ *   hugetlbfs, so the pin memfd_pin_folios() does fails: EINVAL. As in 7.3
+ *   the pages pin only when a domain needs them: an IOAS without a domain
+ *   takes the mapping, and a domain added later (HWPT_ALLOC, an attach)
+ *   is refused with that EINVAL.
  * - IOMMU_IOAS_CHANGE_PROCESS (ioas.c): every mapping must be of a file
- *   (EINVAL for a user-address one); with none it has nothing to move: 0.
+ *   (EINVAL for a user-address one); the model's one process has nothing
+ *   to move: 0.
  * - IOMMU_HW_QUEUE_ALLOC (viommu.c): only Tegra241 CMDQV's vIOMMU has HW
  *   queues: EOPNOTSUPP for arm-smmu-v3's.
  * - IOMMU_IOAS_NOIOMMU_GET_PA (ioas.c): without IOMMUFD_NOIOMMU (selected
@@ -141,8 +143,28 @@ int iommufd_ioas_map_file(struct iommufd_ucmd *ucmd, struct iommu_ioas_map_file 
 	/* dma_buf_get() (no DMA_SHARED_BUFFER: ENXIO) gives way to fget() */
 	if (!uapi_fget(ucmd->ictx->k, cmd->fd))
 		return -EBADF;
-	/* no file of the model's process is a memfd: memfd_pin_folios()'s EINVAL */
-	return -EINVAL;
+	/*
+	 * iopt_alloc_file_pages() takes any file; its pages pin (and so map) only
+	 * when a domain needs them, and no file of the model is a memfd: with a
+	 * domain on the IOAS the map is EINVAL, without one it is taken.
+	 */
+	struct iommufd_ioas *ioas = iommufd_get_ioas(ucmd->ictx, cmd->ioas_id);
+	int prot = IOMMU_CACHE | (cmd->flags & IOMMU_IOAS_MAP_WRITEABLE ? IOMMU_WRITE : 0) |
+		   (cmd->flags & IOMMU_IOAS_MAP_READABLE ? IOMMU_READ : 0);
+	struct iopt_pages_slice slice;
+	int ret = iopt_alloc_file_pages(cmd->start, cmd->length, prot & IOMMU_WRITE, &slice);
+	if (ret)
+		return ret;
+	u64 iova = cmd->iova;
+	ret = iopt_map_pages(&ioas->iopt, &slice, 1, cmd->length, &iova, prot,
+			     cmd->flags & IOMMU_IOAS_MAP_FIXED_IOVA ? 0 : IOPT_ALLOC_IOVA);
+	/* the area holds its own reference */
+	iopt_put_pages(slice.pages);
+	if (ret)
+		return ret;
+	cmd->iova = iova;
+	iommufd_ucmd_respond(ucmd, cmd, sizeof(*cmd));
+	return 0;
 }
 
 /* ---- IOMMU_IOAS_CHANGE_PROCESS ---- */
@@ -152,13 +174,17 @@ int iommufd_ioas_change_process(struct iommufd_ucmd *ucmd, struct iommu_ioas_cha
 	struct iommufd_ctx *ictx = ucmd->ictx;
 	if (cmd->__reserved)
 		return -EOPNOTSUPP;
-	/* every IOAS's areas must come from files: the model's all come from user addresses */
+	/* every IOAS's areas must come from files (IOMMU_IOAS_MAP_FILE) */
 	for (size_t id = 1; id < ictx->nobjects; id++) {
 		struct iommufd_object *obj = ictx->objects[id];
-		if (obj && obj->type == IOMMUFD_OBJ_IOAS && to_ioas(obj)->iopt.nareas)
-			return -EINVAL;
+		if (!obj || obj->type != IOMMUFD_OBJ_IOAS)
+			continue;
+		const struct io_pagetable *iopt = &to_ioas(obj)->iopt;
+		for (size_t i = 0; i < iopt->nareas; i++)
+			if (!iopt->areas[i].pages->file)
+				return -EINVAL;
 	}
-	/* nothing to move: one process, no file mappings */
+	/* one process: the pinned pages' charge stays where it is (and file pages never pin here) */
 	return 0;
 }
 

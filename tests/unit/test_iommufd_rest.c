@@ -218,14 +218,15 @@ Test(iommufd_rest, fault_queue_and_its_fd)
 	ifd_close(&c);
 }
 
-Test(iommufd_rest, map_file_has_no_memfd_to_map)
+Test(iommufd_rest, map_file_pins_only_for_a_domain)
 {
 	struct ifd c = ifd_open((struct ifd_opts){ 0 });
 	u32 ioas = ifd_ioas(&c);
 	size_t objs = iommufd_object_count(c.ictx);
 	struct iommu_ioas_map_file m = { .size = sizeof(m), .ioas_id = ioas,
-					 .flags = IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE,
-					 .fd = c.fd, .start = 0, .length = 0x1000 };
+					 .flags = IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE |
+						  IOMMU_IOAS_MAP_FIXED_IOVA,
+					 .fd = c.fd, .start = 0, .length = 0x1000, .iova = 0x200000 };
 	struct {
 		const char *what;
 		struct iommu_ioas_map_file cmd;
@@ -234,8 +235,6 @@ Test(iommufd_rest, map_file_has_no_memfd_to_map)
 		{ "unknown flag", m, -EOPNOTSUPP }, { "iova ~0", m, -EOVERFLOW }, { "length ~0", m, -EOVERFLOW },
 		{ "neither r nor w", m, -EINVAL }, { "no IOAS", m, -ENOENT }, { "length 0", m, -EINVAL },
 		{ "start + length wraps", m, -EOVERFLOW }, { "fd not open", m, -EBADF }, { "fd -1", m, -EBADF },
-		/* an open file: not a memfd (7.3 pins at once only with a domain; the model refuses) */
-		{ "/dev/iommu", m, -EINVAL },
 	};
 	bad[0].cmd.flags |= 8;
 	bad[1].cmd.iova = ~0ULL;
@@ -248,10 +247,30 @@ Test(iommufd_rest, map_file_has_no_memfd_to_map)
 	bad[8].cmd.fd = -1;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		cr_expect_eq(ifd_io(&c, IOMMU_IOAS_MAP_FILE, &bad[i].cmd), bad[i].err, "%s", bad[i].what);
-		cr_expect_eq(bad[i].cmd.iova, bad[i].what[0] == 'i' ? ~0ULL : 0, "%s", bad[i].what);
+		cr_expect_eq(bad[i].cmd.iova, bad[i].what[0] == 'i' ? ~0ULL : 0x200000, "%s", bad[i].what);
 	}
+	struct io_pagetable *iopt = &to_ioas(c.ictx->objects[ioas])->iopt;
+	cr_expect_eq(iopt->nareas, 0);
+	/* any open file, no domain: taken, nothing pinned (as the oracle's 7.3 answered for /dev/iommu) */
+	cr_assert_eq(ifd_io(&c, IOMMU_IOAS_MAP_FILE, &m), 0);
+	cr_expect_eq(iopt->nareas, 1);
+	cr_expect(iopt->areas[0].pages->file);
+	cr_expect_null(iopt->areas[0].pinned_block);
+	cr_expect_eq(ifd_io(&c, IOMMU_IOAS_MAP_FILE, &m), -EEXIST);
+	/* only file mappings: CHANGE_PROCESS has nothing to refuse */
+	struct iommu_ioas_change_process p = { .size = sizeof(p) };
+	cr_expect_eq(ifd_io(&c, IOMMU_IOAS_CHANGE_PROCESS, &p), 0);
+	/* a domain needs the pages pinned: not a memfd, EINVAL, and the IOAS keeps no domain */
+	u32 hwpt = 0;
+	cr_expect_eq(ifd_hwpt_alloc(&c, c.dev_id, ioas, 0, 0, NULL, 0, &hwpt), -EINVAL);
+	cr_expect_eq(iopt->ndomains, 0);
 	cr_expect_eq(iommufd_object_count(c.ictx), objs);
-	cr_expect_eq(to_ioas(c.ictx->objects[ioas])->iopt.nareas, 0);
+	/* with a domain there, the map itself is the EINVAL */
+	struct iommu_ioas_unmap u = { .size = sizeof(u), .ioas_id = ioas, .iova = 0, .length = ~0ULL };
+	cr_assert_eq(ifd_io(&c, IOMMU_IOAS_UNMAP, &u), 0);
+	cr_assert_eq(ifd_hwpt_alloc(&c, c.dev_id, ioas, 0, 0, NULL, 0, &hwpt), 0);
+	cr_expect_eq(ifd_io(&c, IOMMU_IOAS_MAP_FILE, &m), -EINVAL);
+	cr_expect_eq(iopt->nareas, 0);
 	ifd_close(&c);
 }
 
