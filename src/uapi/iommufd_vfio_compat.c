@@ -10,8 +10,27 @@
 #include <linux/vfio.h>
 #include "uapi/iommufd.h"
 
+/*
+ * iommufd_vfio_cc_iommu(): ENODEV without a compat IOAS (IOMMU_VFIO_IOAS);
+ * 1 when every paging HWPT on it enforces cache coherency, else 0
+ */
+static long cc_iommu(struct iommufd_ctx *ictx)
+{
+	if (!ictx->vfio_ioas)
+		return -ENODEV;
+	for (size_t id = 1; id < ictx->nobjects; id++) {
+		struct iommufd_object *obj = ictx->objects[id];
+		if (!obj || obj->type != IOMMUFD_OBJ_HWPT_PAGING)
+			continue;
+		struct iommufd_hwpt_paging *hwpt_paging = to_hwpt_paging(to_hwpt(obj));
+		if (hwpt_paging->ioas == ictx->vfio_ioas && !hwpt_paging->enforce_cache_coherency)
+			return 0;
+	}
+	return 1;
+}
+
 /* iommufd_vfio_check_extension(): a context out of no-IOMMU mode */
-static long check_extension(unsigned long type)
+static long check_extension(struct iommufd_ctx *ictx, unsigned long type)
 {
 	switch (type) {
 	case VFIO_TYPE1_IOMMU:
@@ -22,8 +41,8 @@ static long check_extension(unsigned long type)
 		/* CONFIG_VFIO_NOIOMMU is off in Debian's and the oracle's 7.3 */
 		return 0;
 	case VFIO_DMA_CC_IOMMU:
-		/* the compat IOAS's coherency; with none (no SET_IOMMU yet): get_compat_ioas()'s ENODEV */
-		return -ENODEV;
+		/* the compat IOAS's coherency (VFIO_SET_IOMMU is not modelled: IOMMU_VFIO_IOAS sets it) */
+		return cc_iommu(ictx);
 	default:
 		/* VFIO_UPDATE_VADDR, the old nesting type, anything else */
 		return 0;
@@ -32,12 +51,11 @@ static long check_extension(unsigned long type)
 
 long iommufd_vfio_ioctl(struct iommufd_ctx *ictx, unsigned long cmd, void *arg)
 {
-	(void)ictx;
 	switch (cmd) {
 	case VFIO_GET_API_VERSION:
 		return VFIO_API_VERSION;
 	case VFIO_CHECK_EXTENSION:
-		return check_extension((unsigned long)arg);
+		return check_extension(ictx, (unsigned long)arg);
 	default:
 		return -ENOTTY;
 	}

@@ -6,6 +6,7 @@
  * and non-zero tails (E2BIG), every refusal leaving the object table as it
  * was.
  */
+#include <linux/vfio.h>
 #include "iommufd_util.h"
 #include "uapi/iommufd_eventq.h"
 
@@ -89,6 +90,28 @@ Test(iommufd_rest, vfio_ioas_get_set_clear)
 	cr_expect_eq(vfio_ioas(&c, IOMMU_VFIO_IOAS_GET, 0, &out), -ENODEV);
 	/* CLEAR twice is fine */
 	cr_expect_eq(vfio_ioas(&c, IOMMU_VFIO_IOAS_CLEAR, 0, NULL), 0);
+	ifd_close(&c);
+}
+
+/* VFIO_CHECK_EXTENSION(VFIO_DMA_CC_IOMMU) on the iommufd: the compat IOAS's paging HWPTs' coherency */
+Test(iommufd_rest, vfio_dma_cc_iommu_follows_the_compat_ioas)
+{
+	struct ifd c = ifd_open((struct ifd_opts){ 0 });
+	cr_expect_eq(ifd_io(&c, VFIO_CHECK_EXTENSION, (void *)(uintptr_t)VFIO_DMA_CC_IOMMU), -ENODEV);
+	u32 ioas = ifd_ioas(&c), hwpt = 0;
+	cr_assert_eq(vfio_ioas(&c, IOMMU_VFIO_IOAS_SET, ioas, NULL), 0);
+	/* no HWPT on it yet: 1 */
+	cr_expect_eq(ifd_io(&c, VFIO_CHECK_EXTENSION, (void *)(uintptr_t)VFIO_DMA_CC_IOMMU), 1);
+	/* QEMU's root complex is not CANWBS: the HWPT does not enforce coherency */
+	cr_assert_eq(ifd_hwpt_alloc(&c, c.dev_id, ioas, 0, 0, NULL, 0, &hwpt), 0);
+	cr_expect_eq(ifd_io(&c, VFIO_CHECK_EXTENSION, (void *)(uintptr_t)VFIO_DMA_CC_IOMMU), 0);
+	ifd_close(&c);
+	/* with iommusim's CANWBS option it does */
+	c = ifd_open((struct ifd_opts){ .canwbs = true });
+	ioas = ifd_ioas(&c);
+	cr_assert_eq(vfio_ioas(&c, IOMMU_VFIO_IOAS_SET, ioas, NULL), 0);
+	cr_assert_eq(ifd_hwpt_alloc(&c, c.dev_id, ioas, 0, 0, NULL, 0, &hwpt), 0);
+	cr_expect_eq(ifd_io(&c, VFIO_CHECK_EXTENSION, (void *)(uintptr_t)VFIO_DMA_CC_IOMMU), 1);
 	ifd_close(&c);
 }
 
