@@ -391,3 +391,27 @@ Test(iommufd_veventq, a_device_without_vdevice_is_no_vmaster)
 	cr_expect_eq(arm_vmaster_report_event(master, evt), -EOPNOTSUPP);
 	ifd_close(&c);
 }
+
+/* a configuration fault of the guest's own making (its CD invalid) is the guest's too: forwarded */
+Test(iommufd_veventq, guest_bad_cd_goes_to_the_veventq)
+{
+	struct ifd c = ifd_open((struct ifd_opts){ .s2fwb = true });
+	u32 ioas = ifd_ioas(&c);
+	u64 *ram = guest_ram(&c, ioas);
+	u32 viommu = viommu_setup(&c, ioas);
+	int fd = -1;
+	cr_assert_eq(veventq_alloc(&c, viommu, IOMMU_VEVENTQ_TYPE_ARM_SMMUV3, 4, NULL, &fd), 0);
+	/* the guest's CD: not valid */
+	ram[0] &= ~CD0_V;
+	attach_nested(&c, viommu);
+	struct arm_smmu_device *smmu = ifd_smmu(&c);
+	u64 printed = smmu->stats.events_printed;
+	u64 b;
+	cr_expect_neq(dma_read(&c, 0x1000, &b, 8), 0);
+	cr_expect_eq(smmu->stats.events_printed, printed);
+	struct vevent_rec r;
+	cr_assert_eq(uapi_read(c.sim->k, fd, &r, sizeof(r)), sizeof(r));
+	cr_expect_eq(FIELD_GET(EVTQ_0_ID, le64toh(r.evt[0])), EVT_ID_BAD_CD_CONFIG);
+	cr_expect_eq(FIELD_GET(EVTQ_0_SID, le64toh(r.evt[0])), VSID);
+	ifd_close(&c);
+}
