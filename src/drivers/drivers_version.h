@@ -74,6 +74,13 @@ struct drivers_version {
 	 * with the AER capability (its MSI allocated, aer_probe() binding none)
 	 */
 	bool pcie_port_aer_root_only;
+	/*
+	 * An MSI allocation that fails before any event is taken (the doorbell
+	 * could not be prepared): 7.3's its_msi_teardown() frees the ITS
+	 * device made for it (the next try sizes a new one); 6.1 keeps it, and
+	 * the next prepare reuses it with the size it had
+	 */
+	bool its_teardown_unused_device;
 };
 
 extern const struct drivers_version drivers_linux_6_1, drivers_linux_7_3;

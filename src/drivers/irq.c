@@ -11,6 +11,8 @@
 #include <string.h>
 #include "drivers/irq.h"
 #include "uapi/sw_msi.h"
+#include "drivers/drivers_version.h"
+#include "kversion/linux_version.h"
 #include "dma/mapping.h"
 #include "fw/of.h"
 #include "hw/system.h"
@@ -483,8 +485,13 @@ int msi_domain_alloc(struct kernel *k, struct device *dev, u32 devid, unsigned i
 	/* the doorbell as this device must address it: mapped in its domain */
 	u64 msg_addr;
 	int ret = msi_prepare_doorbell(dev, c->doorbell, &msg_addr);
-	if (ret)
+	if (ret) {
+		/* msi_teardown: the ITS device made for this allocation goes with it */
+		if (itsdev && !itsdev->used && !itsdev->shared &&
+		    kernel_version(k)->drivers->its_teardown_unused_device)
+			its_device_release(c, itsdev);
 		return ret;
+	}
 	struct irq_desc *d = desc_alloc(k, IRQ_KIND_MSI, hwirq);
 	if (!d)
 		return -ENOMEM;

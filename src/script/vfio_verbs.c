@@ -31,6 +31,10 @@
  *                             [V...] [argsz=N] [flags=N]
  *                                             VFIO_DEVICE_SET_IRQS (vfio_format.h): V is a bool,
  *                                             or an fd ("new": a fresh eventfd, -1: none)
+ *   vfio device NAME msi VECTOR               the model only (no ioctl: real Linux cannot
+ *                                             make a device signal): the function sends
+ *                                             vector's MSI/MSI-X message as programmed, a
+ *                                             DMA write through its STE (hw/pci_msi_send.h)
  *   vfio mem read IOVA LEN | mem write IOVA LEN PATTERN
  *                                             the process's memory behind a mapping
  *   vfio rlimit memlock BYTES                 setrlimit(RLIMIT_MEMLOCK), CAP_IPC_LOCK dropped
@@ -50,6 +54,9 @@
 #include "script/vfio_format.h"
 #include "script/verbs.h"
 #include "uapi/uapi.h"
+#include "hw/gic.h"
+#include "hw/pci_msi_send.h"
+#include "pci/pci.h"
 
 static int print_result(FILE *out, long ret)
 {
@@ -261,6 +268,39 @@ static long device_config_write(struct iommusim *sim, int fd, u64 offset, const 
 	return ret;
 }
 
+/* the function of an open vfio device sends one of its MSIs: what became of it */
+static int device_msi(struct iommusim *sim, int argc, char **argv, FILE *out)
+{
+	u64 vector;
+	if (argc != 5 || verb_parse_u64(argv[4], &vector) || vector > 0xffff)
+		return usage(out);
+	struct pci_dev *pdev = pci_get_by_name(sim->k, argv[2]);
+	if (uapi_find_device_fd(sim->k, argv[2]) < 0 || !pdev || !pdev->hw) {
+		fprintf(out, "vfio: device %s is not open\n", argv[2]);
+		return -ENODEV;
+	}
+	struct hw_system *hw = sim->k->hw;
+	u64 before = hw_gic_stats(hw->gic)->msi_delivered, addr;
+	u32 data;
+	int ret = hw_pci_msi_send(hw, (struct hw_pci_fn *)pdev->hw, (unsigned)vector, &addr, &data);
+	switch (ret) {
+	case 0:
+		fprintf(out, "ok message 0x%llx data 0x%x: %s\n", (unsigned long long)addr, data,
+			hw_gic_stats(hw->gic)->msi_delivered > before ? "delivered" : "no route at the MSI controller");
+		return 0;
+	case 1:
+		fprintf(out, "ok message 0x%llx data 0x%x: masked, nothing sent\n", (unsigned long long)addr, data);
+		return 0;
+	case -EFAULT:
+		fprintf(out, "vfio: %s: the write of 0x%x to 0x%llx was aborted (SMMU fault or nothing there)\n",
+			argv[2], data, (unsigned long long)addr);
+		return ret;
+	default:
+		fprintf(out, "vfio: %s: no MSI or MSI-X vector %llu enabled\n", argv[2], (unsigned long long)vector);
+		return ret;
+	}
+}
+
 /* room for every vector a function can have (2048 MSI-X entries) */
 #define SET_IRQS_BUF (sizeof(struct vfio_irq_set) + 4 * 2048)
 
@@ -304,6 +344,8 @@ static int verb_device(struct iommusim *sim, int argc, char **argv, FILE *out)
 	bool reset = argc == 4 && !strcmp(argv[3], "reset");
 	if (argc >= 4 && !strcmp(argv[3], "set-irqs"))
 		return device_set_irqs(sim, argc, argv, out);
+	if (argc >= 4 && !strcmp(argv[3], "msi"))
+		return device_msi(sim, argc, argv, out);
 	if (!info_verb && !irq && !region && !config && !write && !reset)
 		return usage(out);
 	if ((irq || region || config || write) && (verb_parse_u64(argv[4], &index) || index > 0xffffffffu))

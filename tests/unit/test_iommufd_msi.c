@@ -159,7 +159,9 @@ Test(iommufd_msi, detached_doorbell_faults_and_reattach_maps_it_again)
 	cr_assert_eq(set_irqs(sim, dfd, EVENTFD_TRIGGER, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, fds), -EOPNOTSUPP);
 	cr_assert(!hw_msix_enabled(fn_of(sim)->msix), "nothing left enabled");
 	attach_new_ioas(sim, ifd, dfd);
-	cr_assert_eq(set_irqs(sim, dfd, EVENTFD_TRIGGER, VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, fds), 0);
+	/* 7.3's msi_teardown freed the ITS device of the failed try: two vectors fit now */
+	int32_t two[2] = { efd, -1 };
+	cr_assert_eq(set_irqs(sim, dfd, EVENTFD_TRIGGER, VFIO_PCI_MSIX_IRQ_INDEX, 0, 2, two), 0);
 	/* detached: the device is blocked, its message faults at the SMMU */
 	struct vfio_device_detach_iommufd_pt d = { .argsz = sizeof(d) };
 	cr_assert_eq(iommusim_ioctl(sim, dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &d), 0);
