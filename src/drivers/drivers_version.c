@@ -27,4 +27,5 @@ const struct drivers_version drivers_linux_7_3 = {
 	.virtio_scsi_logs_queue_split = true,
 	.pcie_port_aer_root_only = true,
 	.its_teardown_unused_device = true,
+	.msi_alloc_failure_is_enospc = true,
 };

@@ -81,6 +81,13 @@ struct drivers_version {
 	 * the next prepare reuses it with the size it had
 	 */
 	bool its_teardown_unused_device;
+	/*
+	 * What a PCI MSI/MSI-X allocation whose first vector the MSI domain
+	 * could not allocate answers (the doorbell not prepared): 7.3's
+	 * msi_handle_pci_fail() says -ENOSPC (measured: SET_IRQS on a cdev not
+	 * attached); 6.1 passes the domain's error on
+	 */
+	bool msi_alloc_failure_is_enospc;
 };
 
 extern const struct drivers_version drivers_linux_6_1, drivers_linux_7_3;

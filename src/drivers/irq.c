@@ -487,10 +487,10 @@ int msi_domain_alloc(struct kernel *k, struct device *dev, u32 devid, unsigned i
 	int ret = msi_prepare_doorbell(dev, c->doorbell, &msg_addr);
 	if (ret) {
 		/* msi_teardown: the ITS device made for this allocation goes with it */
-		if (itsdev && !itsdev->used && !itsdev->shared &&
-		    kernel_version(k)->drivers->its_teardown_unused_device)
+		const struct drivers_version *dv = kernel_version(k)->drivers;
+		if (itsdev && !itsdev->used && !itsdev->shared && dv->its_teardown_unused_device)
 			its_device_release(c, itsdev);
-		return ret;
+		return dv->msi_alloc_failure_is_enospc ? -ENOSPC : ret;
 	}
 	struct irq_desc *d = desc_alloc(k, IRQ_KIND_MSI, hwirq);
 	if (!d)

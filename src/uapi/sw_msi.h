@@ -14,8 +14,8 @@
  * *handled false: the group is the kernel's (dma-iommu's cookie decides).
  * Else: 0 and *msg_addr (the doorbell itself when nothing translates it or
  * the domain has no window), -EOPNOTSUPP for a blocking domain (7.3: a
- * cdev bound to iommufd but not attached has no cookie to map through), or
- * the owner's error.
+ * cdev bound to iommufd but not attached has no cookie to map through; the
+ * MSI core then answers the allocation with -ENOSPC), or the owner's error.
  */
 int user_domain_prepare_msi(struct device *dev, u64 doorbell, u64 *msg_addr, bool *handled);
 
