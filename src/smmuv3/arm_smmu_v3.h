@@ -135,6 +135,13 @@ struct arm_smmu_master {
 	struct arm_smmu_domain *domain;
 	struct arm_smmu_stream *streams;
 	unsigned num_streams;
+	/*
+	 * 7.3's master->vmaster: set by an attach to a nested domain of a vSMMU
+	 * while the device has its vDEVICE, with the vSID it had then (kept if
+	 * the vDEVICE goes later); its events go to the vIOMMU's vEVENTQ
+	 */
+	bool vmaster;
+	u64 vmaster_vsid;
 };
 
 enum arm_smmu_domain_stage {

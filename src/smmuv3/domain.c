@@ -557,8 +557,10 @@ static int nested_attach_dev(struct iommu_domain *domain, struct device *dev)
 		return -EINVAL;
 	/* through a vSMMU: a translating guest STE needs the device's vDEVICE (its vSID) */
 	struct arm_smmu_domain_cfg *cfg = d->cfg;
+	bool vmaster = false;
+	u64 vsid = 0;
 	if (cfg->vsmmu) {
-		int err = arm_vsmmu_attach_prepare(cfg->vsmmu, master, cfg->nested_ste);
+		int err = arm_vsmmu_attach_prepare(cfg->vsmmu, master, cfg->nested_ste, &vmaster, &vsid);
 		if (err)
 			return err;
 	}
@@ -576,6 +578,9 @@ static int nested_attach_dev(struct iommu_domain *domain, struct device *dev)
 	else
 		detach_master(master);
 	master->domain = d;
+	/* arm_smmu_attach_commit_vmaster() */
+	master->vmaster = vmaster;
+	master->vmaster_vsid = vsid;
 	d->masters[d->nmasters++] = master;
 	int ret = arm_smmu_install_ste_for_dev(master);
 	if (ret)

@@ -265,13 +265,16 @@ static struct iommu_domain *vsmmu_alloc_domain_nested(struct iommufd_viommu *vio
 	return dom;
 }
 
-int arm_vsmmu_attach_prepare(struct arm_vsmmu *vsmmu, struct arm_smmu_master *master, const u64 ste[2])
+int arm_vsmmu_attach_prepare(struct arm_vsmmu *vsmmu, struct arm_smmu_master *master, const u64 ste[2],
+			     bool *vmaster, u64 *vsid)
 {
-	u64 vsid;
+	*vmaster = false;
 	if (vsmmu->smmu != master->smmu)
 		return -EINVAL;
-	if (!iommufd_viommu_get_vdev_id(vsmmu->core, master->dev, &vsid))
+	if (!iommufd_viommu_get_vdev_id(vsmmu->core, master->dev, vsid)) {
+		*vmaster = true;
 		return 0;
+	}
 	/* abort and bypass may attach without (the guest's GBPA) */
 	unsigned cfg = (unsigned)FIELD_GET(STRTAB_STE_0_CFG, ste[0]);
 	if (cfg == STRTAB_STE_0_CFG_ABORT || cfg == STRTAB_STE_0_CFG_BYPASS)
@@ -514,10 +517,10 @@ int arm_vmaster_report_event(struct arm_smmu_master *master, const u64 evt[4])
 	if (!d || d->stage != ARM_SMMU_DOMAIN_NESTED)
 		return -EOPNOTSUPP;
 	struct arm_vsmmu *vsmmu = ((struct arm_smmu_domain_cfg *)d->cfg)->vsmmu;
-	u64 vsid;
-	/* arm_smmu_attach_prepare_vmaster(): a vmaster only with the device's vDEVICE */
-	if (!vsmmu || iommufd_viommu_get_vdev_id(vsmmu->core, master->dev, &vsid))
+	/* arm_smmu_attach_prepare_vmaster() made one only with the device's vDEVICE */
+	if (!vsmmu || !master->vmaster)
 		return -EOPNOTSUPP;
+	u64 vsid = master->vmaster_vsid;
 	struct iommu_vevent_arm_smmuv3 vevt;
 	vevt.evt[0] = htole64((evt[0] & ~EVTQ_0_SID) | FIELD_PREP(EVTQ_0_SID, vsid));
 	for (unsigned i = 1; i < EVTQ_ENT_DWORDS; i++)

@@ -46,9 +46,11 @@ int arm_vsmmu_init(struct iommufd_viommu *viommu, struct iommu_domain *parent_do
  * arm_smmu_attach_prepare_vmaster(): attaching master to a nested domain of
  * vsmmu with this guest STE. An S1 one needs the device's vDEVICE (CD and
  * ATC invalidations name its vSID): -ENOENT without; abort and bypass do
- * not. -EINVAL for a master of another SMMU.
+ * not. -EINVAL for a master of another SMMU. *vmaster: the device has its
+ * vDEVICE (then *vsid its virtual ID).
  */
-int arm_vsmmu_attach_prepare(struct arm_vsmmu *vsmmu, struct arm_smmu_master *master, const u64 ste[2]);
+int arm_vsmmu_attach_prepare(struct arm_vsmmu *vsmmu, struct arm_smmu_master *master, const u64 ste[2],
+			     bool *vmaster, u64 *vsid);
 
 /*
  * The guest command as the host issues it (arm_vsmmu_convert_user_cmd): the
@@ -59,7 +61,8 @@ int arm_vsmmu_convert_user_cmd(struct arm_vsmmu *vsmmu, u64 data[2]);
 
 /*
  * arm_vmaster_report_event(): an event of master, a device attached to a
- * nested domain of a vSMMU with its vDEVICE (7.3's vmaster), goes to the
+ * nested domain of a vSMMU with its vDEVICE (7.3's vmaster, made at that
+ * attach), goes to the
  * vIOMMU's ARM_SMMUV3 vEVENTQ as struct iommu_vevent_arm_smmuv3: the record
  * with its StreamID replaced by the vSID, little-endian. 0 (queued, or lost
  * to a full queue), -EOPNOTSUPP (no vmaster, or no such vEVENTQ: the host

@@ -415,3 +415,30 @@ Test(iommufd_veventq, guest_bad_cd_goes_to_the_veventq)
 	cr_expect_eq(FIELD_GET(EVTQ_0_SID, le64toh(r.evt[0])), VSID);
 	ifd_close(&c);
 }
+
+/* the vmaster is made at the attach: a vDEVICE destroyed later leaves its vSID in use (7.3's master->vmaster) */
+Test(iommufd_veventq, vmaster_keeps_the_vsid_of_its_attach)
+{
+	struct ifd c = ifd_open((struct ifd_opts){ .s2fwb = true });
+	u32 ioas = ifd_ioas(&c);
+	guest_ram(&c, ioas);
+	u32 viommu = viommu_setup(&c, ioas);
+	int fd = -1;
+	cr_assert_eq(veventq_alloc(&c, viommu, IOMMU_VEVENTQ_TYPE_ARM_SMMUV3, 4, NULL, &fd), 0);
+	attach_nested(&c, viommu);
+	cr_assert_not_null(c.idev->vdev);
+	cr_assert_eq(ifd_destroy(&c, c.idev->vdev->obj.id), 0);
+	u64 b;
+	cr_expect_neq(dma_read(&c, 0x3000, &b, 8), 0);
+	struct vevent_rec r;
+	cr_assert_eq(uapi_read(c.sim->k, fd, &r, sizeof(r)), sizeof(r));
+	cr_expect_eq(FIELD_GET(EVTQ_0_SID, le64toh(r.evt[0])), VSID);
+	/* attached to the parent (stage 2 only) it is no vmaster: its faults are the host's */
+	u32 parent = viommu - 1;
+	u32 pt = parent;
+	cr_assert_eq(iommufd_device_replace(c.idev, &pt), 0);
+	struct arm_smmu_master *master = c.pdev->dev.iommu->priv;
+	u64 evt[4] = { EVT_ID_TRANSLATION_FAULT | ((u64)ifd_sid(&c) << 32), 0, 0x1000, 0 };
+	cr_expect_eq(arm_vmaster_report_event(master, evt), -EOPNOTSUPP);
+	ifd_close(&c);
+}
