@@ -19,6 +19,9 @@
 #include "pci/pci.h"
 #include "uapi/iommufd.h"
 #include "uapi/vfio_cdev_abi.h"
+#include "uapi/uapi.h"
+#include "uapi/vfio.h"
+#include "uapi/vfio_pci_core.h"
 
 #define NET "-M virt,iommu=smmuv3,gic-version=3 -nic none -device pcie-root-port,id=rp1,chassis=1 " \
 	    "-device virtio-net-pci,bus=rp1"
@@ -199,4 +202,64 @@ Test(vfio_irqs, msi_capability_group_61)
 Test(vfio_irqs, msi_capability_cdev_73)
 {
 	msi_capability(true);
+}
+
+/*
+ * Random SET_IRQS calls (any index, flags, start, count; fds among an
+ * eventfd, -1, -2, a closed fd and the device file): nothing crashes,
+ * every answer is one vfio-pci can give, MSI-X is on exactly while the
+ * last successful enabling call left it so, and the last close leaves
+ * nothing behind (ASan/LSan).
+ */
+static void random_calls(bool cdev, unsigned seed)
+{
+	struct t t = open_device(NET, cdev, "virtio-pci");
+	int efd = iommusim_eventfd(t.sim, 0);
+	const int32_t pool[] = { efd, -1, -2, 999, t.dfd };
+	srand(seed);
+	int enabled = 0;
+	for (int i = 0; i < 3000; i++) {
+		struct {
+			struct vfio_irq_set hdr;
+			int32_t fds[8];
+		} s;
+		memset(&s, 0, sizeof(s));
+		u32 data = 1u << (rand() % 4), action = (1u << (5 + rand() % 3)) | (rand() % 16 ? 0 : 1u << (5 + rand() % 3));
+		s.hdr.argsz = rand() % 8 ? (u32)sizeof(s) : (u32)(rand() % 40);
+		s.hdr.flags = (data & 0x7) | action | (rand() % 32 ? 0 : 1u << (8 + rand() % 8));
+		s.hdr.index = (u32)(rand() % 6);
+		s.hdr.start = (u32)(rand() % 5);
+		s.hdr.count = rand() % 20 ? (u32)(rand() % 5) : 0xffffffffu;
+		for (int j = 0; j < 8; j++)
+			s.fds[j] = pool[rand() % 5];
+		if (data == VFIO_IRQ_SET_DATA_BOOL)
+			for (int j = 0; j < 8; j++)
+				((u8 *)s.fds)[j] = (u8)(rand() % 2);
+		long r = iommusim_ioctl(t.sim, t.dfd, VFIO_DEVICE_SET_IRQS, &s);
+		cr_assert(r == 0 || r == -EINVAL || r == -ENOTTY || r == -EBADF || r == -ENODEV || r == -ENOSPC || r > 0,
+			  "step %d: %ld", i, r);
+		/* the function's MSI-X Enable follows vfio-pci's interrupt type */
+		const struct vfio_pci_core_device *vdev = uapi_fget(t.sim->k, t.dfd)->device->vdev;
+		cr_assert_eq(msix_on(&t), vdev->irq_type == VFIO_PCI_MSIX_IRQ_INDEX, "step %d", i);
+		if (vdev->irq_type == VFIO_PCI_MSIX_IRQ_INDEX)
+			enabled++;
+		if (rand() % 64 == 0) {
+			uint64_t v;
+			iommusim_eventfd_read(t.sim, efd, &v);
+		}
+	}
+	cr_assert_gt(enabled, 100, "MSI-X was on for %d steps only", enabled);
+	iommusim_close(t.sim, t.dfd);
+	cr_assert(!msix_on(&t), "the last close disables MSI-X");
+	done(&t);
+}
+
+Test(vfio_irqs, random_calls_group_61)
+{
+	random_calls(false, 1);
+}
+
+Test(vfio_irqs, random_calls_cdev_73)
+{
+	random_calls(true, 2);
 }
