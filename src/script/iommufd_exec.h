@@ -1066,6 +1066,36 @@ static inline int ifd_queue_index(const struct iommufd_exec *x, uint32_t id)
 	return -1;
 }
 
+/* room for one more queue fd, or -ENOSPC after saying so */
+static inline int ifd_queue_room(const struct iommufd_exec *x)
+{
+	if (x->state->nqueues < IOMMUFD_EXEC_MAX_QUEUES)
+		return 0;
+	fprintf(x->out, "iommufd: too many queues\n");
+	return -ENOSPC;
+}
+
+/* keep a new queue's fd for its object id */
+static inline void ifd_queue_add(const struct iommufd_exec *x, uint32_t id, int fd)
+{
+	x->state->queues[x->state->nqueues].id = id;
+	x->state->queues[x->state->nqueues].fd = fd;
+	x->state->nqueues++;
+}
+
+/* close(2) of the queue fd of object id */
+static inline int ifd_queue_close(const struct iommufd_exec *x, uint32_t id)
+{
+	int q = ifd_queue_index(x, id);
+	if (q < 0)
+		return -EBADF;
+	long ret = x->ops->close(x->host, x->state->queues[q].fd);
+	x->state->queues[q].fd = -1;
+	if (!ret)
+		fprintf(x->out, "ok\n");
+	return ifd_result(x, ret);
+}
+
 /* the vEVENTs of one read: header (flags, sequence), then an ARM SMMUv3 record unless lost-events */
 static inline void ifd_print_vevents(const struct iommufd_exec *x, const unsigned char *buf, size_t n)
 {
@@ -1101,10 +1131,9 @@ static inline int ifd_veventq(const struct iommufd_exec *x, int argc, char **arg
 		int fd = ifd_iommufd(x);
 		if (fd < 0)
 			return -EBADF;
-		if (x->state->nqueues >= IOMMUFD_EXEC_MAX_QUEUES) {
-			fprintf(x->out, "iommufd: too many vEVENTQs\n");
-			return -ENOSPC;
-		}
+		int room = ifd_queue_room(x);
+		if (room)
+			return room;
 		cmd.type = o.key_set[0] ? (uint32_t)o.key_val[0] : IOMMU_VEVENTQ_TYPE_ARM_SMMUV3;
 		cmd.veventq_depth = o.key_set[1] ? (uint32_t)o.key_val[1] : 16;
 		if (o.has_flags)
@@ -1112,25 +1141,15 @@ static inline int ifd_veventq(const struct iommufd_exec *x, int argc, char **arg
 		long ret = ifd_ioctl(x, fd, IOMMU_VEVENTQ_ALLOC, &cmd, sizeof(cmd), &o);
 		if (ret)
 			return ifd_result(x, ret);
-		x->state->queues[x->state->nqueues].id = cmd.out_veventq_id;
-		x->state->queues[x->state->nqueues].fd = (int)cmd.out_veventq_fd;
-		x->state->nqueues++;
+		ifd_queue_add(x, cmd.out_veventq_id, (int)cmd.out_veventq_fd);
 		fprintf(x->out, "ok veventq %u\n", cmd.out_veventq_id);
 		return 0;
 	}
 	uint32_t id;
 	if (argc < 4 || ifd_parse_u32(argv[2], &id))
 		return ifd_usage(x);
-	if (!strcmp(argv[3], "close") && argc == 4) {
-		int q = ifd_queue_index(x, id);
-		if (q < 0)
-			return -EBADF;
-		long ret = x->ops->close(x->host, x->state->queues[q].fd);
-		x->state->queues[q].fd = -1;
-		if (!ret)
-			fprintf(x->out, "ok\n");
-		return ifd_result(x, ret);
-	}
+	if (!strcmp(argv[3], "close") && argc == 4)
+		return ifd_queue_close(x, id);
 	static const char *const keys[] = { "len", NULL };
 	struct ifd_opts o = { .keys = keys };
 	if (strcmp(argv[3], "read") || ifd_parse_opts(argc, argv, 4, &o) || o.has_size || o.has_tail ||
@@ -1215,34 +1234,23 @@ static inline int ifd_fault(const struct iommufd_exec *x, int argc, char **argv)
 		int fd = ifd_iommufd(x);
 		if (fd < 0)
 			return -EBADF;
-		if (x->state->nqueues >= IOMMUFD_EXEC_MAX_QUEUES) {
-			fprintf(x->out, "iommufd: too many queues\n");
-			return -ENOSPC;
-		}
+		int room = ifd_queue_room(x);
+		if (room)
+			return room;
 		if (o.has_flags)
 			cmd.flags = o.flags;
 		long ret = ifd_ioctl(x, fd, IOMMU_FAULT_QUEUE_ALLOC, &cmd, sizeof(cmd), &o);
 		if (ret)
 			return ifd_result(x, ret);
-		x->state->queues[x->state->nqueues].id = cmd.out_fault_id;
-		x->state->queues[x->state->nqueues].fd = (int)cmd.out_fault_fd;
-		x->state->nqueues++;
+		ifd_queue_add(x, cmd.out_fault_id, (int)cmd.out_fault_fd);
 		fprintf(x->out, "ok fault %u\n", cmd.out_fault_id);
 		return 0;
 	}
 	uint32_t id;
 	if (argc < 4 || ifd_parse_u32(argv[2], &id))
 		return ifd_usage(x);
-	if (!strcmp(argv[3], "close") && argc == 4) {
-		int q = ifd_queue_index(x, id);
-		if (q < 0)
-			return -EBADF;
-		long ret = x->ops->close(x->host, x->state->queues[q].fd);
-		x->state->queues[q].fd = -1;
-		if (!ret)
-			fprintf(x->out, "ok\n");
-		return ifd_result(x, ret);
-	}
+	if (!strcmp(argv[3], "close") && argc == 4)
+		return ifd_queue_close(x, id);
 	_Alignas(8) unsigned char buf[IOMMUFD_EXEC_BUF];
 	memset(buf, 0, sizeof(buf));
 	long n;
