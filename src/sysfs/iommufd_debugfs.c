@@ -19,10 +19,16 @@
  *   hwpt nested   its parent, its vIOMMU, the guest STE words decoded
  *   viommu   type, SMMU, nest parent, VMID
  *   vdevice  vIOMMU, device, virtual StreamID -> physical StreamID
+ *   fault    its fd (or "fd closed"), the page-request groups queued and
+ *            those read and awaiting a response
+ *   veventq  type, vIOMMU, depth, vEVENTs queued, whether the lost-events
+ *            header is queued, the next sequence number, its fd
  *
  * Each object says "users N" (the count the table keeps, what DESTROY
- * checks) and which objects and devices hold those references.
- * .../iommufd/FD shows the one iommufd open on FD.
+ * checks) and which objects, devices and files hold those references.
+ * .../iommufd/FD shows the one iommufd open on FD. A context whose
+ * /dev/iommu fd is closed is still shown while a bound vfio device or an
+ * event queue's fd keeps its file open.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -35,6 +41,7 @@
 #include "smmuv3/ste.h"
 #include "sysfs/sysfs.h"
 #include "uapi/iommufd.h"
+#include "uapi/iommufd_eventq.h"
 #include "uapi/uapi.h"
 #include "uapi/vfio.h"
 
@@ -52,6 +59,22 @@ static int cdev_fd_of(struct kernel *k, const struct iommufd_device *idev)
 			return fd;
 	}
 	return -1;
+}
+
+/* the lowest fd of the process on the event queue's file, -1: none (closed) */
+static int eventq_fd_of(struct kernel *k, const struct iommufd_eventq *eventq)
+{
+	if (!eventq->file)
+		return -1;
+	for (int fd = 0; fd < UAPI_MAX_FDS; fd++)
+		if (uapi_fget(k, fd) == eventq->file)
+			return fd;
+	return -1;
+}
+
+static bool is_eventq(const struct iommufd_object *obj)
+{
+	return obj->type == IOMMUFD_OBJ_FAULT || obj->type == IOMMUFD_OBJ_VEVENTQ;
 }
 
 /* the paging HWPT of ictx whose domain this is, NULL: none (a domain of another context) */
@@ -107,10 +130,11 @@ static void end_list(FILE *f, bool first)
 /*
  * Who holds the references counted in obj->users, found by walking the
  * table: the HWPTs on an IOAS; the devices, nested HWPTs and vIOMMUs on a
- * paging HWPT; the devices on a nested HWPT; the vDEVICEs and nested HWPTs
- * of a vIOMMU; a device's vDEVICE (and its bind, the cdev's).
+ * paging HWPT; the devices on a nested HWPT; the vDEVICEs, nested HWPTs and
+ * vEVENTQs of a vIOMMU; a device's vDEVICE (and its bind, the cdev's); the
+ * HWPTs allocated with a fault object; an event queue's open fd.
  */
-static void print_users(FILE *f, struct iommufd_ctx *ictx, const struct iommufd_object *obj)
+static void print_users(FILE *f, struct iommufd_ctx *ictx, struct iommufd_object *obj)
 {
 	fprintf(f, "users %u", obj->users);
 	bool first = true;
@@ -118,24 +142,35 @@ static void print_users(FILE *f, struct iommufd_ctx *ictx, const struct iommufd_
 		sep(f, &first);
 		fprintf(f, "bind");
 	}
+	if (is_eventq(obj) && to_eventq(obj)->file) {
+		int fd = eventq_fd_of(ictx->k, to_eventq(obj));
+		sep(f, &first);
+		if (fd >= 0)
+			fprintf(f, "fd %d", fd);
+		else
+			fprintf(f, "its file");
+	}
 	for (size_t id = 1; id < ictx->nobjects; id++) {
 		struct iommufd_object *o = ictx->objects[id];
 		if (!o)
 			continue;
 		bool holds = false;
+		/* a HWPT allocated with IOMMU_HWPT_FAULT_ID_VALID holds its fault object */
+		if ((o->type == IOMMUFD_OBJ_HWPT_PAGING || o->type == IOMMUFD_OBJ_HWPT_NESTED) && to_hwpt(o)->fault)
+			holds = &to_hwpt(o)->fault->common.obj == obj;
 		switch (o->type) {
 		case IOMMUFD_OBJ_DEVICE:
 			holds = to_idev(o)->hwpt && &to_idev(o)->hwpt->obj == obj;
 			break;
 		case IOMMUFD_OBJ_HWPT_PAGING: {
 			struct iommufd_hwpt_paging *p = to_hwpt_paging(to_hwpt(o));
-			holds = p->ioas && &p->ioas->obj == obj;
+			holds |= p->ioas && &p->ioas->obj == obj;
 			break;
 		}
 		case IOMMUFD_OBJ_HWPT_NESTED: {
 			struct iommufd_hwpt_nested *n = to_hwpt_nested(to_hwpt(o));
 			/* through a vIOMMU the vIOMMU is held, its nest parent is not (the vIOMMU holds it) */
-			holds = n->viommu ? &n->viommu->obj == obj : n->parent && &n->parent->common.obj == obj;
+			holds |= n->viommu ? &n->viommu->obj == obj : n->parent && &n->parent->common.obj == obj;
 			break;
 		}
 		case IOMMUFD_OBJ_VIOMMU:
@@ -143,6 +178,9 @@ static void print_users(FILE *f, struct iommufd_ctx *ictx, const struct iommufd_
 			break;
 		case IOMMUFD_OBJ_VDEVICE:
 			holds = &to_vdevice(o)->viommu->obj == obj || &to_vdevice(o)->idev->obj == obj;
+			break;
+		case IOMMUFD_OBJ_VEVENTQ:
+			holds = &to_veventq(o)->viommu->obj == obj;
 			break;
 		default:
 			break;
@@ -152,7 +190,7 @@ static void print_users(FILE *f, struct iommufd_ctx *ictx, const struct iommufd_
 		static const char *const names[] = {
 			[IOMMUFD_OBJ_DEVICE] = "device", [IOMMUFD_OBJ_HWPT_PAGING] = "hwpt",
 			[IOMMUFD_OBJ_HWPT_NESTED] = "hwpt", [IOMMUFD_OBJ_VIOMMU] = "viommu",
-			[IOMMUFD_OBJ_VDEVICE] = "vdevice",
+			[IOMMUFD_OBJ_VDEVICE] = "vdevice", [IOMMUFD_OBJ_VEVENTQ] = "veventq",
 		};
 		sep(f, &first);
 		fprintf(f, "%s %zu", names[o->type], id);
@@ -392,6 +430,57 @@ static void print_vdevice(FILE *f, struct iommufd_ctx *ictx, struct iommufd_vdev
 	fprintf(f, "\n");
 }
 
+/* the entries on an event queue's deliver list (the lost-events header counts as one) */
+static size_t deliver_len(const struct iommufd_eventq *eventq)
+{
+	size_t n = 0;
+	for (const struct iommufd_vevent *e = eventq->deliver.next; e && e != &eventq->deliver; e = e->next)
+		n++;
+	return n;
+}
+
+/* the queue's fd, or that it is closed (DESTROY then takes the object) */
+static void print_eventq_fd(FILE *f, struct kernel *k, const struct iommufd_eventq *eventq)
+{
+	int fd = eventq_fd_of(k, eventq);
+	if (fd >= 0)
+		fprintf(f, "fd %d", fd);
+	else if (eventq->file)
+		fprintf(f, "its file open, no fd");
+	else
+		fprintf(f, "fd closed");
+}
+
+/*
+ * A fault object: the groups on its deliver list, and those read and
+ * awaiting a response (7.3's response xarray). No page request reaches a
+ * fault queue in the model (no PRI or stall on QEMU), so it keeps no
+ * response list: none await one.
+ */
+static void print_fault(FILE *f, struct kernel *k, struct iommufd_ctx *ictx, struct iommufd_fault *fault)
+{
+	fprintf(f, "fault: ");
+	print_eventq_fd(f, k, &fault->common);
+	fprintf(f, ", queued %zu, awaiting response 0, ", deliver_len(&fault->common));
+	print_users(f, ictx, &fault->common.obj);
+	fprintf(f, "\n");
+}
+
+static void print_veventq(FILE *f, struct kernel *k, struct iommufd_ctx *ictx, struct iommufd_veventq *vq)
+{
+	bool lost = vq->lost_events_header.next != &vq->lost_events_header;
+	if (vq->type == IOMMU_VEVENTQ_TYPE_ARM_SMMUV3)
+		fprintf(f, "veventq arm-smmuv3: ");
+	else
+		fprintf(f, "veventq type %u: ", vq->type);
+	fprintf(f, "viommu %u, depth %u, queued %u, lost events %s, next sequence %u, ", vq->viommu->obj.id,
+		vq->depth, vq->num_events, lost ? "yes (header queued)" : "no", vq->sequence);
+	print_eventq_fd(f, k, &vq->common);
+	fprintf(f, ", ");
+	print_users(f, ictx, &vq->common.obj);
+	fprintf(f, "\n");
+}
+
 static void print_object(FILE *f, struct kernel *k, struct iommufd_ctx *ictx, struct iommufd_object *o)
 {
 	fprintf(f, "  %u ", o->id);
@@ -416,6 +505,12 @@ static void print_object(FILE *f, struct kernel *k, struct iommufd_ctx *ictx, st
 	case IOMMUFD_OBJ_VDEVICE:
 		print_vdevice(f, ictx, to_vdevice(o));
 		break;
+	case IOMMUFD_OBJ_FAULT:
+		print_fault(f, k, ictx, to_fault(o));
+		break;
+	case IOMMUFD_OBJ_VEVENTQ:
+		print_veventq(f, k, ictx, to_veventq(o));
+		break;
 	case IOMMUFD_OBJ_NONE:
 		fprintf(f, "tombstone: the vdevice of an unbound device (its id stays taken until close)\n");
 		break;
@@ -435,12 +530,12 @@ static const char *account_name(enum iopt_pages_account_mode m)
 	return "?";
 }
 
-static void print_ctx(FILE *f, struct kernel *k, struct iommufd_ctx *ictx, int fd)
+static void print_ctx(FILE *f, struct kernel *k, struct iommufd_ctx *ictx, int fd, const char *holder)
 {
 	if (fd >= 0)
 		fprintf(f, "/dev/iommu fd %d:", fd);
 	else
-		fprintf(f, "/dev/iommu (no fd: held by a bound vfio device):");
+		fprintf(f, "/dev/iommu (no fd: held by %s):", holder);
 	fprintf(f, " %zu objects, rlimit mode %s\n", iommufd_object_count(ictx), account_name(ictx->account_mode));
 	for (size_t id = 1; id < ictx->nobjects; id++)
 		if (ictx->objects[id])
@@ -450,17 +545,20 @@ static void print_ctx(FILE *f, struct kernel *k, struct iommufd_ctx *ictx, int f
 /*
  * The iommufd files of the process, each once: by its lowest fd on
  * /dev/iommu (a dup'd fd names the same context), then the files only a
- * bound cdev keeps open (-1: no fd).
+ * bound cdev keeps open, then those only an event queue's fd keeps open
+ * (-1: no fd; holder says what keeps it).
  */
 struct ctx_file {
 	struct uapi_file *file;
 	int fd;
+	const char *holder;
 };
 
 static size_t collect_files(struct kernel *k, struct ctx_file *out, size_t max)
 {
 	size_t n = 0;
-	for (int pass = 0; pass < 2; pass++) {
+	static const char *const holders[] = { NULL, "a bound vfio device", "an event queue's fd" };
+	for (int pass = 0; pass < 3; pass++) {
 		for (int fd = 0; fd < UAPI_MAX_FDS && n < max; fd++) {
 			struct uapi_file *f = uapi_fget(k, fd);
 			if (!f)
@@ -470,13 +568,15 @@ static size_t collect_files(struct kernel *k, struct ctx_file *out, size_t max)
 				file = f;
 			else if (pass == 1 && f->kind == UAPI_FILE_VFIO_DEVICE && f->device)
 				file = f->device->iommufd;
+			else if (pass == 2 && f->kind == UAPI_FILE_IOMMUFD_EVENTQ && f->eventq)
+				file = f->eventq->ictx->file;
 			if (!file)
 				continue;
 			bool seen = false;
 			for (size_t i = 0; i < n; i++)
 				seen |= out[i].file == file;
 			if (!seen)
-				out[n++] = (struct ctx_file){ file, pass == 0 ? fd : -1 };
+				out[n++] = (struct ctx_file){ file, pass == 0 ? fd : -1, holders[pass] };
 		}
 	}
 	return n;
@@ -496,7 +596,7 @@ static int iommufd_debug_read(struct kernel *k, const char *rest, struct sysfs_b
 		struct uapi_file *file = uapi_fget(k, (int)v);
 		if (!file || file->kind != UAPI_FILE_IOMMUFD)
 			return -ENOENT;
-		files[nfiles++] = (struct ctx_file){ file, (int)v };
+		files[nfiles++] = (struct ctx_file){ file, (int)v, NULL };
 	} else {
 		nfiles = collect_files(k, files, MAX_CTX_SHOWN);
 	}
@@ -510,7 +610,7 @@ static int iommufd_debug_read(struct kernel *k, const char *rest, struct sysfs_b
 	else if (!nfiles)
 		fprintf(f, "no /dev/iommu open\n");
 	for (size_t i = 0; i < nfiles; i++)
-		print_ctx(f, k, files[i].file->iommufd, files[i].fd);
+		print_ctx(f, k, files[i].file->iommufd, files[i].fd, files[i].holder);
 	if (fclose(f)) {
 		free(buf);
 		return -ENOMEM;

@@ -4,14 +4,19 @@
  * shows every object with the values the model holds (read here from the
  * driver's own structs, not from the view's text), each refused call
  * leaves the view as it was, and the file says what is open: no iommufd,
- * one per fd, a context only a bound device still holds, a kernel without
- * IOMMUFD.
+ * one per fd, a context only a bound device or an event queue's fd still
+ * holds, a kernel without IOMMUFD. The event queues: a fault object (its
+ * fd, the HWPT allocated with it) and a vEVENTQ (its vIOMMU, depth, the
+ * records a forwarded nested fault queues, the lost-events header).
  */
 #include "boot_util.h"
+#include "hw/smmuv3/smmu_hw.h"
+#include "hw/system.h"
 #include "iommusim/vfio.h"
 #include "smmuv3/arm_smmu_v3.h"
 #include "smmuv3/ste.h"
 #include "uapi/iommufd.h"
+#include "uapi/iommufd_eventq.h"
 #include "uapi/uapi.h"
 
 #define VIEW "/sys/kernel/debug/iommusim/iommufd"
@@ -280,4 +285,135 @@ Test(iommufd_debugfs, not_built)
 		free(text);
 		iommusim_free(sim);
 	}
+}
+
+/*
+ * The VMM's queues on vmm_nested(): a fault object (7, fd 5) and a paging
+ * HWPT allocated with it (8), a vEVENTQ of the vIOMMU two records deep (9,
+ * fd 6).
+ */
+static struct iommusim *vmm_with_queues(void)
+{
+	struct iommusim *sim = vmm_nested();
+	expect(sim, "iommufd fault alloc", "ok fault 7");
+	expect(sim, "iommufd hwpt alloc " DEV " 2 fault=7", "ok hwpt 8");
+	expect(sim, "iommufd veventq alloc 4 depth=2", "ok veventq 9");
+	return sim;
+}
+
+/* the device reads at IOVA 0x1000 through its nested STE: the guest's CD at 0x40001000 is zero (C_BAD_CD) */
+static void nested_fault(struct iommusim *sim)
+{
+	struct arm_smmu_master *master = pdev_of(sim, DEV)->dev.iommu->priv;
+	u64 b = 0;
+	cr_assert_neq(smmu_hw_dma(sim->k->hw->smmu, master->streams[0].id, SMMU_NO_SSID, 0x1000, &b, 8, false), 0);
+}
+
+Test(iommufd_debugfs, fault_queue_and_veventq)
+{
+	struct iommusim *sim = vmm_with_queues();
+	struct iommufd_ctx *ictx = ctx_of(sim, 3);
+	struct uapi_file *ffile = uapi_fget(sim->k, 5), *vfile = uapi_fget(sim->k, 6);
+	cr_assert(ffile && ffile->kind == UAPI_FILE_IOMMUFD_EVENTQ && ffile->eventq->obj.id == 7);
+	cr_assert(vfile && vfile->kind == UAPI_FILE_IOMMUFD_EVENTQ && vfile->eventq->obj.id == 9);
+	struct iommufd_veventq *vq = to_veventq(iommufd_get_object(ictx, 9, IOMMUFD_OBJ_VEVENTQ));
+	char *text = view(sim, VIEW);
+	assert_has(text, "/dev/iommu fd 3: 9 objects");
+	/* the fault object: its fd and the HWPT made with it hold it */
+	cr_assert_eq(iommufd_get_object(ictx, 7, IOMMUFD_OBJ_FAULT)->users, 2);
+	assert_has(text, "  7 fault: fd 5, queued 0, awaiting response 0, users 2 (fd 5, hwpt 8)\n");
+	assert_has(text, "  8 hwpt paging: ioas 2, allocated, users 0\n");
+	/* the vIOMMU names its vEVENTQ among its holders; the vEVENTQ is held by its fd */
+	assert_has(text, ", users 3 (vdevice 5, hwpt 6, veventq 9)\n");
+	cr_assert_eq(to_viommu(iommufd_get_object(ictx, 4, IOMMUFD_OBJ_VIOMMU))->obj.users, 3);
+	assert_has(text, "  9 veventq arm-smmuv3: viommu 4, depth 2, queued 0, lost events no, next sequence 0, "
+			 "fd 6, users 1 (fd 6)\n");
+	free(text);
+
+	/* a forwarded nested fault: a record queued, nothing printed by the host */
+	nested_fault(sim);
+	cr_assert_eq(vq->num_events, 1);
+	text = view(sim, VIEW);
+	assert_has(text, "  9 veventq arm-smmuv3: viommu 4, depth 2, queued 1, lost events no, next sequence 1, ");
+	free(text);
+	/* two more: the second finds the queue full, the lost-events header takes its sequence */
+	nested_fault(sim);
+	nested_fault(sim);
+	cr_assert_eq(vq->num_events, 2);
+	cr_assert_eq(vq->sequence, 3);
+	text = view(sim, VIEW);
+	assert_has(text, "  9 veventq arm-smmuv3: viommu 4, depth 2, queued 2, lost events yes (header queued), "
+			 "next sequence 3, fd 6, users 1 (fd 6)\n");
+	free(text);
+	/* the VMM reads them all: nothing queued, the sequence goes on */
+	char *out = run(sim, "iommufd veventq 9 read\n");
+	cr_assert(!strncmp(out, "ok ", 3), "%s", out);
+	free(out);
+	text = view(sim, VIEW);
+	assert_has(text, "  9 veventq arm-smmuv3: viommu 4, depth 2, queued 0, lost events no, next sequence 3, ");
+	free(text);
+	iommusim_free(sim);
+}
+
+/* the queues' refused calls: an errno, the view byte for byte as before */
+Test(iommufd_debugfs, refused_queue_calls_change_nothing)
+{
+	struct iommusim *sim = vmm_with_queues();
+	nested_fault(sim);
+	static const char *const refused[] = {
+		"iommufd destroy 7",				/* EBUSY: its fd and hwpt 8 */
+		"iommufd destroy 9",				/* EBUSY: its fd */
+		"iommufd destroy 4",				/* EBUSY: the vEVENTQ among others */
+		"iommufd veventq alloc 4",			/* EEXIST: one per type */
+		"iommufd veventq alloc 3",			/* ENOENT: not a vIOMMU */
+		"iommufd veventq alloc 4 depth=0",		/* EINVAL */
+		"iommufd veventq alloc 4 type=0",		/* EOPNOTSUPP: DEFAULT */
+		"iommufd fault alloc flags=0x1",		/* EOPNOTSUPP */
+		"iommufd fault 7 write 0x1:0",			/* EINVAL: no such cookie */
+		"iommufd veventq 9 read len=4",			/* EINVAL: below a header */
+		"iommufd hwpt alloc " DEV " 2 fault=9",		/* ENOENT: not a fault object */
+		"iommufd device " DEV " attach 8",		/* EOPNOTSUPP: IOPF needs ARM_SMMU_V3_SVA */
+	};
+	char *before = view(sim, VIEW);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		char line[256];
+		snprintf(line, sizeof(line), "%s\n", refused[i]);
+		char *out = run(sim, line);
+		cr_assert(out[0] == 'E', "%s: printed \"%s\", expected an errno", refused[i], out);
+		free(out);
+		char *after = view(sim, VIEW);
+		cr_assert_str_eq(after, before, "%s changed the view", refused[i]);
+		free(after);
+	}
+	free(before);
+	iommusim_free(sim);
+}
+
+/* the queues' ends: a closed fd, DESTROY, and a context only a vEVENTQ's fd keeps */
+Test(iommufd_debugfs, queues_closed_and_destroyed)
+{
+	struct iommusim *sim = vmm_with_queues();
+	expect(sim, "iommufd fault 7 close", "ok");
+	char *text = view(sim, VIEW);
+	assert_has(text, "  7 fault: fd closed, queued 0, awaiting response 0, users 1 (hwpt 8)\n");
+	free(text);
+	expect(sim, "iommufd destroy 8", "ok");
+	expect(sim, "iommufd destroy 7", "ok");
+	text = view(sim, VIEW);
+	assert_has(text, "/dev/iommu fd 3: 7 objects");
+	cr_assert_null(strstr(text, "  7 "));
+	free(text);
+	/* /dev/iommu closed: the device and the vEVENTQ's fd keep the context */
+	expect(sim, "iommufd device " DEV " close", "ok");
+	expect(sim, "iommufd close", "ok");
+	text = view(sim, VIEW);
+	assert_has(text, "/dev/iommu (no fd: held by an event queue's fd): ");
+	assert_has(text, "  9 veventq arm-smmuv3: viommu 4, depth 2, queued 0, lost events no, next sequence 0, "
+			 "fd 6, users 1 (fd 6)\n");
+	free(text);
+	expect(sim, "iommufd veventq 9 close", "ok");
+	text = view(sim, VIEW);
+	cr_assert_str_eq(text, "no /dev/iommu open\n");
+	free(text);
+	iommusim_free(sim);
 }
