@@ -319,6 +319,14 @@ int iommufd_ioas_alloc_ioctl(struct iommufd_ucmd *ucmd, struct iommu_ioas_alloc 
 int iommufd_ioas_iova_ranges(struct iommufd_ucmd *ucmd, struct iommu_ioas_iova_ranges *cmd);
 int iommufd_ioas_allow_iovas(struct iommufd_ucmd *ucmd, struct iommu_ioas_allow_iovas *cmd);
 int iommufd_ioas_map(struct iommufd_ucmd *ucmd, struct iommu_ioas_map *cmd);
+struct iopt_pages_slice;
+/*
+ * Map one slice at *iova (IOMMU_IOAS_MAP_FIXED_IOVA in map_flags) or at an
+ * allocated IOVA (returned in *iova), prot from the READABLE/WRITEABLE
+ * flags; the slice's page reference passes to the area (dropped on error).
+ */
+int iommufd_ioas_map_slice(struct iommufd_ioas *ioas, struct iopt_pages_slice *slice, u64 length, u64 *iova,
+			   u32 map_flags);
 int iommufd_ioas_copy(struct iommufd_ucmd *ucmd, struct iommu_ioas_copy *cmd);
 int iommufd_ioas_unmap(struct iommufd_ucmd *ucmd, struct iommu_ioas_unmap *cmd);
 int iommufd_option_rlimit_mode(struct iommufd_ctx *ictx, struct iommu_option *cmd);

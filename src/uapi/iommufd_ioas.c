@@ -141,16 +141,24 @@ int iommufd_ioas_map(struct iommufd_ucmd *ucmd, struct iommu_ioas_map *cmd)
 					conv_iommu_prot(cmd->flags) & IOMMU_WRITE, &slice);
 	if (ret)
 		return ret;
-	u64 iova = cmd->iova;
-	ret = iopt_map_pages(&ioas->iopt, &slice, 1, cmd->length, &iova, conv_iommu_prot(cmd->flags),
-			     cmd->flags & IOMMU_IOAS_MAP_FIXED_IOVA ? 0 : IOPT_ALLOC_IOVA);
-	/* the area holds its own reference */
-	iopt_put_pages(slice.pages);
+	ret = iommufd_ioas_map_slice(ioas, &slice, cmd->length, &cmd->iova, cmd->flags);
 	if (ret)
 		return ret;
-	cmd->iova = iova;
 	iommufd_ucmd_respond(ucmd, cmd, sizeof(*cmd));
 	return 0;
+}
+
+int iommufd_ioas_map_slice(struct iommufd_ioas *ioas, struct iopt_pages_slice *slice, u64 length, u64 *iova,
+			   u32 map_flags)
+{
+	u64 at = *iova;
+	int ret = iopt_map_pages(&ioas->iopt, slice, 1, length, &at, conv_iommu_prot(map_flags),
+				 map_flags & IOMMU_IOAS_MAP_FIXED_IOVA ? 0 : IOPT_ALLOC_IOVA);
+	/* the area holds its own reference */
+	iopt_put_pages(slice->pages);
+	if (!ret)
+		*iova = at;
+	return ret;
 }
 
 int iommufd_ioas_copy(struct iommufd_ucmd *ucmd, struct iommu_ioas_copy *cmd)

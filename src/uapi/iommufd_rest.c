@@ -149,20 +149,13 @@ int iommufd_ioas_map_file(struct iommufd_ucmd *ucmd, struct iommu_ioas_map_file 
 	 * domain on the IOAS the map is EINVAL, without one it is taken.
 	 */
 	struct iommufd_ioas *ioas = iommufd_get_ioas(ucmd->ictx, cmd->ioas_id);
-	int prot = IOMMU_CACHE | (cmd->flags & IOMMU_IOAS_MAP_WRITEABLE ? IOMMU_WRITE : 0) |
-		   (cmd->flags & IOMMU_IOAS_MAP_READABLE ? IOMMU_READ : 0);
 	struct iopt_pages_slice slice;
-	int ret = iopt_alloc_file_pages(cmd->start, cmd->length, prot & IOMMU_WRITE, &slice);
+	int ret = iopt_alloc_file_pages(cmd->start, cmd->length, cmd->flags & IOMMU_IOAS_MAP_WRITEABLE, &slice);
 	if (ret)
 		return ret;
-	u64 iova = cmd->iova;
-	ret = iopt_map_pages(&ioas->iopt, &slice, 1, cmd->length, &iova, prot,
-			     cmd->flags & IOMMU_IOAS_MAP_FIXED_IOVA ? 0 : IOPT_ALLOC_IOVA);
-	/* the area holds its own reference */
-	iopt_put_pages(slice.pages);
+	ret = iommufd_ioas_map_slice(ioas, &slice, cmd->length, &cmd->iova, cmd->flags);
 	if (ret)
 		return ret;
-	cmd->iova = iova;
 	iommufd_ucmd_respond(ucmd, cmd, sizeof(*cmd));
 	return 0;
 }
