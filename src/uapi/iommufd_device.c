@@ -265,6 +265,20 @@ out_abort:
 }
 
 /*
+ * iommufd_group_remove_reserved_iova(): the reserved ranges the group's
+ * attached devices put in iopt (other groups' stay)
+ */
+static void group_remove_reserved_iova(struct iommufd_device *idev, struct io_pagetable *iopt)
+{
+	struct iommufd_ctx *ictx = idev->ictx;
+	for (size_t id = 1; id < ictx->nobjects; id++) {
+		struct iommufd_object *obj = ictx->objects[id];
+		if (obj && obj->type == IOMMUFD_OBJ_DEVICE && to_idev(obj)->group == idev->group)
+			iopt_remove_reserved_iova(iopt, to_idev(obj)->dev);
+	}
+}
+
+/*
  * iommufd_device_do_replace(): the group moves from its HWPT to hwpt in one
  * step (no blocking between); the device's reserved regions move to the new
  * IOAS. The old HWPT loses the group's users; an auto one may go.
@@ -293,10 +307,7 @@ static int do_replace(struct iommufd_device *idev, struct iommufd_hw_pagetable *
 				continue;
 			ret = iopt_table_enforce_dev_resv_regions(&hwpt_paging->ioas->iopt, to_idev(obj)->dev, NULL);
 			if (ret) {
-				for (size_t j = 1; j <= id; j++)
-					if (ictx->objects[j] && ictx->objects[j]->type == IOMMUFD_OBJ_DEVICE)
-						iopt_remove_reserved_iova(&hwpt_paging->ioas->iopt,
-									  to_idev(ictx->objects[j])->dev);
+				group_remove_reserved_iova(idev, &hwpt_paging->ioas->iopt);
 				return ret;
 			}
 		}
@@ -305,18 +316,14 @@ static int do_replace(struct iommufd_device *idev, struct iommufd_hw_pagetable *
 	ret = hwpt_paging ? iommufd_group_setup_msi(idev, hwpt_paging) : 0;
 	if (ret) {
 		if (new_ioas)
-			for (size_t id = 1; id < ictx->nobjects; id++)
-				if (ictx->objects[id] && ictx->objects[id]->type == IOMMUFD_OBJ_DEVICE)
-					iopt_remove_reserved_iova(&hwpt_paging->ioas->iopt, to_idev(ictx->objects[id])->dev);
+			group_remove_reserved_iova(idev, &hwpt_paging->ioas->iopt);
 		return ret;
 	}
 	/* iommu_replace_group_handle(): straight from one domain to the other */
 	ret = iommu_group_set_domain(idev->group, hwpt->domain);
 	if (ret) {
 		if (new_ioas)
-			for (size_t id = 1; id < ictx->nobjects; id++)
-				if (ictx->objects[id] && ictx->objects[id]->type == IOMMUFD_OBJ_DEVICE)
-					iopt_remove_reserved_iova(&hwpt_paging->ioas->iopt, to_idev(ictx->objects[id])->dev);
+			group_remove_reserved_iova(idev, &hwpt_paging->ioas->iopt);
 		return ret;
 	}
 	for (size_t id = 1; id < ictx->nobjects; id++) {
