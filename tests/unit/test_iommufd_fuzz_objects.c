@@ -3,7 +3,10 @@
  * calls a VMM makes (iommusim_open/ioctl/close): the IOAS ioctls, IOMMU_OPTION,
  * DESTROY of random ids, HWPT_ALLOC (paging, nest parent, nested from random
  * vSTEs on a parent or a vIOMMU), VIOMMU_ALLOC, VDEVICE_ALLOC,
- * HWPT_INVALIDATE with random command batches, GET_HW_INFO, and the vfio
+ * HWPT_INVALIDATE with random command batches, GET_HW_INFO,
+ * FAULT_QUEUE_ALLOC and HWPT_ALLOC with a fault id, VEVENTQ_ALLOC, read(2),
+ * write(2) and close of the queues' fds, a device's DMA (a nested device's
+ * stage-1 or CD fault goes to its vIOMMU's vEVENTQ), and the vfio
  * cdev's open, BIND_IOMMUFD, ATTACH/DETACH_IOMMUFD_PT and close, for two
  * vfio-pci functions and two opens of /dev/iommu on Linux 7.3 with the
  * vIOMMU path open (--x-pci-rc-canwbs). Structs come with random sizes (short, exact, longer
@@ -11,23 +14,31 @@
  *
  * After each call, recounted here from the table and the device files,
  * not from the users fields: every object's users equal the references
- * the other objects and the devices hold; no object points at one that is
- * not in the table (or of another type); a bound cdev's device object is
+ * the other objects, the devices and the queues' open fds hold (a HWPT
+ * holds its fault object, a vEVENTQ its vIOMMU, a queue's fd its object);
+ * no object points at one that is
+ * not in the table (or of another type); a vEVENTQ never holds more vEVENTs
+ * than its depth; a queue fd appears only from a successful ALLOC; a bound cdev's device object is
  * in its context's table; a refused call leaves the debugfs view
  * (/sys/kernel/debug/iommusim/iommufd, every object and every IOAS area)
  * byte for byte as it was. At the end the files close in a random order,
  * the view then shows nothing open, and LSan finds no object left.
  */
 #include "boot_util.h"
+#include "hw/smmuv3/smmu_hw.h"
+#include "hw/system.h"
 #include "iommusim/vfio.h"
+#include "smmuv3/arm_smmu_v3.h"
 #include "smmuv3/ste.h"
 #include "uapi/iommufd.h"
+#include "uapi/iommufd_eventq.h"
 #include "uapi/uapi.h"
 #include "uapi/vfio.h"
 #include "uapi/vfio_cdev_abi.h"
 
 #define VIEW "/sys/kernel/debug/iommusim/iommufd"
 #define NDEV 2
+#define MAX_QUEUES 64
 static const char *const dev_names[NDEV] = { "0000:01:00.0", "0000:02:00.0" };
 
 static u64 rng_state;
@@ -52,19 +63,24 @@ struct world {
 	char cdev_path[NDEV][64];		/* /dev/vfio/devices/vfioN */
 	int dev_fd[NDEV];			/* -1: closed */
 	void *mem;				/* user memory the maps come from */
+	int queue_fd[MAX_QUEUES];		/* the event queues' open fds */
+	int nqueues;
 };
 
 enum op {
 	OP_IOAS_ALLOC, OP_IOAS_MAP, OP_IOAS_UNMAP, OP_IOAS_COPY, OP_IOVA_RANGES, OP_ALLOW_IOVAS, OP_OPTION,
 	OP_DESTROY, OP_HWPT_PAGING, OP_HWPT_NESTED, OP_VIOMMU, OP_VDEVICE, OP_INVALIDATE, OP_HW_INFO,
+	OP_FAULT_ALLOC, OP_HWPT_FAULT, OP_VEVENTQ, OP_QUEUE_READ, OP_QUEUE_WRITE, OP_QUEUE_CLOSE, OP_DMA,
 	OP_CDEV_OPEN, OP_CDEV_BIND, OP_CDEV_ATTACH, OP_CDEV_DETACH, OP_CDEV_CLOSE, OP_COUNT
 };
 static const char *const op_names[OP_COUNT] = {
 	"IOAS_ALLOC", "IOAS_MAP", "IOAS_UNMAP", "IOAS_COPY", "IOVA_RANGES", "ALLOW_IOVAS", "OPTION", "DESTROY",
 	"HWPT_ALLOC paging", "HWPT_ALLOC nested", "VIOMMU_ALLOC", "VDEVICE_ALLOC", "HWPT_INVALIDATE",
-	"GET_HW_INFO", "cdev open", "BIND_IOMMUFD", "ATTACH_IOMMUFD_PT", "DETACH_IOMMUFD_PT", "cdev close",
+	"GET_HW_INFO", "FAULT_QUEUE_ALLOC", "HWPT_ALLOC fault", "VEVENTQ_ALLOC", "queue read", "queue write",
+	"queue close", "DMA", "cdev open", "BIND_IOMMUFD", "ATTACH_IOMMUFD_PT", "DETACH_IOMMUFD_PT", "cdev close",
 };
 static unsigned succeeded[OP_COUNT];
+static unsigned forwarded;		/* DMAs whose fault reached a vEVENTQ */
 
 /* an id: mostly a live object of one of the types, sometimes any slot, 0 or past the table */
 static u32 id_of(struct world *w, int t1, int t2)
@@ -182,9 +198,11 @@ static void assert_live(struct iommufd_ctx *x, const struct iommufd_object *o, i
  * a paging HWPT holds its IOAS; a nested HWPT its vIOMMU, or its parent
  * when made on the parent directly; a vIOMMU its nest parent; a vDEVICE
  * its vIOMMU and its device; an attached device its HWPT; the bind (the
- * cdev's driver) its device. Every pointer goes to a live object.
+ * cdev's driver) its device; a HWPT allocated with a fault id its fault
+ * object; a vEVENTQ its vIOMMU; a queue's open fd its fault object or
+ * vEVENTQ. Every pointer goes to a live object.
  */
-static void check_ctx(struct iommufd_ctx *x)
+static void check_ctx(struct world *w, struct iommufd_ctx *x)
 {
 	size_t n = x->nobjects;
 	unsigned *want = calloc(n + 1, sizeof(*want));
@@ -196,6 +214,10 @@ static void check_ctx(struct iommufd_ctx *x)
 			continue;
 		count += o->type != IOMMUFD_OBJ_NONE;	/* a tombstone holds an id, it is no object */
 		cr_assert_eq(o->id, id);
+		if ((o->type == IOMMUFD_OBJ_HWPT_PAGING || o->type == IOMMUFD_OBJ_HWPT_NESTED) && to_hwpt(o)->fault) {
+			assert_live(x, &to_hwpt(o)->fault->common.obj, IOMMUFD_OBJ_FAULT, "hwpt's fault");
+			want[to_hwpt(o)->fault->common.obj.id]++;
+		}
 		switch (o->type) {
 		case IOMMUFD_OBJ_DEVICE: {
 			struct iommufd_device *idev = to_idev(o);
@@ -267,11 +289,45 @@ static void check_ctx(struct iommufd_ctx *x)
 				cr_assert_lt(t->areas[i].last, t->areas[i + 1].iova);
 			break;
 		}
+		case IOMMUFD_OBJ_FAULT:
+			cr_assert_eq(to_eventq(o)->ictx, x);
+			/* no page request reaches it: nothing queued */
+			cr_assert_eq(to_eventq(o)->deliver.next, &to_eventq(o)->deliver);
+			break;
+		case IOMMUFD_OBJ_VEVENTQ: {
+			struct iommufd_veventq *vq = to_veventq(o);
+			cr_assert_eq(vq->common.ictx, x);
+			assert_live(x, &vq->viommu->obj, IOMMUFD_OBJ_VIOMMU, "veventq's viommu");
+			want[vq->viommu->obj.id]++;
+			/* never more vEVENTs than the depth; the deliver list holds them and at most the header */
+			cr_assert_leq(vq->num_events, vq->depth);
+			size_t len = 0;
+			bool header = false;
+			for (struct iommufd_vevent *e = vq->common.deliver.next; e != &vq->common.deliver; e = e->next) {
+				len++;
+				header |= e == &vq->lost_events_header;
+			}
+			cr_assert_eq(len, vq->num_events + header, "veventq %zu: %zu on the list, %u events", id, len,
+				     vq->num_events);
+			break;
+		}
 		case IOMMUFD_OBJ_NONE:
 			break;		/* a vDEVICE's tombstone */
 		default:
 			cr_assert_fail("object %zu of type %d", id, (int)o->type);
 		}
+	}
+	/* each queue fd of the process holds its object */
+	for (int i = 0; i < w->nqueues; i++) {
+		struct uapi_file *f = uapi_fget(w->sim->k, w->queue_fd[i]);
+		cr_assert(f && f->kind == UAPI_FILE_IOMMUFD_EVENTQ, "queue fd %d", w->queue_fd[i]);
+		struct iommufd_eventq *eq = f->eventq;
+		if (eq->ictx != x)
+			continue;
+		cr_assert(eq->obj.type == IOMMUFD_OBJ_FAULT || eq->obj.type == IOMMUFD_OBJ_VEVENTQ);
+		assert_live(x, &eq->obj, (int)eq->obj.type, "queue fd's object");
+		cr_assert_eq(eq->file, f);
+		want[eq->obj.id]++;
 	}
 	for (size_t id = 1; id < n; id++) {
 		struct iommufd_object *o = x->objects[id];
@@ -286,7 +342,7 @@ static void check_ctx(struct iommufd_ctx *x)
 static void check_table(struct world *w)
 {
 	for (int c = 0; c < 2; c++)
-		check_ctx(w->ictxs[c]);
+		check_ctx(w, w->ictxs[c]);
 	/* a bound cdev's device object is in the table of the context it was bound to */
 	for (int i = 0; i < NDEV; i++) {
 		if (w->dev_fd[i] < 0)
@@ -314,6 +370,102 @@ static bool one_of(long r, const long *ok)
 static const long any_errno[] = { 0, -EINVAL, -E2BIG, -ENOENT, -EOPNOTSUPP, -EBUSY, -EEXIST, -EADDRINUSE, -EIO,
 				  -EFAULT, -ENOSPC, -EOVERFLOW, -EPERM, -EMSGSIZE, -ENODEV, -EBADF, -EBADFD,
 				  -EINVAL, 1 };
+/* what read(2) and write(2) of a queue's fd refuse with (7.3's eventq fops, vfs_write without a write op) */
+static const long queue_errno[] = { -EINVAL, -ESPIPE, -EFAULT, 1 };
+
+static bool tracked(const struct world *w, int fd)
+{
+	for (int i = 0; i < w->nqueues; i++)
+		if (w->queue_fd[i] == fd)
+			return true;
+	return false;
+}
+
+/* the process's event queue fds not yet tracked, tracked from now on: how many */
+static int adopt_queue_fds(struct world *w)
+{
+	int added = 0;
+	for (int fd = 0; fd < UAPI_MAX_FDS; fd++) {
+		struct uapi_file *f = uapi_fget(w->sim->k, fd);
+		if (!f || f->kind != UAPI_FILE_IOMMUFD_EVENTQ || tracked(w, fd))
+			continue;
+		cr_assert_lt(w->nqueues, MAX_QUEUES);
+		w->queue_fd[w->nqueues++] = fd;
+		added++;
+	}
+	return added;
+}
+
+/* a queue's fd: read(2) or write(2) of a random length, or its close */
+static void queue_call(struct world *w, enum op op)
+{
+	if (!w->nqueues)
+		return;
+	int i = (int)(rnd() % (u64)w->nqueues), fd = w->queue_fd[i];
+	if (op == OP_QUEUE_CLOSE) {
+		cr_assert_eq(iommusim_close(w->sim, fd), 0);
+		w->queue_fd[i] = w->queue_fd[--w->nqueues];
+		succeeded[op]++;
+		check_table(w);
+		return;
+	}
+	static const size_t rw_lens[] = { 0, 4, 8, 16, 24, 32, 40, 48, 64, 80, 96, 200 };
+	u8 buf[256];
+	memset(buf, 0, sizeof(buf));
+	/* a response: a random cookie and code (SUCCESS, INVALID or another) */
+	for (size_t o = 0; o + 8 <= sizeof(buf); o += 8) {
+		u32 cookie = (u32)(rnd() % 4), code = (u32)(rnd() % 3);
+		memcpy(buf + o, &cookie, 4);
+		memcpy(buf + o + 4, &code, 4);
+	}
+	size_t len = PICK(rw_lens);
+	void *p = rnd() % 16 ? buf : NULL;
+	char *before = view(w);
+	ssize_t r = op == OP_QUEUE_READ ? iommusim_read(w->sim, fd, p, len) : iommusim_write(w->sim, fd, p, len);
+	cr_assert(r >= 0 || one_of(r, queue_errno), "%s fd %d len %zu: %zd", op_names[op], fd, len, r);
+	cr_assert_leq(r, (ssize_t)len);
+	check_table(w);
+	if (r >= 0) {
+		succeeded[op]++;
+	} else {
+		char *after = view(w);
+		cr_assert_str_eq(after, before, "%s refused (%zd) but changed the view", op_names[op], r);
+		free(after);
+	}
+	free(before);
+}
+
+/* the sequence numbers the vEVENTQs of both contexts have handed out */
+static u64 veventq_sequences(struct world *w)
+{
+	u64 sum = 0;
+	for (int c = 0; c < 2; c++)
+		for (size_t id = 1; id < w->ictxs[c]->nobjects; id++) {
+			struct iommufd_object *o = w->ictxs[c]->objects[id];
+			if (o && o->type == IOMMUFD_OBJ_VEVENTQ)
+				sum += to_veventq(o)->sequence;
+		}
+	return sum;
+}
+
+/*
+ * The function's DMA read at a random IOVA through its STE: a nested
+ * device's stage-1 or CD fault goes to its vIOMMU's vEVENTQ (or is lost
+ * there when full), anything else stays the host's.
+ */
+static void device_dma(struct world *w, int di)
+{
+	struct pci_dev *pdev = pdev_of(w->sim, dev_names[di]);
+	struct arm_smmu_master *master = pdev->dev.iommu ? pdev->dev.iommu->priv : NULL;
+	if (!master || !master->num_streams)
+		return;
+	u64 b = 0, seq = veventq_sequences(w);
+	if (!smmu_hw_dma(w->sim->k->hw->smmu, master->streams[0].id, SMMU_NO_SSID,
+			 PICK(iovas) + 0x1000 * (rnd() % 16), &b, sizeof(b), false))
+		succeeded[OP_DMA]++;
+	forwarded += veventq_sequences(w) != seq;
+	check_table(w);
+}
 
 static void step(struct world *w)
 {
@@ -326,7 +478,7 @@ static void step(struct world *w)
 	/* the cdev's open and close less often than the rest: a close unbinds the device and undoes much */
 	static const u8 weight[OP_COUNT] = { [OP_HWPT_NESTED] = 3, [OP_INVALIDATE] = 3, [OP_VIOMMU] = 2, [OP_VDEVICE] = 2,
 					     [OP_CDEV_BIND] = 2, [OP_CDEV_ATTACH] = 3, [OP_HWPT_PAGING] = 2,
-					     [OP_DESTROY] = 3 };
+					     [OP_DESTROY] = 3, [OP_VEVENTQ] = 2, [OP_HWPT_FAULT] = 2 };
 	unsigned total = 0, pick;
 	for (int i = 0; i < OP_COUNT; i++)
 		total += weight[i] ? weight[i] : (i == OP_CDEV_OPEN || i == OP_CDEV_CLOSE) ? 0 : 1;
@@ -514,6 +666,56 @@ static void step(struct world *w)
 		exact = sizeof(*h);
 		break;
 	}
+	case OP_FAULT_ALLOC:
+		if (w->nqueues >= MAX_QUEUES - 1)
+			return;
+		((struct iommu_fault_alloc *)buf)->flags = fuzz_flags(0);
+		cmd = IOMMU_FAULT_QUEUE_ALLOC;
+		exact = sizeof(struct iommu_fault_alloc);
+		break;
+	case OP_HWPT_FAULT: {
+		/* a paging HWPT on an IOAS, or a nested one on a vIOMMU, naming a fault object */
+		struct iommu_hwpt_alloc *a = (void *)buf;
+		a->flags = IOMMU_HWPT_FAULT_ID_VALID | (rnd() % 4 ? 0 : IOMMU_HWPT_ALLOC_NEST_PARENT);
+		if (rnd() % 8 == 0)
+			a->flags ^= fuzz_flags(IOMMU_HWPT_FAULT_ID_VALID);
+		a->dev_id = dev_id(w);
+		a->pt_id = id_of(w, IOMMUFD_OBJ_IOAS, rnd() % 3 ? -1 : IOMMUFD_OBJ_VIOMMU);
+		struct iommufd_object *pt = iommufd_get_object(w->ictx, a->pt_id, IOMMUFD_OBJ_ANY);
+		if (pt && pt->type == IOMMUFD_OBJ_VIOMMU) {
+			a->data_type = IOMMU_HWPT_DATA_ARM_SMMUV3;
+			random_vste(data, 0x40000000 + 0x1000 * (rnd() % 16));
+			a->data_len = 16;
+			a->data_uptr = (u64)(uintptr_t)data;
+		}
+		a->fault_id = id_of(w, IOMMUFD_OBJ_FAULT, rnd() % 4 ? -1 : IOMMUFD_OBJ_VEVENTQ);
+		a->__reserved2 = rnd() % 16 == 0;
+		cmd = IOMMU_HWPT_ALLOC;
+		exact = sizeof(*a);
+		break;
+	}
+	case OP_VEVENTQ: {
+		static const u32 depths[] = { 0, 1, 2, 2, 4, 16, 1u << 19, (1u << 19) + 1 };
+		if (w->nqueues >= MAX_QUEUES - 1)
+			return;
+		struct iommu_veventq_alloc *a = (void *)buf;
+		a->flags = fuzz_flags(0);
+		a->viommu_id = id_of(w, IOMMUFD_OBJ_VIOMMU, -1);
+		a->type = rnd() % 6 ? IOMMU_VEVENTQ_TYPE_ARM_SMMUV3 : (u32)(rnd() % 4);
+		a->veventq_depth = PICK(depths);
+		a->__reserved = rnd() % 16 == 0;
+		cmd = IOMMU_VEVENTQ_ALLOC;
+		exact = sizeof(*a);
+		break;
+	}
+	case OP_QUEUE_READ:
+	case OP_QUEUE_WRITE:
+	case OP_QUEUE_CLOSE:
+		queue_call(w, op);
+		return;
+	case OP_DMA:
+		device_dma(w, di);
+		return;
 	case OP_CDEV_OPEN:
 		if (w->dev_fd[di] >= 0)
 			return;
@@ -567,6 +769,16 @@ static void step(struct world *w)
 	char *before = view(w);
 	long r = iommusim_ioctl(w->sim, fd, cmd, buf);
 	cr_assert(one_of(r, any_errno), "%s size %u: %ld", op_names[op], size, r);
+	/* a queue's fd comes only from its successful ALLOC, and is the fd it answered */
+	int added = adopt_queue_fds(w);
+	if (r == 0 && (op == OP_FAULT_ALLOC || op == OP_VEVENTQ)) {
+		cr_assert_eq(added, 1, "%s: %d new queue fds", op_names[op], added);
+		u32 out_fd = op == OP_FAULT_ALLOC ? ((struct iommu_fault_alloc *)buf)->out_fault_fd
+						  : ((struct iommu_veventq_alloc *)buf)->out_veventq_fd;
+		cr_assert_eq((int)out_fd, w->queue_fd[w->nqueues - 1]);
+	} else {
+		cr_assert_eq(added, 0, "%s (%ld) opened a queue fd", op_names[op], r);
+	}
 	check_table(w);
 	if (r == 0) {
 		succeeded[op]++;
@@ -596,6 +808,7 @@ Test(iommufd_fuzz_objects, random_sequences_over_every_object, .timeout = 60)
 {
 	const char *settings[] = { "IOMMUFD=y,VFIO_DEVICE_CDEV=y,ARM_SMMU_V3_IOMMUFD=y", NULL };
 	memset(succeeded, 0, sizeof(succeeded));
+	forwarded = 0;
 	for (u64 seed = 1; seed <= 8; seed++) {
 		struct iommusim_options opts = { .linux_version = "7.3", .qemu_version = "10.0", .kconfig = settings,
 						 .pci_rc_canwbs = true };
@@ -626,12 +839,14 @@ Test(iommufd_fuzz_objects, random_sequences_over_every_object, .timeout = 60)
 		for (int i = 0; i < 1500; i++)
 			step(&w);
 		/* the files close in a random order (a context outlives its fd while a bound cdev holds it) */
-		int fds[2 + NDEV], nfds = 0;
+		int fds[2 + NDEV + MAX_QUEUES], nfds = 0;
 		for (int c = 0; c < 2; c++)
 			fds[nfds++] = w.ifds[c];
 		for (int i = 0; i < NDEV; i++)
 			if (w.dev_fd[i] >= 0)
 				fds[nfds++] = w.dev_fd[i];
+		for (int i = 0; i < w.nqueues; i++)
+			fds[nfds++] = w.queue_fd[i];
 		for (int i = nfds - 1; i > 0; i--) {
 			int j = (int)(rnd() % (u64)(i + 1)), t = fds[i];
 			fds[i] = fds[j];
@@ -647,4 +862,5 @@ Test(iommufd_fuzz_objects, random_sequences_over_every_object, .timeout = 60)
 	}
 	for (int op = 0; op < OP_COUNT; op++)
 		cr_expect_gt(succeeded[op], 0, "%s never succeeded", op_names[op]);
+
 }
