@@ -6,7 +6,9 @@
  * HWPT_INVALIDATE with random command batches, GET_HW_INFO,
  * FAULT_QUEUE_ALLOC and HWPT_ALLOC with a fault id, VEVENTQ_ALLOC, read(2),
  * write(2) and close of the queues' fds, a device's DMA (a nested device's
- * stage-1 or CD fault goes to its vIOMMU's vEVENTQ), and the vfio
+ * stage-1 or CD fault goes to its vIOMMU's vEVENTQ), a VMM's nested setup
+ * (IOAS, nest parent, vIOMMU, vDEVICE, nested HWPT, attach, vEVENTQ: each
+ * call checked as the others, so that DMAs reach a vEVENTQ), and the vfio
  * cdev's open, BIND_IOMMUFD, ATTACH/DETACH_IOMMUFD_PT and close, for two
  * vfio-pci functions and two opens of /dev/iommu on Linux 7.3 with the
  * vIOMMU path open (--x-pci-rc-canwbs). Structs come with random sizes (short, exact, longer
@@ -70,17 +72,18 @@ struct world {
 enum op {
 	OP_IOAS_ALLOC, OP_IOAS_MAP, OP_IOAS_UNMAP, OP_IOAS_COPY, OP_IOVA_RANGES, OP_ALLOW_IOVAS, OP_OPTION,
 	OP_DESTROY, OP_HWPT_PAGING, OP_HWPT_NESTED, OP_VIOMMU, OP_VDEVICE, OP_INVALIDATE, OP_HW_INFO,
-	OP_FAULT_ALLOC, OP_HWPT_FAULT, OP_VEVENTQ, OP_QUEUE_READ, OP_QUEUE_WRITE, OP_QUEUE_CLOSE, OP_DMA,
+	OP_FAULT_ALLOC, OP_HWPT_FAULT, OP_VEVENTQ, OP_QUEUE_READ, OP_QUEUE_WRITE, OP_QUEUE_CLOSE, OP_DMA, OP_VMM_NESTED,
 	OP_CDEV_OPEN, OP_CDEV_BIND, OP_CDEV_ATTACH, OP_CDEV_DETACH, OP_CDEV_CLOSE, OP_COUNT
 };
 static const char *const op_names[OP_COUNT] = {
 	"IOAS_ALLOC", "IOAS_MAP", "IOAS_UNMAP", "IOAS_COPY", "IOVA_RANGES", "ALLOW_IOVAS", "OPTION", "DESTROY",
 	"HWPT_ALLOC paging", "HWPT_ALLOC nested", "VIOMMU_ALLOC", "VDEVICE_ALLOC", "HWPT_INVALIDATE",
 	"GET_HW_INFO", "FAULT_QUEUE_ALLOC", "HWPT_ALLOC fault", "VEVENTQ_ALLOC", "queue read", "queue write",
-	"queue close", "DMA", "cdev open", "BIND_IOMMUFD", "ATTACH_IOMMUFD_PT", "DETACH_IOMMUFD_PT", "cdev close",
+	"queue close", "DMA", "VMM nested setup", "cdev open", "BIND_IOMMUFD", "ATTACH_IOMMUFD_PT", "DETACH_IOMMUFD_PT", "cdev close",
 };
 static unsigned succeeded[OP_COUNT];
 static unsigned forwarded;		/* DMAs whose fault reached a vEVENTQ */
+static unsigned records_read;		/* reads of a queue that gave bytes */
 
 /* an id: mostly a live object of one of the types, sometimes any slot, 0 or past the table */
 static u32 id_of(struct world *w, int t1, int t2)
@@ -427,6 +430,7 @@ static void queue_call(struct world *w, enum op op)
 	check_table(w);
 	if (r >= 0) {
 		succeeded[op]++;
+		records_read += op == OP_QUEUE_READ && r > 0;
 	} else {
 		char *after = view(w);
 		cr_assert_str_eq(after, before, "%s refused (%zd) but changed the view", op_names[op], r);
@@ -467,6 +471,147 @@ static void device_dma(struct world *w, int di)
 	check_table(w);
 }
 
+/*
+ * One ioctl whose struct (its size word set) is in buf, then the checks: one
+ * of 7.3's errnos, a queue fd only from a successful ALLOC (the fd it
+ * answered), the table recounted, a refusal (but a partial one) leaving
+ * the view as it was.
+ */
+static long checked_call(struct world *w, enum op op, int fd, unsigned long cmd, u8 *buf, bool partial)
+{
+	u32 size;
+	memcpy(&size, buf, sizeof(size));
+	char *before = view(w);
+	long r = iommusim_ioctl(w->sim, fd, cmd, buf);
+	cr_assert(one_of(r, any_errno), "%s size %u: %ld", op_names[op], size, r);
+	int added = adopt_queue_fds(w);
+	if (r == 0 && (cmd == IOMMU_FAULT_QUEUE_ALLOC || cmd == IOMMU_VEVENTQ_ALLOC)) {
+		cr_assert_eq(added, 1, "%s: %d new queue fds", op_names[op], added);
+		u32 out_fd = cmd == IOMMU_FAULT_QUEUE_ALLOC ? ((struct iommu_fault_alloc *)buf)->out_fault_fd
+							    : ((struct iommu_veventq_alloc *)buf)->out_veventq_fd;
+		cr_assert_eq((int)out_fd, w->queue_fd[w->nqueues - 1]);
+	} else {
+		cr_assert_eq(added, 0, "%s (%ld) opened a queue fd", op_names[op], r);
+	}
+	check_table(w);
+	if (r == 0) {
+		succeeded[op]++;
+	} else if (!partial) {
+		char *after = view(w);
+		cr_assert_str_eq(after, before, "%s size %u refused (%ld) but changed the view from\n%s\nto\n%s",
+				 op_names[op], size, r, before, after);
+		free(after);
+	}
+	free(before);
+	return r;
+}
+
+/* the first live object of type t in the step's context matching, 0: none */
+static u32 find_obj(struct world *w, enum iommufd_object_type t, bool (*match)(struct iommufd_object *, const void *),
+		    const void *arg)
+{
+	for (size_t id = 1; id < w->ictx->nobjects; id++) {
+		struct iommufd_object *o = w->ictx->objects[id];
+		if (o && o->type == t && (!match || match(o, arg)))
+			return (u32)id;
+	}
+	return 0;
+}
+
+static bool parent_on(struct iommufd_object *o, const void *ioas)
+{
+	struct iommufd_hwpt_paging *p = to_hwpt_paging(to_hwpt(o));
+	return p->nest_parent && p->ioas == ioas;
+}
+
+static bool viommu_on(struct iommufd_object *o, const void *parent)
+{
+	return to_viommu(o)->hwpt == parent;
+}
+
+/*
+ * What a VMM does for a nested device, with exact structs and each call
+ * checked as any other (each reuses what is there): an IOAS with the
+ * guest's RAM at 0x40000000, a nest parent on it, a vIOMMU, the device's
+ * vDEVICE, a nested HWPT from an S1-translate vSTE whose CD lies in that
+ * RAM (zeros: the device's DMA then takes a C_BAD_CD the driver forwards),
+ * the attach, a vEVENTQ a few records deep. Random paths rarely get there.
+ */
+static void vmm_nested(struct world *w, int di)
+{
+	if (w->dev_fd[di] < 0)
+		return;
+	struct uapi_file *f = uapi_fget(w->sim->k, w->dev_fd[di]);
+	struct iommufd_device *idev = f && f->device ? f->device->idev : NULL;
+	if (!idev)
+		return;
+	int cur = idev->ictx == w->ictxs[1];
+	w->ifd = w->ifds[cur];
+	w->ictx = w->ictxs[cur];
+	u8 buf[256];
+	u32 ioas = find_obj(w, IOMMUFD_OBJ_IOAS, NULL, NULL);
+	if (!ioas) {
+		struct iommu_ioas_alloc a = { .size = sizeof(a) };
+		memcpy(buf, &a, sizeof(a));
+		if (checked_call(w, OP_IOAS_ALLOC, w->ifd, IOMMU_IOAS_ALLOC, buf, false))
+			return;
+		ioas = ((struct iommu_ioas_alloc *)buf)->out_ioas_id;
+	}
+	struct iommu_ioas_map m = { .size = sizeof(m), .ioas_id = ioas,
+				    .flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+					     IOMMU_IOAS_MAP_WRITEABLE,
+				    .user_va = (u64)(uintptr_t)w->mem + 0x100000, .length = 0x10000, .iova = 0x40000000 };
+	memcpy(buf, &m, sizeof(m));
+	checked_call(w, OP_IOAS_MAP, w->ifd, IOMMU_IOAS_MAP, buf, false);	/* EEXIST when mapped */
+	struct iommufd_ioas *ioas_obj = iommufd_get_ioas(w->ictx, ioas);
+	u32 parent = find_obj(w, IOMMUFD_OBJ_HWPT_PAGING, parent_on, ioas_obj);
+	if (!parent) {
+		struct iommu_hwpt_alloc a = { .size = sizeof(a), .flags = IOMMU_HWPT_ALLOC_NEST_PARENT,
+					      .dev_id = idev->obj.id, .pt_id = ioas };
+		memcpy(buf, &a, sizeof(a));
+		if (checked_call(w, OP_HWPT_PAGING, w->ifd, IOMMU_HWPT_ALLOC, buf, false))
+			return;
+		parent = ((struct iommu_hwpt_alloc *)buf)->out_hwpt_id;
+	}
+	struct iommufd_object *pobj = iommufd_get_object(w->ictx, parent, IOMMUFD_OBJ_HWPT_PAGING);
+	u32 viommu = find_obj(w, IOMMUFD_OBJ_VIOMMU, viommu_on, to_hwpt_paging(to_hwpt(pobj)));
+	if (!viommu) {
+		struct iommu_viommu_alloc a = { .size = sizeof(a), .type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
+						.dev_id = idev->obj.id, .hwpt_id = parent };
+		memcpy(buf, &a, sizeof(a));
+		if (checked_call(w, OP_VIOMMU, w->ifd, IOMMU_VIOMMU_ALLOC, buf, false))
+			return;
+		viommu = ((struct iommu_viommu_alloc *)buf)->out_viommu_id;
+	}
+	if (!idev->vdev) {
+		struct iommu_vdevice_alloc a = { .size = sizeof(a), .viommu_id = viommu, .dev_id = idev->obj.id,
+						 .virt_id = rnd() % 16 };
+		memcpy(buf, &a, sizeof(a));
+		if (checked_call(w, OP_VDEVICE, w->ifd, IOMMU_VDEVICE_ALLOC, buf, false))
+			return;
+	}
+	u64 ste[2] = { STRTAB_STE_0_V | FIELD_PREP(STRTAB_STE_0_CFG, STRTAB_STE_0_CFG_S1_TRANS) |
+			       (0x40000000 + 0x1000 * (rnd() % 16)), 0 };
+	struct iommu_hwpt_alloc h = { .size = sizeof(h), .dev_id = idev->obj.id, .pt_id = viommu,
+				      .data_type = IOMMU_HWPT_DATA_ARM_SMMUV3, .data_len = sizeof(ste),
+				      .data_uptr = (u64)(uintptr_t)ste };
+	memcpy(buf, &h, sizeof(h));
+	if (checked_call(w, OP_HWPT_NESTED, w->ifd, IOMMU_HWPT_ALLOC, buf, false))
+		return;
+	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at),
+						    .pt_id = ((struct iommu_hwpt_alloc *)buf)->out_hwpt_id };
+	memcpy(buf, &at, sizeof(at));
+	if (checked_call(w, OP_CDEV_ATTACH, w->dev_fd[di], VFIO_DEVICE_ATTACH_IOMMUFD_PT, buf, false))
+		return;
+	if (w->nqueues < MAX_QUEUES - 1) {
+		struct iommu_veventq_alloc q = { .size = sizeof(q), .viommu_id = viommu,
+						 .type = IOMMU_VEVENTQ_TYPE_ARM_SMMUV3, .veventq_depth = 1 + rnd() % 4 };
+		memcpy(buf, &q, sizeof(q));
+		checked_call(w, OP_VEVENTQ, w->ifd, IOMMU_VEVENTQ_ALLOC, buf, false);	/* EEXIST: there */
+	}
+	succeeded[OP_VMM_NESTED]++;
+}
+
 static void step(struct world *w)
 {
 	u8 buf[256];
@@ -478,7 +623,7 @@ static void step(struct world *w)
 	/* the cdev's open and close less often than the rest: a close unbinds the device and undoes much */
 	static const u8 weight[OP_COUNT] = { [OP_HWPT_NESTED] = 3, [OP_INVALIDATE] = 3, [OP_VIOMMU] = 2, [OP_VDEVICE] = 2,
 					     [OP_CDEV_BIND] = 2, [OP_CDEV_ATTACH] = 3, [OP_HWPT_PAGING] = 2,
-					     [OP_DESTROY] = 3, [OP_VEVENTQ] = 2, [OP_HWPT_FAULT] = 2 };
+					     [OP_DESTROY] = 3, [OP_VEVENTQ] = 2, [OP_HWPT_FAULT] = 2, [OP_DMA] = 3 };
 	unsigned total = 0, pick;
 	for (int i = 0; i < OP_COUNT; i++)
 		total += weight[i] ? weight[i] : (i == OP_CDEV_OPEN || i == OP_CDEV_CLOSE) ? 0 : 1;
@@ -716,6 +861,9 @@ static void step(struct world *w)
 	case OP_DMA:
 		device_dma(w, di);
 		return;
+	case OP_VMM_NESTED:
+		vmm_nested(w, di);
+		return;
 	case OP_CDEV_OPEN:
 		if (w->dev_fd[di] >= 0)
 			return;
@@ -766,29 +914,7 @@ static void step(struct world *w)
 		return;		/* the cdev is not open */
 	u32 size = fuzz_size(exact, buf, sizeof(buf));
 	memcpy(buf, &size, sizeof(size));
-	char *before = view(w);
-	long r = iommusim_ioctl(w->sim, fd, cmd, buf);
-	cr_assert(one_of(r, any_errno), "%s size %u: %ld", op_names[op], size, r);
-	/* a queue's fd comes only from its successful ALLOC, and is the fd it answered */
-	int added = adopt_queue_fds(w);
-	if (r == 0 && (op == OP_FAULT_ALLOC || op == OP_VEVENTQ)) {
-		cr_assert_eq(added, 1, "%s: %d new queue fds", op_names[op], added);
-		u32 out_fd = op == OP_FAULT_ALLOC ? ((struct iommu_fault_alloc *)buf)->out_fault_fd
-						  : ((struct iommu_veventq_alloc *)buf)->out_veventq_fd;
-		cr_assert_eq((int)out_fd, w->queue_fd[w->nqueues - 1]);
-	} else {
-		cr_assert_eq(added, 0, "%s (%ld) opened a queue fd", op_names[op], r);
-	}
-	check_table(w);
-	if (r == 0) {
-		succeeded[op]++;
-	} else if (!partial) {
-		char *after = view(w);
-		cr_assert_str_eq(after, before, "%s size %u refused (%ld) but changed the view from\n%s\nto\n%s",
-				 op_names[op], size, r, before, after);
-		free(after);
-	}
-	free(before);
+	checked_call(w, op, fd, cmd, buf, partial);
 }
 
 /* /dev/vfio/devices/vfioN of a vfio-pci function: its vfio-dev directory's entry */
@@ -808,7 +934,7 @@ Test(iommufd_fuzz_objects, random_sequences_over_every_object, .timeout = 60)
 {
 	const char *settings[] = { "IOMMUFD=y,VFIO_DEVICE_CDEV=y,ARM_SMMU_V3_IOMMUFD=y", NULL };
 	memset(succeeded, 0, sizeof(succeeded));
-	forwarded = 0;
+	forwarded = records_read = 0;
 	for (u64 seed = 1; seed <= 8; seed++) {
 		struct iommusim_options opts = { .linux_version = "7.3", .qemu_version = "10.0", .kconfig = settings,
 						 .pci_rc_canwbs = true };
@@ -862,5 +988,7 @@ Test(iommufd_fuzz_objects, random_sequences_over_every_object, .timeout = 60)
 	}
 	for (int op = 0; op < OP_COUNT; op++)
 		cr_expect_gt(succeeded[op], 0, "%s never succeeded", op_names[op]);
+	cr_expect_gt(forwarded, 0, "no DMA fault reached a vEVENTQ");
+	cr_expect_gt(records_read, 0, "no read gave a vEVENT");
 
 }
