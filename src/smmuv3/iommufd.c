@@ -419,20 +419,19 @@ static int copy_user_cmds(u64 *cmds, const struct iommu_user_data_array *array)
 		return -EINVAL;
 	if (!array->entry_num)
 		return -EINVAL;
+	/* IOMMU_HWPT_INVALIDATE bounds entry_len by PAGE_SIZE */
+	unsigned char entry[4096];
+	if (array->entry_len > sizeof(entry))
+		return -EINVAL;
 	for (u32 i = 0; i < array->entry_num; i++) {
-		u64 e = (uintptr_t)array->uptr + (u64)i * array->entry_len;
-		/* copy_struct_from_user(): shorter is zero-filled, longer must be zero past ours */
-		for (u64 b = ent; b < array->entry_len; b++) {
-			unsigned char byte;
-			int ret = copy_from_user(&byte, e + b, 1);
-			if (ret)
-				return ret;
-			if (byte)
-				return -E2BIG;
-		}
-		int ret = copy_from_user(&cmds[2 * i], e, array->entry_len < ent ? array->entry_len : ent);
+		int ret = copy_from_user(entry, (uintptr_t)array->uptr + (u64)i * array->entry_len, array->entry_len);
 		if (ret)
 			return ret;
+		/* copy_struct_from_user(): shorter is zero-filled, longer must be zero past ours */
+		for (u32 b = ent; b < array->entry_len; b++)
+			if (entry[b])
+				return -E2BIG;
+		memcpy(&cmds[2 * i], entry, array->entry_len < ent ? array->entry_len : ent);
 	}
 	return 0;
 }
