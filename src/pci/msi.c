@@ -16,6 +16,13 @@
 #include "drivers/irq.h"
 #include "fw/of.h"
 #include "hw/pci_msix.h"
+#include "kversion/linux_version.h"
+#include "pci/pci_version.h"
+
+/* the kernel's "operation not supported" (include/linux/errno.h), not in the C library's */
+#ifndef ENOTSUPP
+#define ENOTSUPP 524
+#endif
 
 int pci_msix_vec_count(struct pci_dev *dev)
 {
@@ -133,8 +140,10 @@ static u32 msi_devid(struct pci_dev *dev, struct pci_dev **alias_dev)
 static void free_msix_irqs(struct pci_dev *dev)
 {
 	struct kernel *k = dev->dev.k;
+	/* an entry left without a vector (below one added later) holds 0 */
 	for (unsigned i = 0; i < dev->msix_nvec; i++)
-		msi_domain_free(k, dev->msix_irqs[i]);
+		if (dev->msix_irqs[i] > 0)
+			msi_domain_free(k, dev->msix_irqs[i]);
 	free(dev->msix_irqs);
 	dev->msix_irqs = NULL;
 	dev->msix_nvec = 0;
@@ -159,7 +168,11 @@ static int msix_capability_init(struct pci_dev *dev, unsigned nvec)
 	unsigned alias_count = 0;
 	if (alias_dev != dev && alias_dev->subordinate)
 		alias_count = count_vectors(alias_dev->subordinate);
-	ret = msi_domain_prepare(k, devid, nvec, alias_count);
+	/* 7.3's per-device domain prepares the parent for the whole table */
+	unsigned prepare = nvec;
+	if (kernel_version(k)->pci->msix_domain_per_device)
+		prepare = (unsigned)pci_msix_vec_count(dev);
+	ret = msi_domain_prepare(k, devid, prepare, alias_count);
 	if (ret)
 		goto out_free;
 	for (unsigned i = 0; i < nvec; i++) {
@@ -374,8 +387,9 @@ void pci_free_irq_vectors(struct pci_dev *dev)
 		return;
 	/* pci_msix_shutdown(): every vector masked, MSI-X off, then the irqs go */
 	for (unsigned i = 0; i < dev->msix_nvec; i++)
-		entry_write(dev, i, PCI_MSIX_ENTRY_VECTOR_CTRL,
-			    entry_read(dev, i, PCI_MSIX_ENTRY_VECTOR_CTRL) | PCI_MSIX_ENTRY_CTRL_MASKBIT);
+		if (dev->msix_irqs[i] > 0)
+			entry_write(dev, i, PCI_MSIX_ENTRY_VECTOR_CTRL,
+				    entry_read(dev, i, PCI_MSIX_ENTRY_VECTOR_CTRL) | PCI_MSIX_ENTRY_CTRL_MASKBIT);
 	msix_ctrl(dev, PCI_MSIX_FLAGS_ENABLE, 0);
 	pci_intx(dev, true);
 	dev->msix_enabled = false;
@@ -385,8 +399,43 @@ void pci_free_irq_vectors(struct pci_dev *dev)
 int pci_irq_vector(struct pci_dev *dev, unsigned nr)
 {
 	if (dev->msix_enabled || dev->msi_enabled)
-		return nr < dev->msix_nvec ? dev->msix_irqs[nr] : -EINVAL;
+		return nr < dev->msix_nvec && dev->msix_irqs[nr] > 0 ? dev->msix_irqs[nr] : -EINVAL;
 	return nr ? -EINVAL : pci_intx_irq(dev);
+}
+
+int pci_msix_alloc_irq_at(struct pci_dev *dev, unsigned index)
+{
+	struct kernel *k = dev->dev.k;
+	/* pci_msix_can_alloc_dyn(): the per-device domain and a parent that allows it */
+	if (!dev->msix_enabled || !kernel_version(k)->pci->msix_domain_per_device ||
+	    !msi_parent_msix_alloc_dyn(k))
+		return -ENOTSUPP;
+	if (index >= (unsigned)pci_msix_vec_count(dev))
+		return -EINVAL;
+	if (index < dev->msix_nvec && dev->msix_irqs[index] > 0)
+		return -EBUSY;
+	if (index >= dev->msix_nvec) {
+		int *irqs = realloc(dev->msix_irqs, (index + 1) * sizeof(int));
+		if (!irqs)
+			return -ENOMEM;
+		for (unsigned i = dev->msix_nvec; i <= index; i++)
+			irqs[i] = 0;
+		dev->msix_irqs = irqs;
+	}
+	/* msi_domain_alloc_irq_at(): the DeviceID's table was made for every entry */
+	struct pci_dev *alias_dev;
+	u32 devid = msi_devid(dev, &alias_dev);
+	int irq = msi_domain_alloc(k, &dev->dev, devid, index, &pci_msix_chip, dev);
+	if (irq < 0)
+		return irq;
+	dev->msix_irqs[index] = irq;
+	if (index >= dev->msix_nvec)
+		dev->msix_nvec = index + 1;
+	/* the message now, the entry masked until the vector is requested */
+	struct irq_desc *d = irq_to_desc(k, irq);
+	entry_write(dev, index, PCI_MSIX_ENTRY_VECTOR_CTRL, PCI_MSIX_ENTRY_CTRL_MASKBIT);
+	write_msg(dev, index, d->msg_addr, d->msg_data);
+	return irq;
 }
 
 void pci_msi_release(struct pci_dev *dev)

@@ -273,6 +273,14 @@ int pci_alloc_irq_vectors(struct pci_dev *dev, unsigned min_vecs, unsigned max_v
 void pci_free_irq_vectors(struct pci_dev *dev);
 /* The Linux irq of vector nr: an MSI-X vector, or INTx for 0; -EINVAL otherwise. */
 int pci_irq_vector(struct pci_dev *dev, unsigned nr);
+/*
+ * pci_msix_alloc_irq_at(): one more MSI-X vector at table entry index while
+ * MSI-X is on (its message written, the entry masked until request_irq()).
+ * The Linux irq, or -ENOTSUPP (MSI-X off, or no dynamic allocation: 6.1, an
+ * MSI parent without MSI_FLAG_PCI_MSIX_ALLOC_DYN), -EINVAL (index outside the
+ * table), -EBUSY (the entry has a vector), the MSI domain's error.
+ */
+int pci_msix_alloc_irq_at(struct pci_dev *dev, unsigned index);
 /* pci_msix_vec_count(): the table size, or -EINVAL without MSI-X. */
 int pci_msix_vec_count(struct pci_dev *dev);
 /* pci_assign_irq(): INTx through the bridges and the host's interrupt-map; 0 when none. */

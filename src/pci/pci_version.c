@@ -12,6 +12,7 @@ const struct pci_version pci_linux_6_1 = {
 	.align_window_tail_first = false,
 	.sbr_unlocked_warning_via_parent = NULL,
 	.sbr_unlocked_warning_via_pciehp = NULL,
+	.msix_domain_per_device = false,
 };
 
 const struct pci_version pci_linux_7_3 = {
@@ -24,4 +25,5 @@ const struct pci_version pci_linux_7_3 = {
 	.align_window_tail_first = true,
 	.sbr_unlocked_warning_via_parent = "pci_reset_bus_function+0x198/0x1d8",
 	.sbr_unlocked_warning_via_pciehp = "pciehp_reset_slot+0x50/0x88",
+	.msix_domain_per_device = true,
 };

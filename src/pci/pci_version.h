@@ -68,6 +68,14 @@ struct pci_version {
 	 */
 	const char *sbr_unlocked_warning_via_parent;
 	const char *sbr_unlocked_warning_via_pciehp;
+	/*
+	 * MSI-X vectors come from a per-device MSI domain made for the whole
+	 * table (pci_setup_msix_device_domain(): the parent's msi_prepare sees
+	 * the table size, so the ITS holds an event for every entry and a vector
+	 * can be added once MSI-X is on: pci_msix_alloc_irq_at()) (7.3). 6.1
+	 * prepares the parent for the vectors asked for and cannot add any.
+	 */
+	bool msix_domain_per_device;
 };
 
 extern const struct pci_version pci_linux_6_1, pci_linux_7_3;
