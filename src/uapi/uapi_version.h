@@ -29,8 +29,12 @@ struct uapi_version {
 	 */
 	bool err_irq_any_function;
 	/*
-	 * MSI-X without NORESIZE when the MSI domain allocates vectors
-	 * dynamically (vdev->has_dyn_msix, 6.5 and later)
+	 * vfio-pci keeps MSI/MSI-X vector contexts one by one and grows MSI-X
+	 * (6.5 and later, so 7.3): GET_IRQ_INFO's MSI-X has no NORESIZE when
+	 * the MSI domain allocates vectors dynamically (vdev->has_dyn_msix),
+	 * and SET_IRQS with an eventfd for a vector past those enabled adds it
+	 * (pci_msix_alloc_irq_at()); fd -1 for such a vector is 0. 6.1: a fixed
+	 * block, NORESIZE always, any vector past it EINVAL.
 	 */
 	bool dyn_msix;
 	/*

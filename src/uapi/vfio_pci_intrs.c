@@ -20,7 +20,8 @@
  * vector unmasked); fd -1 leaves a vector without one (masked). On the
  * enabled index it changes the vectors' eventfds; count 0 with DATA_NONE
  * disables it (vectors freed, the capability off). DATA_NONE / DATA_BOOL
- * signal the eventfds as loopback. Another index enabled: EINVAL.
+ * signal the eventfds as loopback (6.1: EINVAL for a range past the
+ * enabled vectors; 7.3 skips them). Another index enabled: EINVAL.
  *
  * INTx: TRIGGER with one eventfd (start 0, count 1) enables it on the
  * function's irq (ENODEV without one), MASK / UNMASK (NONE or BOOL) mask
@@ -28,9 +29,15 @@
  * 0 and nothing done on 6.1). An fd that is not open is EBADF,
  * one that is not an eventfd EINVAL (eventfd_ctx_fdget()).
  *
- * Not modelled: 7.3's dynamic MSI-X growth (a vector beyond those enabled:
- * EINVAL here as on 6.1; 7.3 allocates it when the ITS allows dynamic
- * allocation), UNMASK with an eventfd (virqfd), the irq bypass producer.
+ * A vector past those enabled (uapi dyn_msix): 6.1 answers EINVAL for it
+ * whatever the fd. 7.3 keeps its vectors' contexts one by one: fd -1 there
+ * is 0 (nothing to remove), and an eventfd for one on MSI-X where the MSI
+ * domain allocates dynamically (has_dyn_msix: the GICv3 ITS, not GICv2m)
+ * adds the vector with pci_msix_alloc_irq_at() (its MSI-X table entry
+ * programmed) and requests it; otherwise EINVAL. An added vector stays
+ * allocated until MSI-X is disabled.
+ *
+ * Not modelled: UNMASK with an eventfd (virqfd), the irq bypass producer.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -59,6 +66,18 @@ static bool is_irq_none(const struct vfio_pci_core_device *vdev)
 	return vdev->irq_type == VFIO_PCI_NUM_IRQS;
 }
 
+/* the kernel keeps each vector's context on its own (the xarray of 6.5 and later) */
+static bool ctx_per_vector(const struct vfio_pci_core_device *vdev)
+{
+	return kernel_version(vdev_kernel(vdev))->uapi->dyn_msix;
+}
+
+/* vdev->has_dyn_msix: pci_msix_can_alloc_dyn() when the device was enabled */
+static bool has_dyn_msix(const struct vfio_pci_core_device *vdev)
+{
+	return ctx_per_vector(vdev) && vdev->pdev->msix_cap && msi_parent_msix_alloc_dyn(vdev_kernel(vdev));
+}
+
 /* eventfd_ctx_put() */
 static void trigger_put(struct vfio_pci_core_device *vdev, struct uapi_file **trigger)
 {
@@ -85,7 +104,11 @@ static int msi_enable(struct vfio_pci_core_device *vdev, unsigned nvec, bool msi
 {
 	if (!is_irq_none(vdev))
 		return -EINVAL;
-	struct vfio_pci_irq_ctx *ctx = calloc(nvec, sizeof(*ctx));
+	/* room for every vector the index has: 7.3 may add them later */
+	unsigned room = vfio_pci_irq_count(vdev->pdev, msix ? VFIO_PCI_MSIX_IRQ_INDEX : VFIO_PCI_MSI_IRQ_INDEX);
+	if (room < nvec)
+		room = nvec;
+	struct vfio_pci_irq_ctx *ctx = calloc(room, sizeof(*ctx));
 	if (!ctx)
 		return -ENOMEM;
 	int ret = pci_alloc_irq_vectors(vdev->pdev, 1, nvec, msix ? PCI_IRQ_MSIX : PCI_IRQ_MSI);
@@ -95,8 +118,8 @@ static int msi_enable(struct vfio_pci_core_device *vdev, unsigned nvec, bool msi
 		free(ctx);
 		return ret;
 	}
-	for (unsigned i = 0; i < nvec; i++)
-		ctx[i] = (struct vfio_pci_irq_ctx){ .vdev = vdev, .irq = pci_irq_vector(vdev->pdev, i) };
+	for (unsigned i = 0; i < room; i++)
+		ctx[i] = (struct vfio_pci_irq_ctx){ .vdev = vdev, .irq = i < nvec ? pci_irq_vector(vdev->pdev, i) : 0 };
 	vdev->ctx = ctx;
 	vdev->nctx = nvec;
 	vdev->irq_type = msix ? VFIO_PCI_MSIX_IRQ_INDEX : VFIO_PCI_MSI_IRQ_INDEX;
@@ -114,15 +137,35 @@ static int msi_enable(struct vfio_pci_core_device *vdev, unsigned nvec, bool msi
 static int msi_set_vector_signal(struct vfio_pci_core_device *vdev, unsigned vector, int fd, bool msix)
 {
 	struct kernel *k = vdev_kernel(vdev);
-	if (vector >= vdev->nctx)
+	if (vector >= vdev->nctx && !ctx_per_vector(vdev))
 		return -EINVAL;
 	struct vfio_pci_irq_ctx *ctx = &vdev->ctx[vector];
-	if (ctx->trigger) {
+	if (vector < vdev->nctx && ctx->trigger) {
+		/* the vector stays allocated until MSI/MSI-X is disabled */
 		free_irq(k, ctx->irq, ctx);
 		trigger_put(vdev, &ctx->trigger);
 	}
 	if (fd < 0)
 		return 0;
+	if (vector >= vdev->nctx) {
+		/* vfio_msi_alloc_irq(): past the enabled vectors only MSI-X with has_dyn_msix adds one */
+		if (!msix || !has_dyn_msix(vdev))
+			return -EINVAL;
+		int irq = pci_msix_alloc_irq_at(vdev->pdev, vector);
+		if (irq < 0)
+			return irq;
+		/* the vectors between keep no context and no irq */
+		for (unsigned i = vdev->nctx; i < vector; i++)
+			vdev->ctx[i] = (struct vfio_pci_irq_ctx){ .vdev = vdev };
+		*ctx = (struct vfio_pci_irq_ctx){ .vdev = vdev, .irq = irq };
+		vdev->nctx = vector + 1;
+	} else if (ctx->irq <= 0) {
+		/* an entry skipped when a later one was added */
+		int irq = pci_msix_alloc_irq_at(vdev->pdev, vector);
+		if (irq < 0)
+			return irq;
+		ctx->irq = irq;
+	}
 	int err;
 	struct uapi_file *trigger = uapi_eventfd_ctx_fdget(k, fd, &err);
 	if (!trigger)
@@ -184,6 +227,9 @@ static int set_msi_trigger(struct vfio_pci_core_device *vdev, unsigned index, un
 		return ret;
 	}
 	if (!irq_is(vdev, index))
+		return -EINVAL;
+	/* 6.1 refuses a range past the enabled vectors; 7.3 skips vectors without a context */
+	if (!ctx_per_vector(vdev) && start + count > vdev->nctx)
 		return -EINVAL;
 	/* loopback: the eventfds are signalled as if the vectors fired */
 	const u8 *bools = data;

@@ -35,10 +35,11 @@ struct t {
 	int dfd, cfd, gfd, ifd;
 };
 
-static struct t open_device(const char *args, bool cdev, const char *from)
+/* the function bound to vfio-pci and opened: through the cdev (iommufd) or the group, as kernel on qemu */
+static struct t open_device_as(const char *args, bool cdev, const char *from, const char *kernel, const char *qemu)
 {
 	const char *settings[] = { KCONFIG, NULL };
-	struct iommusim_options opts = { .linux_version = cdev ? "7.3" : "6.1", .qemu_version = cdev ? "10.0" : "7.2",
+	struct iommusim_options opts = { .linux_version = kernel, .qemu_version = qemu,
 					 .kconfig = cdev ? settings : NULL };
 	char err[1024] = "";
 	struct t t = { .sim = boot_str_opts(args, &opts, err, sizeof(err)), .dfd = -1, .cfd = -1, .gfd = -1, .ifd = -1 };
@@ -70,6 +71,11 @@ static struct t open_device(const char *args, bool cdev, const char *from)
 	t.dfd = (int)iommusim_ioctl(t.sim, t.gfd, VFIO_GROUP_GET_DEVICE_FD, (void *)DEV);
 	cr_assert_geq(t.dfd, 3);
 	return t;
+}
+
+static struct t open_device(const char *args, bool cdev, const char *from)
+{
+	return open_device_as(args, cdev, from, cdev ? "7.3" : "6.1", cdev ? "10.0" : "7.2");
 }
 
 static void done(struct t *t)
@@ -262,4 +268,132 @@ Test(vfio_irqs, random_calls_group_61)
 Test(vfio_irqs, random_calls_cdev_73)
 {
 	random_calls(true, 2);
+}
+
+/*
+ * MSI-X enabled with one vector, then vectors added past it (virtio-net's
+ * table has 4 entries). 7.3 (has_dyn_msix on the GICv3 ITS) adds each one
+ * with an eventfd: its table entry gets the ITS doorbell and an event of its
+ * own, and the vector's MSI reaches its eventfd; fd -1 for a vector never
+ * enabled is 0. 6.1 refuses every vector past the first (EINVAL) and a
+ * loopback range past it, leaving the table as it was. Both measured
+ * (tests/linux/vfio_set_irqs_msix_grow).
+ */
+static long set_fds(struct t *t, u32 start, u32 count, const int32_t *fds)
+{
+	struct irqset s = { .hdr = { .argsz = SZ, .flags = EFD_TRIG, .index = VFIO_PCI_MSIX_IRQ_INDEX, .start = start,
+				     .count = count } };
+	memcpy(s.fds, fds, count * sizeof(int32_t));
+	return iommusim_ioctl(t->sim, t->dfd, VFIO_DEVICE_SET_IRQS, &s);
+}
+
+/* one message of the function's vector: 0 and one more MSI at the GIC, the eventfd signalled once */
+static void assert_delivered(struct t *t, unsigned vector, int efd)
+{
+	struct hw_pci_fn *fn = (struct hw_pci_fn *)pdev_of(t->sim, DEV)->hw;
+	u64 before = hw_gic_stats(t->sim->k->hw->gic)->msi_delivered;
+	cr_assert_eq(hw_pci_msi_send(t->sim->k->hw, fn, vector, NULL, NULL), 0, "vector %u", vector);
+	cr_assert_eq(hw_gic_stats(t->sim->k->hw->gic)->msi_delivered, before + 1, "vector %u", vector);
+	uint64_t v = 0;
+	cr_assert_eq(iommusim_eventfd_read(t->sim, efd, &v), 0, "vector %u", vector);
+	cr_assert_eq(v, 1);
+}
+
+static void msix_grow(bool cdev, const char *kernel, const char *qemu, bool grows)
+{
+	struct t t = open_device_as(NET, cdev, "virtio-pci", kernel, qemu);
+	struct hw_pci_fn *fn = (struct hw_pci_fn *)pdev_of(t.sim, DEV)->hw;
+	struct hw_msix *m = fn->msix;
+	u64 doorbell = msi_parent_doorbell(t.sim->k);
+	int e[4];
+	for (int i = 0; i < 4; i++)
+		e[i] = iommusim_eventfd(t.sim, 0);
+	/* NORESIZE only where the table cannot grow */
+	struct vfio_irq_info info = { .argsz = sizeof(info), .index = VFIO_PCI_MSIX_IRQ_INDEX };
+	cr_assert_eq(iommusim_ioctl(t.sim, t.dfd, VFIO_DEVICE_GET_IRQ_INFO, &info), 0);
+	cr_assert_eq(info.count, 4);
+	cr_assert_eq(!!(info.flags & VFIO_IRQ_INFO_NORESIZE), !grows);
+	cr_assert_eq(set_fds(&t, 0, 1, &e[0]), 0);
+	cr_assert(msix_on(&t));
+	cr_assert(hw_msix_entry_masked(m, 1), "entry 1 has no vector yet");
+	const int32_t off = -1;
+	/* fd -1 for a vector without a context: nothing to remove on 7.3 */
+	cr_assert_eq(set_fds(&t, 1, 1, &off), grows ? 0 : -EINVAL);
+	cr_assert_eq(set_fds(&t, 1, 1, &e[1]), grows ? 0 : -EINVAL);
+	cr_assert_eq(set_fds(&t, 2, 2, &e[2]), grows ? 0 : -EINVAL);
+	struct irqset lb = { .hdr = { .argsz = SZ, .flags = NONE_TRIG, .index = VFIO_PCI_MSIX_IRQ_INDEX, .count = 4 } };
+	cr_assert_eq(iommusim_ioctl(t.sim, t.dfd, VFIO_DEVICE_SET_IRQS, &lb), grows ? 0 : -EINVAL, "loopback of 4");
+	uint64_t v;
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(iommusim_eventfd_read(t.sim, e[i], &v), grows ? 0 : -EAGAIN, "loopback %d", i);
+	/* each vector the kernel has: its entry holds the doorbell and an event of its own, unmasked */
+	unsigned have = grows ? 4 : 1;
+	const struct pci_dev *pdev = pdev_of(t.sim, DEV);
+	cr_assert_eq(pdev->msix_nvec, have);
+	for (unsigned i = 0; i < 4; i++) {
+		if (i >= have) {
+			cr_assert(hw_msix_entry_masked(m, i), "entry %u", i);
+			cr_assert_eq(hw_pci_msi_send(t.sim->k->hw, fn, i, NULL, NULL), 1, "entry %u masked", i);
+			continue;
+		}
+		cr_assert_eq(hw_msix_entry_addr(m, i), 0x8000000 + (doorbell & 0xfff), "entry %u %#llx", i,
+			     (unsigned long long)hw_msix_entry_addr(m, i));
+		for (unsigned j = 0; j < i; j++)
+			cr_assert_neq(hw_msix_entry_data(m, i), hw_msix_entry_data(m, j), "entries %u %u", i, j);
+		cr_assert_not(hw_msix_entry_masked(m, i), "entry %u", i);
+		assert_delivered(&t, i, e[i]);
+	}
+	if (grows) {
+		/* the verb that makes the function send one: a grown vector's message reaches its eventfd */
+		char *text = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&text, &len);
+		cr_assert_eq(iommusim_run_line(t.sim, "vfio device " DEV " msi 3", out), 0);
+		fclose(out);
+		cr_assert(strstr(text, ": delivered"), "%s", text);
+		free(text);
+		cr_assert_eq(iommusim_eventfd_read(t.sim, e[3], &v), 0);
+		cr_assert_eq(v, 1);
+		/* a bad fd for a grown vector: its handler goes, the vector stays allocated and masked */
+		const int32_t bad = 999;
+		cr_assert_eq(set_fds(&t, 1, 1, &bad), -EBADF);
+		cr_assert_eq(pdev->msix_nvec, 4);
+		cr_assert(hw_msix_entry_masked(m, 1));
+		cr_assert_eq(hw_pci_msi_send(t.sim->k->hw, fn, 1, NULL, NULL), 1);
+		cr_assert_eq(set_fds(&t, 1, 1, &e[1]), 0);
+		assert_delivered(&t, 1, e[1]);
+	}
+	/* off: every vector freed (the added ones too), MSI-X off */
+	cr_assert_eq(set(&t, SZ, NONE_TRIG, VFIO_PCI_MSIX_IRQ_INDEX, 0, 0, 0), 0);
+	cr_assert(!msix_on(&t));
+	cr_assert_eq(pdev->msix_nvec, 0);
+	if (grows) {
+		/* a later entry first: the ones between stay without a vector until asked for */
+		cr_assert_eq(set_fds(&t, 0, 1, &e[0]), 0);
+		cr_assert_eq(set_fds(&t, 3, 1, &e[3]), 0);
+		cr_assert(hw_msix_entry_masked(m, 1));
+		cr_assert_eq(hw_pci_msi_send(t.sim->k->hw, fn, 1, NULL, NULL), 1);
+		assert_delivered(&t, 3, e[3]);
+		cr_assert_eq(set_fds(&t, 1, 2, &e[1]), 0);
+		assert_delivered(&t, 2, e[2]);
+	}
+	/* the last close takes the added vectors down too (ASan: nothing leaks) */
+	iommusim_close(t.sim, t.dfd);
+	cr_assert(!msix_on(&t));
+	done(&t);
+}
+
+Test(vfio_irqs, msix_grow_group_61)
+{
+	msix_grow(false, "6.1", "7.2", false);
+}
+
+Test(vfio_irqs, msix_grow_group_73)
+{
+	msix_grow(false, "7.3", "10.0", true);
+}
+
+Test(vfio_irqs, msix_grow_cdev_73)
+{
+	msix_grow(true, "7.3", "10.0", true);
 }
