@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include "../../src/script/iommufd_exec.h"
@@ -108,6 +109,13 @@ static long sys_write(struct iommufd_exec_host *h, int fd, const void *buf, size
 	return n < 0 ? -errno : (long)n;
 }
 
+static int sys_eventfd(struct iommufd_exec_host *h)
+{
+	(void)h;
+	int fd = eventfd(0, 0);
+	return fd < 0 ? -errno : fd;
+}
+
 static const struct iommufd_exec_ops real_ops = {
 	.open = sys_open,
 	.close = sys_close,
@@ -116,6 +124,7 @@ static const struct iommufd_exec_ops real_ops = {
 	.user_alloc = sys_user_alloc,
 	.read = sys_read,
 	.write = sys_write,
+	.eventfd = sys_eventfd,
 };
 
 /* one line of the verb, with the state the daemon keeps between lines */

@@ -32,6 +32,9 @@
  *   iommufd device NAME bind                  VFIO_DEVICE_BIND_IOMMUFD    -> ok dev N
  *   iommufd device NAME attach ID | detach    VFIO_DEVICE_{ATTACH,DETACH}_IOMMUFD_PT -> ok pt N
  *   iommufd device NAME hw-info [len=N]       IOMMU_GET_HW_INFO           -> ok type ... / idr ...
+ *   iommufd device NAME irq-info INDEX | set-irqs INDEX START COUNT DATA ACTION [V...]
+ *                                             VFIO_DEVICE_GET_IRQ_INFO, _SET_IRQS on the cdev,
+ *                                             as the vfio verb's lines (iommufd_exec_irqs.h)
  *   iommufd hwpt alloc DEVICE PT-ID [nest-parent] [ste=W0,W1]
  *                                             IOMMU_HWPT_ALLOC            -> ok hwpt N
  *   iommufd viommu alloc DEVICE HWPT-ID [type=arm-smmuv3|N]

@@ -17,7 +17,8 @@
 	"ioas ID iova-ranges [num=N]|allow-iovas [START-LAST...]|map IOVA|auto SIZE [r|w|rw]|"     \
 	"copy DST-ID SRC-IOVA SIZE IOVA|auto [r|w|rw]|unmap IOVA SIZE|unmap all | "                \
 	"option rlimit-mode|huge-pages|N [ioas ID] get|set V | "                                    \
-	"device NAME open|close|bind|attach ID|detach|hw-info [len=N] | "                           \
+	"device NAME open|close|bind|attach ID|detach|hw-info [len=N]|irq-info INDEX|"               \
+	"set-irqs INDEX START COUNT none|bool|eventfd trigger|mask|unmask [V...] [argsz=N] [flags=N] | " \
 	"hwpt alloc DEVICE PT-ID [nest-parent] [ste=W0,W1] | "                                       \
 	"viommu alloc DEVICE HWPT-ID [type=arm-smmuv3|N] | vdevice alloc VIOMMU-ID DEVICE VSID | " \
 	"invalidate ID CMD... (CMD: tlbi-nh-all|tlbi-nh-asid|tlbi-nh-va|tlbi-nh-vaa|tlbi-nsnh-all|" \
@@ -51,6 +52,8 @@ struct iommufd_exec_ops {
 	/* read(2) / write(2): the bytes, or -errno */
 	long (*read)(struct iommufd_exec_host *h, int fd, void *buf, size_t len);
 	long (*write)(struct iommufd_exec_host *h, int fd, const void *buf, size_t len);
+	/* eventfd(2) with count 0 and no flags (set-irqs' "new"): the fd, or -errno */
+	int (*eventfd)(struct iommufd_exec_host *h);
 };
 
 /* What a VMM keeps between calls: the iommufd and each device's cdev and id. */

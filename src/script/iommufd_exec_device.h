@@ -1,12 +1,14 @@
 /*
  * The iommufd verb's lines for devices and what they build: the vfio cdev
- * (open, bind, attach, detach, hw-info, close), HWPTs (paging, nest parent,
+ * (open, bind, attach, detach, hw-info, close; its interrupts in
+ * iommufd_exec_irqs.h), HWPTs (paging, nest parent,
  * nested from a vSTE, dirty tracking), vIOMMUs and vDEVICEs.
  */
 #ifndef IOMMUSIM_SCRIPT_IOMMUFD_EXEC_DEVICE_H
 #define IOMMUSIM_SCRIPT_IOMMUFD_EXEC_DEVICE_H
 
 #include "iommufd_exec_base.h"
+#include "iommufd_exec_irqs.h"
 
 /* --- devices --- */
 
@@ -177,6 +179,10 @@ static inline int ifd_device(const struct iommufd_exec *x, int argc, char **argv
 		return ifd_device_detach(x, argc, argv);
 	if (!strcmp(op, "hw-info"))
 		return ifd_device_hw_info(x, argc, argv);
+	if (!strcmp(op, "irq-info"))
+		return ifd_device_irq_info(x, argc, argv);
+	if (!strcmp(op, "set-irqs"))
+		return ifd_device_set_irqs(x, argc, argv);
 	return ifd_usage(x);
 }
 

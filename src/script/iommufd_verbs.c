@@ -65,6 +65,11 @@ static long host_write(struct iommufd_exec_host *h, int fd, const void *buf, siz
 	return iommusim_write(h->sim, fd, buf, len);
 }
 
+static int host_eventfd(struct iommufd_exec_host *h)
+{
+	return iommusim_eventfd(h->sim, 0);
+}
+
 static const struct iommufd_exec_ops model_ops = {
 	.open = host_open,
 	.close = host_close,
@@ -73,6 +78,7 @@ static const struct iommufd_exec_ops model_ops = {
 	.user_alloc = host_user_alloc,
 	.read = host_read,
 	.write = host_write,
+	.eventfd = host_eventfd,
 };
 
 int verb_iommufd(struct iommusim *sim, int argc, char **argv, FILE *out)

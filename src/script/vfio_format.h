@@ -68,6 +68,14 @@ static inline void vfio_print_no_group(FILE *out, const char *dev)
 /* the most bytes one config-write carries */
 #define VFIO_CONFIG_WRITE_MAX 64
 
+/*
+ * 6.1's name for extension 6; 7.3's <linux/vfio.h> keeps the number as
+ * __VFIO_RESERVED_TYPE1_NESTING_IOMMU (the iommufd probe builds against it)
+ */
+#ifndef VFIO_TYPE1_NESTING_IOMMU
+#define VFIO_TYPE1_NESTING_IOMMU 6
+#endif
+
 /* an extension's name (check-extension, set-iommu): 0 and its value, or -1 */
 static inline int vfio_ext_by_name(const char *s, unsigned long *v)
 {
