@@ -25,6 +25,12 @@ struct its_device {
 	unsigned nr_lpis;		/* events the table holds */
 	u8 *event_map;			/* allocated events */
 	unsigned used;
+	/*
+	 * events its_irq_domain_alloc() took and never gave back: the doorbell
+	 * could not be prepared after its_alloc_device_irq() (6.1 and 7.3 alike;
+	 * measured on 7.3: SET_IRQS while the cdev is blocked uses one up)
+	 */
+	unsigned leaked;
 	bool shared;			/* met again through another alias */
 };
 
@@ -486,9 +492,14 @@ int msi_domain_alloc(struct kernel *k, struct device *dev, u32 devid, unsigned i
 	u64 msg_addr;
 	int ret = msi_prepare_doorbell(dev, c->doorbell, &msg_addr);
 	if (ret) {
-		/* msi_teardown: the ITS device made for this allocation goes with it */
 		const struct drivers_version *dv = kernel_version(k)->drivers;
-		if (itsdev && !itsdev->used && !itsdev->shared && dv->its_teardown_unused_device)
+		if (itsdev) {
+			/* the event stays taken: nothing frees what the failed alloc took */
+			itsdev->event_map[hwirq] = 1;
+			itsdev->leaked++;
+		}
+		/* msi_teardown: an ITS device with no event taken goes with the allocation */
+		if (itsdev && !itsdev->used && !itsdev->leaked && !itsdev->shared && dv->its_teardown_unused_device)
 			its_device_release(c, itsdev);
 		return dv->msi_alloc_failure_is_enospc ? -ENOSPC : ret;
 	}
@@ -530,8 +541,8 @@ void msi_domain_free(struct kernel *k, int irq)
 		struct its_device *itsdev = its_find_device(c, d->devid);
 		if (itsdev && d->hwirq < itsdev->nr_lpis && itsdev->event_map[d->hwirq]) {
 			itsdev->event_map[d->hwirq] = 0;
-			/* its_irq_domain_free(): an unshared device goes with its last event */
-			if (!--itsdev->used && !itsdev->shared)
+			/* its_irq_domain_free(): an unshared device goes with its last event, none leaked */
+			if (!--itsdev->used && !itsdev->leaked && !itsdev->shared)
 				its_device_release(c, itsdev);
 		}
 	} else {

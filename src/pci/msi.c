@@ -178,7 +178,8 @@ static int msix_capability_init(struct pci_dev *dev, unsigned nvec)
 	for (unsigned i = 0; i < nvec; i++) {
 		int irq = msi_domain_alloc(k, &dev->dev, devid, i, &pci_msix_chip, dev);
 		if (irq < 0) {
-			ret = irq;
+			/* msi_handle_pci_fail(): 7.3 tells how many it could allocate */
+			ret = i && kernel_version(k)->pci->msix_retries_with_allocated ? (int)i : irq;
 			goto out_free;
 		}
 		dev->msix_irqs[dev->msix_nvec++] = irq;
@@ -351,8 +352,15 @@ static int enable_msix_range(struct pci_dev *dev, unsigned minvec, unsigned maxv
 		maxvec = (unsigned)hwsize;
 	if (maxvec < minvec)
 		return -ENOSPC;
-	int ret = msix_capability_init(dev, maxvec);
-	return ret ? ret : (int)maxvec;
+	/* __pci_enable_msix_range(): a positive answer is how many to try next */
+	for (;;) {
+		int ret = msix_capability_init(dev, maxvec);
+		if (ret <= 0)
+			return ret ? ret : (int)maxvec;
+		if ((unsigned)ret < minvec)
+			return -ENOSPC;
+		maxvec = (unsigned)ret;
+	}
 }
 
 int pci_alloc_irq_vectors(struct pci_dev *dev, unsigned min_vecs, unsigned max_vecs, unsigned flags)

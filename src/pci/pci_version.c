@@ -13,6 +13,7 @@ const struct pci_version pci_linux_6_1 = {
 	.sbr_unlocked_warning_via_parent = NULL,
 	.sbr_unlocked_warning_via_pciehp = NULL,
 	.msix_domain_per_device = false,
+	.msix_retries_with_allocated = false,
 };
 
 const struct pci_version pci_linux_7_3 = {
@@ -26,4 +27,5 @@ const struct pci_version pci_linux_7_3 = {
 	.sbr_unlocked_warning_via_parent = "pci_reset_bus_function+0x198/0x1d8",
 	.sbr_unlocked_warning_via_pciehp = "pciehp_reset_slot+0x50/0x88",
 	.msix_domain_per_device = true,
+	.msix_retries_with_allocated = true,
 };

@@ -476,3 +476,44 @@ Test(iommufd_verbs, model_open_close)
 	free(out);
 	iommusim_free(sim);
 }
+
+/*
+ * SET_IRQS through the cdev (irq-info, set-irqs) as the oracle's iommufd
+ * kernel answers it (tests/linux/iommufd/irqs_cdev): each MSI-X enable while
+ * blocked takes an ITS event and keeps it (its_irq_domain_alloc() does not
+ * give it back when the doorbell cannot be prepared), so of the table's 4
+ * events 2 are left: an enable of 4 gets 2 (msi_handle_pci_fail()'s count,
+ * retried), and no vector can be added past them.
+ */
+Test(iommufd_verbs, model_set_irqs_on_the_cdev_uses_up_its_events)
+{
+	struct iommusim *sim = iommufd_machine();
+	char *out = run(sim, "iommufd device " DEV " open\n"
+			     "iommufd device " DEV " bind\n"
+			     "iommufd device " DEV " irq-info 2\n"
+			     "iommufd device " DEV " set-irqs 2 0 1 eventfd trigger new\n"
+			     "iommufd device " DEV " set-irqs 2 0 1 eventfd trigger new\n"
+			     "iommufd device " DEV " attach 1\n"
+			     "iommufd device " DEV " set-irqs 2 0 4 eventfd trigger new new new new\n"
+			     "iommufd device " DEV " set-irqs 2 0 2 eventfd trigger new new\n"
+			     "iommufd device " DEV " set-irqs 2 2 1 eventfd trigger new\n"
+			     "iommufd device " DEV " set-irqs 2 0 2 none trigger\n"
+			     "iommufd device " DEV " set-irqs 2 0 0 none trigger\n"
+			     "iommufd device " DEV " close\n"
+			     "iommufd device " DEV " irq-info 2\n");
+	cr_assert_str_eq(out, "ok\n"
+			      "ok dev 2\n"
+			      "ok flags 0x1 count 4\n"
+			      "ENOSPC (No space left on device)\n"
+			      "ENOSPC (No space left on device)\n"
+			      "ok pt 3\n"
+			      "ok 2\n"
+			      "ok\n"
+			      "ENOSPC (No space left on device)\n"
+			      "ok\n"
+			      "ok\n"
+			      "ok\n"
+			      "iommufd: device " DEV " is not open\n");
+	free(out);
+	iommusim_free(sim);
+}
