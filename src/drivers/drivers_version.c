@@ -26,6 +26,5 @@ const struct drivers_version drivers_linux_7_3 = {
 	.blk_nr_requests_mq_only = true,
 	.virtio_scsi_logs_queue_split = true,
 	.pcie_port_aer_root_only = true,
-	.its_teardown_unused_device = true,
 	.msi_alloc_failure_is_enospc = true,
 };

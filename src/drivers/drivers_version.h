@@ -75,13 +75,6 @@ struct drivers_version {
 	 */
 	bool pcie_port_aer_root_only;
 	/*
-	 * An MSI allocation that fails before any event is taken (the doorbell
-	 * could not be prepared): 7.3's its_msi_teardown() frees the ITS
-	 * device made for it (the next try sizes a new one); 6.1 keeps it, and
-	 * the next prepare reuses it with the size it had
-	 */
-	bool its_teardown_unused_device;
-	/*
 	 * What a PCI MSI/MSI-X allocation whose first vector the MSI domain
 	 * could not allocate answers (the doorbell not prepared): 7.3's
 	 * msi_handle_pci_fail() says -ENOSPC (measured: SET_IRQS on a cdev not

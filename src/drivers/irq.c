@@ -494,13 +494,14 @@ int msi_domain_alloc(struct kernel *k, struct device *dev, u32 devid, unsigned i
 	if (ret) {
 		const struct drivers_version *dv = kernel_version(k)->drivers;
 		if (itsdev) {
-			/* the event stays taken: nothing frees what the failed alloc took */
+			/*
+			 * the event stays taken: nothing frees what the failed alloc
+			 * took, and the ITS device stays with it (7.3's msi_teardown
+			 * runs only when the device's MSI domain goes)
+			 */
 			itsdev->event_map[hwirq] = 1;
 			itsdev->leaked++;
 		}
-		/* msi_teardown: an ITS device with no event taken goes with the allocation */
-		if (itsdev && !itsdev->used && !itsdev->leaked && !itsdev->shared && dv->its_teardown_unused_device)
-			its_device_release(c, itsdev);
 		return dv->msi_alloc_failure_is_enospc ? -ENOSPC : ret;
 	}
 	struct irq_desc *d = desc_alloc(k, IRQ_KIND_MSI, hwirq);
