@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <linux/pci_regs.h>
 #include "pci/pci.h"
 #include "pci/setup_bus.h"
@@ -41,10 +42,17 @@ struct dev_res {
 	u64 add_size, min_align;
 };
 
-/* a list of them in list order (pci_dev_res_add_to_list() puts new ones first) */
+/*
+ * A list of them in list order (pci_dev_res_add_to_list() puts new ones
+ * first): v[0..n) inside the allocation base[0..cap), with room kept in
+ * front so that adding at the head, what the sizing passes do for every
+ * window and optional resource, moves nothing.
+ */
 struct dev_res_list {
 	struct dev_res *v;
-	size_t n, cap;
+	size_t n;
+	struct dev_res *base;
+	size_t front, cap;		/* v == base + front; front + n <= cap */
 };
 
 static struct resource *res_of(const struct dev_res *d)
@@ -67,33 +75,57 @@ static bool assigned(const struct resource *r)
 	return r->parent != NULL;
 }
 
+/* a new allocation with as much room before the entries as after them */
+static int list_grow(struct dev_res_list *l)
+{
+	size_t cap = 2 * l->n + 32;
+	struct dev_res *base = malloc(cap * sizeof(*base));
+	if (!base)
+		return -ENOMEM;
+	size_t front = (cap - l->n) / 2;
+	if (l->n)
+		memcpy(base + front, l->v, l->n * sizeof(*base));
+	free(l->base);
+	l->base = base;
+	l->front = front;
+	l->cap = cap;
+	l->v = base + front;
+	return 0;
+}
+
 static int list_insert(struct dev_res_list *l, size_t at, struct dev_res d)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct dev_res *v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
+	if (at == 0) {
+		if (!l->front && list_grow(l))
 			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
+		l->front--;
+		l->v = l->base + l->front;
+	} else {
+		if (l->front + l->n == l->cap && list_grow(l))
+			return -ENOMEM;
+		memmove(&l->v[at + 1], &l->v[at], (l->n - at) * sizeof(*l->v));
 	}
-	for (size_t j = l->n; j > at; j--)
-		l->v[j] = l->v[j - 1];
 	l->v[at] = d;
 	l->n++;
 	return 0;
 }
 
+/* the shorter side moves */
 static void list_del_at(struct dev_res_list *l, size_t at)
 {
-	for (size_t j = at + 1; j < l->n; j++)
-		l->v[j - 1] = l->v[j];
+	if (at < l->n / 2) {
+		memmove(&l->v[1], &l->v[0], at * sizeof(*l->v));
+		l->front++;
+		l->v = l->base + l->front;
+	} else {
+		memmove(&l->v[at], &l->v[at + 1], (l->n - at - 1) * sizeof(*l->v));
+	}
 	l->n--;
 }
 
 static void list_free(struct dev_res_list *l)
 {
-	free(l->v);
+	free(l->base);
 	*l = (struct dev_res_list){ 0 };
 }
 
