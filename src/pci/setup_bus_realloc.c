@@ -53,6 +53,20 @@ struct dev_res_list {
 	size_t n;
 	struct dev_res *base;
 	size_t front, cap;		/* v == base + front; front + n <= cap */
+	/*
+	 * How many entries hold each resource (open addressing on the
+	 * resource's address), so that looking up one the list lacks, most
+	 * lookups of the sizing passes, needs no walk. No table (an
+	 * allocation failed): every lookup walks.
+	 */
+	struct res_count *counts;
+	size_t nslots, nused;
+	bool counts_broken;
+};
+
+struct res_count {
+	const struct resource *r;
+	size_t count;
 };
 
 static struct resource *res_of(const struct dev_res *d)
@@ -73,6 +87,55 @@ static u64 max_u64(u64 a, u64 b)
 static bool assigned(const struct resource *r)
 {
 	return r->parent != NULL;
+}
+
+static size_t count_slot(const struct res_count *t, size_t nslots, const struct resource *r)
+{
+	size_t i = (size_t)(((uintptr_t)r >> 4) * 0x9e3779b97f4a7c15ULL) & (nslots - 1);
+	while (t[i].r && t[i].r != r)
+		i = (i + 1) & (nslots - 1);
+	return i;
+}
+
+/* entries holding r change by delta */
+static void count_adjust(struct dev_res_list *l, const struct resource *r, long delta)
+{
+	if (l->counts_broken)
+		return;
+	if ((l->nused + 1) * 2 > l->nslots) {
+		size_t nslots = l->nslots ? 2 * l->nslots : 64;
+		struct res_count *t = calloc(nslots, sizeof(*t));
+		if (!t) {
+			free(l->counts);
+			l->counts = NULL;
+			l->counts_broken = true;
+			return;
+		}
+		size_t used = 0;
+		for (size_t i = 0; i < l->nslots; i++)
+			if (l->counts[i].count) {
+				t[count_slot(t, nslots, l->counts[i].r)] = l->counts[i];
+				used++;
+			}
+		free(l->counts);
+		l->counts = t;
+		l->nslots = nslots;
+		l->nused = used;
+	}
+	size_t i = count_slot(l->counts, l->nslots, r);
+	if (!l->counts[i].r) {
+		l->counts[i].r = r;
+		l->nused++;
+	}
+	l->counts[i].count += (size_t)delta;
+}
+
+/* no entry holds r (false: one may) */
+static bool count_none(const struct dev_res_list *l, const struct resource *r)
+{
+	if (l->counts_broken || !l->n)
+		return !l->n;
+	return !l->counts || !l->counts[count_slot(l->counts, l->nslots, r)].count;
 }
 
 /* a new allocation with as much room before the entries as after them */
@@ -107,12 +170,14 @@ static int list_insert(struct dev_res_list *l, size_t at, struct dev_res d)
 	}
 	l->v[at] = d;
 	l->n++;
+	count_adjust(l, res_of(&d), 1);
 	return 0;
 }
 
 /* the shorter side moves */
 static void list_del_at(struct dev_res_list *l, size_t at)
 {
+	count_adjust(l, res_of(&l->v[at]), -1);
 	if (at < l->n / 2) {
 		memmove(&l->v[1], &l->v[0], at * sizeof(*l->v));
 		l->front++;
@@ -126,6 +191,7 @@ static void list_del_at(struct dev_res_list *l, size_t at)
 static void list_free(struct dev_res_list *l)
 {
 	free(l->base);
+	free(l->counts);
 	*l = (struct dev_res_list){ 0 };
 }
 
@@ -140,6 +206,8 @@ static int list_add_res(struct dev_res_list *l, struct pci_dev *dev, int resno, 
 /* res_to_dev_res(): the entry of a resource, or -1 */
 static long list_find(const struct dev_res_list *l, const struct resource *r)
 {
+	if (count_none(l, r))
+		return -1;
 	for (size_t i = 0; i < l->n; i++)
 		if (res_of(&l->v[i]) == r)
 			return (long)i;
@@ -205,9 +273,12 @@ static void list_remove_indexed(struct dev_res_list *l, const struct res_index *
 		if (ix[i].at >= 0)
 			drop[ix[i].at] = true;
 	size_t kept = 0;
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
 		if (!drop[i])
 			l->v[kept++] = l->v[i];
+		else
+			count_adjust(l, res_of(&l->v[i]), -1);
+	}
 	l->n = kept;
 	free(drop);
 }
